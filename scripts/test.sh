@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test command: lint, typecheck, generated-file drift, unit tests, then integration
+# tests against a real kube-apiserver + etcd built from Go modules (test/k8s/build.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
+unset KUBEBUILDER_ASSETS TEST_ASSET_KUBE_APISERVER TEST_ASSET_ETCD
+echo "== node $(node --version)"
+echo "== lint"; npx eslint . && npx prettier --check . >/dev/null
+echo "== typecheck"; npx tsc -p tsconfig.json
+echo "== build control-plane binaries"; export MCPR_K8S_BIN_DIR; MCPR_K8S_BIN_DIR=$(bash test/k8s/build.sh)
+echo "== tests"
+exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-global-setup=test/support/global-setup.ts \
+  --test-timeout=600000 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' ${TEST_FILTER:+"$TEST_FILTER"}

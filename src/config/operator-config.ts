@@ -1,0 +1,112 @@
+/**
+ * Operator settings from flags and environment (flags win). Pure: parseOperatorConfig(argv, env)
+ * is table-tested; src/bin/operator.ts only calls it. Every setting is documented in
+ * docs/configuration.md.
+ */
+import { parseArgs } from 'node:util';
+
+export interface OperatorConfig {
+  kubeconfig?: string;
+  /** Namespaces to watch; empty = all. */
+  watchNamespaces: string[];
+  /** The operator's own namespace (excluded from admission, holds the Lease and self-signed Secret). */
+  namespace: string;
+  enableWebhooks: boolean;
+  enableController: boolean;
+  webhookHost: string;
+  webhookPort: number;
+  /** Directory with tls.crt and tls.key (the cert-manager Secret layout). */
+  certDir: string;
+  /** Self-signed mode: create the CA and serving cert and inject caBundle ourselves. */
+  selfSigned: boolean;
+  /** Service name used for the serving certificate's DNS names in self-signed mode. */
+  webhookServiceName: string;
+  policyFile?: string;
+  healthAddress: string;
+  leaderElect: boolean;
+  leaseName: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Image of the per-registry API Deployment. */
+  registryApiImage: string;
+  /** Create the per-registry API workload at all. */
+  deployRegistryApi: boolean;
+  drainSeconds: number;
+}
+
+const ENV: Record<string, string> = {
+  kubeconfig: 'KUBECONFIG',
+  'watch-namespaces': 'WATCH_NAMESPACES',
+  namespace: 'POD_NAMESPACE',
+  'webhook-host': 'WEBHOOK_HOST',
+  'webhook-port': 'WEBHOOK_PORT',
+  'cert-dir': 'CERT_DIR',
+  'self-signed': 'SELF_SIGNED',
+  'webhook-service-name': 'WEBHOOK_SERVICE_NAME',
+  policy: 'POLICY_FILE',
+  'health-address': 'HEALTH_ADDRESS',
+  'leader-elect': 'LEADER_ELECT',
+  'lease-name': 'LEASE_NAME',
+  'log-level': 'LOG_LEVEL',
+  'registry-api-image': 'REGISTRY_API_IMAGE',
+  'deploy-registry-api': 'DEPLOY_REGISTRY_API',
+  'enable-webhooks': 'ENABLE_WEBHOOKS',
+  'enable-controller': 'ENABLE_CONTROLLER',
+  'drain-seconds': 'DRAIN_SECONDS',
+};
+
+export const CONFIG_ENV_VARS = ENV;
+
+function bool(v: string | boolean | undefined, def: boolean): boolean {
+  if (v === undefined) return def;
+  if (typeof v === 'boolean') return v;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new Error(`invalid boolean "${v}": use true or false`);
+}
+
+function int(name: string, v: string | undefined, def: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`--${name}: invalid value "${v}": must be an integer 0-65535`);
+  return n;
+}
+
+export function parseOperatorConfig(argv: string[], env: Record<string, string | undefined>): OperatorConfig {
+  const stringOpts = Object.keys(ENV).map((k) => [k, { type: 'string' as const }]);
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(stringOpts),
+    strict: true,
+    allowPositionals: false,
+  });
+  const get = (k: string): string | undefined =>
+    (values as Record<string, string | undefined>)[k] ?? env[ENV[k] ?? ''];
+  const logLevel = get('log-level') ?? 'info';
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(logLevel))
+    throw new Error(`--log-level: unsupported value "${logLevel}": supported values: ${levels.join(', ')}`);
+  return {
+    kubeconfig: get('kubeconfig') || undefined,
+    watchNamespaces: (get('watch-namespaces') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    namespace: get('namespace') ?? 'toolhive-system',
+    enableWebhooks: bool(get('enable-webhooks'), true),
+    enableController: bool(get('enable-controller'), true),
+    webhookHost: get('webhook-host') ?? '0.0.0.0',
+    webhookPort: int('webhook-port', get('webhook-port'), 9443),
+    certDir: get('cert-dir') ?? '/tmp/k8s-webhook-server/serving-certs',
+    selfSigned: bool(get('self-signed'), false),
+    webhookServiceName: get('webhook-service-name') ?? 'mcp-registry-operator-webhook',
+    policyFile: get('policy') || undefined,
+    healthAddress: get('health-address') ?? ':8080',
+    leaderElect: bool(get('leader-elect'), true),
+    leaseName: get('lease-name') ?? 'mcp-registry-operator-leader',
+    logLevel: logLevel as OperatorConfig['logLevel'],
+    registryApiImage: get('registry-api-image') ?? 'ghcr.io/stacklok/mcp-registry-operator:0.1.0',
+    deployRegistryApi: bool(get('deploy-registry-api'), true),
+    drainSeconds: int('drain-seconds', get('drain-seconds'), 5),
+  };
+}

@@ -1,0 +1,329 @@
+/**
+ * The one wrapper over the Kubernetes API. Kubeconfig loading and credentials come from
+ * @kubernetes/client-node; requests go over node:https so every caller sees the status code,
+ * the apiserver's Status body, and its Warning headers (the CLI prints admission warnings
+ * exactly as the apiserver sent them).
+ */
+import { request as httpsRequest, Agent, type RequestOptions } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export interface KubeStatus {
+  kind?: 'Status';
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { name?: string; kind?: string; causes?: { type?: string; message?: string; field?: string }[] };
+}
+
+export class KubeApiError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  readonly body: KubeStatus;
+  readonly warnings: string[];
+  constructor(status: number, body: KubeStatus, warnings: string[]) {
+    super(body.message ?? `Kubernetes API answered HTTP ${status}`);
+    this.name = 'KubeApiError';
+    this.status = status;
+    this.reason = body.reason ?? '';
+    this.body = body;
+    this.warnings = warnings;
+  }
+}
+
+export function isStatus(e: unknown, code: number): boolean {
+  return e instanceof KubeApiError && e.status === code;
+}
+
+export interface ResourceRef {
+  group: string; // '' for the core group
+  version: string;
+  plural: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+export function resourcePath(r: ResourceRef): string {
+  const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  const ns = r.namespace ? `/namespaces/${encodeURIComponent(r.namespace)}` : '';
+  const name = r.name ? `/${encodeURIComponent(r.name)}` : '';
+  const sub = r.subresource ? `/${r.subresource}` : '';
+  return `${base}${ns}/${r.plural}${name}${sub}`;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestArgs {
+  method?: string;
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface Response<T> {
+  status: number;
+  body: T;
+  warnings: string[];
+}
+
+export type PatchType = 'merge' | 'json' | 'apply' | 'strategic';
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  apply: 'application/apply-patch+yaml',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+export interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+function parseWarnings(header: string | string[] | undefined): string[] {
+  const values = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  // RFC 7234 warn-value: 299 - "text". Kubernetes sends one header per warning.
+  return values.map((v) => {
+    const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(v);
+    return m?.[1] ? m[1].replace(/\\(.)/g, '$1') : v;
+  });
+}
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export interface KubeClientOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** Send requests as this user (impersonation). */
+  impersonateUser?: string;
+  impersonateGroups?: string[];
+  userAgent?: string;
+}
+
+export class KubeClient {
+  readonly kc: KubeConfig;
+  readonly server: URL;
+  private readonly agent: Agent;
+  private readonly opts: KubeClientOptions;
+
+  private constructor(kc: KubeConfig, opts: KubeClientOptions) {
+    this.kc = kc;
+    this.opts = opts;
+    const cluster = kc.getCurrentCluster();
+    if (!cluster)
+      throw new Error('the kubeconfig has no current cluster; set a context with --context or KUBECONFIG');
+    this.server = new URL(cluster.server);
+    this.agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  }
+
+  /** Loads --kubeconfig, then $KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
+  static load(opts: KubeClientOptions = {}): KubeClient {
+    const kc = new KubeConfig();
+    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    else kc.loadFromDefault();
+    if (opts.context) kc.setCurrentContext(opts.context);
+    return new KubeClient(kc, opts);
+  }
+
+  /** The namespace of the current context, or `default`. */
+  get defaultNamespace(): string {
+    const ctx = this.kc.getContextObject(this.kc.getCurrentContext());
+    return ctx?.namespace || 'default';
+  }
+
+  private async options(
+    method: string,
+    path: string,
+    extraHeaders: Record<string, string>,
+  ): Promise<RequestOptions> {
+    const opts: RequestOptions = {
+      method,
+      hostname: this.server.hostname,
+      port: this.server.port || (this.server.protocol === 'https:' ? 443 : 80),
+      path: (this.server.pathname.replace(/\/$/, '') || '') + path,
+      headers: {
+        Accept: 'application/json',
+        'User-Agent': this.opts.userAgent ?? 'mcp-registry-operator',
+        ...extraHeaders,
+      },
+    };
+    await this.kc.applyToHTTPSOptions(opts);
+    if (this.server.protocol === 'https:') opts.agent = this.agentFor(opts);
+    const headers = opts.headers as Record<string, string | string[]>;
+    if (this.opts.impersonateUser) headers['Impersonate-User'] = this.opts.impersonateUser;
+    if (this.opts.impersonateGroups?.length) headers['Impersonate-Group'] = this.opts.impersonateGroups;
+    return opts;
+  }
+
+  private agentFor(opts: RequestOptions): Agent {
+    // applyToHTTPSOptions puts the TLS material on the options; keep one keep-alive agent for it.
+    Object.assign(this.agent.options, {
+      ca: opts.ca,
+      cert: opts.cert,
+      key: opts.key,
+      rejectUnauthorized: opts.rejectUnauthorized,
+    });
+    return this.agent;
+  }
+
+  async request<T>(path: string, args: RequestArgs = {}): Promise<Response<T>> {
+    const method = args.method ?? 'GET';
+    const payload =
+      args.body === undefined
+        ? undefined
+        : Buffer.from(typeof args.body === 'string' ? args.body : JSON.stringify(args.body));
+    const headers: Record<string, string> = {};
+    if (payload) {
+      headers['Content-Type'] = args.contentType ?? 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    const opts = await this.options(method, withQuery(path, args.query), headers);
+    const send = this.server.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<Response<T>>((resolve, reject) => {
+      const req = send({ ...opts, signal: args.signal, timeout: args.timeoutMs ?? 30_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const warnings = parseWarnings(res.headers.warning);
+          let body: unknown = text;
+          try {
+            body = text ? JSON.parse(text) : {};
+          } catch {
+            /* not JSON: keep the text */
+          }
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve({ status, body: body as T, warnings });
+          else {
+            const st: KubeStatus =
+              typeof body === 'object' && body ? (body as KubeStatus) : { message: String(body) };
+            reject(new KubeApiError(status, st, warnings));
+          }
+        });
+      });
+      req.on('timeout', () =>
+        req.destroy(new Error(`request to the Kubernetes API timed out: ${method} ${path}`)),
+      );
+      req.on('error', reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+
+  async get<T>(ref: ResourceRef, query?: Query): Promise<T> {
+    return (await this.request<T>(resourcePath(ref), { query })).body;
+  }
+
+  async list<T>(
+    ref: ResourceRef,
+    query?: Query,
+  ): Promise<{ items: T[]; metadata: { resourceVersion?: string; continue?: string } }> {
+    const items: T[] = [];
+    let cont: string | undefined;
+    let rv: string | undefined;
+    do {
+      const page = await this.get<{ items: T[]; metadata: { resourceVersion?: string; continue?: string } }>(
+        ref,
+        {
+          ...query,
+          limit: 500,
+          continue: cont,
+        },
+      );
+      items.push(...page.items);
+      cont = page.metadata.continue || undefined;
+      rv = page.metadata.resourceVersion;
+    } while (cont);
+    return { items, metadata: { resourceVersion: rv } };
+  }
+
+  async create<T>(ref: ResourceRef, body: unknown, query?: Query): Promise<Response<T>> {
+    return this.request<T>(resourcePath({ ...ref, name: undefined }), { method: 'POST', body, query });
+  }
+
+  async replace<T>(ref: ResourceRef, body: unknown, query?: Query): Promise<Response<T>> {
+    return this.request<T>(resourcePath(ref), { method: 'PUT', body, query });
+  }
+
+  async patch<T>(ref: ResourceRef, type: PatchType, body: unknown, query?: Query): Promise<Response<T>> {
+    return this.request<T>(resourcePath(ref), {
+      method: 'PATCH',
+      body,
+      query,
+      contentType: PATCH_CONTENT_TYPES[type],
+    });
+  }
+
+  async delete(ref: ResourceRef, query?: Query, body?: unknown): Promise<void> {
+    await this.request(resourcePath(ref), { method: 'DELETE', query, body });
+  }
+
+  /**
+   * Opens a watch and calls onEvent for each event until the server closes the stream, the signal
+   * aborts, or an error occurs. Resolves when the stream ends; rejects on HTTP errors (410 included:
+   * the caller re-lists).
+   */
+  async watch<T>(
+    ref: ResourceRef,
+    query: Query,
+    onEvent: (e: WatchEvent<T>) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const opts = await this.options('GET', withQuery(resourcePath(ref), { ...query, watch: true }), {});
+    const send = this.server.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<void>((resolve, reject) => {
+      const req = send({ ...opts, signal }, (res) => {
+        const status = res.statusCode ?? 0;
+        if (status !== 200) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            let body: KubeStatus = {};
+            try {
+              body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as KubeStatus;
+            } catch {
+              /* keep empty */
+            }
+            reject(new KubeApiError(status, body, []));
+          });
+          return;
+        }
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (!line) continue;
+            try {
+              onEvent(JSON.parse(line) as WatchEvent<T>);
+            } catch (e) {
+              req.destroy(e as Error);
+              return;
+            }
+          }
+        });
+        res.on('end', () => resolve());
+        res.on('error', (e) => (signal?.aborted ? resolve() : reject(e)));
+      });
+      req.on('error', (e) => (signal?.aborted ? resolve() : reject(e)));
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
