@@ -1,0 +1,73 @@
+/**
+ * One source, both ways: the v1alpha1 `format` + `source` pair ⇄ one v1beta1 `spec.sources[]` item.
+ * Only the fields both versions can express are mapped here; the rest is the stash's business.
+ */
+import { copyIf, isObject, type JsonObject } from './json.ts';
+
+/** Name given to the single source of a v1alpha1 object that has no stash. */
+export const DEFAULT_SOURCE_NAME = 'default';
+
+const REF_KEYS = ['branch', 'tag', 'commit'] as const;
+
+export interface AlphaSource {
+  source: JsonObject;
+  /** spec.format of the v1alpha1 object, which is the first source's format in v1beta1. */
+  format?: unknown;
+}
+
+/** v1alpha1 → v1beta1. Total: every present sub-object is mapped, matching `type` or not. */
+export function sourceToHub(alpha: AlphaSource, name: string): JsonObject {
+  const { source } = alpha;
+  const out: JsonObject = { name };
+  copyIf(source, 'type', out);
+  if (alpha.format !== undefined) out.format = alpha.format;
+  if (source.configmap !== undefined) out.configMapRef = clone(source.configmap);
+  if (source.url !== undefined) out.url = { href: source.url };
+  if (isObject(source.git)) {
+    const git = source.git;
+    const hub: JsonObject = {};
+    copyIf(git, 'repository', hub);
+    const ref: JsonObject = {};
+    for (const k of REF_KEYS) copyIf(git, k, ref);
+    if (Object.keys(ref).length > 0) hub.ref = ref;
+    copyIf(git, 'path', hub);
+    out.git = hub;
+  } else if (source.git !== undefined) {
+    out.git = source.git;
+  }
+  if (isObject(source.registry)) {
+    const reg: JsonObject = {};
+    copyIf(source.registry, 'url', reg, 'baseURL');
+    out.registry = reg;
+  } else if (source.registry !== undefined) {
+    out.registry = source.registry;
+  }
+  return out;
+}
+
+/** v1beta1 → v1alpha1: the fields of one source that v1alpha1 can hold. */
+export function sourceFromHub(src: JsonObject): AlphaSource {
+  const source: JsonObject = {};
+  copyIf(src, 'type', source);
+  if (src.configMapRef !== undefined) source.configmap = clone(src.configMapRef);
+  if (isObject(src.url)) copyIf(src.url, 'href', source, 'url');
+  if (isObject(src.git)) {
+    const git: JsonObject = {};
+    copyIf(src.git, 'repository', git);
+    if (isObject(src.git.ref)) for (const k of REF_KEYS) copyIf(src.git.ref, k, git);
+    copyIf(src.git, 'path', git);
+    source.git = git;
+  }
+  if (isObject(src.registry)) {
+    const reg: JsonObject = {};
+    copyIf(src.registry, 'baseURL', reg, 'url');
+    source.registry = reg;
+  }
+  const out: AlphaSource = { source };
+  if (src.format !== undefined) out.format = src.format;
+  return out;
+}
+
+function clone(v: unknown): unknown {
+  return structuredClone(v);
+}
