@@ -1,0 +1,131 @@
+/**
+ * Processes for the benchmarks: pinned to a core with taskset when the machine has two or more
+ * (server on core 0, load generator on core 1), stopped by PID, and the load generator run as a child.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { LoadConfig, LoadResult } from './load.ts';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const nodeBin = process.execPath;
+
+const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+
+/** Whether processes are pinned in this run (2+ cores and taskset present). */
+export const pinning = hasTaskset && availableParallelism() >= 2;
+
+export const SERVER_CORE = 0;
+export const CLIENT_CORE = 1;
+
+export function pinnedArgv(core: number, argv: string[]): string[] {
+  return pinning ? ['taskset', '-c', String(core), ...argv] : argv;
+}
+
+/** Pins an already running process (and its threads) to a core, e.g. the apiserver and etcd. */
+export function pinPid(pid: number, core: number | 'all'): void {
+  const cores = core === 'all' ? `0-${availableParallelism() - 1}` : String(core);
+  if (pinning) spawnSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
+}
+
+export function spawnPinned(
+  core: number,
+  argv: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Spawned {
+  const [cmd, ...args] = pinnedArgv(core, argv);
+  const child = spawn(cmd as string, args, {
+    cwd: opts.cwd ?? repoRoot,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out += b.toString('utf8');
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return {
+    child,
+    output: () => out,
+    stop: (signal = 'SIGTERM', timeoutMs = 20_000) =>
+      new Promise<void>((res) => {
+        if (child.exitCode !== null || child.signalCode !== null) return res();
+        const t = setTimeout(() => {
+          child.kill('SIGKILL');
+        }, timeoutMs);
+        child.once('exit', () => {
+          clearTimeout(t);
+          res();
+        });
+        child.kill(signal);
+      }),
+  };
+}
+
+/** Runs the load generator in a child pinned to the client core and returns its result. */
+export function runLoadPinned(cfg: LoadConfig): Promise<LoadResult> {
+  return new Promise((res, rej) => {
+    const argv = pinnedArgv(CLIENT_CORE, [
+      nodeBin,
+      resolve(repoRoot, 'bench/lib/loadgen.ts'),
+      JSON.stringify(cfg),
+    ]);
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
+    child.on('error', rej);
+    child.on('exit', (code) => {
+      if (code !== 0) return rej(new Error(`load generator exited ${code}: ${err.slice(-2000)}`));
+      try {
+        res(JSON.parse(out) as LoadResult);
+      } catch (e) {
+        rej(new Error(`load generator output unreadable: ${(e as Error).message}: ${out.slice(0, 500)}`));
+      }
+    });
+  });
+}
+
+/** Polls until fn() resolves true, bounded by a deadline. */
+export async function waitUntil(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await fn()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** Resident set size of a process in bytes, from /proc (0 when unavailable). */
+export function rssOf(pid: number): number {
+  return procStatusBytes(pid, 'VmRSS');
+}
+
+/** Peak resident set size (VmHWM) of a process in bytes, from /proc (0 when unavailable). */
+export function peakRssOf(pid: number): number {
+  return procStatusBytes(pid, 'VmHWM');
+}
+
+function procStatusBytes(pid: number, field: string): number {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Starts the product's webhook server the way it runs in production: `src/bin/operator.ts` as its own
+ * process with the controller off, TLS from a cert dir, readiness on the plain-HTTP health port.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { freePort } from '../../src/local/control-plane.ts';
+import { nodeBin, repoRoot, spawnPinned, waitUntil, type Spawned } from './procs.ts';
+
+export const OPERATOR_BIN = resolve(repoRoot, 'src/bin/operator.ts');
+
+export const PATHS = {
+  validate: '/validate-toolhive-stacklok-io-mcpregistry',
+  mutate: '/mutate-toolhive-stacklok-io-mcpregistry',
+  convert: '/convert',
+} as const;
+
+/** Why the webhook server cannot be benchmarked in this tree, or undefined when it can. */
+export function webhookUnavailable(): string | undefined {
+  if (!existsSync(OPERATOR_BIN)) return 'src/bin/operator.ts (the webhook server) is not in the tree yet';
+  if (!existsSync(resolve(repoRoot, 'src/webhook'))) return 'src/webhook/ is not in the tree yet';
+  return undefined;
+}
+
+export interface WebhookProc {
+  port: number;
+  healthPort: number;
+  url: string;
+  proc: Spawned;
+}
+
+export async function startWebhook(opts: {
+  certDir: string;
+  core: number;
+  port?: number;
+  drainSeconds?: number;
+  kubeconfig?: string;
+  extraArgs?: string[];
+}): Promise<WebhookProc> {
+  const port = opts.port ?? (await freePort());
+  const healthPort = await freePort();
+  const args = [
+    nodeBin,
+    OPERATOR_BIN,
+    '--enable-controller=false',
+    '--enable-webhooks=true',
+    '--leader-elect=false',
+    `--cert-dir=${opts.certDir}`,
+    '--webhook-host=127.0.0.1',
+    `--webhook-port=${port}`,
+    `--health-address=127.0.0.1:${healthPort}`,
+    '--log-level=warn',
+    `--drain-seconds=${opts.drainSeconds ?? 1}`,
+    ...(opts.kubeconfig ? [`--kubeconfig=${opts.kubeconfig}`] : []),
+    ...(opts.extraArgs ?? []),
+  ];
+  const proc = spawnPinned(opts.core, args);
+  try {
+    await waitUntil(
+      'the webhook server to become ready',
+      async () => {
+        if (proc.child.exitCode !== null)
+          throw new Error(`exited ${proc.child.exitCode}: ${proc.output().slice(-2000)}`);
+        const r = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+        return r.ok;
+      },
+      30_000,
+    );
+  } catch (e) {
+    await proc.stop('SIGKILL');
+    throw e;
+  }
+  return { port, healthPort, url: `https://127.0.0.1:${port}`, proc };
+}
