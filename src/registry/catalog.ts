@@ -1,0 +1,90 @@
+/** Building catalog servers from their source pieces; the only place summary fields are derived. */
+import {
+  DEFAULT_UPSTREAM_VERSION,
+  OFFICIAL_META,
+  TOOLHIVE_NAMESPACE,
+  isObject,
+  str,
+  strings,
+  type Catalog,
+  type CatalogServer,
+  type JsonObject,
+  type ServerKind,
+} from './model.ts';
+import { upstreamNameOf } from './toolhive-to-upstream.ts';
+import { toolhiveExtension } from './upstream-to-toolhive.ts';
+
+export interface ServerParts {
+  name: string;
+  kind: ServerKind;
+  toolhive?: JsonObject;
+  upstream?: JsonObject;
+  registryMeta?: JsonObject;
+}
+
+/** The catalog key of an upstream name: ToolHive's own namespace is stripped (ExtractServerName). */
+export function catalogNameOf(upstreamName: string): string {
+  const prefix = `${TOOLHIVE_NAMESPACE}/`;
+  return upstreamName.startsWith(prefix) && upstreamName.length > prefix.length
+    ? upstreamName.slice(prefix.length)
+    : upstreamName;
+}
+
+export function makeCatalogServer(parts: ServerParts): CatalogServer {
+  const th = parts.toolhive;
+  const up = parts.upstream;
+  const official = isObject(parts.registryMeta?.[OFFICIAL_META])
+    ? (parts.registryMeta[OFFICIAL_META] as JsonObject)
+    : {};
+  // For servers ToolHive cannot express, the extension (if any) still gives tags, tools, tier.
+  const ext = th ?? (up ? toolhiveExtension(up) : undefined) ?? {};
+  const s: CatalogServer = {
+    name: parts.name,
+    kind: parts.kind,
+    tags: strings(ext.tags),
+    tools: strings(ext.tools),
+    upstreamName: str(up?.name) ?? upstreamNameOf(parts.name),
+    version: str(up?.version) ?? DEFAULT_UPSTREAM_VERSION,
+  };
+  const set = <K extends keyof CatalogServer>(k: K, v: CatalogServer[K] | undefined) => {
+    if (v !== undefined) s[k] = v;
+  };
+  set('description', str(th?.description) ?? str(up?.description));
+  set('title', str(th?.title) ?? str(up?.title));
+  set('status', str(ext.status) ?? str(official.status));
+  set('tier', str(ext.tier));
+  set('transport', str(th?.transport) ?? upstreamTransport(up));
+  set('image', str(th?.image));
+  set('url', str(th?.url));
+  set(
+    'repositoryUrl',
+    str(th?.repository_url) ?? (isObject(up?.repository) ? str(up.repository.url) : undefined),
+  );
+  set(
+    'lastUpdated',
+    (isObject(ext.metadata) ? str(ext.metadata.last_updated) : undefined) ?? str(official.updatedAt),
+  );
+  if (th) s.toolhive = th;
+  if (up) s.upstream = up;
+  if (parts.registryMeta) s.registryMeta = parts.registryMeta;
+  return s;
+}
+
+function upstreamTransport(up: JsonObject | undefined): string | undefined {
+  const pkg = Array.isArray(up?.packages) ? up.packages.find(isObject) : undefined;
+  return pkg && isObject(pkg.transport) ? str(pkg.transport.type) : undefined;
+}
+
+export function byName(a: CatalogServer, b: CatalogServer): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** A catalog from servers in any order: sorted by name, the later of two with one name wins. */
+export function catalogOf(servers: CatalogServer[], meta?: Catalog['meta'], groups?: JsonObject[]): Catalog {
+  const map = new Map<string, CatalogServer>();
+  for (const s of servers) map.set(s.name, s);
+  const catalog: Catalog = { servers: [...map.values()].sort(byName) };
+  if (meta && (meta.version !== undefined || meta.lastUpdated !== undefined)) catalog.meta = meta;
+  if (groups) catalog.groups = groups;
+  return catalog;
+}

@@ -1,0 +1,29 @@
+/**
+ * Registry data: the public API the controller, the registry API and the CLI code against.
+ * Formats and mapping: docs/formats.md.
+ */
+export type { SourceFormat, ServerKind, CatalogServer, Catalog, InvalidEntry, JsonObject } from './model.ts';
+export {
+  DocumentError,
+  TOOLHIVE_NAMESPACE,
+  PUBLISHER_PROVIDED,
+  OFFICIAL_META,
+  UPSTREAM_SCHEMA_URL,
+  DEFAULT_UPSTREAM_VERSION,
+} from './model.ts';
+export type { FilterSpec } from '../api/types.ts';
+export { parseRegistryDocument, type ParseResult } from './read.ts';
+export {
+  serializeForStorage,
+  parseStorage,
+  toToolhiveServer,
+  toUpstreamServerResponse,
+  writeRegistry,
+  unrepresentableIn,
+  STORAGE_UPSTREAM_KEY,
+} from './write.ts';
+export { filterCatalog, filterHash, keeps } from './filter.ts';
+export { mergeCatalogs } from './merge.ts';
+export { parseGlob, globMatch, GlobError, type GlobResult } from './glob.ts';
+export { makeCatalogServer, catalogOf, type ServerParts } from './catalog.ts';
+export { validateEntry, type EntryError } from './validate.ts';

@@ -1,0 +1,202 @@
+/** Reading registry documents: format detection, entry validation, conversion into the catalog model. */
+import { catalogNameOf, catalogOf, makeCatalogServer } from './catalog.ts';
+import { parseJsonDocument } from './json-document.ts';
+import {
+  DocumentError,
+  OFFICIAL_META,
+  isObject,
+  type Catalog,
+  type CatalogServer,
+  type InvalidEntry,
+  type JsonObject,
+  type SourceFormat,
+} from './model.ts';
+import { serverJsonToToolhive } from './upstream-to-toolhive.ts';
+import { validateEntry } from './validate.ts';
+
+export interface ParseResult {
+  catalog: Catalog;
+  invalid: InvalidEntry[];
+  format: SourceFormat;
+  /** `name: reason` for upstream servers ToolHive cannot express, or only in part. */
+  unrepresentable: string[];
+}
+
+type Shape =
+  | 'toolhive'
+  | 'upstream API page'
+  | 'JSON array of server.json'
+  | 'ToolHive upstream wrapper'
+  | 'server.json';
+
+const TOOLHIVE_KEY = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
+const UPSTREAM_NAME = /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/;
+
+function detect(doc: unknown): Shape | undefined {
+  if (Array.isArray(doc)) return 'JSON array of server.json';
+  if (!isObject(doc)) return undefined;
+  if (Array.isArray(doc.servers)) return 'upstream API page';
+  if (isObject(doc.servers) || isObject(doc.remote_servers)) return 'toolhive';
+  if (isObject(doc.data) && Array.isArray(doc.data.servers)) return 'ToolHive upstream wrapper';
+  if (
+    typeof doc.name === 'string' &&
+    (doc.packages !== undefined || doc.remotes !== undefined || doc.version !== undefined)
+  )
+    return 'server.json';
+  return undefined;
+}
+
+export function parseRegistryDocument(text: string, format: SourceFormat | 'auto'): ParseResult {
+  const doc = parseJsonDocument(text);
+  const shape = detect(doc);
+  if (!shape) {
+    throw new DocumentError(
+      'not a registry document: expected a ToolHive registry ({"servers": {...}}), an upstream API page ({"servers": [...]}), a JSON array of server.json, or ToolHive\'s {"data": {"servers": [...]}}',
+    );
+  }
+  const detected: SourceFormat = shape === 'toolhive' ? 'toolhive' : 'upstream';
+  if (format !== 'auto' && format !== detected) {
+    throw new DocumentError(
+      `the document is a ${shape} (${detected} format), but the format is set to ${format}: set format: ${detected}`,
+    );
+  }
+  return detected === 'toolhive' ? readToolhive(doc as JsonObject) : readUpstream(doc, shape);
+}
+
+function readToolhive(doc: JsonObject): ParseResult {
+  const invalid: InvalidEntry[] = [];
+  const servers: CatalogServer[] = [];
+  const seen = new Set<string>();
+  for (const [mapKey, kind] of [
+    ['servers', 'container'],
+    ['remote_servers', 'remote'],
+  ] as const) {
+    const map = doc[mapKey];
+    if (map === undefined) continue;
+    if (!isObject(map))
+      throw new DocumentError(`${mapKey}: must be an object mapping server names to servers`);
+    for (const [name, entry] of Object.entries(map)) {
+      if (seen.has(name)) {
+        invalid.push({
+          entry: name,
+          field: '',
+          reason: 'defined in both servers and remote_servers; the remote_servers entry is skipped',
+        });
+        continue;
+      }
+      if (!TOOLHIVE_KEY.test(name) && !UPSTREAM_NAME.test(name)) {
+        invalid.push({
+          entry: name,
+          field: '',
+          reason: `name must match ${TOOLHIVE_KEY.source} (or be a reverse-DNS upstream name)`,
+        });
+        continue;
+      }
+      const error = validateEntry(kind, entry);
+      if (error) {
+        invalid.push({ entry: name, ...error });
+        continue;
+      }
+      seen.add(name);
+      servers.push(makeCatalogServer({ name, kind, toolhive: entry as JsonObject }));
+    }
+  }
+  const meta: Catalog['meta'] = {};
+  if (typeof doc.version === 'string') meta.version = doc.version;
+  if (typeof doc.last_updated === 'string') meta.lastUpdated = doc.last_updated;
+  const groups = Array.isArray(doc.groups) ? doc.groups.filter(isObject) : undefined;
+  return { catalog: catalogOf(servers, meta, groups), invalid, format: 'toolhive', unrepresentable: [] };
+}
+
+interface Item {
+  where: string;
+  server: unknown;
+  meta?: unknown;
+}
+
+function upstreamItems(doc: unknown, shape: Shape): { items: Item[]; meta: Catalog['meta'] } {
+  const meta: NonNullable<Catalog['meta']> = {};
+  if (shape === 'server.json') return { items: [{ where: '(document)', server: doc }], meta };
+  if (shape === 'JSON array of server.json') {
+    return { items: (doc as unknown[]).map((server, i) => ({ where: `[${i}]`, server })), meta };
+  }
+  const o = doc as JsonObject;
+  if (shape === 'upstream API page') {
+    const items = (o.servers as unknown[]).map((item, i) =>
+      isObject(item)
+        ? { where: `servers[${i}]`, server: item.server, meta: item._meta }
+        : { where: `servers[${i}]`, server: undefined },
+    );
+    return { items, meta };
+  }
+  if (typeof o.version === 'string') meta.version = o.version;
+  if (isObject(o.meta) && typeof o.meta.last_updated === 'string') meta.lastUpdated = o.meta.last_updated;
+  const data = o.data as JsonObject;
+  return {
+    items: (data.servers as unknown[]).map((server, i) => ({ where: `data.servers[${i}]`, server })),
+    meta,
+  };
+}
+
+function readUpstream(doc: unknown, shape: Shape): ParseResult {
+  const { items, meta } = upstreamItems(doc, shape);
+  const invalid: InvalidEntry[] = [];
+  const chosen = new Map<string, { item: Item; server: JsonObject; latest: boolean }>();
+  for (const item of items) {
+    const named = isObject(item.server) && typeof item.server.name === 'string' && item.server.name !== '';
+    const entry = named ? ((item.server as JsonObject).name as string) : item.where;
+    if (!isObject(item.server)) {
+      invalid.push({
+        entry,
+        field: shape === 'upstream API page' ? 'server' : '',
+        reason: 'must be an object (a server.json)',
+      });
+      continue;
+    }
+    const error = validateEntry('upstream', item.server);
+    if (error) {
+      invalid.push({ entry, ...error });
+      continue;
+    }
+    const official =
+      isObject(item.meta) && isObject(item.meta[OFFICIAL_META]) ? item.meta[OFFICIAL_META] : {};
+    if (official.status === 'deleted') continue; // the registry withdrew it
+    // An API page may list several versions of one server: keep the latest, else the later one.
+    const latest = official.isLatest === true;
+    const previous = chosen.get(entry);
+    if (previous && previous.latest && !latest) continue;
+    chosen.set(entry, { item, server: item.server, latest });
+  }
+  const unrepresentable: string[] = [];
+  const servers: CatalogServer[] = [];
+  for (const [upstreamName, { item, server }] of chosen) {
+    const name = catalogNameOf(upstreamName);
+    const registryMeta = isObject(item.meta) ? item.meta : undefined;
+    const converted = serverJsonToToolhive(server);
+    if (converted.kind === 'upstream-only') {
+      unrepresentable.push(`${upstreamName}: ${converted.reason}`);
+      servers.push(
+        makeCatalogServer({
+          name,
+          kind: 'upstream-only',
+          upstream: server,
+          ...(registryMeta && { registryMeta }),
+        }),
+      );
+      continue;
+    }
+    if (converted.lossy) unrepresentable.push(`${upstreamName}: ${converted.lossy}`);
+    const entry = converted.entry;
+    if (entry.name === upstreamName) delete entry.name; // the catalog key says it
+    servers.push(
+      makeCatalogServer({
+        name,
+        kind: converted.kind,
+        toolhive: entry,
+        upstream: server,
+        ...(registryMeta && { registryMeta }),
+      }),
+    );
+  }
+  return { catalog: catalogOf(servers, meta), invalid, format: 'upstream', unrepresentable };
+}
