@@ -1,0 +1,160 @@
+/**
+ * The CLI's view of the cluster: kubeconfig handling like kubectl (--kubeconfig, --context,
+ * -n/--namespace, -A), the MCPRegistry resource paths, and the translation of failures into
+ * messages that say what to do next.
+ */
+import { KubeApiError, KubeClient, type ResourceRef } from '../kube/client.ts';
+import { CRD_NAME, GROUP, PLURAL, V1BETA1 } from '../api/constants.ts';
+import { CliError, ServerError } from './errors.ts';
+
+export interface GlobalOptions {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+}
+
+/** What a failed request was about, so the message can name it. */
+export interface Target {
+  namespace?: string;
+  name?: string;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+export const NO_CLUSTER_HINT =
+  'Check that the cluster is running and that thv points at it: --kubeconfig, then $KUBECONFIG, then ~/.kube/config are used, and --context picks a context (see `kubectl config get-contexts`). For a local cluster, run `npm start` and use the kubeconfig it prints.';
+
+export const NO_CRD_HINT = `Install the CRD and the operator first (kubectl apply -f crds/ and kubectl apply -k manifests/overlays/self-signed, see docs/user-guide.md); \`kubectl get crd ${CRD_NAME}\` shows whether it is there.`;
+
+export class Cluster {
+  readonly client: KubeClient;
+  /** -n, else the namespace of the kubeconfig context, else `default`. */
+  readonly namespace: string;
+  readonly allNamespaces: boolean;
+
+  private constructor(client: KubeClient, opts: GlobalOptions) {
+    this.client = client;
+    this.namespace = opts.namespace || client.defaultNamespace;
+    this.allNamespaces = Boolean(opts.allNamespaces);
+  }
+
+  static connect(opts: GlobalOptions): Cluster {
+    let client: KubeClient;
+    try {
+      client = KubeClient.load({ kubeconfig: opts.kubeconfig, context: opts.context, userAgent: 'thv' });
+    } catch (e) {
+      throw new CliError(
+        `cannot load the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message}`,
+        opts.context
+          ? `Check that context "${opts.context}" exists: kubectl config get-contexts${opts.kubeconfig ? ` --kubeconfig ${opts.kubeconfig}` : ''}`
+          : NO_CLUSTER_HINT,
+      );
+    }
+    return new Cluster(client, opts);
+  }
+
+  get server(): string {
+    return this.client.server.origin;
+  }
+
+  registries(namespace?: string, name?: string): ResourceRef {
+    return { group: GROUP, version: V1BETA1, plural: PLURAL, namespace, name };
+  }
+
+  /** Runs a request and turns any failure into a CliError the user can act on. */
+  async call<T>(target: Target, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw await this.explain(e, target);
+    }
+  }
+
+  async explain(e: unknown, target: Target): Promise<unknown> {
+    if (e instanceof CliError) return e;
+    if (e instanceof KubeApiError) return this.explainApiError(e, target);
+    const err = e as NodeJS.ErrnoException;
+    if ((err.code && NETWORK_CODES.has(err.code)) || /timed out|socket hang up/.test(err.message ?? '')) {
+      return new CliError(
+        `cannot reach the Kubernetes API server at ${this.server} (${err.message}).`,
+        NO_CLUSTER_HINT,
+      );
+    }
+    if (
+      err.code?.startsWith('ERR_TLS') ||
+      err.code?.includes('CERT') ||
+      err.code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
+    ) {
+      return new CliError(
+        `cannot verify the Kubernetes API server at ${this.server}: ${err.message}.`,
+        'The kubeconfig’s certificate-authority does not match the server; check that the context points at the right cluster.',
+      );
+    }
+    return e;
+  }
+
+  private async explainApiError(e: KubeApiError, target: Target): Promise<CliError> {
+    if (e.status === 401)
+      return new CliError(
+        `the Kubernetes API server at ${this.server} rejected your credentials (Unauthorized).`,
+        'Refresh your credentials, or choose another context with --context (see `kubectl config get-contexts`).',
+      );
+    if (e.status === 403) {
+      const rbac =
+        /cannot (\S+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)")?/.exec(
+          e.message,
+        );
+      if (rbac) {
+        const [, verb, resource, group, ns] = rbac;
+        const qualified = group ? `${resource}.${group}` : resource;
+        return new CliError(
+          `permission denied: ${e.message}`,
+          `Ask a cluster administrator for a Role that allows "${verb}" on ${qualified}${ns ? ` in namespace "${ns}"` : ''}; check your access with \`kubectl auth can-i ${verb} ${qualified}${ns ? ` -n ${ns}` : ''}\`.`,
+        );
+      }
+    }
+    if (e.status === 404) {
+      if (!(await this.apiInstalled()))
+        return new CliError(
+          `the MCPRegistry API (${GROUP}/${V1BETA1}, resource ${PLURAL}) is not installed in the cluster at ${this.server}.`,
+          NO_CRD_HINT,
+        );
+      if (target.name && e.body.details?.name)
+        return notFound(target.name, target.namespace ?? this.namespace);
+    }
+    return new ServerError(e.reason, e.message);
+  }
+
+  /** Whether discovery lists mcpregistries in our group version. */
+  async apiInstalled(): Promise<boolean> {
+    try {
+      const r = await this.client.request<{ resources?: { name: string }[] }>(`/apis/${GROUP}/${V1BETA1}`);
+      return Boolean(r.body.resources?.some((x) => x.name === PLURAL));
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return false;
+      throw e;
+    }
+  }
+}
+
+export function notFound(name: string, namespace: string): CliError {
+  return new CliError(
+    `MCPRegistry "${name}" not found in namespace "${namespace}".`,
+    `List the registries with \`thv registry list -n ${namespace}\`, or in every namespace with \`thv registry list -A\`.`,
+  );
+}
+
+/** kubectl prints each apiserver warning as `Warning: <text>` on stderr. */
+export function renderWarnings(warnings: readonly string[]): string {
+  return warnings.map((w) => `Warning: ${w}\n`).join('');
+}

@@ -1,0 +1,107 @@
+/**
+ * `thv completion bash|zsh`: a completion script generated from the command tree itself, so it
+ * never drifts from the flags. Registry names, namespaces and contexts are completed live (through
+ * `thv registry list -o name` and kubectl). zsh reuses the bash function through bashcompinit.
+ */
+import type { Command } from 'commander';
+
+interface Node {
+  path: string;
+  subcommands: string[];
+  flags: string[];
+  /** Value completions per flag: a word list, or the special `__files`. */
+  values: Map<string, string>;
+  takesRegistryName: boolean;
+}
+
+const FILE_FLAGS = new Set(['--kubeconfig', '--out']);
+
+function walk(cmd: Command, path: string, inherited: Command[], out: Node[]): void {
+  const scope = [...inherited, cmd];
+  const flags: string[] = [];
+  const values = new Map<string, string>();
+  for (const c of scope)
+    for (const o of c.options) {
+      for (const f of [o.short, o.long]) if (f) flags.push(f);
+      const words = o.argChoices?.join(' ') ?? (o.long && FILE_FLAGS.has(o.long) ? '__files' : undefined);
+      if (words) for (const f of [o.short, o.long]) if (f) values.set(f, words);
+    }
+  flags.push('--help');
+  const subs = cmd.commands.filter((c) => c.name() !== 'help');
+  out.push({
+    path,
+    subcommands: subs.flatMap((c) => [c.name(), ...c.aliases()]),
+    flags,
+    values,
+    takesRegistryName: cmd.registeredArguments.some((a) => a.name() === 'name' || a.name() === 'names'),
+  });
+  for (const s of subs)
+    for (const n of [s.name(), ...s.aliases()])
+      walk(
+        s,
+        path ? `${path} ${n}` : n,
+        scope.filter((c) => c.parent === null),
+        out,
+      );
+}
+
+function bashFunction(root: Command): string {
+  const nodes: Node[] = [];
+  walk(root, '', [], nodes);
+  const known = nodes
+    .filter((n) => n.path)
+    .map((n) => `"${n.path}"`)
+    .join('|');
+  const valueCases = new Map<string, string>();
+  for (const n of nodes) for (const [f, w] of n.values) valueCases.set(f, w);
+  const valueLines = [...valueCases]
+    .map(([f, w]) =>
+      w === '__files'
+        ? `    ${f}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`
+        : `    ${f}) COMPREPLY=($(compgen -W "${w}" -- "$cur")); return ;;`,
+    )
+    .join('\n');
+  const pathLines = nodes
+    .map((n) => {
+      const words = [...n.subcommands, ...n.flags].join(' ');
+      const names = n.takesRegistryName ? ' $(_thv_registries)' : '';
+      return `    "${n.path}") words="${words}${names}" ;;`;
+    })
+    .join('\n');
+  return `_thv_registries() {
+  local args=() i
+  for ((i=1; i<\${#COMP_WORDS[@]}-1; i++)); do
+    case "\${COMP_WORDS[i]}" in
+      -n|--namespace|--kubeconfig|--context) args+=("\${COMP_WORDS[i]}" "\${COMP_WORDS[i+1]}") ;;
+    esac
+  done
+  thv registry list -o name "\${args[@]}" 2>/dev/null | sed 's|.*/||'
+}
+
+_thv() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" path="" w i words
+  for ((i=1; i<COMP_CWORD; i++)); do
+    w="\${COMP_WORDS[i]}"
+    case "\${path:+$path }$w" in
+      ${known}) path="\${path:+$path }$w" ;;
+    esac
+  done
+  case "$prev" in
+    -n|--namespace) COMPREPLY=($(compgen -W "$(kubectl get namespaces -o name 2>/dev/null | sed 's|.*/||')" -- "$cur")); return ;;
+    --context) COMPREPLY=($(compgen -W "$(kubectl config get-contexts -o name 2>/dev/null)" -- "$cur")); return ;;
+${valueLines}
+  esac
+  case "$path" in
+${pathLines}
+  esac
+  COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}
+`;
+}
+
+export function completionScript(root: Command, shell: 'bash' | 'zsh'): string {
+  const fn = bashFunction(root);
+  if (shell === 'bash')
+    return `# bash completion for thv: source <(thv completion bash)\n${fn}complete -F _thv thv\n`;
+  return `#compdef thv\n# zsh completion for thv: source <(thv completion zsh)\nautoload -U +X bashcompinit && bashcompinit\n${fn}complete -F _thv thv\n`;
+}

@@ -1,0 +1,32 @@
+/** Runs `thv` with arguments and IO, returning the exit code: 0 ok, 1 failure, 2 usage error. */
+import { CommanderError, type Command } from 'commander';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, renderError } from './errors.ts';
+import type { CliIO } from './io.ts';
+import { buildProgram } from './program.ts';
+
+function configure(cmd: Command, io: CliIO): void {
+  cmd.exitOverride();
+  cmd.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const sub of cmd.commands) configure(sub, io);
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  configure(program, io);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
+      // Commander already printed the message (and help for a missing subcommand).
+      return EXIT_USAGE;
+    }
+    if (e instanceof CliError) {
+      io.err(renderError(e));
+      return e.exitCode;
+    }
+    io.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_FAILURE;
+  }
+}

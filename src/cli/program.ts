@@ -1,0 +1,204 @@
+/**
+ * The `thv` command tree (commander): global kubectl-style flags, the `registry` group, and
+ * `completion`. Each action connects to the cluster lazily, so `convert`, `completion` and
+ * `--help` work without one.
+ */
+import { Command, Option } from 'commander';
+import { FORMATS, SOURCE_TYPES } from '../api/constants.ts';
+import { Cluster, type GlobalOptions } from './cluster.ts';
+import {
+  runAdd,
+  runInfo,
+  runRemove,
+  runSync,
+  type AddOptions,
+  type InfoOptions,
+  type WaitFlags,
+} from './commands.ts';
+import { completionScript } from './completion.ts';
+import { runConvert, type ConvertOptions } from './convert.ts';
+import type { CliIO } from './io.ts';
+import { LIST_OUTPUTS, runList, type ListOutput } from './list.ts';
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => (l.startsWith('#') || !l ? `  ${l}` : `  $ ${l}`)).join('\n')}\n`;
+}
+
+const DEFAULT_TIMEOUT = '2m';
+
+function waitOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('--wait', `wait until ${what}, showing progress; exit 1 if it failed`)
+    .option('--timeout <duration>', 'how long --wait waits (Go duration: 90s, 5m)', DEFAULT_TIMEOUT);
+}
+
+export function buildProgram(io: CliIO): Command {
+  const connect = (cmd: Command) => Cluster.connect(cmd.optsWithGlobals<GlobalOptions>());
+  const program = new Command('thv')
+    .description('Manage MCPRegistry resources (toolhive.stacklok.io) in a Kubernetes cluster.')
+    .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('-n, --namespace <namespace>', 'namespace (default: the context’s namespace, else "default")')
+    .option('-A, --all-namespaces', 'list across all namespaces (list only)')
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      examples([
+        'thv registry list -A',
+        'thv registry add demo --configmap demo-catalog --wait',
+        'source <(thv completion bash)',
+      ]),
+    );
+
+  const registry = program
+    .command('registry')
+    .description('List, add, sync, inspect and remove MCP server registries; convert registry files.')
+    .addHelpText('after', examples(['thv registry list', 'thv registry info demo --servers']));
+
+  registry
+    .command('list')
+    .alias('ls')
+    .description('List MCPRegistries: NAME PHASE SERVERS SOURCE LAST SYNC AGE.')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(LIST_OUTPUTS).default('table'))
+    .addHelpText(
+      'after',
+      examples([
+        'thv registry list',
+        'thv registry list -n toolhive-system -o wide',
+        'thv registry list -A -o yaml',
+        '# names only, for scripts',
+        'thv registry list -o name',
+      ]),
+    )
+    .action(async (opts: { output: ListOutput }, cmd: Command) => runList(connect(cmd), io, opts.output));
+
+  const add = registry
+    .command('add')
+    .argument('<name>', 'name of the new MCPRegistry')
+    .description(
+      'Create an MCPRegistry from one source; the apiserver’s admission messages are shown as given.',
+    )
+    .addOption(
+      new Option('--type <type>', 'source type (follows from the source flag when omitted)').choices(
+        SOURCE_TYPES,
+      ),
+    )
+    .option('--configmap <name[:key]>', 'a ConfigMap in the namespace (key defaults to registry.json)')
+    .option('--url <url>', 'an https:// URL of a registry JSON document')
+    .option('--git <repo>', 'a Git repository (https://, ssh://, git@host:org/repo.git)')
+    .option('--branch <branch>', 'Git branch (with --git)')
+    .option('--tag <tag>', 'Git tag (with --git)')
+    .option('--commit <sha>', 'Git commit, 7-40 hex characters (with --git)')
+    .option(
+      '--path <path>',
+      'path of the registry file in the repository (with --git; default registry.json)',
+    )
+    .option('--registry <url>', 'base URL of an MCP registry API (/v0.1/servers)')
+    .addOption(
+      new Option('--format <format>', 'format of the source data (default toolhive)').choices(FORMATS),
+    )
+    .option('--interval <duration>', 'sync interval, a Go duration (30m, 1h30m)')
+    .option('--include <glob>', 'keep servers whose name matches (repeatable)', collect)
+    .option('--exclude <glob>', 'drop servers whose name matches (repeatable)', collect)
+    .option('--include-tag <tag>', 'keep servers with this tag (repeatable)', collect)
+    .option('--exclude-tag <tag>', 'drop servers with this tag (repeatable)', collect)
+    .option('--display-name <text>', 'human-readable name')
+    .option('--dry-run', 'send with server-side dry run: admission runs, nothing is stored')
+    .addOption(new Option('-o, --output <format>', 'print the created object').choices(['json', 'yaml']));
+  waitOptions(add, 'the first sync ended').addHelpText(
+    'after',
+    examples([
+      'thv registry add demo --configmap demo-catalog',
+      'thv registry add community --url https://example.com/registry.json --format upstream --interval 1h',
+      'thv registry add tools --git https://github.com/org/catalog.git --branch main --path data/registry.json',
+      'thv registry add official --registry https://registry.modelcontextprotocol.io --include "io.github.*" --wait',
+      '# see what admission would do, without creating anything',
+      'thv registry add demo --configmap demo-catalog --dry-run -o yaml',
+    ]),
+  );
+  add.action(async (name: string, opts: AddOptions, cmd: Command) => runAdd(connect(cmd), io, name, opts));
+
+  waitOptions(
+    registry
+      .command('sync')
+      .argument('<name>', 'the MCPRegistry to sync')
+      .description(
+        'Ask the operator for a sync now (sets the toolhive.stacklok.io/sync-trigger annotation).',
+      ),
+    'that sync ended',
+  )
+    .addHelpText(
+      'after',
+      examples(['thv registry sync demo', 'thv registry sync demo -n team-a --wait --timeout 5m']),
+    )
+    .action(async (name: string, opts: WaitFlags, cmd: Command) => runSync(connect(cmd), io, name, opts));
+
+  registry
+    .command('info')
+    .alias('describe')
+    .argument('<name>', 'the MCPRegistry to show')
+    .description('Show a registry: spec, status, conditions, recent events, storage and API endpoint.')
+    .option('--servers', 'also list the stored servers: NAME TYPE TRANSPORT TAGS')
+    .addOption(new Option('-o, --output <format>', 'print as JSON or YAML').choices(['json', 'yaml']))
+    .addHelpText(
+      'after',
+      examples([
+        'thv registry info demo',
+        'thv registry info demo --servers',
+        'thv registry info demo -o json',
+      ]),
+    )
+    .action(async (name: string, opts: InfoOptions, cmd: Command) => runInfo(connect(cmd), io, name, opts));
+
+  const remove = registry
+    .command('remove')
+    .aliases(['rm', 'delete'])
+    .argument('<names...>', 'the MCPRegistries to delete')
+    .description('Delete MCPRegistries; the operator then deletes their storage and API workload.');
+  waitOptions(remove, 'each registry is gone').addHelpText(
+    'after',
+    examples(['thv registry remove demo', 'thv registry remove demo other -n team-a --wait']),
+  );
+  remove.action(async (names: string[], opts: WaitFlags, cmd: Command) =>
+    runRemove(connect(cmd), io, names, opts),
+  );
+
+  registry
+    .command('convert')
+    .argument('<file>', 'registry JSON file to read, or - for standard input')
+    .description(
+      'Convert a registry file between the toolhive and upstream formats (offline), validating the result.',
+    )
+    .addOption(new Option('--to <format>', 'format to write').choices(FORMATS).makeOptionMandatory())
+    .addOption(
+      new Option('--from <format>', 'format of the input').choices(['auto', ...FORMATS]).default('auto'),
+    )
+    .option('--out <file>', 'write here instead of standard output')
+    .option('--skip-invalid', 'convert the valid entries and warn about the invalid ones (default: fail)')
+    .addHelpText(
+      'after',
+      examples([
+        'thv registry convert --to upstream registry.json > upstream.json',
+        'curl -s https://example.com/registry.json | thv registry convert --to toolhive - --out registry.json',
+      ]),
+    )
+    .action(async (file: string, opts: ConvertOptions) => runConvert(io, file, opts));
+
+  program
+    .command('completion')
+    .argument('<shell>', 'bash or zsh')
+    .description('Print a shell completion script.')
+    .addHelpText(
+      'after',
+      examples(['source <(thv completion bash)', '# zsh, in ~/.zshrc:', 'source <(thv completion zsh)']),
+    )
+    .action((shell: string) => {
+      if (shell !== 'bash' && shell !== 'zsh')
+        program.error(`error: unsupported shell "${shell}": use bash or zsh`, { exitCode: 2 });
+      io.out(completionScript(program, shell as 'bash' | 'zsh'));
+    });
+
+  return program;
+}
