@@ -11,6 +11,8 @@ interface Node {
   flags: string[];
   /** Value completions per flag: a word list, or the special `__files`. */
   values: Map<string, string>;
+  /** Flags declared on this command itself (not inherited from the root). */
+  ownFlags: Set<string>;
   takesRegistryName: boolean;
 }
 
@@ -33,6 +35,7 @@ function walk(cmd: Command, path: string, inherited: Command[], out: Node[]): vo
     subcommands: subs.flatMap((c) => [c.name(), ...c.aliases()]),
     flags,
     values,
+    ownFlags: new Set(cmd.options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)))),
     takesRegistryName: cmd.registeredArguments.some((a) => a.name() === 'name' || a.name() === 'names'),
   });
   for (const s of subs)
@@ -52,14 +55,16 @@ function bashFunction(root: Command): string {
     .filter((n) => n.path)
     .map((n) => `"${n.path}"`)
     .join('|');
-  const valueCases = new Map<string, string>();
-  for (const n of nodes) for (const [f, w] of n.values) valueCases.set(f, w);
-  const valueLines = [...valueCases]
-    .map(([f, w]) =>
-      w === '__files'
-        ? `    ${f}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`
-        : `    ${f}) COMPREPLY=($(compgen -W "${w}" -- "$cur")); return ;;`,
+  // Flag values per command path ("registry list|-o"); the root's flags apply everywhere.
+  const valueLines = nodes
+    .flatMap((n) =>
+      [...n.values].map(([f, w]) => {
+        const pattern = n.ownFlags.has(f) && n.path ? `"${n.path}|${f}"` : `*"|${f}"`;
+        const reply = w === '__files' ? 'compgen -f -- "$cur"' : `compgen -W "${w}" -- "$cur"`;
+        return `    ${pattern}) COMPREPLY=($(${reply})); return ;;`;
+      }),
     )
+    .filter((line, i, all) => all.indexOf(line) === i)
     .join('\n');
   const pathLines = nodes
     .map((n) => {
@@ -86,9 +91,9 @@ _thv() {
       ${known}) path="\${path:+$path }$w" ;;
     esac
   done
-  case "$prev" in
-    -n|--namespace) COMPREPLY=($(compgen -W "$(kubectl get namespaces -o name 2>/dev/null | sed 's|.*/||')" -- "$cur")); return ;;
-    --context) COMPREPLY=($(compgen -W "$(kubectl config get-contexts -o name 2>/dev/null)" -- "$cur")); return ;;
+  case "$path|$prev" in
+    *"|-n"|*"|--namespace") COMPREPLY=($(compgen -W "$(kubectl get namespaces -o name 2>/dev/null | sed 's|.*/||')" -- "$cur")); return ;;
+    *"|--context") COMPREPLY=($(compgen -W "$(kubectl config get-contexts -o name 2>/dev/null)" -- "$cur")); return ;;
 ${valueLines}
   esac
   case "$path" in

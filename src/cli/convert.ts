@@ -79,14 +79,25 @@ export async function runConvert(io: CliIO, file: string, o: ConvertOptions): Pr
   if (o.to === 'toolhive')
     for (const u of parsed.unrepresentable)
       io.err(`Warning: not representable in the toolhive format: ${u}\n`);
-  const output = writeRegistry(parsed.catalog, o.to);
-  // Validate what we produced by reading it back as the target format.
+  let catalog = parsed.catalog;
+  let output = writeRegistry(catalog, o.to);
+  // Validate what we produced by reading it back as the target format: some entries are valid in
+  // one format and cannot be written validly in the other (a templated remote URL, for example).
   const check = parseRegistryDocument(output, o.to);
-  if (check.invalid.length)
-    throw new CliError(
-      `the converted document does not validate: ${check.invalid.map(describeInvalid).join('; ')}`,
-      'This is a bug in thv; please report it with the input file.',
-    );
+  if (check.invalid.length) {
+    if (!o.skipInvalid) {
+      for (const inv of check.invalid) io.err(`invalid in the ${o.to} format: ${describeInvalid(inv)}\n`);
+      throw new CliError(
+        `${check.invalid.length} ${check.invalid.length === 1 ? 'entry' : 'entries'} cannot be written validly in the ${o.to} format; nothing was written.`,
+        'Pass --skip-invalid to leave them out, or keep the document in its current format.',
+      );
+    }
+    const bad = new Set(check.invalid.map((i) => i.entry));
+    for (const inv of check.invalid)
+      io.err(`Warning: left out, invalid in the ${o.to} format: ${describeInvalid(inv)}\n`);
+    catalog = { ...catalog, servers: catalog.servers.filter((s) => !bad.has(s.name)) };
+    output = writeRegistry(catalog, o.to);
+  }
   if (o.out) await writeOutput(o.out, output);
   else io.out(output);
 }

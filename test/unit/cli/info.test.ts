@@ -1,0 +1,182 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  filterSummary,
+  recentEvents,
+  renderInfo,
+  renderServers,
+  sourceLocation,
+} from '../../../src/cli/info-render.ts';
+import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
+
+const now = new Date('2026-11-23T12:00:00Z');
+
+test('source locations read like sentences for every source type', () => {
+  assert.equal(
+    sourceLocation({ name: 'a', type: 'configmap', configMapRef: { name: 'cat' } }),
+    'ConfigMap cat, key registry.json',
+  );
+  assert.equal(
+    sourceLocation({ name: 'a', type: 'url', url: { href: 'https://x/r.json' } }),
+    'https://x/r.json',
+  );
+  assert.equal(
+    sourceLocation({ name: 'a', type: 'git', git: { repository: 'https://g/r.git' } }),
+    'https://g/r.git (default branch), path registry.json',
+  );
+  assert.equal(
+    sourceLocation({
+      name: 'a',
+      type: 'git',
+      git: { repository: 'https://g/r.git', ref: { tag: 'v1' }, path: 'd/r.json' },
+    }),
+    'https://g/r.git tag v1, path d/r.json',
+  );
+  assert.equal(
+    sourceLocation({ name: 'a', type: 'registry', registry: { baseURL: 'https://reg.example' } }),
+    'https://reg.example',
+  );
+});
+
+test('filters are summarised; none is <none>', () => {
+  assert.equal(filterSummary(undefined), '<none>');
+  assert.equal(
+    filterSummary({ names: { include: ['a*', 'b'] }, tags: { exclude: ['old'] } }),
+    'names include a*, b; tags exclude old',
+  );
+});
+
+test('recent events: oldest first, the last ten', () => {
+  const events = Array.from({ length: 12 }, (_, i) => ({
+    reason: `R${i}`,
+    lastTimestamp: `2026-11-23T11:${String(10 + i).padStart(2, '0')}:00Z`,
+  })).reverse();
+  assert.deepEqual(
+    recentEvents(events).map((e) => e.reason),
+    ['R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10', 'R11'],
+  );
+});
+
+test('the server table is NAME TYPE TRANSPORT TAGS', () => {
+  assert.equal(
+    renderServers([
+      { name: 'fetch', kind: 'container', transport: 'streamable-http', tags: ['web', 'http'] },
+      { name: 'io.github.user/weather', kind: 'upstream-only', tags: [] },
+    ]),
+    [
+      'NAME                     TYPE            TRANSPORT         TAGS',
+      'fetch                    container       streamable-http   web,http',
+      'io.github.user/weather   upstream-only   <none>            <none>',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(renderServers([]), 'No servers stored.\n');
+});
+
+test('info shows spec, status, sync, storage, API, conditions, events and servers', () => {
+  const registry: MCPRegistryV1beta1 = {
+    apiVersion: 'toolhive.stacklok.io/v1beta1',
+    kind: 'MCPRegistry',
+    metadata: { name: 'demo', namespace: 'team-a', creationTimestamp: '2026-11-23T10:00:00Z' },
+    spec: {
+      displayName: 'Demo',
+      sources: [{ name: 'default', type: 'configmap', format: 'toolhive', configMapRef: { name: 'cat' } }],
+      syncPolicy: { interval: '1h' },
+      filter: { names: { exclude: ['*-old'] } },
+    },
+    status: {
+      phase: 'Ready',
+      message: 'Registry is ready',
+      observedGeneration: 1,
+      sync: {
+        serverCount: 2,
+        invalidServerCount: 1,
+        conflictCount: 0,
+        attempts: 0,
+        lastSyncTime: '2026-11-23T11:58:00Z',
+        lastAttemptTime: '2026-11-23T11:58:00Z',
+        hash: 'abc',
+        lastManualSyncTrigger: 'T1',
+      },
+      storage: { configMaps: ['demo-registry-storage'], bytes: 1234, compressed: false },
+      api: { endpoint: 'http://demo-api.team-a.svc:8080', readyReplicas: 1 },
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Ready',
+          message: 'ok',
+          lastTransitionTime: '2026-11-23T11:58:00Z',
+        },
+      ],
+    },
+  };
+  const out = renderInfo({
+    registry,
+    events: [
+      {
+        type: 'Normal',
+        reason: 'Synced',
+        message: 'stored 2 servers',
+        count: 3,
+        lastTimestamp: '2026-11-23T11:58:00Z',
+        source: { component: 'mcp-registry-operator' },
+      },
+    ],
+    servers: [{ name: 'fetch', kind: 'container', transport: 'stdio', tags: [] }],
+    now,
+  });
+  assert.equal(
+    out,
+    [
+      'Name:         demo',
+      'Namespace:    team-a',
+      'Display Name: Demo',
+      'Created:      2026-11-23T10:00:00Z (120m ago)',
+      'Phase:        Ready',
+      'Message:      Registry is ready',
+      'Sync Policy:  every 1h',
+      'Filter:       names exclude *-old',
+      'Sources:',
+      '  NAME      TYPE        FORMAT     LOCATION                           FILTER',
+      '  default   configmap   toolhive   ConfigMap cat, key registry.json   <none>',
+      'Sync:',
+      '  Servers:             2 (1 invalid skipped, 0 conflicts)',
+      '  Last Sync:           2026-11-23T11:58:00Z (2m ago)',
+      '  Last Attempt:        2026-11-23T11:58:00Z (2m ago)',
+      '  Attempts:            0',
+      '  Source Hash:         abc',
+      '  Last Manual Trigger: T1',
+      'Storage:      ConfigMap demo-registry-storage, 1234 bytes',
+      'API Endpoint: http://demo-api.team-a.svc:8080 (1 ready replica)',
+      'Conditions:',
+      '  TYPE    STATUS   REASON   AGE   MESSAGE',
+      '  Ready   True     Ready    2m    ok',
+      'Events:',
+      '  TYPE     REASON   AGE       FROM                    MESSAGE',
+      '  Normal   Synced   2m (x3)   mcp-registry-operator   stored 2 servers',
+      'Servers:',
+      '  NAME    TYPE        TRANSPORT   TAGS',
+      '  fetch   container   stdio       <none>',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a registry without status says <none>, and an events error is shown instead of events', () => {
+  const out = renderInfo({
+    registry: {
+      apiVersion: 'toolhive.stacklok.io/v1beta1',
+      kind: 'MCPRegistry',
+      metadata: { name: 'x', namespace: 'n' },
+      spec: { sources: [{ name: 'default', type: 'url', url: { href: 'https://x' } }] },
+    },
+    events: { error: 'events is forbidden' },
+    now,
+  });
+  assert.match(out, /^Phase: +<none>$/m);
+  assert.match(out, /^Sync Policy: +on source change and on demand only$/m);
+  assert.match(out, /^Conditions: {2}<none>$/m);
+  assert.match(out, /^Events: {2}cannot list events: events is forbidden$/m);
+  assert.doesNotMatch(out, /Servers:\n/);
+});
