@@ -38,10 +38,10 @@ function detect(doc: unknown): Shape | undefined {
   if (Array.isArray(doc.servers)) return 'upstream API page';
   if (isObject(doc.servers) || isObject(doc.remote_servers)) return 'toolhive';
   if (isObject(doc.data) && Array.isArray(doc.data.servers)) return 'ToolHive upstream wrapper';
-  if (
-    typeof doc.name === 'string' &&
-    (doc.packages !== undefined || doc.remotes !== undefined || doc.version !== undefined)
-  )
+  // One bare server.json (as the upstream examples are), named or not.
+  const serverLike = typeof doc.name === 'string' || doc.packages !== undefined || doc.remotes !== undefined;
+  const notAWrapper = doc.last_updated === undefined && doc.meta === undefined && doc.data === undefined;
+  if (notAWrapper && (serverLike || (typeof doc.version === 'string' && typeof doc.description === 'string')))
     return 'server.json';
   return undefined;
 }
