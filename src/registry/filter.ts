@@ -1,7 +1,9 @@
 /**
  * Filtering (SPEC §3.2): name globs where `*` crosses `/`; tags exact and case-sensitive; exclude wins;
  * a non-empty include list is exclusive; name and tag filters are ANDed; a server without tags fails a
- * non-empty tag include. A name pattern matches the catalog name or the upstream name.
+ * non-empty tag include.
+ * Name patterns match the catalog name: ToolHive servers by their short name (`fetch`), other upstream
+ * servers by their full name (`io.github.user/weather`).
  */
 import { createHash } from 'node:crypto';
 import type { FilterSpec } from '../api/types.ts';
@@ -10,9 +12,7 @@ import type { Catalog, CatalogServer } from './model.ts';
 
 export function keeps(server: CatalogServer, filter: FilterSpec | undefined): boolean {
   if (!filter) return true;
-  const names = [server.name, server.upstreamName];
-  const matches = (patterns: string[] | undefined) =>
-    (patterns ?? []).some((p) => names.some((n) => globMatch(p, n)));
+  const matches = (patterns: string[] | undefined) => (patterns ?? []).some((p) => globMatch(p, server.name));
   const { include: nameIn, exclude: nameOut } = filter.names ?? {};
   const { include: tagIn, exclude: tagOut } = filter.tags ?? {};
   if (matches(nameOut)) return false;

@@ -47,7 +47,7 @@ function classEnd(pattern: string, start: number): number {
 }
 
 function escape(c: string): string {
-  return /[.*+?^${}()|[\]\\/-]/.test(c) ? `\\${c}` : c;
+  return /[.*+?^${}()|[\]\\]/.test(c) ? `\\${c}` : c;
 }
 
 function escapeClass(c: string): string {
