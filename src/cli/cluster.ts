@@ -117,9 +117,10 @@ export class Cluster {
       if (rbac) {
         const [, verb, resource, group, ns] = rbac;
         const qualified = group ? `${resource}.${group}` : resource;
+        const where = ns ? ` in namespace "${ns}"` : ' in all namespaces';
         return new CliError(
           `permission denied: ${e.message}`,
-          `Ask a cluster administrator for a Role that allows "${verb}" on ${qualified}${ns ? ` in namespace "${ns}"` : ''}; check your access with \`kubectl auth can-i ${verb} ${qualified}${ns ? ` -n ${ns}` : ''}\`.`,
+          `Ask a cluster administrator for a ${ns ? 'Role' : 'ClusterRole'} that allows "${verb}" on ${qualified}${where}; check your access with \`kubectl auth can-i ${verb} ${qualified}${ns ? ` -n ${ns}` : ' --all-namespaces'}\`.`,
         );
       }
     }

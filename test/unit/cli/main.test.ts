@@ -39,7 +39,7 @@ test('--help exits 0 and shows examples for every command', async () => {
     const r = await thv([...cmd, '--help']);
     assert.equal(r.code, 0, cmd.join(' '));
     assert.match(r.stdout, /^Usage: thv/m, cmd.join(' '));
-    assert.match(r.stdout, /\nExamples:\n(  .*\n)*  \$ .*thv /, cmd.join(' '));
+    assert.match(r.stdout, /\nExamples:\n( {2}.*\n)* {2}\$ .*thv /, cmd.join(' '));
     assert.equal(r.stderr, '');
   }
 });

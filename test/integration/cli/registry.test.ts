@@ -1,0 +1,302 @@
+/**
+ * `thv registry add | list | info | remove` end to end against the real apiserver (admission as
+ * live in the shared test stack), in one namespace and across namespaces.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { createNamespace, kubectlOk } from '../../support/cluster.ts';
+import { rows, thv } from './thv.ts';
+
+let ns: string;
+let other: string;
+before(async () => {
+  ns = await createNamespace('cli');
+  other = await createNamespace('cli-other');
+});
+
+interface Obj {
+  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
+  spec: {
+    sources: Record<string, unknown>[];
+    syncPolicy?: { interval?: string };
+    filter?: unknown;
+    displayName?: string;
+  };
+}
+
+const get = (namespace: string, name: string) =>
+  JSON.parse(
+    kubectlOk(['get', 'mcpregistries.v1beta1.toolhive.stacklok.io', name, '-n', namespace, '-o', 'json']),
+  ) as Obj;
+
+test('add creates each source type with its flags, printing kubectl-style confirmations', async () => {
+  const cases: [string, string[], Record<string, unknown>][] = [
+    [
+      'from-configmap',
+      ['--configmap', 'catalog:data.json', '--display-name', 'From a ConfigMap'],
+      { name: 'default', type: 'configmap', configMapRef: { name: 'catalog', key: 'data.json' } },
+    ],
+    [
+      'from-url',
+      [
+        '--type',
+        'url',
+        '--url',
+        'https://example.com/registry.json',
+        '--format',
+        'upstream',
+        '--interval',
+        '2h',
+      ],
+      {
+        name: 'default',
+        type: 'url',
+        format: 'upstream',
+        url: { href: 'https://example.com/registry.json' },
+      },
+    ],
+    [
+      'from-git',
+      ['--git', 'https://github.com/org/catalog.git', '--tag', 'v1.2.0', '--path', 'data/registry.json'],
+      {
+        name: 'default',
+        type: 'git',
+        git: {
+          repository: 'https://github.com/org/catalog.git',
+          ref: { tag: 'v1.2.0' },
+          path: 'data/registry.json',
+        },
+      },
+    ],
+    [
+      'from-registry',
+      [
+        '--registry',
+        'https://registry.example.com',
+        '--include',
+        'io.github.*',
+        '--include',
+        'fetch',
+        '--exclude-tag',
+        'deprecated',
+      ],
+      { name: 'default', type: 'registry', registry: { baseURL: 'https://registry.example.com' } },
+    ],
+  ];
+  for (const [name, flags, source] of cases) {
+    const r = await thv(['registry', 'add', name, '-n', ns, ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `mcpregistry.toolhive.stacklok.io/${name} created\n`);
+    const obj = get(ns, name);
+    // Admission may add defaults (format, key, path, interval); what the flags said must be there.
+    const [stored] = obj.spec.sources;
+    for (const [k, v] of Object.entries(source)) {
+      if (typeof v === 'object' && v)
+        assert.deepEqual({ ...(stored?.[k] as object), ...v }, stored?.[k], `${name}.${k}`);
+      else assert.equal(stored?.[k], v, `${name}.${k}`);
+    }
+  }
+  assert.equal(get(ns, 'from-configmap').spec.displayName, 'From a ConfigMap');
+  assert.equal(get(ns, 'from-url').spec.syncPolicy?.interval, '2h');
+  assert.deepEqual(get(ns, 'from-registry').spec.filter, {
+    names: { include: ['io.github.*', 'fetch'] },
+    tags: { exclude: ['deprecated'] },
+  });
+});
+
+test('the apiserver’s rejection is printed exactly, with the flag it came from; exit 1', async () => {
+  const r = await thv(['registry', 'add', 'bad-name', '-n', ns, '--configmap', 'Not_A_Name']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    `Error from server (Invalid): MCPRegistry.toolhive.stacklok.io "bad-name" is invalid: spec.sources[0].configMapRef.name: Invalid value: "Not_A_Name": spec.sources[0].configMapRef.name in body should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'\n` +
+      'Fix the flag and run the command again (spec.sources[0].configMapRef.name is --configmap NAME).\n',
+  );
+  const dup = await thv(['registry', 'add', 'from-url', '-n', ns, '--url', 'https://example.com/x.json']);
+  assert.equal(dup.code, 1);
+  assert.equal(
+    dup.stderr,
+    `Error from server (AlreadyExists): mcpregistries.toolhive.stacklok.io "from-url" already exists\n` +
+      `Pick another name, or remove it first with \`thv registry remove from-url -n ${ns}\`.\n`,
+  );
+});
+
+test('add --dry-run sends a server-side dry run: the defaulted object comes back, nothing is stored', async () => {
+  const r = await thv([
+    'registry',
+    'add',
+    'dry',
+    '-n',
+    ns,
+    '--configmap',
+    'catalog',
+    '--dry-run',
+    '-o',
+    'yaml',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const obj = parse(r.stdout) as Obj;
+  assert.equal(obj.metadata.name, 'dry');
+  assert.deepEqual(obj.spec.sources[0]?.configMapRef, {
+    ...(obj.spec.sources[0]?.configMapRef as object),
+    name: 'catalog',
+  });
+  const plain = await thv(['registry', 'add', 'dry', '-n', ns, '--configmap', 'catalog', '--dry-run']);
+  assert.equal(plain.stdout, 'mcpregistry.toolhive.stacklok.io/dry created (server dry run)\n');
+  const list = await thv(['registry', 'list', '-n', ns, '-o', 'name']);
+  assert.doesNotMatch(list.stdout, /\/dry$/m);
+});
+
+test('list in every output form, in the namespace from -n', async () => {
+  const table = await thv(['registry', 'list', '-n', ns]);
+  assert.equal(table.code, 0, table.stderr);
+  const t = rows(table.stdout);
+  assert.deepEqual(t[0], ['NAME', 'PHASE', 'SERVERS', 'SOURCE', 'LAST SYNC', 'AGE']);
+  assert.deepEqual(
+    t.slice(1).map((r) => r.slice(0, 5)),
+    [
+      ['from-configmap', '<none>', '<none>', 'configmap', '<none>'],
+      ['from-git', '<none>', '<none>', 'git', '<none>'],
+      ['from-registry', '<none>', '<none>', 'registry', '<none>'],
+      ['from-url', '<none>', '<none>', 'url', '<none>'],
+    ],
+  );
+  for (const r of t.slice(1)) assert.match(r[5] ?? '', /^\d+s$/);
+
+  const wide = rows((await thv(['registry', 'list', '-n', ns, '-o', 'wide'])).stdout);
+  assert.deepEqual(wide[0], [
+    'NAME',
+    'PHASE',
+    'SERVERS',
+    'SOURCE',
+    'LAST SYNC',
+    'AGE',
+    'FORMAT',
+    'INTERVAL',
+    'API ENDPOINT',
+  ]);
+  const url = wide.find((r) => r[0] === 'from-url');
+  assert.deepEqual(url?.slice(6), ['upstream', '2h', '<none>']);
+
+  const json = JSON.parse((await thv(['registry', 'list', '-n', ns, '-o', 'json'])).stdout) as {
+    kind: string;
+    items: Obj[];
+  };
+  assert.equal(json.kind, 'MCPRegistryList');
+  assert.deepEqual(
+    json.items.map((i) => i.metadata.name),
+    ['from-configmap', 'from-git', 'from-registry', 'from-url'],
+  );
+  const yaml = parse((await thv(['registry', 'list', '-n', ns, '-o', 'yaml'])).stdout) as { items: Obj[] };
+  assert.deepEqual(yaml, json);
+
+  const names = await thv(['registry', 'ls', '-n', ns, '-o', 'name']);
+  assert.equal(
+    names.stdout,
+    ['from-configmap', 'from-git', 'from-registry', 'from-url']
+      .map((n) => `mcpregistry.toolhive.stacklok.io/${n}\n`)
+      .join(''),
+  );
+});
+
+test('the namespace comes from the kubeconfig context when -n is not given', async () => {
+  const ctx = kubectlOk(['config', 'view', '--raw', '--minify']);
+  const withNs = ctx.replace(/namespace: \S+/, `namespace: ${ns}`);
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'thv-ctx-')), 'kubeconfig');
+  writeFileSync(file, withNs);
+  const r = await thv(['registry', 'list', '-o', 'name'], { kubeconfig: file });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^mcpregistry\.toolhive\.stacklok\.io\/from-url$/m);
+});
+
+test('-A lists across namespaces with NAMESPACE first; an empty namespace says how to add one', async () => {
+  const add = await thv(['registry', 'add', 'elsewhere', '-n', other, '--url', 'https://example.com/r.json']);
+  assert.equal(add.code, 0, add.stderr);
+  const all = rows((await thv(['registry', 'list', '-A'])).stdout);
+  assert.deepEqual(all[0], ['NAMESPACE', 'NAME', 'PHASE', 'SERVERS', 'SOURCE', 'LAST SYNC', 'AGE']);
+  const mine = all.filter((r) => r[0] === ns || r[0] === other).map((r) => `${r[0]}/${r[1]}`);
+  assert.deepEqual(mine, [
+    `${ns}/from-configmap`,
+    `${ns}/from-git`,
+    `${ns}/from-registry`,
+    `${ns}/from-url`,
+    `${other}/elsewhere`,
+  ]);
+  const wide = rows((await thv(['registry', 'list', '--all-namespaces', '-o', 'wide'])).stdout);
+  assert.deepEqual(wide[0]?.slice(0, 2), ['NAMESPACE', 'NAME']);
+  assert.deepEqual(wide[0]?.slice(-3), ['FORMAT', 'INTERVAL', 'API ENDPOINT']);
+
+  const emptyNs = await createNamespace('cli-empty');
+  const empty = await thv(['registry', 'list', '-n', emptyNs]);
+  assert.equal(empty.code, 0);
+  assert.equal(empty.stdout, '');
+  assert.equal(
+    empty.stderr,
+    `No MCPRegistries found in namespace "${emptyNs}". Add one with \`thv registry add NAME -n ${emptyNs} --configmap CONFIGMAP\`.\n`,
+  );
+});
+
+test('info shows the spec summary and status; -o json gives the object and its events', async () => {
+  const r = await thv(['registry', 'info', 'from-git', '-n', ns]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Name: +from-git$/m);
+  assert.match(r.stdout, new RegExp(`^Namespace: +${ns}$`, 'm'));
+  assert.match(
+    r.stdout,
+    /^ {2}default +git +toolhive +https:\/\/github\.com\/org\/catalog\.git tag v1\.2\.0, path data\/registry\.json +<none>$/m,
+  );
+  assert.match(r.stdout, /^Events: +<none>$/m);
+  const json = JSON.parse(
+    (await thv(['registry', 'describe', 'from-git', '-n', ns, '-o', 'json'])).stdout,
+  ) as {
+    registry: Obj;
+    events: unknown[];
+  };
+  assert.equal(json.registry.metadata.name, 'from-git');
+  assert.deepEqual(json.events, []);
+});
+
+test('a registry that does not exist: the message says how to find the right one; exit 1', async () => {
+  for (const verb of [['info'], ['sync'], ['remove']]) {
+    const r = await thv(['registry', ...verb, 'nope', '-n', ns]);
+    assert.equal(r.code, 1, verb.join());
+    assert.equal(
+      r.stderr,
+      `error: MCPRegistry "nope" not found in namespace "${ns}".\nList the registries with \`thv registry list -n ${ns}\`, or in every namespace with \`thv registry list -A\`.\n`,
+    );
+  }
+});
+
+test('sync sets the trigger annotation to a new value each time', async () => {
+  const r = await thv(['registry', 'sync', 'from-url', '-n', ns]);
+  assert.equal(r.code, 0, r.stderr);
+  const m =
+    /^mcpregistry\.toolhive\.stacklok\.io\/from-url sync requested \(toolhive\.stacklok\.io\/sync-trigger=(\S+)\)\n$/.exec(
+      r.stdout,
+    );
+  assert.ok(m, r.stdout);
+  assert.equal(get(ns, 'from-url').metadata.annotations?.['toolhive.stacklok.io/sync-trigger'], m[1]);
+  const again = await thv(['registry', 'sync', 'from-url', '-n', ns]);
+  const second = get(ns, 'from-url').metadata.annotations?.['toolhive.stacklok.io/sync-trigger'];
+  assert.equal(again.code, 0);
+  assert.notEqual(second, m[1]);
+});
+
+test('remove deletes one or several registries', async () => {
+  const r = await thv(['registry', 'remove', 'from-configmap', 'from-registry', '-n', ns, '--wait']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    'mcpregistry.toolhive.stacklok.io "from-configmap" deleted\nmcpregistry.toolhive.stacklok.io "from-registry" deleted\n',
+  );
+  const left = await thv(['registry', 'list', '-n', ns, '-o', 'name']);
+  assert.equal(
+    left.stdout,
+    'mcpregistry.toolhive.stacklok.io/from-git\nmcpregistry.toolhive.stacklok.io/from-url\n',
+  );
+});

@@ -1,0 +1,45 @@
+/** Runs the real `thv` binary (node src/bin/thv.ts) as a child process, the way a user does. */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { kubeconfigPath } from '../../support/cluster.ts';
+
+const BIN = resolve(import.meta.dirname, '../../../src/bin/thv.ts');
+
+export interface ThvResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ThvOptions {
+  stdin?: string;
+  /** Defaults to the test cluster's kubeconfig; `null` passes no --kubeconfig at all. */
+  kubeconfig?: string | null;
+  env?: Record<string, string>;
+}
+
+export function thv(args: string[], opts: ThvOptions = {}): Promise<ThvResult> {
+  const kc = opts.kubeconfig === undefined ? kubeconfigPath() : opts.kubeconfig;
+  const argv = [BIN, ...(kc ? ['--kubeconfig', kc] : []), ...args];
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, argv, {
+      env: { ...process.env, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', rej);
+    child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+/** Lines of a table, columns split on runs of 2+ spaces. */
+export function rows(table: string): string[][] {
+  return table
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(/ {2,}/));
+}
