@@ -1,16 +1,15 @@
 /** `thv registry convert` in-process on the real fixtures: both directions, byte-stable, exact errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../../src/cli/main.ts';
 import { memoryIO } from '../../../src/cli/io.ts';
 
-/** The repo's copy of a shared fixture when there is one, else the shared original. */
+/** Public fixtures copied into test/fixtures (see PROVENANCE.md there). */
 function fixture(rel: string): string {
-  const local = resolve(import.meta.dirname, '../../fixtures', rel);
-  return existsSync(local) ? local : join('/work/shared/fixtures', rel);
+  return resolve(import.meta.dirname, '../../fixtures', rel);
 }
 
 async function thv(args: string[], stdin = '') {
@@ -42,6 +41,55 @@ test('ToolHive → upstream → ToolHive: same bytes every time, and converting 
   assert.equal(stable.stdout, back.stdout);
   const upAgain = await thv(['registry', 'convert', '--to', 'upstream', '-'], back.stdout);
   assert.equal(upAgain.stdout, up.stdout);
+});
+
+test('upstream → ToolHive → upstream: stable bytes; what ToolHive cannot express is reported, not hidden', async () => {
+  const input = fixture('converters/server_to_image/input_github.json');
+  const th = await thv(['registry', 'convert', '--to', 'toolhive', input]);
+  assert.equal(th.code, 0, th.stderr);
+  assert.equal(th.stderr, '');
+  // The field-by-field golden is the registry format tests' business; here: the entry is there.
+  const servers = (JSON.parse(th.stdout) as { servers: Record<string, { image?: string }> }).servers;
+  assert.deepEqual(Object.keys(servers), ['github']);
+  assert.equal(servers.github?.image, 'ghcr.io/github/github-mcp-server:v0.19.1');
+  const up = await thv(['registry', 'convert', '--to', 'upstream', input]);
+  const upFromTh = await thv(['registry', 'convert', '--to', 'upstream', '-'], th.stdout);
+  assert.equal(
+    (await thv(['registry', 'convert', '--to', 'upstream', '-'], upFromTh.stdout)).stdout,
+    upFromTh.stdout,
+  );
+  assert.equal((await thv(['registry', 'convert', '--to', 'upstream', '-'], up.stdout)).stdout, up.stdout);
+
+  const npm = await thv([
+    'registry',
+    'convert',
+    '--to',
+    'toolhive',
+    fixture('upstream-server-json/examples/valid/with-package.json'),
+  ]);
+  assert.equal(npm.code, 0);
+  assert.equal(
+    npm.stderr,
+    'Warning: not representable in the toolhive format: io.github.user/local-weather: npm package(s) only; ToolHive can express OCI images and remotes\n',
+  );
+  assert.deepEqual(JSON.parse(npm.stdout), {
+    $schema: 'https://raw.githubusercontent.com/stacklok/toolhive/main/pkg/registry/data/schema.json',
+    version: '1.0.0',
+    servers: {},
+    remote_servers: {},
+  });
+  const kept = await thv([
+    'registry',
+    'convert',
+    '--to',
+    'upstream',
+    fixture('upstream-server-json/examples/valid/with-package.json'),
+  ]);
+  assert.equal(kept.stderr, '');
+  assert.deepEqual(
+    (JSON.parse(kept.stdout) as { data: { servers: { name: string }[] } }).data.servers.map((s) => s.name),
+    ['io.github.user/local-weather'],
+  );
 });
 
 test('--out writes the file (same bytes as stdout) and prints nothing', async () => {
