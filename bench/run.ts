@@ -42,8 +42,8 @@ const quick = values.quick === true || process.env.MCPR_BENCH_QUICK === '1';
 const settings: BenchSettings = {
   quick,
   reps: num(values.reps, process.env.MCPR_BENCH_REPS, quick ? 1 : 3),
-  warmupMs: num(values['warmup-ms'], process.env.MCPR_BENCH_WARMUP_MS, quick ? 300 : 1500),
-  measureMs: num(values['measure-ms'], process.env.MCPR_BENCH_MEASURE_MS, quick ? 1000 : 5000),
+  warmupMs: num(values['warmup-ms'], process.env.MCPR_BENCH_WARMUP_MS, quick ? 300 : 1000),
+  measureMs: num(values['measure-ms'], process.env.MCPR_BENCH_MEASURE_MS, quick ? 1000 : 3000),
   maxRequests: num(values['max-requests'], process.env.MCPR_BENCH_MAX_REQUESTS, 200_000),
 };
 

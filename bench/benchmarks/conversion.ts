@@ -146,10 +146,10 @@ async function overHttps(
           concurrency: 1,
           maxRequests,
           durationMs,
+          warmupMs,
           check: 'review-uid',
         });
       const measure = async (url: string): Promise<LoadResult> => {
-        await load(url, warmupMs);
         const runs: LoadResult[] = [];
         for (let i = 0; i < reps; i++) runs.push(await load(url, measureMs));
         return medianBy(runs, (r) => r.latencyMs.p50);

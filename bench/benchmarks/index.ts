@@ -1,5 +1,7 @@
 import type { Benchmark } from '../lib/bench.ts';
+import { apiserver } from './apiserver.ts';
 import { conversion } from './conversion.ts';
+import { webhook } from './webhook.ts';
 
 /** In the order `npm run bench` runs them (cheapest first). */
-export const BENCHMARKS: Benchmark[] = [conversion];
+export const BENCHMARKS: Benchmark[] = [conversion, webhook, apiserver];

@@ -19,6 +19,11 @@ export interface LoadConfig {
   headers?: Record<string, string>;
   /** PEM bundle to trust (may hold several CAs, as during a CA rotation). */
   ca?: string;
+  /** Client certificate and key (PEM), e.g. to talk to the apiserver as an admin. */
+  cert?: string;
+  key?: string;
+  /** The HTTP status that counts as success (default 200). */
+  expectStatus?: number;
   keepAlive: boolean;
   mode: 'closed' | 'open';
   /** Closed loop: workers. Open loop: the socket cap. */
@@ -27,6 +32,8 @@ export interface LoadConfig {
   rate?: number;
   maxRequests: number;
   durationMs: number;
+  /** Load run first on the same connections and not recorded (connections opened, JIT warm). */
+  warmupMs?: number;
   /** What counts as success: HTTP 200, or HTTP 200 with a review whose response.uid echoes the request's. */
   check?: 'status200' | 'review-uid';
   timeoutMs?: number;
@@ -87,108 +94,118 @@ export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
   if (!cfg.keepAlive) headers.connection = 'close';
   const timeoutMs = cfg.timeoutMs ?? 10_000;
 
-  const latencies: number[] = [];
-  const errors: Record<string, number> = {};
-  let sent = 0;
-  let ok = 0;
-  let failed = 0;
-  let bytes = 0;
-  const fail = (kind: string) => {
-    failed++;
-    errors[kind] = (errors[kind] ?? 0) + 1;
-  };
-
-  const one = (shot: Shot, startedAt: number): Promise<void> =>
-    new Promise((resolve) => {
-      let done = false;
-      const finish = (err?: string) => {
-        if (done) return;
-        done = true;
-        if (err) fail(err);
-        else {
-          ok++;
-          latencies.push(performance.now() - startedAt);
-        }
-        resolve();
-      };
-      const onResponse = (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
-        res.on('end', () => {
-          const buf = Buffer.concat(chunks);
-          bytes += buf.length;
-          if (res.statusCode !== 200) return finish(`HTTP ${res.statusCode}`);
-          if (shot.uid !== undefined) {
-            try {
-              const review = JSON.parse(buf.toString('utf8')) as { response?: { uid?: unknown } };
-              if (review.response?.uid !== shot.uid) return finish('wrong uid');
-            } catch {
-              return finish('malformed review');
-            }
-          }
-          finish();
-        });
-      };
-      const opts = {
-        host: url.hostname,
-        port: url.port,
-        path: shot.path,
-        method: cfg.method ?? (shot.body === undefined ? 'GET' : 'POST'),
-        headers:
-          shot.body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(shot.body) },
-        agent,
-        ...(isHttps && cfg.ca ? { ca: cfg.ca } : {}),
-      };
-      const req = isHttps ? httpsRequest(opts, onResponse) : httpRequest(opts, onResponse);
-      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-      req.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
-      req.end(shot.body);
-    });
-
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const deadline = t0 + cfg.durationMs;
-  if (cfg.mode === 'closed') {
-    const worker = async () => {
-      while (sent < cfg.maxRequests && performance.now() < deadline) {
-        const shot = shots[sent++ % shots.length] as Shot;
-        await one(shot, performance.now());
-      }
+  const phase = async (durationMs: number): Promise<LoadResult> => {
+    const latencies: number[] = [];
+    const errors: Record<string, number> = {};
+    let sent = 0;
+    let ok = 0;
+    let failed = 0;
+    let bytes = 0;
+    const fail = (kind: string) => {
+      failed++;
+      errors[kind] = (errors[kind] ?? 0) + 1;
     };
-    await Promise.all(Array.from({ length: cfg.concurrency }, worker));
-  } else {
-    const rate = cfg.rate ?? 100;
-    const inflight = new Set<Promise<void>>();
-    await new Promise<void>((resolveAll) => {
-      const tick = () => {
-        const now = performance.now();
-        const due = Math.min(cfg.maxRequests, Math.floor(((now - t0) * rate) / 1000) + 1);
-        while (sent < due && now < deadline) {
-          const intended = t0 + (sent * 1000) / rate;
-          const p = one(shots[sent++ % shots.length] as Shot, intended);
-          inflight.add(p);
-          void p.then(() => inflight.delete(p));
+
+    const one = (shot: Shot, startedAt: number): Promise<void> =>
+      new Promise((resolve) => {
+        let done = false;
+        const finish = (err?: string) => {
+          if (done) return;
+          done = true;
+          if (err) fail(err);
+          else {
+            ok++;
+            latencies.push(performance.now() - startedAt);
+          }
+          resolve();
+        };
+        const onResponse = (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+          res.on('end', () => {
+            const buf = Buffer.concat(chunks);
+            bytes += buf.length;
+            if (res.statusCode !== (cfg.expectStatus ?? 200)) return finish(`HTTP ${res.statusCode}`);
+            if (shot.uid !== undefined) {
+              try {
+                const review = JSON.parse(buf.toString('utf8')) as { response?: { uid?: unknown } };
+                if (review.response?.uid !== shot.uid) return finish('wrong uid');
+              } catch {
+                return finish('malformed review');
+              }
+            }
+            finish();
+          });
+        };
+        const opts = {
+          host: url.hostname,
+          port: url.port,
+          path: shot.path,
+          method: cfg.method ?? (shot.body === undefined ? 'GET' : 'POST'),
+          headers:
+            shot.body === undefined
+              ? headers
+              : { ...headers, 'content-length': Buffer.byteLength(shot.body) },
+          agent,
+          ...(isHttps && cfg.ca ? { ca: cfg.ca } : {}),
+          ...(isHttps && cfg.cert ? { cert: cfg.cert, key: cfg.key } : {}),
+        };
+        const req = isHttps ? httpsRequest(opts, onResponse) : httpRequest(opts, onResponse);
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })),
+        );
+        req.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+        req.end(shot.body);
+      });
+
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const deadline = t0 + durationMs;
+    if (cfg.mode === 'closed') {
+      const worker = async () => {
+        while (sent < cfg.maxRequests && performance.now() < deadline) {
+          const shot = shots[sent++ % shots.length] as Shot;
+          await one(shot, performance.now());
         }
-        if (sent >= cfg.maxRequests || performance.now() >= deadline) resolveAll();
-        else setTimeout(tick, 1);
       };
-      tick();
-    });
-    await Promise.all(inflight);
-  }
-  const elapsedMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  agent.destroy();
-  return {
-    sent,
-    ok,
-    failed,
-    errors,
-    elapsedMs,
-    throughput: (ok * 1000) / elapsedMs,
-    latencyMs: summarize(latencies),
-    meanResponseBytes: ok + failed ? bytes / (ok + failed) : 0,
-    generatorCpu: (cpu.user + cpu.system) / 1000 / elapsedMs,
+      await Promise.all(Array.from({ length: cfg.concurrency }, worker));
+    } else {
+      const rate = cfg.rate ?? 100;
+      const inflight = new Set<Promise<void>>();
+      await new Promise<void>((resolveAll) => {
+        const tick = () => {
+          const now = performance.now();
+          const due = Math.min(cfg.maxRequests, Math.floor(((now - t0) * rate) / 1000) + 1);
+          while (sent < due && now < deadline) {
+            const intended = t0 + (sent * 1000) / rate;
+            const p = one(shots[sent++ % shots.length] as Shot, intended);
+            inflight.add(p);
+            void p.then(() => inflight.delete(p));
+          }
+          if (sent >= cfg.maxRequests || performance.now() >= deadline) resolveAll();
+          else setTimeout(tick, 1);
+        };
+        tick();
+      });
+      await Promise.all(inflight);
+    }
+    const elapsedMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      sent,
+      ok,
+      failed,
+      errors,
+      elapsedMs,
+      throughput: (ok * 1000) / elapsedMs,
+      latencyMs: summarize(latencies),
+      meanResponseBytes: ok + failed ? bytes / (ok + failed) : 0,
+      generatorCpu: (cpu.user + cpu.system) / 1000 / elapsedMs,
+    };
   };
+  if (cfg.warmupMs) await phase(cfg.warmupMs);
+  const result = await phase(cfg.durationMs);
+  agent.destroy();
+  return result;
 }

@@ -74,6 +74,7 @@ export class NotAvailable extends Error {}
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return '–';
+  if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1000) return Math.round(v).toLocaleString('en-US');
   if (a >= 100) return v.toFixed(0);

@@ -1,0 +1,116 @@
+/**
+ * B1/B2: the validating and mutating webhooks against their physical ceiling, a bare node:https server
+ * answering a fixed AdmissionReview with the same certificate and the same payloads. Closed loop
+ * (keep-alive at c=8 and c=64, new TLS connection per request at c=8) and open loop at fixed rates.
+ * Server on core 0, load generator on core 1.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../src/local/control-plane.ts';
+import type { Benchmark, BenchContext } from '../lib/bench.ts';
+import { makeCertDir } from '../lib/certs.ts';
+import { admissionCorpus } from '../lib/corpus.ts';
+import type { LoadConfig, LoadResult } from '../lib/load.ts';
+import { SERVER_CORE, nodeBin, rssOf, runLoadPinned, spawnPinned, waitUntil } from '../lib/procs.ts';
+import { metric, NotAvailable, type Metric } from '../lib/report.ts';
+import { medianBy } from '../lib/stats.ts';
+import { PATHS, startWebhook, webhookUnavailable } from '../lib/webhook-proc.ts';
+
+interface Scenario {
+  name: string;
+  load: Pick<LoadConfig, 'keepAlive' | 'mode' | 'concurrency' | 'rate'>;
+}
+
+function scenarios(quick: boolean): Scenario[] {
+  return [
+    { name: 'closed, keep-alive, c=8', load: { keepAlive: true, mode: 'closed', concurrency: 8 } },
+    { name: 'closed, keep-alive, c=64', load: { keepAlive: true, mode: 'closed', concurrency: 64 } },
+    { name: 'closed, new connection, c=8', load: { keepAlive: false, mode: 'closed', concurrency: 8 } },
+    {
+      name: `open, keep-alive, ${quick ? 500 : 1000} req/s`,
+      load: { keepAlive: true, mode: 'open', concurrency: 64, rate: quick ? 500 : 1000 },
+    },
+    {
+      name: 'open, new connection, 300 req/s',
+      load: { keepAlive: false, mode: 'open', concurrency: 64, rate: 300 },
+    },
+  ];
+}
+
+async function measure(ctx: BenchContext, base: Omit<LoadConfig, 'durationMs'>): Promise<LoadResult> {
+  const { reps, warmupMs, measureMs } = ctx.settings;
+  const runs: LoadResult[] = [];
+  for (let i = 0; i < reps; i++) runs.push(await runLoadPinned({ ...base, warmupMs, durationMs: measureMs }));
+  // For closed loops the median is by throughput; for open loops (fixed rate) by p99.
+  return base.mode === 'closed'
+    ? medianBy(runs, (r) => r.throughput)
+    : medianBy(runs, (r) => r.latencyMs.p99);
+}
+
+export const webhook: Benchmark = {
+  name: 'webhook',
+  subject: 'the operator webhook server (/validate and /mutate)',
+  baseline: 'a bare node:https server returning a fixed AdmissionReview (same cert, same payloads)',
+  async run(ctx) {
+    const why = webhookUnavailable();
+    if (why) throw new NotAvailable(why);
+    const certDir = join(ctx.workDir, 'certs');
+    mkdirSync(certDir, { recursive: true });
+    const certs = await makeCertDir(certDir);
+    const bodies = admissionCorpus();
+    const basePort = await freePort();
+    const base = spawnPinned(SERVER_CORE, [
+      nodeBin,
+      'bench/servers/baseline.ts',
+      `--cert-dir=${certDir}`,
+      `--port=${basePort}`,
+    ]);
+    const hook = await startWebhook({ certDir, core: SERVER_CORE });
+    const metrics: Metric[] = [];
+    const details: Record<string, unknown> = { corpus: bodies.map((b) => b.length) };
+    try {
+      await waitUntil('baseline server', async () => base.output().includes('listening'));
+      const common = {
+        bodies,
+        ca: certs.caPem,
+        maxRequests: ctx.settings.maxRequests,
+        check: 'review-uid' as const,
+      };
+      for (const sc of scenarios(ctx.settings.quick)) {
+        ctx.log(sc.name);
+        const baseline = await measure(ctx, {
+          ...common,
+          ...sc.load,
+          url: `https://127.0.0.1:${basePort}${PATHS.validate}`,
+        });
+        for (const [label, path] of [
+          ['/validate', PATHS.validate],
+          ['/mutate', PATHS.mutate],
+        ] as const) {
+          const ours = await measure(ctx, { ...common, ...sc.load, url: `${hook.url}${path}` });
+          const s = `${label} ${sc.name}`;
+          if (sc.load.mode === 'closed')
+            metrics.push(metric(s, 'throughput', 'req/s', ours.throughput, baseline.throughput, 'higher'));
+          metrics.push(metric(s, 'p50', 'ms', ours.latencyMs.p50, baseline.latencyMs.p50, 'lower'));
+          metrics.push(metric(s, 'p99', 'ms', ours.latencyMs.p99, baseline.latencyMs.p99, 'lower'));
+          metrics.push(metric(s, 'failed requests', '', ours.failed, baseline.failed, 'lower'));
+          details[s] = { ours, baseline };
+        }
+      }
+      metrics.push(
+        metric(
+          'after all runs',
+          'server RSS',
+          'MiB',
+          rssOf(hook.proc.child.pid ?? 0) / 2 ** 20,
+          rssOf(base.child.pid ?? 0) / 2 ** 20,
+          'lower',
+        ),
+      );
+    } finally {
+      await hook.proc.stop();
+      await base.stop();
+    }
+    return { metrics, details };
+  },
+};
