@@ -5,16 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { FORMATS, SOURCE_TYPES } from '../api/constants.ts';
-import { Cluster, type GlobalOptions } from './cluster.ts';
-import {
-  runAdd,
-  runInfo,
-  runRemove,
-  runSync,
-  type AddOptions,
-  type InfoOptions,
-  type WaitFlags,
-} from './commands.ts';
+import type { Cluster, GlobalOptions } from './cluster.ts';
+import type { AddOptions, InfoOptions, WaitFlags } from './commands.ts';
 import { completionScript } from './completion.ts';
 import { runConvert, type ConvertOptions } from './convert.ts';
 import type { CliIO } from './io.ts';
@@ -35,7 +27,11 @@ function waitOptions(cmd: Command, what: string): Command {
 }
 
 export function buildProgram(io: CliIO): Command {
-  const connect = (cmd: Command) => Cluster.connect(cmd.optsWithGlobals<GlobalOptions>());
+  // The Kubernetes client is loaded only by commands that talk to a cluster: --help, convert and
+  // completion start in a fraction of the time.
+  const connect = async (cmd: Command): Promise<Cluster> =>
+    (await import('./cluster.ts')).Cluster.connect(cmd.optsWithGlobals<GlobalOptions>());
+  const commands = () => import('./commands.ts');
   const program = new Command('thv')
     .description('Manage MCPRegistry resources (toolhive.stacklok.io) in a Kubernetes cluster.')
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
@@ -72,7 +68,9 @@ export function buildProgram(io: CliIO): Command {
         'thv registry list -o name',
       ]),
     )
-    .action(async (opts: { output: ListOutput }, cmd: Command) => runList(connect(cmd), io, opts.output));
+    .action(async (opts: { output: ListOutput }, cmd: Command) =>
+      runList(await connect(cmd), io, opts.output),
+    );
 
   const add = registry
     .command('add')
@@ -118,7 +116,9 @@ export function buildProgram(io: CliIO): Command {
       'thv registry add demo --configmap demo-catalog --dry-run -o yaml',
     ]),
   );
-  add.action(async (name: string, opts: AddOptions, cmd: Command) => runAdd(connect(cmd), io, name, opts));
+  add.action(async (name: string, opts: AddOptions, cmd: Command) =>
+    (await commands()).runAdd(await connect(cmd), io, name, opts),
+  );
 
   waitOptions(
     registry
@@ -133,7 +133,9 @@ export function buildProgram(io: CliIO): Command {
       'after',
       examples(['thv registry sync demo', 'thv registry sync demo -n team-a --wait --timeout 5m']),
     )
-    .action(async (name: string, opts: WaitFlags, cmd: Command) => runSync(connect(cmd), io, name, opts));
+    .action(async (name: string, opts: WaitFlags, cmd: Command) =>
+      (await commands()).runSync(await connect(cmd), io, name, opts),
+    );
 
   registry
     .command('info')
@@ -150,7 +152,9 @@ export function buildProgram(io: CliIO): Command {
         'thv registry info demo -o json',
       ]),
     )
-    .action(async (name: string, opts: InfoOptions, cmd: Command) => runInfo(connect(cmd), io, name, opts));
+    .action(async (name: string, opts: InfoOptions, cmd: Command) =>
+      (await commands()).runInfo(await connect(cmd), io, name, opts),
+    );
 
   const remove = registry
     .command('remove')
@@ -162,7 +166,7 @@ export function buildProgram(io: CliIO): Command {
     examples(['thv registry remove demo', 'thv registry remove demo other -n team-a --wait']),
   );
   remove.action(async (names: string[], opts: WaitFlags, cmd: Command) =>
-    runRemove(connect(cmd), io, names, opts),
+    (await commands()).runRemove(await connect(cmd), io, names, opts),
   );
 
   registry
