@@ -1,0 +1,206 @@
+/**
+ * `add --wait` and `sync --wait` against the real apiserver, with the status written by the test
+ * through the /status subresource in the shape the controller writes it (SPEC §4, v1beta1 status).
+ * This pins the CLI's side of that contract exactly, including failures and timeouts, without
+ * depending on a controller's timing; sync.test.ts runs the same commands with the real controller.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { client, createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
+import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
+import { thv, type ThvResult } from './thv.ts';
+
+let ns: string;
+before(async () => {
+  ns = await createNamespace('cli-wait');
+});
+
+const ref = (name: string, subresource?: string) => ({
+  group: 'toolhive.stacklok.io',
+  version: 'v1beta1',
+  plural: 'mcpregistries',
+  namespace: ns,
+  name,
+  subresource,
+});
+
+/** Starts thv and gives back its result later, plus its stderr so far (to see progress lines appear). */
+function start(args: string[]): { done: Promise<ThvResult>; stderr: () => string } {
+  const child = spawn(
+    process.execPath,
+    [resolve(import.meta.dirname, '../../../src/bin/thv.ts'), '--kubeconfig', kubeconfigPath(), ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const done = new Promise<ThvResult>((res) =>
+    child.on('close', (code) => res({ code: code ?? -1, stdout, stderr })),
+  );
+  return { done, stderr: () => stderr };
+}
+
+async function setStatus(name: string, status: MCPRegistryV1beta1['status']): Promise<void> {
+  await client().patch(ref(name, 'status'), 'merge', { status });
+}
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const condition = (type: string, status: 'True' | 'False', reason: string, message: string) => ({
+  type,
+  status,
+  reason,
+  message,
+  lastTransitionTime: now(),
+});
+
+async function add(name: string): Promise<void> {
+  const r = await thv(['registry', 'add', name, '-n', ns, '--configmap', 'catalog']);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+async function triggerOf(name: string): Promise<string> {
+  return eventually(`the sync trigger on ${name}`, async () => {
+    const obj = await client().get<MCPRegistryV1beta1>(ref(name));
+    return obj.metadata.annotations?.['toolhive.stacklok.io/sync-trigger'];
+  });
+}
+
+test('add --wait: progress for each new phase, then the summary once the first sync is stored', async () => {
+  const run = start([
+    'registry',
+    'add',
+    'first',
+    '-n',
+    ns,
+    '--configmap',
+    'catalog',
+    '--wait',
+    '--timeout',
+    '60s',
+  ]);
+  await eventually('the first progress line', () => (run.stderr().includes('  Pending:') ? true : undefined));
+  await setStatus('first', {
+    phase: 'Syncing',
+    message: 'Synchronizing registry data',
+    observedGeneration: 1,
+  });
+  await eventually('the Syncing progress line', () => (run.stderr().includes('Syncing:') ? true : undefined));
+  await setStatus('first', {
+    phase: 'Ready',
+    message: 'Registry is ready',
+    observedGeneration: 1,
+    sync: { serverCount: 17, lastSyncTime: now() },
+    conditions: [condition('SyncSuccessful', 'True', 'SyncCompleted', 'stored 17 servers')],
+  });
+  const r = await run.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    'mcpregistry.toolhive.stacklok.io/first created\nmcpregistry.toolhive.stacklok.io/first synced: 17 servers, Ready\n',
+  );
+  assert.equal(
+    r.stderr,
+    `Waiting for MCPRegistry "first" in namespace "${ns}" to sync (timeout 60s)…\n` +
+      '  Pending: waiting for the controller to pick it up\n' +
+      '  Syncing: Synchronizing registry data\n',
+  );
+});
+
+test('sync --wait succeeds only once the operator records this trigger and the sync has ended', async () => {
+  await add('manual');
+  await setStatus('manual', {
+    phase: 'Ready',
+    message: 'Registry is ready',
+    observedGeneration: 1,
+    sync: { serverCount: 4, lastManualSyncTrigger: 'an-older-one' },
+  });
+  const run = start(['registry', 'sync', 'manual', '-n', ns, '--wait']);
+  const trigger = await triggerOf('manual');
+  await eventually('the first progress line', () => (run.stderr().includes('  Ready:') ? true : undefined));
+  await setStatus('manual', {
+    phase: 'Syncing',
+    message: 'Synchronizing registry data',
+    sync: { lastManualSyncTrigger: trigger },
+  });
+  await eventually('the Syncing line', () => (run.stderr().includes('Syncing:') ? true : undefined));
+  await setStatus('manual', { phase: 'Ready', message: 'Registry is ready', sync: { serverCount: 5 } });
+  const r = await run.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    `mcpregistry.toolhive.stacklok.io/manual sync requested (toolhive.stacklok.io/sync-trigger=${trigger})\n` +
+      'mcpregistry.toolhive.stacklok.io/manual synced: 5 servers, Ready\n',
+  );
+  assert.equal(
+    r.stderr,
+    `Waiting for MCPRegistry "manual" in namespace "${ns}" to sync (timeout 2m)…\n` +
+      '  Ready: Registry is ready\n' +
+      '  Syncing: Synchronizing registry data\n',
+  );
+});
+
+test('sync --wait exits 1 with the reason when the sync failed', async () => {
+  await add('broken');
+  const run = start(['registry', 'sync', 'broken', '-n', ns, '--wait']);
+  const trigger = await triggerOf('broken');
+  await setStatus('broken', {
+    phase: 'Failed',
+    message: 'Sync failed: key registry.json not found in ConfigMap ' + ns + '/catalog',
+    observedGeneration: 1,
+    sync: { lastManualSyncTrigger: trigger, attempts: 1 },
+    conditions: [
+      condition(
+        'SyncSuccessful',
+        'False',
+        'FetchFailed',
+        `key registry.json not found in ConfigMap ${ns}/catalog`,
+      ),
+    ],
+  });
+  const r = await run.done;
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr.split('\n').slice(-3).join('\n'),
+    `error: sync of MCPRegistry "broken" failed: Sync failed: key registry.json not found in ConfigMap ${ns}/catalog\n` +
+      `See \`thv registry info broken -n ${ns}\` for conditions and events. Fix the source, then retry with \`thv registry sync broken -n ${ns} --wait\`.\n`,
+  );
+});
+
+test('add --wait exits 1 when the first sync fails, adding the condition’s reason when the message lacks it', async () => {
+  const run = start(['registry', 'add', 'bad-first', '-n', ns, '--configmap', 'missing', '--wait']);
+  await eventually('the object', () => client().get(ref('bad-first')));
+  await setStatus('bad-first', {
+    phase: 'Failed',
+    message: 'Sync failed',
+    observedGeneration: 1,
+    conditions: [condition('SyncSuccessful', 'False', 'FetchFailed', 'ConfigMap "missing" not found')],
+  });
+  const r = await run.done;
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /\nerror: sync of MCPRegistry "bad-first" failed: Sync failed; FetchFailed: ConfigMap "missing" not found\n/,
+  );
+  assert.equal(r.stdout, 'mcpregistry.toolhive.stacklok.io/bad-first created\n');
+});
+
+test('--wait gives up at --timeout with the last phase seen, and notices a deletion', async () => {
+  await add('idle');
+  const r = await thv(['registry', 'sync', 'idle', '-n', ns, '--wait', '--timeout', '1s']);
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr.split('\n').slice(-3).join('\n'),
+    'error: timed out after 1s waiting for MCPRegistry "idle" to sync (last seen Pending: waiting for the controller to pick it up).\n' +
+      `Is the operator running (kubectl get pods -n toolhive-system)? See \`thv registry info idle -n ${ns}\` for conditions and events. Wait longer with --timeout.\n`,
+  );
+
+  const run = start(['registry', 'sync', 'idle', '-n', ns, '--wait']);
+  await eventually('the waiting line', () => (run.stderr().includes('  Pending:') ? true : undefined));
+  await client().delete(ref('idle'));
+  const gone = await run.done;
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /\nerror: MCPRegistry "idle" was deleted while waiting for it to sync\.\n/);
+});
