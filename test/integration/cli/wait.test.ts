@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { client, createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
-import { thv, type ThvResult } from './thv.ts';
+import { rows, thv, type ThvResult } from './thv.ts';
 
 let ns: string;
 before(async () => {
@@ -107,6 +107,12 @@ test('add --wait: progress for each new phase, then the summary once the first s
       '  Pending: waiting for the controller to pick it up\n' +
       '  Syncing: Synchronizing registry data\n',
   );
+  const list = rows((await thv(['registry', 'list', '-n', ns])).stdout);
+  const row = list.find((r) => r[0] === 'first');
+  assert.deepEqual(row?.slice(0, 4), ['first', 'Ready', '17', 'configmap']);
+  assert.match(row?.[4] ?? '', /^\d+s$/);
+  const info = await thv(['registry', 'info', 'first', '-n', ns]);
+  assert.match(info.stdout, /^ {2}SyncSuccessful +True +SyncCompleted +\d+s +stored 17 servers$/m);
 });
 
 test('sync --wait succeeds only once the operator records this trigger and the sync has ended', async () => {
