@@ -1,0 +1,392 @@
+/**
+ * The conversion webhook against a real kube-apiserver: our own control plane (the shared test stack
+ * installs the CRD with conversion None, which other files rely on) and a tiny HTTPS server that
+ * hands every ConversionReview to handleConversionReview.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, request, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { stringify } from 'yaml';
+import { ANNOTATION_V1BETA1_SPEC } from '../../../src/api/constants.ts';
+import { buildCrd } from '../../../src/api/crd.ts';
+import { handleConversionReview } from '../../../src/api/conversion/index.ts';
+import { startControlPlane, type ControlPlane } from '../../../src/local/control-plane.ts';
+import { createCA, issueCert } from '../../../src/pki/pki.ts';
+
+let cp: ControlPlane;
+let server: Server;
+/** Object counts of the ConversionReviews the webhook answered, in order. */
+const reviews: number[] = [];
+
+/**
+ * kubectl, asynchronously: the webhook server lives in this process, so a synchronous child would
+ * block the very event loop that has to answer the apiserver's ConversionReviews.
+ */
+function kubectl(
+  args: string[],
+  input?: string | object,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdin = input === undefined ? '' : typeof input === 'string' ? input : stringify(input);
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', ['--kubeconfig', cp.kubeconfigPath, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      stderr = stderr
+        .split('\n')
+        .filter((l) => !l.includes('exceeds the supported minor version skew'))
+        .join('\n')
+        .trim();
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+async function kubectlOk(args: string[], input?: string | object): Promise<string> {
+  const r = await kubectl(args, input);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
+let webhookUrl = '';
+let caPem = '';
+
+/** POSTs a ConversionReview to the webhook exactly as the apiserver does (TLS verified against the CA bundle). */
+function postReview(
+  body: object,
+): Promise<{ response: { uid: string; result: unknown; convertedObjects: unknown[] } }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      webhookUrl,
+      { method: 'POST', ca: caPem, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+type Obj = {
+  apiVersion: string;
+  metadata: Record<string, unknown> & { annotations?: Record<string, string> };
+  spec: Record<string, unknown>;
+  status?: Record<string, unknown>;
+};
+const getAs = async (version: string, ns: string, name: string) =>
+  JSON.parse(
+    await kubectlOk(['get', `mcpregistries.${version}.toolhive.stacklok.io`, '-n', ns, name, '-o', 'json']),
+  ) as Obj;
+
+let nsCounter = 0;
+async function namespace(): Promise<string> {
+  const name = `conv-${process.pid}-${nsCounter++}`;
+  await kubectlOk(['create', 'namespace', name]);
+  return name;
+}
+
+before(async () => {
+  cp = await startControlPlane();
+  const ca = await createCA('conversion-test-ca');
+  const cert = await issueCert(ca, {
+    commonName: '127.0.0.1',
+    ipAddresses: ['127.0.0.1'],
+    dnsNames: ['localhost'],
+    usage: 'server',
+  });
+  server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { objects: unknown[] } };
+      reviews.push(body.request.objects.length);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(handleConversionReview(body)));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  webhookUrl = `https://127.0.0.1:${port}/convert`;
+  caPem = ca.certPem;
+  const crd = buildCrd({
+    conversion: {
+      kind: 'url',
+      url: `https://127.0.0.1:${port}/convert`,
+      caBundle: Buffer.from(ca.certPem).toString('base64'),
+    },
+  });
+  await kubectlOk(['apply', '--server-side', '-f', '-'], JSON.stringify(crd));
+  await kubectlOk([
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/mcpregistries.toolhive.stacklok.io',
+  ]);
+  // Discovery of both versions, so kubectl can address each.
+  for (let i = 0; i < 100; i++) {
+    if ((await kubectl(['get', 'mcpregistries.v1alpha1.toolhive.stacklok.io', '-A'])).code === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+
+after(async () => {
+  server?.close();
+  await cp?.stop();
+});
+
+test('created as v1alpha1 (the SPEC example), read as v1beta1 and back as v1alpha1', async () => {
+  const ns = await namespace();
+  const manifest = `apiVersion: toolhive.stacklok.io/v1alpha1
+kind: MCPRegistry
+metadata: {name: upstream-community, namespace: ${ns}}
+spec:
+  displayName: "MCP Community Registry"
+  format: upstream
+  source:
+    type: url
+    url: "https://github.com/modelcontextprotocol/registry/raw/main/registry.json"
+`;
+  await kubectlOk(['apply', '-f', '-'], manifest);
+  const beta = await getAs('v1beta1', ns, 'upstream-community');
+  assert.equal(beta.apiVersion, 'toolhive.stacklok.io/v1beta1');
+  assert.deepStrictEqual(beta.spec, {
+    displayName: 'MCP Community Registry',
+    sources: [
+      {
+        name: 'default',
+        type: 'url',
+        format: 'upstream',
+        url: { href: 'https://github.com/modelcontextprotocol/registry/raw/main/registry.json' },
+      },
+    ],
+  });
+  const alpha = await getAs('v1alpha1', ns, 'upstream-community');
+  assert.equal(alpha.apiVersion, 'toolhive.stacklok.io/v1alpha1');
+  assert.deepStrictEqual(alpha.spec, {
+    displayName: 'MCP Community Registry',
+    format: 'upstream',
+    source: { type: 'url', url: 'https://github.com/modelcontextprotocol/registry/raw/main/registry.json' },
+  });
+  assert.equal(alpha.metadata.annotations?.[ANNOTATION_V1BETA1_SPEC], undefined);
+  assert.equal(alpha.metadata.uid, beta.metadata.uid);
+  assert.equal(alpha.metadata.resourceVersion, beta.metadata.resourceVersion);
+});
+
+test('status written through v1beta1 reads flat in v1alpha1, with the v1beta1-only fields stashed', async () => {
+  const ns = await namespace();
+  await kubectlOk(['apply', '-f', '-'], {
+    apiVersion: 'toolhive.stacklok.io/v1beta1',
+    kind: 'MCPRegistry',
+    metadata: { name: 'r', namespace: ns },
+    spec: { sources: [{ name: 'default', type: 'configmap', configMapRef: { name: 'cm' } }] },
+  });
+  const status = {
+    phase: 'Ready',
+    observedGeneration: 1,
+    sync: {
+      lastSyncTime: '2026-11-23T10:00:00Z',
+      hash: 'abc',
+      serverCount: 88,
+      attempts: 0,
+      conflictCount: 2,
+    },
+    storage: { configMaps: ['r-registry-storage'], bytes: 1234, compressed: false },
+    api: { endpoint: `http://r-api.${ns}.svc:8080`, readyReplicas: 1 },
+  };
+  await kubectlOk([
+    'patch',
+    'mcpregistries.v1beta1.toolhive.stacklok.io',
+    'r',
+    '-n',
+    ns,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ status }),
+  ]);
+  const alpha = await getAs('v1alpha1', ns, 'r');
+  assert.deepStrictEqual(alpha.status, {
+    phase: 'Ready',
+    observedGeneration: 1,
+    lastSyncTime: '2026-11-23T10:00:00Z',
+    lastSyncHash: 'abc',
+    serverCount: 88,
+    syncAttempts: 0,
+    storageRef: { type: 'configmap', configMapRef: { name: 'r-registry-storage' } },
+    apiEndpoint: `http://r-api.${ns}.svc:8080`,
+  });
+  assert.deepStrictEqual(JSON.parse(alpha.metadata.annotations![ANNOTATION_V1BETA1_SPEC]!), {
+    status: { sync: status.sync, storage: status.storage, api: status.api },
+  });
+  // The printer columns work in both versions.
+  for (const v of ['v1alpha1', 'v1beta1']) {
+    const table = await kubectlOk(['get', `mcpregistries.${v}.toolhive.stacklok.io`, '-n', ns]);
+    assert.match(
+      table,
+      /^NAME\s+PHASE\s+SERVERS\s+LAST SYNC\s+SOURCE\s+AGE\nr\s+Ready\s+88\s+\S+\s+configmap\s+\S+\n$/,
+    );
+  }
+});
+
+const multiSource = (ns: string) => ({
+  apiVersion: 'toolhive.stacklok.io/v1beta1',
+  kind: 'MCPRegistry',
+  metadata: { name: 'multi', namespace: ns },
+  spec: {
+    displayName: 'Merged',
+    sources: [
+      {
+        name: 'corp',
+        type: 'url',
+        format: 'upstream',
+        url: {
+          href: 'https://corp.example.com/registry.json',
+          headersSecretRef: { name: 'corp-token' },
+          timeout: '10s',
+        },
+        filter: { tags: { include: ['approved'] } },
+      },
+      { name: 'local', type: 'configmap', configMapRef: { name: 'extra', key: 'r.json' } },
+      {
+        name: 'git',
+        type: 'git',
+        git: { repository: 'https://github.com/x/y.git', ref: { tag: 'v1' }, authSecretRef: { name: 'git' } },
+      },
+    ],
+    filter: { names: { exclude: ['*-beta'] } },
+  },
+});
+
+/** The v1alpha1 view as a user would save it for `kubectl apply`: server-owned metadata dropped. */
+function asManifest(o: Obj): Obj {
+  const { name, namespace: ns, annotations, labels } = o.metadata;
+  return {
+    apiVersion: o.apiVersion,
+    kind: 'MCPRegistry',
+    metadata: { name, namespace: ns, annotations, ...(labels ? { labels } : {}) },
+    spec: o.spec,
+  } as Obj;
+}
+
+test('a multi-source v1beta1 object, read as v1alpha1 and applied back unchanged, keeps all its sources', async () => {
+  const ns = await namespace();
+  const original = multiSource(ns);
+  await kubectlOk(['apply', '-f', '-'], original);
+  const alpha = await getAs('v1alpha1', ns, 'multi');
+  assert.deepStrictEqual(alpha.spec, {
+    displayName: 'Merged',
+    format: 'upstream',
+    source: { type: 'url', url: 'https://corp.example.com/registry.json' },
+    filter: { names: { exclude: ['*-beta'] } },
+  });
+  assert.deepStrictEqual(JSON.parse(alpha.metadata.annotations![ANNOTATION_V1BETA1_SPEC]!), {
+    sources: original.spec.sources,
+  });
+  await kubectlOk(['apply', '-f', '-'], asManifest(alpha));
+  const beta = await getAs('v1beta1', ns, 'multi');
+  assert.deepStrictEqual(beta.spec, original.spec);
+  assert.equal(
+    beta.metadata.annotations?.[ANNOTATION_V1BETA1_SPEC],
+    undefined,
+    'the stash is consumed, never stored',
+  );
+  assert.equal(beta.metadata.generation, 1, 'nothing in the spec changed');
+});
+
+test('editing source.url in the v1alpha1 view: the new URL wins, the other sources stay', async () => {
+  const ns = await namespace();
+  await kubectlOk(['apply', '-f', '-'], multiSource(ns));
+  const alpha = asManifest(await getAs('v1alpha1', ns, 'multi'));
+  (alpha.spec.source as { url: string }).url = 'https://mirror.example.com/registry.json';
+  await kubectlOk(['apply', '-f', '-'], alpha);
+  const beta = await getAs('v1beta1', ns, 'multi');
+  const sources = beta.spec.sources as Record<string, unknown>[];
+  assert.deepStrictEqual(sources[0], {
+    name: 'corp',
+    type: 'url',
+    format: 'upstream',
+    url: { href: 'https://mirror.example.com/registry.json' },
+  });
+  assert.deepStrictEqual(sources.slice(1), multiSource(ns).spec.sources.slice(1));
+  assert.equal(beta.metadata.generation, 2);
+});
+
+test('a list of many objects: all converted, in order; and one review of many objects is answered in one response', async () => {
+  const ns = await namespace();
+  const items = Array.from({ length: 40 }, (_, i) => ({
+    apiVersion: 'toolhive.stacklok.io/v1beta1',
+    kind: 'MCPRegistry',
+    metadata: { name: `r-${String(i).padStart(2, '0')}`, namespace: ns },
+    spec: { sources: [{ name: `s${i}`, type: 'url', url: { href: `https://e.example.com/${i}.json` } }] },
+  }));
+  await kubectlOk(['apply', '-f', '-'], { apiVersion: 'v1', kind: 'List', items });
+  const list = JSON.parse(
+    await kubectlOk(['get', 'mcpregistries.v1alpha1.toolhive.stacklok.io', '-n', ns, '-o', 'json']),
+  ) as { items: Obj[] };
+  assert.equal(list.items.length, 40);
+  list.items.forEach((o, i) => {
+    assert.equal(o.apiVersion, 'toolhive.stacklok.io/v1alpha1');
+    assert.equal(o.metadata.name, `r-${String(i).padStart(2, '0')}`);
+    assert.deepStrictEqual(o.spec, { source: { type: 'url', url: `https://e.example.com/${i}.json` } });
+    assert.deepStrictEqual(JSON.parse(o.metadata.annotations![ANNOTATION_V1BETA1_SPEC]!), {
+      sources: items[i]!.spec.sources,
+    });
+  });
+  // kube-apiserver 1.35 serves lists from its per-version watch cache, which converts each object as
+  // it changes (one object per review), so a list request alone never shows a batch. A batch is
+  // what the apiserver sends when it converts a list itself; send one, the way it does, over HTTPS.
+  const stored = JSON.parse(
+    await kubectlOk(['get', '--raw', `/apis/toolhive.stacklok.io/v1beta1/namespaces/${ns}/mcpregistries`]),
+  ) as { items: Obj[] };
+  const review = await postReview({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'ConversionReview',
+    request: { uid: 'batch-1', desiredAPIVersion: 'toolhive.stacklok.io/v1alpha1', objects: stored.items },
+  });
+  assert.equal(review.response.uid, 'batch-1');
+  assert.deepEqual(review.response.result, { status: 'Success' });
+  assert.deepStrictEqual(
+    review.response.convertedObjects.map((o) => {
+      const { managedFields: _m, ...metadata } = (o as Obj).metadata;
+      return { ...(o as Obj), metadata };
+    }),
+    list.items,
+  );
+  assert.equal(reviews.at(-1), 40);
+});
+
+test('a conversion that cannot be done reaches the user as the apiserver error, with our message', async () => {
+  const ns = await namespace();
+  const r = await kubectl(['apply', '-f', '-'], {
+    apiVersion: 'toolhive.stacklok.io/v1alpha1',
+    kind: 'MCPRegistry',
+    metadata: {
+      name: 'broken',
+      namespace: ns,
+      annotations: { [ANNOTATION_V1BETA1_SPEC]: '{"sources": []}' },
+    },
+    spec: { source: { type: 'configmap', configmap: { name: 'cm' } } },
+  });
+  assert.notEqual(r.code, 0);
+  assert.ok(
+    r.stderr.includes(
+      `converting MCPRegistry ${ns}/broken to toolhive.stacklok.io/v1beta1: metadata.annotations[${ANNOTATION_V1BETA1_SPEC}]: Invalid value: sources must be a non-empty list of objects`,
+    ),
+    r.stderr,
+  );
+  assert.equal(
+    (await kubectl(['get', 'mcpregistries.v1beta1.toolhive.stacklok.io', '-n', ns, 'broken'])).code,
+    1,
+  );
+});
