@@ -5,8 +5,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { createNamespace, kubectlOk } from '../../support/cluster.ts';
-import { rows, thv } from './thv.ts';
+import { createNamespace, eventually, kubectlOk } from '../../support/cluster.ts';
+import { rows, start, thv } from './thv.ts';
 
 let ns: string;
 let other: string;
@@ -299,4 +299,48 @@ test('remove deletes one or several registries', async () => {
     left.stdout,
     'mcpregistry.toolhive.stacklok.io/from-git\nmcpregistry.toolhive.stacklok.io/from-url\n',
   );
+});
+
+test('remove with a finalizer pending says the operator cleans up; --wait waits for it to finish', async () => {
+  const add = await thv(['registry', 'add', 'held', '-n', ns, '--configmap', 'catalog']);
+  assert.equal(add.code, 0, add.stderr);
+  kubectlOk([
+    'patch',
+    'mcpregistries.v1beta1.toolhive.stacklok.io',
+    'held',
+    '-n',
+    ns,
+    '--type=merge',
+    '-p',
+    '{"metadata":{"finalizers":["toolhive.stacklok.io/registry-cleanup"]}}',
+  ]);
+  const r = await thv(['registry', 'remove', 'held', '-n', ns]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'mcpregistry.toolhive.stacklok.io "held" deleted\n');
+  assert.equal(
+    r.stderr,
+    '  the operator is cleaning up what "held" owns (finalizer toolhive.stacklok.io/registry-cleanup); --wait waits for it\n',
+  );
+  const stuck = await thv(['registry', 'rm', 'held', '-n', ns, '--wait', '--timeout', '1s']);
+  assert.equal(stuck.code, 1);
+  assert.equal(
+    stuck.stderr,
+    'error: timed out after 1s waiting for MCPRegistry "held" to be deleted.\n' +
+      `Its finalizer waits for the operator; check that it runs (kubectl get pods -n toolhive-system) and \`kubectl get mcpregistry held -n ${ns} -o yaml\`.\n`,
+  );
+  const waiting = start(['registry', 'delete', 'held', '-n', ns, '--wait']);
+  await eventually('the delete to be sent', () => (waiting.stdout().includes('deleted') ? true : undefined));
+  kubectlOk([
+    'patch',
+    'mcpregistries.v1beta1.toolhive.stacklok.io',
+    'held',
+    '-n',
+    ns,
+    '--type=merge',
+    '-p',
+    '{"metadata":{"finalizers":null}}',
+  ]);
+  const done = await waiting.done;
+  assert.equal(done.code, 0, done.stderr);
+  assert.equal(done.stdout, 'mcpregistry.toolhive.stacklok.io "held" deleted\n');
 });

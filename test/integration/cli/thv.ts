@@ -19,21 +19,33 @@ export interface ThvOptions {
 }
 
 export function thv(args: string[], opts: ThvOptions = {}): Promise<ThvResult> {
+  return start(args, opts).done;
+}
+
+export interface Running {
+  done: Promise<ThvResult>;
+  /** Output so far, to see progress appear before the command ends. */
+  stdout(): string;
+  stderr(): string;
+}
+
+export function start(args: string[], opts: ThvOptions = {}): Running {
   const kc = opts.kubeconfig === undefined ? kubeconfigPath() : opts.kubeconfig;
   const argv = [BIN, ...(kc ? ['--kubeconfig', kc] : []), ...args];
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, argv, {
-      env: { ...process.env, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const child = spawn(process.execPath, argv, {
+    env: { ...process.env, ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  child.stdin.end(opts.stdin ?? '');
+  const done = new Promise<ThvResult>((res, rej) => {
     child.on('error', rej);
     child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
   });
+  return { done, stdout: () => stdout, stderr: () => stderr };
 }
 
 /** Lines of a table, columns split on runs of 2+ spaces. */

@@ -6,11 +6,9 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import { client, createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
+import { client, createNamespace, eventually } from '../../support/cluster.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
-import { rows, thv, type ThvResult } from './thv.ts';
+import { rows, start, thv } from './thv.ts';
 
 let ns: string;
 before(async () => {
@@ -25,23 +23,6 @@ const ref = (name: string, subresource?: string) => ({
   name,
   subresource,
 });
-
-/** Starts thv and gives back its result later, plus its stderr so far (to see progress lines appear). */
-function start(args: string[]): { done: Promise<ThvResult>; stderr: () => string } {
-  const child = spawn(
-    process.execPath,
-    [resolve(import.meta.dirname, '../../../src/bin/thv.ts'), '--kubeconfig', kubeconfigPath(), ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const done = new Promise<ThvResult>((res) =>
-    child.on('close', (code) => res({ code: code ?? -1, stdout, stderr })),
-  );
-  return { done, stderr: () => stderr };
-}
 
 async function setStatus(name: string, status: MCPRegistryV1beta1['status']): Promise<void> {
   await client().patch(ref(name, 'status'), 'merge', { status });
