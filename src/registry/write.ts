@@ -12,6 +12,7 @@ import {
   type JsonObject,
   type SourceFormat,
 } from './model.ts';
+import { jsonEqual } from '../api/conversion/json.ts';
 import { toolhiveToServerJson } from './toolhive-to-upstream.ts';
 
 /** Storage extension key: upstream originals (server.json and registry `_meta`) by catalog name. */
@@ -26,9 +27,7 @@ export function toToolhiveServer(s: CatalogServer): JsonObject | undefined {
 
 /** One upstream ServerResponse item: the server.json as read, or converted from the ToolHive entry. */
 export function toUpstreamServerResponse(s: CatalogServer): { server: JsonObject; _meta?: JsonObject } {
-  const server =
-    s.upstream ??
-    toolhiveToServerJson(s.name, s.toolhive ?? {}, s.kind === 'remote' ? 'remote' : 'container');
+  const server = s.upstream ?? regenerate(s.name, s.toolhive ?? {}, s.kind);
   return s.registryMeta ? { server, _meta: s.registryMeta } : { server };
 }
 
@@ -98,12 +97,19 @@ export function serializeForStorage(catalog: Catalog): string {
   for (const s of [...catalog.servers].sort(byName)) {
     if (!s.upstream && !s.registryMeta) continue;
     const item: JsonObject = {};
-    if (s.upstream) item.server = s.upstream;
+    // A server.json that the ToolHive entry regenerates exactly is not stored twice.
+    if (s.upstream && s.toolhive && jsonEqual(regenerate(s.name, s.toolhive, s.kind), s.upstream))
+      item.derived = true;
+    else if (s.upstream) item.server = s.upstream;
     if (s.registryMeta) item._meta = s.registryMeta;
     upstream[s.name] = item;
   }
   if (Object.keys(upstream).length > 0) doc[STORAGE_UPSTREAM_KEY] = upstream;
   return JSON.stringify(doc);
+}
+
+function regenerate(name: string, toolhive: JsonObject, kind: CatalogServer['kind']): JsonObject {
+  return toolhiveToServerJson(name, toolhive, kind === 'remote' ? 'remote' : 'container');
 }
 
 /** The exact inverse of serializeForStorage. */
@@ -114,10 +120,12 @@ export function parseStorage(text: string): Catalog {
   const extra = isObject(doc[STORAGE_UPSTREAM_KEY]) ? (doc[STORAGE_UPSTREAM_KEY] as JsonObject) : {};
   const servers: CatalogServer[] = [];
   const seen = new Set<string>();
-  const parts = (name: string) => {
+  const parts = (name: string, toolhive?: JsonObject, kind?: CatalogServer['kind']) => {
     const item = isObject(extra[name]) ? (extra[name] as JsonObject) : {};
+    const upstream =
+      item.derived === true && toolhive && kind ? regenerate(name, toolhive, kind) : item.server;
     return {
-      ...(isObject(item.server) && { upstream: item.server }),
+      ...(isObject(upstream) && { upstream }),
       ...(isObject(item._meta) && { registryMeta: item._meta }),
     };
   };
@@ -129,7 +137,7 @@ export function parseStorage(text: string): Catalog {
     for (const [name, entry] of Object.entries(map)) {
       if (!isObject(entry)) continue;
       seen.add(name);
-      servers.push(makeCatalogServer({ name, kind, toolhive: entry, ...parts(name) }));
+      servers.push(makeCatalogServer({ name, kind, toolhive: entry, ...parts(name, entry, kind) }));
     }
   }
   for (const name of Object.keys(extra)) {

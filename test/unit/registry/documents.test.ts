@@ -327,6 +327,14 @@ test('storage: parseStorage is the exact inverse of serializeForStorage, and the
     assert.deepStrictEqual(parseStorage(bytes), catalog);
     assert.equal(serializeForStorage(parseStorage(bytes)), bytes);
   }
+  // ToolHive servers read back from upstream data regenerate their server.json exactly: stored once.
+  const upStored = JSON.parse(serializeForStorage(up)) as { upstream_servers: Record<string, unknown> };
+  assert.deepStrictEqual(upStored.upstream_servers.fetch, { derived: true });
+  assert.ok(serializeForStorage(up).length < serializeForStorage(thv).length * 1.01);
+  const exStored = JSON.parse(serializeForStorage(examples)) as {
+    upstream_servers: Record<string, { server?: unknown }>;
+  };
+  assert.ok(exStored.upstream_servers['io.github.user/remote-weather']!.server);
   // The stored form of ToolHive data is a ToolHive registry.json.
   const stored = JSON.parse(serializeForStorage(thv)) as Record<string, unknown>;
   assert.deepEqual(Object.keys(stored), ['version', 'last_updated', 'servers', 'remote_servers']);
