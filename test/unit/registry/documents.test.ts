@@ -330,7 +330,7 @@ test('storage: parseStorage is the exact inverse of serializeForStorage, and the
   // ToolHive servers read back from upstream data regenerate their server.json exactly: stored once.
   const upStored = JSON.parse(serializeForStorage(up)) as { upstream_servers: Record<string, unknown> };
   assert.deepStrictEqual(upStored.upstream_servers.fetch, { derived: true });
-  assert.ok(serializeForStorage(up).length < serializeForStorage(thv).length * 1.01);
+  assert.ok(serializeForStorage(up).length < serializeForStorage(thv).length * 1.05);
   const exStored = JSON.parse(serializeForStorage(examples)) as {
     upstream_servers: Record<string, { server?: unknown }>;
   };
