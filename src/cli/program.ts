@@ -6,7 +6,9 @@
 import { Command, Option } from 'commander';
 import { FORMATS, SOURCE_TYPES } from '../api/constants.ts';
 import type { Cluster, GlobalOptions } from './cluster.ts';
-import type { AddOptions, InfoOptions, WaitFlags } from './commands.ts';
+import type { AddOptions } from './add.ts';
+import type { InfoOptions } from './info.ts';
+import type { WaitFlags } from './verbs.ts';
 import { completionScript } from './completion.ts';
 import { runConvert, type ConvertOptions } from './convert.ts';
 import type { CliIO } from './io.ts';
@@ -31,7 +33,6 @@ export function buildProgram(io: CliIO): Command {
   // completion start in a fraction of the time.
   const connect = async (cmd: Command): Promise<Cluster> =>
     (await import('./cluster.ts')).Cluster.connect(cmd.optsWithGlobals<GlobalOptions>());
-  const commands = () => import('./commands.ts');
   const program = new Command('thv')
     .description('Manage MCPRegistry resources (toolhive.stacklok.io) in a Kubernetes cluster.')
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
@@ -117,7 +118,7 @@ export function buildProgram(io: CliIO): Command {
     ]),
   );
   add.action(async (name: string, opts: AddOptions, cmd: Command) =>
-    (await commands()).runAdd(await connect(cmd), io, name, opts),
+    (await import('./add.ts')).runAdd(await connect(cmd), io, name, opts),
   );
 
   waitOptions(
@@ -134,7 +135,7 @@ export function buildProgram(io: CliIO): Command {
       examples(['thv registry sync demo', 'thv registry sync demo -n team-a --wait --timeout 5m']),
     )
     .action(async (name: string, opts: WaitFlags, cmd: Command) =>
-      (await commands()).runSync(await connect(cmd), io, name, opts),
+      (await import('./sync.ts')).runSync(await connect(cmd), io, name, opts),
     );
 
   registry
@@ -153,7 +154,7 @@ export function buildProgram(io: CliIO): Command {
       ]),
     )
     .action(async (name: string, opts: InfoOptions, cmd: Command) =>
-      (await commands()).runInfo(await connect(cmd), io, name, opts),
+      (await import('./info.ts')).runInfo(await connect(cmd), io, name, opts),
     );
 
   const remove = registry
@@ -166,7 +167,7 @@ export function buildProgram(io: CliIO): Command {
     examples(['thv registry remove demo', 'thv registry remove demo other -n team-a --wait']),
   );
   remove.action(async (names: string[], opts: WaitFlags, cmd: Command) =>
-    (await commands()).runRemove(await connect(cmd), io, names, opts),
+    (await import('./remove.ts')).runRemove(await connect(cmd), io, names, opts),
   );
 
   registry

@@ -1,0 +1,65 @@
+/** `thv registry info`: the object, its recent Events and, with --servers, the stored catalog. */
+import type { MCPRegistryV1beta1 } from '../api/types.ts';
+import type { Cluster } from './cluster.ts';
+import { CliError } from './errors.ts';
+import { structured, type StructuredFormat } from './format.ts';
+import { renderInfo, recentEvents, type EventLike, type ServerRow } from './info-render.ts';
+import type { CliIO } from './io.ts';
+import { single } from './verbs.ts';
+
+export interface InfoOptions {
+  servers?: boolean;
+  output?: StructuredFormat;
+}
+
+/** The controller's storage reader (src/controller/storage.ts), which handles gzip and shards. */
+interface StorageModule {
+  readStoredCatalog(
+    client: Cluster['client'],
+    namespace: string,
+    name: string,
+  ): Promise<{ catalog: { servers: { name: string; kind: string; transport?: string; tags: string[] }[] } }>;
+}
+
+// TODO(controller): import '../controller/storage.ts' statically once it is on main; a variable
+// specifier keeps the type check green until then.
+const STORAGE_MODULE = '../controller/storage.ts';
+
+async function storedServers(cluster: Cluster, ns: string, name: string): Promise<ServerRow[]> {
+  const { readStoredCatalog } = (await import(STORAGE_MODULE)) as StorageModule;
+  const stored = await cluster.call({ namespace: ns }, () => readStoredCatalog(cluster.client, ns, name));
+  return stored.catalog.servers.map((s) => ({
+    name: s.name,
+    kind: s.kind,
+    ...(s.transport ? { transport: s.transport } : {}),
+    tags: s.tags,
+  }));
+}
+
+export async function runInfo(cluster: Cluster, io: CliIO, name: string, o: InfoOptions): Promise<void> {
+  const ns = single(cluster, 'info');
+  const registry = await cluster.call({ namespace: ns, name }, () =>
+    cluster.client.get<MCPRegistryV1beta1>(cluster.registries(ns, name)),
+  );
+  let events: EventLike[] | { error: string };
+  try {
+    const list = await cluster.client.list<EventLike>(
+      { group: '', version: 'v1', plural: 'events', namespace: ns },
+      { fieldSelector: `involvedObject.uid=${registry.metadata.uid ?? ''}` },
+    );
+    events = recentEvents(list.items);
+  } catch (e) {
+    events = { error: e instanceof Error ? e.message : String(e) };
+  }
+  let servers: ServerRow[] | undefined;
+  if (o.servers) {
+    if (!registry.status?.storage?.configMaps?.length)
+      throw new CliError(
+        `MCPRegistry "${name}" has no stored data yet (phase ${registry.status?.phase ?? '<none>'}).`,
+        `Wait for the first sync: \`thv registry sync ${name} -n ${ns} --wait\`.`,
+      );
+    servers = await storedServers(cluster, ns, name);
+  }
+  if (o.output) io.out(structured({ registry, events, ...(servers ? { servers } : {}) }, o.output));
+  else io.out(renderInfo({ registry, events, servers, now: io.now() }));
+}
