@@ -52,8 +52,9 @@ export function toolhiveToServerJson(
   const server: JsonObject = { $schema: UPSTREAM_SCHEMA_URL, name };
   const title = str(entry.title);
   if (title !== undefined) {
-    server.title = cut(title, MAX_TITLE);
-    if (title.length > MAX_TITLE) ext.title = title;
+    // Upstream titles are 1–100 characters: an empty or longer one travels whole in the extension.
+    if (title !== '') server.title = cut(title, MAX_TITLE);
+    if (title.length > MAX_TITLE || title === '') ext.title = title;
   }
   const description = str(entry.description) ?? '';
   server.description = cut(description, MAX_DESCRIPTION);
