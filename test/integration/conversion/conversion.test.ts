@@ -322,6 +322,42 @@ test('editing source.url in the v1alpha1 view: the new URL wins, the other sourc
   assert.equal(beta.metadata.generation, 2);
 });
 
+test('patches made in v1alpha1 (spec and status) keep everything v1alpha1 cannot show', async () => {
+  const ns = await namespace();
+  await kubectlOk(['apply', '-f', '-'], multiSource(ns));
+  const alpha = ['mcpregistries.v1alpha1.toolhive.stacklok.io', 'multi', '-n', ns];
+  await kubectlOk(['patch', ...alpha, '--type=merge', '-p', '{"spec":{"displayName":"Renamed"}}']);
+  await kubectlOk(['label', ...alpha, 'team=a']);
+  const status = { phase: 'Ready', sync: { serverCount: 10, conflictCount: 4, invalidServerCount: 1 } };
+  await kubectlOk([
+    'patch',
+    'mcpregistries.v1beta1.toolhive.stacklok.io',
+    'multi',
+    '-n',
+    ns,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ status }),
+  ]);
+  await kubectlOk([
+    'patch',
+    ...alpha,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    '{"status":{"serverCount":12}}',
+  ]);
+  const beta = await getAs('v1beta1', ns, 'multi');
+  assert.deepStrictEqual(beta.spec, { ...multiSource(ns).spec, displayName: 'Renamed' });
+  assert.equal((beta.metadata.labels as Record<string, string>).team, 'a');
+  assert.deepStrictEqual(beta.status, {
+    phase: 'Ready',
+    sync: { serverCount: 12, conflictCount: 4, invalidServerCount: 1 },
+  });
+  assert.equal(beta.metadata.annotations?.[ANNOTATION_V1BETA1_SPEC], undefined);
+});
+
 test('a list of many objects: all converted, in order; and one review of many objects is answered in one response', async () => {
   const ns = await namespace();
   const items = Array.from({ length: 40 }, (_, i) => ({
