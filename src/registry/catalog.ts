@@ -22,12 +22,16 @@ export interface ServerParts {
   registryMeta?: JsonObject;
 }
 
-/** The catalog key of an upstream name: ToolHive's own namespace is stripped (ExtractServerName). */
+const TOOLHIVE_KEY = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
+
+/**
+ * The catalog key of an upstream name: ToolHive's own namespace is stripped (ExtractServerName) when
+ * what remains is a valid ToolHive name, so the key also works in a ToolHive registry.json.
+ */
 export function catalogNameOf(upstreamName: string): string {
   const prefix = `${TOOLHIVE_NAMESPACE}/`;
-  return upstreamName.startsWith(prefix) && upstreamName.length > prefix.length
-    ? upstreamName.slice(prefix.length)
-    : upstreamName;
+  const rest = upstreamName.slice(prefix.length);
+  return upstreamName.startsWith(prefix) && TOOLHIVE_KEY.test(rest) ? rest : upstreamName;
 }
 
 export function makeCatalogServer(parts: ServerParts): CatalogServer {

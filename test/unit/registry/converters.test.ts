@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toolhiveToServerJson } from '../../../src/registry/toolhive-to-upstream.ts';
+import { toolhiveToServerJson, upstreamNameOf } from '../../../src/registry/toolhive-to-upstream.ts';
+import { catalogNameOf } from '../../../src/registry/catalog.ts';
 import { serverJsonToToolhive } from '../../../src/registry/upstream-to-toolhive.ts';
 import { validateEntry } from '../../../src/registry/index.ts';
 import { fixture } from './fixtures.ts';
@@ -221,4 +222,12 @@ test('upstream → ToolHive: a server without the ToolHive extension gets the fi
       args: ['--port', '3000', 'config'],
     },
   });
+});
+
+test("catalog names: ToolHive's namespace is stripped only when a valid ToolHive name remains", () => {
+  assert.equal(catalogNameOf('io.github.stacklok/fetch'), 'fetch');
+  assert.equal(catalogNameOf('io.github.stacklok/Fetch_2'), 'io.github.stacklok/Fetch_2');
+  assert.equal(catalogNameOf('io.github.user/weather'), 'io.github.user/weather');
+  assert.equal(upstreamNameOf('fetch'), 'io.github.stacklok/fetch');
+  assert.equal(upstreamNameOf('io.github.user/weather'), 'io.github.user/weather');
 });
