@@ -1,148 +1,25 @@
 /**
- * The conversion webhook against a real kube-apiserver: our own control plane (the shared test stack
- * installs the CRD with conversion None, which other files rely on) and a tiny HTTPS server that
- * hands every ConversionReview to handleConversionReview.
+ * The conversion webhook against a real kube-apiserver (see harness.ts): create and read in both
+ * versions with kubectl, multi-source objects through the v1alpha1 view, lists, failures.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer, request, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { stringify } from 'yaml';
 import { ANNOTATION_V1BETA1_SPEC } from '../../../src/api/constants.ts';
-import { buildCrd } from '../../../src/api/crd.ts';
-import { handleConversionReview } from '../../../src/api/conversion/index.ts';
-import { startControlPlane, type ControlPlane } from '../../../src/local/control-plane.ts';
-import { createCA, issueCert } from '../../../src/pki/pki.ts';
+import { startConversionCluster, type ConversionCluster, type Obj } from './harness.ts';
 
-let cp: ControlPlane;
-let server: Server;
-/** Object counts of the ConversionReviews the webhook answered, in order. */
-const reviews: number[] = [];
-
-/**
- * kubectl, asynchronously: the webhook server lives in this process, so a synchronous child would
- * block the very event loop that has to answer the apiserver's ConversionReviews.
- */
-function kubectl(
-  args: string[],
-  input?: string | object,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdin = input === undefined ? '' : typeof input === 'string' ? input : stringify(input);
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', cp.kubeconfigPath, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      stderr = stderr
-        .split('\n')
-        .filter((l) => !l.includes('exceeds the supported minor version skew'))
-        .join('\n')
-        .trim();
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
-
-async function kubectlOk(args: string[], input?: string | object): Promise<string> {
-  const r = await kubectl(args, input);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
-
-let webhookUrl = '';
-let caPem = '';
-
-/** POSTs a ConversionReview to the webhook exactly as the apiserver does (TLS verified against the CA bundle). */
-function postReview(
-  body: object,
-): Promise<{ response: { uid: string; result: unknown; convertedObjects: unknown[] } }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      webhookUrl,
-      { method: 'POST', ca: caPem, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
-
-type Obj = {
-  apiVersion: string;
-  metadata: Record<string, unknown> & { annotations?: Record<string, string> };
-  spec: Record<string, unknown>;
-  status?: Record<string, unknown>;
-};
-const getAs = async (version: string, ns: string, name: string) =>
-  JSON.parse(
-    await kubectlOk(['get', `mcpregistries.${version}.toolhive.stacklok.io`, '-n', ns, name, '-o', 'json']),
-  ) as Obj;
-
-let nsCounter = 0;
-async function namespace(): Promise<string> {
-  const name = `conv-${process.pid}-${nsCounter++}`;
-  await kubectlOk(['create', 'namespace', name]);
-  return name;
-}
+let c: ConversionCluster;
+const kubectl = (args: string[], input?: string | object) => c.kubectl(args, input);
+const kubectlOk = (args: string[], input?: string | object) => c.kubectlOk(args, input);
+const getAs = (version: string, ns: string, name: string) => c.getAs(version, ns, name);
+const namespace = () => c.namespace();
+const postReview = (body: object) => c.postReview(body);
 
 before(async () => {
-  cp = await startControlPlane();
-  const ca = await createCA('conversion-test-ca');
-  const cert = await issueCert(ca, {
-    commonName: '127.0.0.1',
-    ipAddresses: ['127.0.0.1'],
-    dnsNames: ['localhost'],
-    usage: 'server',
-  });
-  server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { objects: unknown[] } };
-      reviews.push(body.request.objects.length);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(handleConversionReview(body)));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  webhookUrl = `https://127.0.0.1:${port}/convert`;
-  caPem = ca.certPem;
-  const crd = buildCrd({
-    conversion: {
-      kind: 'url',
-      url: `https://127.0.0.1:${port}/convert`,
-      caBundle: Buffer.from(ca.certPem).toString('base64'),
-    },
-  });
-  await kubectlOk(['apply', '--server-side', '-f', '-'], JSON.stringify(crd));
-  await kubectlOk([
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    'crd/mcpregistries.toolhive.stacklok.io',
-  ]);
-  // Discovery of both versions, so kubectl can address each.
-  for (let i = 0; i < 100; i++) {
-    if ((await kubectl(['get', 'mcpregistries.v1alpha1.toolhive.stacklok.io', '-A'])).code === 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  c = await startConversionCluster();
 });
 
 after(async () => {
-  server?.close();
-  await cp?.stop();
+  await c?.stop();
 });
 
 test('created as v1alpha1 (the SPEC example), read as v1beta1 and back as v1alpha1', async () => {
@@ -322,6 +199,37 @@ test('editing source.url in the v1alpha1 view: the new URL wins, the other sourc
   assert.equal(beta.metadata.generation, 2);
 });
 
+const gitManifest = (ns: string, displayName: string) => ({
+  apiVersion: 'toolhive.stacklok.io/v1alpha1',
+  kind: 'MCPRegistry',
+  metadata: { name: 'multi', namespace: ns },
+  spec: {
+    displayName,
+    format: 'upstream',
+    source: { type: 'url', url: 'https://corp.example.com/registry.json' },
+    filter: { names: { exclude: ['*-beta'] } },
+  },
+});
+
+test('kubectl apply of a v1alpha1 manifest without the annotation (GitOps) keeps the other sources', async () => {
+  const ns = await namespace();
+  await kubectlOk(['apply', '-f', '-'], multiSource(ns));
+  await kubectlOk(['apply', '-f', '-'], gitManifest(ns, 'From Git'));
+  const beta = await getAs('v1beta1', ns, 'multi');
+  assert.deepStrictEqual(beta.spec, { ...multiSource(ns).spec, displayName: 'From Git' });
+});
+
+test('server-side apply of a v1alpha1 manifest without the annotation keeps the other sources', async () => {
+  const ns = await namespace();
+  await kubectlOk(['apply', '--server-side', '--field-manager=platform', '-f', '-'], multiSource(ns));
+  await kubectlOk(
+    ['apply', '--server-side', '--force-conflicts', '--field-manager=gitops', '-f', '-'],
+    gitManifest(ns, 'From Git, server-side'),
+  );
+  const beta = await getAs('v1beta1', ns, 'multi');
+  assert.deepStrictEqual(beta.spec, { ...multiSource(ns).spec, displayName: 'From Git, server-side' });
+});
+
 test('patches made in v1alpha1 (spec and status) keep everything v1alpha1 cannot show', async () => {
   const ns = await namespace();
   await kubectlOk(['apply', '-f', '-'], multiSource(ns));
@@ -399,7 +307,7 @@ test('a list of many objects: all converted, in order; and one review of many ob
     }),
     list.items,
   );
-  assert.equal(reviews.at(-1), 40);
+  assert.equal(c.reviews.at(-1), 40);
 });
 
 test('a conversion that cannot be done reaches the user as the apiserver error, with our message', async () => {
