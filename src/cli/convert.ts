@@ -64,7 +64,9 @@ export async function runConvert(io: CliIO, file: string, o: ConvertOptions): Pr
     if (e instanceof DocumentError)
       throw new CliError(
         `cannot read the registry document in ${label}: ${e.message}`,
-        'Expected a ToolHive registry.json or an upstream server list (see docs/formats.md).',
+        o.from && o.from !== 'auto'
+          ? `Leave out --from ${o.from}: the format is detected from the document.`
+          : 'Expected a ToolHive registry.json or an upstream server list (see docs/formats.md).',
       );
     throw e;
   }

@@ -177,6 +177,6 @@ test('--from that does not match the document is an error naming the detected fo
   assert.equal(r.code, 1);
   assert.equal(
     r.stderr,
-    `error: cannot read the registry document in ${catalog}: the document is a toolhive (toolhive format), but the format is set to upstream: set format: toolhive\nExpected a ToolHive registry.json or an upstream server list (see docs/formats.md).\n`,
+    `error: cannot read the registry document in ${catalog}: the document is a ToolHive registry (toolhive format), but the format is set to upstream: set format: toolhive\nLeave out --from upstream: the format is detected from the document.\n`,
   );
 });
