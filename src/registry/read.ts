@@ -23,7 +23,7 @@ export interface ParseResult {
 }
 
 type Shape =
-  | 'toolhive'
+  | 'ToolHive registry'
   | 'upstream API page'
   | 'JSON array of server.json'
   | 'ToolHive upstream wrapper'
@@ -36,7 +36,7 @@ function detect(doc: unknown): Shape | undefined {
   if (Array.isArray(doc)) return 'JSON array of server.json';
   if (!isObject(doc)) return undefined;
   if (Array.isArray(doc.servers)) return 'upstream API page';
-  if (isObject(doc.servers) || isObject(doc.remote_servers)) return 'toolhive';
+  if (isObject(doc.servers) || isObject(doc.remote_servers)) return 'ToolHive registry';
   if (isObject(doc.data) && Array.isArray(doc.data.servers)) return 'ToolHive upstream wrapper';
   // One bare server.json (as the upstream examples are), named or not.
   const serverLike = typeof doc.name === 'string' || doc.packages !== undefined || doc.remotes !== undefined;
@@ -54,7 +54,7 @@ export function parseRegistryDocument(text: string, format: SourceFormat | 'auto
       'not a registry document: expected a ToolHive registry ({"servers": {...}}), an upstream API page ({"servers": [...]}), a JSON array of server.json, or ToolHive\'s {"data": {"servers": [...]}}',
     );
   }
-  const detected: SourceFormat = shape === 'toolhive' ? 'toolhive' : 'upstream';
+  const detected: SourceFormat = shape === 'ToolHive registry' ? 'toolhive' : 'upstream';
   if (format !== 'auto' && format !== detected) {
     throw new DocumentError(
       `the document is a ${shape} (${detected} format), but the format is set to ${format}: set format: ${detected}`,

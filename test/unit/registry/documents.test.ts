@@ -281,7 +281,7 @@ const documentErrors: [
     'toolhive data read as upstream',
     '{"servers": {}}',
     'upstream',
-    'the document is a toolhive (toolhive format), but the format is set to upstream: set format: toolhive',
+    'the document is a ToolHive registry (toolhive format), but the format is set to upstream: set format: toolhive',
     undefined,
     undefined,
   ],
