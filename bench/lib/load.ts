@@ -69,7 +69,8 @@ function uidOf(body: string): string | undefined {
   }
 }
 
-export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
+/** `stop` ends the run early (the reliability tests run load until their scenario is over). */
+export async function runLoad(cfg: LoadConfig, stop?: AbortSignal): Promise<LoadResult> {
   const url = new URL(cfg.url);
   const isHttps = url.protocol === 'https:';
   const agentOpts = {
@@ -164,7 +165,7 @@ export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
     const deadline = t0 + durationMs;
     if (cfg.mode === 'closed') {
       const worker = async () => {
-        while (sent < cfg.maxRequests && performance.now() < deadline) {
+        while (sent < cfg.maxRequests && performance.now() < deadline && !stop?.aborted) {
           const shot = shots[sent++ % shots.length] as Shot;
           await one(shot, performance.now());
         }
@@ -177,13 +178,13 @@ export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
         const tick = () => {
           const now = performance.now();
           const due = Math.min(cfg.maxRequests, Math.floor(((now - t0) * rate) / 1000) + 1);
-          while (sent < due && now < deadline) {
+          while (sent < due && now < deadline && !stop?.aborted) {
             const intended = t0 + (sent * 1000) / rate;
             const p = one(shots[sent++ % shots.length] as Shot, intended);
             inflight.add(p);
             void p.then(() => inflight.delete(p));
           }
-          if (sent >= cfg.maxRequests || performance.now() >= deadline) resolveAll();
+          if (sent >= cfg.maxRequests || performance.now() >= deadline || stop?.aborted) resolveAll();
           else setTimeout(tick, 1);
         };
         tick();

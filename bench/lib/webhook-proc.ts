@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { freePort } from '../../src/local/control-plane.ts';
 import { nodeBin, repoRoot, spawnPinned, waitUntil, type Spawned } from './procs.ts';
 
-export const OPERATOR_BIN = resolve(repoRoot, 'src/bin/operator.ts');
+/** MCPR_WEBHOOK_BIN points the harness at another server with the same flags (to check the harness itself). */
+export const OPERATOR_BIN = process.env.MCPR_WEBHOOK_BIN ?? resolve(repoRoot, 'src/bin/operator.ts');
 
 export const PATHS = {
   validate: '/validate-toolhive-stacklok-io-mcpregistry',
@@ -18,7 +19,8 @@ export const PATHS = {
 /** Why the webhook server cannot be benchmarked in this tree, or undefined when it can. */
 export function webhookUnavailable(): string | undefined {
   if (!existsSync(OPERATOR_BIN)) return 'src/bin/operator.ts (the webhook server) is not in the tree yet';
-  if (!existsSync(resolve(repoRoot, 'src/webhook'))) return 'src/webhook/ is not in the tree yet';
+  if (!process.env.MCPR_WEBHOOK_BIN && !existsSync(resolve(repoRoot, 'src/webhook')))
+    return 'src/webhook/ is not in the tree yet';
   return undefined;
 }
 
