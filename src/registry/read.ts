@@ -172,7 +172,13 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
   for (const [upstreamName, { item, server }] of chosen) {
     const name = catalogNameOf(upstreamName);
     const registryMeta = isObject(item.meta) ? item.meta : undefined;
-    const converted = serverJsonToToolhive(server);
+    const official = isObject(registryMeta?.[OFFICIAL_META])
+      ? (registryMeta[OFFICIAL_META] as JsonObject)
+      : {};
+    const converted = serverJsonToToolhive(
+      server,
+      typeof official.status === 'string' ? official.status : undefined,
+    );
     if (converted.kind === 'upstream-only') {
       unrepresentable.push(`${upstreamName}: ${converted.reason}`);
       servers.push(

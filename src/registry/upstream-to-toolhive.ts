@@ -22,24 +22,29 @@ export function toolhiveExtension(server: JsonObject, key?: string): JsonObject 
 /** Extension keys that are written from server.json fields, never copied from the extension. */
 const FROM_SERVER = new Set(['image', 'url', 'repository_url']);
 
-export function serverJsonToToolhive(server: JsonObject): ToolhiveConversion {
+/**
+ * `registryStatus` is the upstream registry's status of the server (`active`, `deprecated`), used for
+ * the ToolHive `status` of a server that carries no ToolHive extension.
+ */
+export function serverJsonToToolhive(server: JsonObject, registryStatus?: string): ToolhiveConversion {
+  const status = registryStatus === 'deprecated' ? 'Deprecated' : 'Active';
   const remotes = Array.isArray(server.remotes) ? server.remotes.filter(isObject) : [];
   const packages = Array.isArray(server.packages) ? server.packages.filter(isObject) : [];
   if (remotes.length > 0) {
     const notes: string[] = [];
     if (remotes.length > 1) notes.push(`${remotes.length} remotes; ToolHive keeps only the first`);
     if (packages.length > 0) notes.push(`packages are dropped in favour of the remote`);
-    const entry = remoteEntry(server, remotes[0]!);
+    const entry = remoteEntry(server, remotes[0]!, status);
     return notes.length > 0 ? { kind: 'remote', entry, lossy: notes.join('; ') } : { kind: 'remote', entry };
   }
   const oci = packages.filter((p) => p.registryType === 'oci');
   if (oci.length === 1 && packages.length === 1)
-    return { kind: 'container', entry: containerEntry(server, oci[0]!) };
+    return { kind: 'container', entry: containerEntry(server, oci[0]!, status) };
   if (oci.length === 1) {
     const others = packages.filter((p) => p.registryType !== 'oci').map((p) => String(p.registryType));
     return {
       kind: 'container',
-      entry: containerEntry(server, oci[0]!),
+      entry: containerEntry(server, oci[0]!, status),
       lossy: `${others.join(', ')} package(s) dropped; ToolHive keeps the OCI image`,
     };
   }
@@ -53,7 +58,7 @@ export function serverJsonToToolhive(server: JsonObject): ToolhiveConversion {
   };
 }
 
-function common(server: JsonObject, ext: JsonObject | undefined): JsonObject {
+function common(server: JsonObject, ext: JsonObject | undefined, status: string): JsonObject {
   const entry: JsonObject = {};
   for (const [k, v] of Object.entries(ext ?? {})) if (!FROM_SERVER.has(k)) entry[k] = v;
   if (entry.name === undefined) entry.name = server.name;
@@ -63,17 +68,17 @@ function common(server: JsonObject, ext: JsonObject | undefined): JsonObject {
     entry.repository_url = server.repository.url;
   if (!ext) {
     // Not a ToolHive-published server: fill what the ToolHive format requires.
-    entry.status = 'Active';
+    entry.status = status;
     entry.tier = 'Community';
     entry.tools = [];
   }
   return entry;
 }
 
-function containerEntry(server: JsonObject, pkg: JsonObject): JsonObject {
+function containerEntry(server: JsonObject, pkg: JsonObject, status: string): JsonObject {
   const image = str(pkg.identifier) ?? '';
   const ext = toolhiveExtension(server, image);
-  const entry = common(server, ext);
+  const entry = common(server, ext, status);
   entry.image = image;
   const transport = isObject(pkg.transport) ? pkg.transport : {};
   entry.transport = str(transport.type) ?? 'stdio';
@@ -91,10 +96,10 @@ function containerEntry(server: JsonObject, pkg: JsonObject): JsonObject {
   return entry;
 }
 
-function remoteEntry(server: JsonObject, remote: JsonObject): JsonObject {
+function remoteEntry(server: JsonObject, remote: JsonObject, status: string): JsonObject {
   const url = str(remote.url) ?? '';
   const ext = toolhiveExtension(server, url);
-  const entry = common(server, ext);
+  const entry = common(server, ext, status);
   entry.url = url;
   entry.transport = str(remote.type) ?? 'sse';
   const headers = Array.isArray(remote.headers) ? remote.headers.filter(isObject) : [];

@@ -170,6 +170,14 @@ test('an API page: registry _meta is kept, deleted servers are dropped, the late
     [['com.example/a', '2.0.0', 'Active', '2026-02-01T00:00:00Z']],
   );
   assert.deepStrictEqual(toUpstreamServerResponse(r.catalog.servers[0]!), page.servers[0]);
+  const deprecated = parseRegistryDocument(
+    JSON.stringify({
+      servers: [{ server: srv('com.example/old', '1.0.0'), _meta: official('deprecated', true) }],
+    }),
+    'upstream',
+  );
+  assert.equal(deprecated.catalog.servers[0]!.status, 'Deprecated');
+  assert.equal(toToolhiveServer(deprecated.catalog.servers[0]!)?.status, 'Deprecated');
 });
 
 test('ToolHive entries that fail the schema are skipped with the entry, the field and the reason', () => {
