@@ -402,3 +402,27 @@ test('removing the annotation in v1alpha1 leaves just what the v1alpha1 fields s
     { name: 'default', type: 'url', url: { href: 'https://a/r.json' } },
   ]);
 });
+
+test('an object without spec or status converts both ways with just its metadata', () => {
+  const bare = (apiVersion: string) => ({ apiVersion, kind: 'MCPRegistry', metadata: meta });
+  assert.deepStrictEqual(
+    toHub(bare('toolhive.stacklok.io/v1alpha1') as MCPRegistryV1alpha1),
+    bare('toolhive.stacklok.io/v1beta1'),
+  );
+  assert.deepStrictEqual(
+    fromHub(bare('toolhive.stacklok.io/v1beta1') as MCPRegistryV1beta1),
+    bare('toolhive.stacklok.io/v1alpha1'),
+  );
+});
+
+test('unknown top-level, spec and status fields pass through untouched', () => {
+  const a = alphaOf(
+    { source: { type: 'url', url: 'https://e/r.json' }, futureField: 1 },
+    { phase: 'Ready', futureStatus: 'x' },
+  );
+  const b = toHub({ ...a, extra: true } as MCPRegistryV1alpha1);
+  assert.equal((b as unknown as { extra: boolean }).extra, true);
+  assert.equal((b.spec as unknown as { futureField: number }).futureField, 1);
+  assert.equal((b.status as unknown as { futureStatus: string }).futureStatus, 'x');
+  assert.deepStrictEqual(fromHub(b), { ...a, extra: true });
+});
