@@ -1,7 +1,10 @@
 import type { Benchmark } from '../lib/bench.ts';
+import { api } from './api.ts';
 import { apiserver } from './apiserver.ts';
 import { conversion } from './conversion.ts';
+import { reconcile } from './reconcile.ts';
+import { sync } from './sync.ts';
 import { webhook } from './webhook.ts';
 
 /** In the order `npm run bench` runs them (cheapest first). */
-export const BENCHMARKS: Benchmark[] = [conversion, webhook, apiserver];
+export const BENCHMARKS: Benchmark[] = [conversion, webhook, api, apiserver, sync, reconcile];

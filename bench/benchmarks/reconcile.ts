@@ -1,0 +1,140 @@
+/**
+ * B7: 1,000 MCPRegistries (ConfigMap source, the real ToolHive catalog fixture) created at once; time
+ * until every one is Ready, with our controller vs a trivial reconciler that only writes Ready status
+ * through the same list+watch and a de-duplicating queue. apiserver, etcd and the reconciler share
+ * core 0; the creating client runs on core 1's side of the machine (this process).
+ */
+import { join } from 'node:path';
+import { GROUP, PLURAL } from '../../src/api/constants.ts';
+import type { KubeClient } from '../../src/kube/client.ts';
+import type { Benchmark, BenchContext } from '../lib/bench.ts';
+import { toolhiveCatalog } from '../lib/catalog.ts';
+import { createNamespace, installCrd, startBenchCluster } from '../lib/cluster.ts';
+import { controllerUnavailable, startController } from '../lib/controller-proc.ts';
+import { SERVER_CORE, nodeBin, peakRssOf, pinPid, spawnPinned, waitUntil } from '../lib/procs.ts';
+import { metric, NotAvailable } from '../lib/report.ts';
+
+const WORKERS = 4;
+
+function count(quick: boolean): number {
+  return quick ? 200 : 1000;
+}
+
+async function createAll(client: KubeClient, ns: string, n: number): Promise<void> {
+  const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: ns };
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      await client.create(ref, {
+        apiVersion: `${GROUP}/v1beta1`,
+        kind: 'MCPRegistry',
+        metadata: { name: `reg-${String(i).padStart(4, '0')}`, namespace: ns },
+        spec: {
+          sources: [
+            {
+              name: 'catalog',
+              type: 'configmap',
+              format: 'toolhive',
+              configMapRef: { name: 'catalog', key: 'registry.json' },
+            },
+          ],
+        },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+async function readyCount(client: KubeClient, ns: string): Promise<number> {
+  const list = await client.list<{ status?: { phase?: string } }>({
+    group: GROUP,
+    version: 'v1beta1',
+    plural: PLURAL,
+    namespace: ns,
+  });
+  return list.items.filter((o) => o.status?.phase === 'Ready').length;
+}
+
+async function timeToReady(ctx: BenchContext, client: KubeClient, ns: string, n: number): Promise<number> {
+  const t0 = performance.now();
+  await createAll(client, ns, n);
+  ctx.log(`${n} created in ${ns} after ${Math.round(performance.now() - t0)} ms`);
+  await waitUntil(
+    `${n} registries Ready in ${ns}`,
+    async () => (await readyCount(client, ns)) === n,
+    600_000,
+  );
+  return performance.now() - t0;
+}
+
+async function sourceConfigMap(client: KubeClient, ns: string): Promise<void> {
+  await client.create(
+    { group: '', version: 'v1', plural: 'configmaps', namespace: ns },
+    {
+      metadata: { name: 'catalog', namespace: ns },
+      data: { 'registry.json': JSON.stringify(toolhiveCatalog(88)) },
+    },
+  );
+}
+
+export const reconcile: Benchmark = {
+  name: 'reconcile',
+  subject: 'the controller: N MCPRegistries created at once until all Ready',
+  baseline: `a trivial reconciler that only writes Ready status (same list+watch, ${WORKERS} workers)`,
+  async run(ctx) {
+    const why = controllerUnavailable();
+    if (why) throw new NotAvailable(why);
+    const n = count(ctx.settings.quick);
+    const cluster = await startBenchCluster(join(ctx.workDir, 'cp'), (m) => ctx.log(m));
+    try {
+      const { client } = cluster;
+      await installCrd(client, { kind: 'none' });
+      for (const ns of ['bench-base', 'bench-ours']) {
+        await createNamespace(client, ns);
+        await sourceConfigMap(client, ns);
+      }
+      const base = spawnPinned(SERVER_CORE, [
+        nodeBin,
+        'bench/servers/trivial-reconciler.ts',
+        cluster.cp.kubeconfigPath,
+        'bench-base',
+        String(WORKERS),
+      ]);
+      let baseMs: number;
+      let baseRss: number;
+      try {
+        await waitUntil('the trivial reconciler', async () => base.output().includes('ready'));
+        baseMs = await timeToReady(ctx, client, 'bench-base', n);
+        baseRss = peakRssOf(base.child.pid ?? 0);
+      } finally {
+        await base.stop();
+      }
+      const ctl = await startController({
+        kubeconfig: cluster.cp.kubeconfigPath,
+        namespaces: ['bench-ours'],
+        core: SERVER_CORE,
+      });
+      let oursMs: number;
+      let oursRss: number;
+      try {
+        pinPid(ctl.proc.child.pid ?? 0, SERVER_CORE);
+        oursMs = await timeToReady(ctx, client, 'bench-ours', n);
+        oursRss = peakRssOf(ctl.proc.child.pid ?? 0);
+      } finally {
+        await ctl.proc.stop();
+      }
+      const sc = `${n} MCPRegistries created at once (one run)`;
+      return {
+        metrics: [
+          metric(sc, 'time until all Ready', 's', oursMs / 1000, baseMs / 1000, 'lower'),
+          metric(sc, 'registries Ready per second', '/s', (n * 1000) / oursMs, (n * 1000) / baseMs, 'higher'),
+          metric(sc, 'reconciler peak RSS', 'MiB', oursRss / 2 ** 20, baseRss / 2 ** 20, 'lower'),
+        ],
+        details: { n, oursMs, baseMs, workers: WORKERS },
+      };
+    } finally {
+      await cluster.stop();
+    }
+  },
+};

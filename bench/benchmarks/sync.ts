@@ -1,0 +1,220 @@
+/**
+ * B6: a 10,000-server upstream registry API on loopback (HTTPS, limit=100, cursors) synced by our
+ * controller through the whole pipeline into ConfigMaps, vs a baseline that only fetches the same
+ * pages, parses them, serializes the catalog once and gzips it. Also: the controller's peak RSS, the
+ * stored layout (ConfigMaps, largest size), and the ConfigMap writes of a no-op resync (should be 0).
+ * Fake upstream on core 1; controller, apiserver and etcd (or the baseline) on core 0.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ANNOTATION_SYNC_TRIGGER, GROUP, LABEL_REGISTRY, PLURAL } from '../../src/api/constants.ts';
+import type { Benchmark, BenchContext } from '../lib/bench.ts';
+import { makeCertDir } from '../lib/certs.ts';
+import { createNamespace, installCrd, startBenchCluster } from '../lib/cluster.ts';
+import { controllerUnavailable, startController } from '../lib/controller-proc.ts';
+import { CLIENT_CORE, SERVER_CORE, nodeBin, peakRssOf, spawnPinned, waitUntil } from '../lib/procs.ts';
+import { metric, NotAvailable } from '../lib/report.ts';
+import { median } from '../lib/stats.ts';
+
+interface Reg {
+  status?: {
+    phase?: string;
+    message?: string;
+    sync?: { serverCount?: number; lastManualSyncTrigger?: string };
+  };
+}
+interface ConfigMap {
+  metadata: { name: string };
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+}
+
+function cmBytes(cm: ConfigMap): number {
+  let n = 0;
+  for (const v of Object.values(cm.data ?? {})) n += Buffer.byteLength(v);
+  for (const v of Object.values(cm.binaryData ?? {})) n += Buffer.from(v, 'base64').length;
+  return n;
+}
+
+async function runBaseline(ctx: BenchContext, url: string, caFile: string) {
+  const runs: { ms: number; peakRssBytes: number; servers: number; gzipBytes: number; jsonBytes: number }[] =
+    [];
+  for (let i = 0; i < ctx.settings.reps + 1; i++) {
+    const p = spawnPinned(SERVER_CORE, [nodeBin, 'bench/servers/sync-baseline.ts', url], {
+      env: { NODE_EXTRA_CA_CERTS: caFile },
+    });
+    await new Promise((r) => p.child.once('exit', r));
+    if (p.child.exitCode !== 0) throw new Error(`sync baseline failed: ${p.output().slice(-1000)}`);
+    if (i > 0) runs.push(JSON.parse(p.output()) as (typeof runs)[number]); // the first run warms the server
+  }
+  return runs;
+}
+
+export const sync: Benchmark = {
+  name: 'sync',
+  subject: 'the controller syncing a 10,000-server upstream registry API into ConfigMaps',
+  baseline: 'fetch + parse + serialize + gzip of the same pages, nothing else',
+  async run(ctx) {
+    const why = controllerUnavailable();
+    if (why) throw new NotAvailable(why);
+    const n = ctx.settings.quick ? 2000 : 10_000;
+    const certDir = join(ctx.workDir, 'certs');
+    mkdirSync(certDir, { recursive: true });
+    await makeCertDir(certDir);
+    const caFile = join(certDir, 'ca.crt');
+    const upstream = spawnPinned(CLIENT_CORE, [
+      nodeBin,
+      'bench/servers/upstream.ts',
+      `--cert-dir=${certDir}`,
+      `--count=${n}`,
+    ]);
+    const cluster = await startBenchCluster(join(ctx.workDir, 'cp'), (m) => ctx.log(m));
+    try {
+      await waitUntil('fake upstream', async () => upstream.output().includes('listening'));
+      const port = /listening (\d+)/.exec(upstream.output())?.[1];
+      const url = `https://127.0.0.1:${port}`;
+      const baseRuns = await runBaseline(ctx, url, caFile);
+      if (baseRuns.some((r) => r.servers !== n)) throw new Error('the baseline did not read every server');
+
+      const { client } = cluster;
+      await installCrd(client, { kind: 'none' });
+      await createNamespace(client, 'bench-sync');
+      const ctl = await startController({
+        kubeconfig: cluster.cp.kubeconfigPath,
+        namespaces: ['bench-sync'],
+        core: SERVER_CORE,
+        env: { NODE_EXTRA_CA_CERTS: caFile },
+      });
+      const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: 'bench-sync' };
+      const oursMs: number[] = [];
+      let layout: { configMaps: number; largest: number; total: number } | undefined;
+      let noopWrites = NaN;
+      let ctlRss = 0;
+      try {
+        for (let i = 0; i < ctx.settings.reps; i++) {
+          const name = `upstream-${i}`;
+          const t0 = performance.now();
+          await client.create(ref, {
+            apiVersion: `${GROUP}/v1beta1`,
+            kind: 'MCPRegistry',
+            metadata: { name, namespace: 'bench-sync' },
+            spec: {
+              sources: [
+                { name: 'upstream', type: 'registry', format: 'upstream', registry: { baseURL: url } },
+              ],
+            },
+          });
+          await waitUntil(
+            `${name} Ready with ${n} servers`,
+            async () => {
+              const r = await client.get<Reg>({ ...ref, name });
+              if (r.status?.phase === 'Failed') throw new Error(`sync failed: ${r.status.message}`);
+              return r.status?.phase === 'Ready' && r.status.sync?.serverCount === n;
+            },
+            600_000,
+          );
+          oursMs.push(performance.now() - t0);
+        }
+        const cms = await client.list<ConfigMap>(
+          { group: '', version: 'v1', plural: 'configmaps', namespace: 'bench-sync' },
+          { labelSelector: `${LABEL_REGISTRY}=upstream-0` },
+        );
+        const sizes = cms.items.map(cmBytes);
+        layout = {
+          configMaps: sizes.length,
+          largest: Math.max(...sizes),
+          total: sizes.reduce((a, b) => a + b, 0),
+        };
+
+        // No-op resync: a manual trigger with unchanged upstream data must write no ConfigMap.
+        const rv = cms.metadata.resourceVersion;
+        let writes = 0;
+        const abort = new AbortController();
+        const watching = client
+          .watch<ConfigMap>(
+            { group: '', version: 'v1', plural: 'configmaps', namespace: 'bench-sync' },
+            { resourceVersion: rv, labelSelector: `${LABEL_REGISTRY}=upstream-0` },
+            (e) => {
+              if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') writes++;
+            },
+            abort.signal,
+          )
+          .catch(() => undefined);
+        await client.patch({ ...ref, name: 'upstream-0' }, 'merge', {
+          metadata: { annotations: { [ANNOTATION_SYNC_TRIGGER]: 'bench-noop' } },
+        });
+        await waitUntil(
+          'the no-op resync to be recorded',
+          async () =>
+            (await client.get<Reg>({ ...ref, name: 'upstream-0' })).status?.sync?.lastManualSyncTrigger ===
+            'bench-noop',
+          600_000,
+        );
+        // A write would precede the status update; give its watch event time to arrive.
+        await new Promise((r) => setTimeout(r, 1000));
+        abort.abort();
+        await watching;
+        noopWrites = writes;
+      } finally {
+        ctlRss = peakRssOf(ctl.proc.child.pid ?? 0);
+        await ctl.proc.stop();
+      }
+      const baseMs = median(baseRuns.map((r) => r.ms));
+      const baseRss = median(baseRuns.map((r) => r.peakRssBytes));
+      const sc = `${n} servers, ${Math.ceil(n / 100)} pages`;
+      return {
+        metrics: [
+          metric(
+            sc,
+            'full sync wall time',
+            's',
+            median(oursMs) / 1000,
+            baseMs / 1000,
+            'lower',
+            'ours: create → Ready',
+          ),
+          metric(
+            sc,
+            'peak RSS',
+            'MiB',
+            ctlRss / 2 ** 20,
+            baseRss / 2 ** 20,
+            'lower',
+            'ours: whole controller process',
+          ),
+          metric(
+            sc,
+            'ConfigMap writes on a no-op resync',
+            '',
+            noopWrites,
+            0,
+            'lower',
+            'baseline = the ideal, 0',
+          ),
+          metric(
+            sc,
+            'stored bytes (decoded)',
+            'KiB',
+            (layout?.total ?? NaN) / 1024,
+            (baseRuns[0]?.gzipBytes ?? NaN) / 1024,
+            'lower',
+            'baseline = one gzip of the catalog',
+          ),
+          metric(
+            sc,
+            'largest ConfigMap',
+            'KiB',
+            (layout?.largest ?? NaN) / 1024,
+            1024,
+            'lower',
+            'baseline = the 1 MiB limit',
+          ),
+        ],
+        details: { n, oursMs, baseRuns, layout, noopWrites },
+      };
+    } finally {
+      await upstream.stop();
+      await cluster.stop();
+    }
+  },
+};

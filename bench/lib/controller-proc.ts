@@ -1,0 +1,65 @@
+/**
+ * Starts the product's controller the way it runs in production: `src/bin/operator.ts` as its own
+ * process, webhooks off, no leader election (one replica), against the benchmark's control plane.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { freePort } from '../../src/local/control-plane.ts';
+import { nodeBin, repoRoot, spawnPinned, waitUntil, type Spawned } from './procs.ts';
+import { OPERATOR_BIN } from './webhook-proc.ts';
+
+/** Why the controller cannot be benchmarked in this tree, or undefined when it can. */
+export function controllerUnavailable(): string | undefined {
+  if (!existsSync(OPERATOR_BIN))
+    return 'src/bin/operator.ts (the operator entry point) is not in the tree yet';
+  const dir = resolve(repoRoot, 'src/controller');
+  const files = existsSync(dir) ? readdirSync(dir) : [];
+  if (!files.some((f) => /reconcil/i.test(f)))
+    return 'the controller (src/controller/*reconcile*) is not in the tree yet';
+  return undefined;
+}
+
+export interface ControllerProc {
+  proc: Spawned;
+  healthPort: number;
+}
+
+export async function startController(opts: {
+  kubeconfig: string;
+  namespaces: string[];
+  core: number;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ControllerProc> {
+  const healthPort = await freePort();
+  const proc = spawnPinned(
+    opts.core,
+    [
+      nodeBin,
+      OPERATOR_BIN,
+      '--enable-controller=true',
+      '--enable-webhooks=false',
+      '--leader-elect=false',
+      '--deploy-registry-api=false',
+      `--kubeconfig=${opts.kubeconfig}`,
+      `--watch-namespaces=${opts.namespaces.join(',')}`,
+      `--health-address=127.0.0.1:${healthPort}`,
+      '--log-level=warn',
+    ],
+    { env: opts.env },
+  );
+  try {
+    await waitUntil(
+      'the controller to become ready',
+      async () => {
+        if (proc.child.exitCode !== null)
+          throw new Error(`exited ${proc.child.exitCode}: ${proc.output().slice(-2000)}`);
+        return (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok;
+      },
+      60_000,
+    );
+  } catch (e) {
+    await proc.stop('SIGKILL');
+    throw e;
+  }
+  return { proc, healthPort };
+}
