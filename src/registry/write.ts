@@ -4,6 +4,7 @@ import { parseJsonDocument } from './json-document.ts';
 import {
   DEFAULT_UPSTREAM_VERSION,
   DocumentError,
+  OFFICIAL_META,
   TOOLHIVE_SCHEMA_URL,
   UPSTREAM_REGISTRY_SCHEMA_URL,
   isObject,
@@ -25,10 +26,16 @@ export function toToolhiveServer(s: CatalogServer): JsonObject | undefined {
   return { name: s.name, ...rest };
 }
 
-/** One upstream ServerResponse item: the server.json as read, or converted from the ToolHive entry. */
+/**
+ * One upstream ServerResponse item: the server.json as read, or converted from the ToolHive entry,
+ * and the source registry's `_meta` keys other than the official block.
+ */
 export function toUpstreamServerResponse(s: CatalogServer): { server: JsonObject; _meta?: JsonObject } {
   const server = s.upstream ?? regenerate(s.name, s.toolhive ?? {}, s.kind);
-  return s.registryMeta ? { server, _meta: s.registryMeta } : { server };
+  // The `official` block belongs to whichever registry serves the response, so it is left to the
+  // server (ours builds its own); the source registry's block stays readable in `s.registryMeta`.
+  const { [OFFICIAL_META]: _official, ...others } = s.registryMeta ?? {};
+  return Object.keys(others).length > 0 ? { server, _meta: others } : { server };
 }
 
 /** What `to` cannot carry of this catalog, as `name: reason` lines (for `thv registry convert`). */

@@ -169,7 +169,25 @@ test('an API page: registry _meta is kept, deleted servers are dropped, the late
     r.catalog.servers.map((s) => [s.name, s.version, s.status, s.lastUpdated]),
     [['com.example/a', '2.0.0', 'Active', '2026-02-01T00:00:00Z']],
   );
-  assert.deepStrictEqual(toUpstreamServerResponse(r.catalog.servers[0]!), page.servers[0]);
+  // The official block is the serving registry's to write; the source's stays in registryMeta.
+  assert.deepStrictEqual(toUpstreamServerResponse(r.catalog.servers[0]!), {
+    server: page.servers[0]!.server,
+  });
+  assert.deepStrictEqual(r.catalog.servers[0]!.registryMeta, page.servers[0]!._meta);
+  const withOther = parseRegistryDocument(
+    JSON.stringify({
+      servers: [
+        {
+          server: srv('com.example/b', '1.0.0'),
+          _meta: { ...official('active', true), 'com.example/x': { y: 1 } },
+        },
+      ],
+    }),
+    'upstream',
+  );
+  assert.deepStrictEqual(toUpstreamServerResponse(withOther.catalog.servers[0]!)._meta, {
+    'com.example/x': { y: 1 },
+  });
   const deprecated = parseRegistryDocument(
     JSON.stringify({
       servers: [{ server: srv('com.example/old', '1.0.0'), _meta: official('deprecated', true) }],
