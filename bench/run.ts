@@ -6,11 +6,12 @@
  * Options: --quick (short runs for a smoke test), --reps N, --warmup-ms N, --measure-ms N,
  * --max-requests N. Environment equivalents: MCPR_BENCH_REPS, MCPR_BENCH_WARMUP_MS, MCPR_BENCH_MEASURE_MS.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS } from './benchmarks/index.ts';
+import { repoRoot } from './lib/procs.ts';
 import type { BenchSettings } from './lib/bench.ts';
 import { machine, machineLine, markdown, NotAvailable, writeResult, type BenchResult } from './lib/report.ts';
 
@@ -64,6 +65,10 @@ console.log(
 );
 
 let failures = 0;
+const summary: string[] = [
+  `Run ${new Date().toISOString()} on ${machineLine(m)}; ${settings.reps} repetition(s), warm-up ${settings.warmupMs} ms, measure ${settings.measureMs} ms.`,
+  '',
+];
 for (const b of selected) {
   const workDir = mkdtempSync(join(tmpdir(), `mcpr-bench-${b.name}-`));
   const startedAt = new Date();
@@ -104,5 +109,11 @@ for (const b of selected) {
   } else if (result.status === 'failed') console.log(`FAILED: ${b.name}: ${result.reason}`);
   console.log(`\n(${(result.durationMs / 1000).toFixed(1)} s; ${file})\n`);
   if (result.status !== 'ok') failures++;
+  summary.push(markdown(result), '');
+  if (result.status === 'not-available')
+    for (const r of (result.reason ?? '').split('; ')) summary.push(`not available: ${b.name}: ${r}`, '');
 }
+// All tables of this run in one file, ready to paste into docs/performance.md.
+mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+writeFileSync(join(repoRoot, 'bench/results/latest.md'), `${summary.join('\n')}\n`);
 process.exit(failures ? 1 : 0);
