@@ -3,14 +3,23 @@
  * first source in the v1alpha1 fields and stashes what v1alpha1 cannot hold in the
  * `toolhive.stacklok.io/v1beta1-spec` annotation, which `toHub` consumes. See docs/conversion.md.
  */
-import { ANNOTATION_V1BETA1_SPEC, API_VERSION_V1ALPHA1, API_VERSION_V1BETA1, KIND } from '../constants.ts';
+import {
+  ANNOTATION_V1BETA1_SPEC,
+  API_VERSION_V1ALPHA1,
+  API_VERSION_V1BETA1,
+  DEFAULT_CONFIGMAP_KEY,
+  DEFAULT_GIT_PATH,
+  KIND,
+} from '../constants.ts';
 import type { MCPRegistryV1alpha1, MCPRegistryV1beta1 } from '../types.ts';
 import { isObject, jsonEqual, type JsonObject } from './json.ts';
-import { DEFAULT_SOURCE_NAME, sourceFromHub, sourceToHub } from './source.ts';
+import { DEFAULT_SOURCE_NAME, sourceFromHub, sourceToHub, type AlphaSource } from './source.ts';
 import { decodeStash, encodeStash, type Stash } from './stash.ts';
 import { statusFromHub, statusToHub } from './status.ts';
 
 export class ConversionError extends Error {}
+
+const DEFAULT_FORMAT = 'toolhive';
 
 /** Spec fields that only v1alpha1 has; displayName, syncPolicy, filter and unknown fields are copied as they are. */
 const ALPHA_ONLY_SPEC = ['format', 'source'];
@@ -56,18 +65,41 @@ function specToHub(spec: JsonObject, stash: Stash): JsonObject {
  * The stashed sources come back exactly when the v1alpha1 view of the first one is unchanged. When the
  * user edited it, the first source becomes what the v1alpha1 fields say (keeping its name), and its
  * v1beta1-only settings (secrets, CA bundle, timeout, per-source filter) are dropped: they belonged to
- * the old location. The other sources are always kept.
+ * the old location. The other sources are always kept. A default filled in since (by the mutating
+ * webhook on a v1alpha1 write) is not an edit: it is kept, and so is the rest of the stashed source.
  */
 function sourcesToHub(spec: JsonObject, stash: Stash): JsonObject[] {
-  const alpha = { source: isObject(spec.source) ? spec.source : {}, format: spec.format };
+  const alpha: AlphaSource = { source: isObject(spec.source) ? spec.source : {}, format: spec.format };
   const [first, ...rest] = stash.sources ?? [];
   if (!first) return [sourceToHub(alpha, DEFAULT_SOURCE_NAME)];
   const stashedView = sourceFromHub(first);
   if (jsonEqual(stashedView.source, alpha.source) && stashedView.format === alpha.format) {
     return [first, ...rest];
   }
+  if (jsonEqual(withDefaults(stashedView), withDefaults(alpha)))
+    return [withAlphaDefaults(first, alpha), ...rest];
   const name = typeof first.name === 'string' ? first.name : DEFAULT_SOURCE_NAME;
   return [sourceToHub(alpha, name), ...rest];
+}
+
+/** The v1alpha1 view with the defaults the mutating webhook applies (SPEC §2.1) filled in. */
+function withDefaults(view: AlphaSource): JsonObject {
+  const source = structuredClone(view.source);
+  if (isObject(source.configmap)) source.configmap.key ??= DEFAULT_CONFIGMAP_KEY;
+  if (isObject(source.git)) source.git.path ??= DEFAULT_GIT_PATH;
+  return { source, format: view.format ?? DEFAULT_FORMAT };
+}
+
+/** The stashed first source with the defaulted fields the v1alpha1 view now states explicitly. */
+function withAlphaDefaults(first: JsonObject, alpha: AlphaSource): JsonObject {
+  const out = { ...first };
+  if (alpha.format !== undefined) out.format = alpha.format;
+  const cm = alpha.source.configmap;
+  if (isObject(out.configMapRef) && isObject(cm) && cm.key !== undefined)
+    out.configMapRef = { ...out.configMapRef, key: cm.key };
+  const git = alpha.source.git;
+  if (isObject(out.git) && isObject(git) && git.path !== undefined) out.git = { ...out.git, path: git.path };
+  return out;
 }
 
 function fromHubObject(obj: JsonObject): JsonObject {

@@ -92,3 +92,63 @@ test('removing the annotation in v1alpha1 leaves just what the v1alpha1 fields s
     { name: 'default', type: 'url', url: { href: 'https://a/r.json' } },
   ]);
 });
+
+test('a default filled in on a v1alpha1 write (format, configmap key, git path) is not an edit', () => {
+  const cases: [object, (a: ReturnType<typeof fromHub>) => void, object][] = [
+    [
+      { name: 'corp', type: 'url', url: { href: 'https://a/r.json', headersSecretRef: { name: 'tok' } } },
+      (a) => (a.spec.format = 'toolhive'),
+      {
+        name: 'corp',
+        type: 'url',
+        url: { href: 'https://a/r.json', headersSecretRef: { name: 'tok' } },
+        format: 'toolhive',
+      },
+    ],
+    [
+      { name: 'cm', type: 'configmap', configMapRef: { name: 'c' }, filter: { tags: { include: ['x'] } } },
+      (a) => (a.spec.source.configmap!.key = 'registry.json'),
+      {
+        name: 'cm',
+        type: 'configmap',
+        configMapRef: { name: 'c', key: 'registry.json' },
+        filter: { tags: { include: ['x'] } },
+      },
+    ],
+    [
+      {
+        name: 'g',
+        type: 'git',
+        format: 'upstream',
+        git: { repository: 'https://g/x.git', authSecretRef: { name: 's' } },
+      },
+      (a) => (a.spec.source.git!.path = 'registry.json'),
+      {
+        name: 'g',
+        type: 'git',
+        format: 'upstream',
+        git: { repository: 'https://g/x.git', authSecretRef: { name: 's' }, path: 'registry.json' },
+      },
+    ],
+  ];
+  for (const [first, mutate, expected] of cases) {
+    const extra = { name: 'extra', type: 'configmap', configMapRef: { name: 'cm' } };
+    const a = fromHub(hubOf({ sources: [first, extra] }));
+    mutate(a);
+    assert.deepStrictEqual(toHub(a).spec.sources, [expected, extra]);
+  }
+});
+
+test('a non-default value in those fields is an edit', () => {
+  const a = fromHub(
+    hubOf({
+      sources: [
+        { name: 'cm', type: 'configmap', configMapRef: { name: 'c' }, filter: { tags: { include: ['x'] } } },
+      ],
+    }),
+  );
+  a.spec.source.configmap!.key = 'other.json';
+  assert.deepStrictEqual(toHub(a).spec.sources, [
+    { name: 'cm', type: 'configmap', configMapRef: { name: 'c', key: 'other.json' } },
+  ]);
+});
