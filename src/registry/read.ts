@@ -118,7 +118,13 @@ function upstreamItems(doc: unknown, shape: Shape): { items: Item[]; meta: Catal
   const meta: NonNullable<Catalog['meta']> = {};
   if (shape === 'server.json') return { items: [{ where: '(document)', server: doc }], meta };
   if (shape === 'JSON array of server.json') {
-    return { items: (doc as unknown[]).map((server, i) => ({ where: `[${i}]`, server })), meta };
+    // Also a bare list of API ServerResponse items ({server, _meta}), as saved from a page's `servers`.
+    const items = (doc as unknown[]).map((x, i) =>
+      isObject(x) && isObject(x.server) && x.name === undefined
+        ? { where: `[${i}]`, server: x.server, meta: x._meta }
+        : { where: `[${i}]`, server: x },
+    );
+    return { items, meta };
   }
   const o = doc as JsonObject;
   if (shape === 'upstream API page') {
