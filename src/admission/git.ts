@@ -1,0 +1,74 @@
+/** Git source rules (SPEC §2.2): repository scheme and host, one ref at most, the document path. */
+import type { Policy } from './policy.ts';
+import { checkUrl, hostAllowed, hostForbidden, type Finding, type UrlCheck } from './url.ts';
+
+/** `git@host:org/repo.git`: scp-like SSH syntax, which is not a URL. */
+const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
+
+export function checkRepository(field: string, value: string, policy: Policy): UrlCheck {
+  const scp = SCP_LIKE.exec(value);
+  if (scp) {
+    const host = scp[2] ?? '';
+    return { errors: hostAllowed(host, policy) ? [] : [hostForbidden(field, host, policy)], warnings: [] };
+  }
+  let u: URL | undefined;
+  try {
+    u = new URL(value);
+  } catch {
+    u = undefined;
+  }
+  const errors: Finding[] = [];
+  if (!u) {
+    errors.push({
+      type: 'Invalid',
+      field,
+      value,
+      detail: 'must be an https://, ssh:// or git@host:path repository',
+    });
+    return { errors, warnings: [] };
+  }
+  switch (u.protocol) {
+    case 'https:':
+    case 'http:': {
+      // Credentials and fragments are as wrong here as in a document URL.
+      return checkUrl(field, value, policy, { baseUrl: false });
+    }
+    case 'ssh:':
+      if (u.password !== '')
+        errors.push({
+          type: 'Invalid',
+          field,
+          value,
+          detail: 'must not contain a password: use authSecretRef',
+        });
+      if (u.hostname !== '' && !hostAllowed(u.hostname, policy))
+        errors.push(hostForbidden(field, u.hostname, policy));
+      return { errors, warnings: [] };
+    case 'file:':
+      if (!policy.allowFileGit)
+        errors.push({
+          type: 'Forbidden',
+          field,
+          detail: 'file:// repositories are not allowed by the platform policy (allowFileGit)',
+          policy: true,
+        });
+      return { errors, warnings: [] };
+    default:
+      errors.push({
+        type: 'Invalid',
+        field,
+        value,
+        detail: 'must be an https://, ssh:// or git@host:path repository',
+      });
+      return { errors, warnings: [] };
+  }
+}
+
+export function checkGitPath(field: string, value: string): Finding[] {
+  const out: Finding[] = [];
+  const invalid = (detail: string) => out.push({ type: 'Invalid', field, value, detail });
+  if (value.startsWith('/')) invalid('must be a relative path');
+  if (value.split(/[\\/]/).includes('..')) invalid("must not contain '..'");
+  if (!value.endsWith('.json')) invalid('must end in .json');
+  return out;
+}

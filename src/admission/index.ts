@@ -1,0 +1,19 @@
+/** The admission core's public API: used by the webhook server, the CLI and the benchmarks. */
+export { defaultSpec, normaliseList } from './defaults.ts';
+export { validate, valueAtPath, type ValidationResult } from './validate.ts';
+export { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy, type PolicyFilter } from './policy.ts';
+export { parseGoDuration, formatGoDuration, type DurationResult } from './duration.ts';
+export { defaultingPatch } from './patch.ts';
+export {
+  ADMISSION_API_VERSION,
+  AdmissionDecodeError,
+  decodeAdmissionReview,
+  errorReview,
+  invalidStatus,
+  mutate,
+  validateReview,
+  type AdmissionRequest,
+  type AdmissionResponse,
+  type AdmissionReviewOut,
+  type Verdict,
+} from './review.ts';

@@ -1,0 +1,163 @@
+/**
+ * AdmissionReview v1 in, AdmissionReview v1 out (the wire contract in reference/ecosystem.md §4.1).
+ * Pure: the HTTP server decodes JSON and calls these; anything thrown as AdmissionDecodeError becomes
+ * a 400, everything else is answered with a review carrying the request's uid.
+ */
+import { GROUP, KIND } from '../api/constants.ts';
+import { formatFieldErrors, type FieldError } from '../api/field-error.ts';
+import { defaultSpec } from './defaults.ts';
+import { defaultingPatch } from './patch.ts';
+import type { Policy } from './policy.ts';
+import { isObj, type Obj } from './shape.ts';
+import { validate } from './validate.ts';
+
+export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
+
+export class AdmissionDecodeError extends Error {}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  status?: {
+    code: number;
+    reason?: string;
+    message: string;
+    details?: {
+      name?: string;
+      group: string;
+      kind: string;
+      causes: { reason: string; message: string; field: string }[];
+    };
+  };
+  patch?: string;
+  patchType?: 'JSONPatch';
+  warnings?: string[];
+}
+
+export interface AdmissionReviewOut {
+  apiVersion: typeof ADMISSION_API_VERSION;
+  kind: 'AdmissionReview';
+  response: AdmissionResponse;
+}
+
+export type Verdict = 'allowed' | 'patched' | 'denied' | 'error';
+
+export interface AdmissionRequest {
+  uid: string;
+  operation?: string;
+  subResource?: string;
+  name?: string;
+  object?: unknown;
+  oldObject?: unknown;
+}
+
+/** Checks the envelope; throws AdmissionDecodeError when there is no request we could answer. */
+export function decodeAdmissionReview(body: unknown): AdmissionRequest {
+  if (!isObj(body)) throw new AdmissionDecodeError('body must be a JSON object (an AdmissionReview)');
+  if (body.apiVersion !== ADMISSION_API_VERSION || body.kind !== 'AdmissionReview')
+    throw new AdmissionDecodeError(
+      `expected apiVersion "${ADMISSION_API_VERSION}" and kind "AdmissionReview", got ${JSON.stringify(body.apiVersion ?? null)} and ${JSON.stringify(body.kind ?? null)}`,
+    );
+  const req = body.request;
+  if (!isObj(req))
+    throw new AdmissionDecodeError('request: Required value: an AdmissionReview must carry a request');
+  if (typeof req.uid !== 'string' || req.uid === '')
+    throw new AdmissionDecodeError('request.uid: Required value: an AdmissionReview request needs a uid');
+  return req as unknown as AdmissionRequest;
+}
+
+const REASONS: Record<FieldError['type'], string> = {
+  Required: 'FieldValueRequired',
+  Invalid: 'FieldValueInvalid',
+  Unsupported: 'FieldValueNotSupported',
+  Forbidden: 'FieldValueForbidden',
+  TooLong: 'FieldValueTooLong',
+  TooMany: 'FieldValueTooMany',
+  Duplicate: 'FieldValueDuplicate',
+};
+
+function objectName(req: AdmissionRequest): string {
+  const meta = isObj(req.object) && isObj(req.object.metadata) ? req.object.metadata : {};
+  const n = req.name || meta.name || meta.generateName || '';
+  return typeof n === 'string' ? n : '';
+}
+
+/** The apiserver's StatusError for field errors (apierrors.NewInvalid): 422 with the paths in the message. */
+export function invalidStatus(name: string, errors: FieldError[]): NonNullable<AdmissionResponse['status']> {
+  const prefix = `${KIND}.${GROUP} ${JSON.stringify(name)} is invalid: `;
+  return {
+    code: 422,
+    reason: 'Invalid',
+    message: prefix + formatFieldErrors(errors),
+    details: {
+      name,
+      group: GROUP,
+      kind: KIND,
+      causes: errors.map((e) => ({
+        reason: REASONS[e.type],
+        message: formatFieldErrors([e]).slice(e.field.length + 2),
+        field: e.field,
+      })),
+    },
+  };
+}
+
+function envelope(response: AdmissionResponse): AdmissionReviewOut {
+  return { apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response };
+}
+
+function reviewed(req: AdmissionRequest): boolean {
+  return (req.operation === 'CREATE' || req.operation === 'UPDATE') && !req.subResource;
+}
+
+export function mutate(
+  req: AdmissionRequest,
+  policy: Policy,
+): { review: AdmissionReviewOut; verdict: Verdict } {
+  if (!reviewed(req) || !isObj(req.object))
+    return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
+  const defaulted = defaultSpec(req.object as Obj, policy);
+  const ops = defaultingPatch(req.object, defaulted);
+  if (ops.length === 0) return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
+  return {
+    review: envelope({
+      uid: req.uid,
+      allowed: true,
+      patchType: 'JSONPatch',
+      patch: Buffer.from(JSON.stringify(ops)).toString('base64'),
+    }),
+    verdict: 'patched',
+  };
+}
+
+export function validateReview(
+  req: AdmissionRequest,
+  policy: Policy,
+): { review: AdmissionReviewOut; verdict: Verdict } {
+  if (!reviewed(req)) return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
+  const { errors, warnings } = validate(
+    req.object,
+    req.operation === 'UPDATE' ? req.oldObject : undefined,
+    policy,
+  );
+  const w = warnings.length ? { warnings } : {};
+  if (errors.length === 0)
+    return { review: envelope({ uid: req.uid, allowed: true, ...w }), verdict: 'allowed' };
+  return {
+    review: envelope({ uid: req.uid, allowed: false, status: invalidStatus(objectName(req), errors), ...w }),
+    verdict: 'denied',
+  };
+}
+
+/** An unexpected failure in a handler: still a review, so the apiserver shows our message, not a protocol error. */
+export function errorReview(uid: string, err: unknown): AdmissionReviewOut {
+  return envelope({
+    uid,
+    allowed: false,
+    status: {
+      code: 500,
+      reason: 'InternalError',
+      message: `internal error in the MCPRegistry webhook: ${(err as Error).message}`,
+    },
+  });
+}

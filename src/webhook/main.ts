@@ -1,0 +1,102 @@
+/**
+ * Starts everything the webhook side of the operator serves: the HTTPS webhook server (admission and
+ * conversion), certificate and policy reloading, and the plain-HTTP health/metrics server. Returns a
+ * stop function that drains (readiness goes 503, requests are still served) before closing.
+ */
+import type { Server } from 'node:net';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { OperatorConfig } from '../config/operator-config.ts';
+import { createHealthServer, parseAddress } from './health.ts';
+import { webhookMetrics } from './metrics.ts';
+import { loadPolicyStore } from './policy-store.ts';
+import { createWebhookServer } from './server.ts';
+import { readCertPair, reloadCerts } from './tls.ts';
+import { startSelfSigned } from './self-signed.ts';
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function runWebhooks(
+  config: OperatorConfig,
+  log: Logger,
+  metrics: Registry,
+): Promise<() => Promise<void>> {
+  const selfSigned = config.selfSigned ? await startSelfSigned(config, log) : undefined;
+  const policy = loadPolicyStore(config.policyFile, log, metrics);
+  let pair: { cert: Buffer; key: Buffer };
+  try {
+    pair = readCertPair(config.certDir);
+  } catch (e) {
+    throw new Error(
+      `no serving certificate in ${config.certDir} (tls.crt, tls.key): ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  let draining = false;
+  const server = createWebhookServer({
+    ...pair,
+    policy: () => policy.current(),
+    log,
+    metrics: webhookMetrics(metrics),
+    draining: () => draining,
+  });
+  server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+  await listen(server, config.webhookPort, config.webhookHost);
+  const certs = reloadCerts(server, config.certDir, log, metrics);
+
+  const health = createHealthServer(metrics, {
+    webhook: () => (draining ? { ok: false, detail: 'shutting down' } : { ok: true, detail: 'serving' }),
+    policy: () => {
+      const p = policy.problem();
+      return {
+        ok: true,
+        detail: p ?? (config.policyFile ? `loaded from ${config.policyFile}` : 'built-in defaults'),
+      };
+    },
+    tls: () => ({ ok: true, detail: `certificate loaded ${certs.loads()} time(s) from ${config.certDir}` }),
+  });
+  const addr = parseAddress(config.healthAddress);
+  await listen(health, addr.port, addr.host);
+  log.info(
+    {
+      port: config.webhookPort,
+      host: config.webhookHost,
+      health: config.healthAddress,
+      policy: config.policyFile,
+    },
+    'webhook server listening',
+  );
+
+  let stopped: Promise<void> | undefined;
+  return () =>
+    (stopped ??= (async () => {
+      draining = true;
+      log.info({ drainSeconds: config.drainSeconds }, 'draining webhook server');
+      await new Promise((r) => setTimeout(r, config.drainSeconds * 1000));
+      certs.close();
+      policy.close();
+      selfSigned?.stop();
+      const closing = close(server);
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 5000);
+      await closing;
+      clearTimeout(force);
+      health.closeAllConnections();
+      await close(health);
+      log.info('webhook server stopped');
+    })());
+}

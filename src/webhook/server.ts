@@ -1,0 +1,104 @@
+/**
+ * The HTTPS webhook endpoint: routes, HTTP-level errors (400/404/405/413/415 as JSON), and the
+ * AdmissionReview/ConversionReview round trip. Decisions live in src/admission and src/api/conversion.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import {
+  AdmissionDecodeError,
+  decodeAdmissionReview,
+  errorReview,
+  mutate,
+  validateReview,
+  type Policy,
+  type Verdict,
+} from '../admission/index.ts';
+import { ConversionReviewDecodeError, handleConversionReview } from '../api/conversion/review.ts';
+import { checkContentType, HttpError, readJsonBody } from './body.ts';
+import type { WebhookMetrics } from './metrics.ts';
+import { TLS_OPTIONS } from './tls.ts';
+
+export const PATHS = {
+  mutate: '/mutate-toolhive-stacklok-io-mcpregistry',
+  validate: '/validate-toolhive-stacklok-io-mcpregistry',
+  convert: '/convert',
+} as const;
+
+export interface WebhookServerOptions {
+  cert: Buffer;
+  key: Buffer;
+  policy: () => Policy;
+  log: Logger;
+  metrics: WebhookMetrics;
+  /** True once shutdown began: responses ask the client to close the connection. */
+  draining: () => boolean;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, close = false): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(text);
+}
+
+function handleReview(path: string, body: unknown, policy: Policy): { out: unknown; verdict: Verdict } {
+  if (path === PATHS.convert) {
+    const out = handleConversionReview(body);
+    return { out, verdict: out.response.result.status === 'Success' ? 'allowed' : 'denied' };
+  }
+  const req = decodeAdmissionReview(body);
+  try {
+    const r = path === PATHS.mutate ? mutate(req, policy) : validateReview(req, policy);
+    return { out: r.review, verdict: r.verdict };
+  } catch (e) {
+    return { out: errorReview(req.uid, e), verdict: 'error' };
+  }
+}
+
+export function createWebhookServer(opts: WebhookServerOptions): Server {
+  const routes = new Set<string>(Object.values(PATHS));
+  const server = createServer(
+    { ...TLS_OPTIONS, cert: opts.cert, key: opts.key },
+    async (req: IncomingMessage, res: ServerResponse) => {
+      const started = performance.now();
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const known = routes.has(path);
+      const label = known ? path : 'other';
+      opts.metrics.inFlight.inc({ webhook: label });
+      let status = 200;
+      let verdict: string = 'rejected';
+      try {
+        if (!known) throw new HttpError(404, `no webhook at ${path}; serving ${[...routes].join(', ')}`);
+        if (req.method !== 'POST')
+          throw new HttpError(405, `method ${req.method ?? ''} not allowed: use POST`);
+        checkContentType(req);
+        const body = await readJsonBody(req);
+        const r = handleReview(path, body, opts.policy());
+        verdict = r.verdict;
+        send(res, 200, r.out, opts.draining());
+        if (r.verdict === 'error') opts.log.error({ path, out: r.out }, 'webhook handler failed');
+      } catch (e) {
+        const decodeError = e instanceof AdmissionDecodeError || e instanceof ConversionReviewDecodeError;
+        status = e instanceof HttpError ? e.status : decodeError ? 400 : 500;
+        if (status === 500) opts.log.error({ err: e, path }, 'webhook request failed');
+        else opts.log.debug({ path, status, err: (e as Error).message }, 'webhook request refused');
+        // After a refused body the connection holds unread bytes: close it rather than read them.
+        const close = status === 413 || !req.complete || opts.draining();
+        send(res, status, { error: (e as Error).message, code: status }, close);
+        if (close) res.on('finish', () => req.socket.destroySoon());
+      } finally {
+        opts.metrics.inFlight.dec({ webhook: label });
+        opts.metrics.observe(label, verdict, status, (performance.now() - started) / 1000);
+      }
+    },
+  );
+  // The apiserver keeps idle webhook connections for 90 s: outlive that so it never reuses a closing one.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
+  server.requestTimeout = 60_000;
+  return server;
+}
