@@ -69,8 +69,17 @@ function uidOf(body: string): string | undefined {
   }
 }
 
-/** `stop` ends the run early (the reliability tests run load until their scenario is over). */
-export async function runLoad(cfg: LoadConfig, stop?: AbortSignal): Promise<LoadResult> {
+/** Counters a caller in the same process can watch while a run is going. */
+export interface LiveCounts {
+  ok: number;
+  failed: number;
+}
+
+/**
+ * `stop` ends the run early (the reliability tests run load until their scenario is over); `live` is
+ * updated as answers arrive.
+ */
+export async function runLoad(cfg: LoadConfig, stop?: AbortSignal, live?: LiveCounts): Promise<LoadResult> {
   const url = new URL(cfg.url);
   const isHttps = url.protocol === 'https:';
   const agentOpts = {
@@ -104,6 +113,7 @@ export async function runLoad(cfg: LoadConfig, stop?: AbortSignal): Promise<Load
     let bytes = 0;
     const fail = (kind: string) => {
       failed++;
+      if (live) live.failed++;
       errors[kind] = (errors[kind] ?? 0) + 1;
     };
 
@@ -116,6 +126,7 @@ export async function runLoad(cfg: LoadConfig, stop?: AbortSignal): Promise<Load
           if (err) fail(err);
           else {
             ok++;
+            if (live) live.ok++;
             latencies.push(performance.now() - startedAt);
           }
           resolve();
