@@ -6,7 +6,7 @@ import { LIMITS, V1ALPHA1, type ApiVersionName } from '../api/constants.ts';
 import { formatFieldError, type FieldError } from '../api/field-error.ts';
 import { validateStructure, versionOf } from '../api/validator.ts';
 import { parseGlob } from '../registry/glob.ts';
-import { formatGoDuration, parseGoDuration } from './duration.ts';
+import { parseGoDuration } from './duration.ts';
 import { checkGitPath, checkRepository } from './git.ts';
 import type { Policy } from './policy.ts';
 import { gitRefHolder, isObj, registryUrlOf, sourcesOf, urlOf, type Obj, type SourceView } from './shape.ts';
@@ -160,9 +160,7 @@ function checkInterval(spec: Obj, remote: boolean, policy: Policy, c: Collector)
       true,
     );
   if (remote && d.ms < WARN_INTERVAL_MS)
-    c.warnings.push(
-      `${field}: ${value} polls a remote source more often than every 5m; consider ${formatGoDuration(WARN_INTERVAL_MS)} or more`,
-    );
+    c.warnings.push(`${field}: ${value} polls a remote source more often than every 5m; consider 5m or more`);
 }
 
 /** Reads `spec.sources[0].url.href` style paths. */
