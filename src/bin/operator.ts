@@ -7,6 +7,7 @@ import { parseOperatorConfig } from '../config/operator-config.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { runWebhooks } from '../webhook/main.ts';
+import { runController } from '../controller/main.ts';
 
 let config;
 try {
@@ -22,6 +23,8 @@ const stops: (() => Promise<void>)[] = [];
 try {
   if (config.enableWebhooks)
     stops.push(await runWebhooks(config, log.child({ component: 'webhook' }), metrics));
+  if (config.enableController)
+    stops.push(await runController(config, log.child({ component: 'controller' }), metrics));
 } catch (e) {
   log.fatal({ err: e }, 'failed to start');
   process.exit(1);

@@ -1,0 +1,143 @@
+/**
+ * List-then-watch cache of one resource (optionally one namespace). Any watch error restarts it
+ * with capped backoff; a restart re-lists (so a 410 Gone re-lists too) and emits the differences
+ * as add/update/delete, so handlers stay level-triggered.
+ */
+import type { Logger } from 'pino';
+import type { KubeClient, ResourceRef, WatchEvent } from '../kube/client.ts';
+
+export interface KubeObject {
+  metadata: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+}
+
+export type InformerHandler<T> = (type: 'add' | 'update' | 'delete', obj: T) => void;
+
+export class Informer<T extends KubeObject> {
+  private readonly cache = new Map<string, T>();
+  private readonly client: KubeClient;
+  private readonly ref: ResourceRef;
+  private readonly handler: InformerHandler<T>;
+  private readonly log: Logger;
+  private readonly labelSelector?: string;
+  private abort = new AbortController();
+  private running = false;
+  private synced = false;
+  private failures = 0;
+
+  constructor(
+    client: KubeClient,
+    ref: ResourceRef,
+    handler: InformerHandler<T>,
+    log: Logger,
+    labelSelector?: string,
+  ) {
+    this.client = client;
+    this.ref = ref;
+    this.handler = handler;
+    this.log = log;
+    this.labelSelector = labelSelector;
+  }
+
+  static key(o: KubeObject): string {
+    return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  }
+
+  get(namespace: string, name: string): T | undefined {
+    return this.cache.get(`${namespace}/${name}`);
+  }
+
+  list(): T[] {
+    return [...this.cache.values()];
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.abort.abort();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const rv = await this.relist();
+        this.failures = 0;
+        await this.watchFrom(rv);
+      } catch (e) {
+        if (!this.running) return;
+        this.failures++;
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 8));
+        this.log.warn(
+          { err: (e as Error).message, resource: this.ref.plural, retryInMs: delay },
+          'watch failed; re-listing after backoff',
+        );
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async relist(): Promise<string | undefined> {
+    const page = await this.client.list<T>(this.ref, { labelSelector: this.labelSelector });
+    const seen = new Set<string>();
+    for (const obj of page.items) {
+      const k = Informer.key(obj);
+      seen.add(k);
+      const old = this.cache.get(k);
+      this.cache.set(k, obj);
+      if (!old) this.handler('add', obj);
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.handler('update', obj);
+    }
+    for (const [k, obj] of this.cache) {
+      if (seen.has(k)) continue;
+      this.cache.delete(k);
+      this.handler('delete', obj);
+    }
+    this.synced = true;
+    return page.metadata.resourceVersion;
+  }
+
+  private async watchFrom(resourceVersion: string | undefined): Promise<void> {
+    let rv = resourceVersion;
+    while (this.running) {
+      this.abort = new AbortController();
+      let gone = false;
+      await this.client.watch<T>(
+        this.ref,
+        {
+          resourceVersion: rv,
+          allowWatchBookmarks: true,
+          timeoutSeconds: 240,
+          labelSelector: this.labelSelector,
+        },
+        (ev: WatchEvent<T>) => {
+          if (ev.type === 'ERROR') {
+            const status = ev.object as unknown as { code?: number; message?: string };
+            if (status.code === 410) gone = true;
+            throw new Error(`watch error ${status.code ?? ''}: ${status.message ?? ''}`);
+          }
+          rv = ev.object.metadata.resourceVersion ?? rv;
+          if (ev.type === 'BOOKMARK') return;
+          const k = Informer.key(ev.object);
+          if (ev.type === 'DELETED') {
+            this.cache.delete(k);
+            this.handler('delete', ev.object);
+          } else {
+            const existed = this.cache.has(k);
+            this.cache.set(k, ev.object);
+            this.handler(existed ? 'update' : 'add', ev.object);
+          }
+        },
+        this.abort.signal,
+      );
+      if (gone) throw new Error('resource version too old (410): re-listing');
+    }
+  }
+}

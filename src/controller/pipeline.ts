@@ -1,0 +1,75 @@
+/**
+ * The pure part of a sync: fetched bytes → hash → parse/detect → validate (invalid entries skipped
+ * and counted) → per-source filter → merge (later source wins) → registry filter → storage text.
+ */
+import { createHash } from 'node:crypto';
+import {
+  DocumentError,
+  filterCatalog,
+  filterHash,
+  mergeCatalogs,
+  parseRegistryDocument,
+  serializeForStorage,
+  type Catalog,
+  type InvalidEntry,
+} from '../registry/index.ts';
+import type { SpecV1beta1 } from '../api/types.ts';
+import type { FetchedSource } from '../sources/types.ts';
+
+export interface PipelineResult {
+  text: string;
+  hash: string;
+  filterHash: string;
+  serverCount: number;
+  invalid: (InvalidEntry & { source: string })[];
+  conflicts: number;
+  catalog: Catalog;
+}
+
+export class DataError extends Error {
+  readonly source: string;
+  constructor(source: string, message: string) {
+    super(message);
+    this.name = 'DataError';
+    this.source = source;
+  }
+}
+
+export function sourcesHash(fetched: FetchedSource[]): string {
+  const h = createHash('sha256');
+  for (const f of fetched) h.update(f.name).update('\0').update(f.text).update('\0');
+  return h.digest('hex');
+}
+
+export function specFilterHash(spec: SpecV1beta1): string {
+  return filterHash(...spec.sources.map((s) => s.filter), spec.filter);
+}
+
+export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): PipelineResult {
+  const parts: Catalog[] = [];
+  const invalid: PipelineResult['invalid'] = [];
+  for (const f of fetched) {
+    const source = spec.sources.find((s) => s.name === f.name);
+    let parsed;
+    try {
+      parsed = parseRegistryDocument(f.text, f.format);
+    } catch (e) {
+      if (e instanceof DocumentError || e instanceof SyntaxError)
+        throw new DataError(f.name, `source ${f.name}: ${e.message}`);
+      throw e;
+    }
+    invalid.push(...parsed.invalid.map((x) => ({ ...x, source: f.name })));
+    parts.push(filterCatalog(parsed.catalog, source?.filter));
+  }
+  const merged = mergeCatalogs(parts);
+  const catalog = filterCatalog(merged.catalog, spec.filter);
+  return {
+    text: serializeForStorage(catalog),
+    hash: sourcesHash(fetched),
+    filterHash: specFilterHash(spec),
+    serverCount: catalog.servers.length,
+    invalid,
+    conflicts: merged.conflicts,
+    catalog,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Status after a sync attempt (pure). Conditions keep their lastTransitionTime while their status
+ * does not change, as metav1.Condition expects.
+ */
+import type { Condition, StatusV1beta1 } from '../api/types.ts';
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+export interface CondInput {
+  type: string;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+}
+
+export function setConditions(
+  prev: Condition[] | undefined,
+  next: CondInput[],
+  generation: number,
+  now: string,
+): Condition[] {
+  const out: Condition[] = [...(prev ?? [])];
+  for (const c of next) {
+    const i = out.findIndex((x) => x.type === c.type);
+    const old = i >= 0 ? out[i] : undefined;
+    const cond: Condition = {
+      type: c.type,
+      status: c.status,
+      reason: c.reason,
+      message: c.message.slice(0, 32768),
+      observedGeneration: generation,
+      lastTransitionTime: old && old.status === c.status ? old.lastTransitionTime : now,
+    };
+    if (i >= 0) out[i] = cond;
+    else out.push(cond);
+  }
+  const order = ['SourceAvailable', 'DataValid', 'SyncSuccessful', 'APIReady', 'Ready'];
+  return out.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+}
+
+export interface SuccessOutcome {
+  kind: 'success';
+  hash: string;
+  filterHash: string;
+  serverCount: number;
+  invalidCount: number;
+  conflicts: number;
+  storage: { configMaps: string[]; bytes: number; compressed: boolean };
+  stored: boolean;
+  sourceNames: string[];
+}
+
+export interface FailureOutcome {
+  kind: 'failure';
+  stage: 'fetch' | 'data' | 'store';
+  reason: string;
+  message: string;
+}
+
+export interface StatusContext {
+  generation: number;
+  now: string;
+  trigger?: string;
+  api: { endpoint?: string; readyReplicas: number; condition: CondInput };
+}
+
+export function statusAfterSuccess(
+  prev: StatusV1beta1 | undefined,
+  o: SuccessOutcome,
+  ctx: StatusContext,
+): StatusV1beta1 {
+  const invalidNote = o.invalidCount
+    ? `; ${o.invalidCount} invalid entr${o.invalidCount === 1 ? 'y' : 'ies'} skipped`
+    : '';
+  const message = `${o.serverCount} server${o.serverCount === 1 ? '' : 's'} from ${o.sourceNames.join(', ')}${invalidNote}`;
+  return {
+    ...prev,
+    phase: 'Ready',
+    message,
+    observedGeneration: ctx.generation,
+    conditions: setConditions(
+      prev?.conditions,
+      [
+        {
+          type: 'SourceAvailable',
+          status: 'True',
+          reason: 'Fetched',
+          message: `fetched ${o.sourceNames.join(', ')}`,
+        },
+        {
+          type: 'DataValid',
+          status: 'True',
+          reason: o.invalidCount ? 'SomeEntriesInvalid' : 'Valid',
+          message: o.invalidCount ? `${o.invalidCount} invalid entries skipped` : 'all entries valid',
+        },
+        { type: 'SyncSuccessful', status: 'True', reason: 'Synced', message },
+        { ...ctx.api.condition, type: 'APIReady' },
+        { type: 'Ready', status: 'True', reason: 'Synced', message },
+      ],
+      ctx.generation,
+      ctx.now,
+    ),
+    sync: {
+      ...prev?.sync,
+      lastSyncTime: o.stored || !prev?.sync?.lastSyncTime ? ctx.now : prev.sync.lastSyncTime,
+      lastAttemptTime: ctx.now,
+      hash: o.hash,
+      filterHash: o.filterHash,
+      attempts: 0,
+      serverCount: o.serverCount,
+      invalidServerCount: o.invalidCount,
+      conflictCount: o.conflicts,
+      ...(ctx.trigger ? { lastManualSyncTrigger: ctx.trigger } : {}),
+    },
+    storage: { configMaps: o.storage.configMaps, bytes: o.storage.bytes, compressed: o.storage.compressed },
+    api: {
+      ...(ctx.api.endpoint ? { endpoint: ctx.api.endpoint } : {}),
+      readyReplicas: ctx.api.readyReplicas,
+    },
+  };
+}
+
+export function statusAfterFailure(
+  prev: StatusV1beta1 | undefined,
+  o: FailureOutcome,
+  ctx: StatusContext,
+): StatusV1beta1 {
+  const lastGood = prev?.sync?.lastSyncTime
+    ? `; serving the last good data from ${prev.sync.lastSyncTime}`
+    : '; no data stored yet';
+  const message = `${o.message}${lastGood}`;
+  const source: CondInput =
+    o.stage === 'fetch'
+      ? { type: 'SourceAvailable', status: 'False', reason: o.reason, message: o.message }
+      : { type: 'SourceAvailable', status: 'True', reason: 'Fetched', message: 'sources fetched' };
+  const data: CondInput[] =
+    o.stage === 'data' ? [{ type: 'DataValid', status: 'False', reason: o.reason, message: o.message }] : [];
+  return {
+    ...prev,
+    phase: 'Failed',
+    message,
+    observedGeneration: ctx.generation,
+    conditions: setConditions(
+      prev?.conditions,
+      [
+        source,
+        ...data,
+        { type: 'SyncSuccessful', status: 'False', reason: o.reason, message: o.message },
+        { ...ctx.api.condition, type: 'APIReady' },
+        { type: 'Ready', status: 'False', reason: 'SyncFailed', message },
+      ],
+      ctx.generation,
+      ctx.now,
+    ),
+    sync: {
+      ...prev?.sync,
+      lastAttemptTime: ctx.now,
+      attempts: (prev?.sync?.attempts ?? 0) + 1,
+      ...(ctx.trigger ? { lastManualSyncTrigger: ctx.trigger } : {}),
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * How a serialized catalog is laid out in ConfigMaps (pure). A ConfigMap holds at most 1 MiB, so:
+ *   ≤ 900 KiB           → data["registry.json"]
+ *   gzip ≤ 900 KiB      → binaryData["registry.json.gz"]
+ *   larger              → gzip split into shards <name>-registry-storage-<n> (binaryData["chunk"]),
+ *                         and the main ConfigMap holds data["index.json"] naming them, with a SHA-256
+ *                         of the whole gzip so a reader can tell a torn read from a whole one.
+ */
+import { createHash } from 'node:crypto';
+import { gzipSync, gunzipSync } from 'node:zlib';
+
+export const STORAGE_KEY = 'registry.json';
+export const STORAGE_GZ_KEY = 'registry.json.gz';
+export const INDEX_KEY = 'index.json';
+export const CHUNK_KEY = 'chunk';
+export const LIMIT_BYTES = 900 * 1024;
+
+export function storageName(registry: string): string {
+  return `${registry}-registry-storage`;
+}
+export function shardName(registry: string, n: number): string {
+  return `${storageName(registry)}-${n}`;
+}
+
+export interface ShardIndex {
+  shards: string[];
+  sha256: string;
+  bytes: number;
+  compressed: true;
+}
+
+export interface Layout {
+  main: { data?: Record<string, string>; binaryData?: Record<string, string> };
+  shards: { name: string; binaryData: Record<string, string> }[];
+  bytes: number;
+  compressed: boolean;
+}
+
+export function layoutCatalog(registry: string, text: string, limit = LIMIT_BYTES): Layout {
+  const raw = Buffer.from(text, 'utf8');
+  if (raw.length <= limit)
+    return { main: { data: { [STORAGE_KEY]: text } }, shards: [], bytes: raw.length, compressed: false };
+  const gz = gzipSync(raw, { level: 9 });
+  if (gz.length <= limit)
+    return {
+      main: { binaryData: { [STORAGE_GZ_KEY]: gz.toString('base64') } },
+      shards: [],
+      bytes: raw.length,
+      compressed: true,
+    };
+  // base64 grows data by 4/3; keep each shard's encoded chunk under the limit.
+  const chunkBytes = Math.floor((limit * 3) / 4);
+  const shards: Layout['shards'] = [];
+  for (let off = 0, n = 0; off < gz.length; off += chunkBytes, n++) {
+    shards.push({
+      name: shardName(registry, n),
+      binaryData: { [CHUNK_KEY]: gz.subarray(off, off + chunkBytes).toString('base64') },
+    });
+  }
+  const index: ShardIndex = {
+    shards: shards.map((s) => s.name),
+    sha256: createHash('sha256').update(gz).digest('hex'),
+    bytes: raw.length,
+    compressed: true,
+  };
+  return {
+    main: { data: { [INDEX_KEY]: JSON.stringify(index) } },
+    shards,
+    bytes: raw.length,
+    compressed: true,
+  };
+}
+
+export class TornReadError extends Error {}
+
+/** Rebuilds the catalog text from the main ConfigMap and a shard reader. */
+export async function readLayout(
+  main: { data?: Record<string, string>; binaryData?: Record<string, string> },
+  readShard: (name: string) => Promise<string | undefined>,
+): Promise<{ text: string; bytes: number; compressed: boolean; shards: string[] }> {
+  const plain = main.data?.[STORAGE_KEY];
+  if (plain !== undefined)
+    return { text: plain, bytes: Buffer.byteLength(plain), compressed: false, shards: [] };
+  const gz64 = main.binaryData?.[STORAGE_GZ_KEY];
+  if (gz64 !== undefined) {
+    const text = gunzipSync(Buffer.from(gz64, 'base64')).toString('utf8');
+    return { text, bytes: Buffer.byteLength(text), compressed: true, shards: [] };
+  }
+  const indexText = main.data?.[INDEX_KEY];
+  if (indexText === undefined)
+    throw new Error('storage ConfigMap holds no catalog (no registry.json, registry.json.gz or index.json)');
+  const index = JSON.parse(indexText) as ShardIndex;
+  const parts: Buffer[] = [];
+  for (const name of index.shards) {
+    const chunk = await readShard(name);
+    if (chunk === undefined) throw new TornReadError(`storage shard ${name} is missing`);
+    parts.push(Buffer.from(chunk, 'base64'));
+  }
+  const gz = Buffer.concat(parts);
+  if (createHash('sha256').update(gz).digest('hex') !== index.sha256)
+    throw new TornReadError('storage shards do not match their index (a write is in progress); read again');
+  const text = gunzipSync(gz).toString('utf8');
+  return { text, bytes: Buffer.byteLength(text), compressed: true, shards: index.shards };
+}

@@ -1,0 +1,86 @@
+/** Fetches one v1beta1 source, reading its Secrets; every failure is a SourceError with a reason. */
+import type { KubeClient } from '../kube/client.ts';
+import type { SourceV1beta1 } from '../api/types.ts';
+import { fetchConfigMap } from './configmap.ts';
+import { fetchUrl, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
+import { fetchGit, type GitCredentials } from './git.ts';
+import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from './registry-api.ts';
+import { readSecret, readSecretKey } from './secrets.ts';
+import { parseGoDuration } from './duration.ts';
+import { SourceError, type FetchedSource } from './types.ts';
+
+export { SourceError, type FetchedSource } from './types.ts';
+export { UrlCache } from './url.ts';
+
+export interface FetchContext {
+  client: KubeClient;
+  namespace: string;
+  urlCache?: UrlCache;
+  /** Test hook: shorter retry delays. */
+  retryDelayMs?: number;
+}
+
+export async function fetchSource(ctx: FetchContext, source: SourceV1beta1): Promise<FetchedSource> {
+  const format = source.format ?? (source.type === 'registry' ? 'upstream' : 'toolhive');
+  const text = await fetchText(ctx, source);
+  return { name: source.name, text, format };
+}
+
+async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string> {
+  const { client, namespace } = ctx;
+  switch (source.type) {
+    case 'configmap': {
+      if (!source.configMapRef)
+        throw new SourceError('InvalidSpec', `source ${source.name}: configMapRef is not set`);
+      return fetchConfigMap(client, namespace, source.configMapRef);
+    }
+    case 'url': {
+      const u = source.url;
+      if (!u) throw new SourceError('InvalidSpec', `source ${source.name}: url is not set`);
+      const ca = u.caBundleRef ? await readSecretKey(client, namespace, u.caBundleRef, 'ca.crt') : undefined;
+      const headers = u.headersSecretRef
+        ? await readSecret(client, namespace, u.headersSecretRef.name)
+        : undefined;
+      const timeoutMs = u.timeout ? parseGoDuration(u.timeout) : DEFAULT_URL_OPTIONS.timeoutMs;
+      return fetchUrl(
+        u.href,
+        {
+          ...DEFAULT_URL_OPTIONS,
+          timeoutMs,
+          ca,
+          headers,
+          ...(ctx.retryDelayMs !== undefined
+            ? { baseRetryDelayMs: ctx.retryDelayMs, maxRetryDelayMs: ctx.retryDelayMs * 8 }
+            : {}),
+        },
+        ctx.urlCache,
+      );
+    }
+    case 'git': {
+      const g = source.git;
+      if (!g) throw new SourceError('InvalidSpec', `source ${source.name}: git is not set`);
+      let creds: GitCredentials = {};
+      if (g.authSecretRef) {
+        const s = await readSecret(client, namespace, g.authSecretRef.name);
+        creds = {
+          username: s.username,
+          password: s.password ?? s.token,
+          sshPrivateKey: s['ssh-privatekey'],
+          knownHosts: s.known_hosts,
+        };
+      }
+      return fetchGit({ repository: g.repository, ...g.ref, path: g.path }, creds);
+    }
+    case 'registry': {
+      const r = source.registry;
+      if (!r) throw new SourceError('InvalidSpec', `source ${source.name}: registry is not set`);
+      const token = r.authSecretRef
+        ? await readSecretKey(client, namespace, r.authSecretRef, 'token')
+        : undefined;
+      return fetchRegistryApi(r.baseURL, {
+        ...DEFAULT_REGISTRY_API_OPTIONS,
+        headers: token ? { Authorization: `Bearer ${token}` } : undefined,
+      });
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/** Reads Secrets named by source references (same namespace as the registry). */
+import { isStatus, type KubeClient } from '../kube/client.ts';
+import { SourceError } from './types.ts';
+
+interface SecretObject {
+  data?: Record<string, string>;
+}
+
+export async function readSecret(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<Record<string, string>> {
+  try {
+    const s = await client.get<SecretObject>({
+      group: '',
+      version: 'v1',
+      plural: 'secrets',
+      namespace,
+      name,
+    });
+    return Object.fromEntries(
+      Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+    );
+  } catch (e) {
+    if (isStatus(e, 404)) throw new SourceError('SecretNotFound', `Secret ${namespace}/${name} not found`);
+    if (isStatus(e, 403))
+      throw new SourceError('SecretForbidden', `the operator may not read Secret ${namespace}/${name}`);
+    throw e;
+  }
+}
+
+export async function readSecretKey(
+  client: KubeClient,
+  namespace: string,
+  ref: { name: string; key?: string },
+  defaultKey: string,
+): Promise<string> {
+  const data = await readSecret(client, namespace, ref.name);
+  const key = ref.key ?? defaultKey;
+  const value = data[key];
+  if (value === undefined)
+    throw new SourceError('SecretKeyNotFound', `Secret ${namespace}/${ref.name} has no key "${key}"`);
+  return value;
+}

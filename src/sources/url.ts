@@ -1,0 +1,78 @@
+/**
+ * URL source: GET with retries on 5xx and 429 (honouring Retry-After), ETag / Last-Modified
+ * revalidation against the last good body, optional CA bundle and headers from Secrets.
+ */
+import { httpGet, retryAfterMs, type HttpGetOptions } from './http-fetch.ts';
+import { SourceError } from './types.ts';
+
+export interface UrlFetchOptions extends HttpGetOptions {
+  retries: number;
+  baseRetryDelayMs: number;
+  maxRetryDelayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_URL_OPTIONS: Omit<UrlFetchOptions, 'ca' | 'headers'> = {
+  timeoutMs: 30_000,
+  maxBytes: 64 * 1024 * 1024,
+  retries: 3,
+  baseRetryDelayMs: 500,
+  maxRetryDelayMs: 10_000,
+};
+
+interface CacheEntry {
+  etag?: string;
+  lastModified?: string;
+  body: string;
+}
+
+/** Last good bodies by URL, for conditional requests. Process-local: a restart refetches once. */
+export class UrlCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  get(url: string): CacheEntry | undefined {
+    return this.entries.get(url);
+  }
+  set(url: string, e: CacheEntry): void {
+    this.entries.set(url, e);
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function fetchUrl(href: string, opts: UrlFetchOptions, cache?: UrlCache): Promise<string> {
+  const sleep = opts.sleep ?? defaultSleep;
+  const cached = cache?.get(href);
+  const conditional: Record<string, string> = {};
+  if (cached?.etag) conditional['If-None-Match'] = cached.etag;
+  if (cached?.lastModified) conditional['If-Modified-Since'] = cached.lastModified;
+  let lastError: SourceError | undefined;
+  for (let attempt = 0; attempt <= opts.retries; attempt++) {
+    let retryDelay = Math.min(opts.maxRetryDelayMs, opts.baseRetryDelayMs * 2 ** attempt);
+    try {
+      const res = await httpGet(href, { ...opts, headers: { ...opts.headers, ...conditional } });
+      if (res.status === 304 && cached) return cached.body;
+      if (res.status >= 200 && res.status < 300) {
+        const body = res.body.toString('utf8');
+        const etag = res.headers.etag;
+        const lastModified = res.headers['last-modified'];
+        if (cache && (etag || lastModified)) cache.set(href, { etag, lastModified, body });
+        return body;
+      }
+      const where = new URL(href);
+      const msg = `${where.protocol}//${where.host}${where.pathname} answered HTTP ${res.status}`;
+      if (res.status === 429 || res.status >= 500) {
+        const ra = retryAfterMs(res.headers['retry-after'], Date.now(), opts.maxRetryDelayMs);
+        lastError = new SourceError(res.status === 429 ? 'RateLimited' : 'ServerError', msg, ra);
+        if (ra !== undefined) retryDelay = ra;
+      } else {
+        throw new SourceError(res.status === 404 ? 'NotFound' : 'HTTPError', msg);
+      }
+    } catch (e) {
+      if (!(e instanceof SourceError)) throw e;
+      if (e.reason === 'NotFound' || e.reason === 'HTTPError' || e.reason === 'ResponseTooLarge') throw e;
+      lastError = e;
+    }
+    if (attempt < opts.retries) await sleep(retryDelay);
+  }
+  throw lastError ?? new SourceError('FetchFailed', `${href}: failed`);
+}
