@@ -29,18 +29,8 @@ export interface LocalStackOptions {
   extraArgs?: string[];
 }
 
-export interface LocalStack {
-  webhookUrl: string;
-  healthUrl: string;
-  /** Base64 PEM of the CA that signed the webhook's serving certificate (a caBundle value). */
-  caBundle: string;
-  caPem: string;
-  certDir: string;
-  policyFile: string;
-  logFile: string;
-  pid: number;
-  stop(): Promise<void>;
-}
+/** `caBundle` is the base64 PEM of the CA that signed the webhook's serving certificate. */
+export type LocalStack = OperatorProcess;
 
 export const DEFAULT_POLICY_YAML = `# Platform policy for MCPRegistry admission (docs/policy.md). These are the built-in values.
 allowedSourceTypes: [configmap, url, git, registry]
@@ -91,7 +81,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-async function applyObject(
+export async function applyObject(
   client: KubeClient,
   group: string,
   version: string,
@@ -127,8 +117,31 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
-  const log = opts.log ?? (() => {});
+export interface OperatorOptions {
+  kubeconfigPath: string;
+  dir: string;
+  policyFile?: string;
+  enableController?: boolean;
+  extraArgs?: string[];
+}
+
+export interface OperatorProcess {
+  webhookUrl: string;
+  healthUrl: string;
+  caBundle: string;
+  caPem: string;
+  certDir: string;
+  policyFile: string;
+  logFile: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `src/bin/operator.ts` as a child process in its own process group, serving HTTPS on a free
+ * loopback port with a freshly generated CA, and waits until /readyz answers 200.
+ */
+export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
   const certDir = join(opts.dir, 'webhook-certs');
   mkdirSync(certDir, { recursive: true });
   const ca = await createCA('mcp-registry-local-webhook-ca', 30);
@@ -173,32 +186,44 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     { detached: true, stdio: ['ignore', out, out], cwd: ROOT },
   );
   const healthUrl = `http://127.0.0.1:${healthPort}`;
-  const webhookUrl = `https://127.0.0.1:${port}`;
-  const stop = () => stopChild(child);
+  const exited = () =>
+    new Error(`operator exited ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
   try {
     await until(
       'the operator to become ready',
       async () => {
-        if (child.exitCode !== null)
-          throw new Error(
-            `operator exited ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`,
-          );
+        if (child.exitCode !== null) throw exited();
         const r = await fetch(`${healthUrl}/readyz`);
         return r.ok ? true : undefined;
       },
       60_000,
-    ).catch((e: Error) => {
-      // Surface an early exit rather than a generic timeout.
-      if (child.exitCode !== null)
-        throw new Error(`operator exited ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
-      throw e;
-    });
-    log(`operator ready: webhooks at ${webhookUrl}, health at ${healthUrl}, log ${logFile}`);
+    );
+  } catch (e) {
+    await stopChild(child);
+    throw child.exitCode !== null ? exited() : e;
+  }
+  return {
+    webhookUrl: `https://127.0.0.1:${port}`,
+    healthUrl,
+    caBundle,
+    caPem: ca.certPem,
+    certDir,
+    policyFile,
+    logFile,
+    pid: child.pid ?? -1,
+    stop: () => stopChild(child),
+  };
+}
 
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const log = opts.log ?? (() => {});
+  const op = await startOperator(opts);
+  log(`operator ready: webhooks at ${op.webhookUrl}, health at ${op.healthUrl}, log ${op.logFile}`);
+  try {
     const client = KubeClient.load({ kubeconfig: opts.kubeconfigPath });
     try {
-      await installCrdWithWebhook(client, `${webhookUrl}/convert`, caBundle);
-      for (const cfg of webhookConfigsForUrl(webhookUrl, caBundle)) {
+      await installCrdWithWebhook(client, `${op.webhookUrl}/convert`, op.caBundle);
+      for (const cfg of webhookConfigsForUrl(op.webhookUrl, op.caBundle)) {
         const plural =
           cfg.kind === 'MutatingWebhookConfiguration'
             ? 'mutatingwebhookconfigurations'
@@ -211,20 +236,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
     log('CRD and webhooks registered; admission is live');
   } catch (e) {
-    await stop();
+    await op.stop();
     throw e;
   }
-  return {
-    webhookUrl,
-    healthUrl,
-    caBundle,
-    caPem: ca.certPem,
-    certDir,
-    policyFile,
-    logFile,
-    pid: child.pid ?? -1,
-    stop,
-  };
+  return op;
 }
 
 interface Conditions {
@@ -268,7 +283,7 @@ export async function installCrdWithWebhook(
  * Webhook registration takes effect asynchronously in the apiserver. Poll with server-side dry runs
  * until a valid object comes back defaulted and an invalid one is refused by our validator.
  */
-async function waitForAdmission(client: KubeClient): Promise<void> {
+export async function waitForAdmission(client: KubeClient): Promise<void> {
   // v1beta1 is the storage version: the probe must not depend on the conversion webhook.
   const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: 'default' };
   const marker = (href: string) => ({
