@@ -56,7 +56,7 @@ export async function runWebhooks(
   });
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
   await listen(server, config.webhookPort, config.webhookHost);
-  const certs = reloadCerts(server, config.certDir, log, metrics);
+  const certs = reloadCerts(server, config.certDir, pair, log, metrics);
 
   const health = createHealthServer(metrics, {
     webhook: () => (draining ? { ok: false, detail: 'shutting down' } : { ok: true, detail: 'serving' }),

@@ -25,6 +25,7 @@ export interface CertReloader extends FileWatcher {
 export function reloadCerts(
   server: Server,
   certDir: string,
+  initial: { cert: Buffer; key: Buffer },
   log: Logger,
   metrics: Registry,
   pollMs?: number,
@@ -36,22 +37,21 @@ export function reloadCerts(
     registers: [metrics],
   });
   let loads = 1;
-  let first = true;
+  let current = Buffer.concat([initial.cert, initial.key]);
   const w = watchFiles(
     certDir,
     [join(certDir, 'tls.crt'), join(certDir, 'tls.key')],
     ([cert, key]) => {
+      const next = Buffer.concat([cert ?? Buffer.alloc(0), key ?? Buffer.alloc(0)]);
+      if (next.equals(current)) return;
       try {
         // Build the context first: a mismatched pair mid-rotation throws here and the old one stays.
         createSecureContext({ ...TLS_OPTIONS, cert, key });
         server.setSecureContext({ ...TLS_OPTIONS, cert, key });
+        current = next;
+        loads++;
         reads.inc({ result: 'success' });
-        // The first read is normally the pair the server started with; installing it again is harmless.
-        if (first) first = false;
-        else {
-          loads++;
-          log.info({ certDir }, 'serving certificate reloaded');
-        }
+        log.info({ certDir }, 'serving certificate reloaded');
       } catch (e) {
         reads.inc({ result: 'error' });
         log.warn({ err: e, certDir }, 'serving certificate not reloaded; keeping the current one');
