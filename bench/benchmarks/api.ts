@@ -8,12 +8,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../src/local/control-plane.ts';
-import type { Benchmark, BenchContext } from '../lib/bench.ts';
+import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
 import { toolhiveCatalog } from '../lib/catalog.ts';
-import type { LoadConfig, LoadResult } from '../lib/load.ts';
-import { SERVER_CORE, nodeBin, repoRoot, runLoadPinned, spawnPinned, waitUntil } from '../lib/procs.ts';
+import type { LoadConfig } from '../lib/load.ts';
+import { SERVER_CORE, nodeBin, repoRoot, spawnPinned, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable, type Metric } from '../lib/report.ts';
-import { medianBy } from '../lib/stats.ts';
 
 const API_BIN = resolve(repoRoot, 'src/bin/thv-registry-api.ts');
 const SERVERS = 6000;
@@ -41,15 +40,6 @@ async function walk(
     cursor = page.metadata?.nextCursor || undefined;
   } while (cursor && paths.length < maxPages);
   return { paths, names, ms: performance.now() - t0 };
-}
-
-async function measure(ctx: BenchContext, cfg: Omit<LoadConfig, 'durationMs'>): Promise<LoadResult> {
-  const runs: LoadResult[] = [];
-  for (let i = 0; i < ctx.settings.reps; i++)
-    runs.push(
-      await runLoadPinned({ ...cfg, warmupMs: ctx.settings.warmupMs, durationMs: ctx.settings.measureMs }),
-    );
-  return cfg.mode === 'closed' ? medianBy(runs, (r) => r.throughput) : medianBy(runs, (r) => r.latencyMs.p99);
 }
 
 export const api: Benchmark = {
@@ -145,8 +135,12 @@ export const api: Benchmark = {
       ];
       for (const sc of scenarios) {
         ctx.log(sc.name);
-        const o = await measure(ctx, { ...sc.cfg, url: oursUrl });
-        const s = await measure(ctx, { ...sc.cfg, url: baseUrl });
+        const r = await measureInterleaved(ctx, {
+          ours: { ...sc.cfg, url: oursUrl },
+          base: { ...sc.cfg, url: baseUrl },
+        });
+        const o = r.ours;
+        const s = r.base;
         if (sc.cfg.mode === 'closed')
           metrics.push(metric(sc.name, 'throughput', 'req/s', o.throughput, s.throughput, 'higher'));
         metrics.push(metric(sc.name, 'p50', 'ms', o.latencyMs.p50, s.latencyMs.p50, 'lower'));

@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import { freePort } from '../../src/local/control-plane.ts';
 import { handleConversionReview } from '../../src/api/conversion/index.ts';
 import { API_VERSION_V1ALPHA1, API_VERSION_V1BETA1 } from '../../src/api/constants.ts';
-import type { Benchmark, BenchContext, BenchOutput } from '../lib/bench.ts';
+import { measureInterleaved, type Benchmark, type BenchContext, type BenchOutput } from '../lib/bench.ts';
 import { makeCertDir } from '../lib/certs.ts';
 import { conversionReview } from '../lib/corpus.ts';
-import type { LoadResult } from '../lib/load.ts';
 import { timeCalls, type MicroResult } from '../lib/micro.ts';
-import { SERVER_CORE, nodeBin, pinPid, runLoadPinned, spawnPinned, waitUntil } from '../lib/procs.ts';
+import { SERVER_CORE, nodeBin, pinPid, spawnPinned, waitUntil } from '../lib/procs.ts';
 import { metric, type Metric } from '../lib/report.ts';
 import { medianBy } from '../lib/stats.ts';
 import { PATHS, startWebhook, webhookUnavailable } from '../lib/webhook-proc.ts';
@@ -133,29 +132,26 @@ async function overHttps(
   const hook = await startWebhook({ certDir, core: SERVER_CORE });
   try {
     await waitUntil('baseline server', async () => base.output().includes('listening'));
-    const { reps, warmupMs, measureMs, maxRequests } = ctx.settings;
+    const { maxRequests } = ctx.settings;
     for (const n of SIZES) {
       const body = JSON.stringify(conversionReview(n));
-      const load = (url: string, durationMs: number) =>
-        runLoadPinned({
-          url: `${url}${PATHS.convert}`,
-          bodies: [body],
-          ca: certs.caPem,
-          keepAlive: true,
-          mode: 'closed',
-          concurrency: 1,
-          maxRequests,
-          durationMs,
-          warmupMs,
-          check: 'review-uid',
-        });
-      const measure = async (url: string): Promise<LoadResult> => {
-        const runs: LoadResult[] = [];
-        for (let i = 0; i < reps; i++) runs.push(await load(url, measureMs));
-        return medianBy(runs, (r) => r.latencyMs.p50);
-      };
-      const ours = await measure(hook.url);
-      const baseline = await measure(`https://127.0.0.1:${basePort}`);
+      const side = (url: string) => ({
+        url: `${url}${PATHS.convert}`,
+        bodies: [body],
+        ca: certs.caPem,
+        keepAlive: true,
+        mode: 'closed' as const,
+        concurrency: 1,
+        maxRequests,
+        check: 'review-uid' as const,
+      });
+      // Closed loop at c=1: the median repetition by throughput is the one by median latency.
+      const r = await measureInterleaved(ctx, {
+        ours: side(hook.url),
+        base: side(`https://127.0.0.1:${basePort}`),
+      });
+      const ours = r.ours;
+      const baseline = r.base;
       const sc = `HTTPS /convert keep-alive c=1, N=${n}`;
       metrics.push(metric(sc, 'p50', 'ms', ours.latencyMs.p50, baseline.latencyMs.p50, 'lower'));
       metrics.push(

@@ -7,13 +7,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../src/local/control-plane.ts';
-import type { Benchmark, BenchContext } from '../lib/bench.ts';
+import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
 import { makeCertDir } from '../lib/certs.ts';
 import { admissionCorpus } from '../lib/corpus.ts';
-import type { LoadConfig, LoadResult } from '../lib/load.ts';
-import { SERVER_CORE, nodeBin, rssOf, runLoadPinned, spawnPinned, waitUntil } from '../lib/procs.ts';
+import type { LoadConfig } from '../lib/load.ts';
+import { SERVER_CORE, nodeBin, rssOf, spawnPinned, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable, type Metric } from '../lib/report.ts';
-import { medianBy } from '../lib/stats.ts';
 import { PATHS, startWebhook, webhookUnavailable } from '../lib/webhook-proc.ts';
 
 interface Scenario {
@@ -31,20 +30,10 @@ function scenarios(quick: boolean): Scenario[] {
       load: { keepAlive: true, mode: 'open', concurrency: 64, rate: quick ? 500 : 1000 },
     },
     {
-      name: 'open, new connection, 300 req/s',
-      load: { keepAlive: false, mode: 'open', concurrency: 64, rate: 300 },
+      name: 'open, new connection, 150 req/s',
+      load: { keepAlive: false, mode: 'open', concurrency: 64, rate: 150 },
     },
   ];
-}
-
-async function measure(ctx: BenchContext, base: Omit<LoadConfig, 'durationMs'>): Promise<LoadResult> {
-  const { reps, warmupMs, measureMs } = ctx.settings;
-  const runs: LoadResult[] = [];
-  for (let i = 0; i < reps; i++) runs.push(await runLoadPinned({ ...base, warmupMs, durationMs: measureMs }));
-  // For closed loops the median is by throughput; for open loops (fixed rate) by p99.
-  return base.mode === 'closed'
-    ? medianBy(runs, (r) => r.throughput)
-    : medianBy(runs, (r) => r.latencyMs.p99);
 }
 
 export const webhook: Benchmark = {
@@ -78,16 +67,16 @@ export const webhook: Benchmark = {
       };
       for (const sc of scenarios(ctx.settings.quick)) {
         ctx.log(sc.name);
-        const baseline = await measure(ctx, {
-          ...common,
-          ...sc.load,
-          url: `https://127.0.0.1:${basePort}${PATHS.validate}`,
+        const r = await measureInterleaved(ctx, {
+          baseline: { ...common, ...sc.load, url: `https://127.0.0.1:${basePort}${PATHS.validate}` },
+          validate: { ...common, ...sc.load, url: `${hook.url}${PATHS.validate}` },
+          mutate: { ...common, ...sc.load, url: `${hook.url}${PATHS.mutate}` },
         });
-        for (const [label, path] of [
-          ['/validate', PATHS.validate],
-          ['/mutate', PATHS.mutate],
+        const baseline = r.baseline;
+        for (const [label, ours] of [
+          ['/validate', r.validate],
+          ['/mutate', r.mutate],
         ] as const) {
-          const ours = await measure(ctx, { ...common, ...sc.load, url: `${hook.url}${path}` });
           const s = `${label} ${sc.name}`;
           if (sc.load.mode === 'closed') {
             metrics.push(metric(s, 'throughput', 'req/s', ours.throughput, baseline.throughput, 'higher'));

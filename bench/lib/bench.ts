@@ -2,7 +2,10 @@
  * What a benchmark is, and the settings every benchmark shares. A benchmark returns metrics (ours vs
  * a baseline measured in the same run); run.ts adds the machine, timing and output.
  */
+import type { LoadConfig, LoadResult } from './load.ts';
+import { runLoadPinned } from './procs.ts';
 import type { Metric } from './report.ts';
+import { medianBy } from './stats.ts';
 
 export interface BenchSettings {
   /** Repetitions per scenario; the median repetition is reported. */
@@ -44,5 +47,34 @@ export async function repeat<T>(
   await warmup();
   const out: T[] = [];
   for (let i = 0; i < reps; i++) out.push(await fn());
+  return out;
+}
+
+/**
+ * Runs several load configurations round robin, one repetition of each in turn, so slow drifts of a
+ * shared machine hit every side alike; returns each side's median repetition (by throughput for closed
+ * loops, by p99 for open loops, where the rate is fixed).
+ */
+export async function measureInterleaved<K extends string>(
+  ctx: BenchContext,
+  sides: Record<K, Omit<LoadConfig, 'durationMs' | 'warmupMs'>>,
+): Promise<Record<K, LoadResult>> {
+  const keys = Object.keys(sides) as K[];
+  const runs = new Map<K, LoadResult[]>(keys.map((k) => [k, []]));
+  for (let r = 0; r < ctx.settings.reps; r++)
+    for (const k of keys)
+      runs.get(k)?.push(
+        await runLoadPinned({
+          ...sides[k],
+          warmupMs: ctx.settings.warmupMs,
+          durationMs: ctx.settings.measureMs,
+        }),
+      );
+  const out = {} as Record<K, LoadResult>;
+  for (const k of keys) {
+    const rs = runs.get(k) ?? [];
+    out[k] =
+      sides[k].mode === 'closed' ? medianBy(rs, (x) => x.throughput) : medianBy(rs, (x) => x.latencyMs.p99);
+  }
   return out;
 }

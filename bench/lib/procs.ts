@@ -74,12 +74,9 @@ export function spawnPinned(
 /** Runs the load generator in a child pinned to the client core and returns its result. */
 export function runLoadPinned(cfg: LoadConfig): Promise<LoadResult> {
   return new Promise((res, rej) => {
-    const argv = pinnedArgv(CLIENT_CORE, [
-      nodeBin,
-      resolve(repoRoot, 'bench/lib/loadgen.ts'),
-      JSON.stringify(cfg),
-    ]);
-    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = pinnedArgv(CLIENT_CORE, [nodeBin, resolve(repoRoot, 'bench/lib/loadgen.ts')]);
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(JSON.stringify(cfg));
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
