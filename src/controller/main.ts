@@ -42,7 +42,7 @@ export async function runController(
     baseDelayMs: envMs('MCPR_QUEUE_BASE_DELAY_MS', 1000),
     maxDelayMs: envMs('MCPR_QUEUE_MAX_DELAY_MS', 300_000),
   });
-  const identity = `${hostname()}_${randomBytes(4).toString('hex')}`;
+  const identity = `${process.env.HOSTNAME || hostname()}_${randomBytes(4).toString('hex')}`;
   const elector = config.leaderElect
     ? new LeaderElector(
         client,
