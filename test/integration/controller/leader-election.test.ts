@@ -31,7 +31,14 @@ after(async () => {
 interface Lease {
   spec?: { holderIdentity?: string; leaseTransitions?: number };
 }
-const lease = () => client().get<Lease>({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace: ns, name: 'mcpr-test-leader' });
+const lease = () =>
+  client().get<Lease>({
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    plural: 'leases',
+    namespace: ns,
+    name: 'mcpr-test-leader',
+  });
 
 function logLines(p: ControllerProcess): { time: string; msg: string; component?: string }[] {
   return p
@@ -43,28 +50,53 @@ function logLines(p: ControllerProcess): { time: string; msg: string; component?
 
 test('two controllers: one leader; SIGSTOP hands over; the resumed old leader writes nothing and exits', async () => {
   const start = (host: string) => {
-    const p = startController({ kubeconfig, namespaces: [ns], leaderElect: true, leaseNamespace: ns, leaseName: 'mcpr-test-leader', env: { HOSTNAME: host } });
+    const p = startController({
+      kubeconfig,
+      namespaces: [ns],
+      leaderElect: true,
+      leaseNamespace: ns,
+      leaseName: 'mcpr-test-leader',
+      env: { HOSTNAME: host },
+    });
     procs.push(p);
     return p;
   };
   const a = start('ctrl-a');
-  const first = await eventually('a leader', async () => (await lease().catch(() => undefined))?.spec?.holderIdentity || undefined);
+  const first = await eventually(
+    'a leader',
+    async () => (await lease().catch(() => undefined))?.spec?.holderIdentity || undefined,
+  );
   const b = start('ctrl-b');
   const [leader, follower] = first.startsWith('ctrl-a') ? [a, b] : [b, a];
-  await client().create({ ...REGISTRIES, namespace: ns }, registry(ns, 'le', { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }] }));
+  await client().create(
+    { ...REGISTRIES, namespace: ns },
+    registry(ns, 'le', { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }] }),
+  );
   await waitPhase(ns, 'le', 'Ready');
-  assert.ok(logLines(leader).some((l) => l.msg === 'synced'), 'the leader synced');
-  assert.ok(!logLines(follower).some((l) => l.msg === 'synced' || l.msg === 'controller started'), 'the follower did not start');
+  assert.ok(
+    logLines(leader).some((l) => l.msg === 'synced'),
+    'the leader synced',
+  );
+  assert.ok(
+    !logLines(follower).some((l) => l.msg === 'synced' || l.msg === 'controller started'),
+    'the follower did not start',
+  );
 
   leader.child.kill('SIGSTOP');
   const stoppedAt = Date.now();
-  const next = await eventually('the follower takes the lease', async () => {
-    const h = (await lease()).spec?.holderIdentity ?? '';
-    return h && h !== first ? h : undefined;
-  }, 40_000);
+  const next = await eventually(
+    'the follower takes the lease',
+    async () => {
+      const h = (await lease()).spec?.holderIdentity ?? '';
+      return h && h !== first ? h : undefined;
+    },
+    40_000,
+  );
   assert.ok(Date.now() - stoppedAt >= 10_000, 'the lease was taken before it could have expired');
   assert.ok(next.startsWith(first.startsWith('ctrl-a') ? 'ctrl-b' : 'ctrl-a'));
-  await client().patch({ ...REGISTRIES, namespace: ns, name: 'le' }, 'merge', { metadata: { annotations: { 'toolhive.stacklok.io/sync-trigger': 'after-handover' } } });
+  await client().patch({ ...REGISTRIES, namespace: ns, name: 'le' }, 'merge', {
+    metadata: { annotations: { 'toolhive.stacklok.io/sync-trigger': 'after-handover' } },
+  });
   await waitPhase(ns, 'le', 'Ready', (r) => r.status?.sync?.lastManualSyncTrigger === 'after-handover');
   assert.ok(logLines(follower).some((l) => l.msg === 'became leader'));
 
@@ -74,7 +106,12 @@ test('two controllers: one leader; SIGSTOP hands over; the resumed old leader wr
   assert.equal(await exited, 1, 'the old leader exits after losing the lease');
   const after = logLines(leader).filter((l) => l.time >= resumedAt);
   assert.ok(after.some((l) => l.msg === 'leader election lost'));
-  assert.deepEqual(after.filter((l) => l.msg === 'synced' || l.msg === 'cleaned up storage and API workload; finalizer removed'), []);
+  assert.deepEqual(
+    after.filter(
+      (l) => l.msg === 'synced' || l.msg === 'cleaned up storage and API workload; finalizer removed',
+    ),
+    [],
+  );
   const r = await getReg(ns, 'le');
   assert.equal(r.status?.phase, 'Ready');
 });
@@ -86,12 +123,16 @@ test('a competing status writer causes 409s that lose nothing', async () => {
   const racer = (async () => {
     for (let i = 0; !stop && i < 200; i++) {
       await client()
-        .patch({ ...REGISTRIES, namespace: ns, name }, 'merge', { metadata: { annotations: { racer: String(i) } } })
+        .patch({ ...REGISTRIES, namespace: ns, name }, 'merge', {
+          metadata: { annotations: { racer: String(i) } },
+        })
         .catch(() => undefined);
     }
   })();
   for (let i = 0; i < 3; i++) {
-    await client().patch({ ...REGISTRIES, namespace: ns, name }, 'merge', { metadata: { annotations: { 'toolhive.stacklok.io/sync-trigger': `race-${i}` } } });
+    await client().patch({ ...REGISTRIES, namespace: ns, name }, 'merge', {
+      metadata: { annotations: { 'toolhive.stacklok.io/sync-trigger': `race-${i}` } },
+    });
     await waitPhase(ns, name, 'Ready', (r) => r.status?.sync?.lastManualSyncTrigger === `race-${i}`, 30_000);
   }
   stop = true;
