@@ -1,5 +1,6 @@
 /** `thv registry info`: the object, its recent Events and, with --servers, the stored catalog. */
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
+import { readStoredCatalog } from '../controller/storage.ts';
 import type { Cluster } from './cluster.ts';
 import { CliError } from './errors.ts';
 import { structured, type StructuredFormat } from './format.ts';
@@ -12,22 +13,13 @@ export interface InfoOptions {
   output?: StructuredFormat;
 }
 
-/** The controller's storage reader (src/controller/storage.ts), which handles gzip and shards. */
-interface StorageModule {
-  readStoredCatalog(
-    client: Cluster['client'],
-    namespace: string,
-    name: string,
-  ): Promise<{ catalog: { servers: { name: string; kind: string; transport?: string; tags: string[] }[] } }>;
-}
-
-// TODO(controller): import '../controller/storage.ts' statically once it is on main; a variable
-// specifier keeps the type check green until then.
-const STORAGE_MODULE = '../controller/storage.ts';
-
 async function storedServers(cluster: Cluster, ns: string, name: string): Promise<ServerRow[]> {
-  const { readStoredCatalog } = (await import(STORAGE_MODULE)) as StorageModule;
   const stored = await cluster.call({ namespace: ns }, () => readStoredCatalog(cluster.client, ns, name));
+  if (!stored)
+    throw new CliError(
+      `the storage of MCPRegistry "${name}" is not there although its status names it.`,
+      `The operator rewrites it on the next sync: \`thv registry sync ${name} -n ${ns} --wait\`.`,
+    );
   return stored.catalog.servers.map((s) => ({
     name: s.name,
     kind: s.kind,
