@@ -21,6 +21,10 @@ export interface ControlPlane {
   pids: { etcd: number; apiserver: number };
   startupMs: { etcd: number; apiserver: number };
   stop(): Promise<void>;
+  /** Stops the apiserver alone (etcd keeps the data), for outage tests. */
+  stopApiserver(): Promise<void>;
+  /** Starts it again on the same port with the same certificates; resolves when ready. */
+  startApiserver(): Promise<void>;
 }
 
 export interface ControlPlaneOptions {
@@ -214,29 +218,26 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
 
   const apiStart = Date.now();
   const server = `https://127.0.0.1:${apiPort}`;
-  const apiserver = spawnLogged(
-    join(binDir, 'kube-apiserver'),
-    [
-      `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-      `--cert-dir=${pki}`,
-      `--tls-cert-file=${join(pki, 'apiserver.crt')}`,
-      `--tls-private-key-file=${join(pki, 'apiserver.key')}`,
-      `--client-ca-file=${join(pki, 'client-ca.crt')}`,
-      `--secure-port=${apiPort}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      '--service-cluster-ip-range=10.0.0.0/16',
-      '--allow-privileged=true',
-      '--authorization-mode=RBAC',
-      '--disable-admission-plugins=ServiceAccount',
-      `--service-account-issuer=${server}/`,
-      `--service-account-key-file=${join(pki, 'sa.pub')}`,
-      `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
-      '--enable-priority-and-fairness=false',
-      '--v=1',
-    ],
-    join(dir, 'apiserver.log'),
-  );
+  const apiserverArgs = [
+    `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+    `--cert-dir=${pki}`,
+    `--tls-cert-file=${join(pki, 'apiserver.crt')}`,
+    `--tls-private-key-file=${join(pki, 'apiserver.key')}`,
+    `--client-ca-file=${join(pki, 'client-ca.crt')}`,
+    `--secure-port=${apiPort}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    '--service-cluster-ip-range=10.0.0.0/16',
+    '--allow-privileged=true',
+    '--authorization-mode=RBAC',
+    '--disable-admission-plugins=ServiceAccount',
+    `--service-account-issuer=${server}/`,
+    `--service-account-key-file=${join(pki, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
+    '--enable-priority-and-fairness=false',
+    '--v=1',
+  ];
+  let apiserver = spawnLogged(join(binDir, 'kube-apiserver'), apiserverArgs, join(dir, 'apiserver.log'));
   const hook = () => {
     killGroup(apiserver, 'SIGTERM');
     killGroup(etcd, 'SIGTERM');
@@ -267,6 +268,15 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     dir,
     pids: { etcd: etcd.pid ?? 0, apiserver: apiserver.pid ?? 0 },
     startupMs: { etcd: etcdMs, apiserver: apiMs },
+    async stopApiserver() {
+      killGroup(apiserver, 'SIGTERM');
+      await waitExit(apiserver, 15_000);
+    },
+    async startApiserver() {
+      apiserver = spawnLogged(join(binDir, 'kube-apiserver'), apiserverArgs, join(dir, 'apiserver.log'));
+      writeFileSync(join(dir, 'pids'), `${apiserver.pid}\n${etcd.pid}\n`);
+      await waitFor('kube-apiserver', timeout, () => httpsOk(`${server}/readyz`, tls), apiserver);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
