@@ -1,45 +1,68 @@
 #!/usr/bin/env node
 /**
- * `npm start`: with no cluster given, boots a real local control plane (kube-apiserver + etcd built
- * from Go modules), writes .local/kubeconfig, and keeps running until Ctrl-C. With --kubeconfig or
- * MCPR_KUBECONFIG it uses that cluster instead.
+ * `npm start`: boots a real local control plane (kube-apiserver + etcd built from Go modules),
+ * runs the operator against it (webhooks registered by URL with a generated CA, the controller),
+ * applies samples/, waits for them to sync, writes .local/kubeconfig, and keeps running until
+ * Ctrl-C. `npm start -- --kubeconfig PATH` uses that cluster instead of booting one (its apiserver
+ * must be able to reach 127.0.0.1, i.e. run on this machine).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startControlPlane } from '../local/control-plane.ts';
+import { parseArgs } from 'node:util';
+import { startControlPlane, type ControlPlane } from '../local/control-plane.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { applySamples } from '../local/samples.ts';
 
+const { values } = parseArgs({
+  options: { kubeconfig: { type: 'string' }, namespace: { type: 'string', default: 'default' } },
+});
 const root = resolve(import.meta.dirname, '../..');
 const local = resolve(root, '.local');
 mkdirSync(local, { recursive: true });
 const log = (m: string) => process.stdout.write(`${m}\n`);
-
-const cp = await startControlPlane({
-  dir: resolve(local, 'control-plane'),
-  kubeconfigPath: resolve(local, 'kubeconfig'),
-  log,
-});
-// The operator (webhooks and controller) as a child process, registered with the apiserver by URL.
-const stack = await startLocalStack({
-  kubeconfigPath: cp.kubeconfigPath,
-  dir: resolve(local, 'stack'),
-  enableController: true,
-  log,
-}).catch(async (e: Error) => {
-  await cp.stop();
-  throw e;
-});
-log(`\nLocal control plane running at ${cp.server}`);
-log(`  operator log: ${stack.logFile}; platform policy: ${stack.policyFile} (edits apply live)`);
-log(`  export KUBECONFIG=${resolve(local, 'kubeconfig')}`);
-log('Press Ctrl-C to stop.');
-
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+const stops: (() => Promise<void>)[] = [];
+const shutdown = async (code: number) => {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  process.exit(code);
+};
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
   process.on(sig, () => {
     log('stopping…');
-    void stack
-      .stop()
-      .then(() => cp.stop())
-      .then(() => process.exit(0));
+    void shutdown(0);
   });
+
+try {
+  let kubeconfigPath = values.kubeconfig;
+  if (!kubeconfigPath) {
+    const dir = resolve(local, 'control-plane');
+    rmSync(dir, { recursive: true, force: true });
+    const cp: ControlPlane = await startControlPlane({
+      dir,
+      kubeconfigPath: resolve(local, 'kubeconfig'),
+      log,
+    });
+    stops.push(() => cp.stop());
+    kubeconfigPath = resolve(local, 'kubeconfig');
+  }
+  const stack = await startLocalStack({
+    kubeconfigPath,
+    dir: resolve(local, 'stack'),
+    enableController: true,
+    log,
+  });
+  stops.push(() => stack.stop());
+  log(`applying samples/ in namespace ${values.namespace}…`);
+  const regs = await applySamples(kubeconfigPath, values.namespace);
+  for (const r of regs)
+    log(`  ${r.metadata.name}: ${r.status?.phase}, ${r.status?.sync?.serverCount ?? 0} servers`);
+  log('');
+  log('Ready. In another shell:');
+  log(`  export KUBECONFIG=${kubeconfigPath}`);
+  log('  kubectl get mcpregistries -A');
+  log('  node_modules/.bin/node src/bin/thv.ts registry list -A');
+  log(`Operator log: ${stack.logFile}`);
+  log('Press Ctrl-C to stop.');
+} catch (e) {
+  process.stderr.write(`npm start failed: ${(e as Error).message}\n`);
+  await shutdown(1);
 }
