@@ -9,6 +9,7 @@ import { GROUP, PLURAL } from '../../src/api/constants.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { Benchmark, BenchContext } from '../lib/bench.ts';
 import { toolhiveCatalog } from '../lib/catalog.ts';
+import { makeCertDir } from '../lib/certs.ts';
 import { createNamespace, installCrd, startBenchCluster } from '../lib/cluster.ts';
 import { controllerUnavailable, startController } from '../lib/controller-proc.ts';
 import { SERVER_CORE, nodeBin, peakRssOf, pinPid, spawnPinned, waitUntil } from '../lib/procs.ts';
@@ -110,8 +111,11 @@ export const reconcile: Benchmark = {
       } finally {
         await base.stop();
       }
+      const certDir = join(ctx.workDir, 'certs');
+      await makeCertDir(certDir);
       const ctl = await startController({
         kubeconfig: cluster.cp.kubeconfigPath,
+        certDir,
         namespaces: ['bench-ours'],
         core: SERVER_CORE,
       });

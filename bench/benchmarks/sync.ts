@@ -81,6 +81,7 @@ export const sync: Benchmark = {
       await createNamespace(client, 'bench-sync');
       const ctl = await startController({
         kubeconfig: cluster.cp.kubeconfigPath,
+        certDir,
         namespaces: ['bench-sync'],
         core: SERVER_CORE,
         env: { NODE_EXTRA_CA_CERTS: caFile },
@@ -184,7 +185,7 @@ export const sync: Benchmark = {
           ),
           metric(
             sc,
-            'ConfigMap writes on a no-op resync',
+            'ConfigMap changes on a no-op resync (watch events)',
             '',
             noopWrites,
             0,

@@ -1,6 +1,7 @@
 /**
  * Starts the product's controller the way it runs in production: `src/bin/operator.ts` as its own
- * process, webhooks off, no leader election (one replica), against the benchmark's control plane.
+ * process (webhooks on too, as on every replica; they also serve the health port), no leader election
+ * (one replica), against the benchmark's control plane.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { freePort } from '../../src/local/control-plane.ts';
@@ -24,18 +25,24 @@ export interface ControllerProc {
 
 export async function startController(opts: {
   kubeconfig: string;
+  /** A cert dir for the webhook server (tls.crt, tls.key). */
+  certDir: string;
   namespaces: string[];
   core: number;
   env?: NodeJS.ProcessEnv;
 }): Promise<ControllerProc> {
   const healthPort = await freePort();
+  const webhookPort = await freePort();
   const proc = spawnPinned(
     opts.core,
     [
       nodeBin,
       OPERATOR_BIN,
       '--enable-controller=true',
-      '--enable-webhooks=false',
+      '--enable-webhooks=true',
+      `--cert-dir=${opts.certDir}`,
+      '--webhook-host=127.0.0.1',
+      `--webhook-port=${webhookPort}`,
       '--leader-elect=false',
       '--deploy-registry-api=false',
       `--kubeconfig=${opts.kubeconfig}`,

@@ -1,5 +1,6 @@
 /**
- * The shared payload corpus: MCPRegistry objects of about 1 KB and about 100 KB, valid and invalid,
+ * The shared payload corpus: MCPRegistry objects of about 1.3 KB and about 46 KB (200 name patterns of
+ * 200+ characters, near what the limits allow for two lists), valid and invalid,
  * wrapped in AdmissionReviews (CREATE, and UPDATE with oldObject) and ConversionReviews of N objects.
  * Deterministic, so every run and every side of a comparison sends the same bytes.
  */
@@ -110,7 +111,7 @@ export function admissionReview(
   };
 }
 
-/** The admission corpus: small valid, small invalid, UPDATE with oldObject, and one ~100 KB object. */
+/** The admission corpus (16 reviews): small valid, small invalid, UPDATE with oldObject, and 2 of ~46 KB. */
 export function admissionCorpus(): string[] {
   const out: string[] = [];
   for (let i = 0; i < 16; i++) {
