@@ -53,12 +53,14 @@ export class Cluster {
     try {
       client = KubeClient.load({ kubeconfig: opts.kubeconfig, context: opts.context, userAgent: 'thv' });
     } catch (e) {
-      throw new CliError(
-        `cannot load the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message}`,
-        opts.context
-          ? `Check that context "${opts.context}" exists: kubectl config get-contexts${opts.kubeconfig ? ` --kubeconfig ${opts.kubeconfig}` : ''}`
-          : NO_CLUSTER_HINT,
-      );
+      const file = opts.kubeconfig ? ` ${opts.kubeconfig}` : '';
+      const contexts = `kubectl config get-contexts${opts.kubeconfig ? ` --kubeconfig ${opts.kubeconfig}` : ''}`;
+      if (opts.context && /no current cluster/.test((e as Error).message))
+        throw new CliError(
+          `context "${opts.context}" is not in the kubeconfig${file}.`,
+          `List the contexts with \`${contexts}\`.`,
+        );
+      throw new CliError(`cannot load the kubeconfig${file}: ${(e as Error).message}`, NO_CLUSTER_HINT);
     }
     return new Cluster(client, opts);
   }

@@ -4,7 +4,10 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse } from 'yaml';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { createNamespace, eventually, kubectlOk } from '../../support/cluster.ts';
 import { rows, start, thv } from './thv.ts';
 
@@ -157,17 +160,36 @@ test('list in every output form, in the namespace from -n', async () => {
   );
 });
 
-test('the namespace comes from the kubeconfig context when -n is not given', async () => {
-  const ctx = kubectlOk(['config', 'view', '--raw', '--minify']);
-  const withNs = ctx.replace(/namespace: \S+/, `namespace: ${ns}`);
-  const { writeFileSync, mkdtempSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
+test('--context picks a kubeconfig context, whose namespace applies when -n is not given', async () => {
+  const kc = parse(kubectlOk(['config', 'view', '--raw', '--minify'])) as {
+    clusters: { name: string; cluster: Record<string, unknown> }[];
+    contexts: { name: string; context: Record<string, unknown> }[];
+    'current-context': string;
+  };
+  const [cluster] = kc.clusters;
+  const [context] = kc.contexts;
+  assert.ok(cluster && context);
+  kc.clusters.push({ name: 'nowhere', cluster: { ...cluster.cluster, server: 'https://127.0.0.1:1' } });
+  kc.contexts = [
+    { name: 'broken', context: { ...context.context, cluster: 'nowhere' } },
+    { name: 'team', context: { ...context.context, namespace: ns } },
+  ];
+  kc['current-context'] = 'broken';
   const file = join(mkdtempSync(join(tmpdir(), 'thv-ctx-')), 'kubeconfig');
-  writeFileSync(file, withNs);
-  const r = await thv(['registry', 'list', '-o', 'name'], { kubeconfig: file });
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^mcpregistry\.toolhive\.stacklok\.io\/from-url$/m);
+  writeFileSync(file, stringify(kc));
+
+  const team = await thv(['--context', 'team', 'registry', 'list', '-o', 'name'], { kubeconfig: file });
+  assert.equal(team.code, 0, team.stderr);
+  assert.match(team.stdout, /^mcpregistry\.toolhive\.stacklok\.io\/from-url$/m);
+  const current = await thv(['registry', 'list'], { kubeconfig: file });
+  assert.equal(current.code, 1);
+  assert.match(current.stderr, /^error: cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:1 /);
+  const missing = await thv(['registry', 'list', '--context', 'nope'], { kubeconfig: file });
+  assert.equal(missing.code, 1);
+  assert.equal(
+    missing.stderr,
+    `error: context "nope" is not in the kubeconfig ${file}.\nList the contexts with \`kubectl config get-contexts --kubeconfig ${file}\`.\n`,
+  );
 });
 
 test('-A lists across namespaces with NAMESPACE first; an empty namespace says how to add one', async () => {
