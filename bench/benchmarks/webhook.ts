@@ -11,9 +11,57 @@ import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
 import { makeCertDir } from '../lib/certs.ts';
 import { admissionCorpus } from '../lib/corpus.ts';
 import type { LoadConfig } from '../lib/load.ts';
-import { SERVER_CORE, nodeBin, rssOf, spawnPinned, waitUntil } from '../lib/procs.ts';
+import { timeCalls } from '../lib/micro.ts';
+import { SERVER_CORE, nodeBin, pinPid, rssOf, spawnPinned, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable, type Metric } from '../lib/report.ts';
 import { PATHS, startWebhook, webhookUnavailable } from '../lib/webhook-proc.ts';
+
+interface AdmissionCore {
+  decodeAdmissionReview(body: unknown): unknown;
+  validateReview(req: unknown, policy: unknown): { review: unknown };
+  mutate(req: unknown, policy: unknown): { review: unknown };
+  DEFAULT_POLICY: unknown;
+}
+
+/**
+ * The handler alone, in process (no TLS, no HTTP): what one request of the corpus costs on average in
+ * the admission core, next to the baseline's parse + fixed answer. Explains the HTTP figures.
+ */
+async function inProcess(bodies: string[], metrics: Metric[], budgetMs: number): Promise<void> {
+  const core = (await import('../../src/admission/index.ts')) as unknown as AdmissionCore;
+  let i = 0;
+  const next = () => bodies[i++ % bodies.length] as string;
+  const baseline = () => {
+    const r = JSON.parse(next()) as { request: { uid: string } };
+    return JSON.stringify({ response: { uid: r.request.uid, allowed: true } });
+  };
+  const run = (fn: (req: unknown, p: unknown) => { review: unknown }) => () =>
+    JSON.stringify(fn(core.decodeAdmissionReview(JSON.parse(next())), core.DEFAULT_POLICY).review);
+  pinPid(process.pid, SERVER_CORE);
+  try {
+    const opts = { maxIterations: 200_000, budgetMs };
+    timeCalls(run(core.validateReview), opts);
+    const b = timeCalls(baseline, opts);
+    const v = timeCalls(run(core.validateReview), opts);
+    const m = timeCalls(run(core.mutate), opts);
+    for (const [label, r] of [
+      ['/validate', v],
+      ['/mutate', m],
+    ] as const)
+      metrics.push(
+        metric(
+          `${label} handler in process (corpus mean)`,
+          'mean per request',
+          'µs',
+          r.latencyMs.mean * 1000,
+          b.latencyMs.mean * 1000,
+          'lower',
+        ),
+      );
+  } finally {
+    pinPid(process.pid, 'all');
+  }
+}
 
 interface Scenario {
   name: string;
@@ -56,6 +104,7 @@ export const webhook: Benchmark = {
     ]);
     const hook = await startWebhook({ certDir, core: SERVER_CORE });
     const metrics: Metric[] = [];
+    await inProcess(bodies, metrics, ctx.settings.measureMs);
     const details: Record<string, unknown> = { corpus: bodies.map((b) => b.length) };
     try {
       await waitUntil('baseline server', async () => base.output().includes('listening'));
