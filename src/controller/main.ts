@@ -19,6 +19,7 @@ import { LeaderElector, NotLeaderError } from './leader-election.ts';
 import { Reconciler } from './reconciler.ts';
 import { REGISTRIES } from './registry-api-client.ts';
 import { createControllerMetrics } from './metrics.ts';
+import { cleanupApiWorkload, reconcileApiWorkload } from './api-workload.ts';
 
 const WORKERS = 4;
 
@@ -93,6 +94,21 @@ export async function runController(
       ),
     );
   }
+  const ownedInformers: Informer<ConfigMapObject>[] = [];
+  if (config.deployRegistryApi)
+    for (const ns of namespaces)
+      ownedInformers.push(
+        new Informer<ConfigMapObject>(
+          client,
+          { group: 'apps', version: 'v1', plural: 'deployments', namespace: ns },
+          (_t, d) => {
+            const owner = d.metadata.labels?.[LABEL_REGISTRY];
+            if (owner) enqueue(`${d.metadata.namespace ?? ''}/${owner}`);
+          },
+          log.child({ informer: 'deployments', namespace: ns }),
+          `${LABEL_MANAGED_BY}=${MANAGED_BY}`,
+        ),
+      );
   const configMapVersions = (namespace: string, names: string[]) =>
     names
       .map((n) => {
@@ -116,6 +132,13 @@ export async function runController(
     backoffMaxMs: envMs('MCPR_SYNC_BACKOFF_MAX_MS', 300_000),
     retryDelayMs: process.env.MCPR_SOURCE_RETRY_DELAY_MS
       ? envMs('MCPR_SOURCE_RETRY_DELAY_MS', 500)
+      : undefined,
+    apiWorkload: config.deployRegistryApi
+      ? {
+          reconcile: (reg) =>
+            reconcileApiWorkload(client, reg, { image: config.registryApiImage, enabled: true, guard }),
+          cleanup: (reg) => cleanupApiWorkload(client, reg),
+        }
       : undefined,
   });
 
@@ -164,7 +187,7 @@ export async function runController(
   const start = () => {
     running = true;
     metrics.isLeader.set(1);
-    for (const inf of [...registryInformers, ...configMapInformers]) inf.start();
+    for (const inf of [...registryInformers, ...configMapInformers, ...ownedInformers]) inf.start();
     for (let i = 0; i < WORKERS; i++) workers.push(worker());
     log.info(
       { namespaces: config.watchNamespaces.length ? config.watchNamespaces : 'all' },
@@ -174,7 +197,7 @@ export async function runController(
   const stopWork = () => {
     running = false;
     metrics.isLeader.set(0);
-    for (const inf of [...registryInformers, ...configMapInformers]) inf.stop();
+    for (const inf of [...registryInformers, ...configMapInformers, ...ownedInformers]) inf.stop();
     wake?.();
   };
 

@@ -12,6 +12,7 @@ import { parseGoDuration } from '../sources/duration.ts';
 import { decideSync, failureBackoffMs, type SyncReason } from './sync-decision.ts';
 import { runPipeline, DataError, type PipelineResult } from './pipeline.ts';
 import {
+  setConditions,
   statusAfterFailure,
   statusAfterSuccess,
   type CondInput,
@@ -127,9 +128,41 @@ export class Reconciler {
       backoffBaseMs: this.deps.backoffBaseMs,
       backoffMaxMs: this.deps.backoffMaxMs,
     });
-    if (!decision.sync) return { requeueAfterMs: decision.requeueAfterMs };
+    if (!decision.sync) {
+      await this.refreshApiStatus(reg);
+      return { requeueAfterMs: decision.requeueAfterMs };
+    }
     log.debug({ reason: decision.reason }, 'syncing');
     return this.sync(reg, decision.reason, trigger, storagePresent, cmVersions, intervalMs, log);
+  }
+
+  /** Keeps the API workload applied and status.api / APIReady current between syncs. */
+  private async refreshApiStatus(reg: MCPRegistryV1beta1): Promise<void> {
+    if (!this.deps.apiWorkload || reg.status?.phase === undefined) return;
+    const api = await this.deps.apiWorkload.reconcile(reg);
+    const cur = reg.status.conditions?.find((c) => c.type === 'APIReady');
+    const same =
+      reg.status.api?.endpoint === api.endpoint &&
+      (reg.status.api?.readyReplicas ?? 0) === api.readyReplicas &&
+      cur?.status === api.condition.status &&
+      cur?.reason === api.condition.reason;
+    if (same) return;
+    const now = new Date(this.deps.now()).toISOString();
+    await updateStatus(
+      this.deps.client,
+      reg,
+      (fresh) => ({
+        ...fresh.status,
+        api: { ...(api.endpoint ? { endpoint: api.endpoint } : {}), readyReplicas: api.readyReplicas },
+        conditions: setConditions(
+          fresh.status?.conditions,
+          [{ ...api.condition, type: 'APIReady' }],
+          fresh.metadata.generation ?? 0,
+          now,
+        ),
+      }),
+      this.deps.guard,
+    );
   }
 
   private async storageExists(namespace: string, name: string): Promise<boolean> {

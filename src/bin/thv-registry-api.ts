@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * thv-registry-api: serves one MCPRegistry's catalog over HTTP (ToolHive API and the upstream
+ * /v0.1 API). `serve --from-file PATH` or `serve --from-configmap NAME`; reloads without restart.
+ */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { createLogger } from '../observability/logger.ts';
+import { createMetricsRegistry } from '../observability/metrics.ts';
+import { KubeClient } from '../kube/client.ts';
+import { SnapshotStore } from '../registry-api/snapshot.ts';
+import { Authenticator } from '../registry-api/auth.ts';
+import { createApiMetrics } from '../registry-api/metrics.ts';
+import { loadFromConfigMap, loadFromFile, type Loader } from '../registry-api/loaders.ts';
+import { startApiServer } from '../registry-api/server.ts';
+
+interface ServeOptions {
+  fromFile?: string;
+  fromConfigmap?: string;
+  registryName?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  address: string;
+  apiKeysFile?: string;
+  jwksUrl?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+function inClusterNamespace(): string | undefined {
+  try {
+    return readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function serve(o: ServeOptions): Promise<void> {
+  if (!o.fromFile === !o.fromConfigmap)
+    throw new UsageError('give exactly one of --from-file PATH or --from-configmap NAME');
+  if (o.jwksUrl && (!o.jwtIssuer || !o.jwtAudience))
+    throw new UsageError('--jwks-url needs --jwt-issuer and --jwt-audience');
+  const log = createLogger(o.logLevel, 'registry-api');
+  const registry = createMetricsRegistry();
+  const metrics = createApiMetrics(registry);
+  const store = new SnapshotStore();
+  const auth = new Authenticator({
+    apiKeysFile: o.apiKeysFile,
+    jwt: o.jwksUrl
+      ? { jwksUrl: o.jwksUrl, issuer: o.jwtIssuer ?? '', audience: o.jwtAudience ?? '' }
+      : undefined,
+  });
+  let loader: Loader;
+  if (o.fromFile) {
+    loader = loadFromFile(o.fromFile, o.registryName ?? 'registry', store, log, metrics);
+  } else {
+    const cm = o.fromConfigmap ?? '';
+    const name = o.registryName ?? cm.replace(/-registry-storage$/, '');
+    const client = KubeClient.load({ kubeconfig: o.kubeconfig, userAgent: 'thv-registry-api' });
+    const namespace = o.namespace ?? inClusterNamespace() ?? client.defaultNamespace;
+    loader = loadFromConfigMap(client, namespace, cm, name, store, log, metrics);
+  }
+  const srv = await startApiServer({
+    address: o.address,
+    store,
+    log,
+    auth,
+    metrics,
+    metricsRegistry: registry,
+  });
+  log.info({ url: srv.url, auth: auth.enabled }, 'registry API listening');
+  process.stdout.write(`listening on ${srv.url}\n`);
+  for (const sig of ['SIGTERM', 'SIGINT'] as const)
+    process.on(sig, () => {
+      loader.stop();
+      void srv.close().then(() => process.exit(0));
+    });
+}
+
+class UsageError extends Error {}
+
+const program = new Command('thv-registry-api')
+  .description('Serve one MCP registry catalog over HTTP: the ToolHive API and the upstream /v0.1 API.')
+  .showHelpAfterError();
+program
+  .command('serve')
+  .description('serve a catalog from a file or from an MCPRegistry’s storage ConfigMaps')
+  .option(
+    '--from-file <path>',
+    'a registry document (ToolHive registry.json or upstream), reloaded when it changes',
+  )
+  .option(
+    '--from-configmap <name>',
+    'the registry’s storage ConfigMap (<registry>-registry-storage), watched',
+  )
+  .option(
+    '--registry-name <name>',
+    'name reported by /api/v1/registry/info (default: derived from the ConfigMap)',
+  )
+  .option(
+    '-n, --namespace <ns>',
+    'namespace of the storage ConfigMap (default: the pod’s, else the kubeconfig’s)',
+  )
+  .option('--kubeconfig <path>', 'kubeconfig (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)')
+  .option('--address <host:port>', 'listen address', ':8080')
+  .option('--api-keys-file <path>', 'enable API-key auth: one key per line (a mounted Secret key)')
+  .option('--jwks-url <url>', 'enable JWT auth against this JWKS')
+  .option('--jwt-issuer <iss>', 'required JWT issuer')
+  .option('--jwt-audience <aud>', 'required JWT audience')
+  .addOption(
+    new Option('--log-level <level>', 'log level')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug'])
+      .default('info'),
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n  thv-registry-api serve --from-file registry.json --address 127.0.0.1:8080\n  thv-registry-api serve --from-configmap my-registry-registry-storage --registry-name my-registry\n',
+  )
+  .action(async (o: ServeOptions) => {
+    try {
+      await serve(o);
+    } catch (e) {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    }
+  });
+
+program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+await program.parseAsync(process.argv);

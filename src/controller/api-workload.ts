@@ -1,0 +1,201 @@
+/**
+ * The registry API workload of one MCPRegistry: ServiceAccount, Role and RoleBinding that can read
+ * only that registry's storage ConfigMaps, a Deployment running `thv-registry-api serve
+ * --from-configmap`, and Service `<name>-api` on 8080. All owned by the registry, created or
+ * replaced when they differ from what this function builds (so they follow spec and image changes).
+ */
+import { isStatus, type KubeClient, type ResourceRef } from '../kube/client.ts';
+import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
+import type { MCPRegistryV1beta1 } from '../api/types.ts';
+import { shardName, storageName } from './storage-layout.ts';
+import type { CondInput } from './status.ts';
+
+export const API_PORT = 8080;
+export const apiName = (registry: string) => `${registry}-api`;
+
+type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown>; [k: string]: unknown };
+
+function labels(reg: string) {
+  return {
+    [LABEL_MANAGED_BY]: MANAGED_BY,
+    [LABEL_REGISTRY]: reg,
+    'app.kubernetes.io/name': 'thv-registry-api',
+    'app.kubernetes.io/instance': apiName(reg),
+  };
+}
+
+/**
+ * The desired objects (pure). The Role names the storage ConfigMaps by resourceNames, since RBAC
+ * cannot glob: the main one and shards 0..N, where N stays at least 4 above the shards the last sync
+ * wrote (and at least 16), so a growing catalog's new shard is readable before the Role catches up.
+ * list/watch are authorized by name only with a metadata.name field selector, which is how the API
+ * watches the main ConfigMap.
+ */
+export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string): Obj[] {
+  const name = reg.metadata.name ?? '';
+  const namespace = reg.metadata.namespace ?? '';
+  const owner = [
+    {
+      apiVersion: `${GROUP}/v1beta1`,
+      kind: KIND,
+      name,
+      uid: reg.metadata.uid ?? '',
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ];
+  const meta = (n: string) => ({ name: n, namespace, labels: labels(name), ownerReferences: owner });
+  const api = apiName(name);
+  const shards = Math.max(16, (reg.status?.storage?.configMaps?.length ?? 0) + 4);
+  const storage = [storageName(name), ...Array.from({ length: shards }, (_, i) => shardName(name, i))];
+  const selector = { 'app.kubernetes.io/instance': api };
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(api), automountServiceAccountToken: true },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(api),
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['configmaps'],
+          resourceNames: storage,
+          verbs: ['get', 'list', 'watch'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(api),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: api },
+      subjects: [{ kind: 'ServiceAccount', name: api, namespace }],
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta(api),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: { ...labels(name), ...selector } },
+          spec: {
+            serviceAccountName: api,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65532,
+              runAsGroup: 65532,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: 'registry-api',
+                image,
+                args: [
+                  'thv-registry-api',
+                  'serve',
+                  '--from-configmap',
+                  storageName(name),
+                  '--registry-name',
+                  name,
+                  '--address',
+                  `:${API_PORT}`,
+                ],
+                ports: [{ name: 'http', containerPort: API_PORT }],
+                readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
+                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
+                resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(api),
+      spec: { selector, ports: [{ name: 'http', port: API_PORT, targetPort: 'http', protocol: 'TCP' }] },
+    },
+  ];
+}
+
+function refOf(o: Obj): ResourceRef {
+  const [group, version] = o.apiVersion.includes('/')
+    ? (o.apiVersion.split('/') as [string, string])
+    : ['', o.apiVersion];
+  const plural =
+    {
+      ServiceAccount: 'serviceaccounts',
+      Role: 'roles',
+      RoleBinding: 'rolebindings',
+      Deployment: 'deployments',
+      Service: 'services',
+    }[o.kind] ?? '';
+  return { group, version, plural, namespace: String(o.metadata.namespace), name: String(o.metadata.name) };
+}
+
+/** Server-side apply with our field manager: idempotent, and only our fields are ours. */
+async function apply(client: KubeClient, o: Obj, guard: () => void): Promise<unknown> {
+  guard();
+  const r = await client.patch(refOf(o), 'apply', o, { fieldManager: MANAGED_BY, force: true });
+  return r.body;
+}
+
+export async function reconcileApiWorkload(
+  client: KubeClient,
+  reg: MCPRegistryV1beta1,
+  opts: { image: string; enabled: boolean; guard?: () => void },
+): Promise<{ endpoint?: string; readyReplicas: number; condition: CondInput }> {
+  if (!opts.enabled)
+    return {
+      readyReplicas: 0,
+      condition: {
+        type: 'APIReady',
+        status: 'Unknown',
+        reason: 'NotDeployed',
+        message: 'the registry API workload is disabled',
+      },
+    };
+  const guard = opts.guard ?? (() => {});
+  let deployment: { status?: { readyReplicas?: number; replicas?: number } } = {};
+  for (const o of desiredApiObjects(reg, opts.image)) {
+    const out = await apply(client, o, guard);
+    if (o.kind === 'Deployment') deployment = out as typeof deployment;
+  }
+  const name = reg.metadata.name ?? '';
+  const endpoint = `http://${apiName(name)}.${reg.metadata.namespace}.svc:${API_PORT}`;
+  const ready = deployment.status?.readyReplicas ?? 0;
+  return {
+    endpoint,
+    readyReplicas: ready,
+    condition:
+      ready > 0
+        ? {
+            type: 'APIReady',
+            status: 'True',
+            reason: 'Available',
+            message: `${ready} ready replica(s) at ${endpoint}`,
+          }
+        : {
+            type: 'APIReady',
+            status: 'False',
+            reason: 'Deploying',
+            message: `Deployment ${apiName(name)} has no ready replica yet`,
+          },
+  };
+}
+
+export async function cleanupApiWorkload(client: KubeClient, reg: MCPRegistryV1beta1): Promise<void> {
+  for (const o of desiredApiObjects(reg, 'unused').reverse()) {
+    await client.delete(refOf(o)).catch((e: unknown) => {
+      if (!isStatus(e, 404)) throw e;
+    });
+  }
+}

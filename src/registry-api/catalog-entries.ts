@@ -1,0 +1,47 @@
+/** Turns a Catalog into the snapshot's entries: both wire shapes computed once per reload. */
+import { toToolhiveServer, toUpstreamServerResponse, type Catalog } from '../registry/index.ts';
+import { buildSnapshot, sha256, type EntryInput, type Snapshot } from './snapshot.ts';
+
+export function catalogEntries(catalog: Catalog): EntryInput[] {
+  return catalog.servers.map((s) => {
+    const up = toUpstreamServerResponse(s);
+    return {
+      name: s.name,
+      description: s.description,
+      tags: s.tags,
+      toolhive: (toToolhiveServer(s) ?? { description: s.description ?? '', upstream_only: true }) as Record<
+        string,
+        unknown
+      >,
+      server: up.server,
+      meta: up._meta,
+      updatedAt: s.lastUpdated,
+    };
+  });
+}
+
+export interface SnapshotSource {
+  registryName: string;
+  displayName?: string;
+  source: string;
+}
+
+export function snapshotOf(
+  catalog: Catalog,
+  text: string,
+  src: SnapshotSource,
+  format: 'toolhive' | 'upstream' = 'toolhive',
+): Snapshot {
+  return buildSnapshot(
+    {
+      registryName: src.registryName,
+      displayName: src.displayName,
+      format,
+      version: catalog.meta?.version,
+      lastUpdated: catalog.meta?.lastUpdated,
+      source: src.source,
+      digest: sha256(text),
+    },
+    catalogEntries(catalog),
+  );
+}

@@ -1,0 +1,259 @@
+/**
+ * Routing and endpoint logic of the registry REST API over node:http. Each request reads the
+ * store's current snapshot once and answers entirely from it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { SnapshotStore, Snapshot } from './snapshot.ts';
+import type { Authenticator } from './auth.ts';
+import type { ApiMetrics } from './metrics.ts';
+import {
+  BadRequest,
+  LIMITS,
+  decodeCursor,
+  page,
+  parseBool,
+  parseFormat,
+  parseLimit,
+  parseUpdatedSince,
+  v01Matcher,
+  v1Matcher,
+} from './query.ts';
+import { listBody, upstreamView, view } from './views.ts';
+import { sendBody, sendError, sendJson } from './respond.ts';
+
+export interface HandlerDeps {
+  store: SnapshotStore;
+  auth?: Authenticator;
+  metrics?: ApiMetrics;
+  metricsRegistry?: Registry;
+  log?: Logger;
+  /** The OpenAPI document, serialised once. */
+  openapi: Buffer;
+}
+
+const NOT_FOUND = 'Server not found';
+const PUBLISH_501 =
+  'Publishing is not supported by this registry: it serves a catalog managed by an MCPRegistry';
+
+interface Route {
+  /** Template for metrics and logs, e.g. `/v0.1/servers/{serverName}/versions`. */
+  template: string;
+  methods: readonly string[];
+  open?: boolean;
+  run: (ctx: Ctx) => Promise<void> | void;
+}
+
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: string[];
+  deps: HandlerDeps;
+}
+
+const GET = ['GET', 'HEAD'] as const;
+const WRITE = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+function snapshotOr503(ctx: Ctx): Snapshot | undefined {
+  const s = ctx.deps.store.current;
+  if (!s) sendError(ctx.req, ctx.res, 503, 'Catalog not loaded yet');
+  return s;
+}
+
+function ok(ctx: Ctx, body: unknown): void {
+  sendJson(ctx.req, ctx.res, 200, body, { cacheable: true });
+}
+
+function listV1(ctx: Ctx): void {
+  const snap = snapshotOr503(ctx);
+  if (!snap) return;
+  const q = ctx.url.searchParams;
+  const format = parseFormat(q.get('format'));
+  const limit = parseLimit(q.get('limit'), LIMITS.v1);
+  const cursor = q.get('cursor');
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  const p = page(snap, after, limit, v1Matcher(q.get('search'), q.getAll('tag')));
+  ok(ctx, listBody(p, format));
+}
+
+function getV1(ctx: Ctx): void {
+  const snap = snapshotOr503(ctx);
+  if (!snap) return;
+  const format = parseFormat(ctx.url.searchParams.get('format'));
+  const e = snap.byName.get(ctx.params[0]!);
+  if (!e) return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
+  ok(ctx, view(e, format));
+}
+
+function info(ctx: Ctx): void {
+  const snap = snapshotOr503(ctx);
+  if (snap) ok(ctx, snap.info);
+}
+
+function listV01(ctx: Ctx): void {
+  const snap = snapshotOr503(ctx);
+  if (!snap) return;
+  const q = ctx.url.searchParams;
+  const limit = parseLimit(q.get('limit'), LIMITS.v01);
+  const cursor = q.get('cursor');
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  const updatedSince = parseUpdatedSince(q.get('updated_since'));
+  parseBool('include_deleted', q.get('include_deleted')); // nothing here is ever deleted
+  const match = v01Matcher({ search: q.get('search'), updatedSince, version: q.get('version') });
+  ok(ctx, listBody(page(snap, after, limit, match), 'upstream'));
+}
+
+/** Upstream clients name servers by their server.json name; ours may also use the catalog key. */
+function byUpstreamName(snap: Snapshot, name: string) {
+  return snap.byName.get(name) ?? snap.entries.find((e) => e.server.name === name);
+}
+
+function versionsV01(ctx: Ctx): void {
+  const snap = snapshotOr503(ctx);
+  if (!snap) return;
+  const e = byUpstreamName(snap, ctx.params[0]!);
+  if (!e) return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
+  ok(ctx, { servers: [upstreamView(e)], metadata: { count: 1 } });
+}
+
+function versionV01(ctx: Ctx): void {
+  const snap = snapshotOr503(ctx);
+  if (!snap) return;
+  const e = byUpstreamName(snap, ctx.params[0]!);
+  const version = ctx.params[1]!;
+  if (!e || (version !== 'latest' && version !== e.version))
+    return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
+  ok(ctx, upstreamView(e));
+}
+
+function notImplemented(ctx: Ctx): void {
+  sendError(ctx.req, ctx.res, 501, PUBLISH_501);
+}
+
+async function metricsEndpoint(ctx: Ctx): Promise<void> {
+  const reg = ctx.deps.metricsRegistry;
+  if (!reg) return sendError(ctx.req, ctx.res, 404, 'Not found');
+  sendBody(ctx.req, ctx.res, 200, Buffer.from(await reg.metrics(), 'utf8'), { contentType: reg.contentType });
+}
+
+function readyz(ctx: Ctx): void {
+  const { store } = ctx.deps;
+  if (store.current) return sendJson(ctx.req, ctx.res, 200, { status: 'ready' });
+  const why = store.lastError ? `: ${store.lastError}` : '';
+  sendError(ctx.req, ctx.res, 503, `Catalog not loaded yet${why}`);
+}
+
+/** `[pattern, route]`; capture groups are raw (still percent-encoded) path pieces. */
+const ROUTES: [RegExp, Route][] = [
+  [
+    /^\/healthz$/,
+    {
+      template: '/healthz',
+      methods: GET,
+      open: true,
+      run: (c) => sendJson(c.req, c.res, 200, { status: 'ok' }),
+    },
+  ],
+  [/^\/readyz$/, { template: '/readyz', methods: GET, open: true, run: readyz }],
+  [/^\/metrics$/, { template: '/metrics', methods: GET, open: true, run: metricsEndpoint }],
+  [
+    /^\/openapi\.json$/,
+    {
+      template: '/openapi.json',
+      methods: GET,
+      open: true,
+      run: (c) => sendBody(c.req, c.res, 200, c.deps.openapi, { cacheable: true }),
+    },
+  ],
+  [/^\/api\/v1\/registry\/info$/, { template: '/api/v1/registry/info', methods: GET, run: info }],
+  [/^\/api\/v1\/registry\/servers$/, { template: '/api/v1/registry/servers', methods: GET, run: listV1 }],
+  [
+    /^\/api\/v1\/registry\/servers\/(.+)$/,
+    { template: '/api/v1/registry/servers/{name}', methods: GET, run: getV1 },
+  ],
+  [/^\/v0\.1\/servers$/, { template: '/v0.1/servers', methods: GET, run: listV01 }],
+  [
+    /^\/v0\.1\/servers\/(.+)\/versions$/,
+    { template: '/v0.1/servers/{serverName}/versions', methods: GET, run: versionsV01 },
+  ],
+  [
+    /^\/v0\.1\/servers\/(.+)\/versions\/([^/]+)$/,
+    { template: '/v0.1/servers/{serverName}/versions/{version}', methods: GET, run: versionV01 },
+  ],
+];
+
+/** Write operations of the upstream API: declared, answered 501. Matched before the read routes' 405. */
+const PUBLISH_ROUTES: [RegExp, string, readonly string[]][] = [
+  [/^\/v0\.1\/publish$/, '/v0.1/publish', ['POST']],
+  [
+    /^\/v0\.1\/servers\/(.+)\/versions\/([^/]+)$/,
+    '/v0.1/servers/{serverName}/versions/{version}',
+    ['PUT', 'DELETE'],
+  ],
+];
+
+function decodeParams(m: RegExpExecArray): string[] {
+  return m.slice(1).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      throw new BadRequest('Invalid percent-encoding in the path');
+    }
+  });
+}
+
+export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const method = req.method ?? 'GET';
+    let template = 'unmatched';
+    res.on('finish', () => {
+      deps.metrics?.requests.inc({ route: template, method, code: String(res.statusCode) });
+      deps.metrics?.duration.observe({ route: template }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    void (async () => {
+      try {
+        // Only the path matters; resolve against a fixed base so Host header spoofing changes nothing.
+        const url = new URL(req.url ?? '/', 'http://registry-api.invalid');
+        const path = url.pathname;
+        for (const [re, tmpl, methods] of PUBLISH_ROUTES) {
+          if (re.test(path) && methods.includes(method)) {
+            template = tmpl;
+            return notImplemented({ req, res, url, params: [], deps });
+          }
+        }
+        for (const [re, route] of ROUTES) {
+          const m = re.exec(path);
+          if (!m) continue;
+          template = route.template;
+          if (!route.methods.includes(method)) {
+            const allowed = route.methods.join(', ');
+            return sendError(req, res, 405, `Method ${method} not allowed; use ${allowed}`, {
+              Allow: allowed,
+            });
+          }
+          if (!route.open && deps.auth?.enabled) {
+            const r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+            if (!r.ok)
+              return sendError(req, res, 401, `Unauthorized: ${r.message}`, {
+                'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
+              });
+          }
+          return await route.run({ req, res, url, params: decodeParams(m), deps });
+        }
+        if ((WRITE as readonly string[]).includes(method) && path.startsWith('/v0.1/')) {
+          template = 'publish';
+          return notImplemented({ req, res, url, params: [], deps });
+        }
+        sendError(req, res, 404, 'Not found');
+      } catch (e) {
+        if (e instanceof BadRequest) return sendError(req, res, 400, e.message);
+        deps.log?.error({ err: e, path: req.url }, 'request failed');
+        if (!res.headersSent) sendError(req, res, 500, 'Internal server error');
+        else res.destroy();
+      }
+    })();
+  };
+}

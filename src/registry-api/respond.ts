@@ -1,0 +1,93 @@
+/**
+ * Writing JSON responses: weak ETag over the body (the same for gzip and identity encodings, hence
+ * weak), 304 on a matching If-None-Match, gzip when the client accepts it and the body is worth it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+
+const GZIP_MIN_BYTES = 1024;
+
+export function etagOf(body: Buffer): string {
+  return `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** RFC 9110 weak comparison against an If-None-Match list (or `*`). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  const want = opaque(etag);
+  return header.split(',').some((t) => opaque(t) === want);
+}
+
+/** Whether Accept-Encoding allows gzip (a `q=0` refuses it). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const part of header.split(',')) {
+    const [coding, ...params] = part.trim().split(';');
+    const c = coding?.trim().toLowerCase();
+    if (c !== 'gzip' && c !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+export interface SendOptions {
+  /** Send ETag/304 (for successful GETs only). */
+  cacheable?: boolean;
+  headers?: Record<string, string>;
+  contentType?: string;
+}
+
+export function sendBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: Buffer,
+  opts: SendOptions = {},
+): void {
+  res.setHeader('Content-Type', opts.contentType ?? 'application/json; charset=utf-8');
+  res.setHeader('Vary', 'Accept-Encoding');
+  for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
+  if (opts.cacheable) {
+    const etag = etagOf(body);
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'no-cache');
+    if (etagMatches(req.headers['if-none-match'], etag)) {
+      res.removeHeader('Content-Type');
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+  }
+  let payload = body;
+  if (body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers['accept-encoding'])) {
+    payload = gzipSync(body);
+    res.setHeader('Content-Encoding', 'gzip');
+  }
+  res.setHeader('Content-Length', String(payload.length));
+  res.writeHead(status);
+  res.end(req.method === 'HEAD' ? undefined : payload);
+}
+
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  opts: SendOptions = {},
+): void {
+  sendBody(req, res, status, Buffer.from(JSON.stringify(value), 'utf8'), opts);
+}
+
+export function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers?: Record<string, string>,
+): void {
+  sendJson(req, res, status, { error: message }, { headers });
+}

@@ -1,0 +1,56 @@
+/** The registry API HTTP server: one node:http server for the API, health and metrics. */
+import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createHandler } from './handler.ts';
+import { buildOpenApi } from './openapi.ts';
+import type { SnapshotStore } from './snapshot.ts';
+import type { Authenticator } from './auth.ts';
+import type { ApiMetrics } from './metrics.ts';
+
+export interface ApiServerOptions {
+  address: string;
+  store: SnapshotStore;
+  log: Logger;
+  auth?: Authenticator;
+  metrics?: ApiMetrics;
+  metricsRegistry?: Registry;
+}
+
+/** `:8080` → all interfaces; `127.0.0.1:0` → loopback on a free port. */
+export function parseListenAddress(address: string): { host?: string; port: number } {
+  const m = /^(.*):(\d{1,5})$/.exec(address);
+  if (!m || Number(m[2]) > 65535) throw new Error(`invalid --address "${address}": use HOST:PORT or :PORT`);
+  return { host: m[1] ? m[1].replace(/^\[|\]$/g, '') : undefined, port: Number(m[2]) };
+}
+
+export async function startApiServer(
+  opts: ApiServerOptions,
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const handler = createHandler({
+    store: opts.store,
+    auth: opts.auth,
+    metrics: opts.metrics,
+    metricsRegistry: opts.metricsRegistry,
+    log: opts.log,
+    openapi: Buffer.from(JSON.stringify(buildOpenApi())),
+  });
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, handler);
+  const { host, port } = parseListenAddress(opts.address);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address();
+  const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+  const url = `http://${host && host !== '0.0.0.0' && host !== '::' ? (host.includes(':') ? `[${host}]` : host) : '127.0.0.1'}:${actualPort}`;
+  return {
+    server,
+    url,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      }),
+  };
+}
