@@ -1,8 +1,8 @@
 /**
  * The API benchmark's ceiling: node:http answering from pre-serialized (and pre-gzipped) bodies, the
- * same bytes the registry API produced, chosen by the shape of the request.
+ * same bytes the registry API produced for the same request path.
  *   node bench/servers/static.ts --bodies FILE.json --port N
- * FILE.json maps page100 | page30 | search | single to a body string.
+ * FILE.json maps a request path (with its query) to the body string.
  */
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -15,14 +15,8 @@ const bodies = new Map(
   Object.entries(raw).map(([k, v]) => [k, { plain: Buffer.from(v), gzip: gzipSync(v) }]),
 );
 
-function kindOf(url: URL): string {
-  if (url.pathname.includes('/versions/')) return 'single';
-  if (url.searchParams.has('search')) return 'search';
-  return url.searchParams.get('limit') === '30' ? 'page30' : 'page100';
-}
-
 const server = createServer((req, res) => {
-  const b = bodies.get(kindOf(new URL(req.url ?? '/', 'http://localhost')));
+  const b = bodies.get(req.url ?? '/');
   if (!b) return void res.writeHead(404).end();
   const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   res.writeHead(200, {
