@@ -122,7 +122,7 @@ test('list in every output form, in the namespace from -n', async () => {
       ['from-url', '<none>', '<none>', 'url', '<none>'],
     ],
   );
-  for (const r of t.slice(1)) assert.match(r[5] ?? '', /^\d+s$/);
+  for (const r of t.slice(1)) assert.match(r[5] ?? '', /^\d+(s|m\d*s?)$/);
 
   const wide = rows((await thv(['registry', 'list', '-n', ns, '-o', 'wide'])).stdout);
   assert.deepEqual(wide[0], [

@@ -52,7 +52,7 @@ test('add --wait follows the first sync to Ready and prints the stored count', a
 
   const list = rows((await thv(['registry', 'list', '-n', a])).stdout);
   assert.deepEqual(list[1]?.slice(0, 4), ['db', 'Ready', '17', 'configmap']);
-  assert.match(list[1]?.[4] ?? '', /^\d+s$/);
+  assert.match(list[1]?.[4] ?? '', /^\d+(s|m\d*s?)$/);
 });
 
 test('info --servers reads the stored catalog: NAME TYPE TRANSPORT TAGS, every server tagged database', async () => {
@@ -60,7 +60,7 @@ test('info --servers reads the stored catalog: NAME TYPE TRANSPORT TAGS, every s
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Phase: +Ready$/m);
   assert.match(r.stdout, /^Storage: +ConfigMap db-registry-storage, \d+ bytes/m);
-  assert.match(r.stdout, /^ {2}Ready +True +Synced +\d+s +17 servers from default$/m);
+  assert.match(r.stdout, /^ {2}Ready +True +Synced +\d+\S* +17 servers from default$/m);
   const servers = r.stdout.slice(r.stdout.indexOf('Servers:\n') + 'Servers:\n'.length);
   const table = rows(servers.replace(/^ {2}/gm, ''));
   assert.deepEqual(table[0], ['NAME', 'TYPE', 'TRANSPORT', 'TAGS']);
