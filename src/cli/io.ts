@@ -4,8 +4,6 @@ export interface CliIO {
   err(text: string): void;
   readStdin(): Promise<string>;
   now(): Date;
-  /** Whether stderr is a terminal (progress can then redraw one line). */
-  errIsTTY: boolean;
 }
 
 export function processIO(): CliIO {
@@ -18,7 +16,6 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks).toString('utf8');
     },
     now: () => new Date(),
-    errIsTTY: Boolean(process.stderr.isTTY),
   };
 }
 
@@ -35,7 +32,6 @@ export function memoryIO(stdin = '', now = () => new Date()): CliIO & { stdout: 
     },
     readStdin: async () => stdin,
     now,
-    errIsTTY: false,
   };
   return io;
 }
