@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { startControlPlane, type ControlPlane } from '../local/control-plane.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { applySamples } from '../local/samples.ts';
+import { startLocalRegistryApi } from '../registry-api/local.ts';
 
 const { values } = parseArgs({
   options: { kubeconfig: { type: 'string' }, namespace: { type: 'string', default: 'default' } },
