@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 unset KUBEBUILDER_ASSETS TEST_ASSET_KUBE_APISERVER TEST_ASSET_ETCD
 echo "== node $(node --version)"
-echo "== lint"; npx eslint . && npx prettier --check . >/dev/null
-echo "== typecheck"; npx tsc -p tsconfig.json
+echo "== lint"
+npx eslint .
+npx prettier --check . >/dev/null
+echo "== typecheck"
+npx tsc -p tsconfig.json
 echo "== build control-plane binaries"; export MCPR_K8S_BIN_DIR; MCPR_K8S_BIN_DIR=$(bash test/k8s/build.sh)
 echo "== tests"
 exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-global-setup=test/support/global-setup.ts \

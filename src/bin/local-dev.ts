@@ -56,6 +56,19 @@ try {
   const regs = await applySamples(kubeconfigPath, values.namespace);
   for (const r of regs)
     log(`  ${r.metadata.name}: ${r.status?.phase}, ${r.status?.sync?.serverCount ?? 0} servers`);
+  // Port 8080 when free, else any free port.
+  const api = await startLocalRegistryApi({
+    kubeconfigPath,
+    namespace: values.namespace,
+    name: 'toolhive-all',
+    port: 8080,
+  }).catch(() =>
+    startLocalRegistryApi({ kubeconfigPath, namespace: values.namespace, name: 'toolhive-all' }),
+  );
+  stops.push(() => api.stop());
+  log(`Registry API of toolhive-all: ${api.url}`);
+  log(`  curl ${api.url}/api/v1/registry/info`);
+  log(`  curl '${api.url}/v0.1/servers?limit=5'`);
   log('');
   log('Ready. In another shell:');
   log(`  export KUBECONFIG=${kubeconfigPath}`);
