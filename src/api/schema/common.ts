@@ -218,3 +218,21 @@ export const metadata = Type.Object(
   {},
   { description: 'Standard object metadata.', additionalProperties: true },
 );
+
+/** The whole object of one version: the standard envelope around that version's spec and status. */
+export function registryObject<S extends TSchema, T extends TSchema>(
+  spec: S,
+  status: T,
+  description: string,
+) {
+  return obj(
+    {
+      apiVersion: Type.Optional(str('APIVersion of this representation of the object.')),
+      kind: Type.Optional(str('Kind of the object: MCPRegistry.')),
+      metadata: Type.Optional(metadata),
+      spec,
+      status: Type.Optional(status),
+    },
+    description,
+  );
+}

@@ -120,14 +120,9 @@ export const statusV1alpha1 = c.obj(
   'Observed state of the MCPRegistry, written by the controller.',
 );
 
-export const mcpRegistryV1alpha1 = c.obj(
-  {
-    apiVersion: Type.Optional(c.str('APIVersion of this representation of the object.')),
-    kind: Type.Optional(c.str('Kind of the object: MCPRegistry.')),
-    metadata: Type.Optional(c.metadata),
-    spec: specV1alpha1,
-    status: Type.Optional(statusV1alpha1),
-  },
+export const mcpRegistryV1alpha1 = c.registryObject(
+  specV1alpha1,
+  statusV1alpha1,
   'MCPRegistry is a catalog of MCP servers synced from a ConfigMap, URL, Git repository or MCP registry API. It never deploys the servers.',
 );
 

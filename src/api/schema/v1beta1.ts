@@ -192,14 +192,9 @@ export const statusV1beta1 = c.obj(
   'Observed state of the MCPRegistry, written by the controller.',
 );
 
-export const mcpRegistryV1beta1 = c.obj(
-  {
-    apiVersion: Type.Optional(c.str('APIVersion of this representation of the object.')),
-    kind: Type.Optional(c.str('Kind of the object: MCPRegistry.')),
-    metadata: Type.Optional(c.metadata),
-    spec: specV1beta1,
-    status: Type.Optional(statusV1beta1),
-  },
+export const mcpRegistryV1beta1 = c.registryObject(
+  specV1beta1,
+  statusV1beta1,
   'MCPRegistry is a catalog of MCP servers merged from ConfigMaps, URLs, Git repositories and MCP registry APIs. It never deploys the servers.',
 );
 
