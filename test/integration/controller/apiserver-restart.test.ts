@@ -4,19 +4,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:https';
 import { useIsolatedCluster } from './isolated.ts';
 import { client, createNamespace } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
-import { createCA, issueCert } from '../../../src/pki/pki.ts';
 import { REGISTRIES } from '../../../src/controller/registry-api-client.ts';
 import { readStoredCatalog } from '../../../src/controller/storage.ts';
 import type { ControlPlane } from '../../../src/local/control-plane.ts';
-import { FIXTURE, FIXTURE_DOC, registry, waitPhase } from './helpers.ts';
+import { FIXTURE, FIXTURE_DOC, registry, startHttpsSource, waitPhase } from './helpers.ts';
 
 let ns: string;
 let ctrl: ControllerProcess;
-let server: Server;
+let source: Awaited<ReturnType<typeof startHttpsSource>>;
 let cp: ControlPlane;
 let requested: () => void = () => {};
 
@@ -24,30 +22,20 @@ before(async () => {
   const c = await useIsolatedCluster();
   cp = c.cp;
   ns = await createNamespace('ctrl-restart');
-  const ca = await createCA('ca');
-  const cert = await issueCert(ca, { commonName: 's', ipAddresses: ['127.0.0.1'], usage: 'server' });
   // Answers after 1.5 s, so the sync is in flight while the apiserver is down.
-  server = createServer({ cert: cert.certPem, key: cert.keyPem }, (_q, res) => {
+  source = await startHttpsSource(ns, (_q, res) => {
     requested();
     setTimeout(() => res.end(FIXTURE), 1500);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  await client().create(
-    { group: '', version: 'v1', plural: 'secrets', namespace: ns },
-    { metadata: { name: 'ca' }, stringData: { 'ca.crt': ca.certPem } },
-  );
   ctrl = startController({ kubeconfig: c.kubeconfig, namespaces: [ns] });
 });
 after(async () => {
   await ctrl?.stop();
-  server?.closeAllConnections();
-  server?.close();
+  source?.close();
   await cp?.stop();
 });
 
 test('stopping and restarting the apiserver mid-sync converges to Ready', async () => {
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
   const firstFetch = new Promise<void>((r) => (requested = r));
   await client().create(
     { ...REGISTRIES, namespace: ns },
@@ -56,7 +44,7 @@ test('stopping and restarting the apiserver mid-sync converges to Ready', async 
         {
           name: 'web',
           type: 'url',
-          url: { href: `https://127.0.0.1:${port}/r.json`, caBundleRef: { name: 'ca' } },
+          url: { href: `${source.base}/r.json`, caBundleRef: { name: 'ca' } },
         },
       ],
     }),

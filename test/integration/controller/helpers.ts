@@ -82,3 +82,34 @@ export function fixtureNamesWithTag(tag: string): string[] {
     .map(([n]) => n)
     .sort();
 }
+
+/**
+ * An HTTPS source server on 127.0.0.1 with a certificate from a fresh CA, and that CA in a Secret
+ * (key `ca.crt`) for the registry's `url.caBundleRef`.
+ */
+export async function startHttpsSource(
+  namespace: string,
+  handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void,
+  secretName = 'ca',
+): Promise<{ server: import('node:https').Server; base: string; caPem: string; close: () => void }> {
+  const { createServer } = await import('node:https');
+  const { createCA, issueCert } = await import('../../../src/pki/pki.ts');
+  const ca = await createCA('test-source-ca');
+  const cert = await issueCert(ca, { commonName: 'source', ipAddresses: ['127.0.0.1'], usage: 'server' });
+  const server = createServer({ cert: cert.certPem, key: cert.keyPem }, handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  await client().create(
+    { group: '', version: 'v1', plural: 'secrets', namespace },
+    { metadata: { name: secretName }, stringData: { 'ca.crt': ca.certPem } },
+  );
+  return {
+    server,
+    base: `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+    caPem: ca.certPem,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}

@@ -5,20 +5,18 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { useIsolatedCluster } from './isolated.ts';
 import { client, createNamespace } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
-import { createCA, issueCert } from '../../../src/pki/pki.ts';
 import { readStoredCatalog } from '../../../src/controller/storage.ts';
 import { REGISTRIES } from '../../../src/controller/registry-api-client.ts';
 import { parseRegistryDocument } from '../../../src/registry/index.ts';
-import { FIXTURE, registry, storageConfigMaps, waitPhase } from './helpers.ts';
+import { FIXTURE, registry, startHttpsSource, storageConfigMaps, waitPhase } from './helpers.ts';
 
 let ns: string;
 let ctrl: ControllerProcess;
-let server: Server;
+let source: Awaited<ReturnType<typeof startHttpsSource>>;
 let stopCluster: () => Promise<void>;
 let big: string;
 
@@ -44,25 +42,16 @@ before(async () => {
   stopCluster = c.stop;
   ns = await createNamespace('ctrl-10k');
   big = tenThousand();
-  const ca = await createCA('ca');
-  const cert = await issueCert(ca, { commonName: 's', ipAddresses: ['127.0.0.1'], usage: 'server' });
-  server = createServer({ cert: cert.certPem, key: cert.keyPem }, (_q, res) => res.end(big));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  await client().create(
-    { group: '', version: 'v1', plural: 'secrets', namespace: ns },
-    { metadata: { name: 'ca' }, stringData: { 'ca.crt': ca.certPem } },
-  );
+  source = await startHttpsSource(ns, (_q, res) => res.end(big));
   ctrl = startController({ kubeconfig: c.kubeconfig, namespaces: [ns] });
 });
 after(async () => {
   await ctrl?.stop();
-  server?.close();
+  source?.close();
   await stopCluster?.();
 });
 
 test('10,000 servers sync, shard within ConfigMap limits, and read back equal', async () => {
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
   await client().create(
     { ...REGISTRIES, namespace: ns },
     registry(ns, 'big', {
@@ -70,7 +59,7 @@ test('10,000 servers sync, shard within ConfigMap limits, and read back equal', 
         {
           name: 'web',
           type: 'url',
-          url: { href: `https://127.0.0.1:${port}/r.json`, caBundleRef: { name: 'ca' } },
+          url: { href: `${source.base}/r.json`, caBundleRef: { name: 'ca' } },
         },
       ],
     }),
