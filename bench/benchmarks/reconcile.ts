@@ -1,8 +1,8 @@
 /**
  * B7: 1,000 MCPRegistries (ConfigMap source, the real ToolHive catalog fixture) created at once; time
- * until every one is Ready, with our controller vs a trivial reconciler that only writes Ready status
- * through the same list+watch and a de-duplicating queue. apiserver, etcd and the reconciler share
- * core 0; the creating client runs on core 1's side of the machine (this process).
+ * until every one is Ready, with our controller vs a trivial reconciler that only writes Ready status,
+ * fed by a list+watch and a de-duplicating queue of its own. apiserver, etcd and the reconciler share
+ * core 0; the objects are created by the benchmark process itself (not pinned).
  */
 import { join } from 'node:path';
 import { GROUP, PLURAL } from '../../src/api/constants.ts';
@@ -82,7 +82,7 @@ async function sourceConfigMap(client: KubeClient, ns: string): Promise<void> {
 export const reconcile: Benchmark = {
   name: 'reconcile',
   subject: 'the controller: N MCPRegistries created at once until all Ready',
-  baseline: `a trivial reconciler that only writes Ready status (same list+watch, ${WORKERS} workers)`,
+  baseline: `a trivial reconciler that only writes Ready status (list+watch, de-duplicating queue, ${WORKERS} workers)`,
   async run(ctx) {
     const why = controllerUnavailable();
     if (why) throw new NotAvailable(why);

@@ -1,7 +1,7 @@
 /**
  * The reconcile benchmark's baseline: a reconciler that does nothing but mark each MCPRegistry Ready
- * through the status subresource, fed by the same list+watch and a de-duplicating queue with the same
- * number of workers. It measures the apiserver round trips any controller pays per object.
+ * through the status subresource, fed by a list+watch and a de-duplicating queue with N workers. It
+ * measures the apiserver round trips any controller pays per object (one GET, one status PATCH).
  *   node bench/servers/trivial-reconciler.ts KUBECONFIG NAMESPACE WORKERS
  */
 import { KubeClient } from '../../src/kube/client.ts';
