@@ -92,8 +92,9 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string): Obj[]
               {
                 name: 'registry-api',
                 image,
+                // The image's entrypoint is node; the first argument picks the program (one image).
                 args: [
-                  'thv-registry-api',
+                  'dist/src/bin/thv-registry-api.js',
                   'serve',
                   '--from-configmap',
                   storageName(name),
