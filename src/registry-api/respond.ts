@@ -41,6 +41,28 @@ export interface SendOptions {
   contentType?: string;
 }
 
+/**
+ * Gzipped bodies by content hash. The same pages are asked for again and again between reloads, and
+ * compressing each time cost far more than building the page. Bounded by total bytes.
+ */
+const gzCache = new Map<string, Buffer>();
+let gzCacheBytes = 0;
+const GZ_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
+function gzipped(body: Buffer): Buffer {
+  const key = createHash('sha256').update(body).digest('base64');
+  const hit = gzCache.get(key);
+  if (hit) return hit;
+  const gz = gzipSync(body);
+  if (gzCacheBytes + gz.length > GZ_CACHE_MAX_BYTES) {
+    gzCache.clear();
+    gzCacheBytes = 0;
+  }
+  gzCache.set(key, gz);
+  gzCacheBytes += gz.length;
+  return gz;
+}
+
 export function sendBody(
   req: IncomingMessage,
   res: ServerResponse,
@@ -64,7 +86,7 @@ export function sendBody(
   }
   let payload = body;
   if (body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers['accept-encoding'])) {
-    payload = gzipSync(body);
+    payload = gzipped(body);
     res.setHeader('Content-Encoding', 'gzip');
   }
   res.setHeader('Content-Length', String(payload.length));

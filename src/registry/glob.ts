@@ -4,7 +4,25 @@
  */
 export type GlobResult = { ok: true; regex: RegExp } | { ok: false; error: string };
 
+/**
+ * Compiled globs by pattern. Admission checks every filter pattern on every request and the filter
+ * runs per server per sync, so compiling once matters (it was most of the validating webhook's time).
+ * Bounded: cleared when full, which keeps it simple and a pathological stream of patterns harmless.
+ */
+const compiled = new Map<string, GlobResult>();
+const COMPILED_MAX = 4096;
+
 export function parseGlob(pattern: string): GlobResult {
+  let hit = compiled.get(pattern);
+  if (!hit) {
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    hit = compileGlob(pattern);
+    compiled.set(pattern, hit);
+  }
+  return hit;
+}
+
+function compileGlob(pattern: string): GlobResult {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
