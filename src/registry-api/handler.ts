@@ -42,6 +42,8 @@ interface Route {
   template: string;
   methods: readonly string[];
   open?: boolean;
+  /** Successful bodies depend only on the snapshot and the request: serve them from the cache. */
+  cached?: boolean;
   run: (ctx: Ctx) => Promise<void> | void;
 }
 
@@ -62,8 +64,33 @@ function snapshotOr503(ctx: Ctx): Snapshot | undefined {
   return s;
 }
 
+/**
+ * Response bodies by request path and query, per snapshot: a snapshot never changes, so the same
+ * request gets the same bytes until the next reload, and serializing large pages was most of the cost.
+ * Bounded per snapshot; a reload starts a new cache (the WeakMap drops the old one with its snapshot).
+ */
+const bodies = new WeakMap<Snapshot, Map<string, Buffer>>();
+const BODIES_MAX = 2048;
+
+function cacheKey(ctx: Ctx): string {
+  return `${ctx.url.pathname}?${ctx.url.search}`;
+}
+
+function cachedBody(ctx: Ctx): Buffer | undefined {
+  const snap = ctx.deps.store.current;
+  return snap ? bodies.get(snap)?.get(cacheKey(ctx)) : undefined;
+}
+
 function ok(ctx: Ctx, body: unknown): void {
-  sendJson(ctx.req, ctx.res, 200, body, { cacheable: true });
+  const buf = Buffer.from(JSON.stringify(body), 'utf8');
+  const snap = ctx.deps.store.current;
+  if (snap) {
+    let m = bodies.get(snap);
+    if (!m) bodies.set(snap, (m = new Map()));
+    if (m.size >= BODIES_MAX) m.clear();
+    m.set(cacheKey(ctx), buf);
+  }
+  sendBody(ctx.req, ctx.res, 200, buf, { cacheable: true });
 }
 
 function listV1(ctx: Ctx): void {
@@ -105,9 +132,13 @@ function listV01(ctx: Ctx): void {
   ok(ctx, listBody(page(snap, after, limit, match), 'upstream'));
 }
 
+const byServerName = new WeakMap<Snapshot, Map<unknown, Snapshot['entries'][number]>>();
+
 /** Upstream clients name servers by their server.json name; ours may also use the catalog key. */
 function byUpstreamName(snap: Snapshot, name: string) {
-  return snap.byName.get(name) ?? snap.entries.find((e) => e.server.name === name);
+  let index = byServerName.get(snap);
+  if (!index) byServerName.set(snap, (index = new Map(snap.entries.map((e) => [e.server.name, e]))));
+  return snap.byName.get(name) ?? index.get(name);
 }
 
 function versionsV01(ctx: Ctx): void {
@@ -167,20 +198,31 @@ const ROUTES: [RegExp, Route][] = [
       run: (c) => sendBody(c.req, c.res, 200, c.deps.openapi, { cacheable: true }),
     },
   ],
-  [/^\/api\/v1\/registry\/info$/, { template: '/api/v1/registry/info', methods: GET, run: info }],
-  [/^\/api\/v1\/registry\/servers$/, { template: '/api/v1/registry/servers', methods: GET, run: listV1 }],
+  [
+    /^\/api\/v1\/registry\/info$/,
+    { template: '/api/v1/registry/info', methods: GET, cached: true, run: info },
+  ],
+  [
+    /^\/api\/v1\/registry\/servers$/,
+    { template: '/api/v1/registry/servers', methods: GET, cached: true, run: listV1 },
+  ],
   [
     /^\/api\/v1\/registry\/servers\/(.+)$/,
-    { template: '/api/v1/registry/servers/{name}', methods: GET, run: getV1 },
+    { template: '/api/v1/registry/servers/{name}', methods: GET, cached: true, run: getV1 },
   ],
-  [/^\/v0\.1\/servers$/, { template: '/v0.1/servers', methods: GET, run: listV01 }],
+  [/^\/v0\.1\/servers$/, { template: '/v0.1/servers', methods: GET, cached: true, run: listV01 }],
   [
     /^\/v0\.1\/servers\/(.+)\/versions$/,
-    { template: '/v0.1/servers/{serverName}/versions', methods: GET, run: versionsV01 },
+    { template: '/v0.1/servers/{serverName}/versions', methods: GET, cached: true, run: versionsV01 },
   ],
   [
     /^\/v0\.1\/servers\/(.+)\/versions\/([^/]+)$/,
-    { template: '/v0.1/servers/{serverName}/versions/{version}', methods: GET, run: versionV01 },
+    {
+      template: '/v0.1/servers/{serverName}/versions/{version}',
+      methods: GET,
+      cached: true,
+      run: versionV01,
+    },
   ],
 ];
 
@@ -241,7 +283,12 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
                 'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
               });
           }
-          return await route.run({ req, res, url, params: decodeParams(m), deps });
+          const ctx = { req, res, url, params: decodeParams(m), deps };
+          if (route.cached) {
+            const hit = cachedBody(ctx);
+            if (hit) return sendBody(req, res, 200, hit, { cacheable: true });
+          }
+          return await route.run(ctx);
         }
         if ((WRITE as readonly string[]).includes(method) && path.startsWith('/v0.1/')) {
           template = 'publish';
