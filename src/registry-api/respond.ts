@@ -49,7 +49,20 @@ const gzCache = new Map<string, Buffer>();
 let gzCacheBytes = 0;
 const GZ_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
+const etagCache = new WeakMap<Buffer, string>();
+
+/** The same Buffer object (a cached response body) maps straight to its gzip, without hashing. */
+const gzByBuffer = new WeakMap<Buffer, Buffer>();
+
 function gzipped(body: Buffer): Buffer {
+  const same = gzByBuffer.get(body);
+  if (same) return same;
+  const gz = gzippedByContent(body);
+  gzByBuffer.set(body, gz);
+  return gz;
+}
+
+function gzippedByContent(body: Buffer): Buffer {
   const key = createHash('sha256').update(body).digest('base64');
   const hit = gzCache.get(key);
   if (hit) return hit;
@@ -74,7 +87,8 @@ export function sendBody(
   res.setHeader('Vary', 'Accept-Encoding');
   for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
   if (opts.cacheable) {
-    const etag = etagOf(body);
+    const etag = etagCache.get(body) ?? etagOf(body);
+    etagCache.set(body, etag);
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
     if (etagMatches(req.headers['if-none-match'], etag)) {
