@@ -11,7 +11,7 @@ import { freePort } from '../../src/local/control-plane.ts';
 import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
 import { toolhiveCatalog } from '../lib/catalog.ts';
 import type { LoadConfig } from '../lib/load.ts';
-import { SERVER_CORE, nodeBin, repoRoot, spawnPinned, waitUntil } from '../lib/procs.ts';
+import { SERVER_CORE, nodeBin, repoRoot, spawnPinned, waitServing, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable, type Metric } from '../lib/report.ts';
 
 const API_BIN = resolve(repoRoot, 'src/bin/thv-registry-api.ts');
@@ -62,15 +62,7 @@ export const api: Benchmark = {
     const oursUrl = `http://127.0.0.1:${port}`;
     let base: ReturnType<typeof spawnPinned> | undefined;
     try {
-      await waitUntil(
-        'the registry API to become ready',
-        async () => {
-          if (ours.child.exitCode !== null)
-            throw new Error(`exited ${ours.child.exitCode}: ${ours.output().slice(-2000)}`);
-          return (await fetch(`${oursUrl}/readyz`)).ok;
-        },
-        60_000,
-      );
+      await waitServing(ours, `${oursUrl}/readyz`, 'the registry API to become ready', 60_000);
       const chain = await walk(oursUrl);
       if (new Set(chain.names).size !== SERVERS)
         throw new Error(

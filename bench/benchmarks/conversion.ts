@@ -6,17 +6,16 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../src/local/control-plane.ts';
 import { handleConversionReview } from '../../src/api/conversion/index.ts';
 import { API_VERSION_V1ALPHA1, API_VERSION_V1BETA1 } from '../../src/api/constants.ts';
 import { measureInterleaved, type Benchmark, type BenchContext, type BenchOutput } from '../lib/bench.ts';
 import { makeCertDir } from '../lib/certs.ts';
 import { conversionReview } from '../lib/corpus.ts';
 import { timeCalls, type MicroResult } from '../lib/micro.ts';
-import { SERVER_CORE, nodeBin, pinPid, spawnPinned, waitUntil } from '../lib/procs.ts';
+import { SERVER_CORE, pinPid } from '../lib/procs.ts';
 import { metric, type Metric } from '../lib/report.ts';
 import { medianBy } from '../lib/stats.ts';
-import { PATHS, startWebhook, webhookUnavailable } from '../lib/webhook-proc.ts';
+import { PATHS, startBaselineServer, startWebhook, webhookUnavailable } from '../lib/webhook-proc.ts';
 
 const SIZES = [1, 10, 100, 500];
 
@@ -122,16 +121,9 @@ async function overHttps(
   const certDir = join(ctx.workDir, 'certs');
   mkdirSync(certDir, { recursive: true });
   const certs = await makeCertDir(certDir);
-  const basePort = await freePort();
-  const base = spawnPinned(SERVER_CORE, [
-    nodeBin,
-    'bench/servers/baseline.ts',
-    `--cert-dir=${certDir}`,
-    `--port=${basePort}`,
-  ]);
+  const { proc: base, port: basePort } = await startBaselineServer(certDir);
   const hook = await startWebhook({ certDir, core: SERVER_CORE });
   try {
-    await waitUntil('baseline server', async () => base.output().includes('listening'));
     const { maxRequests } = ctx.settings;
     for (const n of SIZES) {
       const body = JSON.stringify(conversionReview(n));

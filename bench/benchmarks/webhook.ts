@@ -6,15 +6,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../src/local/control-plane.ts';
 import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
 import { makeCertDir } from '../lib/certs.ts';
 import { admissionCorpus } from '../lib/corpus.ts';
 import type { LoadConfig } from '../lib/load.ts';
 import { timeCalls } from '../lib/micro.ts';
-import { SERVER_CORE, nodeBin, pinPid, rssOf, spawnPinned, waitUntil } from '../lib/procs.ts';
+import { SERVER_CORE, pinPid, rssOf } from '../lib/procs.ts';
 import { metric, NotAvailable, type Metric } from '../lib/report.ts';
-import { PATHS, startWebhook, webhookUnavailable } from '../lib/webhook-proc.ts';
+import { PATHS, startBaselineServer, startWebhook, webhookUnavailable } from '../lib/webhook-proc.ts';
 
 interface AdmissionCore {
   decodeAdmissionReview(body: unknown): unknown;
@@ -95,19 +94,12 @@ export const webhook: Benchmark = {
     mkdirSync(certDir, { recursive: true });
     const certs = await makeCertDir(certDir);
     const bodies = admissionCorpus();
-    const basePort = await freePort();
-    const base = spawnPinned(SERVER_CORE, [
-      nodeBin,
-      'bench/servers/baseline.ts',
-      `--cert-dir=${certDir}`,
-      `--port=${basePort}`,
-    ]);
+    const { proc: base, port: basePort } = await startBaselineServer(certDir);
     const hook = await startWebhook({ certDir, core: SERVER_CORE });
     const metrics: Metric[] = [];
     await inProcess(bodies, metrics, ctx.settings.measureMs);
     const details: Record<string, unknown> = { corpus: bodies.map((b) => b.length) };
     try {
-      await waitUntil('baseline server', async () => base.output().includes('listening'));
       const common = {
         bodies,
         ca: certs.caPem,

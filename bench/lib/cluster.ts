@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { buildCrd, type ConversionTarget } from '../../src/api/crd.ts';
-import { CRD_NAME, GROUP, PLURAL, VERSIONS } from '../../src/api/constants.ts';
+import type { ConversionTarget } from '../../src/api/crd.ts';
+import { installCrd as installCrdWith } from '../../src/local/crd-install.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { startControlPlane, type ControlPlane } from '../../src/local/control-plane.ts';
-import { SERVER_CORE, pinPid, waitUntil } from './procs.ts';
+import { SERVER_CORE, pinPid } from './procs.ts';
 
 export interface BenchCluster {
   cp: ControlPlane;
@@ -41,8 +41,6 @@ export async function startBenchCluster(dir: string, log: (m: string) => void): 
   };
 }
 
-export const CRD_REF = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' };
-
 export async function applyObject(client: KubeClient, obj: Record<string, unknown>): Promise<void> {
   const [group, version] = String(obj.apiVersion).includes('/')
     ? String(obj.apiVersion).split('/')
@@ -69,19 +67,7 @@ export function loadYamlObjects(file: string): Record<string, unknown>[] {
 }
 
 export async function installCrd(client: KubeClient, conversion: ConversionTarget): Promise<void> {
-  await applyObject(client, buildCrd({ conversion }) as Record<string, unknown>);
-  await waitUntil('CRD established', async () => {
-    const c = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>({
-      ...CRD_REF,
-      name: CRD_NAME,
-    });
-    return c.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True') ?? false;
-  });
-  for (const v of VERSIONS)
-    await waitUntil(`discovery of ${GROUP}/${v}`, async () => {
-      const r = await client.request<{ resources: { name: string }[] }>(`/apis/${GROUP}/${v}`);
-      return r.body.resources.some((x) => x.name === PLURAL);
-    });
+  await installCrdWith(client, conversion, { fieldManager: 'mcpr-bench' });
 }
 
 export async function createNamespace(

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { freePort } from '../../src/local/control-plane.ts';
-import { nodeBin, spawnPinned, waitUntil, type Spawned } from './procs.ts';
+import { nodeBin, spawnPinned, waitServing, type Spawned } from './procs.ts';
 import { OPERATOR_BIN } from './webhook-proc.ts';
 
 /** Why the controller cannot be benchmarked in this tree, or undefined when it can. */
@@ -53,13 +53,10 @@ export async function startController(opts: {
     { env: opts.env },
   );
   try {
-    await waitUntil(
+    await waitServing(
+      proc,
+      `http://127.0.0.1:${healthPort}/readyz`,
       'the controller to become ready',
-      async () => {
-        if (proc.child.exitCode !== null)
-          throw new Error(`exited ${proc.child.exitCode}: ${proc.output().slice(-2000)}`);
-        return (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok;
-      },
       60_000,
     );
   } catch (e) {

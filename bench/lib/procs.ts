@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { LoadConfig, LoadResult } from './load.ts';
+import { pollUntil } from '../../src/local/poll.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const nodeBin = process.execPath;
@@ -95,17 +96,25 @@ export function runLoadPinned(cfg: LoadConfig): Promise<LoadResult> {
 
 /** Polls until fn() resolves true, bounded by a deadline. */
 export async function waitUntil(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await fn()) return;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+  await pollUntil(what, fn, timeoutMs);
+}
+
+/** Waits until `url` answers 2xx, failing at once (with its output) if the process exits first. */
+export async function waitServing(
+  proc: Spawned,
+  url: string,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
+  await waitUntil(
+    what,
+    async () => {
+      if (proc.child.exitCode !== null)
+        throw new Error(`exited ${proc.child.exitCode}: ${proc.output().slice(-2000)}`);
+      return (await fetch(url)).ok;
+    },
+    timeoutMs,
+  );
 }
 
 /** Resident set size of a process in bytes, from /proc (0 when unavailable). */

@@ -5,7 +5,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freePort } from '../../src/local/control-plane.ts';
-import { nodeBin, repoRoot, spawnPinned, waitUntil, type Spawned } from './procs.ts';
+import {
+  SERVER_CORE,
+  nodeBin,
+  repoRoot,
+  spawnPinned,
+  waitServing,
+  waitUntil,
+  type Spawned,
+} from './procs.ts';
 
 /** MCPR_WEBHOOK_BIN points the harness at another server with the same flags (to check the harness itself). */
 export const OPERATOR_BIN = process.env.MCPR_WEBHOOK_BIN ?? resolve(repoRoot, 'src/bin/operator.ts');
@@ -58,14 +66,10 @@ export async function startWebhook(opts: {
   ];
   const proc = spawnPinned(opts.core, args);
   try {
-    await waitUntil(
+    await waitServing(
+      proc,
+      `http://127.0.0.1:${healthPort}/readyz`,
       'the webhook server to become ready',
-      async () => {
-        if (proc.child.exitCode !== null)
-          throw new Error(`exited ${proc.child.exitCode}: ${proc.output().slice(-2000)}`);
-        const r = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
-        return r.ok;
-      },
       30_000,
     );
   } catch (e) {
@@ -73,4 +77,22 @@ export async function startWebhook(opts: {
     throw e;
   }
   return { port, healthPort, url: `https://127.0.0.1:${port}`, proc };
+}
+
+/** The bare node:https baseline (bench/servers/baseline.ts) on the server core, once it listens. */
+export async function startBaselineServer(certDir: string): Promise<{ proc: Spawned; port: number }> {
+  const port = await freePort();
+  const proc = spawnPinned(SERVER_CORE, [
+    nodeBin,
+    'bench/servers/baseline.ts',
+    `--cert-dir=${certDir}`,
+    `--port=${port}`,
+  ]);
+  try {
+    await waitUntil('baseline server', async () => proc.output().includes('listening'));
+  } catch (e) {
+    await proc.stop('SIGKILL');
+    throw e;
+  }
+  return { proc, port };
 }

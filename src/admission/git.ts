@@ -5,6 +5,13 @@ import { checkUrl, hostAllowed, hostForbidden, type Finding, type UrlCheck } fro
 /** `git@host:org/repo.git`: scp-like SSH syntax, which is not a URL. */
 const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
 
+const notARepository = (field: string, value: string): Finding => ({
+  type: 'Invalid',
+  field,
+  value,
+  detail: 'must be an https://, ssh:// or git@host:path repository',
+});
+
 export function checkRepository(field: string, value: string, policy: Policy): UrlCheck {
   const scp = SCP_LIKE.exec(value);
   if (scp) {
@@ -18,15 +25,7 @@ export function checkRepository(field: string, value: string, policy: Policy): U
     u = undefined;
   }
   const errors: Finding[] = [];
-  if (!u) {
-    errors.push({
-      type: 'Invalid',
-      field,
-      value,
-      detail: 'must be an https://, ssh:// or git@host:path repository',
-    });
-    return { errors, warnings: [] };
-  }
+  if (!u) return { errors: [notARepository(field, value)], warnings: [] };
   switch (u.protocol) {
     case 'https:':
     case 'http:': {
@@ -54,13 +53,7 @@ export function checkRepository(field: string, value: string, policy: Policy): U
         });
       return { errors, warnings: [] };
     default:
-      errors.push({
-        type: 'Invalid',
-        field,
-        value,
-        detail: 'must be an https://, ssh:// or git@host:path repository',
-      });
-      return { errors, warnings: [] };
+      return { errors: [notARepository(field, value)], warnings: [] };
   }
 }
 

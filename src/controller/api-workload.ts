@@ -4,7 +4,7 @@
  * --from-configmap`, and Service `<name>-api` on 8080. All owned by the registry, created or
  * replaced when they differ from what this function builds (so they follow spec and image changes).
  */
-import { isStatus, type KubeClient, type ResourceRef } from '../kube/client.ts';
+import type { KubeClient, ResourceRef } from '../kube/client.ts';
 import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { shardName, storageName } from './storage-layout.ts';
@@ -165,11 +165,23 @@ export async function reconcileApiWorkload(
       },
     };
   const guard = opts.guard ?? (() => {});
-  let deployment: { status?: { readyReplicas?: number; replicas?: number } } = {};
+  let deployment: DeploymentStatusView = {};
   for (const o of desiredApiObjects(reg, opts.image)) {
     const out = await apply(client, o, guard);
     if (o.kind === 'Deployment') deployment = out as typeof deployment;
   }
+  return apiStatusFrom(reg, deployment);
+}
+
+export interface DeploymentStatusView {
+  status?: { readyReplicas?: number };
+}
+
+/** status.api and APIReady from the registry's Deployment (pure; the controller feeds it from its cache). */
+export function apiStatusFrom(
+  reg: MCPRegistryV1beta1,
+  deployment: DeploymentStatusView,
+): { endpoint: string; readyReplicas: number; condition: CondInput } {
   const name = reg.metadata.name ?? '';
   const endpoint = `http://${apiName(name)}.${reg.metadata.namespace}.svc:${API_PORT}`;
   const ready = deployment.status?.readyReplicas ?? 0;
@@ -195,8 +207,6 @@ export async function reconcileApiWorkload(
 
 export async function cleanupApiWorkload(client: KubeClient, reg: MCPRegistryV1beta1): Promise<void> {
   for (const o of desiredApiObjects(reg, 'unused').reverse()) {
-    await client.delete(refOf(o)).catch((e: unknown) => {
-      if (!isStatus(e, 404)) throw e;
-    });
+    await client.deleteIfExists(refOf(o));
   }
 }

@@ -98,12 +98,11 @@ export class LeaderElector {
   private wasStarted = false;
 
   private async tryAcquireOrRenew(now: number): Promise<void> {
-    let lease: LeaseObject | undefined;
-    try {
-      lease = await this.client.get<LeaseObject>({ ...LEASES, namespace: this.namespace, name: this.name });
-    } catch (e) {
-      if (!isStatus(e, 404)) throw e;
-    }
+    const lease = await this.client.find<LeaseObject>({
+      ...LEASES,
+      namespace: this.namespace,
+      name: this.name,
+    });
     this.state = observe(this.state, lease?.spec, now);
     const action = decide(this.identity, this.state, lease?.spec, now, this.timings);
     if (action.kind === 'wait') return;

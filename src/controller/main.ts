@@ -14,12 +14,20 @@ import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.t
 import { UrlCache } from '../sources/index.ts';
 import type { ConfigMapObject } from '../sources/configmap.ts';
 import { WorkQueue } from './queue.ts';
-import { Informer } from './informer.ts';
+import { Informer, type KubeObject } from './informer.ts';
+
+type DeploymentObject = KubeObject & DeploymentStatusView;
 import { LeaderElector, NotLeaderError } from './leader-election.ts';
 import { Reconciler } from './reconciler.ts';
 import { REGISTRIES } from './registry-api-client.ts';
 import { createControllerMetrics } from './metrics.ts';
-import { cleanupApiWorkload, reconcileApiWorkload } from './api-workload.ts';
+import {
+  apiName,
+  apiStatusFrom,
+  cleanupApiWorkload,
+  reconcileApiWorkload,
+  type DeploymentStatusView,
+} from './api-workload.ts';
 
 const WORKERS = 4;
 
@@ -94,11 +102,11 @@ export async function runController(
       ),
     );
   }
-  const ownedInformers: Informer<ConfigMapObject>[] = [];
+  const ownedInformers: Informer<DeploymentObject>[] = [];
   if (config.deployRegistryApi)
     for (const ns of namespaces)
       ownedInformers.push(
-        new Informer<ConfigMapObject>(
+        new Informer<DeploymentObject>(
           client,
           { group: 'apps', version: 'v1', plural: 'deployments', namespace: ns },
           (_t, d) => {
@@ -109,15 +117,11 @@ export async function runController(
           `${LABEL_MANAGED_BY}=${MANAGED_BY}`,
         ),
       );
+  const cached = <T extends KubeObject>(informers: Informer<T>[], namespace: string, name: string) =>
+    informers.map((inf) => inf.get(namespace, name)).find((o) => o !== undefined);
   const configMapVersions = (namespace: string, names: string[]) =>
     names
-      .map((n) => {
-        for (const inf of configMapInformers) {
-          const cm = inf.get(namespace, n);
-          if (cm) return `${n}@${cm.metadata.resourceVersion ?? ''}`;
-        }
-        return `${n}@absent`;
-      })
+      .map((n) => `${n}@${cached(configMapInformers, namespace, n)?.metadata.resourceVersion ?? 'absent'}`)
       .join(',');
 
   const reconciler = new Reconciler({
@@ -128,6 +132,7 @@ export async function runController(
     now: Date.now,
     urlCache: new UrlCache(),
     configMapVersions,
+    configMapCached: (namespace, name) => cached(configMapInformers, namespace, name) !== undefined,
     backoffBaseMs: envMs('MCPR_SYNC_BACKOFF_BASE_MS', 5000),
     backoffMaxMs: envMs('MCPR_SYNC_BACKOFF_MAX_MS', 300_000),
     retryDelayMs: process.env.MCPR_SOURCE_RETRY_DELAY_MS
@@ -137,6 +142,10 @@ export async function runController(
       ? {
           reconcile: (reg) =>
             reconcileApiWorkload(client, reg, { image: config.registryApiImage, enabled: true, guard }),
+          observe: (reg) => {
+            const d = cached(ownedInformers, reg.metadata.namespace ?? '', apiName(reg.metadata.name ?? ''));
+            return d && apiStatusFrom(reg, d);
+          },
           cleanup: (reg) => cleanupApiWorkload(client, reg),
         }
       : undefined,

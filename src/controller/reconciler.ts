@@ -4,7 +4,7 @@
  * whole successful result, and writes status and Events. A failure never touches storage.
  */
 import type { Logger } from 'pino';
-import { isStatus, type KubeClient } from '../kube/client.ts';
+import type { KubeClient } from '../kube/client.ts';
 import { ANNOTATION_SYNC_TRIGGER, FINALIZER } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { fetchSource, SourceError, type FetchedSource, type UrlCache } from '../sources/index.ts';
@@ -25,10 +25,16 @@ import { recordEvent } from './events.ts';
 import { getRegistry, setFinalizers, updateStatus } from './registry-api-client.ts';
 import type { ControllerMetrics } from './metrics.ts';
 
+export interface ApiStatus {
+  endpoint?: string;
+  readyReplicas: number;
+  condition: CondInput;
+}
+
 export interface ApiWorkloadHooks {
-  reconcile(
-    reg: MCPRegistryV1beta1,
-  ): Promise<{ endpoint?: string; readyReplicas: number; condition: CondInput }>;
+  reconcile(reg: MCPRegistryV1beta1): Promise<ApiStatus>;
+  /** The workload's state from the controller's cache; undefined when its Deployment is missing. */
+  observe(reg: MCPRegistryV1beta1): ApiStatus | undefined;
   cleanup(reg: MCPRegistryV1beta1): Promise<void>;
 }
 
@@ -42,6 +48,8 @@ export interface ReconcilerDeps {
   urlCache: UrlCache;
   /** Resource versions of the named ConfigMaps in a namespace, from the informer cache. */
   configMapVersions: (namespace: string, names: string[]) => string;
+  /** Whether the informer cache holds this ConfigMap (a miss is checked against the API). */
+  configMapCached: (namespace: string, name: string) => boolean;
   apiWorkload?: ApiWorkloadHooks;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -136,10 +144,14 @@ export class Reconciler {
     return this.sync(reg, decision.reason, trigger, storagePresent, cmVersions, intervalMs, log);
   }
 
-  /** Keeps the API workload applied and status.api / APIReady current between syncs. */
+  /**
+   * Keeps status.api / APIReady current between syncs from the cached Deployment, and re-applies the
+   * workload only when its Deployment is gone: every sync applies it anyway, and applying five objects
+   * on every event (our own status writes included) would be pure overhead.
+   */
   private async refreshApiStatus(reg: MCPRegistryV1beta1): Promise<void> {
     if (!this.deps.apiWorkload || reg.status?.phase === undefined) return;
-    const api = await this.deps.apiWorkload.reconcile(reg);
+    const api = this.deps.apiWorkload.observe(reg) ?? (await this.deps.apiWorkload.reconcile(reg));
     const cur = reg.status.conditions?.find((c) => c.type === 'APIReady');
     const same =
       reg.status.api?.endpoint === api.endpoint &&
@@ -166,19 +178,16 @@ export class Reconciler {
   }
 
   private async storageExists(namespace: string, name: string): Promise<boolean> {
-    try {
-      await this.deps.client.get({
-        group: '',
-        version: 'v1',
-        plural: 'configmaps',
-        namespace,
-        name: storageName(name),
-      });
-      return true;
-    } catch (e) {
-      if (isStatus(e, 404)) return false;
-      throw e;
-    }
+    if (this.deps.configMapCached(namespace, storageName(name))) return true;
+    // A miss may be a write the watch has not delivered yet: ask the API rather than resync.
+    const cm = await this.deps.client.find({
+      group: '',
+      version: 'v1',
+      plural: 'configmaps',
+      namespace,
+      name: storageName(name),
+    });
+    return cm !== undefined;
   }
 
   private async sync(

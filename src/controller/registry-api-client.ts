@@ -10,12 +10,7 @@ export async function getRegistry(
   namespace: string,
   name: string,
 ): Promise<MCPRegistryV1beta1 | undefined> {
-  try {
-    return await client.get<MCPRegistryV1beta1>({ ...REGISTRIES, namespace, name });
-  } catch (e) {
-    if (isStatus(e, 404)) return undefined;
-    throw e;
-  }
+  return client.find<MCPRegistryV1beta1>({ ...REGISTRIES, namespace, name });
 }
 
 /**

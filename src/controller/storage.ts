@@ -51,12 +51,7 @@ async function put(
 ): Promise<void> {
   const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(reg, name), ...content };
   for (let attempt = 0; attempt < 5; attempt++) {
-    let existing: ConfigMapObject | undefined;
-    try {
-      existing = await client.get<ConfigMapObject>({ ...CM, namespace: reg.namespace, name });
-    } catch (e) {
-      if (!isStatus(e, 404)) throw e;
-    }
+    const existing = await client.find<ConfigMapObject>({ ...CM, namespace: reg.namespace, name });
     guard();
     try {
       if (!existing) await client.create({ ...CM, namespace: reg.namespace }, body);
@@ -92,9 +87,7 @@ export async function writeStorage(
   for (const cm of all.items) {
     if (keep.has(cm.metadata.name)) continue;
     guard();
-    await client.delete({ ...CM, namespace: reg.namespace, name: cm.metadata.name }).catch((e: unknown) => {
-      if (!isStatus(e, 404)) throw e;
-    });
+    await client.deleteIfExists({ ...CM, namespace: reg.namespace, name: cm.metadata.name });
   }
   return {
     configMaps: [storageName(reg.name), ...layout.shards.map((s) => s.name)],
@@ -108,10 +101,7 @@ export async function deleteStorage(client: KubeClient, namespace: string, regis
     { ...CM, namespace },
     { labelSelector: `${LABEL_REGISTRY}=${registry},${LABEL_MANAGED_BY}=${MANAGED_BY}` },
   );
-  for (const cm of all.items)
-    await client.delete({ ...CM, namespace, name: cm.metadata.name }).catch((e: unknown) => {
-      if (!isStatus(e, 404)) throw e;
-    });
+  for (const cm of all.items) await client.deleteIfExists({ ...CM, namespace, name: cm.metadata.name });
 }
 
 /** Reads the stored catalog text, retrying a read torn by a concurrent write. undefined when nothing is stored. */
@@ -121,22 +111,12 @@ export async function readStoredText(
   name: string,
 ): Promise<{ text: string; bytes: number; compressed: boolean; configMaps: string[] } | undefined> {
   for (let attempt = 0; ; attempt++) {
-    let main: ConfigMapObject;
-    try {
-      main = await client.get<ConfigMapObject>({ ...CM, namespace, name: storageName(name) });
-    } catch (e) {
-      if (isStatus(e, 404)) return undefined;
-      throw e;
-    }
+    const main = await client.find<ConfigMapObject>({ ...CM, namespace, name: storageName(name) });
+    if (!main) return undefined;
     try {
       const r = await readLayout(main, async (shard) => {
-        try {
-          const cm = await client.get<ConfigMapObject>({ ...CM, namespace, name: shard });
-          return cm.binaryData?.[CHUNK_KEY];
-        } catch (e) {
-          if (isStatus(e, 404)) return undefined;
-          throw e;
-        }
+        const cm = await client.find<ConfigMapObject>({ ...CM, namespace, name: shard });
+        return cm?.binaryData?.[CHUNK_KEY];
       });
       return {
         text: r.text,

@@ -224,6 +224,16 @@ export class KubeClient {
     return (await this.request<T>(resourcePath(ref), { query })).body;
   }
 
+  /** GET, with undefined for 404: for objects whose absence is a normal state, not an error. */
+  async find<T>(ref: ResourceRef, query?: Query): Promise<T | undefined> {
+    try {
+      return await this.get<T>(ref, query);
+    } catch (e) {
+      if (isStatus(e, 404)) return undefined;
+      throw e;
+    }
+  }
+
   async list<T>(
     ref: ResourceRef,
     query?: Query,
@@ -266,6 +276,15 @@ export class KubeClient {
 
   async delete(ref: ResourceRef, query?: Query, body?: unknown): Promise<void> {
     await this.request(resourcePath(ref), { method: 'DELETE', query, body });
+  }
+
+  /** DELETE, where an object already gone counts as deleted. */
+  async deleteIfExists(ref: ResourceRef, query?: Query): Promise<void> {
+    try {
+      await this.delete(ref, query);
+    } catch (e) {
+      if (!isStatus(e, 404)) throw e;
+    }
   }
 
   /**

@@ -8,11 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { buildCrd } from '../api/crd.ts';
-import { API_VERSION_V1BETA1, CRD_NAME, GROUP, PLURAL, VERSIONS } from '../api/constants.ts';
+import { API_VERSION_V1BETA1, GROUP, PLURAL } from '../api/constants.ts';
 import { KubeApiError, KubeClient } from '../kube/client.ts';
 import { createCA, issueCert } from '../pki/pki.ts';
 import { freePort } from './control-plane.ts';
+import { installCrd } from './crd-install.ts';
+import { pollUntil } from './poll.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIELD_MANAGER = 'mcp-registry-local-stack';
@@ -64,21 +65,6 @@ export function webhookConfigsForUrl(baseUrl: string, caBundle: string): Webhook
       w.clientConfig = { url: baseUrl + (w.clientConfig.service?.path ?? '/'), caBundle };
     return doc;
   });
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
 export async function applyObject(
@@ -189,7 +175,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   const exited = () =>
     new Error(`operator exited ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
   try {
-    await until(
+    await pollUntil(
       'the operator to become ready',
       async () => {
         if (child.exitCode !== null) throw exited();
@@ -222,7 +208,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   try {
     const client = KubeClient.load({ kubeconfig: opts.kubeconfigPath });
     try {
-      await installCrdWithWebhook(client, `${op.webhookUrl}/convert`, op.caBundle);
+      await installCrd(client, { kind: 'url', url: `${op.webhookUrl}/convert`, caBundle: op.caBundle });
       for (const cfg of webhookConfigsForUrl(op.webhookUrl, op.caBundle)) {
         const plural =
           cfg.kind === 'MutatingWebhookConfiguration'
@@ -242,43 +228,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   return op;
 }
 
-interface Conditions {
-  status?: { conditions?: { type: string; status: string }[] };
-}
-
-export async function installCrdWithWebhook(
-  client: KubeClient,
-  url: string,
-  caBundle: string,
-): Promise<void> {
-  const crd = buildCrd({ conversion: { kind: 'url', url, caBundle } }) as { metadata: { name: string } };
-  await applyObject(client, 'apiextensions.k8s.io', 'v1', 'customresourcedefinitions', crd);
-  await until(
-    'the CRD to be Established',
-    async () => {
-      const c = await client.get<Conditions>({
-        group: 'apiextensions.k8s.io',
-        version: 'v1',
-        plural: 'customresourcedefinitions',
-        name: CRD_NAME,
-      });
-      const ok = (t: string) => c.status?.conditions?.some((x) => x.type === t && x.status === 'True');
-      return ok('Established') && ok('NamesAccepted') ? true : undefined;
-    },
-    30_000,
-  );
-  for (const v of VERSIONS) {
-    await until(
-      `discovery of ${GROUP}/${v}`,
-      async () => {
-        const r = await client.request<{ resources: { name: string }[] }>(`/apis/${GROUP}/${v}`);
-        return r.body.resources.some((x) => x.name === PLURAL) ? true : undefined;
-      },
-      30_000,
-    );
-  }
-}
-
 /**
  * Webhook registration takes effect asynchronously in the apiserver. Poll with server-side dry runs
  * until a valid object comes back defaulted and an invalid one is refused by our validator.
@@ -292,7 +241,7 @@ export async function waitForAdmission(client: KubeClient): Promise<void> {
     metadata: { name: 'admission-liveness-marker' },
     spec: { sources: [{ name: 'probe', type: 'url', url: { href } }] },
   });
-  await until(
+  await pollUntil(
     'the admission webhooks to be live',
     async () => {
       const ok = await client.create<{ spec: { sources: { format?: string }[] } }>(

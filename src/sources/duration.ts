@@ -1,23 +1,11 @@
-/** Go duration strings (`1h30m`, `500ms`) to milliseconds. Admission has already validated them. */
-const UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
+/**
+ * Go durations in milliseconds for the controller, which acts on specs admission has already
+ * checked. The parser is admission's (Go's time.ParseDuration); this only turns its error into a throw.
+ */
+import { parseGoDuration as parse } from '../admission/duration.ts';
 
-export function parseGoDuration(s: string): number {
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let matched = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s))) {
-    total += Number(m[1]) * (UNITS[m[2] ?? ''] ?? 0);
-    matched = re.lastIndex;
-  }
-  if (matched !== s.length || s.length === 0) throw new Error(`invalid duration "${s}"`);
-  return total;
+export function parseGoDuration(text: string): number {
+  const r = parse(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.ms;
 }

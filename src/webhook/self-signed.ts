@@ -151,12 +151,7 @@ export async function ensureMaterial(
     name: opts.secretName,
   };
   for (let attempt = 0; attempt < 5; attempt++) {
-    let secret: Secret | undefined;
-    try {
-      secret = await client.get<Secret>(ref);
-    } catch (e) {
-      if (!isStatus(e, 404)) throw e;
-    }
+    const secret = await client.find<Secret>(ref);
     const current = fromSecret(secret);
     const why = needsRenewal(current, opts, now);
     if (!why) return current!;

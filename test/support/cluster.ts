@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { KubeClient } from '../../src/kube/client.ts';
-import { buildCrd, type ConversionTarget } from '../../src/api/crd.ts';
-import { CRD_NAME, GROUP, PLURAL, VERSIONS } from '../../src/api/constants.ts';
+import type { ConversionTarget } from '../../src/api/crd.ts';
+import { installCrd as installCrdWith } from '../../src/local/crd-install.ts';
+import { pollUntil } from '../../src/local/poll.ts';
 
 export function kubeconfigPath(): string {
   const p = process.env.MCPR_TEST_KUBECONFIG;
@@ -63,50 +64,18 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function eventually<T>(
+export function eventually<T>(
   what: string,
   fn: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+  return pollUntil(what, fn, timeoutMs);
 }
 
-interface CrdStatus {
-  status?: { conditions?: { type: string; status: string }[] };
-}
-
-/** Installs (or updates) our CRD and waits until it is Established and every served version is discoverable. */
+/** Installs (or updates) our CRD in the test cluster and waits until both versions are served. */
 export async function installCrd(
   conversion: ConversionTarget,
   servedVersions?: readonly string[],
 ): Promise<void> {
-  const crd = buildCrd({ conversion, servedVersions });
-  kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', '-'], JSON.stringify(crd));
-  await eventually('CRD Established and NamesAccepted', async () => {
-    const c = await client().get<CrdStatus>({
-      group: 'apiextensions.k8s.io',
-      version: 'v1',
-      plural: 'customresourcedefinitions',
-      name: CRD_NAME,
-    });
-    const ok = (t: string) => c.status?.conditions?.some((x) => x.type === t && x.status === 'True');
-    return ok('Established') && ok('NamesAccepted') ? true : undefined;
-  });
-  for (const v of servedVersions ?? VERSIONS) {
-    await eventually(`discovery of ${GROUP}/${v}`, async () => {
-      const r = await client().request<{ resources: { name: string }[] }>(`/apis/${GROUP}/${v}`);
-      return r.body.resources.some((x) => x.name === PLURAL) ? true : undefined;
-    });
-  }
+  await installCrdWith(client(), conversion, { servedVersions });
 }

@@ -16,6 +16,7 @@ import { startControlPlane, kubeconfigFor, type ControlPlane } from '../../../sr
 import { startOperator } from '../../../src/local/stack.ts';
 import { startController } from '../../support/controller.ts';
 import { KubeClient } from '../../../src/kube/client.ts';
+import { eventually } from '../../support/cluster.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SA = 'system:serviceaccount:toolhive-system:mcp-registry-operator';
@@ -36,20 +37,6 @@ function k(cp: ControlPlane, args: string[], input?: string) {
     .join('\n')
     .trim();
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr };
-}
-
-async function until<T>(
-  what: string,
-  fn: () => T | undefined | Promise<T | undefined>,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function installOverlay(overlay: string): Promise<ControlPlane> {
@@ -208,33 +195,37 @@ test('self-signed overlay: applies; restricted pods; RBAC minimal and sufficient
   });
   try {
     const admin = KubeClient.load({ kubeconfig: cp.kubeconfigPath });
-    await until('the caBundle in both webhook configurations and the CRD', async () => {
-      const v = await admin.get<{ webhooks: { clientConfig: { caBundle?: string } }[] }>({
-        group: 'admissionregistration.k8s.io',
-        version: 'v1',
-        plural: 'validatingwebhookconfigurations',
-        name: 'mcp-registry-operator-validating',
-      });
-      const m = await admin.get<{ webhooks: { clientConfig: { caBundle?: string } }[] }>({
-        group: 'admissionregistration.k8s.io',
-        version: 'v1',
-        plural: 'mutatingwebhookconfigurations',
-        name: 'mcp-registry-operator-mutating',
-      });
-      const c = await admin.get<{
-        spec: { conversion: { webhook: { clientConfig: { caBundle?: string } } } };
-      }>({
-        group: 'apiextensions.k8s.io',
-        version: 'v1',
-        plural: 'customresourcedefinitions',
-        name: 'mcpregistries.toolhive.stacklok.io',
-      });
-      return v.webhooks[0]?.clientConfig.caBundle &&
-        m.webhooks[0]?.clientConfig.caBundle &&
-        c.spec.conversion.webhook.clientConfig.caBundle
-        ? true
-        : undefined;
-    });
+    await eventually(
+      'the caBundle in both webhook configurations and the CRD',
+      async () => {
+        const v = await admin.get<{ webhooks: { clientConfig: { caBundle?: string } }[] }>({
+          group: 'admissionregistration.k8s.io',
+          version: 'v1',
+          plural: 'validatingwebhookconfigurations',
+          name: 'mcp-registry-operator-validating',
+        });
+        const m = await admin.get<{ webhooks: { clientConfig: { caBundle?: string } }[] }>({
+          group: 'admissionregistration.k8s.io',
+          version: 'v1',
+          plural: 'mutatingwebhookconfigurations',
+          name: 'mcp-registry-operator-mutating',
+        });
+        const c = await admin.get<{
+          spec: { conversion: { webhook: { clientConfig: { caBundle?: string } } } };
+        }>({
+          group: 'apiextensions.k8s.io',
+          version: 'v1',
+          plural: 'customresourcedefinitions',
+          name: 'mcpregistries.toolhive.stacklok.io',
+        });
+        return v.webhooks[0]?.clientConfig.caBundle &&
+          m.webhooks[0]?.clientConfig.caBundle &&
+          c.spec.conversion.webhook.clientConfig.caBundle
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
     assert.match(
       k(cp, [
         'get',
@@ -284,7 +275,7 @@ test('self-signed overlay: applies; restricted pods; RBAC minimal and sufficient
       spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }] },
     };
     assert.equal(k(cp, ['create', '-f', '-'], JSON.stringify(reg)).code, 0);
-    const status = await until(
+    const status = await eventually(
       'Ready as the ServiceAccount',
       () => {
         const s = JSON.parse(
