@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 unset KUBEBUILDER_ASSETS TEST_ASSET_KUBE_APISERVER TEST_ASSET_ETCD
 echo "== node $(node --version)"
+bash scripts/prereqs.sh
 echo "== lint"
 npx eslint .
 npx prettier --check . >/dev/null

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite drives for real (each feature appends its packages
+# below, with the reason). Idempotent and quick when everything is present; apt's caches stay
+# outside the repository. Run by scripts/test.sh, so `npm test` and `.ci/run` need nothing by hand.
+set -euo pipefail
+packages=(
+  # name:command-that-proves-it-is-installed
+)
+missing=()
+for p in "${packages[@]}"; do
+  command -v "${p#*:}" >/dev/null 2>&1 || missing+=("${p%%:*}")
+done
+((${#missing[@]} == 0)) && exit 0
+sudo=(); [[ $(id -u) == 0 ]] || sudo=(sudo)
+echo "installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq >&2 || true
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
