@@ -19,7 +19,7 @@ export function hostAllowed(host: string, policy: Policy): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return policy.allowedHosts.some((g) => {
     const r = parseGlob(g);
-    return r.ok && r.regex.test(h);
+    return r.ok && r.glob.test(h);
   });
 }
 
