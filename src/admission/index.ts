@@ -2,7 +2,7 @@
 export { defaultSpec, normaliseList } from './defaults.ts';
 export { validate, valueAtPath, type ValidationResult } from './validate.ts';
 export { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy, type PolicyFilter } from './policy.ts';
-export { parseGoDuration, formatGoDuration, type DurationResult } from './duration.ts';
+export { parseGoDuration, formatGoDuration, type DurationResult } from '../api/duration.ts';
 export { defaultingPatch } from './patch.ts';
 export {
   ADMISSION_API_VERSION,

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { SOURCE_TYPES, type SourceType } from '../api/constants.ts';
 import { formatFieldError, type FieldError } from '../api/field-error.ts';
 import { parseGlob } from '../registry/glob.ts';
-import { parseGoDuration } from './duration.ts';
+import { parseGoDuration } from '../api/duration.ts';
 
 export interface PolicyFilter {
   names?: { include?: string[]; exclude?: string[] };

@@ -6,7 +6,7 @@ import { LIMITS, V1ALPHA1, type ApiVersionName } from '../api/constants.ts';
 import { formatFieldError, type FieldError } from '../api/field-error.ts';
 import { validateStructure, versionOf } from '../api/validator.ts';
 import { parseGlob } from '../registry/glob.ts';
-import { parseGoDuration } from './duration.ts';
+import { parseGoDuration } from '../api/duration.ts';
 import { checkGitPath, checkRepository } from './git.ts';
 import type { Policy } from './policy.ts';
 import { gitRefHolder, isObj, registryUrlOf, sourcesOf, urlOf, type Obj, type SourceView } from './shape.ts';

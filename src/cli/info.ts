@@ -1,6 +1,6 @@
 /** `thv registry info`: the object, its recent Events and, with --servers, the stored catalog. */
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
-import { readStoredCatalog } from '../controller/storage.ts';
+import { readStoredCatalog } from '../storage/configmaps.ts';
 import type { Cluster } from './cluster.ts';
 import { CliError } from './errors.ts';
 import { structured, type StructuredFormat } from './format.ts';

@@ -7,7 +7,7 @@
 import type { KubeClient, ResourceRef } from '../kube/client.ts';
 import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
-import { shardName, storageName } from './storage-layout.ts';
+import { shardName, storageName } from '../storage/layout.ts';
 import type { CondInput } from './status.ts';
 
 export const API_PORT = 8080;

@@ -12,14 +12,14 @@ import type { OperatorConfig } from '../config/operator-config.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import { UrlCache } from '../sources/index.ts';
-import type { ConfigMapObject } from '../sources/configmap.ts';
+import type { ConfigMapObject } from '../kube/configmaps.ts';
 import { WorkQueue } from './queue.ts';
 import { Informer, type KubeObject } from './informer.ts';
 
 type DeploymentObject = KubeObject & DeploymentStatusView;
 import { LeaderElector, NotLeaderError } from './leader-election.ts';
 import { Reconciler } from './reconciler.ts';
-import { REGISTRIES } from './registry-api-client.ts';
+import { REGISTRIES } from '../kube/mcpregistries.ts';
 import { createControllerMetrics } from './metrics.ts';
 import {
   apiName,

@@ -8,7 +8,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { ANNOTATION_SYNC_TRIGGER, FINALIZER } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { fetchSource, SourceError, type FetchedSource, type UrlCache } from '../sources/index.ts';
-import { parseGoDuration } from '../sources/duration.ts';
+import { durationMs } from '../api/duration.ts';
 import { decideSync, failureBackoffMs, type SyncReason } from './sync-decision.ts';
 import { runPipeline, DataError, type PipelineResult } from './pipeline.ts';
 import {
@@ -19,10 +19,10 @@ import {
   type FailureOutcome,
   type StatusContext,
 } from './status.ts';
-import { deleteStorage, writeStorage } from './storage.ts';
-import { storageName } from './storage-layout.ts';
+import { deleteStorage, writeStorage } from '../storage/configmaps.ts';
+import { storageName } from '../storage/layout.ts';
 import { recordEvent } from './events.ts';
-import { getRegistry, setFinalizers, updateStatus } from './registry-api-client.ts';
+import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
 import type { ControllerMetrics } from './metrics.ts';
 
 export interface ApiStatus {
@@ -111,9 +111,7 @@ export class Reconciler {
       s.type === 'configmap' && s.configMapRef ? [s.configMapRef.name] : [],
     );
     const cmVersions = this.deps.configMapVersions(namespace, cmNames);
-    const intervalMs = reg.spec.syncPolicy?.interval
-      ? parseGoDuration(reg.spec.syncPolicy.interval)
-      : undefined;
+    const intervalMs = reg.spec.syncPolicy?.interval ? durationMs(reg.spec.syncPolicy.interval) : undefined;
     const mem = this.lastChecked.get(key);
     const lastAttempt = reg.status?.sync?.lastAttemptTime
       ? Date.parse(reg.status.sync.lastAttemptTime)

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { KubeClient } from '../kube/client.ts';
-import { REGISTRIES } from '../controller/registry-api-client.ts';
+import { REGISTRIES } from '../kube/mcpregistries.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 
 const SAMPLES = resolve(import.meta.dirname, '../../samples');

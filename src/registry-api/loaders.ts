@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.ts';
 import { parseRegistryDocument, parseStorage } from '../registry/index.ts';
-import { readStoredText } from '../controller/storage.ts';
+import { readStoredText } from '../storage/configmaps.ts';
 import { snapshotOf } from './catalog-entries.ts';
 import { sha256, type SnapshotStore } from './snapshot.ts';
 import type { ApiMetrics } from './metrics.ts';

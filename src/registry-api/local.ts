@@ -1,7 +1,7 @@
 /** Runs thv-registry-api against a registry's storage as a child process (for `npm start`). */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { storageName } from '../controller/storage-layout.ts';
+import { storageName } from '../storage/layout.ts';
 
 export async function startLocalRegistryApi(opts: {
   kubeconfigPath: string;

@@ -2,19 +2,7 @@
 import { isStatus, type KubeClient } from '../kube/client.ts';
 import { DEFAULT_CONFIGMAP_KEY } from '../api/constants.ts';
 import { SourceError } from './types.ts';
-
-export interface ConfigMapObject {
-  metadata: {
-    name: string;
-    namespace?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: unknown[];
-  };
-  data?: Record<string, string>;
-  binaryData?: Record<string, string>;
-}
+import type { ConfigMapObject } from '../kube/configmaps.ts';
 
 export async function fetchConfigMap(
   client: KubeClient,

@@ -6,7 +6,7 @@ import { fetchUrl, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
 import { fetchGit, type GitCredentials } from './git.ts';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from './registry-api.ts';
 import { readSecret, readSecretKey } from './secrets.ts';
-import { parseGoDuration } from './duration.ts';
+import { durationMs, MAX_TIMER_MS } from '../api/duration.ts';
 import { SourceError, type FetchedSource } from './types.ts';
 
 export { SourceError, type FetchedSource } from './types.ts';
@@ -41,7 +41,9 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
       const headers = u.headersSecretRef
         ? await readSecret(client, namespace, u.headersSecretRef.name)
         : undefined;
-      const timeoutMs = u.timeout ? parseGoDuration(u.timeout) : DEFAULT_URL_OPTIONS.timeoutMs;
+      const timeoutMs = u.timeout
+        ? Math.min(durationMs(u.timeout), MAX_TIMER_MS)
+        : DEFAULT_URL_OPTIONS.timeoutMs;
       return fetchUrl(
         u.href,
         {

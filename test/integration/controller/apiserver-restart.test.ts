@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { useIsolatedCluster } from './isolated.ts';
 import { client, createNamespace } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
-import { REGISTRIES } from '../../../src/controller/registry-api-client.ts';
-import { readStoredCatalog } from '../../../src/controller/storage.ts';
+import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
+import { readStoredCatalog } from '../../../src/storage/configmaps.ts';
 import type { ControlPlane } from '../../../src/local/control-plane.ts';
 import { FIXTURE, FIXTURE_DOC, registry, startHttpsSource, waitPhase } from './helpers.ts';
 

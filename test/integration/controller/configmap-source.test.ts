@@ -8,8 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { client, createNamespace, eventually, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
-import { readStoredCatalog } from '../../../src/controller/storage.ts';
-import { REGISTRIES } from '../../../src/controller/registry-api-client.ts';
+import { readStoredCatalog } from '../../../src/storage/configmaps.ts';
+import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import {
   FIXTURE,
   FIXTURE_DOC,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { client, eventually } from '../../support/cluster.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
-import { REGISTRIES } from '../../../src/controller/registry-api-client.ts';
+import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 
 export const FIXTURE = readFileSync(
   resolve(import.meta.dirname, '../../fixtures/toolhive-registry/registry-2025-10-22.json'),

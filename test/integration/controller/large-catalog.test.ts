@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { useIsolatedCluster } from './isolated.ts';
 import { client, createNamespace } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
-import { readStoredCatalog } from '../../../src/controller/storage.ts';
-import { REGISTRIES } from '../../../src/controller/registry-api-client.ts';
+import { readStoredCatalog } from '../../../src/storage/configmaps.ts';
+import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { parseRegistryDocument } from '../../../src/registry/index.ts';
 import { FIXTURE, registry, startHttpsSource, storageConfigMaps, waitPhase } from './helpers.ts';
 

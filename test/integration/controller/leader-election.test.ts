@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { useIsolatedCluster } from './isolated.ts';
 import { client, createNamespace, eventually } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
-import { REGISTRIES } from '../../../src/controller/registry-api-client.ts';
+import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { FIXTURE, getReg, putConfigMap, registry, waitPhase } from './helpers.ts';
 
 let ns: string;

@@ -16,8 +16,8 @@ import { useIsolatedCluster } from './isolated.ts';
 import { client, createNamespace, eventually } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { createCA, issueCert } from '../../../src/pki/pki.ts';
-import { readStoredCatalog } from '../../../src/controller/storage.ts';
-import { REGISTRIES } from '../../../src/controller/registry-api-client.ts';
+import { readStoredCatalog } from '../../../src/storage/configmaps.ts';
+import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { FIXTURE, FIXTURE_DOC, getReg, registry, storageConfigMaps, waitPhase } from './helpers.ts';
 import type { SourceV1beta1 } from '../../../src/api/types.ts';
 

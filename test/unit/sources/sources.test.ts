@@ -14,7 +14,6 @@ import {
   DEFAULT_REGISTRY_API_OPTIONS,
 } from '../../../src/sources/registry-api.ts';
 import { fetchGit } from '../../../src/sources/git.ts';
-import { parseGoDuration } from '../../../src/sources/duration.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 
 let server: Server;
@@ -230,16 +229,4 @@ test('git: branch, tag, commit and path from a real repository; a missing ref sa
   assert.match(e.message, new RegExp(`^git: cannot get branch nope of ${url}: (fatal|warning): .*nope`));
   const p = await sourceError(fetchGit({ repository: url, path: 'missing.json' }, {}));
   assert.equal(p.message, `git: missing.json does not exist in ${url}`);
-});
-
-test('Go durations', () => {
-  assert.equal(parseGoDuration('1h30m'), 5_400_000);
-  assert.equal(parseGoDuration('500ms'), 500);
-  assert.equal(parseGoDuration('1.5s'), 1500);
-  // Admission's parser, so the controller and the webhook read an interval the same way (Go's errors).
-  assert.throws(
-    () => parseGoDuration('5 minutes'),
-    /^Error: time: unknown unit " minutes" in duration "5 minutes"$/,
-  );
-  assert.throws(() => parseGoDuration('soon'), /^Error: time: invalid duration "soon"$/);
 });

@@ -6,10 +6,8 @@
 import { isStatus, type KubeClient } from '../kube/client.ts';
 import { parseStorage, type Catalog } from '../registry/index.ts';
 import { GROUP, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY, KIND } from '../api/constants.ts';
-import { layoutCatalog, readLayout, storageName, CHUNK_KEY, TornReadError } from './storage-layout.ts';
-import type { ConfigMapObject } from '../sources/configmap.ts';
-
-const CM = { group: '', version: 'v1', plural: 'configmaps' } as const;
+import { layoutCatalog, readLayout, storageName, CHUNK_KEY, TornReadError } from './layout.ts';
+import { CONFIGMAPS as CM, type ConfigMapObject } from '../kube/configmaps.ts';
 
 export interface RegistryRef {
   namespace: string;

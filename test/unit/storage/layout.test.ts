@@ -1,12 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import {
-  layoutCatalog,
-  readLayout,
-  TornReadError,
-  INDEX_KEY,
-} from '../../../src/controller/storage-layout.ts';
+import { layoutCatalog, readLayout, TornReadError, INDEX_KEY } from '../../../src/storage/layout.ts';
 
 async function roundTrip(text: string, limit: number) {
   const layout = layoutCatalog('reg', text, limit);

@@ -1,5 +1,5 @@
 /** Typed access to MCPRegistry v1beta1 objects through the one client wrapper. */
-import { isStatus, type KubeClient } from '../kube/client.ts';
+import { isStatus, type KubeClient } from './client.ts';
 import { GROUP, PLURAL, V1BETA1 } from '../api/constants.ts';
 import type { MCPRegistryV1beta1, StatusV1beta1 } from '../api/types.ts';
 
