@@ -3,7 +3,12 @@
  * defaultSpec(defaultSpec(x)) deep-equals defaultSpec(x). It only adds or replaces values, never
  * deletes a key, so the patch computed from it never removes a field someone else owns.
  */
-import { DEFAULT_CONFIGMAP_KEY, DEFAULT_GIT_PATH, type ApiVersionName } from '../api/constants.ts';
+import {
+  DEFAULT_CONFIGMAP_KEY,
+  DEFAULT_GIT_PATH,
+  defaultFormatOf,
+  type ApiVersionName,
+} from '../api/constants.ts';
 import { versionOf } from '../api/validator.ts';
 import type { Policy, PolicyFilter } from './policy.ts';
 import { isObj, sourcesOf, type Obj } from './shape.ts';
@@ -63,7 +68,7 @@ export function defaultSpec<T>(object: T, policy: Policy): T {
 
   const views = sourcesOf(version, spec);
   for (const v of views) {
-    if (v.formatHolder.format === undefined) v.formatHolder.format = 'toolhive';
+    if (v.formatHolder.format === undefined) v.formatHolder.format = defaultFormatOf(v.source.type);
     const cm = v.source[v.fields.configmap];
     if (v.source.type === 'configmap' && isObj(cm) && cm.key === undefined) cm.key = DEFAULT_CONFIGMAP_KEY;
     const git = v.source.git;

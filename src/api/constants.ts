@@ -31,6 +31,15 @@ export const SOURCE_TYPES = ['configmap', 'url', 'git', 'registry'] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
 export const FORMATS = ['toolhive', 'upstream'] as const;
 export type RegistryFormat = (typeof FORMATS)[number];
+
+/**
+ * The format a source's data has when the spec does not say (SPEC §8): a `registry` source speaks the
+ * upstream MCP registry API, so its data is upstream; the other sources most often hold a ToolHive
+ * registry.json. One rule for the mutating webhook, conversion, the controller and the CLI.
+ */
+export function defaultFormatOf(sourceType: unknown): RegistryFormat {
+  return sourceType === 'registry' ? 'upstream' : 'toolhive';
+}
 export const PHASES = ['Pending', 'Syncing', 'Ready', 'Failed', 'Terminating'] as const;
 export type Phase = (typeof PHASES)[number];
 export const CONDITION_TYPES = [

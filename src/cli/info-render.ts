@@ -1,5 +1,5 @@
 /** Pure rendering of `thv registry info`: a kubectl-describe-like summary of one registry. */
-import { DEFAULT_CONFIGMAP_KEY, DEFAULT_GIT_PATH } from '../api/constants.ts';
+import { DEFAULT_CONFIGMAP_KEY, DEFAULT_GIT_PATH, defaultFormatOf } from '../api/constants.ts';
 import type { FilterSpec, MCPRegistryV1beta1, SourceV1beta1 } from '../api/types.ts';
 import { NONE, age, table } from './format.ts';
 
@@ -128,7 +128,7 @@ export function renderInfo({ registry: r, events, servers, now }: InfoInput): st
       r.spec.sources.map((s) => [
         s.name,
         s.type,
-        s.format ?? 'toolhive',
+        s.format ?? defaultFormatOf(s.type),
         sourceLocation(s),
         filterSummary(s.filter),
       ]),

@@ -1,5 +1,5 @@
 /** `thv registry list`: the registries of one namespace (or all) as a table, names, JSON or YAML. */
-import { API_VERSION_V1BETA1, LIST_KIND, SINGULAR, GROUP } from '../api/constants.ts';
+import { API_VERSION_V1BETA1, LIST_KIND, SINGULAR, GROUP, defaultFormatOf } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import type { Cluster } from './cluster.ts';
 import { NONE, age, structured, table } from './format.ts';
@@ -45,7 +45,7 @@ export function listTable(items: readonly MCPRegistryV1beta1[], view: ListView):
       age(r.metadata.creationTimestamp, view.now),
       ...(view.wide
         ? [
-            distinct(sources.map((s) => s.format ?? 'toolhive')) || NONE,
+            distinct(sources.map((s) => s.format ?? defaultFormatOf(s.type))) || NONE,
             r.spec?.syncPolicy?.interval ?? NONE,
             status?.api?.endpoint ?? NONE,
           ]

@@ -96,7 +96,10 @@ export function buildProgram(io: CliIO): Command {
     )
     .option('--registry <url>', 'base URL of an MCP registry API (/v0.1/servers)')
     .addOption(
-      new Option('--format <format>', 'format of the source data (default toolhive)').choices(FORMATS),
+      new Option(
+        '--format <format>',
+        'format of the source data (default: upstream with --registry, toolhive otherwise)',
+      ).choices(FORMATS),
     )
     .option('--interval <duration>', 'sync interval, a Go duration (30m, 1h30m)')
     .option('--include <glob>', 'keep servers whose name matches (repeatable)', collect)

@@ -1,6 +1,7 @@
 /** Fetches one v1beta1 source, reading its Secrets; every failure is a SourceError with a reason. */
 import type { KubeClient } from '../kube/client.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
+import { defaultFormatOf } from '../api/constants.ts';
 import { fetchConfigMap } from './configmap.ts';
 import { fetchUrl, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
 import { fetchGit, type GitCredentials } from './git.ts';
@@ -21,7 +22,7 @@ export interface FetchContext {
 }
 
 export async function fetchSource(ctx: FetchContext, source: SourceV1beta1): Promise<FetchedSource> {
-  const format = source.format ?? (source.type === 'registry' ? 'upstream' : 'toolhive');
+  const format = source.format ?? defaultFormatOf(source.type);
   const text = await fetchText(ctx, source);
   return { name: source.name, text, format };
 }

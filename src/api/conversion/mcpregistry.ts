@@ -10,6 +10,7 @@ import {
   DEFAULT_CONFIGMAP_KEY,
   DEFAULT_GIT_PATH,
   KIND,
+  defaultFormatOf,
 } from '../constants.ts';
 import type { MCPRegistryV1alpha1, MCPRegistryV1beta1 } from '../types.ts';
 import { isObject, jsonEqual, type JsonObject } from './json.ts';
@@ -18,8 +19,6 @@ import { decodeStash, encodeStash, type Stash } from './stash.ts';
 import { statusFromHub, statusToHub } from './status.ts';
 
 export class ConversionError extends Error {}
-
-const DEFAULT_FORMAT = 'toolhive';
 
 /** Spec fields that only v1alpha1 has; displayName, syncPolicy, filter and unknown fields are copied as they are. */
 const ALPHA_ONLY_SPEC = ['format', 'source'];
@@ -87,7 +86,7 @@ function withDefaults(view: AlphaSource): JsonObject {
   const source = structuredClone(view.source);
   if (isObject(source.configmap)) source.configmap.key ??= DEFAULT_CONFIGMAP_KEY;
   if (isObject(source.git)) source.git.path ??= DEFAULT_GIT_PATH;
-  return { source, format: view.format ?? DEFAULT_FORMAT };
+  return { source, format: view.format ?? defaultFormatOf(source.type) };
 }
 
 /** The stashed first source with the defaulted fields the v1alpha1 view now states explicitly. */

@@ -33,7 +33,7 @@ export const COMMIT_PATTERN = '^[0-9a-fA-F]{7,40}$';
 
 export const format = stringEnum(
   FORMATS,
-  'Format of the source data: `toolhive` (registry.json with servers and remote_servers) or `upstream` (the MCP registry server.json format). Defaults to `toolhive`.',
+  'Format of the source data: `toolhive` (registry.json with servers and remote_servers) or `upstream` (the MCP registry server.json format). Defaults to `upstream` for a `registry` source and to `toolhive` for the others.',
 );
 
 export const displayName = str('Human-readable name of the registry, shown by `thv registry info`.', {

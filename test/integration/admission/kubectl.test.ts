@@ -219,8 +219,40 @@ test('minimal specs of each source type, in both versions, come back defaulted',
   assert.deepEqual(get('min-beta', 'v1beta1'), {
     sources: [
       { name: 'a', type: 'configmap', format: 'toolhive', configMapRef: { name: 'c', key: 'registry.json' } },
-      { name: 'b', type: 'registry', format: 'toolhive', registry: { baseURL: 'https://r.com' } },
+      { name: 'b', type: 'registry', format: 'upstream', registry: { baseURL: 'https://r.com' } },
     ],
+    syncPolicy: { interval: '1h' },
+  });
+});
+
+test('a registry source defaults to the upstream format in both versions, read back in both', () => {
+  kubectlOk(
+    ['apply', '-f', '-'],
+    doc(ALPHA, 'min-reg-alpha', { source: { type: 'registry', registry: { url: 'https://r.com' } } }),
+  );
+  kubectlOk(
+    ['apply', '-f', '-'],
+    doc(BETA, 'min-reg-beta', {
+      sources: [{ name: 'up', type: 'registry', registry: { baseURL: 'https://r.com' } }],
+    }),
+  );
+  const get = (name: string, v: string) =>
+    JSON.parse(kubectlOk(['get', `mcpregistries.${v}.toolhive.stacklok.io/${name}`, '-n', ns, '-o', 'json']))
+      .spec;
+  assert.deepEqual(get('min-reg-alpha', 'v1alpha1'), {
+    format: 'upstream',
+    source: { type: 'registry', registry: { url: 'https://r.com' } },
+    syncPolicy: { interval: '1h' },
+  });
+  assert.deepEqual(get('min-reg-alpha', 'v1beta1'), {
+    sources: [
+      { name: 'default', type: 'registry', format: 'upstream', registry: { baseURL: 'https://r.com' } },
+    ],
+    syncPolicy: { interval: '1h' },
+  });
+  assert.deepEqual(get('min-reg-beta', 'v1alpha1').format, 'upstream');
+  assert.deepEqual(get('min-reg-beta', 'v1beta1'), {
+    sources: [{ name: 'up', type: 'registry', format: 'upstream', registry: { baseURL: 'https://r.com' } }],
     syncPolicy: { interval: '1h' },
   });
 });

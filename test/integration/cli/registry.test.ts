@@ -84,7 +84,13 @@ test('add creates each source type with its flags, printing kubectl-style confir
         '--exclude-tag',
         'deprecated',
       ],
-      { name: 'default', type: 'registry', registry: { baseURL: 'https://registry.example.com' } },
+      // No --format: a registry source defaults to upstream (a toolhive default failed every first sync).
+      {
+        name: 'default',
+        type: 'registry',
+        format: 'upstream',
+        registry: { baseURL: 'https://registry.example.com' },
+      },
     ],
   ];
   for (const [name, flags, source] of cases) {
@@ -138,6 +144,8 @@ test('list in every output form, in the namespace from -n', async () => {
   ]);
   const url = wide.find((r) => r[0] === 'from-url');
   assert.deepEqual(url?.slice(6), ['upstream', '2h', '<none>']);
+  assert.equal(wide.find((r) => r[0] === 'from-registry')?.[6], 'upstream');
+  assert.equal(wide.find((r) => r[0] === 'from-git')?.[6], 'toolhive');
 
   const json = JSON.parse((await thv(['registry', 'list', '-n', ns, '-o', 'json'])).stdout) as {
     kind: string;

@@ -236,3 +236,35 @@ test('property: default(default(x)) = default(x), and the patch never removes wh
     { numRuns: 2000 },
   );
 });
+
+test('format default by source type: registry sources are upstream, others toolhive (both versions)', () => {
+  const a = defaultSpec(
+    alpha({ source: { type: 'registry', registry: { url: 'https://r.com' } } }),
+    DEFAULT_POLICY,
+  );
+  assert.deepEqual(specOf(a), {
+    source: { type: 'registry', registry: { url: 'https://r.com' } },
+    format: 'upstream',
+    syncPolicy: { interval: '1h' },
+  });
+  const b = defaultSpec(
+    beta({
+      sources: [
+        { name: 'r', type: 'registry', registry: { baseURL: 'https://r.com' } },
+        { name: 'u', type: 'url', url: { href: 'https://a.com/r.json' } },
+        { name: 'g', type: 'git', git: { repository: 'https://a.com/r' } },
+        { name: 'pinned', type: 'registry', registry: { baseURL: 'https://p.com' }, format: 'toolhive' },
+      ],
+    }),
+    DEFAULT_POLICY,
+  ) as unknown as { spec: { sources: { name: string; format: string }[] } };
+  assert.deepEqual(
+    b.spec.sources.map((s) => [s.name, s.format]),
+    [
+      ['r', 'upstream'],
+      ['u', 'toolhive'],
+      ['g', 'toolhive'],
+      ['pinned', 'toolhive'], // a format the user wrote is never replaced
+    ],
+  );
+});

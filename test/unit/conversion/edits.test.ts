@@ -152,3 +152,20 @@ test('a non-default value in those fields is an edit', () => {
     { name: 'cm', type: 'configmap', configMapRef: { name: 'c', key: 'other.json' } },
   ]);
 });
+
+test('a registry source: the webhook default is upstream, so format upstream is not an edit and toolhive is', () => {
+  const reg = {
+    name: 'reg',
+    type: 'registry',
+    registry: { baseURL: 'https://r' },
+    filter: { tags: { include: ['x'] } },
+  };
+  const defaulted = fromHub(hubOf({ sources: [reg] }));
+  defaulted.spec.format = 'upstream';
+  assert.deepStrictEqual(toHub(defaulted).spec.sources, [{ ...reg, format: 'upstream' }]);
+  const edited = fromHub(hubOf({ sources: [reg] }));
+  edited.spec.format = 'toolhive';
+  assert.deepStrictEqual(toHub(edited).spec.sources, [
+    { name: 'reg', type: 'registry', registry: { baseURL: 'https://r' }, format: 'toolhive' },
+  ]);
+});
