@@ -5,7 +5,7 @@ import { defaultFormatOf } from '../api/constants.ts';
 import { fetchConfigMap } from './configmap.ts';
 import { fetchUrl, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
 import { fetchGit, type GitCredentials } from './git.ts';
-import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from './registry-api.ts';
+import { fetchRegistrySource } from './registry-source.ts';
 import { readSecret, readSecretKey } from './secrets.ts';
 import { durationMs, MAX_TIMER_MS } from '../api/duration.ts';
 import { SourceError, type FetchedSource } from './types.ts';
@@ -77,13 +77,7 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
     case 'registry': {
       const r = source.registry;
       if (!r) throw new SourceError('InvalidSpec', `source ${source.name}: registry is not set`);
-      const token = r.authSecretRef
-        ? await readSecretKey(client, namespace, r.authSecretRef, 'token')
-        : undefined;
-      return fetchRegistryApi(r.baseURL, {
-        ...DEFAULT_REGISTRY_API_OPTIONS,
-        headers: token ? { Authorization: `Bearer ${token}` } : undefined,
-      });
+      return fetchRegistrySource({ client, namespace, retryDelayMs: ctx.retryDelayMs }, r);
     }
   }
 }

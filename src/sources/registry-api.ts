@@ -1,115 +1,121 @@
 /**
- * Upstream MCP registry API source: pages through /v0.1/servers?limit=100 following
- * metadata.nextCursor, with guards against cursor cycles and runaway paging, keeps the latest
- * version of each server and drops deleted ones. Returns one API page document holding them all.
+ * Upstream MCP registry API source: pages through `/v0.1/servers?version=latest&limit=100` following
+ * metadata.nextCursor and returns one API page document holding the latest version of each server.
+ *
+ * Bounded work (SPEC §8): each page is read up to a page size limit and parsed at once; only one entry
+ * per server name is kept between pages; the whole sync has a byte, page and time budget, and the byte
+ * budget is enforced while streaming, so a hostile registry is refused early instead of being buffered.
+ * Transient failures of a page (5xx, 429, network) are retried with backoff (retry.ts).
  */
-import { httpGet, retryAfterMs, type HttpGetOptions } from './http-fetch.ts';
+import type { HttpGetOptions } from './http-fetch.ts';
+import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
+import { parsePage, LatestVersions } from './registry-page.ts';
 import { SourceError } from './types.ts';
 
-export interface RegistryApiOptions extends HttpGetOptions {
+export { latestPerServer } from './registry-page.ts';
+
+export interface RegistryApiOptions extends HttpGetOptions, Partial<RetryOptions> {
+  /** Largest page (HttpGetOptions.maxBytes is the page limit). */
+  maxBytes: number;
+  /** Bytes over all pages of one sync. */
+  maxTotalBytes?: number;
   maxPages: number;
   pageLimit: number;
+  /** Wall-clock budget of one sync, all pages and retries included. */
+  deadlineMs?: number;
+  now?: () => number;
 }
 
-export const DEFAULT_REGISTRY_API_OPTIONS: Omit<RegistryApiOptions, 'ca' | 'headers'> = {
+export const DEFAULT_REGISTRY_API_OPTIONS = {
   timeoutMs: 30_000,
   maxBytes: 16 * 1024 * 1024,
+  // The same ceiling as one URL document: a registry source can bring no more than a URL source.
+  maxTotalBytes: 64 * 1024 * 1024,
   maxPages: 1000,
   pageLimit: 100,
-};
+  deadlineMs: 10 * 60_000,
+} satisfies Omit<RegistryApiOptions, 'ca' | 'headers'>;
 
-type Json = Record<string, unknown>;
-const OFFICIAL = 'io.modelcontextprotocol.registry/official';
-
-function official(item: Json): Json {
-  const meta = (item._meta ?? {}) as Json;
-  return (meta[OFFICIAL] ?? {}) as Json;
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-  const pb = b.split(/[.-]/).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return 0;
-}
-
-/** Keeps, per server name, the entry marked isLatest, else the highest version; drops deleted. */
-export function latestPerServer(items: Json[]): Json[] {
-  const best = new Map<string, Json>();
-  for (const item of items) {
-    const server = (item.server ?? {}) as Json;
-    const name = typeof server.name === 'string' ? server.name : undefined;
-    if (!name) continue;
-    const prev = best.get(name);
-    if (!prev) {
-      best.set(name, item);
-      continue;
-    }
-    const a = official(item);
-    const b = official(prev);
-    if (a.isLatest === true && b.isLatest !== true) best.set(name, item);
-    else if (
-      a.isLatest === b.isLatest &&
-      compareVersions(String(server.version ?? ''), String((prev.server as Json).version ?? '')) > 0
-    )
-      best.set(name, item);
-  }
-  return [...best.values()].filter((i) => official(i).status !== 'deleted');
+/** Cursors are opaque and come from the server: show a bounded, quoted form only. */
+function shown(cursor: string): string {
+  return JSON.stringify(cursor.length > 80 ? `${cursor.slice(0, 80)}…` : cursor);
 }
 
 export async function fetchRegistryApi(baseURL: string, opts: RegistryApiOptions): Promise<string> {
   const base = baseURL.replace(/\/+$/, '');
-  const items: Json[] = [];
+  const where = `${base}/v0.1/servers`;
+  const maxTotal = opts.maxTotalBytes ?? DEFAULT_REGISTRY_API_OPTIONS.maxTotalBytes;
+  const now = opts.now ?? Date.now;
+  const budgetMs = opts.deadlineMs ?? DEFAULT_REGISTRY_API_OPTIONS.deadlineMs;
+  const deadline = now() + budgetMs;
+  const retry: RetryOptions = {
+    retries: opts.retries ?? DEFAULT_RETRY_OPTIONS.retries,
+    baseRetryDelayMs: opts.baseRetryDelayMs ?? DEFAULT_RETRY_OPTIONS.baseRetryDelayMs,
+    maxRetryDelayMs: opts.maxRetryDelayMs ?? DEFAULT_RETRY_OPTIONS.maxRetryDelayMs,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? DEFAULT_RETRY_OPTIONS.maxRetryAfterMs,
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  };
+  const latest = new LatestVersions();
   const seen = new Set<string>();
+  let total = 0;
   let cursor: string | undefined;
-  for (let page = 0; ; page++) {
-    if (page >= opts.maxPages)
+  for (let page = 1; ; page++) {
+    if (page > opts.maxPages)
+      throw new SourceError('TooManyPages', `${where}: more than ${opts.maxPages} pages; stopping`);
+    if (now() > deadline)
       throw new SourceError(
-        'TooManyPages',
-        `${base}/v0.1/servers: more than ${opts.maxPages} pages; stopping`,
+        'FetchTimeout',
+        `${where}: paging did not finish within ${Math.round(budgetMs / 1000)} s (stopped before page ${page})`,
       );
-    const url = new URL(`${base}/v0.1/servers`);
+    const url = new URL(where);
+    // version=latest lets the registry drop superseded versions itself (the official one does);
+    // LatestVersions still reduces for registries that ignore it.
+    url.searchParams.set('version', 'latest');
     url.searchParams.set('limit', String(opts.pageLimit));
     if (cursor) url.searchParams.set('cursor', cursor);
-    const res = await httpGet(url.toString(), opts);
-    if (res.status !== 200) {
-      const ra = retryAfterMs(res.headers['retry-after'], Date.now(), 60_000);
-      throw new SourceError(
-        res.status === 429 ? 'RateLimited' : res.status >= 500 ? 'ServerError' : 'HTTPError',
-        `${base}/v0.1/servers answered HTTP ${res.status}`,
-        ra,
-      );
-    }
-    let doc: Json;
+    const remaining = maxTotal - total;
+    const pageLimit = Math.min(opts.maxBytes, remaining);
+    let body: Buffer;
     try {
-      doc = JSON.parse(res.body.toString('utf8')) as Json;
+      const res = await getWithRetries(url.toString(), where, { ...opts, maxBytes: pageLimit }, retry);
+      if (res.status !== 200) throw httpError(where, res.status);
+      body = res.body;
     } catch (e) {
-      throw new SourceError(
-        'InvalidResponse',
-        `${base}/v0.1/servers page ${page + 1} is not JSON: ${(e as Error).message}`,
-      );
+      if (e instanceof SourceError && e.reason === 'ResponseTooLarge')
+        throw new SourceError(
+          'ResponseTooLarge',
+          pageLimit < opts.maxBytes
+            ? `${where}: the registry sent more than ${maxTotal} bytes in ${page} pages, the byte budget of a registry source; stopping`
+            : `${where} page ${page} is larger than ${opts.maxBytes} bytes, the page size limit of a registry source`,
+        );
+      throw e;
     }
-    if (!Array.isArray(doc.servers))
-      throw new SourceError('InvalidResponse', `${base}/v0.1/servers page ${page + 1} has no "servers" list`);
-    items.push(...(doc.servers as Json[]));
-    const next = ((doc.metadata ?? {}) as Json).nextCursor;
-    if (typeof next !== 'string' || next === '') break;
-    if (seen.has(next))
+    total += body.length;
+    const { items, nextCursor } = parsePage(body.toString('utf8'), where, page);
+    for (const item of items) latest.add(item);
+    if (!nextCursor) break;
+    if (seen.has(nextCursor))
       throw new SourceError(
         'CursorCycle',
-        `${base}/v0.1/servers: cursor "${next}" repeats after ${page + 1} pages; the registry's paging loops`,
+        `${where}: cursor ${shown(nextCursor)} repeats after ${page} pages; the registry's paging loops`,
       );
-    seen.add(next);
-    cursor = next;
+    seen.add(nextCursor);
+    cursor = nextCursor;
   }
-  const servers = latestPerServer(items);
+  const servers = latest.items();
   return JSON.stringify({ servers, metadata: { count: servers.length } });
+}
+
+function httpError(where: string, status: number): SourceError {
+  if (status === 404)
+    return new SourceError(
+      'NotFound',
+      `${where} answered HTTP 404; baseURL must be the registry's root, without /v0.1`,
+    );
+  if (status === 401 || status === 403)
+    return new SourceError(
+      'HTTPError',
+      `${where} answered HTTP ${status}; check the credentials in authSecretRef or headersSecretRef`,
+    );
+  return new SourceError('HTTPError', `${where} answered HTTP ${status}`);
 }

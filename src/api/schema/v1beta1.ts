@@ -10,24 +10,27 @@ const configMapRef = c.obj(
   'A ConfigMap in the registry’s namespace holding the registry document. Required when type is `configmap`.',
 );
 
+/** Shared by the URL and registry sources: both send these headers with every request. */
+function headersSecretRef() {
+  return c.obj(
+    {
+      name: c.str('Name of a Secret in the registry’s namespace.', {
+        minLength: 1,
+        maxLength: LIMITS.dnsSubdomain,
+        pattern: c.DNS_SUBDOMAIN_PATTERN,
+      }),
+    },
+    'A Secret whose keys and values are sent as HTTP request headers (for example `Authorization`).',
+  );
+}
+
 const urlSource = c.obj(
   {
     href: c.str('An `https://` URL of a registry JSON document.', { minLength: 1, maxLength: LIMITS.url }),
     caBundleRef: Type.Optional(
       c.secretKeyRef('A Secret holding PEM CA certificates to trust for this URL. Key defaults to `ca.crt`.'),
     ),
-    headersSecretRef: Type.Optional(
-      c.obj(
-        {
-          name: c.str('Name of a Secret in the registry’s namespace.', {
-            minLength: 1,
-            maxLength: LIMITS.dnsSubdomain,
-            pattern: c.DNS_SUBDOMAIN_PATTERN,
-          }),
-        },
-        'A Secret whose keys and values are sent as HTTP request headers (for example `Authorization`).',
-      ),
-    ),
+    headersSecretRef: Type.Optional(headersSecretRef()),
     timeout: Type.Optional(
       c.str('Timeout of one fetch, as a Go duration. Defaults to `30s`.', { maxLength: LIMITS.duration }),
     ),
@@ -64,11 +67,19 @@ const registrySource = c.obj(
         maxLength: LIMITS.url,
       },
     ),
-    authSecretRef: Type.Optional(
-      c.secretKeyRef('A Secret holding a bearer token sent to the registry API. Key defaults to `token`.'),
+    caBundleRef: Type.Optional(
+      c.secretKeyRef(
+        'A Secret holding PEM CA certificates to trust for this registry (a private registry with its own CA). Key defaults to `ca.crt`.',
+      ),
     ),
+    authSecretRef: Type.Optional(
+      c.secretKeyRef(
+        'A Secret holding a bearer token sent as `Authorization: Bearer <token>` to the registry API. Key defaults to `token`. Wins over an `Authorization` key in headersSecretRef.',
+      ),
+    ),
+    headersSecretRef: Type.Optional(headersSecretRef()),
   },
-  'An MCP registry API (the upstream `/v0.1/servers` API). Required when type is `registry`.',
+  'An MCP registry API (the upstream `/v0.1/servers` API), paged with `version=latest` and `limit=100`. Required when type is `registry`.',
 );
 
 const FIELD_BY_TYPE = { configmap: 'configMapRef', url: 'url', git: 'git', registry: 'registry' } as const;

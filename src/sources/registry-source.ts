@@ -1,0 +1,94 @@
+/**
+ * A `registry` source as the controller meets it: reads the Secrets it names (CA bundle, bearer
+ * token, extra headers), checks what it read before any request, and pages the registry API.
+ * A Secret whose content cannot be used is a SourceError naming the Secret and key, never a crash.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { KubeClient } from '../kube/client.ts';
+import type { SourceV1beta1 } from '../api/types.ts';
+import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from './registry-api.ts';
+import { readSecret, readSecretKey } from './secrets.ts';
+import { SourceError } from './types.ts';
+
+export type RegistrySpec = NonNullable<SourceV1beta1['registry']>;
+
+export interface RegistrySourceContext {
+  client: KubeClient;
+  namespace: string;
+  /** Test hook: shorter retry delays (the Retry-After bound is kept). */
+  retryDelayMs?: number;
+}
+
+/** RFC 9110 token characters. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Visible ASCII, space, tab and obs-text; no CR, LF, NUL or other controls (they would split requests). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+function checkValue(secret: string, key: string, value: string): void {
+  if (!HEADER_VALUE.test(value))
+    throw new SourceError(
+      'InvalidSecret',
+      `Secret ${secret}: the value of "${key}" contains a line break or control character; HTTP header values cannot`,
+    );
+}
+
+/** PEM text with at least one certificate, each of which parses. */
+export function checkCaBundle(secret: string, key: string, pem: string): void {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const bad = () =>
+    new SourceError('InvalidSecret', `Secret ${secret}: key "${key}" holds no valid PEM CA certificate`);
+  if (blocks.length === 0) throw bad();
+  for (const b of blocks) {
+    try {
+      new X509Certificate(b);
+    } catch {
+      throw bad();
+    }
+  }
+}
+
+export async function registryRequestSettings(
+  ctx: RegistrySourceContext,
+  r: RegistrySpec,
+): Promise<{ ca?: string; headers?: Record<string, string> }> {
+  const { client, namespace } = ctx;
+  let ca: string | undefined;
+  if (r.caBundleRef) {
+    const key = r.caBundleRef.key ?? 'ca.crt';
+    ca = await readSecretKey(client, namespace, r.caBundleRef, 'ca.crt');
+    checkCaBundle(`${namespace}/${r.caBundleRef.name}`, key, ca);
+  }
+  const headers: Record<string, string> = {};
+  if (r.headersSecretRef) {
+    const name = `${namespace}/${r.headersSecretRef.name}`;
+    for (const [k, v] of Object.entries(await readSecret(client, namespace, r.headersSecretRef.name))) {
+      // Secrets made with `echo` end in a newline that no one means to send.
+      const value = v.replace(/\r?\n$/, '');
+      if (!HEADER_NAME.test(k))
+        throw new SourceError('InvalidSecret', `Secret ${name}: key "${k}" is not a valid HTTP header name`);
+      checkValue(name, k, value);
+      headers[k] = value;
+    }
+  }
+  if (r.authSecretRef) {
+    const key = r.authSecretRef.key ?? 'token';
+    const token = (await readSecretKey(client, namespace, r.authSecretRef, 'token')).trim();
+    const name = `${namespace}/${r.authSecretRef.name}`;
+    if (token === '') throw new SourceError('InvalidSecret', `Secret ${name}: key "${key}" is empty`);
+    checkValue(name, key, token);
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+    headers.Authorization = `Bearer ${token}`;
+  }
+  return { ...(ca ? { ca } : {}), ...(Object.keys(headers).length ? { headers } : {}) };
+}
+
+export async function fetchRegistrySource(ctx: RegistrySourceContext, r: RegistrySpec): Promise<string> {
+  const settings = await registryRequestSettings(ctx, r);
+  return fetchRegistryApi(r.baseURL, {
+    ...DEFAULT_REGISTRY_API_OPTIONS,
+    ...settings,
+    ...(ctx.retryDelayMs !== undefined
+      ? { baseRetryDelayMs: ctx.retryDelayMs, maxRetryDelayMs: ctx.retryDelayMs * 8 }
+      : {}),
+  });
+}
