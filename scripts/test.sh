@@ -13,6 +13,7 @@ npx prettier --check . >/dev/null
 echo "== typecheck"
 npx tsc -p tsconfig.json
 echo "== build control-plane binaries"; export MCPR_K8S_BIN_DIR; MCPR_K8S_BIN_DIR=$(bash test/k8s/build.sh)
+echo "== build the official MCP registry server"; export MCPR_UPSTREAM_REGISTRY_BIN; MCPR_UPSTREAM_REGISTRY_BIN=$(bash test/upstream-registry/build.sh)
 echo "== tests"
 exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-global-setup=test/support/global-setup.ts \
   --test-timeout=600000 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' ${TEST_FILTER:+"$TEST_FILTER"}
