@@ -3,6 +3,9 @@
  * -n/--namespace, -A), the MCPRegistry resource paths, and the translation of failures into
  * messages that say what to do next.
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { KubeApiError, KubeClient, type ResourceRef } from '../kube/client.ts';
 import { CRD_NAME, GROUP, PLURAL, V1BETA1 } from '../api/constants.ts';
 import { CliError, ServerError } from './errors.ts';
@@ -48,7 +51,9 @@ export class Cluster {
     this.allNamespaces = Boolean(opts.allNamespaces);
   }
 
-  static connect(opts: GlobalOptions): Cluster {
+  static connect(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Cluster {
+    const missing = missingKubeconfig(opts, env);
+    if (missing) throw missing;
     let client: KubeClient;
     try {
       client = KubeClient.load({ kubeconfig: opts.kubeconfig, context: opts.context, userAgent: 'thv' });
@@ -148,6 +153,32 @@ export class Cluster {
       throw e;
     }
   }
+}
+
+/**
+ * With no kubeconfig anywhere the client library silently falls back to http://localhost:8080 and
+ * then fails with a message about TLS settings; say instead what was looked for and where.
+ */
+export function missingKubeconfig(opts: GlobalOptions, env: NodeJS.ProcessEnv): CliError | undefined {
+  if (opts.kubeconfig) {
+    if (existsSync(opts.kubeconfig)) return undefined;
+    return new CliError(
+      `the kubeconfig ${opts.kubeconfig} given with --kubeconfig does not exist.`,
+      'Check the path, or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config.',
+    );
+  }
+  const fromEnv = (env.KUBECONFIG ?? '').split(':').filter(Boolean);
+  if (fromEnv.some((f) => existsSync(f))) return undefined;
+  const home = join(env.HOME || homedir(), '.kube', 'config');
+  if (!fromEnv.length && existsSync(home)) return undefined;
+  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) return undefined; // in a Pod
+  const looked = fromEnv.length
+    ? `$KUBECONFIG (${fromEnv.join(':')}: no such file${fromEnv.length > 1 ? 's' : ''})`
+    : `$KUBECONFIG (not set) and ${home} (no such file)`;
+  return new CliError(
+    `no kubeconfig found: looked at --kubeconfig (not given), ${looked}.`,
+    'Point thv at a cluster with --kubeconfig FILE or KUBECONFIG=FILE; for a local cluster, run `npm start` and use the .local/kubeconfig it writes.',
+  );
 }
 
 export function notFound(name: string, namespace: string): CliError {

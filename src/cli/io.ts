@@ -6,7 +6,20 @@ export interface CliIO {
   now(): Date;
 }
 
+/**
+ * A reader that went away (`thv ... | head -1`) is normal use of a CLI, not an error: stop quietly,
+ * as other command-line tools do, instead of dying with an EPIPE stack trace.
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') exit(0);
+    else throw e;
+  });
+}
+
 export function processIO(): CliIO {
+  exitQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
+  exitQuietlyOnClosedPipe(process.stderr, (code) => process.exit(code));
   return {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
