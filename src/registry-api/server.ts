@@ -7,6 +7,8 @@ import { buildOpenApi } from './openapi.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import type { Authenticator } from './auth.ts';
 import type { ApiMetrics } from './metrics.ts';
+import { sendBody, sendError } from './respond.ts';
+import { createUiRoutes } from '../ui/server/route.ts';
 
 export interface ApiServerOptions {
   address: string;
@@ -35,7 +37,25 @@ export async function startApiServer(
     log: opts.log,
     openapi: Buffer.from(JSON.stringify(buildOpenApi())),
   });
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, handler);
+  // The catalog page (docs/ui.md) answers `/`, `/servers/…` and `/ui/…` from the same snapshot,
+  // response writer and credentials as the API; every other path goes to the API handler.
+  const ui = createUiRoutes({
+    snapshot: () => opts.store.current,
+    authorize: async (req) => {
+      if (!opts.auth?.enabled) return undefined;
+      const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+      return r.ok ? undefined : r.message;
+    },
+    send: sendBody,
+    sendError,
+    onError: (err, path) => opts.log.error({ err, path }, 'catalog page request failed'),
+  });
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (req, res) => {
+    if (!ui(req, res)) return handler(req, res);
+    res.once('finish', () =>
+      opts.metrics?.requests.inc({ route: '/ui', method: req.method ?? 'GET', code: String(res.statusCode) }),
+    );
+  });
   const { host, port } = parseListenAddress(opts.address);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,106 @@
+/**
+ * HTTP routes of the catalog page, mounted by the registry API server in front of its API handler:
+ *   GET /, /servers/<name>  the page (the browser routes between list and detail itself)
+ *   GET /ui/<file>          its hashed script, chunks and stylesheet
+ *   GET /ui/catalog.json    the list data: a summary of the current snapshot, built once per snapshot
+ * Responses go through the API's own writer (weak ETag, 304, gzip), injected here so this adapter does
+ * not import the API's modules. The page shell holds no catalog data and is open; catalog.json (and the
+ * API calls the detail view makes) need the same credentials as the API.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { catalogSummary, type SummaryEntry, type SummaryInfo } from '../core/summary.ts';
+import { loadAssets } from './assets.ts';
+
+export interface UiSnapshot {
+  readonly info: SummaryInfo;
+  readonly entries: readonly SummaryEntry[];
+}
+
+export interface SendOpts {
+  cacheable?: boolean;
+  headers?: Record<string, string>;
+  contentType?: string;
+}
+
+export interface UiDeps {
+  snapshot(): UiSnapshot | undefined;
+  /** undefined when the request may read the catalog, else why not (as the API says it). */
+  authorize(req: IncomingMessage): Promise<string | undefined>;
+  send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, opts?: SendOpts): void;
+  sendError(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    message: string,
+    headers?: Record<string, string>,
+  ): void;
+  onError?(err: unknown, path: string): void;
+}
+
+/**
+ * Scripts and styles only from this origin and no inline ones, so even a Markdown renderer bug could not
+ * run injected script; data only from the API; no external images or fonts (the page works offline).
+ */
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const PAGE_HEADERS = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+const summaries = new WeakMap<UiSnapshot, Buffer>();
+
+function summaryBody(snap: UiSnapshot): Buffer {
+  let body = summaries.get(snap);
+  if (!body)
+    summaries.set(snap, (body = Buffer.from(JSON.stringify(catalogSummary(snap.info, snap.entries)))));
+  return body;
+}
+
+/** Which paths are the page's: everything else is left to the API handler. */
+export function isUiPath(path: string): boolean {
+  return path === '/' || path.startsWith('/servers/') || path.startsWith('/ui/');
+}
+
+/** Returns false (and does nothing) for paths that are not the page's. */
+export function createUiRoutes(deps: UiDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://ui.invalid').pathname;
+    if (!isUiPath(path)) return false;
+    void serve(deps, req, res, path).catch((err: unknown) => {
+      deps.onError?.(err, path);
+      if (!res.headersSent) deps.sendError(req, res, 500, 'Internal server error');
+      else res.destroy();
+    });
+    return true;
+  };
+}
+
+async function serve(deps: UiDeps, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return deps.sendError(req, res, 405, `Method ${req.method} not allowed; use GET, HEAD`, {
+      Allow: 'GET, HEAD',
+    });
+  if (path === '/ui/catalog.json') {
+    const denied = await deps.authorize(req);
+    if (denied !== undefined)
+      return deps.sendError(req, res, 401, `Unauthorized: ${denied}`, {
+        'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
+      });
+    const snap = deps.snapshot();
+    if (!snap) return deps.sendError(req, res, 503, 'Catalog not loaded yet');
+    return deps.send(req, res, 200, summaryBody(snap), { cacheable: true });
+  }
+  const assets = await loadAssets();
+  const file = path.startsWith('/ui/') ? path.slice(4) : 'index.html';
+  const asset = file === 'index.html' && path.startsWith('/ui/') ? undefined : assets.get(file);
+  if (!asset) return deps.sendError(req, res, 404, 'Not found');
+  deps.send(req, res, 200, asset.body, {
+    cacheable: true,
+    contentType: asset.contentType,
+    headers: file === 'index.html' ? PAGE_HEADERS : { 'X-Content-Type-Options': 'nosniff' },
+  });
+}
