@@ -1,6 +1,14 @@
 /** Git source rules (SPEC §2.2): repository scheme and host, one ref at most, the document path. */
 import type { Policy } from './policy.ts';
-import { checkUrl, hostAllowed, hostForbidden, type Finding, type UrlCheck } from './url.ts';
+import {
+  checkUrl,
+  destinationFinding,
+  hostAllowed,
+  hostForbidden,
+  rawHost,
+  type Finding,
+  type UrlCheck,
+} from './url.ts';
 
 /** `git@host:org/repo.git`: scp-like SSH syntax, which is not a URL. */
 const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
@@ -16,7 +24,9 @@ export function checkRepository(field: string, value: string, policy: Policy): U
   const scp = SCP_LIKE.exec(value);
   if (scp) {
     const host = scp[2] ?? '';
-    return { errors: hostAllowed(host, policy) ? [] : [hostForbidden(field, host, policy)], warnings: [] };
+    const errors = hostAllowed(host, policy) ? [] : [hostForbidden(field, host, policy)];
+    const refused = destinationFinding(field, host, policy);
+    return { errors: refused ? [...errors, refused] : errors, warnings: [] };
   }
   let u: URL | undefined;
   try {
@@ -42,6 +52,10 @@ export function checkRepository(field: string, value: string, policy: Policy): U
         });
       if (u.hostname !== '' && !hostAllowed(u.hostname, policy))
         errors.push(hostForbidden(field, u.hostname, policy));
+      {
+        const refused = destinationFinding(field, rawHost(value) ?? u.hostname, policy);
+        if (refused) errors.push(refused);
+      }
       return { errors, warnings: [] };
     case 'file:':
       if (!policy.allowFileGit)

@@ -6,8 +6,8 @@
 import { parse as parseYaml } from 'yaml';
 import { SOURCE_TYPES, type SourceType } from '../api/constants.ts';
 import { formatFieldError, type FieldError } from '../api/field-error.ts';
-import { parseGlob } from '../registry/glob.ts';
-import { parseGoDuration } from '../api/duration.ts';
+import { OPEN_NETWORK_RULES, type NetworkRules } from './destinations.ts';
+import { isObj, Reader } from './policy-reader.ts';
 
 export interface PolicyFilter {
   names?: { include?: string[]; exclude?: string[] };
@@ -23,6 +23,20 @@ export interface Policy {
   allowHTTP: boolean;
   /** Allow `file://` Git repositories (tests, air-gapped mirrors baked into the image). */
   allowFileGit: boolean;
+  /**
+   * Allow plain `http://` to cluster-local Service names (`<svc>.<ns>.svc[.<clusterDomain>]`) even when
+   * allowHTTP is false: that traffic stays inside the cluster network (docs/policy.md).
+   */
+  allowClusterLocalHTTP: boolean;
+  /** The cluster's DNS domain, for recognising cluster-local Service names. */
+  clusterDomain: string;
+  /** Destination rules (SPEC §8), as written: CIDRs or single addresses. */
+  allowedCIDRs: string[];
+  deniedCIDRs: string[];
+  /** RFC 1918 / RFC 6598 / ULA destinations; true by default (in-cluster Services live there). */
+  allowPrivateNetworks: boolean;
+  /** The three destination settings above, parsed. */
+  network: NetworkRules;
   /** Smallest sync interval accepted, as written in the file (Go duration). */
   minSyncInterval: string;
   minSyncIntervalMs: number;
@@ -39,6 +53,12 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   allowedHosts: [],
   allowHTTP: false,
   allowFileGit: false,
+  allowClusterLocalHTTP: true,
+  clusterDomain: 'cluster.local',
+  allowedCIDRs: [],
+  deniedCIDRs: [],
+  allowPrivateNetworks: true,
+  network: OPEN_NETWORK_RULES,
   minSyncInterval: '30s',
   minSyncIntervalMs: 30_000,
   defaults: { syncInterval: '1h', syncRemoteSources: true },
@@ -53,113 +73,20 @@ export class PolicyError extends Error {
   }
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 const TOP_KEYS = [
   'allowedSourceTypes',
   'allowedHosts',
   'allowHTTP',
   'allowFileGit',
+  'allowClusterLocalHTTP',
+  'clusterDomain',
+  'allowedCIDRs',
+  'deniedCIDRs',
+  'allowPrivateNetworks',
   'minSyncInterval',
   'defaults',
   'enforced',
 ];
-
-class Reader {
-  errors: FieldError[] = [];
-
-  object(v: unknown, field: string, keys: string[]): Obj {
-    if (v === undefined || v === null) return {};
-    if (!isObj(v)) {
-      this.errors.push({ type: 'Invalid', field, value: v, detail: 'must be a mapping' });
-      return {};
-    }
-    for (const k of Object.keys(v)) {
-      if (!keys.includes(k))
-        this.errors.push({
-          type: 'Forbidden',
-          field: field ? `${field}.${k}` : k,
-          detail: `unknown field; known fields: ${keys.join(', ')}`,
-        });
-    }
-    return v;
-  }
-
-  bool(v: unknown, field: string, def: boolean): boolean {
-    if (v === undefined || v === null) return def;
-    if (typeof v !== 'boolean') {
-      this.errors.push({ type: 'Invalid', field, value: v, detail: 'must be true or false' });
-      return def;
-    }
-    return v;
-  }
-
-  strings(v: unknown, field: string): string[] {
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) {
-      this.errors.push({ type: 'Invalid', field, value: v, detail: 'must be a list of strings' });
-      return [];
-    }
-    const out: string[] = [];
-    v.forEach((item, i) => {
-      if (typeof item !== 'string' || item.trim() === '')
-        this.errors.push({
-          type: 'Invalid',
-          field: `${field}[${i}]`,
-          value: item,
-          detail: 'must be a non-empty string',
-        });
-      else out.push(item.trim());
-    });
-    return out;
-  }
-
-  globs(v: unknown, field: string): string[] {
-    const list = this.strings(v, field);
-    list.forEach((g, i) => {
-      const r = parseGlob(g);
-      if (!r.ok)
-        this.errors.push({
-          type: 'Invalid',
-          field: `${field}[${i}]`,
-          value: g,
-          detail: `invalid glob: ${r.error}`,
-        });
-    });
-    return list;
-  }
-
-  duration(v: unknown, field: string, def: string): { text: string; ms: number } {
-    if (v === undefined || v === null) return { text: def, ms: mustMs(def) };
-    if (typeof v !== 'string') {
-      this.errors.push({
-        type: 'Invalid',
-        field,
-        value: v,
-        detail: 'must be a Go duration string such as "30s"',
-      });
-      return { text: def, ms: mustMs(def) };
-    }
-    const r = parseGoDuration(v);
-    if (!r.ok || r.ms <= 0) {
-      this.errors.push({
-        type: 'Invalid',
-        field,
-        value: v,
-        detail: r.ok ? 'must be greater than 0' : r.error,
-      });
-      return { text: def, ms: mustMs(def) };
-    }
-    return { text: v, ms: r.ms };
-  }
-}
-
-function mustMs(text: string): number {
-  const r = parseGoDuration(text);
-  if (!r.ok) throw new Error(r.error);
-  return r.ms;
-}
 
 function readFilter(rd: Reader, v: unknown, field: string): PolicyFilter | undefined {
   if (v === undefined || v === null) return undefined;
@@ -226,11 +153,20 @@ export function parsePolicy(text: string): Policy {
       detail: `must be at least minSyncInterval (${min.text})`,
     });
   const enforced = rd.object(top.enforced, 'enforced', ['excludeNames', 'excludeTags']);
+  const allowed = rd.cidrs(top.allowedCIDRs, 'allowedCIDRs');
+  const denied = rd.cidrs(top.deniedCIDRs, 'deniedCIDRs');
+  const allowPrivateNetworks = rd.bool(top.allowPrivateNetworks, 'allowPrivateNetworks', true);
   const policy: Policy = {
     allowedSourceTypes,
     allowedHosts: rd.globs(top.allowedHosts, 'allowedHosts').map((h) => h.toLowerCase()),
     allowHTTP: rd.bool(top.allowHTTP, 'allowHTTP', false),
     allowFileGit: rd.bool(top.allowFileGit, 'allowFileGit', false),
+    allowClusterLocalHTTP: rd.bool(top.allowClusterLocalHTTP, 'allowClusterLocalHTTP', true),
+    clusterDomain: rd.domain(top.clusterDomain, 'clusterDomain', DEFAULT_POLICY.clusterDomain),
+    allowedCIDRs: allowed.texts,
+    deniedCIDRs: denied.texts,
+    allowPrivateNetworks,
+    network: { allowedCIDRs: allowed.cidrs, deniedCIDRs: denied.cidrs, allowPrivateNetworks },
     minSyncInterval: min.text,
     minSyncIntervalMs: min.ms,
     defaults: {

@@ -1,6 +1,7 @@
 /** URL and host rules shared by `url`, `registry` and Git sources (SPEC §2.2). */
 import type { FieldError } from '../api/field-error.ts';
 import { parseGlob } from '../registry/glob.ts';
+import { judge, literalIp, refusal } from './destinations.ts';
 import type { Policy } from './policy.ts';
 
 /** A policy violation: reported as an error on create, ratcheted on update when the value is unchanged. */
@@ -32,6 +33,37 @@ export function hostForbidden(field: string, host: string, policy: Policy): Find
   };
 }
 
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * `<svc>.<ns>.svc` or `<svc>.<ns>.svc.<clusterDomain>`: a name the cluster's DNS answers with a
+ * Service address, so a connection to it stays inside the cluster network.
+ */
+export function isClusterLocal(host: string, policy: Policy): boolean {
+  const labels = host.toLowerCase().replace(/\.$/, '').split('.');
+  if (labels.length < 3 || labels[2] !== 'svc' || !LABEL.test(labels[0]!) || !LABEL.test(labels[1]!))
+    return false;
+  const rest = labels.slice(3).join('.');
+  return rest === '' || rest === policy.clusterDomain;
+}
+
+/** The host exactly as written in a URL (`0x7f.1`, `[::1]`), before any normalisation. */
+export function rawHost(value: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)/i.exec(value)?.[1];
+}
+
+/**
+ * A literal IP the platform policy does not allow as a destination (SPEC §8), in whatever notation:
+ * a DNS name passes here and is checked after resolution when the source is fetched.
+ */
+export function destinationFinding(field: string, host: string, policy: Policy): Finding | undefined {
+  const ip = literalIp(host);
+  if (!ip) return undefined;
+  const v = judge(ip, policy.network);
+  if (v.allowed) return undefined;
+  return { type: 'Forbidden', field, detail: refusal(host, ip, v), policy: true };
+}
+
 /**
  * Checks an https URL: absolute, https (http only where policy allows, with a warning), no user-info,
  * no fragment, no query for base URLs, host allowed. Length is the schema's job (maxLength).
@@ -49,7 +81,9 @@ export function checkUrl(field: string, value: string, policy: Policy, opts: { b
     return { errors, warnings };
   }
   if (u.protocol === 'http:') {
-    if (policy.allowHTTP)
+    if (policy.allowClusterLocalHTTP && isClusterLocal(u.hostname, policy)) {
+      // Cluster-local Service traffic stays in the cluster network (docs/policy.md): no warning.
+    } else if (policy.allowHTTP)
       warnings.push(
         `${field}: plain http is allowed by the platform policy, but the data is not protected in transit`,
       );
@@ -66,5 +100,7 @@ export function checkUrl(field: string, value: string, policy: Policy, opts: { b
     invalid('must not contain a query: a registry URL is a base URL');
   if (u.hostname !== '' && !hostAllowed(u.hostname, policy))
     errors.push(hostForbidden(field, u.hostname, policy));
+  const refused = destinationFinding(field, rawHost(value) ?? u.hostname, policy);
+  if (refused) errors.push(refused);
   return { errors, warnings };
 }

@@ -7,7 +7,10 @@ import { formatFieldError, type FieldError } from '../api/field-error.ts';
 import { validateStructure, versionOf } from '../api/validator.ts';
 import { parseGlob } from '../registry/glob.ts';
 import { parseGoDuration } from '../api/duration.ts';
+import { defaultSpec } from './defaults.ts';
 import { checkGitPath, checkRepository } from './git.ts';
+import { checkRegistryName } from './names.ts';
+import { checkStash, hasStash } from './stash.ts';
 import type { Policy } from './policy.ts';
 import { gitRefHolder, isObj, registryUrlOf, sourcesOf, urlOf, type Obj, type SourceView } from './shape.ts';
 import { checkUrl, type Finding } from './url.ts';
@@ -18,6 +21,7 @@ export interface ValidationResult {
 }
 
 const MAX_INTERVAL_MS = 8760 * 3_600_000;
+export const MAX_URL_TIMEOUT_MS = 10 * 60_000;
 const WARN_INTERVAL_MS = 5 * 60_000;
 const REMOTE = new Set(['url', 'git', 'registry']);
 
@@ -83,12 +87,17 @@ function checkSource(version: ApiVersionName, v: SourceView, policy: Policy, c: 
   ) {
     const t = v.source.url.timeout;
     const d = parseGoDuration(t);
-    if (!d.ok || d.ms <= 0)
+    // Capped so that one slow source cannot hold a controller worker for long (SPEC §8 "Bounded work").
+    if (!d.ok || d.ms <= 0 || d.ms > MAX_URL_TIMEOUT_MS)
       c.errors.push({
         type: 'Invalid',
         field: `${v.path}.url.timeout`,
         value: t,
-        detail: d.ok ? 'must be greater than 0' : `must be a Go duration such as "30s": ${d.error}`,
+        detail: !d.ok
+          ? `must be a Go duration such as "30s": ${d.error}`
+          : d.ms <= 0
+            ? 'must be greater than 0'
+            : 'must be at most 10m',
       });
   }
 
@@ -227,7 +236,8 @@ export function validate(obj: unknown, oldObj: unknown, policy: Policy): Validat
   checkFilter('spec.filter', spec.filter, c);
 
   const old = isObj(oldObj) ? oldObj : undefined;
-  const errors: FieldError[] = [...structural];
+  // Names are immutable: checked when the object is created only, so an existing one stays deletable.
+  const errors: FieldError[] = [...structural, ...(old ? [] : checkRegistryName(obj))];
   const seen = new Set(errors.map(formatFieldError));
   // Where the schema already reported a field, a second opinion on the same field only adds noise.
   const structuralFields = new Set(structural.map((e) => e.field));
@@ -241,6 +251,13 @@ export function validate(obj: unknown, oldObj: unknown, policy: Policy): Validat
     if (seen.has(text) || structuralFields.has(e.field)) continue;
     seen.add(text);
     errors.push(e);
+  }
+  if (version === V1ALPHA1 && hasStash(obj)) {
+    const stash = checkStash(obj, old, new Set(errors.map((e) => e.field)), (hub, oldHub) =>
+      validate(defaultSpec(hub, policy), oldHub && defaultSpec(oldHub, policy), policy),
+    );
+    for (const e of stash.errors) if (!seen.has(formatFieldError(e))) errors.push(e);
+    c.warnings.push(...stash.warnings);
   }
   return { errors, warnings: [...new Set(c.warnings)] };
 }

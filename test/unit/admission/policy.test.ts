@@ -13,6 +13,11 @@ allowedSourceTypes: [configmap, git]
 allowedHosts: ["GitHub.com", "*.corp.example"]
 allowHTTP: true
 allowFileGit: true
+allowClusterLocalHTTP: false
+clusterDomain: Corp.Internal.
+allowedCIDRs: [127.0.0.1, "10.1.0.0/16"]
+deniedCIDRs: ["10.0.0.0/8", "fd00::/8"]
+allowPrivateNetworks: false
 minSyncInterval: 5m
 defaults:
   syncInterval: 2h
@@ -27,6 +32,22 @@ enforced:
     allowedHosts: ['github.com', '*.corp.example'],
     allowHTTP: true,
     allowFileGit: true,
+    allowClusterLocalHTTP: false,
+    clusterDomain: 'corp.internal',
+    allowedCIDRs: ['127.0.0.1', '10.1.0.0/16'],
+    deniedCIDRs: ['10.0.0.0/8', 'fd00::/8'],
+    allowPrivateNetworks: false,
+    network: {
+      allowedCIDRs: [
+        { family: 4, base: 0x7f000001n, bits: 32, text: '127.0.0.1/32' },
+        { family: 4, base: 0x0a010000n, bits: 16, text: '10.1.0.0/16' },
+      ],
+      deniedCIDRs: [
+        { family: 4, base: 0x0a000000n, bits: 8, text: '10.0.0.0/8' },
+        { family: 6, base: 0xfd00n << 112n, bits: 8, text: 'fd00::/8' },
+      ],
+      allowPrivateNetworks: false,
+    },
     minSyncInterval: '5m',
     minSyncIntervalMs: 300_000,
     defaults: {
@@ -44,7 +65,7 @@ const bad: [string, string, string][] = [
   [
     'unknown field (typo)',
     'allowedHost: [a]',
-    'allowedHost: Forbidden: unknown field; known fields: allowedSourceTypes, allowedHosts, allowHTTP, allowFileGit, minSyncInterval, defaults, enforced',
+    'allowedHost: Forbidden: unknown field; known fields: allowedSourceTypes, allowedHosts, allowHTTP, allowFileGit, allowClusterLocalHTTP, clusterDomain, allowedCIDRs, deniedCIDRs, allowPrivateNetworks, minSyncInterval, defaults, enforced',
   ],
   [
     'unknown source type',
@@ -55,6 +76,21 @@ const bad: [string, string, string][] = [
     'bad host glob',
     'allowedHosts: ["[a"]',
     'allowedHosts[0]: Invalid value: "[a": invalid glob: unclosed [ at position 1',
+  ],
+  [
+    'bad CIDR',
+    'allowedCIDRs: ["10.0.0.0/33", "localhost", "0x7f.1"]',
+    'allowedCIDRs[0]: Invalid value: "10.0.0.0/33": must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8; allowedCIDRs[1]: Invalid value: "localhost": must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8; allowedCIDRs[2]: Invalid value: "0x7f.1": must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8',
+  ],
+  [
+    'bad cluster domain',
+    'clusterDomain: "cluster local"',
+    'clusterDomain: Invalid value: "cluster local": must be a DNS domain such as cluster.local',
+  ],
+  [
+    'private networks as string',
+    'allowPrivateNetworks: "no"',
+    'allowPrivateNetworks: Invalid value: "no": must be true or false',
   ],
   ['boolean as string', 'allowHTTP: "yes"', 'allowHTTP: Invalid value: "yes": must be true or false'],
   [
