@@ -77,6 +77,7 @@ export async function runConvert(io: CliIO, file: string, o: ConvertOptions): Pr
       'Fix the entries above, or pass --skip-invalid to convert only the valid ones.',
     );
   }
+  for (const w of parsed.warnings) io.err(`Warning: ${w}\n`);
   for (const inv of parsed.invalid) io.err(`Warning: skipped invalid ${describeInvalid(inv)}\n`);
   if (o.to === 'toolhive')
     for (const u of parsed.unrepresentable)

@@ -15,7 +15,9 @@ export function catalogEntries(catalog: Catalog): EntryInput[] {
       >,
       server: up.server,
       meta: up._meta,
-      updatedAt: s.lastUpdated,
+      // The source registry's official dates win; a ToolHive entry's metadata.last_updated is next.
+      updatedAt: s.official.updatedAt ?? s.lastUpdated,
+      official: s.official,
     };
   });
 }

@@ -19,6 +19,13 @@ export interface EntryInput {
   meta?: Record<string, unknown>;
   /** RFC 3339 time the server itself says it was last updated, when it says so. */
   updatedAt?: string;
+  /** Status, status message and dates from the source, served unchanged (absent: active, no dates). */
+  official?: {
+    status: 'active' | 'deprecated' | 'deleted';
+    statusMessage?: string;
+    statusChangedAt?: string;
+    publishedAt?: string;
+  };
 }
 
 export interface ApiEntry {
@@ -29,6 +36,9 @@ export interface ApiEntry {
   readonly server: Readonly<Record<string, unknown>>;
   readonly meta: Readonly<Record<string, unknown>>;
   readonly version: string;
+  readonly status: 'active' | 'deprecated' | 'deleted';
+  readonly statusMessage?: string;
+  readonly statusChangedAt: string;
   readonly publishedAt: string;
   readonly updatedAt: string;
   readonly updatedAtMs: number;
@@ -81,8 +91,8 @@ export function compareNames(a: string, b: string): number {
 
 /**
  * Builds a snapshot. Timestamps: a server's own `updatedAt` when it has one, else the catalog's
- * `lastUpdated`, else the load time; the catalog carries no publication history, so `publishedAt`
- * is the same instant.
+ * `lastUpdated`, else the load time. `publishedAt` and `statusChangedAt` are the source registry's
+ * when it gave them; a ToolHive catalog carries no publication history, so they are `updatedAt`.
  */
 export function buildSnapshot(
   input: SnapshotInput,
@@ -94,6 +104,8 @@ export function buildSnapshot(
   const byName = new Map<string, ApiEntry>();
   for (const it of items) {
     const updatedAt = toRfc3339(it.updatedAt) ?? fallback;
+    const publishedAt = toRfc3339(it.official?.publishedAt) ?? updatedAt;
+    const statusMessage = it.official?.statusMessage;
     const version = typeof it.server.version === 'string' ? it.server.version : '';
     const description = it.description ?? '';
     // A later duplicate replaces an earlier one, like the merge rule for sources.
@@ -107,7 +119,10 @@ export function buildSnapshot(
         server: Object.freeze(it.server),
         meta: Object.freeze({ ...(it.meta ?? {}) }),
         version,
-        publishedAt: updatedAt,
+        status: it.official?.status ?? 'active',
+        ...(statusMessage !== undefined && { statusMessage }),
+        statusChangedAt: toRfc3339(it.official?.statusChangedAt) ?? publishedAt,
+        publishedAt,
         updatedAt,
         updatedAtMs: Date.parse(updatedAt),
         nameLower: it.name.toLowerCase(),

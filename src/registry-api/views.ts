@@ -9,21 +9,18 @@ export function toolhiveView(e: ApiEntry): Record<string, unknown> {
   return { ...e.toolhive, name: e.name };
 }
 
-/** An upstream ServerResponse. The catalog holds only current, active servers. */
+/**
+ * An upstream ServerResponse. Status, status message and dates are the source's, unchanged (a
+ * ToolHive `Deprecated` server is `deprecated`); each server has one version here, so it is the latest.
+ */
 export function upstreamView(e: ApiEntry): { server: unknown; _meta: Record<string, unknown> } {
-  return {
-    server: e.server,
-    _meta: {
-      ...e.meta,
-      [OFFICIAL_META_KEY]: {
-        status: 'active',
-        statusChangedAt: e.publishedAt,
-        publishedAt: e.publishedAt,
-        updatedAt: e.updatedAt,
-        isLatest: true,
-      },
-    },
-  };
+  const official: Record<string, unknown> = { status: e.status };
+  if (e.statusMessage !== undefined) official.statusMessage = e.statusMessage;
+  official.statusChangedAt = e.statusChangedAt;
+  official.publishedAt = e.publishedAt;
+  official.updatedAt = e.updatedAt;
+  official.isLatest = true;
+  return { server: e.server, _meta: { ...e.meta, [OFFICIAL_META_KEY]: official } };
 }
 
 export function view(e: ApiEntry, format: Format): unknown {

@@ -1,7 +1,6 @@
 /** Building catalog servers from their source pieces; the only place summary fields are derived. */
 import {
   DEFAULT_UPSTREAM_VERSION,
-  OFFICIAL_META,
   TOOLHIVE_NAMESPACE,
   isObject,
   str,
@@ -13,6 +12,7 @@ import {
 } from './model.ts';
 import { upstreamNameOf } from './toolhive-to-upstream.ts';
 import { toolhiveExtension } from './upstream-to-toolhive.ts';
+import { officialFacts, officialOf } from './status.ts';
 
 export interface ServerParts {
   name: string;
@@ -37,9 +37,7 @@ export function catalogNameOf(upstreamName: string): string {
 export function makeCatalogServer(parts: ServerParts): CatalogServer {
   const th = parts.toolhive;
   const up = parts.upstream;
-  const official = isObject(parts.registryMeta?.[OFFICIAL_META])
-    ? (parts.registryMeta[OFFICIAL_META] as JsonObject)
-    : {};
+  const official = officialOf(parts.registryMeta);
   // For servers ToolHive cannot express, the extension (if any) still gives tags, tools, tier.
   const ext = th ?? (up ? toolhiveExtension(up) : undefined) ?? {};
   const s: CatalogServer = {
@@ -49,13 +47,13 @@ export function makeCatalogServer(parts: ServerParts): CatalogServer {
     tools: strings(ext.tools),
     upstreamName: str(up?.name) ?? upstreamNameOf(parts.name),
     version: str(up?.version) ?? DEFAULT_UPSTREAM_VERSION,
+    official: officialFacts(parts.registryMeta, ext.status),
   };
   const set = <K extends keyof CatalogServer>(k: K, v: CatalogServer[K] | undefined) => {
     if (v !== undefined) s[k] = v;
   };
   set('description', str(th?.description) ?? str(up?.description));
   set('title', str(th?.title) ?? str(up?.title));
-  set('status', str(ext.status) ?? str(official.status));
   set('tier', str(ext.tier));
   set('transport', str(th?.transport) ?? upstreamTransport(up));
   set('image', str(th?.image));

@@ -2,7 +2,16 @@
  * Registry data: the public API the controller, the registry API and the CLI code against.
  * Formats and mapping: docs/formats.md.
  */
-export type { SourceFormat, ServerKind, CatalogServer, Catalog, InvalidEntry, JsonObject } from './model.ts';
+export type {
+  SourceFormat,
+  ServerKind,
+  CatalogServer,
+  Catalog,
+  InvalidEntry,
+  JsonObject,
+  UpstreamStatus,
+  OfficialFacts,
+} from './model.ts';
 export {
   DocumentError,
   TOOLHIVE_NAMESPACE,

@@ -13,6 +13,17 @@ export type SourceFormat = 'toolhive' | 'upstream';
  */
 export type ServerKind = 'container' | 'remote' | 'upstream-only';
 
+export type UpstreamStatus = 'active' | 'deprecated' | 'deleted';
+
+/** Official registry facts kept from the source (its `_meta` official block) and served unchanged by /v0.1. */
+export interface OfficialFacts {
+  status: UpstreamStatus;
+  statusMessage?: string;
+  statusChangedAt?: string;
+  publishedAt?: string;
+  updatedAt?: string;
+}
+
 export interface CatalogServer {
   /**
    * Catalog key. A ToolHive name (`fetch`) for ToolHive data and for upstream servers in the
@@ -26,8 +37,11 @@ export interface CatalogServer {
   tags: string[];
   /** Tool names; [] when none. */
   tools: string[];
-  /** ToolHive status as written (`Active`, `Deprecated`), else the upstream registry status. */
-  status?: string;
+  /**
+   * The upstream status and dates: the source registry's official block wins over a publisher
+   * extension or ToolHive entry (ToolHive `Deprecated` → `deprecated`); `active` when nothing says.
+   */
+  official: OfficialFacts;
   tier?: string;
   transport?: string;
   /** Container image (ToolHive `image`, upstream OCI package identifier). */

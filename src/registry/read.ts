@@ -12,6 +12,7 @@ import {
   type SourceFormat,
 } from './model.ts';
 import { serverJsonToToolhive } from './upstream-to-toolhive.ts';
+import { normaliseToolhiveStatus, officialOf, toolhiveStatusOf, upstreamStatusOf } from './status.ts';
 import { validateEntry } from './validate.ts';
 
 export interface ParseResult {
@@ -20,6 +21,8 @@ export interface ParseResult {
   format: SourceFormat;
   /** `name: reason` for upstream servers ToolHive cannot express, or only in part. */
   unrepresentable: string[];
+  /** What was read leniently and normalised (`NAME: status "active" read as "Active" …`). */
+  warnings: string[];
 }
 
 type Shape =
@@ -60,11 +63,28 @@ export function parseRegistryDocument(text: string, format: SourceFormat | 'auto
       `the document is a ${shape} (${detected} format), but the format is set to ${format}: set format: ${detected}`,
     );
   }
+  if (shape === 'upstream API page') refuseTruncatedPage(doc as JsonObject);
   return detected === 'toolhive' ? readToolhive(doc as JsonObject) : readUpstream(doc, shape);
+}
+
+/**
+ * One page of a paged upstream API answer (`/v0.1/servers?limit=100` saved or fetched by a `url`
+ * source) holds only the first servers: reading it as the catalog would silently drop the rest. The
+ * `registry` source follows every page and hands over one document without a cursor, so a cursor here
+ * always means a truncated catalog (issue #14.4).
+ */
+function refuseTruncatedPage(doc: JsonObject): void {
+  const next = isObject(doc.metadata) ? doc.metadata.nextCursor : undefined;
+  if (typeof next !== 'string' || next === '') return;
+  const count = Array.isArray(doc.servers) ? doc.servers.length : 0;
+  throw new DocumentError(
+    `the document is one page of an upstream registry API (${count} servers, and metadata.nextCursor says more follow): reading it would silently drop every later page; use a source of type: registry with the registry's base URL, which follows every page`,
+  );
 }
 
 function readToolhive(doc: JsonObject): ParseResult {
   const invalid: InvalidEntry[] = [];
+  const warnings: string[] = [];
   const servers: CatalogServer[] = [];
   const seen = new Set<string>();
   for (const [mapKey, kind] of [
@@ -92,6 +112,8 @@ function readToolhive(doc: JsonObject): ParseResult {
         });
         continue;
       }
+      const warning = normaliseToolhiveStatus(entry, name);
+      if (warning) warnings.push(warning);
       const error = validateEntry(kind, entry);
       if (error) {
         invalid.push({ entry: name, ...error });
@@ -105,7 +127,13 @@ function readToolhive(doc: JsonObject): ParseResult {
   if (typeof doc.version === 'string') meta.version = doc.version;
   if (typeof doc.last_updated === 'string') meta.lastUpdated = doc.last_updated;
   const groups = Array.isArray(doc.groups) ? doc.groups.filter(isObject) : undefined;
-  return { catalog: catalogOf(servers, meta, groups), invalid, format: 'toolhive', unrepresentable: [] };
+  return {
+    catalog: catalogOf(servers, meta, groups),
+    invalid,
+    format: 'toolhive',
+    unrepresentable: [],
+    warnings,
+  };
 }
 
 interface Item {
@@ -174,17 +202,13 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
     chosen.set(entry, { item, server: item.server, latest });
   }
   const unrepresentable: string[] = [];
+  const warnings: string[] = [];
   const servers: CatalogServer[] = [];
   for (const [upstreamName, { item, server }] of chosen) {
     const name = catalogNameOf(upstreamName);
     const registryMeta = isObject(item.meta) ? item.meta : undefined;
-    const official = isObject(registryMeta?.[OFFICIAL_META])
-      ? (registryMeta[OFFICIAL_META] as JsonObject)
-      : {};
-    const converted = serverJsonToToolhive(
-      server,
-      typeof official.status === 'string' ? official.status : undefined,
-    );
+    const officialStatus = upstreamStatusOf(officialOf(registryMeta).status);
+    const converted = serverJsonToToolhive(server, officialStatus);
     if (converted.kind === 'upstream-only') {
       unrepresentable.push(`${upstreamName}: ${converted.reason}`);
       servers.push(
@@ -200,6 +224,13 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
     if (converted.lossy) unrepresentable.push(`${upstreamName}: ${converted.lossy}`);
     const entry = converted.entry;
     if (entry.name === upstreamName) delete entry.name; // the catalog key says it
+    // The registry's official status wins over the publisher extension's, in ToolHive output too.
+    const official = officialStatus && toolhiveStatusOf(officialStatus);
+    if (official) entry.status = official;
+    else {
+      const warning = normaliseToolhiveStatus(entry, upstreamName);
+      if (warning) warnings.push(warning);
+    }
     servers.push(
       makeCatalogServer({
         name,
@@ -210,5 +241,5 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
       }),
     );
   }
-  return { catalog: catalogOf(servers, meta), invalid, format: 'upstream', unrepresentable };
+  return { catalog: catalogOf(servers, meta), invalid, format: 'upstream', unrepresentable, warnings };
 }

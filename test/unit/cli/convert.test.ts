@@ -180,3 +180,36 @@ test('--from that does not match the document is an error naming the detected fo
     `error: cannot read the registry document in ${catalog}: the document is a ToolHive registry (toolhive format), but the format is set to upstream: set format: toolhive\nLeave out --from upstream: the format is detected from the document.\n`,
   );
 });
+
+test('ToolHive golden with status "active": converted with a warning, not refused (#14.9)', async () => {
+  const golden = JSON.parse(readFileSync(fixture('converters/remote_to_server/input_example.json'), 'utf8'));
+  const input = JSON.stringify({
+    version: '1.0.0',
+    servers: {},
+    remote_servers: { 'example-remote': golden },
+  });
+  const up = await thv(['registry', 'convert', '--to', 'upstream', '-'], input);
+  assert.equal(up.code, 0, up.stderr);
+  assert.equal(
+    up.stderr,
+    'Warning: example-remote: status "active" read as "Active" (ToolHive writes Active or Deprecated)\n',
+  );
+  const [server] = (JSON.parse(up.stdout) as { data: { servers: { name: string }[] } }).data.servers;
+  assert.equal(server?.name, 'io.github.stacklok/example-remote');
+  // The golden server.json (its extension says "active") converts to ToolHive the same way.
+  const th = await thv([
+    'registry',
+    'convert',
+    '--to',
+    'toolhive',
+    fixture('converters/server_to_remote/input_example.json'),
+  ]);
+  assert.equal(th.code, 0, th.stderr);
+  assert.equal(
+    th.stderr,
+    'Warning: io.github.stacklok/example-remote: status "active" read as "Active" (ToolHive writes Active or Deprecated)\n',
+  );
+  const remote = (JSON.parse(th.stdout) as { remote_servers: Record<string, { status: string }> })
+    .remote_servers;
+  assert.equal(remote['example-remote']?.status, 'Active');
+});

@@ -164,8 +164,15 @@ test('an API page: registry _meta is kept, deleted servers are dropped, the late
   };
   const r = parseRegistryDocument(JSON.stringify(page), 'auto');
   assert.deepEqual(
-    r.catalog.servers.map((s) => [s.name, s.version, s.status, s.lastUpdated]),
-    [['com.example/a', '2.0.0', 'Active', '2026-02-01T00:00:00Z']],
+    r.catalog.servers.map((s) => [s.name, s.version, s.official, s.lastUpdated]),
+    [
+      [
+        'com.example/a',
+        '2.0.0',
+        { status: 'active', publishedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-02-01T00:00:00Z' },
+        '2026-02-01T00:00:00Z',
+      ],
+    ],
   );
   // The official block is the serving registry's to write; the source's stays in registryMeta.
   assert.deepStrictEqual(toUpstreamServerResponse(r.catalog.servers[0]!), {
@@ -192,7 +199,7 @@ test('an API page: registry _meta is kept, deleted servers are dropped, the late
     }),
     'upstream',
   );
-  assert.equal(deprecated.catalog.servers[0]!.status, 'Deprecated');
+  assert.equal(deprecated.catalog.servers[0]!.official.status, 'deprecated');
   assert.equal(toToolhiveServer(deprecated.catalog.servers[0]!)?.status, 'Deprecated');
 });
 

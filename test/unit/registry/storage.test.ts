@@ -69,7 +69,7 @@ test('the catalog summary fields of a ToolHive server', () => {
     upstreamName: 'io.github.stacklok/fetch',
     version: '1.0.0',
     description: 'Allows you to fetch content from the web',
-    status: 'Active',
+    official: { status: 'active' },
     tier: 'Community',
     transport: 'streamable-http',
     image: 'ghcr.io/stackloklabs/gofetch/server:1.0.1',
