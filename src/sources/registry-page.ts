@@ -62,22 +62,25 @@ export function parsePage(text: string, where: string, n: number): Page {
       `${where} page ${n} is not valid JSON${at ? ` (error at byte offset ${at})` : ''}`,
     );
   }
-  if (!isObject(doc)) throw malformed(`must be a JSON object {servers, metadata}, not ${kindOf(doc)}`);
-  if (!Array.isArray(doc.servers)) throw malformed(`"servers" must be a list, not ${kindOf(doc.servers)}`);
+  const must = (field: string, expected: string, v: unknown) =>
+    malformed(
+      v === undefined
+        ? `${field} is missing; expected ${expected}`
+        : `${field} must be ${expected}, not ${kindOf(v)}`,
+    );
+  if (!isObject(doc)) throw must('the page', 'a JSON object {servers, metadata}', doc);
+  if (!Array.isArray(doc.servers)) throw must('"servers"', 'a list', doc.servers);
   doc.servers.forEach((item: unknown, i: number) => {
-    if (!isObject(item))
-      throw malformed(`servers[${i}] must be an object {server, _meta}, not ${kindOf(item)}`);
-    if (!isObject(item.server))
-      throw malformed(`servers[${i}].server must be an object (a server.json), not ${kindOf(item.server)}`);
+    if (!isObject(item)) throw must(`servers[${i}]`, 'an object {server, _meta}', item);
+    if (!isObject(item.server)) throw must(`servers[${i}].server`, 'an object (a server.json)', item.server);
     if (item._meta !== undefined && !isObject(item._meta))
-      throw malformed(`servers[${i}]._meta must be an object, not ${kindOf(item._meta)}`);
+      throw must(`servers[${i}]._meta`, 'an object', item._meta);
   });
   const metadata = doc.metadata;
-  if (metadata !== undefined && !isObject(metadata))
-    throw malformed(`"metadata" must be an object, not ${kindOf(metadata)}`);
+  if (metadata !== undefined && !isObject(metadata)) throw must('"metadata"', 'an object', metadata);
   const next = metadata?.nextCursor;
   if (next !== undefined && next !== null && typeof next !== 'string')
-    throw malformed(`metadata.nextCursor must be a string, not ${kindOf(next)}`);
+    throw must('metadata.nextCursor', 'a string', next);
   return { items: doc.servers as Json[], ...(next ? { nextCursor: next } : {}) };
 }
 

@@ -1,0 +1,214 @@
+/**
+ * The registry API source against a real loopback HTTP server: the query it sends, retries and their
+ * delays (with a recording sleep, so no test waits), every budget, and the exact message of each
+ * malformed page.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
+import { latestPerServer, nestingDepth, parsePage } from '../../../src/sources/registry-page.ts';
+import { SourceError } from '../../../src/sources/types.ts';
+
+let server: Server;
+let base: string;
+let handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end();
+
+before(async () => {
+  server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const item = (name: string, version: string, official: Record<string, unknown> = {}) => ({
+  server: { name, version, description: name },
+  _meta: { 'io.modelcontextprotocol.registry/official': { status: 'active', ...official } },
+});
+const page = (servers: unknown[], nextCursor?: string) =>
+  JSON.stringify({ servers, metadata: { count: servers.length, ...(nextCursor ? { nextCursor } : {}) } });
+
+function opts(extra: Partial<Parameters<typeof fetchRegistryApi>[1]> = {}) {
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    o: {
+      ...DEFAULT_REGISTRY_API_OPTIONS,
+      timeoutMs: 2000,
+      sleep: async (ms: number) => void sleeps.push(ms),
+      ...extra,
+    },
+  };
+}
+
+async function sourceError(p: Promise<unknown>): Promise<SourceError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof SourceError) return e;
+    throw e;
+  }
+  assert.fail('expected a SourceError');
+}
+
+test('asks for version=latest and limit=100 on every page and follows the cursor', async () => {
+  const queries: string[] = [];
+  handler = (req, res) => {
+    const u = new URL(req.url ?? '', base);
+    queries.push(`${u.pathname}?${u.searchParams.toString()}`);
+    res.end(
+      u.searchParams.get('cursor') ? page([item('a/y', '1.0.0')]) : page([item('a/x', '1.0.0')], 'n/2'),
+    );
+  };
+  const doc = JSON.parse(await fetchRegistryApi(`${base}/`, opts().o)) as { servers: unknown[] };
+  assert.deepEqual(queries, [
+    '/v0.1/servers?version=latest&limit=100',
+    '/v0.1/servers?version=latest&limit=100&cursor=n%2F2',
+  ]);
+  assert.equal(doc.servers.length, 2);
+});
+
+test('503 and 429 are retried with exponential backoff; Retry-After is honoured up to its bound', async () => {
+  const answers = [
+    [503, {}],
+    [429, { 'Retry-After': '7' }],
+    [429, { 'Retry-After': '3600' }],
+  ] as const;
+  let n = 0;
+  handler = (_q, res) => {
+    const a = answers[n++];
+    if (a) res.writeHead(a[0], a[1]).end();
+    else res.end(page([item('a/x', '1.0.0')]));
+  };
+  const { o, sleeps } = opts({ maxRetryAfterMs: 30_000 });
+  await fetchRegistryApi(base, o);
+  assert.deepEqual(sleeps, [500, 7000, 30_000]);
+});
+
+test('a 5xx that outlasts the retries fails as ServerError, saying how often it was tried', async () => {
+  handler = (_q, res) => res.writeHead(502).end();
+  const e = await sourceError(fetchRegistryApi(base, opts().o));
+  assert.equal(e.reason, 'ServerError');
+  assert.equal(e.message, `${base}/v0.1/servers answered HTTP 502 4 times`);
+});
+
+test('4xx is not retried and names what to check', async () => {
+  let n = 0;
+  handler = (_q, res) => (n++, res.writeHead(401).end());
+  const e = await sourceError(fetchRegistryApi(base, opts().o));
+  assert.equal(n, 1);
+  assert.equal(
+    e.message,
+    `${base}/v0.1/servers answered HTTP 401; check the credentials in authSecretRef or headersSecretRef`,
+  );
+  handler = (_q, res) => res.writeHead(404).end();
+  assert.equal(
+    (await sourceError(fetchRegistryApi(`${base}/v0.1`, opts().o))).message,
+    `${base}/v0.1/v0.1/servers answered HTTP 404; baseURL must be the registry's root, without /v0.1`,
+  );
+});
+
+test('page size, byte, page and time budgets each stop the sync with their own message', async () => {
+  handler = (_q, res) => res.end(page([item('a/x', '1.0.0')]) + ' '.repeat(2000));
+  const big = await sourceError(fetchRegistryApi(base, opts({ maxBytes: 1000 }).o));
+  assert.equal(big.reason, 'ResponseTooLarge');
+  assert.equal(
+    big.message,
+    `${base}/v0.1/servers page 1 is larger than 1000 bytes, the page size limit of a registry source`,
+  );
+  let n = 0;
+  handler = (_q, res) => (n++, res.end(page([item('a/x', '1.0.0')], `c${n}`).padEnd(900)));
+  const total = await sourceError(fetchRegistryApi(base, opts({ maxBytes: 1000, maxTotalBytes: 2500 }).o));
+  assert.equal(
+    total.message,
+    `${base}/v0.1/servers: the registry sent more than 2500 bytes in 3 pages, the byte budget of a registry source; stopping`,
+  );
+  assert.equal(n, 3, 'stopped at the page that crossed the budget');
+  const pages = await sourceError(fetchRegistryApi(base, opts({ maxPages: 4 }).o));
+  assert.equal(pages.reason, 'TooManyPages');
+  assert.equal(pages.message, `${base}/v0.1/servers: more than 4 pages; stopping`);
+  let clock = 0;
+  const late = await sourceError(
+    fetchRegistryApi(base, opts({ deadlineMs: 60_000, now: () => (clock += 25_000) }).o),
+  );
+  assert.equal(late.reason, 'FetchTimeout');
+  assert.equal(
+    late.message,
+    `${base}/v0.1/servers: paging did not finish within 60 s (stopped before page 3)`,
+  );
+});
+
+const MALFORMED: [string, string][] = [
+  ['{"servers":[null]}', 'is malformed: servers[0] must be an object {server, _meta}, not null'],
+  [
+    '{"servers":[{"server":null}]}',
+    'is malformed: servers[0].server must be an object (a server.json), not null',
+  ],
+  ['{"servers":[{"server":{},"_meta":[]}]}', 'is malformed: servers[0]._meta must be an object, not a list'],
+  ['{"servers":{}}', 'is malformed: "servers" must be a list, not an object'],
+  ['{}', 'is malformed: "servers" is missing; expected a list'],
+  [
+    '{"servers":[{"_meta":{}}]}',
+    'is malformed: servers[0].server is missing; expected an object (a server.json)',
+  ],
+  ['[1]', 'is malformed: the page must be a JSON object {servers, metadata}, not a list'],
+  ['null', 'is malformed: the page must be a JSON object {servers, metadata}, not null'],
+  ['{"servers":[],"metadata":[]}', 'is malformed: "metadata" must be an object, not a list'],
+  [
+    '{"servers":[],"metadata":{"nextCursor":5}}',
+    'is malformed: metadata.nextCursor must be a string, not a number',
+  ],
+  ['{"servers":[', 'is not valid JSON'],
+  ['{"servers":[] x', 'is not valid JSON (error at byte offset 14)'],
+  ['['.repeat(200_000), 'is malformed: JSON nested deeper than 100 levels'],
+];
+
+test('each malformed page has its own exact message and never throws anything but a SourceError', () => {
+  for (const [text, message] of MALFORMED) {
+    assert.throws(
+      () => parsePage(text, 'https://r.example/v0.1/servers', 2),
+      (e: unknown) =>
+        e instanceof SourceError &&
+        e.reason === 'InvalidResponse' &&
+        e.message === `https://r.example/v0.1/servers page 2 ${message}`,
+      text.slice(0, 40),
+    );
+  }
+});
+
+test('nesting depth ignores brackets inside strings, including escaped quotes', () => {
+  assert.equal(nestingDepth('{"a":"[[[[\\"[[["}'), 1);
+  assert.equal(nestingDepth('[[{"x":[1]}]]'), 4);
+});
+
+test('a cursor cycle is named with the cursor, bounded in length', async () => {
+  const long = 'c'.repeat(200);
+  handler = (_q, res) => res.end(page([item('a/x', '1.0.0')], long));
+  const e = await sourceError(fetchRegistryApi(base, opts().o));
+  assert.equal(e.reason, 'CursorCycle');
+  assert.equal(
+    e.message,
+    `${base}/v0.1/servers: cursor "${'c'.repeat(80)}…" repeats after 2 pages; the registry's paging loops`,
+  );
+});
+
+test('latest version per server: deleted versions drop out first, so an older live version wins', () => {
+  const out = latestPerServer([
+    item('r/rollback', '1.0.0'),
+    item('r/rollback', '2.0.0', { status: 'deleted', isLatest: true }),
+    item('r/gone', '1.0.0', { status: 'deleted', isLatest: true }),
+    item('r/multi', '1.10.0'),
+    item('r/multi', '1.9.0'),
+    { server: { version: '1.0.0' } },
+  ]);
+  assert.deepEqual(
+    out.map(
+      (i) => `${String((i.server as { name?: string }).name)}@${(i.server as { version: string }).version}`,
+    ),
+    ['r/rollback@1.0.0', 'r/multi@1.10.0', 'undefined@1.0.0'],
+  );
+});
