@@ -13,6 +13,8 @@ import { completionScript } from './completion.ts';
 import { runConvert, type ConvertOptions } from './convert.ts';
 import type { CliIO } from './io.ts';
 import { LIST_OUTPUTS, runList, type ListOutput } from './list.ts';
+import { addValidateCommand } from './validate-command.ts';
+import { registerMigrate } from './migrate.ts';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -193,6 +195,9 @@ export function buildProgram(io: CliIO): Command {
       ]),
     )
     .action(async (file: string, opts: ConvertOptions) => runConvert(io, file, opts));
+  registerMigrate(registry, io, examples);
+
+  addValidateCommand(registry, io);
 
   program
     .command('completion')
