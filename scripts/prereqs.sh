@@ -5,6 +5,12 @@
 set -euo pipefail
 packages=(
   # name:command-that-proves-it-is-installed
+  # `npm run image` (scripts/image.sh): podman builds the Dockerfile without a Docker engine; runc
+  # because podman's default crun cannot run on cgroup v1 hybrid here; debootstrap makes the Debian
+  # root file system of the locally built stand-ins for base images that cannot be pulled.
+  podman:podman
+  runc:runc
+  debootstrap:debootstrap
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -15,4 +21,5 @@ sudo=(); [[ $(id -u) == 0 ]] || sudo=(sudo)
 echo "installing Debian packages: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq >&2 || true
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# Several runs may install at once (parallel test runs, other features' packages): wait for the lock.
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2
