@@ -2,8 +2,10 @@
  * Filtering (SPEC §3.2): name globs where `*` crosses `/`; tags exact and case-sensitive; exclude wins;
  * a non-empty include list is exclusive; name and tag filters are ANDed; a server without tags fails a
  * non-empty tag include.
- * Name patterns match the catalog name: ToolHive servers by their short name (`fetch`), other upstream
- * servers by their full name (`io.github.user/weather`).
+ * A name pattern matches a server when it matches either of its names: the catalog name (`fetch` for a
+ * ToolHive server, `io.github.user/weather` for another upstream one) or the full upstream name
+ * (`io.github.stacklok/fetch`). Users copy names from upstream registries, where `io.github.stacklok/*`
+ * is the natural way to say "ToolHive's servers"; matching only catalog names matched none of them.
  */
 import { createHash } from 'node:crypto';
 import type { FilterSpec } from '../api/types.ts';
@@ -12,7 +14,12 @@ import type { Catalog, CatalogServer } from './model.ts';
 
 export function keeps(server: CatalogServer, filter: FilterSpec | undefined): boolean {
   if (!filter) return true;
-  const matches = (patterns: string[] | undefined) => (patterns ?? []).some((p) => globMatch(p, server.name));
+  const matches = (patterns: string[] | undefined) =>
+    (patterns ?? []).some(
+      (p) =>
+        globMatch(p, server.name) ||
+        (server.upstreamName !== server.name && globMatch(p, server.upstreamName)),
+    );
   const { include: nameIn, exclude: nameOut } = filter.names ?? {};
   const { include: tagIn, exclude: tagOut } = filter.tags ?? {};
   if (matches(nameOut)) return false;

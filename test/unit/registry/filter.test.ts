@@ -113,13 +113,18 @@ const filterRows: [string, FilterSpec | undefined, string[]][] = [
     ['fetch', 'github', 'gitlab', 'io.github.user/weather', 'postgres', 'untagged'],
   ],
   ['name include is exclusive', { names: { include: ['git*'] } }, ['github', 'gitlab']],
-  ['* crosses /', { names: { include: ['io.*'] } }, ['io.github.user/weather']],
+  ['* crosses /', { names: { include: ['io.github.u*'] } }, ['io.github.user/weather']],
   [
-    'ToolHive servers go by their short name, not io.github.stacklok/…',
+    'ToolHive servers match by their full upstream name io.github.stacklok/… too',
     { names: { include: ['io.github.stacklok/*'] } },
-    [],
+    ['fetch', 'github', 'gitlab', 'postgres', 'untagged'],
   ],
-  ['name exclude', { names: { exclude: ['git*', 'io.*'] } }, ['fetch', 'postgres', 'untagged']],
+  ['name exclude', { names: { exclude: ['git*', 'io.github.user/*'] } }, ['fetch', 'postgres', 'untagged']],
+  [
+    'a pattern matching every upstream name keeps every server',
+    { names: { include: ['io.*'] } },
+    ['fetch', 'github', 'gitlab', 'io.github.user/weather', 'postgres', 'untagged'],
+  ],
   ['exclude wins over include', { names: { include: ['git*'], exclude: ['gitlab'] } }, ['github']],
   [
     'tag include keeps servers with any of the tags',
@@ -220,4 +225,58 @@ test('merge then filter: the filter applies to the merged catalog (SPEC §1.2)',
     catalogOf([server('fetch', ['old'])]),
   ]);
   assert.deepEqual(filterCatalog(merged, { tags: { include: ['web'] } }).servers, []);
+});
+
+test('name filters match the full upstream name as well as the short catalog name (fixtures)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const { parseRegistryDocument } = await import('../../../src/registry/index.ts');
+  const text = readFileSync(
+    resolve(import.meta.dirname, '../../fixtures/toolhive-registry/registry-2025-10-22.json'),
+    'utf8',
+  );
+  const raw = JSON.parse(text) as { servers: object; remote_servers: object };
+  const keys = [...Object.keys(raw.servers), ...Object.keys(raw.remote_servers)];
+  const catalog = parseRegistryDocument(text, 'toolhive').catalog;
+  const kept = (filter: FilterSpec) => filterCatalog(catalog, filter).servers.map((s) => s.name);
+  // Every ToolHive server is io.github.stacklok/<name> upstream.
+  assert.deepEqual(kept({ names: { include: ['io.github.stacklok/*'] } }), [...keys].sort());
+  assert.ok(keys.length > 80);
+  assert.deepEqual(kept({ names: { include: ['io.github.stacklok/fetch'] } }), ['fetch']);
+  assert.deepEqual(kept({ names: { include: ['fetch'] } }), ['fetch']);
+  const withoutFetch = kept({
+    names: { include: ['io.github.stacklok/*'], exclude: ['io.github.stacklok/fetch'] },
+  });
+  assert.deepEqual(withoutFetch, keys.filter((k) => k !== 'fetch').sort());
+  assert.deepEqual(kept({ names: { include: ['io.github.other/*'] } }), []);
+
+  // Mixed with upstream servers of other namespaces, which have one name only.
+  const upstream = parseRegistryDocument(
+    JSON.stringify([
+      {
+        name: 'io.github.user/weather',
+        description: 'w',
+        version: '1.0.0',
+        remotes: [{ type: 'sse', url: 'https://w' }],
+      },
+      {
+        name: 'io.github.stacklok/fetch',
+        description: 'f',
+        version: '1.0.0',
+        remotes: [{ type: 'sse', url: 'https://f' }],
+      },
+    ]),
+    'upstream',
+  ).catalog;
+  const names = (f: FilterSpec) => filterCatalog(upstream, f).servers.map((s) => [s.name, s.upstreamName]);
+  assert.deepEqual(names({ names: { include: ['io.github.*'] } }), [
+    ['fetch', 'io.github.stacklok/fetch'],
+    ['io.github.user/weather', 'io.github.user/weather'],
+  ]);
+  assert.deepEqual(names({ names: { include: ['io.github.stacklok/*'] } }), [
+    ['fetch', 'io.github.stacklok/fetch'],
+  ]);
+  assert.deepEqual(names({ names: { exclude: ['*/fetch'] } }), [
+    ['io.github.user/weather', 'io.github.user/weather'],
+  ]);
 });
