@@ -73,7 +73,7 @@ function FacetGroup(props: {
     h('legend', null, FACET_LABEL[props.facet]),
     values.length === 0 ? h('p', { class: 'muted' }, 'None') : null,
     ...limited.map(([v, n]) =>
-      h('label', { class: 'facet-value' }, [
+      h('label', { key: v, class: 'facet-value' }, [
         h('input', {
           type: 'checkbox',
           checked: props.selected.includes(v),
