@@ -33,11 +33,14 @@ export interface LocalStackOptions {
 /** `caBundle` is the base64 PEM of the CA that signed the webhook's serving certificate. */
 export type LocalStack = OperatorProcess;
 
-export const DEFAULT_POLICY_YAML = `# Platform policy for MCPRegistry admission (docs/policy.md). These are the built-in values.
+export const DEFAULT_POLICY_YAML = `# Platform policy for MCPRegistry admission (docs/policy.md). The built-in values, except that
+# this local dev stack allows loopback destinations, so a server on this machine can be a source.
+# The built-in policy (the shipped manifests' policy) refuses them (docs/security.md).
 allowedSourceTypes: [configmap, url, git, registry]
 allowedHosts: []
 allowHTTP: false
 allowFileGit: false
+allowedCIDRs: [127.0.0.0/8, "::1/128"]
 minSyncInterval: 30s
 defaults:
   syncInterval: 1h

@@ -1,9 +1,18 @@
 /**
- * One HTTP(S) GET with a timeout, a size limit enforced while streaming, an optional CA bundle and
- * headers, and conditional-request support. Shared by the URL and registry-API sources.
+ * One HTTP(S) GET for the URL and registry-API sources, bounded in every direction (SPEC §8):
+ * - time: one deadline over the whole exchange, redirects included, never above MAX_FETCH_MS;
+ * - bytes: a size limit enforced while streaming, and the same limit on a gzip body once inflated;
+ * - destinations: every address a host resolves to is judged by the platform policy before the socket
+ *   connects (destinations.ts), on the first request and on every redirect;
+ * - what a status message reveals: a closed port and an address that never answers read alike, so a
+ *   source cannot be used to map which internal ports are open.
+ * Redirects are followed (GitHub raw URLs redirect) up to MAX_REDIRECTS; never from https to http, and
+ * the caller's headers (credentials) are only sent to the origin they were configured for.
  */
 import { request as httpsRequest } from 'node:https';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
+import { gunzip } from 'node:zlib';
+import { guardedLookup, literalRefusal, DESTINATION_REFUSED } from './destinations.ts';
 import { SourceError } from './types.ts';
 
 export interface HttpGetOptions {
@@ -19,74 +28,189 @@ export interface HttpResult {
   body: Buffer;
 }
 
+/** Longest any single fetch may take, whatever a spec says (the admission cap of url.timeout). */
+export const MAX_FETCH_MS = 10 * 60_000;
+export const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Network failures before a connection exists: all read the same (no open/closed/filtered oracle). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EADDRNOTAVAIL',
+  'EPIPE',
+]);
+
 function redact(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
-export function httpGet(href: string, opts: HttpGetOptions): Promise<HttpResult> {
-  const url = new URL(href);
+const unreachable = (url: URL) =>
+  new SourceError('FetchFailed', `${redact(url)}: no connection (refused, unreachable or timed out)`);
+
+export async function httpGet(href: string, opts: HttpGetOptions): Promise<HttpResult> {
+  const timeoutMs = Math.min(Math.max(opts.timeoutMs, 1), MAX_FETCH_MS);
+  const deadline = Date.now() + timeoutMs;
+  const origin = new URL(href).origin;
+  let url = new URL(href);
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = url.origin === origin;
+    const res = await requestOnce(url, {
+      ...opts,
+      headers: sameOrigin ? opts.headers : undefined,
+      timeoutMs,
+      deadline,
+    });
+    const location = res.headers.location;
+    if (!REDIRECTS.has(res.status) || typeof location !== 'string') return res;
+    if (hop >= MAX_REDIRECTS)
+      throw new SourceError('TooManyRedirects', `${redact(url)}: more than ${MAX_REDIRECTS} redirects`);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new SourceError('RedirectRefused', `${redact(url)}: redirects to an invalid URL`);
+    }
+    if (next.protocol !== 'https:' && next.protocol !== 'http:')
+      throw new SourceError('RedirectRefused', `${redact(url)}: redirects to a ${next.protocol} URL`);
+    if (url.protocol === 'https:' && next.protocol === 'http:')
+      throw new SourceError('RedirectRefused', `${redact(url)}: redirects from https to plain http`);
+    url = next;
+  }
+}
+
+interface OnceOptions extends HttpGetOptions {
+  deadline: number;
+}
+
+function requestOnce(url: URL, opts: OnceOptions): Promise<HttpResult> {
+  const refused = literalRefusal(url.hostname);
+  if (refused)
+    return Promise.reject(
+      new SourceError(DESTINATION_REFUSED, `${redact(url)}: refused by the platform policy: ${refused}`),
+    );
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const remaining = Math.max(1, opts.deadline - Date.now());
   return new Promise((resolve, reject) => {
-    const req = send(
+    let connected = false;
+    let settled = false;
+    const fail = (e: SourceError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(e);
+    };
+    const req: ClientRequest = send(
       url,
       {
         method: 'GET',
-        headers: { Accept: 'application/json', 'User-Agent': 'mcp-registry-operator', ...opts.headers },
+        headers: {
+          Accept: 'application/json',
+          'Accept-Encoding': 'gzip',
+          'User-Agent': 'mcp-registry-operator',
+          ...opts.headers,
+        },
         ...(opts.ca ? { ca: opts.ca } : {}),
-        timeout: opts.timeoutMs,
+        timeout: remaining,
+        lookup: guardedLookup(),
+        // A fresh connection per fetch: a pooled socket would skip the destination check.
+        agent: false,
       },
       (res) => {
         const declared = Number(res.headers['content-length'] ?? NaN);
-        if (Number.isFinite(declared) && declared > opts.maxBytes) {
-          res.destroy();
-          reject(
+        if (Number.isFinite(declared) && declared > opts.maxBytes)
+          return fail(
             new SourceError(
               'ResponseTooLarge',
               `${redact(url)}: response of ${declared} bytes exceeds the limit of ${opts.maxBytes} bytes`,
             ),
           );
-          return;
-        }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > opts.maxBytes) {
-            res.destroy();
-            reject(
+          if (size > opts.maxBytes)
+            return fail(
               new SourceError(
                 'ResponseTooLarge',
                 `${redact(url)}: response exceeds the limit of ${opts.maxBytes} bytes`,
               ),
             );
-            return;
-          }
           chunks.push(c);
         });
-        res.on('error', (e) => reject(new SourceError('FetchFailed', `${redact(url)}: ${e.message}`)));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
+        res.on('error', (e) => fail(new SourceError('FetchFailed', `${redact(url)}: ${e.message}`)));
+        res.on('end', () => {
+          if (settled) return;
+          const raw = Buffer.concat(chunks);
+          const done = (body: Buffer) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            const headers = { ...res.headers };
+            if (body !== raw) delete headers['content-encoding'];
+            resolve({ status: res.statusCode ?? 0, headers, body });
+          };
+          if (!/^\s*(x-)?gzip\s*$/i.test(res.headers['content-encoding'] ?? '')) return done(raw);
+          inflate(raw, opts.maxBytes).then(done, (e: unknown) =>
+            fail(
+              e instanceof RangeError
+                ? new SourceError(
+                    'ResponseTooLarge',
+                    `${redact(url)}: gzip response inflates beyond the limit of ${opts.maxBytes} bytes`,
+                  )
+                : new SourceError(
+                    'FetchFailed',
+                    `${redact(url)}: invalid gzip response: ${(e as Error).message}`,
+                  ),
+            ),
+          );
+        });
       },
     );
-    // The socket timeout covers idle connections; the overall deadline covers a server that trickles.
-    const deadline = setTimeout(
-      () =>
-        req.destroy(
-          new SourceError('FetchTimeout', `${redact(url)}: no complete response within ${opts.timeoutMs} ms`),
-        ),
-      opts.timeoutMs,
-    );
-    req.on('timeout', () =>
-      req.destroy(new SourceError('FetchTimeout', `${redact(url)}: no response within ${opts.timeoutMs} ms`)),
-    );
-    req.on('error', (e) => {
-      clearTimeout(deadline);
-      reject(e instanceof SourceError ? e : new SourceError('FetchFailed', `${redact(url)}: ${e.message}`));
+    req.on('socket', (s) => {
+      if (!s.connecting) connected = true;
+      else s.once('connect', () => (connected = true));
     });
-    req.on('close', () => clearTimeout(deadline));
+    // The socket timeout covers idle connections; the overall deadline covers a server that trickles.
+    const timeout = () =>
+      fail(
+        connected
+          ? new SourceError(
+              'FetchTimeout',
+              `${redact(url)}: no complete response within ${opts.timeoutMs} ms`,
+            )
+          : unreachable(url),
+      );
+    const timer = setTimeout(timeout, remaining);
+    req.on('timeout', timeout);
+    req.on('error', (e: Error & { code?: string }) => {
+      if (e instanceof SourceError)
+        return fail(
+          e.reason === DESTINATION_REFUSED
+            ? new SourceError(
+                DESTINATION_REFUSED,
+                `${redact(url)}: refused by the platform policy: ${e.message}`,
+              )
+            : e,
+        );
+      if (!connected && e.code && UNREACHABLE.has(e.code)) return fail(unreachable(url));
+      if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN')
+        return fail(new SourceError('FetchFailed', `${redact(url)}: cannot resolve host ${url.hostname}`));
+      fail(new SourceError('FetchFailed', `${redact(url)}: ${e.message}`));
+    });
     req.end();
   });
+}
+
+/** gunzip with an output ceiling: a 900 KB bomb stops at `max` bytes instead of filling memory. */
+function inflate(raw: Buffer, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    gunzip(raw, { maxOutputLength: max }, (err, out) => (err ? reject(err) : resolve(out))),
+  );
 }
 
 /** Retry-After as seconds or an HTTP date → ms (capped), undefined when absent or unparseable. */

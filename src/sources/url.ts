@@ -2,7 +2,7 @@
  * URL source: GET with retries on 5xx and 429 (honouring Retry-After), ETag / Last-Modified
  * revalidation against the last good body, optional CA bundle and headers from Secrets.
  */
-import { httpGet, retryAfterMs, type HttpGetOptions } from './http-fetch.ts';
+import { httpGet, MAX_FETCH_MS, retryAfterMs, type HttpGetOptions } from './http-fetch.ts';
 import { SourceError } from './types.ts';
 
 export interface UrlFetchOptions extends HttpGetOptions {
@@ -46,10 +46,13 @@ export async function fetchUrl(href: string, opts: UrlFetchOptions, cache?: UrlC
   if (cached?.etag) conditional['If-None-Match'] = cached.etag;
   if (cached?.lastModified) conditional['If-Modified-Since'] = cached.lastModified;
   let lastError: SourceError | undefined;
+  // One budget over all attempts and waits: retries never stretch a fetch past MAX_FETCH_MS.
+  const end = Date.now() + MAX_FETCH_MS;
   for (let attempt = 0; attempt <= opts.retries; attempt++) {
     let retryDelay = Math.min(opts.maxRetryDelayMs, opts.baseRetryDelayMs * 2 ** attempt);
     try {
-      const res = await httpGet(href, { ...opts, headers: { ...opts.headers, ...conditional } });
+      const timeoutMs = Math.min(opts.timeoutMs, end - Date.now());
+      const res = await httpGet(href, { ...opts, timeoutMs, headers: { ...opts.headers, ...conditional } });
       if (res.status === 304 && cached) return cached.body;
       if (res.status >= 200 && res.status < 300) {
         const body = res.body.toString('utf8');
@@ -69,10 +72,12 @@ export async function fetchUrl(href: string, opts: UrlFetchOptions, cache?: UrlC
       }
     } catch (e) {
       if (!(e instanceof SourceError)) throw e;
-      if (e.reason === 'NotFound' || e.reason === 'HTTPError' || e.reason === 'ResponseTooLarge') throw e;
+      // Only what may pass by itself is retried; a policy refusal or a too-large body will not.
+      if (e.reason !== 'FetchFailed' && e.reason !== 'FetchTimeout') throw e;
       lastError = e;
     }
-    if (attempt < opts.retries) await sleep(retryDelay);
+    if (attempt >= opts.retries || Date.now() + retryDelay >= end) break;
+    await sleep(retryDelay);
   }
   throw lastError ?? new SourceError('FetchFailed', `${href}: failed`);
 }

@@ -9,6 +9,10 @@ import { createServer, type Server, type IncomingMessage, type ServerResponse } 
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { latestPerServer, nestingDepth, parsePage } from '../../../src/sources/registry-page.ts';
 import { SourceError } from '../../../src/sources/types.ts';
+import { allowLoopbackSources } from '../../support/destinations.ts';
+
+// The servers below listen on loopback, which the built-in policy refuses (SPEC §8).
+allowLoopbackSources();
 
 let server: Server;
 let base: string;

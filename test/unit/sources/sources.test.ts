@@ -15,6 +15,10 @@ import {
 } from '../../../src/sources/registry-api.ts';
 import { fetchGit } from '../../../src/sources/git.ts';
 import { SourceError } from '../../../src/sources/types.ts';
+import { allowLoopbackSources } from '../../support/destinations.ts';
+
+// The servers below listen on loopback, which the built-in policy refuses (SPEC §8).
+allowLoopbackSources();
 
 let server: Server;
 let base: string;
