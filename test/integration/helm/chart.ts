@@ -131,7 +131,7 @@ export function normalize(o: K8sObject): K8sObject {
   stripMeta(tpl?.metadata);
   const data = c.data as Record<string, string> | undefined;
   if (c.kind === 'ConfigMap' && c.metadata.name === 'mcp-registry-policy' && data?.['policy.yaml'])
-    (c as { data: Record<string, unknown> }).data = { 'policy.yaml': parse(data['policy.yaml']) };
+    (c as unknown as { data: Record<string, unknown> }).data = { 'policy.yaml': parse(data['policy.yaml']) };
   return c;
 }
 
