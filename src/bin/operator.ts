@@ -8,6 +8,7 @@ import { createLogger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { runWebhooks } from '../webhook/main.ts';
 import { runController } from '../controller/main.ts';
+import { watchDestinationPolicy } from '../sources/policy-file.ts';
 
 let config;
 try {
@@ -19,6 +20,15 @@ try {
 const log = createLogger(config.logLevel);
 const metrics = createMetricsRegistry();
 const stops: (() => Promise<void>)[] = [];
+// The controller's fetches obey the policy file's destination rules (SPEC §8), with or without webhooks.
+if (config.enableController) {
+  try {
+    stops.push(watchDestinationPolicy(config.policyFile, log.child({ component: 'destinations' })));
+  } catch (e) {
+    log.fatal({ err: e }, 'failed to start');
+    process.exit(1);
+  }
+}
 
 try {
   if (config.enableWebhooks)

@@ -3,9 +3,11 @@
  * the test's namespaces so concurrent test files never reconcile each other's registries.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, mkdtempSync, readFileSync } from 'node:fs';
+import { openSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { LOOPBACK_POLICY_YAML } from './destinations.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -24,12 +26,16 @@ export interface ControllerOptions {
   leaseNamespace?: string;
   leaseName?: string;
   env?: Record<string, string>;
+  /** Policy file content; default: loopback sources allowed, as in the local dev stack (SPEC §8). */
+  policy?: string;
   extraArgs?: string[];
 }
 
 export function startController(opts: ControllerOptions): ControllerProcess {
   const dir = mkdtempSync(join(tmpdir(), 'mcpr-controller-'));
   const logFile = join(dir, 'controller.log');
+  const policyFile = join(dir, 'policy.yaml');
+  writeFileSync(policyFile, opts.policy ?? LOOPBACK_POLICY_YAML);
   const fd = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
@@ -43,6 +49,7 @@ export function startController(opts: ControllerOptions): ControllerProcess {
       ...(opts.leaseName ? [`--lease-name=${opts.leaseName}`] : []),
       '--deploy-registry-api=false',
       '--log-level=debug',
+      `--policy=${policyFile}`,
       ...(opts.extraArgs ?? []),
     ],
     {
