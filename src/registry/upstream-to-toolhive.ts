@@ -19,6 +19,23 @@ export function toolhiveExtension(server: JsonObject, key?: string): JsonObject 
   return Object.values(ns).find(isObject);
 }
 
+/**
+ * Tags other publishers attached to this image or URL (`_meta.publisher-provided.<namespace>.<key>.tags`).
+ * ToolHive's registry server filters on the tags of every publisher namespace, not only its own, so a
+ * catalog published under `io.github.example` filters the same way here.
+ */
+export function publisherTags(server: JsonObject, key: string): string[] {
+  const meta = isObject(server._meta) ? server._meta : undefined;
+  const pp = meta && isObject(meta[PUBLISHER_PROVIDED]) ? meta[PUBLISHER_PROVIDED] : undefined;
+  const tags = new Set<string>();
+  for (const [ns, byKey] of Object.entries(pp ?? {})) {
+    if (ns === TOOLHIVE_NAMESPACE || !isObject(byKey) || !isObject(byKey[key])) continue;
+    const t = byKey[key].tags;
+    if (Array.isArray(t)) for (const x of t) if (typeof x === 'string') tags.add(x);
+  }
+  return [...tags];
+}
+
 /** Extension keys that are written from server.json fields, never copied from the extension. */
 const FROM_SERVER = new Set(['image', 'url', 'repository_url']);
 
@@ -58,7 +75,7 @@ export function serverJsonToToolhive(server: JsonObject, registryStatus?: string
   };
 }
 
-function common(server: JsonObject, ext: JsonObject | undefined, status: string): JsonObject {
+function common(server: JsonObject, ext: JsonObject | undefined, status: string, key: string): JsonObject {
   const entry: JsonObject = {};
   for (const [k, v] of Object.entries(ext ?? {})) if (!FROM_SERVER.has(k)) entry[k] = v;
   if (entry.name === undefined) entry.name = server.name;
@@ -72,13 +89,17 @@ function common(server: JsonObject, ext: JsonObject | undefined, status: string)
     entry.tier = 'Community';
     entry.tools = [];
   }
+  if (entry.tags === undefined) {
+    const tags = publisherTags(server, key);
+    if (tags.length > 0) entry.tags = tags;
+  }
   return entry;
 }
 
 function containerEntry(server: JsonObject, pkg: JsonObject, status: string): JsonObject {
   const image = str(pkg.identifier) ?? '';
   const ext = toolhiveExtension(server, image);
-  const entry = common(server, ext, status);
+  const entry = common(server, ext, status, image);
   entry.image = image;
   const transport = isObject(pkg.transport) ? pkg.transport : {};
   entry.transport = str(transport.type) ?? 'stdio';
@@ -99,7 +120,7 @@ function containerEntry(server: JsonObject, pkg: JsonObject, status: string): Js
 function remoteEntry(server: JsonObject, remote: JsonObject, status: string): JsonObject {
   const url = str(remote.url) ?? '';
   const ext = toolhiveExtension(server, url);
-  const entry = common(server, ext, status);
+  const entry = common(server, ext, status, url);
   entry.url = url;
   entry.transport = str(remote.type) ?? 'sse';
   const headers = Array.isArray(remote.headers) ? remote.headers.filter(isObject) : [];
