@@ -14,6 +14,7 @@ echo "== typecheck"
 npx tsc -p tsconfig.json
 echo "== build control-plane binaries"; export MCPR_K8S_BIN_DIR; MCPR_K8S_BIN_DIR=$(bash test/k8s/build.sh)
 echo "== build the official MCP registry server"; export MCPR_UPSTREAM_REGISTRY_BIN; MCPR_UPSTREAM_REGISTRY_BIN=$(bash test/upstream-registry/build.sh)
+echo "== build helm"; export MCPR_HELM_BIN; MCPR_HELM_BIN=$(bash test/helm/build.sh)
 echo "== tests"
 exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-global-setup=test/support/global-setup.ts \
   --test-timeout=600000 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' ${TEST_FILTER:+"$TEST_FILTER"}
