@@ -141,6 +141,23 @@ function schemaError(e: ErrorObject, root: unknown): ApiError | undefined {
   }
 }
 
+/**
+ * kube-openapi's string and number validators stop at their first failure (maxLength, then minLength,
+ * then pattern; multipleOf, then maximum, then minimum), where ajv reports them all.
+ */
+const FIRST_OF = [
+  ['maxLength', 'minLength', 'pattern'],
+  ['multipleOf', 'maximum', 'minimum'],
+];
+function firstPerValidator(errors: ErrorObject[]): ErrorObject[] {
+  return errors.filter((e) => {
+    const chain = FIRST_OF.find((c) => c.includes(e.keyword));
+    if (!chain) return true;
+    const earlier = chain.slice(0, chain.indexOf(e.keyword));
+    return !errors.some((o) => o.instancePath === e.instancePath && earlier.includes(o.keyword));
+  });
+}
+
 const BLOCKING = new Set([
   'FieldValueNotSupported',
   'FieldValueRequired',
@@ -231,7 +248,7 @@ export function apiserverErrors(version: string, object: Obj): ApiError[] {
   if (!fn(object)) {
     const seen = new Set<string>();
     const schemaErrs: ApiError[] = [];
-    for (const e of fn.errors ?? []) {
+    for (const e of firstPerValidator(fn.errors ?? [])) {
       const fe = schemaError(e, object);
       const key = fe && `${fe.field}|${fe.message}`;
       if (!fe || !key || seen.has(key)) continue;
