@@ -1,6 +1,97 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/*
+ * The layers (docs/architecture.md): core (api, admission, registry, the storage format) at the
+ * bottom imports no I/O; I/O (kube, storage, sources) imports core; adapters (webhook, controller,
+ * registry-api with its catalog UI, cli) import core and I/O but never each other; src/local,
+ * src/bin and src/generate compose everything. Support modules (observability, config, pki) sit
+ * beside I/O. Each rule below forbids the folders a layer must not reach.
+ */
+const up = (folders) => `^(\\.\\./)+(${folders.join('|')})/`;
+const ADAPTERS = ['webhook', 'controller', 'registry-api', 'cli', 'ui'];
+const COMPOSITION = ['local', 'bin', 'generate'];
+const IO = ['kube', 'storage', 'sources'];
+const SUPPORT = ['observability', 'config', 'pki'];
+const NODE_IO = ['fs', 'fs/promises', 'http', 'https', 'http2', 'child_process', 'dgram', 'dns', 'tls'];
+const forbid = (folders, why, extra = []) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: extra,
+      patterns: [{ regex: up(folders), message: why }],
+    },
+  ],
+});
+const noNodeIo = NODE_IO.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+  name,
+  message: 'core is pure: I/O belongs in src/kube, src/storage or src/sources',
+}));
+const layers = [
+  {
+    files: ['src/api/**/*.ts', 'src/admission/**/*.ts', 'src/registry/**/*.ts', 'src/storage/layout.ts'],
+    rules: forbid(
+      [...IO, ...SUPPORT, ...ADAPTERS, ...COMPOSITION],
+      'core (api, admission, registry, storage format) imports only core',
+      noNodeIo,
+    ),
+  },
+  {
+    files: ['src/storage/layout.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noNodeIo,
+          patterns: [
+            {
+              regex: up([...IO, ...SUPPORT, ...ADAPTERS, ...COMPOSITION]),
+              message: 'the storage format is core',
+            },
+            {
+              regex: '^\\./(?!layout)',
+              message: 'the storage format is pure: read/write lives in configmaps.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/kube/**/*.ts'],
+    rules: forbid(['storage', 'sources', ...ADAPTERS, ...COMPOSITION], 'kube is the lowest I/O layer'),
+  },
+  {
+    files: ['src/storage/**/*.ts'],
+    ignores: ['src/storage/layout.ts'],
+    rules: forbid(
+      ['sources', ...ADAPTERS, ...COMPOSITION],
+      'storage is I/O: no sources, adapters or composition',
+    ),
+  },
+  {
+    files: ['src/sources/**/*.ts'],
+    rules: forbid(
+      ['storage', ...ADAPTERS, ...COMPOSITION],
+      'sources are I/O: no storage, adapters or composition',
+    ),
+  },
+  {
+    files: ['src/{observability,config,pki}/**/*.ts'],
+    rules: forbid([...IO, ...ADAPTERS, ...COMPOSITION], 'support modules import only core'),
+  },
+  ...ADAPTERS.map((adapter) => ({
+    files: [`src/${adapter}/**/*.ts`],
+    rules: forbid(
+      [
+        ...ADAPTERS.filter((a) => a !== adapter && !(adapter === 'registry-api' && a === 'ui')),
+        ...COMPOSITION,
+      ],
+      'adapters never import each other (the registry API may serve the catalog UI); compose them in src/bin or src/local',
+    ),
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.local/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
@@ -33,5 +124,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
     },
+  },
+  ...layers,
+  {
+    // One responsibility per file: src files stay under 300 lines.
+    files: ['src/**/*.ts'],
+    rules: { 'max-lines': ['warn', { max: 300 }] },
   },
 );

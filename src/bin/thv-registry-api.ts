@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createLogger } from '../observability/logger.ts';
+import { productVersion } from '../config/version.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { KubeClient } from '../kube/client.ts';
 import { SnapshotStore } from '../registry-api/snapshot.ts';
@@ -82,6 +83,7 @@ class UsageError extends Error {}
 
 const program = new Command('thv-registry-api')
   .description('Serve one MCP registry catalog over HTTP: the ToolHive API and the upstream /v0.1 API.')
+  .version(`thv-registry-api ${productVersion()}`, '--version', 'print the version')
   .showHelpAfterError();
 program
   .command('serve')

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { FORMATS, SOURCE_TYPES } from '../api/constants.ts';
+import { productVersion } from '../config/version.ts';
 import type { Cluster, GlobalOptions } from './cluster.ts';
 import type { AddOptions } from './add.ts';
 import type { InfoOptions } from './info.ts';
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIO): Command {
     (await import('./cluster.ts')).Cluster.connect(cmd.optsWithGlobals<GlobalOptions>());
   const program = new Command('thv')
     .description('Manage MCPRegistry resources (toolhive.stacklok.io) in a Kubernetes cluster.')
+    .version(`thv ${productVersion()}`, '--version', 'print the version')
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'namespace (default: the context’s namespace, else "default")')

@@ -31,6 +31,52 @@ export interface OperatorConfig {
   /** Create the per-registry API workload at all. */
   deployRegistryApi: boolean;
   drainSeconds: number;
+  /** Controller tuning, environment only (MCPR_*): for tests and unusual clusters. */
+  tuning: ControllerTuning;
+}
+
+export interface ControllerTuning {
+  /** Reconcile workers (MCPR_WORKERS). */
+  workers: number;
+  /** Backoff between failed syncs of one registry (MCPR_SYNC_BACKOFF_BASE_MS / _MAX_MS). */
+  syncBackoffBaseMs: number;
+  syncBackoffMaxMs: number;
+  /** Per-key backoff after a reconcile error (MCPR_QUEUE_BASE_DELAY_MS / _MAX_DELAY_MS). */
+  queueBaseDelayMs: number;
+  queueMaxDelayMs: number;
+  /** First delay between HTTP retries of a source (MCPR_SOURCE_RETRY_DELAY_MS); unset = the source's default. */
+  sourceRetryDelayMs?: number;
+}
+
+export const TUNING_ENV_VARS = {
+  workers: 'MCPR_WORKERS',
+  syncBackoffBaseMs: 'MCPR_SYNC_BACKOFF_BASE_MS',
+  syncBackoffMaxMs: 'MCPR_SYNC_BACKOFF_MAX_MS',
+  queueBaseDelayMs: 'MCPR_QUEUE_BASE_DELAY_MS',
+  queueMaxDelayMs: 'MCPR_QUEUE_MAX_DELAY_MS',
+  sourceRetryDelayMs: 'MCPR_SOURCE_RETRY_DELAY_MS',
+} as const;
+
+function positive(name: string, v: string | undefined, def: number, max: number): number {
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0 || n > max)
+    throw new Error(`${name}: invalid value "${v}": must be an integer 1-${max}`);
+  return n;
+}
+
+function parseTuning(env: Record<string, string | undefined>): ControllerTuning {
+  const E = TUNING_ENV_VARS;
+  const DAY = 86_400_000;
+  const retry = env[E.sourceRetryDelayMs];
+  return {
+    workers: positive(E.workers, env[E.workers], 4, 64),
+    syncBackoffBaseMs: positive(E.syncBackoffBaseMs, env[E.syncBackoffBaseMs], 5000, DAY),
+    syncBackoffMaxMs: positive(E.syncBackoffMaxMs, env[E.syncBackoffMaxMs], 300_000, DAY),
+    queueBaseDelayMs: positive(E.queueBaseDelayMs, env[E.queueBaseDelayMs], 1000, DAY),
+    queueMaxDelayMs: positive(E.queueMaxDelayMs, env[E.queueMaxDelayMs], 300_000, DAY),
+    ...(retry ? { sourceRetryDelayMs: positive(E.sourceRetryDelayMs, retry, 500, DAY) } : {}),
+  };
 }
 
 const ENV: Record<string, string> = {
@@ -108,5 +154,6 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
     registryApiImage: get('registry-api-image') ?? 'ghcr.io/stacklok/mcp-registry-operator:0.1.0',
     deployRegistryApi: bool(get('deploy-registry-api'), true),
     drainSeconds: int('drain-seconds', get('drain-seconds'), 5),
+    tuning: parseTuning(env),
   };
 }

@@ -1,7 +1,8 @@
 /**
- * The controller: informers on MCPRegistries and ConfigMaps feed a de-duplicating, rate-limited
- * work queue; workers run reconcile(namespace/name). With leader election, only the leader starts
- * informers and workers, and every write is guarded by the lease.
+ * The controller, composed: informers on MCPRegistries, ConfigMaps and (with the API workload) our
+ * Deployments feed the manager's work queue; the manager's workers run reconcile(namespace/name).
+ * With leader election, only the leader starts informers and workers, and every write is guarded by
+ * the lease. Every setting comes from OperatorConfig (src/config/operator-config.ts).
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -12,14 +13,15 @@ import type { OperatorConfig } from '../config/operator-config.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import { UrlCache } from '../sources/index.ts';
-import type { ConfigMapObject } from '../kube/configmaps.ts';
+import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
+import { REGISTRIES } from '../kube/mcpregistries.ts';
+import type { ReadinessCheck } from '../observability/health.ts';
 import { WorkQueue } from './queue.ts';
 import { Informer, type KubeObject } from './informer.ts';
-
-type DeploymentObject = KubeObject & DeploymentStatusView;
-import { LeaderElector, NotLeaderError } from './leader-election.ts';
+import { LeaderElector } from './leader-election.ts';
 import { Reconciler } from './reconciler.ts';
-import { REGISTRIES } from '../kube/mcpregistries.ts';
+import { kubeReconcilerIO } from './reconcile-io.ts';
+import { Manager, registriesForConfigMap } from './manager.ts';
 import { createControllerMetrics } from './metrics.ts';
 import {
   apiName,
@@ -29,18 +31,20 @@ import {
   type DeploymentStatusView,
 } from './api-workload.ts';
 
-const WORKERS = 4;
+type DeploymentObject = KubeObject & DeploymentStatusView;
 
-function envMs(name: string, def: number): number {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : def;
+export interface RunningController {
+  stop: () => Promise<void>;
+  /** Ready when this replica works or stands by for the lease (both are healthy states). */
+  readiness: ReadinessCheck;
 }
 
 export async function runController(
   config: OperatorConfig,
   log: Logger,
   registry: Registry,
-): Promise<() => Promise<void>> {
+): Promise<RunningController> {
+  const t = config.tuning;
   const client = KubeClient.load({
     kubeconfig: config.kubeconfig,
     userAgent: 'mcp-registry-operator/controller',
@@ -48,8 +52,8 @@ export async function runController(
   const metrics = createControllerMetrics(registry);
   const queue = new WorkQueue({
     now: Date.now,
-    baseDelayMs: envMs('MCPR_QUEUE_BASE_DELAY_MS', 1000),
-    maxDelayMs: envMs('MCPR_QUEUE_MAX_DELAY_MS', 300_000),
+    baseDelayMs: t.queueBaseDelayMs,
+    maxDelayMs: t.queueMaxDelayMs,
   });
   const identity = `${process.env.HOSTNAME || hostname()}_${randomBytes(4).toString('hex')}`;
   const elector = config.leaderElect
@@ -64,165 +68,130 @@ export async function runController(
   const guard = elector ? elector.guard : () => {};
   const namespaces = config.watchNamespaces.length ? config.watchNamespaces : [undefined];
 
+  const manager = new Manager({
+    queue,
+    // Called only after start(), when reconciler (below) exists.
+    reconcile: (key) => reconciler.reconcile(key),
+    workers: t.workers,
+    metrics,
+    log,
+  });
   const registryInformers: Informer<MCPRegistryV1beta1>[] = [];
   const configMapInformers: Informer<ConfigMapObject>[] = [];
-  let wake: (() => void) | undefined;
-  const enqueue = (key: string) => {
-    queue.add(key);
-    wake?.();
+  const ownedInformers: Informer<DeploymentObject>[] = [];
+  const allRegistries = function* () {
+    for (const inf of registryInformers) yield* inf.list();
   };
   for (const ns of namespaces) {
     registryInformers.push(
       new Informer<MCPRegistryV1beta1>(
         client,
         { ...REGISTRIES, namespace: ns },
-        (_t, o) => enqueue(Informer.key(o)),
+        (_t, o) => manager.enqueue(Informer.key(o)),
         log.child({ informer: 'mcpregistries', namespace: ns }),
       ),
     );
     configMapInformers.push(
       new Informer<ConfigMapObject>(
         client,
-        { group: '', version: 'v1', plural: 'configmaps', namespace: ns },
+        { ...CONFIGMAPS, namespace: ns },
         (_t, cm) => {
-          const ns2 = cm.metadata.namespace ?? '';
-          const owner = cm.metadata.labels?.[LABEL_REGISTRY];
-          if (owner && cm.metadata.labels?.[LABEL_MANAGED_BY] === MANAGED_BY) enqueue(`${ns2}/${owner}`);
-          for (const inf of registryInformers)
-            for (const reg of inf.list())
-              if (
-                reg.metadata.namespace === ns2 &&
-                reg.spec.sources.some(
-                  (s) => s.type === 'configmap' && s.configMapRef?.name === cm.metadata.name,
-                )
-              )
-                enqueue(Informer.key(reg));
+          for (const key of registriesForConfigMap(cm, allRegistries())) manager.enqueue(key);
         },
         log.child({ informer: 'configmaps', namespace: ns }),
       ),
     );
-  }
-  const ownedInformers: Informer<DeploymentObject>[] = [];
-  if (config.deployRegistryApi)
-    for (const ns of namespaces)
+    if (config.deployRegistryApi)
       ownedInformers.push(
         new Informer<DeploymentObject>(
           client,
           { group: 'apps', version: 'v1', plural: 'deployments', namespace: ns },
           (_t, d) => {
             const owner = d.metadata.labels?.[LABEL_REGISTRY];
-            if (owner) enqueue(`${d.metadata.namespace ?? ''}/${owner}`);
+            if (owner) manager.enqueue(`${d.metadata.namespace ?? ''}/${owner}`);
           },
           log.child({ informer: 'deployments', namespace: ns }),
           `${LABEL_MANAGED_BY}=${MANAGED_BY}`,
         ),
       );
+  }
   const cached = <T extends KubeObject>(informers: Informer<T>[], namespace: string, name: string) =>
     informers.map((inf) => inf.get(namespace, name)).find((o) => o !== undefined);
-  const configMapVersions = (namespace: string, names: string[]) =>
-    names
-      .map((n) => `${n}@${cached(configMapInformers, namespace, n)?.metadata.resourceVersion ?? 'absent'}`)
-      .join(',');
 
   const reconciler = new Reconciler({
-    client,
+    io: kubeReconcilerIO({
+      client,
+      guard,
+      urlCache: new UrlCache(),
+      retryDelayMs: t.sourceRetryDelayMs,
+      configMapVersions: (namespace, names) =>
+        names
+          .map(
+            (n) => `${n}@${cached(configMapInformers, namespace, n)?.metadata.resourceVersion ?? 'absent'}`,
+          )
+          .join(','),
+      configMapCached: (namespace, name) => cached(configMapInformers, namespace, name) !== undefined,
+      apiWorkload: config.deployRegistryApi
+        ? {
+            reconcile: (reg) =>
+              reconcileApiWorkload(client, reg, { image: config.registryApiImage, enabled: true, guard }),
+            observe: (reg) => {
+              const d = cached(
+                ownedInformers,
+                reg.metadata.namespace ?? '',
+                apiName(reg.metadata.name ?? ''),
+              );
+              return d && apiStatusFrom(reg, d);
+            },
+            cleanup: (reg) => cleanupApiWorkload(client, reg),
+          }
+        : undefined,
+    }),
     log,
     metrics,
-    guard,
     now: Date.now,
-    urlCache: new UrlCache(),
-    configMapVersions,
-    configMapCached: (namespace, name) => cached(configMapInformers, namespace, name) !== undefined,
-    backoffBaseMs: envMs('MCPR_SYNC_BACKOFF_BASE_MS', 5000),
-    backoffMaxMs: envMs('MCPR_SYNC_BACKOFF_MAX_MS', 300_000),
-    retryDelayMs: process.env.MCPR_SOURCE_RETRY_DELAY_MS
-      ? envMs('MCPR_SOURCE_RETRY_DELAY_MS', 500)
-      : undefined,
-    apiWorkload: config.deployRegistryApi
-      ? {
-          reconcile: (reg) =>
-            reconcileApiWorkload(client, reg, { image: config.registryApiImage, enabled: true, guard }),
-          observe: (reg) => {
-            const d = cached(ownedInformers, reg.metadata.namespace ?? '', apiName(reg.metadata.name ?? ''));
-            return d && apiStatusFrom(reg, d);
-          },
-          cleanup: (reg) => cleanupApiWorkload(client, reg),
-        }
-      : undefined,
+    backoffBaseMs: t.syncBackoffBaseMs,
+    backoffMaxMs: t.syncBackoffMaxMs,
   });
 
-  let running = false;
-  const workers: Promise<void>[] = [];
-  const worker = async () => {
-    while (running) {
-      const key = queue.get();
-      if (key === undefined) {
-        const delay = queue.nextDelay();
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, delay === undefined ? 1000 : Math.min(delay, 1000));
-          wake = () => {
-            clearTimeout(t);
-            r();
-          };
-        });
-        continue;
-      }
-      metrics.queueDepth.set({ name: 'mcpregistry' }, queue.depth());
-      const end = metrics.reconcileTime.startTimer({ controller: 'mcpregistry' });
-      try {
-        const res = await reconciler.reconcile(key);
-        queue.forget(key);
-        if (res.requeueAfterMs !== undefined) queue.addAfter(key, res.requeueAfterMs);
-        metrics.reconcileTotal.inc({
-          controller: 'mcpregistry',
-          result: res.requeueAfterMs !== undefined ? 'requeue_after' : 'success',
-        });
-      } catch (e) {
-        if (e instanceof NotLeaderError) {
-          log.warn({ key }, 'dropped a write: not the leader');
-        } else {
-          metrics.reconcileErrors.inc({ controller: 'mcpregistry' });
-          metrics.reconcileTotal.inc({ controller: 'mcpregistry', result: 'error' });
-          const delay = queue.addRateLimited(key);
-          log.error({ key, err: (e as Error).message, retryInMs: delay }, 'reconcile failed');
-        }
-      } finally {
-        end();
-        queue.done(key);
-      }
-    }
-  };
-
+  const informers = () => [...registryInformers, ...configMapInformers, ...ownedInformers];
   const start = () => {
-    running = true;
     metrics.isLeader.set(1);
-    for (const inf of [...registryInformers, ...configMapInformers, ...ownedInformers]) inf.start();
-    for (let i = 0; i < WORKERS; i++) workers.push(worker());
+    for (const inf of informers()) inf.start();
+    manager.start();
     log.info(
-      { namespaces: config.watchNamespaces.length ? config.watchNamespaces : 'all' },
+      { namespaces: config.watchNamespaces.length ? config.watchNamespaces : 'all', workers: t.workers },
       'controller started',
     );
   };
-  const stopWork = () => {
-    running = false;
+  let stopped = false;
+  const stopWork = async () => {
     metrics.isLeader.set(0);
-    for (const inf of [...registryInformers, ...configMapInformers, ...ownedInformers]) inf.stop();
-    wake?.();
+    for (const inf of informers()) inf.stop();
+    await manager.stop();
   };
 
   if (elector) {
     elector.run(start, () => {
-      stopWork();
+      void stopWork();
       // Like controller-runtime: a replica that lost the lease exits and starts over as a candidate.
       process.exitCode = 1;
       setTimeout(() => process.exit(1), 100);
     });
   } else start();
 
-  return async () => {
-    stopWork();
-    await Promise.race([Promise.all(workers), new Promise((r) => setTimeout(r, 5000))]);
-    await elector?.stop();
-    client.close();
+  return {
+    readiness: () =>
+      stopped
+        ? { ok: false, detail: 'shutting down' }
+        : manager.started
+          ? { ok: true, detail: `reconciling with ${t.workers} workers` }
+          : { ok: true, detail: 'standing by for the leader lease' },
+    stop: async () => {
+      stopped = true;
+      await stopWork();
+      await elector?.stop();
+      client.close();
+    },
   };
 }

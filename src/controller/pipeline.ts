@@ -54,9 +54,13 @@ export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): Pipeli
     try {
       parsed = parseRegistryDocument(f.text, f.format);
     } catch (e) {
+      // Whatever parsing a source's bytes throws is a fault of those bytes, never of the controller:
+      // a document nested 200,000 levels deep exhausts the stack (RangeError) and must still say so.
       if (e instanceof DocumentError || e instanceof SyntaxError)
         throw new DataError(f.name, `source ${f.name}: ${e.message}`);
-      throw e;
+      if (e instanceof RangeError)
+        throw new DataError(f.name, `source ${f.name}: document nested too deeply to read (${e.message})`);
+      throw new DataError(f.name, `source ${f.name}: cannot read document: ${(e as Error).message}`);
     }
     invalid.push(...parsed.invalid.map((x) => ({ ...x, source: f.name })));
     parts.push(filterCatalog(parsed.catalog, source?.filter));

@@ -1,71 +1,65 @@
 /**
- * reconcile(namespace/name): level-triggered and idempotent. Reads the registry and its storage,
- * decides whether to sync (sync-decision.ts), runs the sources and the pure pipeline, stores only a
- * whole successful result, and writes status and Events. A failure never touches storage.
+ * reconcile(namespace/name): level-triggered and idempotent, in three steps.
+ *   gather — read the registry, its storage and source fingerprints; decide whether to sync
+ *            (sync-decision.ts); fetch the sources and run the pure pipeline (pipeline.ts);
+ *   decide — turn what was observed into status, Event, metric and requeue (decide.ts, pure);
+ *   act    — write storage (only a whole successful result), apply the API workload, write status,
+ *            record the Event, count metrics, log.
+ * All I/O goes through ReconcilerIO. An exception nothing expected still ends as a `Failed` status
+ * with a `ReconcileError` condition and a Warning Event saying why, never as a silent retry loop.
  */
 import type { Logger } from 'pino';
-import type { KubeClient } from '../kube/client.ts';
 import { ANNOTATION_SYNC_TRIGGER, FINALIZER } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
-import { fetchSource, SourceError, type FetchedSource, type UrlCache } from '../sources/index.ts';
 import { durationMs } from '../api/duration.ts';
+import { isStatus } from '../kube/client.ts';
 import { decideSync, failureBackoffMs, type SyncReason } from './sync-decision.ts';
-import { runPipeline, DataError, type PipelineResult } from './pipeline.ts';
+import { runPipeline, type PipelineResult } from './pipeline.ts';
+import { setConditions } from './status.ts';
 import {
-  setConditions,
-  statusAfterFailure,
-  statusAfterSuccess,
-  type CondInput,
-  type FailureOutcome,
-  type StatusContext,
-} from './status.ts';
-import { deleteStorage, writeStorage } from '../storage/configmaps.ts';
-import { storageName } from '../storage/layout.ts';
-import { recordEvent } from './events.ts';
-import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
+  classifyFailure,
+  decideInternalFailure,
+  decideOutcome,
+  isUnchanged,
+  type ApiView,
+  type RegistryView,
+  type StoredState,
+  type SyncPlan,
+} from './decide.ts';
+import type { FailureOutcome } from './status.ts';
+import type { ReconcilerIO } from './reconcile-io.ts';
 import type { ControllerMetrics } from './metrics.ts';
 
-export interface ApiStatus {
-  endpoint?: string;
-  readyReplicas: number;
-  condition: CondInput;
-}
-
-export interface ApiWorkloadHooks {
-  reconcile(reg: MCPRegistryV1beta1): Promise<ApiStatus>;
-  /** The workload's state from the controller's cache; undefined when its Deployment is missing. */
-  observe(reg: MCPRegistryV1beta1): ApiStatus | undefined;
-  cleanup(reg: MCPRegistryV1beta1): Promise<void>;
-}
-
 export interface ReconcilerDeps {
-  client: KubeClient;
+  io: ReconcilerIO;
   log: Logger;
   metrics: ControllerMetrics;
-  /** Throws when this process may not write (not the leader, or its lease may have lapsed). */
-  guard: () => void;
   now: () => number;
-  urlCache: UrlCache;
-  /** Resource versions of the named ConfigMaps in a namespace, from the informer cache. */
-  configMapVersions: (namespace: string, names: string[]) => string;
-  /** Whether the informer cache holds this ConfigMap (a miss is checked against the API). */
-  configMapCached: (namespace: string, name: string) => boolean;
-  apiWorkload?: ApiWorkloadHooks;
   backoffBaseMs: number;
   backoffMaxMs: number;
-  retryDelayMs?: number;
 }
 
 export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
-const NOT_DEPLOYED: CondInput = {
-  type: 'APIReady',
-  status: 'Unknown',
-  reason: 'NotDeployed',
-  message: 'the registry API workload is disabled',
+const NOT_DEPLOYED: ApiView = {
+  readyReplicas: 0,
+  condition: {
+    type: 'APIReady',
+    status: 'Unknown',
+    reason: 'NotDeployed',
+    message: 'the registry API workload is disabled',
+  },
 };
+
+function view(reg: MCPRegistryV1beta1): RegistryView {
+  return {
+    generation: reg.metadata.generation ?? 0,
+    sourceNames: reg.spec.sources.map((s) => s.name),
+    status: reg.status,
+  };
+}
 
 export class Reconciler {
   private readonly deps: ReconcilerDeps;
@@ -78,48 +72,61 @@ export class Reconciler {
 
   async reconcile(key: string): Promise<ReconcileResult> {
     const [namespace = '', name = ''] = key.split('/');
-    const { client, log: rootLog } = this.deps;
-    const log = rootLog.child({ namespace, name });
-    let reg = await getRegistry(client, namespace, name);
+    const { io } = this.deps;
+    const log = this.deps.log.child({ namespace, name });
+    const reg = await io.getRegistry(namespace, name);
     if (!reg) {
       this.lastChecked.delete(key);
       return {};
     }
-    const finalizers = reg.metadata.finalizers ?? [];
-    if (reg.metadata.deletionTimestamp) {
-      if (finalizers.includes(FINALIZER)) {
-        this.deps.guard();
-        await deleteStorage(client, namespace, name);
-        await this.deps.apiWorkload?.cleanup(reg);
-        await setFinalizers(
-          client,
-          reg,
-          finalizers.filter((f) => f !== FINALIZER),
-        );
-        log.info('cleaned up storage and API workload; finalizer removed');
-      }
-      this.lastChecked.delete(key);
-      return {};
+    if (reg.metadata.deletionTimestamp) return this.finalize(key, reg, log);
+    try {
+      return await this.reconcileLive(key, reg, log);
+    } catch (e) {
+      // Not ours to report: a lost lease (another replica acts) or a conflict (retried at once with fresh data).
+      if ((e instanceof Error && e.name === 'NotLeaderError') || isStatus(e, 409)) throw e;
+      log.error({ err: e }, 'reconcile failed unexpectedly');
+      return this.act(reg, decideInternalFailure(view(reg), e, this.isoNow()), log, 'none').catch(() => {
+        throw e;
+      });
     }
-    if (!finalizers.includes(FINALIZER)) {
-      this.deps.guard();
-      reg = await setFinalizers(client, reg, [...finalizers, FINALIZER]);
-    }
+  }
 
-    const storagePresent = await this.storageExists(namespace, name);
+  private async finalize(key: string, reg: MCPRegistryV1beta1, log: Logger): Promise<ReconcileResult> {
+    const { io } = this.deps;
+    const finalizers = reg.metadata.finalizers ?? [];
+    if (finalizers.includes(FINALIZER)) {
+      await io.deleteStorage(reg.metadata.namespace ?? '', reg.metadata.name ?? '');
+      await io.apiWorkload?.cleanup(reg);
+      await io.setFinalizers(
+        reg,
+        finalizers.filter((f) => f !== FINALIZER),
+      );
+      log.info('cleaned up storage and API workload; finalizer removed');
+    }
+    this.lastChecked.delete(key);
+    return {};
+  }
+
+  /** gather: whether to sync now, from the object, its storage, the source fingerprints and the clock. */
+  private async reconcileLive(key: string, reg: MCPRegistryV1beta1, log: Logger): Promise<ReconcileResult> {
+    const { io } = this.deps;
+    const namespace = reg.metadata.namespace ?? '';
+    const finalizers = reg.metadata.finalizers ?? [];
+    if (!finalizers.includes(FINALIZER)) reg = await io.setFinalizers(reg, [...finalizers, FINALIZER]);
+    const storagePresent = await io.storagePresent(namespace, reg.metadata.name ?? '');
     const cmNames = reg.spec.sources.flatMap((s) =>
       s.type === 'configmap' && s.configMapRef ? [s.configMapRef.name] : [],
     );
-    const cmVersions = this.deps.configMapVersions(namespace, cmNames);
+    const cmVersions = io.configMapVersions(namespace, cmNames);
     const intervalMs = reg.spec.syncPolicy?.interval ? durationMs(reg.spec.syncPolicy.interval) : undefined;
     const mem = this.lastChecked.get(key);
     const lastAttempt = reg.status?.sync?.lastAttemptTime
       ? Date.parse(reg.status.sync.lastAttemptTime)
       : undefined;
     const trigger = reg.metadata.annotations?.[ANNOTATION_SYNC_TRIGGER];
-    const now = this.deps.now();
     const decision = decideSync({
-      now,
+      now: this.deps.now(),
       generation: reg.metadata.generation ?? 0,
       observedGeneration: reg.status?.observedGeneration,
       phase: reg.status?.phase,
@@ -139,7 +146,12 @@ export class Reconciler {
       return { requeueAfterMs: decision.requeueAfterMs };
     }
     log.debug({ reason: decision.reason }, 'syncing');
-    return this.sync(reg, decision.reason, trigger, storagePresent, cmVersions, intervalMs, log);
+    return this.sync(
+      key,
+      reg,
+      { reason: decision.reason, trigger, storagePresent, cmVersions, intervalMs },
+      log,
+    );
   }
 
   /**
@@ -148,8 +160,9 @@ export class Reconciler {
    * on every event (our own status writes included) would be pure overhead.
    */
   private async refreshApiStatus(reg: MCPRegistryV1beta1): Promise<void> {
-    if (!this.deps.apiWorkload || reg.status?.phase === undefined) return;
-    const api = this.deps.apiWorkload.observe(reg) ?? (await this.deps.apiWorkload.reconcile(reg));
+    const { io } = this.deps;
+    if (!io.apiWorkload || reg.status?.phase === undefined) return;
+    const api = io.apiWorkload.observe(reg) ?? (await io.apiWorkload.reconcile(reg));
     const cur = reg.status.conditions?.find((c) => c.type === 'APIReady');
     const same =
       reg.status.api?.endpoint === api.endpoint &&
@@ -157,198 +170,121 @@ export class Reconciler {
       cur?.status === api.condition.status &&
       cur?.reason === api.condition.reason;
     if (same) return;
-    const now = new Date(this.deps.now()).toISOString();
-    await updateStatus(
-      this.deps.client,
-      reg,
-      (fresh) => ({
-        ...fresh.status,
-        api: { ...(api.endpoint ? { endpoint: api.endpoint } : {}), readyReplicas: api.readyReplicas },
-        conditions: setConditions(
-          fresh.status?.conditions,
-          [{ ...api.condition, type: 'APIReady' }],
-          fresh.metadata.generation ?? 0,
-          now,
-        ),
-      }),
-      this.deps.guard,
-    );
+    const now = this.isoNow();
+    await io.updateStatus(reg, (fresh) => ({
+      ...fresh.status,
+      api: { ...(api.endpoint ? { endpoint: api.endpoint } : {}), readyReplicas: api.readyReplicas },
+      conditions: setConditions(
+        fresh.status?.conditions,
+        [{ ...api.condition, type: 'APIReady' }],
+        fresh.metadata.generation ?? 0,
+        now,
+      ),
+    }));
   }
 
-  private async storageExists(namespace: string, name: string): Promise<boolean> {
-    if (this.deps.configMapCached(namespace, storageName(name))) return true;
-    // A miss may be a write the watch has not delivered yet: ask the API rather than resync.
-    const cm = await this.deps.client.find({
-      group: '',
-      version: 'v1',
-      plural: 'configmaps',
-      namespace,
-      name: storageName(name),
-    });
-    return cm !== undefined;
-  }
-
+  /** gather (fetch + pipeline) → act on storage and the API workload → decide → act on status. */
   private async sync(
+    key: string,
     reg: MCPRegistryV1beta1,
-    reason: SyncReason,
-    trigger: string | undefined,
-    storagePresent: boolean,
-    cmVersions: string,
-    intervalMs: number | undefined,
+    s: {
+      reason: SyncReason;
+      trigger?: string;
+      storagePresent: boolean;
+      cmVersions: string;
+      intervalMs?: number;
+    },
     log: Logger,
   ): Promise<ReconcileResult> {
-    const { client, metrics } = this.deps;
-    const namespace = reg.metadata.namespace ?? '';
-    const name = reg.metadata.name ?? '';
-    const key = `${namespace}/${name}`;
+    const { io } = this.deps;
     const started = this.deps.now();
-    const sourceType = reg.spec.sources.length === 1 ? (reg.spec.sources[0]?.type ?? 'none') : 'multiple';
-    if (!reg.status?.phase || reg.status.phase === 'Pending') {
+    if (!reg.status?.phase || reg.status.phase === 'Pending')
       reg =
-        (await updateStatus(
-          client,
-          reg,
-          (fresh) => ({ ...fresh.status, phase: 'Syncing', message: 'first sync in progress' }),
-          this.deps.guard,
-        )) ?? reg;
-    }
+        (await io.updateStatus(reg, (fresh) => ({
+          ...fresh.status,
+          phase: 'Syncing',
+          message: 'first sync in progress',
+        }))) ?? reg;
     let failure: FailureOutcome | undefined;
     let result: PipelineResult | undefined;
     try {
-      const fetched: FetchedSource[] = [];
-      for (const s of reg.spec.sources)
-        fetched.push(
-          await fetchSource(
-            { client, namespace, urlCache: this.deps.urlCache, retryDelayMs: this.deps.retryDelayMs },
-            s,
-          ),
-        );
-      result = runPipeline(reg.spec, fetched);
+      result = runPipeline(reg.spec, await io.fetchSources(reg));
     } catch (e) {
-      if (e instanceof SourceError)
-        failure = { kind: 'failure', stage: 'fetch', reason: e.reason, message: e.message };
-      else if (e instanceof DataError)
-        failure = { kind: 'failure', stage: 'data', reason: 'InvalidData', message: e.message };
-      else throw e;
+      failure = classifyFailure(e);
+      if (!failure) throw e;
     }
-    this.lastChecked.set(key, { at: this.deps.now(), cmVersions });
+    this.lastChecked.set(key, { at: this.deps.now(), cmVersions: s.cmVersions });
 
-    const unchanged =
-      !!result &&
-      storagePresent &&
-      reg.status?.phase === 'Ready' &&
-      reg.status.sync?.hash === result.hash &&
-      reg.status.sync?.filterHash === result.filterHash;
-    const prevStorage = reg.status?.storage;
-    let storage = {
-      configMaps: prevStorage?.configMaps ?? [],
-      bytes: prevStorage?.bytes ?? 0,
-      compressed: prevStorage?.compressed ?? false,
+    const unchanged = !!result && isUnchanged(result, reg.status, s.storagePresent);
+    const prev = reg.status?.storage;
+    let storage: StoredState = {
+      configMaps: prev?.configMaps ?? [],
+      bytes: prev?.bytes ?? 0,
+      compressed: prev?.compressed ?? false,
     };
     if (result && !unchanged) {
       try {
-        storage = await writeStorage(
-          client,
-          { namespace, name, uid: reg.metadata.uid ?? '' },
-          result.text,
-          this.deps.guard,
-        );
-        metrics.storageWrites.inc();
+        storage = await io.writeStorage(reg, result.text);
+        this.deps.metrics.storageWrites.inc();
       } catch (e) {
         if (e instanceof Error && e.name === 'NotLeaderError') throw e;
-        failure = {
-          kind: 'failure',
-          stage: 'store',
-          reason: 'StorageWriteFailed',
-          message: `cannot write storage: ${(e as Error).message}`,
-        };
+        const message = `cannot write storage: ${(e as Error).message}`;
+        failure = { kind: 'failure', stage: 'store', reason: 'StorageWriteFailed', message };
       }
     }
-    const api = this.deps.apiWorkload
-      ? await this.deps.apiWorkload.reconcile(reg)
-      : { readyReplicas: 0, condition: NOT_DEPLOYED };
-    const ctx: StatusContext = {
-      generation: reg.metadata.generation ?? 0,
-      now: new Date(this.deps.now()).toISOString(),
-      trigger: reason === 'ManualTrigger' ? trigger : undefined,
+    const api = io.apiWorkload ? await io.apiWorkload.reconcile(reg) : NOT_DEPLOYED;
+    const plan = decideOutcome({
+      reg: view(reg),
+      reason: s.reason,
+      trigger: s.trigger,
+      now: this.isoNow(),
+      intervalMs: s.intervalMs,
+      ...(failure ? { failure } : { result }),
+      unchanged,
+      storage,
       api,
-    };
-    const elapsed = (this.deps.now() - started) / 1000;
-
-    if (failure) {
-      metrics.syncs.inc({ source_type: sourceType, result: 'failure' });
-      metrics.syncDuration.observe({ source_type: sourceType, result: 'failure' }, elapsed);
-      const f = failure;
-      const updated = await updateStatus(
-        client,
-        reg,
-        (fresh) => statusAfterFailure(fresh.status, f, ctx),
-        this.deps.guard,
+    });
+    if (plan.result !== 'failure' && result)
+      this.deps.metrics.servers.set(
+        { namespace: reg.metadata.namespace ?? '', name: reg.metadata.name ?? '' },
+        result.serverCount,
       );
-      this.deps.guard();
-      await recordEvent(
-        client,
-        { namespace, name, uid: reg.metadata.uid ?? '' },
-        'Warning',
-        'SyncFailed',
-        f.message,
-      ).catch((e: unknown) => log.warn({ err: e }, 'cannot record event'));
-      log.warn({ reason: f.reason, stage: f.stage }, f.message);
-      const attempts = updated?.status?.sync?.attempts ?? 1;
-      return { requeueAfterMs: failureBackoffMs(attempts, this.deps.backoffBaseMs, this.deps.backoffMaxMs) };
-    }
-    const r = result as PipelineResult;
-    metrics.syncs.inc({ source_type: sourceType, result: unchanged ? 'unchanged' : 'success' });
-    metrics.syncDuration.observe({ source_type: sourceType, result: 'success' }, elapsed);
-    metrics.servers.set({ namespace, name }, r.serverCount);
-    const noop =
-      unchanged &&
-      (reason === 'SourceChanged' || reason === 'IntervalElapsed' || reason === 'StorageMissing');
-    if (!noop) {
-      await updateStatus(
-        client,
-        reg,
-        (fresh) =>
-          statusAfterSuccess(
-            fresh.status,
-            {
-              kind: 'success',
-              hash: r.hash,
-              filterHash: r.filterHash,
-              serverCount: r.serverCount,
-              invalidCount: r.invalid.length,
-              conflicts: r.conflicts,
-              storage,
-              stored: !unchanged,
-              sourceNames: reg.spec.sources.map((s) => s.name),
-            },
-            ctx,
-          ),
-        this.deps.guard,
-      );
-    }
-    if (!unchanged) {
-      this.deps.guard();
-      const msg = `synced ${r.serverCount} servers from ${reg.spec.sources.map((s) => s.name).join(', ')}${
-        r.invalid.length
-          ? ` (${r.invalid.length} invalid entries skipped: ${r.invalid
-              .slice(0, 3)
-              .map((i) => `${i.entry}: ${i.field}: ${i.reason}`)
-              .join('; ')}${r.invalid.length > 3 ? '; …' : ''})`
-          : ''
-      }`;
-      await recordEvent(
-        client,
-        { namespace, name, uid: reg.metadata.uid ?? '' },
-        'Normal',
-        'Synced',
-        msg,
-      ).catch((e: unknown) => log.warn({ err: e }, 'cannot record event'));
-      log.info(
-        { servers: r.serverCount, invalid: r.invalid.length, conflicts: r.conflicts, reason },
-        'synced',
-      );
-    }
-    return { requeueAfterMs: intervalMs };
+    return this.act(reg, plan, log, sourceTypeOf(reg), started);
   }
+
+  /** act: status, Event, metrics and log of a plan; returns when to look again. */
+  private async act(
+    reg: MCPRegistryV1beta1,
+    plan: SyncPlan,
+    log: Logger,
+    sourceType: string,
+    started = this.deps.now(),
+  ): Promise<ReconcileResult> {
+    const { io, metrics } = this.deps;
+    const elapsed = (this.deps.now() - started) / 1000;
+    metrics.syncs.inc({ source_type: sourceType, result: plan.result });
+    const durationResult = plan.result === 'failure' ? 'failure' : 'success';
+    metrics.syncDuration.observe({ source_type: sourceType, result: durationResult }, elapsed);
+    const compute = plan.status;
+    const updated = compute ? await io.updateStatus(reg, (fresh) => compute(fresh.status)) : reg;
+    if (plan.event) {
+      const { type, reason, message } = plan.event;
+      io.guard();
+      await io
+        .recordEvent(reg, type, reason, message)
+        .catch((e: unknown) => log.warn({ err: e }, 'cannot record event'));
+    }
+    log[plan.log.level](plan.log.fields, plan.log.message);
+    if (plan.requeue !== 'backoff') return { requeueAfterMs: plan.requeue.afterMs };
+    const attempts = updated?.status?.sync?.attempts ?? 1;
+    return { requeueAfterMs: failureBackoffMs(attempts, this.deps.backoffBaseMs, this.deps.backoffMaxMs) };
+  }
+
+  private isoNow(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+}
+
+function sourceTypeOf(reg: MCPRegistryV1beta1): string {
+  return reg.spec.sources.length === 1 ? (reg.spec.sources[0]?.type ?? 'none') : 'multiple';
 }

@@ -51,7 +51,8 @@ export interface SuccessOutcome {
 
 export interface FailureOutcome {
   kind: 'failure';
-  stage: 'fetch' | 'data' | 'store';
+  /** internal: an exception reconcile did not expect (a bug or an unforeseen input). */
+  stage: 'fetch' | 'data' | 'store' | 'internal';
   reason: string;
   message: string;
 }
@@ -60,13 +61,14 @@ export interface StatusContext {
   generation: number;
   now: string;
   trigger?: string;
-  api: { endpoint?: string; readyReplicas: number; condition: CondInput };
+  /** The API workload's state; absent when it was not looked at (APIReady is then left as it was). */
+  api?: { endpoint?: string; readyReplicas: number; condition: CondInput };
 }
 
 export function statusAfterSuccess(
   prev: StatusV1beta1 | undefined,
   o: SuccessOutcome,
-  ctx: StatusContext,
+  ctx: StatusContext & { api: NonNullable<StatusContext['api']> },
 ): StatusV1beta1 {
   const invalidNote = o.invalidCount
     ? `; ${o.invalidCount} invalid entr${o.invalidCount === 1 ? 'y' : 'ies'} skipped`
@@ -128,10 +130,13 @@ export function statusAfterFailure(
     ? `; serving the last good data from ${prev.sync.lastSyncTime}`
     : '; no data stored yet';
   const message = `${o.message}${lastGood}`;
-  const source: CondInput =
+  // An internal failure says nothing about the sources: their condition keeps what it last said.
+  const source: CondInput[] =
     o.stage === 'fetch'
-      ? { type: 'SourceAvailable', status: 'False', reason: o.reason, message: o.message }
-      : { type: 'SourceAvailable', status: 'True', reason: 'Fetched', message: 'sources fetched' };
+      ? [{ type: 'SourceAvailable', status: 'False', reason: o.reason, message: o.message }]
+      : o.stage === 'internal'
+        ? []
+        : [{ type: 'SourceAvailable', status: 'True', reason: 'Fetched', message: 'sources fetched' }];
   const data: CondInput[] =
     o.stage === 'data' ? [{ type: 'DataValid', status: 'False', reason: o.reason, message: o.message }] : [];
   return {
@@ -142,10 +147,10 @@ export function statusAfterFailure(
     conditions: setConditions(
       prev?.conditions,
       [
-        source,
+        ...source,
         ...data,
         { type: 'SyncSuccessful', status: 'False', reason: o.reason, message: o.message },
-        { ...ctx.api.condition, type: 'APIReady' },
+        ...(ctx.api ? [{ ...ctx.api.condition, type: 'APIReady' }] : []),
         { type: 'Ready', status: 'False', reason: 'SyncFailed', message },
       ],
       ctx.generation,

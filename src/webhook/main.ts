@@ -7,7 +7,7 @@ import type { Server } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OperatorConfig } from '../config/operator-config.ts';
-import { createHealthServer, parseAddress } from './health.ts';
+import { HealthServer } from '../observability/health.ts';
 import { webhookMetrics } from './metrics.ts';
 import { loadPolicyStore } from './policy-store.ts';
 import { createWebhookServer } from './server.ts';
@@ -32,6 +32,8 @@ export async function runWebhooks(
   config: OperatorConfig,
   log: Logger,
   metrics: Registry,
+  /** The process's health server; without one, the webhooks serve their own on config.healthAddress. */
+  sharedHealth?: HealthServer,
 ): Promise<() => Promise<void>> {
   const selfSigned = config.selfSigned ? await startSelfSigned(config, log) : undefined;
   const policy = loadPolicyStore(config.policyFile, log, metrics);
@@ -58,19 +60,22 @@ export async function runWebhooks(
   await listen(server, config.webhookPort, config.webhookHost);
   const certs = reloadCerts(server, config.certDir, pair, log, metrics);
 
-  const health = createHealthServer(metrics, {
-    webhook: () => (draining ? { ok: false, detail: 'shutting down' } : { ok: true, detail: 'serving' }),
-    policy: () => {
-      const p = policy.problem();
-      return {
-        ok: true,
-        detail: p ?? (config.policyFile ? `loaded from ${config.policyFile}` : 'built-in defaults'),
-      };
-    },
-    tls: () => ({ ok: true, detail: `certificate loaded ${certs.loads()} time(s) from ${config.certDir}` }),
+  const health = sharedHealth ?? new HealthServer(metrics);
+  health.addCheck('webhook', () =>
+    draining ? { ok: false, detail: 'shutting down' } : { ok: true, detail: 'serving' },
+  );
+  health.addCheck('policy', () => {
+    const p = policy.problem();
+    return {
+      ok: true,
+      detail: p ?? (config.policyFile ? `loaded from ${config.policyFile}` : 'built-in defaults'),
+    };
   });
-  const addr = parseAddress(config.healthAddress);
-  await listen(health, addr.port, addr.host);
+  health.addCheck('tls', () => ({
+    ok: true,
+    detail: `certificate loaded ${certs.loads()} time(s) from ${config.certDir}`,
+  }));
+  if (!sharedHealth) await health.listen(config.healthAddress);
   log.info(
     {
       port: config.webhookPort,
@@ -95,8 +100,7 @@ export async function runWebhooks(
       const force = setTimeout(() => server.closeAllConnections(), 5000);
       await closing;
       clearTimeout(force);
-      health.closeAllConnections();
-      await close(health);
+      if (!sharedHealth) await health.close();
       log.info('webhook server stopped');
     })());
 }

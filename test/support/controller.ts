@@ -42,6 +42,8 @@ export function startController(opts: ControllerOptions): ControllerProcess {
     [
       join(ROOT, 'src/bin/operator.ts'),
       '--enable-webhooks=false',
+      // Every operator process serves health and metrics; port 0 so concurrent controllers never collide.
+      '--health-address=127.0.0.1:0',
       `--kubeconfig=${opts.kubeconfig}`,
       `--watch-namespaces=${opts.namespaces.join(',')}`,
       `--leader-elect=${opts.leaderElect ? 'true' : 'false'}`,

@@ -1,0 +1,45 @@
+/** `mcp-registry-operator --help`: every flag with its environment variable and default (docs/configuration.md has the long form). */
+import { CONFIG_ENV_VARS, TUNING_ENV_VARS } from './operator-config.ts';
+
+const FLAGS: [flag: string, value: string, meaning: string][] = [
+  ['kubeconfig', 'path', 'kubeconfig to use (default: in-cluster)'],
+  ['watch-namespaces', 'ns,ns', 'namespaces whose MCPRegistries are reconciled (default: all)'],
+  ['namespace', 'ns', "the operator's own namespace: Lease, self-signed Secret (default: toolhive-system)"],
+  ['enable-webhooks', 'bool', 'serve the admission and conversion webhooks (default: true)'],
+  ['enable-controller', 'bool', 'run the controller (default: true)'],
+  ['webhook-host', 'host', 'address the HTTPS webhook server binds (default: 0.0.0.0)'],
+  ['webhook-port', 'port', 'port of the HTTPS webhook server (default: 9443)'],
+  ['cert-dir', 'dir', 'directory with tls.crt and tls.key (default: /tmp/k8s-webhook-server/serving-certs)'],
+  ['self-signed', 'bool', 'create and rotate our own CA and serving certificate (default: false)'],
+  ['webhook-service-name', 'name', 'webhook Service named in self-signed certificates'],
+  ['policy', 'file', 'platform policy YAML, reloaded on change (default: built-in)'],
+  ['health-address', '[host]:port', '/healthz, /readyz and /metrics over plain HTTP (default: :8080)'],
+  ['leader-elect', 'bool', 'elect one controller through a Lease (default: true)'],
+  ['lease-name', 'name', 'name of that Lease (default: mcp-registry-operator-leader)'],
+  ['log-level', 'level', 'fatal, error, warn, info, debug, trace or silent (default: info)'],
+  ['registry-api-image', 'image', "image of each registry's API Deployment"],
+  ['deploy-registry-api', 'bool', 'create the per-registry API workload (default: true)'],
+  ['drain-seconds', 'n', 'after SIGTERM, keep serving webhooks this long (default: 5)'],
+];
+
+export function operatorHelp(): string {
+  const rows = FLAGS.map(([flag, value, meaning]) => {
+    const left = `  --${flag}=<${value}>`;
+    return `${left.padEnd(36)} ${meaning} [$${CONFIG_ENV_VARS[flag] ?? ''}]`;
+  });
+  return [
+    'Usage: mcp-registry-operator [flags]',
+    '',
+    'The MCPRegistry operator: admission and conversion webhooks (every replica) and the controller',
+    '(the leader). Every flag can also be set by the environment variable in brackets; a flag wins.',
+    '',
+    'Flags:',
+    ...rows,
+    '  -h, --help                           show this help',
+    '  --version                            print the version',
+    '',
+    `Tuning (environment only): ${Object.values(TUNING_ENV_VARS).join(', ')}.`,
+    'See docs/configuration.md.',
+    '',
+  ].join('\n');
+}

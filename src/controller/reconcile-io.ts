@@ -1,0 +1,104 @@
+/**
+ * Every side effect the reconciler has, behind one interface: the real one talks to the apiserver
+ * (kubeReconcilerIO), a unit test passes a fake so the reconciler's logic runs without a cluster.
+ * Writes go through `guard` so a replica that lost its lease never writes.
+ */
+import type { KubeClient } from '../kube/client.ts';
+import type { MCPRegistryV1beta1, StatusV1beta1 } from '../api/types.ts';
+import { CONFIGMAPS } from '../kube/configmaps.ts';
+import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
+import { deleteStorage, writeStorage, type StoredInfo } from '../storage/configmaps.ts';
+import { storageName } from '../storage/layout.ts';
+import { fetchSource, type FetchedSource, type UrlCache } from '../sources/index.ts';
+import { recordEvent } from './events.ts';
+import type { ApiView } from './decide.ts';
+
+export interface ApiWorkloadHooks {
+  reconcile(reg: MCPRegistryV1beta1): Promise<ApiView>;
+  /** The workload's state from the controller's cache; undefined when its Deployment is missing. */
+  observe(reg: MCPRegistryV1beta1): ApiView | undefined;
+  cleanup(reg: MCPRegistryV1beta1): Promise<void>;
+}
+
+export interface ReconcilerIO {
+  getRegistry(namespace: string, name: string): Promise<MCPRegistryV1beta1 | undefined>;
+  setFinalizers(reg: MCPRegistryV1beta1, finalizers: string[]): Promise<MCPRegistryV1beta1>;
+  /** Writes status computed from the freshest object (re-read on conflict); undefined = object gone. */
+  updateStatus(
+    reg: MCPRegistryV1beta1,
+    compute: (fresh: MCPRegistryV1beta1) => StatusV1beta1 | undefined,
+  ): Promise<MCPRegistryV1beta1 | undefined>;
+  /** Whether the registry's main storage ConfigMap exists. */
+  storagePresent(namespace: string, name: string): Promise<boolean>;
+  /** Resource versions of the named source ConfigMaps (a fingerprint; changes when one changes). */
+  configMapVersions(namespace: string, names: string[]): string;
+  /** Fetches every source in order; throws SourceError for a source's failure. */
+  fetchSources(reg: MCPRegistryV1beta1): Promise<FetchedSource[]>;
+  writeStorage(reg: MCPRegistryV1beta1, text: string): Promise<StoredInfo>;
+  deleteStorage(namespace: string, name: string): Promise<void>;
+  recordEvent(
+    reg: MCPRegistryV1beta1,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): Promise<void>;
+  apiWorkload?: ApiWorkloadHooks;
+  /** Throws when this process may not write (not the leader, or its lease may have lapsed). */
+  guard(): void;
+}
+
+export interface KubeIOOptions {
+  client: KubeClient;
+  guard: () => void;
+  urlCache: UrlCache;
+  retryDelayMs?: number;
+  /** Informer-cache lookups: a fingerprint of source ConfigMaps, and whether one is cached. */
+  configMapVersions: (namespace: string, names: string[]) => string;
+  configMapCached: (namespace: string, name: string) => boolean;
+  apiWorkload?: ApiWorkloadHooks;
+}
+
+export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
+  const { client, guard } = o;
+  const ref = (reg: MCPRegistryV1beta1) => ({
+    namespace: reg.metadata.namespace ?? '',
+    name: reg.metadata.name ?? '',
+    uid: reg.metadata.uid ?? '',
+  });
+  return {
+    getRegistry: (namespace, name) => getRegistry(client, namespace, name),
+    setFinalizers: (reg, finalizers) => {
+      guard();
+      return setFinalizers(client, reg, finalizers);
+    },
+    updateStatus: (reg, compute) => updateStatus(client, reg, compute, guard),
+    async storagePresent(namespace, name) {
+      if (o.configMapCached(namespace, storageName(name))) return true;
+      // A miss may be a write the watch has not delivered yet: ask the API rather than resync.
+      return (await client.find({ ...CONFIGMAPS, namespace, name: storageName(name) })) !== undefined;
+    },
+    configMapVersions: o.configMapVersions,
+    async fetchSources(reg) {
+      const ctx = {
+        client,
+        namespace: reg.metadata.namespace ?? '',
+        urlCache: o.urlCache,
+        retryDelayMs: o.retryDelayMs,
+      };
+      const fetched: FetchedSource[] = [];
+      for (const s of reg.spec.sources) fetched.push(await fetchSource(ctx, s));
+      return fetched;
+    },
+    writeStorage: (reg, text) => writeStorage(client, ref(reg), text, guard),
+    deleteStorage: (namespace, name) => {
+      guard();
+      return deleteStorage(client, namespace, name);
+    },
+    recordEvent: (reg, type, reason, message) => {
+      guard();
+      return recordEvent(client, ref(reg), type, reason, message);
+    },
+    apiWorkload: o.apiWorkload,
+    guard,
+  };
+}

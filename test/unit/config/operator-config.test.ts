@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseOperatorConfig } from '../../../src/config/operator-config.ts';
+import { operatorHelp } from '../../../src/config/operator-help.ts';
+import { productVersion } from '../../../src/config/version.ts';
+
+test('controller tuning defaults, and every MCPR_* variable read through the config module', () => {
+  assert.deepEqual(parseOperatorConfig([], {}).tuning, {
+    workers: 4,
+    syncBackoffBaseMs: 5000,
+    syncBackoffMaxMs: 300_000,
+    queueBaseDelayMs: 1000,
+    queueMaxDelayMs: 300_000,
+  });
+  const env = {
+    MCPR_WORKERS: '2',
+    MCPR_SYNC_BACKOFF_BASE_MS: '500',
+    MCPR_SYNC_BACKOFF_MAX_MS: '4000',
+    MCPR_QUEUE_BASE_DELAY_MS: '10',
+    MCPR_QUEUE_MAX_DELAY_MS: '20',
+    MCPR_SOURCE_RETRY_DELAY_MS: '50',
+  };
+  assert.deepEqual(parseOperatorConfig([], env).tuning, {
+    workers: 2,
+    syncBackoffBaseMs: 500,
+    syncBackoffMaxMs: 4000,
+    queueBaseDelayMs: 10,
+    queueMaxDelayMs: 20,
+    sourceRetryDelayMs: 50,
+  });
+});
+
+const badTuning: [Record<string, string>, string][] = [
+  [{ MCPR_WORKERS: '0' }, 'MCPR_WORKERS: invalid value "0": must be an integer 1-64'],
+  [{ MCPR_WORKERS: 'four' }, 'MCPR_WORKERS: invalid value "four": must be an integer 1-64'],
+  [
+    { MCPR_SYNC_BACKOFF_BASE_MS: '-5' },
+    'MCPR_SYNC_BACKOFF_BASE_MS: invalid value "-5": must be an integer 1-86400000',
+  ],
+  [
+    { MCPR_QUEUE_MAX_DELAY_MS: '1.5' },
+    'MCPR_QUEUE_MAX_DELAY_MS: invalid value "1.5": must be an integer 1-86400000',
+  ],
+];
+for (const [env, message] of badTuning)
+  test(`a bad tuning value is refused: ${JSON.stringify(env)}`, () =>
+    assert.throws(
+      () => parseOperatorConfig([], env),
+      (e: unknown) => e instanceof Error && e.message === message,
+    ));
+
+test('--help lists every flag with its environment variable; --version reads package.json', () => {
+  const help = operatorHelp();
+  assert.match(help, /^Usage: mcp-registry-operator \[flags\]\n/);
+  for (const line of [
+    /--health-address=<\[host\]:port> +\/healthz, \/readyz and \/metrics over plain HTTP \(default: :8080\) \[\$HEALTH_ADDRESS\]/,
+    /--enable-webhooks=<bool> +serve the admission and conversion webhooks \(default: true\) \[\$ENABLE_WEBHOOKS\]/,
+    /MCPR_WORKERS, MCPR_SYNC_BACKOFF_BASE_MS/,
+  ])
+    assert.match(help, line);
+  assert.match(productVersion(), /^\d+\.\d+\.\d+/);
+  assert.equal(productVersion('/'), '0.0.0-unknown');
+});

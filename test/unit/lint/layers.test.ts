@@ -1,0 +1,46 @@
+/** The layering rules of eslint.config.js fire where they must and stay quiet where imports are allowed. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint({ cwd: resolve(import.meta.dirname, '../../..') });
+
+async function errorsOf(file: string, code: string): Promise<string[]> {
+  const [r] = await eslint.lintText(code, { filePath: file });
+  return (r?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+const cases: [file: string, importPath: string, refusedBecause: RegExp | undefined][] = [
+  [
+    'src/admission/x.ts',
+    '../controller/main.ts',
+    /core \(api, admission, registry, storage format\) imports only core/,
+  ],
+  ['src/api/schema/x.ts', '../../kube/client.ts', /imports only core/],
+  ['src/registry/x.ts', 'node:fs', /core is pure/],
+  ['src/registry/x.ts', '../api/types.ts', undefined],
+  ['src/storage/layout.ts', './configmaps.ts', /the storage format is pure/],
+  ['src/storage/layout.ts', '../kube/client.ts', /the storage format is core/],
+  ['src/storage/configmaps.ts', '../kube/client.ts', undefined],
+  ['src/storage/configmaps.ts', '../sources/index.ts', /storage is I\/O/],
+  ['src/kube/x.ts', '../storage/configmaps.ts', /kube is the lowest I\/O layer/],
+  ['src/sources/x.ts', '../admission/policy.ts', undefined],
+  ['src/controller/x.ts', '../registry-api/handler.ts', /adapters never import each other/],
+  ['src/cli/x.ts', '../webhook/main.ts', /adapters never import each other/],
+  ['src/webhook/x.ts', '../local/stack.ts', /adapters never import each other/],
+  ['src/registry-api/x.ts', '../ui/server/route.ts', undefined],
+  ['src/controller/x.ts', '../storage/configmaps.ts', undefined],
+  ['src/bin/x.ts', '../controller/main.ts', undefined],
+  ['src/local/x.ts', '../registry-api/server.ts', undefined],
+  ['src/config/x.ts', '../kube/client.ts', /support modules import only core/],
+];
+for (const [file, importPath, why] of cases)
+  test(`${file} importing ${importPath} is ${why ? 'refused' : 'allowed'}`, async () => {
+    const errors = await errorsOf(file, `import '${importPath}';\n`);
+    if (!why) assert.deepEqual(errors, []);
+    else {
+      assert.equal(errors.length, 1, errors.join('\n'));
+      assert.match(errors[0] ?? '', why);
+    }
+  });
