@@ -32,7 +32,10 @@ const urlSource = c.obj(
     ),
     headersSecretRef: Type.Optional(headersSecretRef()),
     timeout: Type.Optional(
-      c.str('Timeout of one fetch, as a Go duration. Defaults to `30s`.', { maxLength: LIMITS.duration }),
+      c.str(
+        'Timeout of one fetch, as a Go duration greater than 0 and at most `10m` (a slow source must not hold a controller worker for long). Defaults to `30s`.',
+        { maxLength: LIMITS.duration },
+      ),
     ),
   },
   'A registry JSON document served over HTTPS. Required when type is `url`.',
