@@ -88,6 +88,13 @@ test('helm install (defaults: self-signed) creates every object the chart render
     h(['list', '-n', NAMESPACE]).stdout,
     /mcp-registry-operator\s+toolhive-system\s+1\s+.*deployed/,
   );
+  // One installation per cluster (cluster-scoped objects with fixed names): a second is refused.
+  const second = h(['install', 'second', CHART, '--namespace', 'second', '--create-namespace']);
+  assert.notEqual(second.code, 0);
+  assert.match(
+    second.stderr,
+    /CustomResourceDefinition "mcpregistries\.toolhive\.stacklok\.io" in namespace "" exists and cannot be imported into the current release: invalid ownership metadata; annotation validation error: key "meta\.helm\.sh\/release-name" must equal "second": current value is "mcp-registry-operator"/,
+  );
 });
 
 test('helm upgrade with changed values changes the objects and keeps the injected caBundle', () => {
