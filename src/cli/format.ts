@@ -55,6 +55,24 @@ export type StructuredFormat = 'json' | 'yaml';
 
 /** `-o json` is indented with two spaces like kubectl; `-o yaml` is block style. Both end in a newline. */
 export function structured(value: unknown, format: StructuredFormat): string {
-  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
-  return stringify(value, { lineWidth: 0 });
+  const shown = withoutManagedFields(value);
+  if (format === 'json') return `${JSON.stringify(shown, null, 2)}\n`;
+  return stringify(shown, { lineWidth: 0 });
+}
+
+/**
+ * kubectl hides `metadata.managedFields` in -o yaml/json (they are server-side apply bookkeeping, often
+ * longer than the object); so do we, in every object the output holds.
+ */
+export function withoutManagedFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutManagedFields);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'metadata' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const { managedFields: _hidden, ...meta } = v as Record<string, unknown>;
+      out[k] = meta;
+    } else out[k] = withoutManagedFields(v);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 /** `thv registry remove`: delete registries; the operator's finalizer cleans up what they own. */
-import { GROUP } from '../api/constants.ts';
+import { FINALIZER, GROUP } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { KubeApiError } from '../kube/client.ts';
 import { renderWarnings, type Cluster } from './cluster.ts';
@@ -40,17 +40,24 @@ async function waitGone(
   text: string,
 ) {
   const deadline = Date.now() + timeoutMs;
+  let finalizers: string[] = [];
   while (Date.now() < deadline) {
     try {
-      await cluster.client.get(cluster.registries(ns, name));
+      const cur = await cluster.client.get<MCPRegistryV1beta1>(cluster.registries(ns, name));
+      finalizers = cur.metadata.finalizers ?? [];
     } catch (e) {
       if (e instanceof KubeApiError && e.status === 404) return;
       throw await cluster.explain(e, { namespace: ns, name });
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  const held = finalizers.length
+    ? `; it is held by the finalizer${finalizers.length > 1 ? 's' : ''} ${finalizers.join(', ')}`
+    : '';
   throw new CliError(
-    `timed out after ${text} waiting for MCPRegistry "${name}" to be deleted.`,
-    `Its finalizer waits for the operator; check that it runs (kubectl get pods -n toolhive-system) and \`kubectl get mcpregistry ${name} -n ${ns} -o yaml\`.`,
+    `timed out after ${text} waiting for MCPRegistry "${name}" to be deleted${held}.`,
+    finalizers.includes(FINALIZER)
+      ? `${FINALIZER} is removed by the operator once it has deleted what the registry owns; check that the operator runs (kubectl get pods -n toolhive-system) and its events (\`thv registry info ${name} -n ${ns}\`).`
+      : `Check \`kubectl get mcpregistry ${name} -n ${ns} -o yaml\` for what holds it.`,
   );
 }

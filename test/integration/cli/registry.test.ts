@@ -311,8 +311,8 @@ test('remove with a finalizer pending says the operator cleans up; --wait waits 
   assert.equal(stuck.code, 1);
   assert.equal(
     stuck.stderr,
-    'error: timed out after 1s waiting for MCPRegistry "held" to be deleted.\n' +
-      `Its finalizer waits for the operator; check that it runs (kubectl get pods -n toolhive-system) and \`kubectl get mcpregistry held -n ${ns} -o yaml\`.\n`,
+    'error: timed out after 1s waiting for MCPRegistry "held" to be deleted; it is held by the finalizer toolhive.stacklok.io/registry-cleanup.\n' +
+      `toolhive.stacklok.io/registry-cleanup is removed by the operator once it has deleted what the registry owns; check that the operator runs (kubectl get pods -n toolhive-system) and its events (\`thv registry info held -n ${ns}\`).\n`,
   );
   const waiting = start(['registry', 'delete', 'held', '-n', ns, '--wait']);
   await eventually('the delete to be sent', () => (waiting.stdout().includes('deleted') ? true : undefined));

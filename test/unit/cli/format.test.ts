@@ -81,3 +81,15 @@ test('parseTimeout accepts Go durations and bare seconds; anything else is a usa
       bad,
     );
 });
+
+test('structured output hides metadata.managedFields like kubectl, in objects and in lists', () => {
+  const obj = {
+    metadata: { name: 'a', managedFields: [{ manager: 'kubectl' }] },
+    spec: { metadata: 'kept' },
+  };
+  assert.equal(structured(obj, 'yaml'), 'metadata:\n  name: a\nspec:\n  metadata: kept\n');
+  const list = { items: [obj, { metadata: { name: 'b', managedFields: [] } }] };
+  assert.deepEqual(JSON.parse(structured(list, 'json')), {
+    items: [{ metadata: { name: 'a' }, spec: { metadata: 'kept' } }, { metadata: { name: 'b' } }],
+  });
+});
