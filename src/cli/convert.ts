@@ -70,11 +70,28 @@ export async function runConvert(io: CliIO, file: string, o: ConvertOptions): Pr
       );
     throw e;
   }
-  if (parsed.invalid.length && !o.skipInvalid) {
+  let catalog = parsed.catalog;
+  let output = writeRegistry(catalog, o.to);
+  // Validate what we produced by reading it back as the target format: some entries are valid in
+  // one format and cannot be written validly in the other (a templated remote URL, for example).
+  const check = parseRegistryDocument(output, o.to);
+  if (!o.skipInvalid && (parsed.invalid.length || check.invalid.length)) {
+    // Every problem in one pass: the entries the input format refuses and those the target refuses.
     for (const inv of parsed.invalid) io.err(`invalid ${describeInvalid(inv)}\n`);
+    for (const inv of check.invalid) io.err(`invalid in the ${o.to} format: ${describeInvalid(inv)}\n`);
+    const parts = [
+      parsed.invalid.length
+        ? `${parsed.invalid.length} invalid ${parsed.invalid.length === 1 ? 'entry' : 'entries'} in ${label}`
+        : '',
+      check.invalid.length
+        ? `${check.invalid.length} ${check.invalid.length === 1 ? 'entry' : 'entries'} cannot be written validly in the ${o.to} format`
+        : '',
+    ].filter(Boolean);
     throw new CliError(
-      `${parsed.invalid.length} invalid ${parsed.invalid.length === 1 ? 'entry' : 'entries'} in ${label}; nothing was written.`,
-      'Fix the entries above, or pass --skip-invalid to convert only the valid ones.',
+      `${parts.join('; ')}; nothing was written.`,
+      check.invalid.length && !parsed.invalid.length
+        ? 'Pass --skip-invalid to leave them out, or keep the document in its current format.'
+        : 'Fix the entries above, or pass --skip-invalid to convert only the valid ones.',
     );
   }
   for (const w of parsed.warnings) io.err(`Warning: ${w}\n`);
@@ -82,19 +99,7 @@ export async function runConvert(io: CliIO, file: string, o: ConvertOptions): Pr
   if (o.to === 'toolhive')
     for (const u of parsed.unrepresentable)
       io.err(`Warning: not representable in the toolhive format: ${u}\n`);
-  let catalog = parsed.catalog;
-  let output = writeRegistry(catalog, o.to);
-  // Validate what we produced by reading it back as the target format: some entries are valid in
-  // one format and cannot be written validly in the other (a templated remote URL, for example).
-  const check = parseRegistryDocument(output, o.to);
   if (check.invalid.length) {
-    if (!o.skipInvalid) {
-      for (const inv of check.invalid) io.err(`invalid in the ${o.to} format: ${describeInvalid(inv)}\n`);
-      throw new CliError(
-        `${check.invalid.length} ${check.invalid.length === 1 ? 'entry' : 'entries'} cannot be written validly in the ${o.to} format; nothing was written.`,
-        'Pass --skip-invalid to leave them out, or keep the document in its current format.',
-      );
-    }
     const bad = new Set(check.invalid.map((i) => i.entry));
     for (const inv of check.invalid)
       io.err(`Warning: left out, invalid in the ${o.to} format: ${describeInvalid(inv)}\n`);

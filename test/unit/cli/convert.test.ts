@@ -213,3 +213,30 @@ test('ToolHive golden with status "active": converted with a warning, not refuse
     .remote_servers;
   assert.equal(remote['example-remote']?.status, 'Active');
 });
+
+test('every problem in one pass: entries invalid in the input and entries the target format refuses', async () => {
+  const bad = JSON.parse(
+    readFileSync(fixture('upstream-server-json/examples/invalid/package-version-latest.json'), 'utf8'),
+  );
+  const ociOnly = {
+    $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json',
+    name: 'io.github.user/oci-only',
+    description: 'An OCI server',
+    version: '1.0.0',
+    packages: [
+      { registryType: 'oci', identifier: 'ghcr.io/user/oci-only:1.0.0', transport: { type: 'stdio' } },
+    ],
+  };
+  const path = join(dir, 'both.json');
+  writeFileSync(path, JSON.stringify([bad, ociOnly]));
+  const r = await thv(['registry', 'convert', '--to', 'toolhive', path]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    'invalid entry "io.github.user/bad-version", field packages[0].version: must not be "latest"\n' +
+      'invalid in the toolhive format: entry "io.github.user/oci-only", field tools: must NOT have fewer than 1 items\n' +
+      `error: 1 invalid entry in ${path}; 1 entry cannot be written validly in the toolhive format; nothing was written.\n` +
+      'Fix the entries above, or pass --skip-invalid to convert only the valid ones.\n',
+  );
+});
