@@ -37,7 +37,9 @@ function failure(obj: MCPRegistryV1beta1): string {
 function success(obj: MCPRegistryV1beta1): string {
   const count = obj.status?.sync?.serverCount ?? 0;
   const phase = obj.status?.phase ?? 'Pending';
-  const servers = `${count} server${count === 1 ? '' : 's'}`;
+  const invalid = obj.status?.sync?.invalidServerCount ?? 0;
+  const skipped = invalid ? ` (${invalid} invalid entr${invalid === 1 ? 'y' : 'ies'} skipped)` : '';
+  const servers = `${count} server${count === 1 ? '' : 's'}${skipped}`;
   return phase === 'Ready' ? `synced: ${servers}, Ready` : `synced: ${servers} (${phaseLine(obj)})`;
 }
 

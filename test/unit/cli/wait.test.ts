@@ -43,6 +43,14 @@ test('first sync: progress until the current generation is observed, then Ready 
       { done: true, ok: true, summary: 'synced: 1 server, Ready' },
     ],
     [
+      reg(1, { phase: 'Ready', observedGeneration: 1, sync: { serverCount: 9, invalidServerCount: 2 } }),
+      { done: true, ok: true, summary: 'synced: 9 servers (2 invalid entries skipped), Ready' },
+    ],
+    [
+      reg(1, { phase: 'Ready', observedGeneration: 1, sync: { serverCount: 1, invalidServerCount: 1 } }),
+      { done: true, ok: true, summary: 'synced: 1 server (1 invalid entry skipped), Ready' },
+    ],
+    [
       reg(1, {
         phase: 'Pending',
         message: 'Registry data synced, API deployment in progress',
