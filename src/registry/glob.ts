@@ -23,21 +23,40 @@ export interface CompiledGlob {
 export type GlobResult = { ok: true; glob: CompiledGlob } | { ok: false; error: string };
 
 /**
- * Compiled globs by pattern. Admission checks every filter pattern on every request and the filter
- * runs per server per sync, so compiling once matters (it was most of the validating webhook's time).
- * Bounded: cleared when full, which keeps it simple and a pathological stream of patterns harmless.
+ * Compiles globs and keeps them by pattern. Admission checks every filter pattern on every request
+ * and the filter runs per server per sync, so compiling once matters (it was most of the validating
+ * webhook's time). Bounded: cleared when full, which keeps it simple and a pathological stream of
+ * patterns harmless. The cache lives on the object, so a test can start from a fresh one.
  */
-const compiled = new Map<string, GlobResult>();
-const COMPILED_MAX = 4096;
+export class GlobCompiler {
+  private readonly compiled = new Map<string, GlobResult>();
+  private readonly max: number;
+
+  constructor(max = 4096) {
+    this.max = max;
+  }
+
+  parse(pattern: string): GlobResult {
+    let hit = this.compiled.get(pattern);
+    if (!hit) {
+      if (this.compiled.size >= this.max) this.compiled.clear();
+      hit = compileGlob(pattern);
+      this.compiled.set(pattern, hit);
+    }
+    return hit;
+  }
+
+  /** Patterns held (for tests of the bound). */
+  get size(): number {
+    return this.compiled.size;
+  }
+}
+
+/** The process's compiler, shared by admission and the sync pipeline. */
+export const globs = new GlobCompiler();
 
 export function parseGlob(pattern: string): GlobResult {
-  let hit = compiled.get(pattern);
-  if (!hit) {
-    if (compiled.size >= COMPILED_MAX) compiled.clear();
-    hit = compileGlob(pattern);
-    compiled.set(pattern, hit);
-  }
-  return hit;
+  return globs.parse(pattern);
 }
 
 function compileGlob(pattern: string): GlobResult {

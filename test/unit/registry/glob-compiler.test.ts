@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GlobCompiler } from '../../../src/registry/glob.ts';
+
+test('a GlobCompiler compiles a pattern once and stays within its bound', () => {
+  const c = new GlobCompiler(3);
+  const a = c.parse('io.github.*/*');
+  assert.ok(a.ok);
+  assert.equal(c.parse('io.github.*/*'), a, 'the second parse is the cached result');
+  assert.equal(c.size, 1);
+  c.parse('a*');
+  c.parse('b*');
+  assert.equal(c.size, 3);
+  c.parse('c*');
+  assert.equal(c.size, 1, 'cleared when full, then holds the new pattern');
+  assert.deepEqual(new GlobCompiler().parse('[a-'), { ok: false, error: 'unclosed [ at position 1' });
+  assert.equal(new GlobCompiler().size, 0, 'a fresh compiler shares nothing');
+});
