@@ -28,6 +28,8 @@ export interface AddFlags {
   includeTag?: string[];
   excludeTag?: string[];
   displayName?: string;
+  /** NAME[:KEY] of a Secret with PEM CA certificates for --url or --registry. */
+  caSecret?: string;
 }
 
 const SOURCE_FLAGS: Record<SourceType, { flag: string; usage: string }> = {
@@ -60,16 +62,36 @@ function chosenSource(flags: AddFlags): SourceType {
   return only;
 }
 
-export function parseConfigMapRef(value: string): { name: string; key?: string } {
+function parseNameKey(flag: string, value: string, example: string): { name: string; key?: string } {
   const i = value.indexOf(':');
   const name = i < 0 ? value : value.slice(0, i);
   const key = i < 0 ? undefined : value.slice(i + 1);
   if (!name || key === '')
-    throw new UsageError(
-      `--configmap ${JSON.stringify(value)}: expected NAME or NAME:KEY`,
-      'For example --configmap my-catalog or --configmap my-catalog:registry.json.',
-    );
+    throw new UsageError(`${flag} ${JSON.stringify(value)}: expected NAME or NAME:KEY`, example);
   return key === undefined ? { name } : { name, key };
+}
+
+export function parseConfigMapRef(value: string): { name: string; key?: string } {
+  return parseNameKey(
+    '--configmap',
+    value,
+    'For example --configmap my-catalog or --configmap my-catalog:registry.json.',
+  );
+}
+
+/** --ca-secret: the CA bundle of an HTTPS source whose certificate is not from a public CA. */
+function caBundleRef(flags: AddFlags, type: SourceType): { name: string; key?: string } | undefined {
+  if (flags.caSecret === undefined) return undefined;
+  if (type !== 'url' && type !== 'registry')
+    throw new UsageError(
+      '--ca-secret is only valid with --url or --registry',
+      'It names a Secret with the PEM CA certificates an HTTPS source is checked against.',
+    );
+  return parseNameKey(
+    '--ca-secret',
+    flags.caSecret,
+    'For example --ca-secret internal-ca or --ca-secret internal-ca:ca.crt.',
+  );
 }
 
 function gitOnly(flags: AddFlags, type: SourceType): void {
@@ -100,9 +122,11 @@ function buildSource(flags: AddFlags, type: SourceType): SourceV1beta1 {
     case 'configmap':
       source.configMapRef = parseConfigMapRef(flags.configmap ?? '');
       break;
-    case 'url':
-      source.url = { href: flags.url ?? '' };
+    case 'url': {
+      const ca = caBundleRef(flags, type);
+      source.url = { href: flags.url ?? '', ...(ca ? { caBundleRef: ca } : {}) };
       break;
+    }
     case 'git': {
       const ref = {
         ...(flags.branch !== undefined ? { branch: flags.branch } : {}),
@@ -116,9 +140,11 @@ function buildSource(flags: AddFlags, type: SourceType): SourceV1beta1 {
       };
       break;
     }
-    case 'registry':
-      source.registry = { baseURL: flags.registry ?? '' };
+    case 'registry': {
+      const ca = caBundleRef(flags, type);
+      source.registry = { baseURL: flags.registry ?? '', ...(ca ? { caBundleRef: ca } : {}) };
       break;
+    }
   }
   return source;
 }
@@ -144,6 +170,7 @@ export function buildFilter(flags: AddFlags): FilterSpec | undefined {
 export function buildRegistry(name: string, namespace: string, flags: AddFlags): MCPRegistryV1beta1 {
   const type = chosenSource(flags);
   gitOnly(flags, type);
+  caBundleRef(flags, type);
   const filter = buildFilter(flags);
   return {
     apiVersion: API_VERSION_V1BETA1,
@@ -172,6 +199,8 @@ const FIELD_FLAGS: [string, string][] = [
   [`spec.sources[0].git.ref`, '--branch/--tag/--commit'],
   [`spec.sources[0].git.path`, '--path'],
   [`spec.sources[0].registry.baseURL`, '--registry'],
+  [`spec.sources[0].url.caBundleRef`, '--ca-secret'],
+  [`spec.sources[0].registry.caBundleRef`, '--ca-secret'],
   [`spec.sources[0].format`, '--format'],
   ['spec.syncPolicy.interval', '--interval'],
   ['spec.filter.names.include', '--include'],

@@ -111,6 +111,10 @@ export function buildProgram(io: CliIO): Command {
     .option('--include-tag <tag>', 'keep servers with this tag (repeatable)', collect)
     .option('--exclude-tag <tag>', 'drop servers with this tag (repeatable)', collect)
     .option('--display-name <text>', 'human-readable name')
+    .option(
+      '--ca-secret <name[:key]>',
+      'Secret with the PEM CA certificates of an --url or --registry source with a private CA (key default ca.crt)',
+    )
     .option('--dry-run', 'send with server-side dry run: admission runs, nothing is stored')
     .addOption(new Option('-o, --output <format>', 'print the created object').choices(['json', 'yaml']));
   waitOptions(add, 'the first sync ended').addHelpText(

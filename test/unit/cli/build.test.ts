@@ -18,6 +18,25 @@ test('each source flag builds its v1beta1 source, named like the converted v1alp
       { name: 'default', type: 'url', format: 'upstream', url: { href: 'https://example.com/r.json' } },
     ],
     [
+      { url: 'https://internal.example/r.json', caSecret: 'internal-ca' },
+      {
+        name: 'default',
+        type: 'url',
+        url: { href: 'https://internal.example/r.json', caBundleRef: { name: 'internal-ca' } },
+      },
+    ],
+    [
+      { registry: 'https://registry.internal', caSecret: 'internal-ca:bundle.pem' },
+      {
+        name: 'default',
+        type: 'registry',
+        registry: {
+          baseURL: 'https://registry.internal',
+          caBundleRef: { name: 'internal-ca', key: 'bundle.pem' },
+        },
+      },
+    ],
+    [
       { git: 'https://g.example/r.git' },
       { name: 'default', type: 'git', git: { repository: 'https://g.example/r.git' } },
     ],
@@ -94,6 +113,16 @@ test('flag combinations that mean nothing are usage errors (exit 2) with the exa
       { url: 'https://a', path: 'x.json' },
       '--path is only valid with --git',
       'For example --git https://github.com/org/repo.git --branch main.',
+    ],
+    [
+      { configmap: 'c', caSecret: 'ca' },
+      '--ca-secret is only valid with --url or --registry',
+      'It names a Secret with the PEM CA certificates an HTTPS source is checked against.',
+    ],
+    [
+      { url: 'https://a', caSecret: 'ca:' },
+      '--ca-secret "ca:": expected NAME or NAME:KEY',
+      'For example --ca-secret internal-ca or --ca-secret internal-ca:ca.crt.',
     ],
     [
       { git: 'https://a', branch: 'main', tag: 'v1' },
