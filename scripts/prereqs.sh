@@ -11,6 +11,9 @@ packages=(
   podman:podman
   runc:runc
   debootstrap:debootstrap
+  # The catalog page's browser tests (test/integration/ui) and `npm run bench -- ui` drive a real
+  # headless Chromium through playwright-core (which downloads no browser of its own).
+  chromium:chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -12,6 +12,7 @@ npx eslint .
 npx prettier --check . >/dev/null
 echo "== typecheck"
 npx tsc -p tsconfig.json
+npx tsc -p src/ui/client/tsconfig.json # the catalog page's browser code (DOM types)
 echo "== build control-plane binaries"; export MCPR_K8S_BIN_DIR; MCPR_K8S_BIN_DIR=$(bash test/k8s/build.sh)
 echo "== build the official MCP registry server"; export MCPR_UPSTREAM_REGISTRY_BIN; MCPR_UPSTREAM_REGISTRY_BIN=$(bash test/upstream-registry/build.sh)
 echo "== build helm"; export MCPR_HELM_BIN; MCPR_HELM_BIN=$(bash test/helm/build.sh)

@@ -67,6 +67,7 @@ try {
   );
   stops.push(() => api.stop());
   log(`Registry API of toolhive-all: ${api.url}`);
+  log(`Catalog page of toolhive-all: ${api.url}/  (open it in a browser; docs/ui.md)`);
   log(`  curl ${api.url}/api/v1/registry/info`);
   log(`  curl '${api.url}/v0.1/servers?limit=5'`);
   log('');

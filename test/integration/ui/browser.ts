@@ -94,7 +94,10 @@ export async function startApi(file: string, extra: string[] = []): Promise<ApiP
       () => 0,
     )) !== 200
   ) {
-    if (Date.now() > deadline) throw new Error('thv-registry-api did not become ready in 60 s');
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error('thv-registry-api did not become ready in 60 s');
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
