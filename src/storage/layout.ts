@@ -14,6 +14,28 @@ export const STORAGE_GZ_KEY = 'registry.json.gz';
 export const INDEX_KEY = 'index.json';
 export const CHUNK_KEY = 'chunk';
 export const LIMIT_BYTES = 900 * 1024;
+/**
+ * The largest catalog stored or read back (SPEC §8 "Bounded work"): as much as one URL source may
+ * bring. Reading inflates gzip with this ceiling, so a small bomb planted in a storage ConfigMap
+ * (900 KB that inflates to gigabytes) is refused instead of filling the reader's memory.
+ */
+export const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
+
+export class StorageTooLargeError extends Error {
+  override name = 'StorageTooLargeError';
+}
+
+function inflate(gz: Buffer, what: string, max: number): string {
+  try {
+    return gunzipSync(gz, { maxOutputLength: max }).toString('utf8');
+  } catch (e) {
+    if (e instanceof RangeError)
+      throw new StorageTooLargeError(
+        `${what} inflates to more than ${max} bytes, the storage limit; refusing to read it (the controller never writes one that large)`,
+      );
+    throw new Error(`${what} is not valid gzip: ${(e as Error).message}`);
+  }
+}
 
 export function storageName(registry: string): string {
   return `${registry}-registry-storage`;
@@ -38,6 +60,10 @@ export interface Layout {
 
 export function layoutCatalog(registry: string, text: string, limit = LIMIT_BYTES): Layout {
   const raw = Buffer.from(text, 'utf8');
+  if (raw.length > MAX_CATALOG_BYTES)
+    throw new StorageTooLargeError(
+      `the catalog is ${raw.length} bytes, over the storage limit of ${MAX_CATALOG_BYTES} bytes`,
+    );
   if (raw.length <= limit)
     return { main: { data: { [STORAGE_KEY]: text } }, shards: [], bytes: raw.length, compressed: false };
   const gz = gzipSync(raw, { level: 9 });
@@ -77,19 +103,24 @@ export class TornReadError extends Error {}
 export async function readLayout(
   main: { data?: Record<string, string>; binaryData?: Record<string, string> },
   readShard: (name: string) => Promise<string | undefined>,
+  maxBytes = MAX_CATALOG_BYTES,
 ): Promise<{ text: string; bytes: number; compressed: boolean; shards: string[] }> {
   const plain = main.data?.[STORAGE_KEY];
   if (plain !== undefined)
     return { text: plain, bytes: Buffer.byteLength(plain), compressed: false, shards: [] };
   const gz64 = main.binaryData?.[STORAGE_GZ_KEY];
   if (gz64 !== undefined) {
-    const text = gunzipSync(Buffer.from(gz64, 'base64')).toString('utf8');
+    const text = inflate(Buffer.from(gz64, 'base64'), `storage key ${STORAGE_GZ_KEY}`, maxBytes);
     return { text, bytes: Buffer.byteLength(text), compressed: true, shards: [] };
   }
   const indexText = main.data?.[INDEX_KEY];
   if (indexText === undefined)
     throw new Error('storage ConfigMap holds no catalog (no registry.json, registry.json.gz or index.json)');
   const index = JSON.parse(indexText) as ShardIndex;
+  if (typeof index.bytes === 'number' && index.bytes > maxBytes)
+    throw new StorageTooLargeError(
+      `storage index declares ${index.bytes} bytes, over the storage limit of ${maxBytes} bytes; refusing to read it`,
+    );
   const parts: Buffer[] = [];
   for (const name of index.shards) {
     const chunk = await readShard(name);
@@ -99,6 +130,6 @@ export async function readLayout(
   const gz = Buffer.concat(parts);
   if (createHash('sha256').update(gz).digest('hex') !== index.sha256)
     throw new TornReadError('storage shards do not match their index (a write is in progress); read again');
-  const text = gunzipSync(gz).toString('utf8');
+  const text = inflate(gz, 'the sharded storage', maxBytes);
   return { text, bytes: Buffer.byteLength(text), compressed: true, shards: index.shards };
 }
