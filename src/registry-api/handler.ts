@@ -22,6 +22,7 @@ import {
 } from './query.ts';
 import { listBody, upstreamView, view } from './views.ts';
 import { sendBody, sendError, sendJson } from './respond.ts';
+import { PUBLISH_ROUTES, allowedOn, canonicalPath } from './paths.ts';
 
 export interface HandlerDeps {
   store: SnapshotStore;
@@ -56,7 +57,6 @@ interface Ctx {
 }
 
 const GET = ['GET', 'HEAD'] as const;
-const WRITE = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 function snapshotOr503(ctx: Ctx): Snapshot | undefined {
   const s = ctx.deps.store.current;
@@ -144,6 +144,7 @@ function byUpstreamName(snap: Snapshot, name: string) {
 function versionsV01(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
   if (!snap) return;
+  parseBool('include_deleted', ctx.url.searchParams.get('include_deleted'));
   const e = byUpstreamName(snap, ctx.params[0]!);
   if (!e) return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
   ok(ctx, { servers: [upstreamView(e)], metadata: { count: 1 } });
@@ -152,6 +153,7 @@ function versionsV01(ctx: Ctx): void {
 function versionV01(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
   if (!snap) return;
+  parseBool('include_deleted', ctx.url.searchParams.get('include_deleted'));
   const e = byUpstreamName(snap, ctx.params[0]!);
   const version = ctx.params[1]!;
   if (!e || (version !== 'latest' && version !== e.version))
@@ -226,15 +228,11 @@ const ROUTES: [RegExp, Route][] = [
   ],
 ];
 
-/** Write operations of the upstream API: declared, answered 501. Matched before the read routes' 405. */
-const PUBLISH_ROUTES: [RegExp, string, readonly string[]][] = [
-  [/^\/v0\.1\/publish$/, '/v0.1/publish', ['POST']],
-  [
-    /^\/v0\.1\/servers\/(.+)\/versions\/([^/]+)$/,
-    '/v0.1/servers/{serverName}/versions/{version}',
-    ['PUT', 'DELETE'],
-  ],
-];
+/** 405 with every method of the path in Allow (the read routes' and the publish routes'). */
+function notAllowed(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
+  const allowed = allowedOn(path, ROUTES).join(', ');
+  sendError(req, res, 405, `Method ${method} not allowed; use ${allowed}`, { Allow: allowed });
+}
 
 function decodeParams(m: RegExpExecArray): string[] {
   return m.slice(1).map((p) => {
@@ -259,7 +257,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       try {
         // Only the path matters; resolve against a fixed base so Host header spoofing changes nothing.
         const url = new URL(req.url ?? '/', 'http://registry-api.invalid');
-        const path = url.pathname;
+        const path = canonicalPath(url.pathname);
         for (const [re, tmpl, methods] of PUBLISH_ROUTES) {
           if (re.test(path) && methods.includes(method)) {
             template = tmpl;
@@ -270,12 +268,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
           const m = re.exec(path);
           if (!m) continue;
           template = route.template;
-          if (!route.methods.includes(method)) {
-            const allowed = route.methods.join(', ');
-            return sendError(req, res, 405, `Method ${method} not allowed; use ${allowed}`, {
-              Allow: allowed,
-            });
-          }
+          if (!route.methods.includes(method)) return notAllowed(req, res, method, path);
           if (!route.open && deps.auth?.enabled) {
             const r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
             if (!r.ok)
@@ -290,9 +283,10 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
           }
           return await route.run(ctx);
         }
-        if ((WRITE as readonly string[]).includes(method) && path.startsWith('/v0.1/')) {
-          template = 'publish';
-          return notImplemented({ req, res, url, params: [], deps });
+        const publishOnly = PUBLISH_ROUTES.find(([re]) => re.test(path));
+        if (publishOnly) {
+          template = publishOnly[1];
+          return notAllowed(req, res, method, path);
         }
         sendError(req, res, 404, 'Not found');
       } catch (e) {

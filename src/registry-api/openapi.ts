@@ -3,7 +3,7 @@
  * response to, so it must say exactly what handler.ts does.
  */
 import { LIMITS } from './query.ts';
-import { OFFICIAL_META_KEY } from './views.ts';
+import { componentSchemas } from './openapi-schemas.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -21,8 +21,9 @@ const q = (name: string, description: string, schema: unknown, extra: Record<str
 
 const cursor = q(
   'cursor',
-  'Opaque cursor from `metadata.nextCursor` of the previous page. Paging resumes after the last server that page returned, so servers added or removed meanwhile are neither repeated nor skipped.',
-  { type: 'string' },
+  'Opaque cursor from `metadata.nextCursor` of the previous page, passed back as it is (any other value is a 400). Paging resumes after the last server that page returned, so servers added or removed meanwhile are neither repeated nor skipped.',
+  // What encodeCursor writes (base64url of `v1:` and a name), so a conforming value is one we accept.
+  { type: 'string', pattern: '^djE6[A-Za-z0-9_-]{2,}$' },
 );
 const limit = (b: { default: number; max: number }) =>
   q('limit', `Page size, 1 to ${b.max}.`, {
@@ -69,8 +70,36 @@ const list = (items: unknown) => ({
   properties: { servers: { type: 'array', items }, metadata: ref('ListMetadata') },
 });
 
-function publish501(summary: string) {
-  return { summary, tags: ['upstream'], responses: { '501': error('Publishing is not supported.') } };
+const versionParam = {
+  name: 'version',
+  in: 'path',
+  required: true,
+  description: 'Exact version, or `latest`.',
+  schema: { type: 'string' },
+};
+const includeDeleted = q(
+  'include_deleted',
+  'Accepted for compatibility (`true` or `false`); this registry holds no deleted servers.',
+  { type: 'boolean', default: false },
+);
+
+/** The upstream write operations: declared with their path parameters, answered 501. */
+function publish501(summary: string, parameters: unknown[] = []) {
+  return {
+    summary,
+    tags: ['upstream'],
+    ...(parameters.length > 0 && { parameters }),
+    responses: { '501': error('Publishing is not supported.') },
+  };
+}
+
+/** The upstream paths, also served under `/v0` (as the official registry does). */
+function withV0Aliases(paths: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...paths };
+  for (const [path, item] of Object.entries(paths)) {
+    if (path.startsWith('/v0.1/')) out[`/v0/${path.slice('/v0.1/'.length)}`] = item;
+  }
+  return out;
 }
 
 export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
@@ -88,7 +117,7 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
       { name: 'upstream', description: 'Official MCP registry API, read side' },
       { name: 'operations', description: 'Health, readiness, metrics' },
     ],
-    paths: {
+    paths: withV0Aliases({
       '/api/v1/registry/info': {
         get: {
           summary: 'Registry summary',
@@ -145,10 +174,7 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
               format: 'date-time',
             }),
             q('version', '`latest` or an exact version.', { type: 'string' }),
-            q('include_deleted', 'Accepted for compatibility; this registry holds no deleted servers.', {
-              type: 'boolean',
-              default: false,
-            }),
+            includeDeleted,
           ],
           responses: {
             '200': ok('A page of servers', ref('ServerList')),
@@ -161,9 +187,10 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
         get: {
           summary: 'All versions of a server (this registry keeps the current one)',
           ...tags('upstream'),
-          parameters: [serverName],
+          parameters: [serverName, includeDeleted],
           responses: {
             '200': ok('The versions', ref('ServerList')),
+            '400': error('A parameter is invalid.'),
             '404': error('`{"error":"Server not found"}`'),
             ...common,
           },
@@ -173,24 +200,22 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
         get: {
           summary: 'One version of a server',
           ...tags('upstream'),
-          parameters: [
-            serverName,
-            {
-              name: 'version',
-              in: 'path',
-              required: true,
-              description: 'Exact version, or `latest`.',
-              schema: { type: 'string' },
-            },
-          ],
+          parameters: [serverName, versionParam, includeDeleted],
           responses: {
             '200': ok('The server', ref('ServerResponse')),
+            '400': error('A parameter is invalid.'),
             '404': error('`{"error":"Server not found"}`'),
             ...common,
           },
         },
-        put: publish501('Edit a version (not supported)'),
-        delete: publish501('Delete a version (not supported)'),
+        put: publish501('Edit a version (not supported)', [serverName, versionParam]),
+        delete: publish501('Delete a version (not supported)', [serverName, versionParam]),
+      },
+      '/v0.1/servers/{serverName}/versions/{version}/status': {
+        patch: publish501('Change the status of a version (not supported)', [serverName, versionParam]),
+      },
+      '/v0.1/servers/{serverName}/status': {
+        patch: publish501('Change the status of every version (not supported)', [serverName]),
       },
       '/v0.1/publish': { post: publish501('Publish a server (not supported)') },
       '/openapi.json': {
@@ -221,102 +246,13 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
           responses: { '200': { description: 'Text exposition format', content: { 'text/plain': {} } } },
         },
       },
-    },
+    }),
     components: {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API key' },
       },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          additionalProperties: false,
-          properties: { error: { type: 'string' } },
-        },
-        Status: {
-          type: 'object',
-          required: ['status'],
-          additionalProperties: false,
-          properties: { status: { type: 'string', enum: ['ok', 'ready'] } },
-        },
-        RegistryInfo: {
-          type: 'object',
-          required: ['name', 'format', 'serverCount', 'source'],
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', description: 'MCPRegistry name' },
-            displayName: { type: 'string' },
-            format: {
-              type: 'string',
-              enum: ['toolhive', 'upstream'],
-              description: 'Format of the data served',
-            },
-            version: { type: 'string', description: 'Catalog version' },
-            lastUpdated: { type: 'string', format: 'date-time' },
-            serverCount: { type: 'integer', minimum: 0 },
-            source: { type: 'string', description: '`file:<path>` or `configmap:<namespace>/<name>`' },
-          },
-        },
-        ListMetadata: {
-          type: 'object',
-          required: ['count'],
-          additionalProperties: false,
-          properties: {
-            count: { type: 'integer', minimum: 0, description: 'Servers on this page' },
-            nextCursor: { type: 'string', description: 'Absent on the last page' },
-          },
-        },
-        ToolhiveServer: {
-          type: 'object',
-          required: ['name'],
-          description:
-            'A ToolHive registry entry (container or remote server) as in registry.json, plus its name.',
-          properties: {
-            name: { type: 'string' },
-            description: { type: 'string' },
-            tags: { type: 'array', items: { type: 'string' } },
-          },
-        },
-        ServerDetail: {
-          type: 'object',
-          required: ['name', 'description', 'version'],
-          description:
-            'An upstream server.json document; valid against https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json',
-          properties: {
-            name: { type: 'string' },
-            description: { type: 'string' },
-            version: { type: 'string' },
-          },
-        },
-        OfficialMeta: {
-          type: 'object',
-          required: ['status', 'statusChangedAt', 'publishedAt', 'updatedAt', 'isLatest'],
-          additionalProperties: false,
-          properties: {
-            status: { type: 'string', enum: ['active', 'deprecated', 'deleted'] },
-            statusMessage: { type: 'string' },
-            statusChangedAt: { type: 'string', format: 'date-time' },
-            publishedAt: { type: 'string', format: 'date-time' },
-            updatedAt: { type: 'string', format: 'date-time' },
-            isLatest: { type: 'boolean' },
-          },
-        },
-        ServerResponse: {
-          type: 'object',
-          required: ['server', '_meta'],
-          additionalProperties: false,
-          properties: {
-            server: ref('ServerDetail'),
-            _meta: {
-              type: 'object',
-              required: [OFFICIAL_META_KEY],
-              properties: { [OFFICIAL_META_KEY]: ref('OfficialMeta') },
-            },
-          },
-        },
-        ServerList: list(ref('ServerResponse')),
-      },
+      schemas: componentSchemas(list(ref('ServerResponse'))),
     },
   };
 }

@@ -40,8 +40,9 @@ export function parseLimit(raw: string | null, bounds: { default: number; max: n
 
 export type Format = 'toolhive' | 'upstream';
 
+/** Absent means the default; present it must be a format (an empty `format=` is a mistake, not a default). */
 export function parseFormat(raw: string | null): Format {
-  if (raw === null || raw === '' || raw === 'toolhive') return 'toolhive';
+  if (raw === null || raw === 'toolhive') return 'toolhive';
   if (raw === 'upstream') return 'upstream';
   throw new BadRequest("Unsupported format. Supported formats: 'toolhive', 'upstream'");
 }
