@@ -14,6 +14,10 @@ packages=(
   # The catalog page's browser tests (test/integration/ui) and `npm run bench -- ui` drive a real
   # headless Chromium through playwright-core (which downloads no browser of its own).
   chromium:chromium
+  # GitOps (docs/gitops.md): the pre-commit hook runs through the real pre-commit, and the Argo CD
+  # health check runs on Lua 5.1, the language version of Argo CD's gopher-lua.
+  pre-commit:pre-commit
+  lua5.1:lua5.1
 )
 missing=()
 for p in "${packages[@]}"; do
