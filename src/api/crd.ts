@@ -61,6 +61,10 @@ export function toStructural(schema: TSchema | JSONSchemaProps, path: string[] =
   return out;
 }
 
+/**
+ * The same columns, in the same order, as `thv registry list` (NAME PHASE SERVERS SOURCE LAST SYNC AGE);
+ * `-o wide` adds where the registry is served and the status message.
+ */
 function printerColumns(version: typeof V1ALPHA1 | typeof V1BETA1) {
   const alpha = version === V1ALPHA1;
   return [
@@ -72,18 +76,34 @@ function printerColumns(version: typeof V1ALPHA1 | typeof V1BETA1) {
       description: 'Servers in the stored catalog.',
     },
     {
+      name: 'Source',
+      type: 'string',
+      // The apiserver prints one value per column, so this is the first source; `thv registry list`
+      // shows every source's type.
+      jsonPath: alpha ? '.spec.source.type' : '.spec.sources[0].type',
+      description: 'Type of the first source.',
+    },
+    {
       name: 'Last Sync',
       type: 'date',
       jsonPath: alpha ? '.status.lastSyncTime' : '.status.sync.lastSyncTime',
       description: 'Time of the last successful sync.',
     },
-    {
-      name: 'Source',
-      type: 'string',
-      jsonPath: alpha ? '.spec.source.type' : '.spec.sources[0].type',
-      description: 'Type of the (first) source.',
-    },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    {
+      name: 'API',
+      type: 'string',
+      priority: 1,
+      jsonPath: alpha ? '.status.apiEndpoint' : '.status.api.endpoint',
+      description: 'In-cluster URL of the registry API.',
+    },
+    {
+      name: 'Message',
+      type: 'string',
+      priority: 1,
+      jsonPath: '.status.message',
+      description: 'What the registry is doing or why it failed.',
+    },
   ];
 }
 

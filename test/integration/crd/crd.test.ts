@@ -177,6 +177,20 @@ for (const [what, version, spec, expected] of rejected) {
 
 test('printer columns appear in kubectl get', () => {
   const out = kubectlOk(['get', 'mcpregistries.v1beta1.toolhive.stacklok.io', 'multi', '-n', ns]);
-  assert.match(out.split('\n')[0] ?? '', /^NAME\s+PHASE\s+SERVERS\s+LAST SYNC\s+SOURCE\s+AGE$/);
+  // The columns and their order of `thv registry list` (the apiserver prints the first source's type).
+  assert.match(out.split('\n')[0] ?? '', /^NAME\s+PHASE\s+SERVERS\s+SOURCE\s+LAST SYNC\s+AGE$/);
   assert.match(out, /^multi\s+configmap\s+\S+$/m);
+  const wide = kubectlOk([
+    'get',
+    'mcpregistries.v1beta1.toolhive.stacklok.io',
+    'multi',
+    '-n',
+    ns,
+    '-o',
+    'wide',
+  ]);
+  assert.match(
+    wide.split('\n')[0] ?? '',
+    /^NAME\s+PHASE\s+SERVERS\s+SOURCE\s+LAST SYNC\s+AGE\s+API\s+MESSAGE$/,
+  );
 });

@@ -78,16 +78,20 @@ test('printer columns per version point at that version’s fields', () => {
   assert.deepEqual(cols.v1alpha1, [
     'Phase=.status.phase',
     'Servers=.status.serverCount',
-    'Last Sync=.status.lastSyncTime',
     'Source=.spec.source.type',
+    'Last Sync=.status.lastSyncTime',
     'Age=.metadata.creationTimestamp',
+    'API=.status.apiEndpoint',
+    'Message=.status.message',
   ]);
   assert.deepEqual(cols.v1beta1, [
     'Phase=.status.phase',
     'Servers=.status.sync.serverCount',
-    'Last Sync=.status.sync.lastSyncTime',
     'Source=.spec.sources[0].type',
+    'Last Sync=.status.sync.lastSyncTime',
     'Age=.metadata.creationTimestamp',
+    'API=.status.api.endpoint',
+    'Message=.status.message',
   ]);
 });
 
