@@ -6,13 +6,13 @@
  * a process-exit hook does the same, so neither outlives its parent in normal operation. Their
  * PIDs are also written to <dir>/pids for scripts/kill-control-plane.sh after a SIGKILL.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, openSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCA, createKeyPair, issueCert } from '../pki/pki.ts';
+import { httpOk, httpsOk, killGroup, spawnLogged, waitExit, waitFor } from './processes.ts';
 
 export interface ControlPlane {
   kubeconfigPath: string;
@@ -59,66 +59,6 @@ export async function freePort(): Promise<number> {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => res(port));
-    });
-  });
-}
-
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, child: ChildProcess) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`${what} exited with code ${child.exitCode} before becoming ready`);
-    if (await probe().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} not ready after ${timeoutMs} ms`);
-}
-
-function httpOk(url: string): Promise<boolean> {
-  return fetch(url).then((r) => r.ok);
-}
-
-function httpsOk(url: string, tls: { ca: string; cert: string; key: string }): Promise<boolean> {
-  return new Promise((res) => {
-    const req = request(url, { ...tls, timeout: 2000 }, (r) => {
-      r.resume();
-      res(r.statusCode === 200);
-    });
-    req.on('error', () => res(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
-function spawnLogged(bin: string, args: string[], logFile: string): ChildProcess {
-  const fd = openSync(logFile, 'a');
-  const child = spawn(bin, args, { stdio: ['ignore', fd, fd], detached: true });
-  return child;
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((res) => {
-    const t = setTimeout(() => {
-      killGroup(child, 'SIGKILL');
-      res();
-    }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(t);
-      res();
     });
   });
 }
