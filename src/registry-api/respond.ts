@@ -43,38 +43,48 @@ export interface SendOptions {
 
 /**
  * Gzipped bodies by content hash. The same pages are asked for again and again between reloads, and
- * compressing each time cost far more than building the page. Bounded by total bytes.
+ * compressing each time cost far more than building the page. Bounded by total bytes; the cache is
+ * an object so a test can start from a fresh one (the server shares one per process).
  */
-const gzCache = new Map<string, Buffer>();
-let gzCacheBytes = 0;
-const GZ_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+export class GzipCache {
+  private readonly byHash = new Map<string, Buffer>();
+  private bytes = 0;
+  private readonly maxBytes: number;
+  /** The same Buffer object (a cached response body) maps straight to its gzip, without hashing. */
+  private readonly byBuffer = new WeakMap<Buffer, Buffer>();
 
-const etagCache = new WeakMap<Buffer, string>();
-
-/** The same Buffer object (a cached response body) maps straight to its gzip, without hashing. */
-const gzByBuffer = new WeakMap<Buffer, Buffer>();
-
-function gzipped(body: Buffer): Buffer {
-  const same = gzByBuffer.get(body);
-  if (same) return same;
-  const gz = gzippedByContent(body);
-  gzByBuffer.set(body, gz);
-  return gz;
-}
-
-function gzippedByContent(body: Buffer): Buffer {
-  const key = createHash('sha256').update(body).digest('base64');
-  const hit = gzCache.get(key);
-  if (hit) return hit;
-  const gz = gzipSync(body);
-  if (gzCacheBytes + gz.length > GZ_CACHE_MAX_BYTES) {
-    gzCache.clear();
-    gzCacheBytes = 0;
+  constructor(maxBytes = 32 * 1024 * 1024) {
+    this.maxBytes = maxBytes;
   }
-  gzCache.set(key, gz);
-  gzCacheBytes += gz.length;
-  return gz;
+
+  gzip(body: Buffer): Buffer {
+    const same = this.byBuffer.get(body);
+    if (same) return same;
+    const key = createHash('sha256').update(body).digest('base64');
+    let gz = this.byHash.get(key);
+    if (!gz) {
+      gz = gzipSync(body);
+      if (this.bytes + gz.length > this.maxBytes) {
+        this.byHash.clear();
+        this.bytes = 0;
+      }
+      this.byHash.set(key, gz);
+      this.bytes += gz.length;
+    }
+    this.byBuffer.set(body, gz);
+    return gz;
+  }
+
+  /** Compressed bytes held (for tests of the bound). */
+  get size(): number {
+    return this.bytes;
+  }
 }
+
+const gzCache = new GzipCache();
+
+/** ETags of response bodies; keyed weakly by the body, so it lives exactly as long as the body. */
+const etagCache = new WeakMap<Buffer, string>();
 
 export function sendBody(
   req: IncomingMessage,
@@ -100,7 +110,7 @@ export function sendBody(
   }
   let payload = body;
   if (body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers['accept-encoding'])) {
-    payload = gzipped(body);
+    payload = gzCache.gzip(body);
     res.setHeader('Content-Encoding', 'gzip');
   }
   res.setHeader('Content-Length', String(payload.length));
