@@ -35,6 +35,13 @@ export interface ControlPlaneOptions {
   binDir?: string;
   log?: (msg: string) => void;
   startTimeoutMs?: number;
+  /**
+   * For a real node (test/node): Pods reach the apiserver through the `kubernetes` Service, so it
+   * listens on all addresses and advertises this one; ServiceAccount admission is on (a
+   * controller-manager creates the accounts), webhook Services are dialled at their endpoints
+   * (no kube-proxy needed for admission), and kubectl logs/exec reach the kubelet as admin.
+   */
+  node?: { advertiseAddress: string };
 }
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -108,7 +115,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const serving = await issueCert(serverCA, {
     commonName: 'kube-apiserver',
     dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'],
-    ipAddresses: ['127.0.0.1', '10.0.0.1'],
+    ipAddresses: ['127.0.0.1', '10.0.0.1', ...(opts.node ? [opts.node.advertiseAddress] : [])],
     usage: 'server',
   });
   const clientCA = await createCA('mcpr-local-client-ca');
@@ -165,12 +172,18 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     `--tls-private-key-file=${join(pki, 'apiserver.key')}`,
     `--client-ca-file=${join(pki, 'client-ca.crt')}`,
     `--secure-port=${apiPort}`,
-    '--bind-address=127.0.0.1',
-    '--advertise-address=127.0.0.1',
+    `--bind-address=${opts.node ? '0.0.0.0' : '127.0.0.1'}`,
+    `--advertise-address=${opts.node?.advertiseAddress ?? '127.0.0.1'}`,
     '--service-cluster-ip-range=10.0.0.0/16',
     '--allow-privileged=true',
     '--authorization-mode=RBAC',
-    '--disable-admission-plugins=ServiceAccount',
+    ...(opts.node
+      ? [
+          '--enable-aggregator-routing=true',
+          `--kubelet-client-certificate=${join(pki, 'admin.crt')}`,
+          `--kubelet-client-key=${join(pki, 'admin.key')}`,
+        ]
+      : ['--disable-admission-plugins=ServiceAccount']),
     `--service-account-issuer=${server}/`,
     `--service-account-key-file=${join(pki, 'sa.pub')}`,
     `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
