@@ -36,6 +36,10 @@ export const DEFAULT_REGISTRY_API_OPTIONS = {
   deadlineMs: 10 * 60_000,
 } satisfies Omit<RegistryApiOptions, 'ca' | 'headers'>;
 
+/** Node's wording for a certificate chain the trust store cannot verify. */
+const TLS_UNTRUSTED =
+  /self[- ]signed certificate|unable to verify|unable to get (local )?issuer certificate/i;
+
 /** Cursors are opaque and come from the server: show a bounded, quoted form only. */
 function shown(cursor: string): string {
   return JSON.stringify(cursor.length > 80 ? `${cursor.slice(0, 80)}…` : cursor);
@@ -88,6 +92,9 @@ export async function fetchRegistryApi(baseURL: string, opts: RegistryApiOptions
             ? `${where}: the registry sent more than ${maxTotal} bytes in ${page} pages, the byte budget of a registry source; stopping`
             : `${where} page ${page} is larger than ${opts.maxBytes} bytes, the page size limit of a registry source`,
         );
+      // A private registry's certificate fails verification until its CA is given: say how.
+      if (e instanceof SourceError && !opts.ca && TLS_UNTRUSTED.test(e.message))
+        throw new SourceError(e.reason, `${e.message}; for a registry with its own CA, set caBundleRef`);
       throw e;
     }
     total += body.length;

@@ -1,8 +1,8 @@
 /**
- * URL (HTTPS with a CA bundle from a Secret), upstream registry API and git sources end to end to
- * Ready, and the faults: 500, 429 with Retry-After, a hanging server, truncated JSON, some invalid
- * entries, a huge response, a cursor cycle, a missing git ref. Each fault leaves the last good
- * storage byte-identical, says Failed with an actionable reason, backs off, and recovers.
+ * URL (HTTPS with a CA bundle from a Secret) and git sources end to end to Ready, and the faults:
+ * 500, 429 with Retry-After, a hanging server, truncated JSON, some invalid entries, a huge response,
+ * a missing git ref. Each fault leaves the last good storage byte-identical, says Failed with an
+ * actionable reason, backs off, and recovers.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -206,99 +206,8 @@ test('some invalid entries are skipped and counted; the rest is stored', async (
   assert.match(r.status?.message ?? '', /; 2 invalid entries skipped$/);
 });
 
-const page = (servers: unknown[], next?: string) =>
-  JSON.stringify({
-    servers,
-    metadata: next ? { nextCursor: next, count: servers.length } : { count: servers.length },
-  });
-const upstreamItem = (name: string, version: string, isLatest = true, status = 'active') => ({
-  server: {
-    $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json',
-    name,
-    description: `The ${name} server`,
-    version,
-    packages: [
-      {
-        registryType: 'oci',
-        identifier: `ghcr.io/example/${name.split('/')[1]}:${version}`,
-        transport: { type: 'stdio' },
-      },
-    ],
-  },
-  _meta: {
-    'io.modelcontextprotocol.registry/official': {
-      status,
-      publishedAt: '2025-01-01T00:00:00Z',
-      updatedAt: '2025-01-01T00:00:00Z',
-      isLatest,
-    },
-  },
-});
-
-test('upstream registry API source: follows cursors, keeps latest versions, drops deleted; a cursor cycle fails and keeps storage', async () => {
-  let cycle = false;
-  routes['/v0.1/servers'] = (req, res) => {
-    const cursor = new URL(req.url ?? '', base).searchParams.get('cursor');
-    if (cycle) return void res.end(page([upstreamItem('io.example/a', '1.0.0')], 'loop'));
-    if (!cursor)
-      return void res.end(
-        page([upstreamItem('io.example/a', '1.0.0', false), upstreamItem('io.example/b', '1.0.0')], 'c2'),
-      );
-    res.end(
-      page([
-        upstreamItem('io.example/a', '1.1.0'),
-        upstreamItem('io.example/gone', '1.0.0', true, 'deleted'),
-      ]),
-    );
-  };
-  await client().create(
-    { ...REGISTRIES, namespace: ns },
-    registry(ns, 'api', { sources: [{ name: 'upstream', type: 'registry', registry: { baseURL: base } }] }),
-  );
-  // The registry API source needs our CA too: the operator trusts the system store only, so this fails first.
-  const failed = await waitPhase(ns, 'api', 'Failed');
-  assert.match(failed.status?.message ?? '', /self-signed certificate|unable to verify|certificate/);
-  ctrl.child.kill('SIGTERM');
-  await new Promise((r) => ctrl.child.once('exit', r));
-  ctrl = startController({
-    kubeconfig: process.env.MCPR_TEST_KUBECONFIG ?? '',
-    namespaces: [ns],
-    env: { NODE_EXTRA_CA_CERTS: await caFile() },
-  });
-  await client().patch({ ...REGISTRIES, namespace: ns, name: 'api' }, 'merge', {
-    metadata: { annotations: { 'toolhive.stacklok.io/sync-trigger': 'ca' } },
-  });
-  const r = await waitPhase(ns, 'api', 'Ready', () => true, 30_000);
-  const stored = await readStoredCatalog(client(), ns, 'api');
-  assert.deepEqual(
-    stored?.catalog.servers.map((s) => `${s.upstreamName}@${s.version}`),
-    ['io.example/a@1.1.0', 'io.example/b@1.0.0'],
-  );
-  assert.equal(r.status?.sync?.serverCount, 2);
-  const before = await storageConfigMaps(ns, 'api');
-  cycle = true;
-  await client().patch({ ...REGISTRIES, namespace: ns, name: 'api' }, 'merge', {
-    metadata: { annotations: { 'toolhive.stacklok.io/sync-trigger': 'cycle' } },
-  });
-  const f = await waitPhase(ns, 'api', 'Failed');
-  assert.match(f.status?.message ?? '', /cursor "loop" repeats after 2 pages; the registry's paging loops/);
-  assert.deepEqual(await storageConfigMaps(ns, 'api'), before);
-});
-
-let caPath: string | undefined;
-async function caFile(): Promise<string> {
-  if (caPath) return caPath;
-  const secret = await client().get<{ data: Record<string, string> }>({
-    group: '',
-    version: 'v1',
-    plural: 'secrets',
-    namespace: ns,
-    name: 'source-ca',
-  });
-  caPath = join(mkdtempSync(join(tmpdir(), 'mcpr-ca-')), 'ca.crt');
-  writeFileSync(caPath, Buffer.from(secret.data['ca.crt'] ?? '', 'base64'));
-  return caPath;
-}
+// The registry API source (paging, latest versions, deleted servers, its faults and Secrets) is tested
+// against the official registry server and a private HTTPS stand-in in test/integration/upstream-registry/.
 
 test('git source (file://): a tag syncs; a ref that does not exist fails and keeps storage', async () => {
   const repo = mkdtempSync(join(tmpdir(), 'mcpr-git-'));

@@ -131,6 +131,25 @@ test('HTTPS with its own CA, a bearer token and headers from Secrets: every page
   ]);
 });
 
+test('no caBundleRef for a registry with its own CA: Failed with the TLS error and how to fix it', async () => {
+  routes.set('noca', (_q, res) => res.end(page(0, 1)));
+  await client().create(
+    { ...REGISTRIES, namespace: ns },
+    registry(ns, 'noca', {
+      sources: [{ name: 'private', type: 'registry', registry: { baseURL: `${base}/r/noca` } }],
+    }),
+  );
+  const r = await waitPhase(ns, 'noca', 'Failed', () => true, 120_000);
+  assert.match(
+    r.status?.message ?? '',
+    new RegExp(
+      `^${base.replace(/\./g, '\\.')}/r/noca/v0\\.1/servers: .*certificate.*; for a registry with its own CA, set caBundleRef; no data stored yet$`,
+    ),
+  );
+  assert.equal(cond(r, 'SourceAvailable'), 'False/FetchFailed');
+  await remove('noca');
+});
+
 test('a rejected token: Failed at once (a 401 is not retried) with what to check', async () => {
   routes.set('denied', (_q, res) => res.writeHead(401).end());
   await create('denied', { authSecretRef: { name: 'registry-token' } });
