@@ -18,6 +18,9 @@ packages=(
   # health check runs on Lua 5.1, the language version of Argo CD's gopher-lua.
   pre-commit:pre-commit
   lua5.1:lua5.1
+  # The official MCP registry server in test/integration/upstream-registry runs on PostgreSQL 15
+  # (test/support/upstream-registry.ts starts a private cluster with its initdb and postgres).
+  postgresql-15:/usr/lib/postgresql/15/bin/initdb
 )
 missing=()
 for p in "${packages[@]}"; do
