@@ -48,6 +48,9 @@ export const CONDITION_TYPES = [
   'SyncSuccessful',
   'APIReady',
   'Ready',
+  // kstatus conventions (docs/gitops.md): present only while they hold.
+  'Reconciling',
+  'Stalled',
 ] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 

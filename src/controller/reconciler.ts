@@ -15,7 +15,7 @@ import { durationMs } from '../api/duration.ts';
 import { isStatus } from '../kube/client.ts';
 import { decideSync, failureBackoffMs, type SyncReason } from './sync-decision.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
-import { setConditions } from './status.ts';
+import { setConditions, statusSyncing } from './status.ts';
 import {
   classifyFailure,
   decideInternalFailure,
@@ -200,11 +200,9 @@ export class Reconciler {
     const started = this.deps.now();
     if (!reg.status?.phase || reg.status.phase === 'Pending')
       reg =
-        (await io.updateStatus(reg, (fresh) => ({
-          ...fresh.status,
-          phase: 'Syncing',
-          message: 'first sync in progress',
-        }))) ?? reg;
+        (await io.updateStatus(reg, (fresh) =>
+          statusSyncing(fresh.status, { generation: fresh.metadata.generation ?? 0, now: this.isoNow() }),
+        )) ?? reg;
     let failure: FailureOutcome | undefined;
     let result: PipelineResult | undefined;
     try {

@@ -33,8 +33,49 @@ export function setConditions(
     if (i >= 0) out[i] = cond;
     else out.push(cond);
   }
-  const order = ['SourceAvailable', 'DataValid', 'SyncSuccessful', 'APIReady', 'Ready'];
+  const order = [
+    'SourceAvailable',
+    'DataValid',
+    'SyncSuccessful',
+    'APIReady',
+    'Ready',
+    'Reconciling',
+    'Stalled',
+  ];
   return out.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+}
+
+/**
+ * kstatus's "abnormal-true" conditions (docs/gitops.md): Reconciling while a sync is on its way,
+ * Stalled while the last sync failed; removed when they no longer hold, as Flux's controllers do, so
+ * kstatus (Flux, cli-utils), `kubectl wait` and Argo CD read Syncing / Ready / Failed correctly.
+ */
+const ABNORMAL = ['Reconciling', 'Stalled'];
+function without(conditions: Condition[], types: string[]): Condition[] {
+  return conditions.filter((c) => !types.includes(c.type));
+}
+
+/** The status written when a first sync starts: InProgress for kstatus, Progressing for Argo CD. */
+export function statusSyncing(
+  prev: StatusV1beta1 | undefined,
+  ctx: { generation: number; now: string },
+): StatusV1beta1 {
+  const message = 'first sync in progress';
+  return {
+    ...prev,
+    phase: 'Syncing',
+    message,
+    observedGeneration: ctx.generation,
+    conditions: setConditions(
+      without(prev?.conditions ?? [], ABNORMAL),
+      [
+        { type: 'Reconciling', status: 'True', reason: 'Syncing', message },
+        { type: 'Ready', status: 'False', reason: 'Syncing', message },
+      ],
+      ctx.generation,
+      ctx.now,
+    ),
+  };
 }
 
 export interface SuccessOutcome {
@@ -80,7 +121,7 @@ export function statusAfterSuccess(
     message,
     observedGeneration: ctx.generation,
     conditions: setConditions(
-      prev?.conditions,
+      without(prev?.conditions ?? [], ABNORMAL),
       [
         {
           type: 'SourceAvailable',
@@ -145,13 +186,15 @@ export function statusAfterFailure(
     message,
     observedGeneration: ctx.generation,
     conditions: setConditions(
-      prev?.conditions,
+      without(prev?.conditions ?? [], ['Reconciling']),
       [
         ...source,
         ...data,
         { type: 'SyncSuccessful', status: 'False', reason: o.reason, message: o.message },
         ...(ctx.api ? [{ ...ctx.api.condition, type: 'APIReady' }] : []),
         { type: 'Ready', status: 'False', reason: 'SyncFailed', message },
+        // kstatus reads Stalled=True as Failed; the controller still retries with back-off.
+        { type: 'Stalled', status: 'True', reason: o.reason, message },
       ],
       ctx.generation,
       ctx.now,

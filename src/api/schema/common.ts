@@ -197,7 +197,7 @@ export const condition = obj(
 
 export const conditions = list(
   condition,
-  'Conditions: SourceAvailable, DataValid, SyncSuccessful, APIReady and Ready.',
+  'Conditions: SourceAvailable, DataValid, SyncSuccessful, APIReady and Ready; with kstatus conventions, Reconciling while a first sync runs and Stalled while the last sync failed (docs/gitops.md).',
   {
     'x-kubernetes-list-type': 'map',
     'x-kubernetes-list-map-keys': ['type'],
