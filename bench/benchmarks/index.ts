@@ -5,6 +5,7 @@ import { conversion } from './conversion.ts';
 import { reconcile } from './reconcile.ts';
 import { sync } from './sync.ts';
 import { webhook } from './webhook.ts';
+import { ui } from './ui.ts';
 
 /** In the order `npm run bench` runs them (cheapest first). */
-export const BENCHMARKS: Benchmark[] = [conversion, webhook, api, apiserver, sync, reconcile];
+export const BENCHMARKS: Benchmark[] = [conversion, webhook, api, apiserver, sync, reconcile, ui];
