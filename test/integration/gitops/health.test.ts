@@ -8,6 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { StatusV1beta1 } from '../../../src/api/types.ts';
+import {
+  statusAfterFailure,
+  statusAfterSuccess,
+  statusSyncing,
+  type FailureOutcome,
+  type SuccessOutcome,
+} from '../../../src/controller/status.ts';
 import { ARGO_HEALTH_SCRIPT, argoHealth, kstatus, luaLiteral } from './health-readers.ts';
 
 const T = '2026-01-01T00:00:00Z';
@@ -116,4 +124,51 @@ test('the Lua literal of a message keeps quotes, backslashes, newlines and non-A
   assert.equal(got.status, 'Degraded');
   assert.equal(got.message, message);
   assert.match(luaLiteral(message), /^"a \\34quoted\\34 \\92 path\\10second line /);
+});
+
+test('the controller’s own status functions, phase after phase, read as the contract says', () => {
+  const api = {
+    readyReplicas: 0,
+    condition: { type: 'APIReady', status: 'False' as const, reason: 'NotDeployed', message: 'not deployed' },
+  };
+  const ok: SuccessOutcome = {
+    kind: 'success',
+    hash: 'h',
+    filterHash: 'f',
+    serverCount: 3,
+    invalidCount: 0,
+    conflicts: 0,
+    storage: { configMaps: ['demo-registry-storage'], bytes: 10, compressed: false },
+    stored: true,
+    sourceNames: ['a'],
+  };
+  const failure: FailureOutcome = {
+    kind: 'failure',
+    stage: 'fetch',
+    reason: 'ConfigMapNotFound',
+    message: 'ConfigMap team-a/c not found',
+  };
+  const syncing = statusSyncing(undefined, { generation: 1, now: T });
+  const failed = statusAfterFailure(syncing, failure, { generation: 1, now: T, api });
+  const ready = statusAfterSuccess(failed, ok, { generation: 1, now: T, api });
+  const failedAgain = statusAfterFailure(ready, failure, { generation: 1, now: T, api });
+  const types = (s: StatusV1beta1) =>
+    (s.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.type);
+  assert.deepEqual(types(syncing), ['Reconciling']);
+  assert.deepEqual(types(failed), ['Stalled']);
+  assert.deepEqual(types(ready), ['SourceAvailable', 'DataValid', 'SyncSuccessful', 'Ready']);
+  assert.ok(!(ready.conditions ?? []).some((c) => c.type === 'Stalled' || c.type === 'Reconciling'));
+  assert.deepEqual(
+    kstatus([syncing, failed, ready, failedAgain].map((s) => reg(s))).map((k) => k.status),
+    ['InProgress', 'Failed', 'Current', 'Failed'],
+  );
+  assert.deepEqual(
+    [syncing, failed, ready, failedAgain].map((s) => argoHealth(reg(s))),
+    [
+      { status: 'Progressing', message: 'first sync in progress' },
+      { status: 'Degraded', message: 'ConfigMap team-a/c not found; no data stored yet' },
+      { status: 'Healthy', message: '3 servers from a' },
+      { status: 'Degraded', message: `ConfigMap team-a/c not found; serving the last good data from ${T}` },
+    ],
+  );
 });
