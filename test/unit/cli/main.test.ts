@@ -104,7 +104,11 @@ test('global flags work before and after the subcommand; a bad kubeconfig path i
   ]) {
     const r = await thv(args);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`^error: cannot load the kubeconfig ${join(dir, 'missing')}: ENOENT`));
+    assert.equal(
+      r.stderr,
+      `error: the kubeconfig ${join(dir, 'missing')} given with --kubeconfig does not exist.\n` +
+        'Check the path, or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config.\n',
+    );
   }
 });
 
