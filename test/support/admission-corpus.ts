@@ -8,10 +8,11 @@
  */
 import { ALPHA, alpha, beta, type Manifest } from './admission-corpus-shape.ts';
 import { CORE_CASES } from './admission-corpus-core.ts';
+import { HARDENING_CASES } from './admission-corpus-hardening.ts';
 import { KUBECTL_CASES } from './admission-corpus-kubectl.ts';
 
 export * from './admission-corpus-shape.ts';
-export { CORE_CASES, KUBECTL_CASES };
+export { CORE_CASES, HARDENING_CASES, KUBECTL_CASES };
 
 /** Valid manifests (defaults, warnings, every source type in both versions); admission accepts them. */
 export const VALID_CASES: { name: string; obj: Manifest; policy?: string }[] = [
@@ -90,6 +91,7 @@ export function allManifests(): { name: string; obj: Manifest; policy?: string }
   return [
     ...VALID_CASES,
     ...APISERVER_CASES,
+    ...HARDENING_CASES,
     ...CORE_CASES.map(({ name, obj, policy }) => ({ name, obj, ...(policy ? { policy } : {}) })),
     ...KUBECTL_CASES.map((c) => ({
       name: `kubectl: ${c.name}`,

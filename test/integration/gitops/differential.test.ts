@@ -20,7 +20,6 @@ import { startControlPlane, type ControlPlane } from '../../../src/local/control
 import { installCrd } from '../../../src/local/crd-install.ts';
 import {
   applyObject,
-  DEFAULT_POLICY_YAML,
   startOperator,
   webhookConfigsForUrl,
   type OperatorProcess,
@@ -49,7 +48,9 @@ async function startPolicyOperator(policy: string, i: number): Promise<OperatorP
   const opDir = join(dir, `policy-${i}`);
   mkdirSync(join(opDir, 'policy'), { recursive: true });
   const policyFile = join(opDir, 'policy', 'policy.yaml');
-  writeFileSync(policyFile, policy || DEFAULT_POLICY_YAML);
+  // No policy in the corpus means the built-in one, which an empty file gives (the local stack's
+  // default file allows loopback sources, so it is not that).
+  writeFileSync(policyFile, policy || '# the built-in policy\n');
   return startOperator({ kubeconfigPath: cp.kubeconfigPath, dir: opDir, policyFile });
 }
 
