@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeApiError, KubeClient, type ResourceRef } from '../kube/client.ts';
 import { CRD_NAME, GROUP, PLURAL, V1BETA1 } from '../api/constants.ts';
+import { withoutNodeHints } from '../api/node-hints.ts';
 import { CliError, ServerError } from './errors.ts';
 
 export interface GlobalOptions {
@@ -103,7 +104,7 @@ export class Cluster {
       err.code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
     ) {
       return new CliError(
-        `cannot verify the Kubernetes API server at ${this.server}: ${err.message}.`,
+        `cannot verify the Kubernetes API server at ${this.server}: ${withoutNodeHints(err.message)}.`,
         'The kubeconfig’s certificate-authority does not match the server; check that the context points at the right cluster.',
       );
     }

@@ -1,5 +1,6 @@
 /** What every source adapter returns: the raw bytes (hashed as they are) and how to read them. */
 import type { SourceFormat } from '../registry/index.ts';
+import { withoutNodeHints } from '../api/node-hints.ts';
 
 export interface FetchedSource {
   /** The source's name in spec.sources. */
@@ -14,7 +15,7 @@ export class SourceError extends Error {
   /** Retry-After the server asked for, in ms. */
   readonly retryAfterMs?: number;
   constructor(reason: string, message: string, retryAfterMs?: number) {
-    super(message);
+    super(withoutNodeHints(message));
     this.name = 'SourceError';
     this.reason = reason;
     this.retryAfterMs = retryAfterMs;
