@@ -3,11 +3,14 @@
  * only that registry's storage ConfigMaps, a Deployment running `thv-registry-api serve
  * --from-configmap`, and Service `<name>-api` on 8080. All owned by the registry, created or
  * replaced when they differ from what this function builds (so they follow spec and image changes).
+ * An object of the same name that the registry does not control is a NameConflictError, never applied
+ * over or deleted.
  */
-import type { KubeClient, ResourceRef } from '../kube/client.ts';
+import { isStatus, type KubeClient, type ResourceRef } from '../kube/client.ts';
 import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { shardName, storageName } from '../storage/layout.ts';
+import { controlledBy, NameConflictError } from '../storage/ownership.ts';
 import type { CondInput } from './status.ts';
 
 export const API_PORT = 8080;
@@ -149,6 +152,32 @@ async function apply(client: KubeClient, o: Obj, guard: () => void): Promise<unk
   return r.body;
 }
 
+type Existing = { metadata: { uid?: string; ownerReferences?: unknown[] } };
+
+/**
+ * Each desired object as it exists now (undefined when absent), refusing any that this registry does
+ * not control: a forced apply would take a user's Service or Role over, and the finalizer would then
+ * delete it (SPEC §8 "Ownership"). Names that no object can have (a registry stored before admission
+ * refused such names) are absent by definition.
+ */
+async function existingOwned(
+  client: KubeClient,
+  reg: MCPRegistryV1beta1,
+  objects: Obj[],
+): Promise<(Existing | undefined)[]> {
+  const uid = reg.metadata.uid ?? '';
+  const out: (Existing | undefined)[] = [];
+  for (const o of objects) {
+    const ref = refOf(o);
+    const found = DNS_1123_LABEL.test(ref.name ?? '') ? await client.find<Existing>(ref) : undefined;
+    if (found && !controlledBy(found, uid))
+      throw new NameConflictError(o.kind, ref.namespace ?? '', ref.name ?? '', reg.metadata.name ?? '');
+    out.push(found);
+  }
+  return out;
+}
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 export async function reconcileApiWorkload(
   client: KubeClient,
   reg: MCPRegistryV1beta1,
@@ -166,8 +195,13 @@ export async function reconcileApiWorkload(
     };
   const guard = opts.guard ?? (() => {});
   let deployment: DeploymentStatusView = {};
-  for (const o of desiredApiObjects(reg, opts.image)) {
-    const out = await apply(client, o, guard);
+  const objects = desiredApiObjects(reg, opts.image);
+  // All five are checked before any is applied, so a conflict leaves nothing half-done.
+  const existing = await existingOwned(client, reg, objects);
+  for (const [i, o] of objects.entries()) {
+    // The observed uid rides along as a precondition: an object swapped in since the check is refused.
+    const uid = existing[i]?.metadata.uid;
+    const out = await apply(client, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, guard);
     if (o.kind === 'Deployment') deployment = out as typeof deployment;
   }
   return apiStatusFrom(reg, deployment);
@@ -205,8 +239,23 @@ export function apiStatusFrom(
   };
 }
 
-export async function cleanupApiWorkload(client: KubeClient, reg: MCPRegistryV1beta1): Promise<void> {
+/** Deletes the workload objects this registry controls (by owner uid), never an object of the same name it does not. */
+export async function cleanupApiWorkload(
+  client: KubeClient,
+  reg: MCPRegistryV1beta1,
+  guard: () => void = () => {},
+): Promise<void> {
+  const uid = reg.metadata.uid ?? '';
   for (const o of desiredApiObjects(reg, 'unused').reverse()) {
-    await client.deleteIfExists(refOf(o));
+    const ref = refOf(o);
+    if (!DNS_1123_LABEL.test(ref.name ?? '')) continue;
+    const found = await client.find<Existing>(ref);
+    if (!found || !controlledBy(found, uid)) continue;
+    guard();
+    await client
+      .delete(ref, undefined, { preconditions: { uid: found.metadata.uid } })
+      .catch((e: unknown) => {
+        if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
+      });
   }
 }

@@ -99,6 +99,8 @@ export interface SyncFacts {
   /** What storage holds after act's write (or the previous status' view when nothing was written). */
   storage: StoredState;
   api: ApiView;
+  /** Why storage no longer held what was written, when this sync rewrote it (storage integrity). */
+  drift?: string;
 }
 
 export function syncedEventMessage(r: PipelineResult, sourceNames: string[]): string {
@@ -156,11 +158,17 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
     ...(f.unchanged
       ? {}
       : {
-          event: {
-            type: 'Normal' as const,
-            reason: 'Synced',
-            message: syncedEventMessage(r, f.reg.sourceNames),
-          },
+          event: f.drift
+            ? {
+                type: 'Warning' as const,
+                reason: 'StorageRepaired',
+                message: `${f.drift}; rewrote it: ${syncedEventMessage(r, f.reg.sourceNames)}`,
+              }
+            : {
+                type: 'Normal' as const,
+                reason: 'Synced',
+                message: syncedEventMessage(r, f.reg.sourceNames),
+              },
         }),
     requeue: { afterMs: f.intervalMs },
     log: {
@@ -173,7 +181,11 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
 
 /** The Failed status, Event and log for an exception reconcile did not expect. */
 export function decideInternalFailure(reg: RegistryView, e: unknown, now: string): SyncPlan {
-  const failure = internalFailure(e);
+  return decideFailure(reg, internalFailure(e), now);
+}
+
+/** The Failed status, Event and log of a failure found outside a sync (e.g. a workload name taken). */
+export function decideFailure(reg: RegistryView, failure: FailureOutcome, now: string): SyncPlan {
   return {
     result: 'failure',
     status: (fresh) => statusAfterFailure(fresh, failure, { generation: reg.generation, now }),

@@ -20,6 +20,7 @@ import { WorkQueue } from './queue.ts';
 import { Informer, type KubeObject } from './informer.ts';
 import { LeaderElector } from './leader-election.ts';
 import { Reconciler } from './reconciler.ts';
+import { HostSlots } from './host-slots.ts';
 import { kubeReconcilerIO } from './reconcile-io.ts';
 import { Manager, registriesForConfigMap } from './manager.ts';
 import { createControllerMetrics } from './metrics.ts';
@@ -131,6 +132,7 @@ export async function runController(
           )
           .join(','),
       configMapCached: (namespace, name) => cached(configMapInformers, namespace, name) !== undefined,
+      configMapObject: (namespace, name) => cached(configMapInformers, namespace, name),
       apiWorkload: config.deployRegistryApi
         ? {
             reconcile: (reg) =>
@@ -143,7 +145,7 @@ export async function runController(
               );
               return d && apiStatusFrom(reg, d);
             },
-            cleanup: (reg) => cleanupApiWorkload(client, reg),
+            cleanup: (reg) => cleanupApiWorkload(client, reg, guard),
           }
         : undefined,
     }),
@@ -152,6 +154,8 @@ export async function runController(
     now: Date.now,
     backoffBaseMs: t.syncBackoffBaseMs,
     backoffMaxMs: t.syncBackoffMaxMs,
+    // One fetch per source host; one namespace may hold all workers but one (SPEC §8 "Bounded work").
+    slots: new HostSlots(t.workers - 1),
   });
 
   const informers = () => [...registryInformers, ...configMapInformers, ...ownedInformers];

@@ -5,10 +5,11 @@
  */
 import type { KubeClient } from '../kube/client.ts';
 import type { MCPRegistryV1beta1, StatusV1beta1 } from '../api/types.ts';
-import { CONFIGMAPS } from '../kube/configmaps.ts';
+import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
 import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
 import { deleteStorage, writeStorage, type StoredInfo } from '../storage/configmaps.ts';
 import { storageName } from '../storage/layout.ts';
+import { storageDrift, type StoredConfigMapView } from '../storage/ownership.ts';
 import { fetchSource, type FetchedSource, type UrlCache } from '../sources/index.ts';
 import { recordEvent } from './events.ts';
 import type { ApiView } from './decide.ts';
@@ -32,10 +33,15 @@ export interface ReconcilerIO {
   storagePresent(namespace: string, name: string): Promise<boolean>;
   /** Resource versions of the named source ConfigMaps (a fingerprint; changes when one changes). */
   configMapVersions(namespace: string, names: string[]): string;
+  /** The same fingerprint of the named Secrets (read by GET: Secrets are not watched). */
+  secretVersions(namespace: string, names: string[]): Promise<string>;
+  /** Why the registry's stored ConfigMaps differ from what was written (storage integrity), or undefined. */
+  storageDrift(reg: MCPRegistryV1beta1): Promise<string | undefined>;
   /** Fetches every source in order; throws SourceError for a source's failure. */
   fetchSources(reg: MCPRegistryV1beta1): Promise<FetchedSource[]>;
   writeStorage(reg: MCPRegistryV1beta1, text: string): Promise<StoredInfo>;
-  deleteStorage(namespace: string, name: string): Promise<void>;
+  /** Deletes the storage ConfigMaps the registry controls (owner uid), nothing else. */
+  deleteStorage(reg: MCPRegistryV1beta1): Promise<void>;
   recordEvent(
     reg: MCPRegistryV1beta1,
     type: 'Normal' | 'Warning',
@@ -55,6 +61,8 @@ export interface KubeIOOptions {
   /** Informer-cache lookups: a fingerprint of source ConfigMaps, and whether one is cached. */
   configMapVersions: (namespace: string, names: string[]) => string;
   configMapCached: (namespace: string, name: string) => boolean;
+  /** The cached ConfigMap (storage integrity is checked from the informer's copy). */
+  configMapObject?: (namespace: string, name: string) => ConfigMapObject | undefined;
   apiWorkload?: ApiWorkloadHooks;
 }
 
@@ -78,6 +86,34 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       return (await client.find({ ...CONFIGMAPS, namespace, name: storageName(name) })) !== undefined;
     },
     configMapVersions: o.configMapVersions,
+    async secretVersions(namespace, names) {
+      const out: string[] = [];
+      for (const n of names) {
+        const s = await client.find<{ metadata: { resourceVersion?: string } }>({
+          group: '',
+          version: 'v1',
+          plural: 'secrets',
+          namespace,
+          name: n,
+        });
+        out.push(`${n}@${s?.metadata.resourceVersion ?? 'absent'}`);
+      }
+      return out.join(',');
+    },
+    async storageDrift(reg) {
+      const { namespace, uid } = ref(reg);
+      const main = storageName(ref(reg).name);
+      const names = [main, ...(reg.status?.storage?.configMaps ?? []).filter((n) => n !== main)];
+      for (const name of names) {
+        // A cache miss may be our own write not delivered yet: ask the API before calling it drift.
+        const cm =
+          o.configMapObject?.(namespace, name) ??
+          (await client.find<ConfigMapObject>({ ...CONFIGMAPS, namespace, name }));
+        const why = storageDrift(name, cm as StoredConfigMapView | undefined, uid);
+        if (why) return why;
+      }
+      return undefined;
+    },
     async fetchSources(reg) {
       const ctx = {
         client,
@@ -90,10 +126,7 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       return fetched;
     },
     writeStorage: (reg, text) => writeStorage(client, ref(reg), text, guard),
-    deleteStorage: (namespace, name) => {
-      guard();
-      return deleteStorage(client, namespace, name);
-    },
+    deleteStorage: (reg) => deleteStorage(client, ref(reg), guard),
     recordEvent: (reg, type, reason, message) => {
       guard();
       return recordEvent(client, ref(reg), type, reason, message);

@@ -9,25 +9,29 @@
  * with a `ReconcileError` condition and a Warning Event saying why, never as a silent retry loop.
  */
 import type { Logger } from 'pino';
-import { ANNOTATION_SYNC_TRIGGER, FINALIZER } from '../api/constants.ts';
+import { FINALIZER } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
-import { durationMs } from '../api/duration.ts';
 import { isStatus } from '../kube/client.ts';
-import { decideSync, failureBackoffMs, type SyncReason } from './sync-decision.ts';
+import { NameConflictError } from '../storage/ownership.ts';
+import { failureBackoffMs, type SyncReason } from './sync-decision.ts';
+import { gatherSync, type Checked } from './gather.ts';
+import { HostSlots } from './host-slots.ts';
+import { sourceHosts } from './source-refs.ts';
+import { decideUnusableName, unusableName } from './unusable-name.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
 import { setConditions, statusSyncing } from './status.ts';
 import {
   classifyFailure,
+  decideFailure,
   decideInternalFailure,
   decideOutcome,
   isUnchanged,
-  type ApiView,
-  type RegistryView,
   type StoredState,
   type SyncPlan,
 } from './decide.ts';
 import type { FailureOutcome } from './status.ts';
 import type { ReconcilerIO } from './reconcile-io.ts';
+import { conflictApi, conflictFailure, NOT_DEPLOYED, sourceTypeOf, view } from './views.ts';
 import type { ControllerMetrics } from './metrics.ts';
 
 export interface ReconcilerDeps {
@@ -37,37 +41,26 @@ export interface ReconcilerDeps {
   now: () => number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Fetch slots per source host and namespace (default: one per host, no namespace cap). */
+  slots?: HostSlots;
 }
+
+/** How soon a registry whose source host is busy looks again (it never waits on a worker). */
+export const SLOT_RETRY_MS = 1000;
 
 export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
-const NOT_DEPLOYED: ApiView = {
-  readyReplicas: 0,
-  condition: {
-    type: 'APIReady',
-    status: 'Unknown',
-    reason: 'NotDeployed',
-    message: 'the registry API workload is disabled',
-  },
-};
-
-function view(reg: MCPRegistryV1beta1): RegistryView {
-  return {
-    generation: reg.metadata.generation ?? 0,
-    sourceNames: reg.spec.sources.map((s) => s.name),
-    status: reg.status,
-  };
-}
-
 export class Reconciler {
   private readonly deps: ReconcilerDeps;
-  /** When each registry's sources were last checked, and the ConfigMap fingerprint then. */
-  private readonly lastChecked = new Map<string, { at: number; cmVersions: string }>();
+  /** When each registry's sources were last checked, and the ConfigMap and Secret fingerprints then. */
+  private readonly lastChecked = new Map<string, Checked>();
+  private readonly slots: HostSlots;
 
   constructor(deps: ReconcilerDeps) {
     this.deps = deps;
+    this.slots = deps.slots ?? new HostSlots(Number.POSITIVE_INFINITY);
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {
@@ -96,7 +89,8 @@ export class Reconciler {
     const { io } = this.deps;
     const finalizers = reg.metadata.finalizers ?? [];
     if (finalizers.includes(FINALIZER)) {
-      await io.deleteStorage(reg.metadata.namespace ?? '', reg.metadata.name ?? '');
+      // Only what this registry controls (owner uid) is deleted: never a user's object of the same name.
+      await io.deleteStorage(reg);
       await io.apiWorkload?.cleanup(reg);
       await io.setFinalizers(
         reg,
@@ -111,47 +105,31 @@ export class Reconciler {
   /** gather: whether to sync now, from the object, its storage, the source fingerprints and the clock. */
   private async reconcileLive(key: string, reg: MCPRegistryV1beta1, log: Logger): Promise<ReconcileResult> {
     const { io } = this.deps;
-    const namespace = reg.metadata.namespace ?? '';
+    const unusable = unusableName(reg);
+    if (unusable) {
+      const plan = decideUnusableName(reg, unusable, this.isoNow());
+      return plan ? this.act(reg, plan, log, 'none') : {};
+    }
     const finalizers = reg.metadata.finalizers ?? [];
     if (!finalizers.includes(FINALIZER)) reg = await io.setFinalizers(reg, [...finalizers, FINALIZER]);
-    const storagePresent = await io.storagePresent(namespace, reg.metadata.name ?? '');
-    const cmNames = reg.spec.sources.flatMap((s) =>
-      s.type === 'configmap' && s.configMapRef ? [s.configMapRef.name] : [],
-    );
-    const cmVersions = io.configMapVersions(namespace, cmNames);
-    const intervalMs = reg.spec.syncPolicy?.interval ? durationMs(reg.spec.syncPolicy.interval) : undefined;
-    const mem = this.lastChecked.get(key);
-    const lastAttempt = reg.status?.sync?.lastAttemptTime
-      ? Date.parse(reg.status.sync.lastAttemptTime)
-      : undefined;
-    const trigger = reg.metadata.annotations?.[ANNOTATION_SYNC_TRIGGER];
-    const decision = decideSync({
+    const g = await gatherSync(io, reg, this.lastChecked.get(key), {
       now: this.deps.now(),
-      generation: reg.metadata.generation ?? 0,
-      observedGeneration: reg.status?.observedGeneration,
-      phase: reg.status?.phase,
-      trigger,
-      lastTrigger: reg.status?.sync?.lastManualSyncTrigger,
-      intervalMs,
-      lastCheckedAt: mem?.at ?? lastAttempt,
-      attempts: reg.status?.sync?.attempts ?? 0,
-      storagePresent,
-      configMapVersions: cmVersions,
-      lastConfigMapVersions: mem?.cmVersions ?? (cmNames.length === 0 ? cmVersions : undefined),
       backoffBaseMs: this.deps.backoffBaseMs,
       backoffMaxMs: this.deps.backoffMaxMs,
     });
-    if (!decision.sync) {
-      await this.refreshApiStatus(reg);
-      return { requeueAfterMs: decision.requeueAfterMs };
+    if (!g.decision.sync)
+      return (await this.refreshApiStatus(reg, log)) ?? { requeueAfterMs: g.decision.requeueAfterMs };
+    const hosts = sourceHosts(reg.spec);
+    if (!this.slots.tryAcquire(key, reg.metadata.namespace ?? '', hosts)) {
+      log.debug({ reason: g.decision.reason, hosts }, 'a source host or the namespace is busy; requeued');
+      return { requeueAfterMs: SLOT_RETRY_MS };
     }
-    log.debug({ reason: decision.reason }, 'syncing');
-    return this.sync(
-      key,
-      reg,
-      { reason: decision.reason, trigger, storagePresent, cmVersions, intervalMs },
-      log,
-    );
+    log.debug({ reason: g.decision.reason }, 'syncing');
+    try {
+      return await this.sync(key, reg, { ...g, reason: g.decision.reason }, log);
+    } finally {
+      this.slots.release(key);
+    }
   }
 
   /**
@@ -159,10 +137,18 @@ export class Reconciler {
    * workload only when its Deployment is gone: every sync applies it anyway, and applying five objects
    * on every event (our own status writes included) would be pure overhead.
    */
-  private async refreshApiStatus(reg: MCPRegistryV1beta1): Promise<void> {
+  private async refreshApiStatus(reg: MCPRegistryV1beta1, log: Logger): Promise<ReconcileResult | void> {
     const { io } = this.deps;
     if (!io.apiWorkload || reg.status?.phase === undefined) return;
-    const api = io.apiWorkload.observe(reg) ?? (await io.apiWorkload.reconcile(reg));
+    let api = io.apiWorkload.observe(reg);
+    try {
+      api ??= await io.apiWorkload.reconcile(reg);
+    } catch (e) {
+      if (!(e instanceof NameConflictError)) throw e;
+      // Someone else's object took a workload name: say so once; the failure backoff retries.
+      if (reg.status.conditions?.some((c) => c.type === 'SyncSuccessful' && c.message === e.message)) return;
+      return this.act(reg, decideFailure(view(reg), conflictFailure(e), this.isoNow()), log, 'none');
+    }
     const cur = reg.status.conditions?.find((c) => c.type === 'APIReady');
     const same =
       reg.status.api?.endpoint === api.endpoint &&
@@ -191,7 +177,9 @@ export class Reconciler {
       reason: SyncReason;
       trigger?: string;
       storagePresent: boolean;
+      drift?: string;
       cmVersions: string;
+      secretVersions?: string;
       intervalMs?: number;
     },
     log: Logger,
@@ -211,9 +199,14 @@ export class Reconciler {
       failure = classifyFailure(e);
       if (!failure) throw e;
     }
-    this.lastChecked.set(key, { at: this.deps.now(), cmVersions: s.cmVersions });
+    this.lastChecked.set(key, {
+      at: this.deps.now(),
+      cmVersions: s.cmVersions,
+      secretVersions: s.secretVersions,
+    });
 
-    const unchanged = !!result && isUnchanged(result, reg.status, s.storagePresent);
+    // Drifted storage is rewritten even when the data is unchanged (SPEC §8 "Storage integrity").
+    const unchanged = !!result && isUnchanged(result, reg.status, s.storagePresent && !s.drift);
     const prev = reg.status?.storage;
     let storage: StoredState = {
       configMaps: prev?.configMaps ?? [],
@@ -226,11 +219,28 @@ export class Reconciler {
         this.deps.metrics.storageWrites.inc();
       } catch (e) {
         if (e instanceof Error && e.name === 'NotLeaderError') throw e;
-        const message = `cannot write storage: ${(e as Error).message}`;
-        failure = { kind: 'failure', stage: 'store', reason: 'StorageWriteFailed', message };
+        failure =
+          e instanceof NameConflictError
+            ? conflictFailure(e)
+            : {
+                kind: 'failure',
+                stage: 'store',
+                reason: 'StorageWriteFailed',
+                message: `cannot write storage: ${(e as Error).message}`,
+              };
       }
     }
-    const api = io.apiWorkload ? await io.apiWorkload.reconcile(reg) : NOT_DEPLOYED;
+    // No workload while a name is taken: its Role would grant the API pod a user's ConfigMap.
+    let api = NOT_DEPLOYED;
+    if (io.apiWorkload && failure?.reason === 'NameConflict') api = conflictApi(failure.message);
+    else if (io.apiWorkload)
+      try {
+        api = await io.apiWorkload.reconcile(reg);
+      } catch (e) {
+        if (!(e instanceof NameConflictError)) throw e;
+        failure = conflictFailure(e);
+        api = conflictApi(e.message);
+      }
     const plan = decideOutcome({
       reg: view(reg),
       reason: s.reason,
@@ -241,6 +251,7 @@ export class Reconciler {
       unchanged,
       storage,
       api,
+      drift: s.drift,
     });
     if (plan.result !== 'failure' && result)
       this.deps.metrics.servers.set(
@@ -281,8 +292,4 @@ export class Reconciler {
   private isoNow(): string {
     return new Date(this.deps.now()).toISOString();
   }
-}
-
-function sourceTypeOf(reg: MCPRegistryV1beta1): string {
-  return reg.spec.sources.length === 1 ? (reg.spec.sources[0]?.type ?? 'none') : 'multiple';
 }

@@ -17,6 +17,14 @@ export interface SyncInput {
   /** Fingerprint of the source ConfigMaps now, and at the last check (undefined = unknown). */
   configMapVersions: string;
   lastConfigMapVersions?: string;
+  /**
+   * Fingerprint of the referenced Secrets now and at the last check; only looked at while the last
+   * sync failed (the operator may `get` Secrets but does not watch them: see docs/controller.md).
+   */
+  secretVersions?: string;
+  lastSecretVersions?: string;
+  /** Why the stored ConfigMaps no longer hold what was written (storage integrity), if they do not. */
+  storageDrift?: string;
   backoffBaseMs: number;
   backoffMaxMs: number;
 }
@@ -28,6 +36,7 @@ export type SyncReason =
   | 'StorageMissing'
   | 'Retry'
   | 'SourceChanged'
+  | 'StorageDrift'
   | 'IntervalElapsed';
 
 export type SyncDecision = { sync: true; reason: SyncReason } | { sync: false; requeueAfterMs?: number };
@@ -41,12 +50,20 @@ export function decideSync(i: SyncInput): SyncDecision {
   if (i.observedGeneration !== i.generation) return { sync: true, reason: 'SpecChanged' };
   if (i.trigger !== undefined && i.trigger !== '' && i.trigger !== i.lastTrigger)
     return { sync: true, reason: 'ManualTrigger' };
+  // A change to what the registry reads is what fixes a failed one: sync now, whatever the backoff.
+  const known = (now?: string, last?: string) => last !== undefined && now !== undefined && now !== last;
+  if (
+    i.phase !== 'Ready' &&
+    (known(i.configMapVersions, i.lastConfigMapVersions) || known(i.secretVersions, i.lastSecretVersions))
+  )
+    return { sync: true, reason: 'SourceChanged' };
   if (i.phase !== 'Ready') {
     const wait =
       (i.lastCheckedAt ?? 0) + failureBackoffMs(i.attempts, i.backoffBaseMs, i.backoffMaxMs) - i.now;
     return wait > 0 ? { sync: false, requeueAfterMs: wait } : { sync: true, reason: 'Retry' };
   }
   if (!i.storagePresent) return { sync: true, reason: 'StorageMissing' };
+  if (i.storageDrift !== undefined) return { sync: true, reason: 'StorageDrift' };
   if (i.lastConfigMapVersions === undefined || i.configMapVersions !== i.lastConfigMapVersions)
     return { sync: true, reason: 'SourceChanged' };
   if (i.intervalMs === undefined) return { sync: false };

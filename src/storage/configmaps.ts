@@ -1,13 +1,14 @@
 /**
  * Storage ConfigMaps of a registry: written only after a whole successful sync (shards first, the
  * main ConfigMap — the index — last, stale shards deleted after), read back whole by the registry
- * API and the CLI.
+ * API and the CLI. Only objects this registry controls (owner uid) are ever replaced or deleted.
  */
 import { isStatus, type KubeClient } from '../kube/client.ts';
 import { parseStorage, type Catalog } from '../registry/index.ts';
 import { GROUP, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY, KIND } from '../api/constants.ts';
 import { layoutCatalog, readLayout, storageName, CHUNK_KEY, TornReadError } from './layout.ts';
 import { CONFIGMAPS as CM, type ConfigMapObject } from '../kube/configmaps.ts';
+import { ANNOTATION_CONTENT_SHA256, contentSha256, controlledBy, NameConflictError } from './ownership.ts';
 
 export interface RegistryRef {
   namespace: string;
@@ -21,11 +22,14 @@ export interface StoredInfo {
   compressed: boolean;
 }
 
-function meta(reg: RegistryRef, name: string) {
+type Content = { data?: Record<string, string>; binaryData?: Record<string, string> };
+
+function meta(reg: RegistryRef, name: string, content: Content) {
   return {
     name,
     namespace: reg.namespace,
     labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_REGISTRY]: reg.name },
+    annotations: { [ANNOTATION_CONTENT_SHA256]: contentSha256(content) },
     ownerReferences: [
       {
         apiVersion: `${GROUP}/v1beta1`,
@@ -39,24 +43,40 @@ function meta(reg: RegistryRef, name: string) {
   };
 }
 
-/** Creates or replaces one ConfigMap with exactly this content. Returns true when it wrote. */
+/** The existing object at name, refusing one this registry does not control (never taken over). */
+async function findOwned(client: KubeClient, reg: RegistryRef, name: string) {
+  const existing = await client.find<ConfigMapObject>({ ...CM, namespace: reg.namespace, name });
+  if (existing && !controlledBy(existing, reg.uid))
+    throw new NameConflictError('ConfigMap', reg.namespace, name, reg.name);
+  return existing;
+}
+
+/** Creates or replaces one ConfigMap of ours with exactly this content. */
 async function put(
   client: KubeClient,
   reg: RegistryRef,
   name: string,
-  content: { data?: Record<string, string>; binaryData?: Record<string, string> },
+  content: Content,
   guard: () => void,
 ): Promise<void> {
-  const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(reg, name), ...content };
+  const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(reg, name, content), ...content };
   for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await client.find<ConfigMapObject>({ ...CM, namespace: reg.namespace, name });
+    const existing = await findOwned(client, reg, name);
     guard();
     try {
       if (!existing) await client.create({ ...CM, namespace: reg.namespace }, body);
       else
         await client.replace(
           { ...CM, namespace: reg.namespace, name },
-          { ...body, metadata: { ...body.metadata, resourceVersion: existing.metadata.resourceVersion } },
+          // The uid precondition: a user's object created in place of ours since the read is not replaced.
+          {
+            ...body,
+            metadata: {
+              ...body.metadata,
+              uid: existing.metadata.uid,
+              resourceVersion: existing.metadata.resourceVersion,
+            },
+          },
         );
       return;
     } catch (e) {
@@ -67,6 +87,31 @@ async function put(
   throw new Error(`ConfigMap ${reg.namespace}/${name}: conflicting writers, gave up after 5 attempts`);
 }
 
+/**
+ * The storage ConfigMaps this registry controls. Selected by the managed-by label, whose value is
+ * always valid (a registry name may not be a valid label value: one stored before admission refused
+ * such names must still be deletable), then filtered by owner uid: a label proves nothing.
+ */
+export async function ownedStorage(client: KubeClient, reg: RegistryRef): Promise<ConfigMapObject[]> {
+  const all = await client.list<ConfigMapObject>(
+    { ...CM, namespace: reg.namespace },
+    { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY}` },
+  );
+  return all.items.filter((cm) => controlledBy(cm, reg.uid));
+}
+
+async function deleteOwned(client: KubeClient, reg: RegistryRef, cm: ConfigMapObject, guard: () => void) {
+  guard();
+  // The uid precondition: never delete an object that replaced ours since the list.
+  await client
+    .delete({ ...CM, namespace: reg.namespace, name: cm.metadata.name }, undefined, {
+      preconditions: { uid: cm.metadata.uid },
+    })
+    .catch((e: unknown) => {
+      if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
+    });
+}
+
 export async function writeStorage(
   client: KubeClient,
   reg: RegistryRef,
@@ -74,32 +119,26 @@ export async function writeStorage(
   guard: () => void = () => {},
 ): Promise<StoredInfo> {
   const layout = layoutCatalog(reg.name, text);
+  const names = [storageName(reg.name), ...layout.shards.map((s) => s.name)];
+  // Every name is checked before anything is written: a conflict on shard 3 must not leave shards
+  // 0-2 rewritten under the old index.
+  for (const name of names) await findOwned(client, reg, name);
   for (const shard of layout.shards)
     await put(client, reg, shard.name, { binaryData: shard.binaryData }, guard);
   await put(client, reg, storageName(reg.name), layout.main, guard);
-  const keep = new Set([storageName(reg.name), ...layout.shards.map((s) => s.name)]);
-  const all = await client.list<ConfigMapObject>(
-    { ...CM, namespace: reg.namespace },
-    { labelSelector: `${LABEL_REGISTRY}=${reg.name}` },
-  );
-  for (const cm of all.items) {
-    if (keep.has(cm.metadata.name)) continue;
-    guard();
-    await client.deleteIfExists({ ...CM, namespace: reg.namespace, name: cm.metadata.name });
-  }
-  return {
-    configMaps: [storageName(reg.name), ...layout.shards.map((s) => s.name)],
-    bytes: layout.bytes,
-    compressed: layout.compressed,
-  };
+  const keep = new Set(names);
+  for (const cm of await ownedStorage(client, reg))
+    if (!keep.has(cm.metadata.name)) await deleteOwned(client, reg, cm, guard);
+  return { configMaps: names, bytes: layout.bytes, compressed: layout.compressed };
 }
 
-export async function deleteStorage(client: KubeClient, namespace: string, registry: string): Promise<void> {
-  const all = await client.list<ConfigMapObject>(
-    { ...CM, namespace },
-    { labelSelector: `${LABEL_REGISTRY}=${registry},${LABEL_MANAGED_BY}=${MANAGED_BY}` },
-  );
-  for (const cm of all.items) await client.deleteIfExists({ ...CM, namespace, name: cm.metadata.name });
+/** Deletes the storage ConfigMaps this registry controls, and nothing else (the finalizer's cleanup). */
+export async function deleteStorage(
+  client: KubeClient,
+  reg: RegistryRef,
+  guard: () => void = () => {},
+): Promise<void> {
+  for (const cm of await ownedStorage(client, reg)) await deleteOwned(client, reg, cm, guard);
 }
 
 /** Reads the stored catalog text, retrying a read torn by a concurrent write. undefined when nothing is stored. */

@@ -17,6 +17,11 @@ export interface FakeWorld {
   statusWrites: StatusV1beta1[];
   fetch: (reg: MCPRegistryV1beta1) => Promise<FetchedSource[]>;
   failStorageWrite?: Error;
+  /** Resource versions of source ConfigMaps (default 1) and Secrets (default absent). */
+  configMaps?: Map<string, string>;
+  secrets?: Map<string, string>;
+  /** Storage drift per registry name (what storageDrift reports). */
+  drift?: Map<string, string>;
   failStatusWrite?: Error;
 }
 
@@ -42,14 +47,16 @@ export function fakeIO(w: FakeWorld): ReconcilerIO {
       return bump(w.reg);
     },
     storagePresent: async (_ns, name) => w.storage.has(name),
-    configMapVersions: (_ns, names) => names.map((n) => `${n}@1`).join(','),
+    configMapVersions: (_ns, names) => names.map((n) => `${n}@${w.configMaps?.get(n) ?? '1'}`).join(','),
     fetchSources: (reg) => w.fetch(reg),
     writeStorage: async (reg, text) => {
       if (w.failStorageWrite) throw w.failStorageWrite;
       w.storage.set(reg.metadata.name ?? '', text);
       return { configMaps: [`${reg.metadata.name}-registry-storage`], bytes: text.length, compressed: false };
     },
-    deleteStorage: async (_ns, name) => void w.storage.delete(name),
+    deleteStorage: async (reg) => void w.storage.delete(reg.metadata.name ?? ''),
+    secretVersions: async (_ns, names) => names.map((n) => `${n}@${w.secrets?.get(n) ?? 'absent'}`).join(','),
+    storageDrift: async (reg) => w.drift?.get(reg.metadata.name ?? ''),
     recordEvent: async (_reg, type, reason, message) => void w.events.push({ type, reason, message }),
     guard: () => {},
   };
