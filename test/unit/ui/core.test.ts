@@ -51,7 +51,9 @@ test('a query survives the URL round trip, and junk parameters fall back to defa
     sort: fc.constantFrom('name' as const, 'stars' as const, 'updated' as const),
     page: fc.integer({ min: 1, max: 10_000 }),
   });
-  fc.assert(fc.property(arb, (q) => assert.deepEqual(parseQuery(new URLSearchParams(queryString(q))), { ...q })));
+  fc.assert(
+    fc.property(arb, (q) => assert.deepEqual(parseQuery(new URLSearchParams(queryString(q))), { ...q })),
+  );
   assert.deepEqual(parseQuery(new URLSearchParams('sort=bogus&page=-3&page=x')), emptyQuery());
   assert.equal(queryString(emptyQuery()), '');
 });
