@@ -1,6 +1,14 @@
-/** Kubernetes Events (core/v1) about a registry, for `kubectl describe` and `thv registry info`. */
-import { randomBytes } from 'node:crypto';
-import type { KubeClient } from '../kube/client.ts';
+/**
+ * Kubernetes Events (core/v1) about a registry, for `kubectl describe` and `thv registry info`.
+ *
+ * Aggregated like client-go's recorder: the same source, object, type, reason and message make one
+ * Event whose `count` rises and `lastTimestamp` moves, so a registry failing every few seconds shows
+ * `SyncFailed (x5)` instead of five identical lines (and `info`'s last-10 list stays readable).
+ * Unlike client-go, the aggregation key is in the Event's name (a hash of it), not only in a process
+ * cache: a restarted operator or a new leader keeps counting on the same Event instead of starting over.
+ */
+import { createHash } from 'node:crypto';
+import { isStatus, type KubeClient } from '../kube/client.ts';
 import { GROUP, KIND } from '../api/constants.ts';
 
 export interface EventTarget {
@@ -10,6 +18,36 @@ export interface EventTarget {
   resourceVersion?: string;
 }
 
+interface CoreEvent {
+  metadata: { name: string; namespace: string; resourceVersion?: string };
+  count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  [key: string]: unknown;
+}
+
+/** The longest message an Event keeps (the apiserver refuses longer ones). */
+export const MAX_EVENT_MESSAGE = 1024;
+/** Attempts at a read-modify-write that meets concurrent writers before giving up. */
+const ATTEMPTS = 5;
+
+/**
+ * The Event's name: the object's name and a hash of what makes two events "the same". The object's
+ * uid is part of the key, so a registry deleted and created again under the same name starts afresh.
+ */
+export function eventName(
+  target: EventTarget,
+  type: string,
+  reason: string,
+  message: string,
+  component: string,
+): string {
+  const key = [component, KIND, target.namespace, target.name, target.uid, type, reason, message].join('\0');
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  // Event names are DNS subdomains (≤ 253); registry names are far shorter, but never overflow.
+  return `${target.name.slice(0, 200)}.${hash}`;
+}
+
 export async function recordEvent(
   client: KubeClient,
   target: EventTarget,
@@ -17,29 +55,48 @@ export async function recordEvent(
   reason: string,
   message: string,
   component = 'mcp-registry-operator',
+  now: () => Date = () => new Date(),
 ): Promise<void> {
-  const now = new Date().toISOString();
-  await client.create(
-    { group: '', version: 'v1', plural: 'events', namespace: target.namespace },
-    {
-      metadata: { name: `${target.name}.${randomBytes(8).toString('hex')}`, namespace: target.namespace },
-      involvedObject: {
-        apiVersion: `${GROUP}/v1beta1`,
-        kind: KIND,
-        name: target.name,
-        namespace: target.namespace,
-        uid: target.uid,
-        resourceVersion: target.resourceVersion,
-      },
-      reason,
-      message: message.slice(0, 1024),
-      type,
-      source: { component },
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-      reportingComponent: component,
-      reportingInstance: process.env.HOSTNAME ?? 'local',
-    },
-  );
+  const text = message.slice(0, MAX_EVENT_MESSAGE);
+  const name = eventName(target, type, reason, text, component);
+  const ref = { group: '', version: 'v1', plural: 'events', namespace: target.namespace };
+  for (let i = 0; i < ATTEMPTS; i++) {
+    const stamp = now().toISOString();
+    const existing = await client.find<CoreEvent>({ ...ref, name });
+    try {
+      if (existing) {
+        // resourceVersion precondition: two replicas (or two quick retries) never lose a count.
+        await client.replace(
+          { ...ref, name },
+          { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: stamp },
+        );
+      } else {
+        await client.create(ref, {
+          metadata: { name, namespace: target.namespace },
+          involvedObject: {
+            apiVersion: `${GROUP}/v1beta1`,
+            kind: KIND,
+            name: target.name,
+            namespace: target.namespace,
+            uid: target.uid,
+            resourceVersion: target.resourceVersion,
+          },
+          reason,
+          message: text,
+          type,
+          source: { component },
+          firstTimestamp: stamp,
+          lastTimestamp: stamp,
+          count: 1,
+          reportingComponent: component,
+          reportingInstance: process.env.HOSTNAME ?? 'local',
+        });
+      }
+      return;
+    } catch (e) {
+      // 409: someone else created or updated it first; 404: it expired (events have a TTL) meanwhile.
+      if (!isStatus(e, 409) && !isStatus(e, 404)) throw e;
+    }
+  }
+  throw new Error(`event ${target.namespace}/${name}: still conflicting after ${ATTEMPTS} attempts`);
 }
