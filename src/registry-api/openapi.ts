@@ -21,9 +21,9 @@ const q = (name: string, description: string, schema: unknown, extra: Record<str
 
 const cursor = q(
   'cursor',
-  'Opaque cursor from `metadata.nextCursor` of the previous page, passed back as it is (any other value is a 400). Paging resumes after the last server that page returned, so servers added or removed meanwhile are neither repeated nor skipped.',
+  'Opaque cursor from `metadata.nextCursor` of the previous page, passed back as it is (any other value is a 400); empty or absent means the first page. Paging resumes after the last server that page returned, so servers added or removed meanwhile are neither repeated nor skipped.',
   // What encodeCursor writes (base64url of `v1:` and a name), so a conforming value is one we accept.
-  { type: 'string', pattern: '^djE6[A-Za-z0-9_-]{2,}$' },
+  { type: 'string', pattern: '^(djE6[A-Za-z0-9_-]{2,})?$' },
 );
 const limit = (b: { default: number; max: number }) =>
   q('limit', `Page size, 1 to ${b.max}.`, {
@@ -243,7 +243,10 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
         get: {
           summary: 'Prometheus metrics',
           tags: ['operations'],
-          responses: { '200': { description: 'Text exposition format', content: { 'text/plain': {} } } },
+          responses: {
+            '200': { description: 'Text exposition format', content: { 'text/plain': {} } },
+            '404': error('This process serves no metrics (an embedded server without a metrics registry).'),
+          },
         },
       },
     }),
