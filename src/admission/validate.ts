@@ -259,5 +259,10 @@ export function validate(obj: unknown, oldObj: unknown, policy: Policy): Validat
     for (const e of stash.errors) if (!seen.has(formatFieldError(e))) errors.push(e);
     c.warnings.push(...stash.warnings);
   }
-  return { errors, warnings: [...new Set(c.warnings)] };
+  const warnings = [...new Set(c.warnings)];
+  if (!old) return { errors, warnings };
+  // A warning about a value this update leaves as it was was given when the value was written; an
+  // update that only sets the sync trigger or a label should not repeat it every time.
+  const before = new Set(validate(old, undefined, policy).warnings);
+  return { errors, warnings: warnings.filter((w) => !before.has(w)) };
 }

@@ -71,3 +71,20 @@ test('an unknown apiVersion is refused', () => {
     'apiVersion: Invalid value: "toolhive.stacklok.io/v9": must be toolhive.stacklok.io/v1alpha1 or toolhive.stacklok.io/v1beta1',
   ]);
 });
+
+test('update: a warning about a value the update leaves alone is not repeated; a changed one is', () => {
+  const at = (interval: string, annotations?: Record<string, string>) =>
+    alpha({ ...url('https://a.com/r.json'), syncPolicy: { interval } }, annotations ? { annotations } : {});
+  const warned =
+    'spec.syncPolicy.interval: 1m polls a remote source more often than every 5m; consider 5m or more';
+  assert.deepEqual(warnings(at('1m')), [warned]);
+  // `thv registry sync` only sets the trigger annotation.
+  assert.deepEqual(
+    warnings(at('1m', { 'toolhive.stacklok.io/sync-trigger': 'now' }), DEFAULT_POLICY, at('1m')),
+    [],
+  );
+  assert.deepEqual(warnings(at('2m'), DEFAULT_POLICY, at('1m')), [
+    'spec.syncPolicy.interval: 2m polls a remote source more often than every 5m; consider 5m or more',
+  ]);
+  assert.deepEqual(warnings(at('1m'), DEFAULT_POLICY, at('1h')), [warned]);
+});
