@@ -3,6 +3,9 @@
  * Semantics follow client-go's workqueue: a key is queued at most once (de-duplication); a key being
  * processed is never handed out again until done(), and an add() during processing re-queues it
  * after done(); failures back off per key exponentially up to a cap; addAfter() schedules a key.
+ * Fair across tenants: ready keys wait in one FIFO per namespace and get() takes from the namespaces
+ * in turn, so a namespace with a thousand registries cannot make another's one registry wait behind
+ * all of them.
  */
 
 export interface QueueOptions {
@@ -15,8 +18,9 @@ export interface QueueOptions {
 
 export class WorkQueue {
   private readonly opts: QueueOptions;
-  /** Keys ready to hand out, in FIFO order. */
-  private readonly ready: string[] = [];
+  /** Keys ready to hand out: a FIFO per namespace, and the namespaces with ready keys in turn order. */
+  private readonly ready = new Map<string, string[]>();
+  private readonly turns: string[] = [];
   private readonly readySet = new Set<string>();
   private readonly processing = new Set<string>();
   /** Keys added while processing: re-queued at done(). */
@@ -37,7 +41,13 @@ export class WorkQueue {
     }
     if (this.readySet.has(key)) return;
     this.readySet.add(key);
-    this.ready.push(key);
+    const ns = namespaceOf(key);
+    const fifo = this.ready.get(ns);
+    if (fifo) fifo.push(key);
+    else {
+      this.ready.set(ns, [key]);
+      this.turns.push(ns);
+    }
   }
 
   /** Schedules key after delayMs; an earlier schedule or an immediate add wins. */
@@ -70,7 +80,12 @@ export class WorkQueue {
   /** Moves due delayed keys to ready, then hands out the next ready key (or undefined). */
   get(): string | undefined {
     this.promote();
-    const key = this.ready.shift();
+    const ns = this.turns.shift();
+    if (ns === undefined) return undefined;
+    const fifo = this.ready.get(ns) ?? [];
+    const key = fifo.shift();
+    if (fifo.length) this.turns.push(ns);
+    else this.ready.delete(ns);
     if (key === undefined) return undefined;
     this.readySet.delete(key);
     this.processing.add(key);
@@ -92,7 +107,7 @@ export class WorkQueue {
   /** Keys waiting to be processed now (the workqueue_depth metric). */
   depth(): number {
     this.promote();
-    return this.ready.length;
+    return this.readySet.size;
   }
 
   private promote(): void {
@@ -103,4 +118,10 @@ export class WorkQueue {
       this.add(key);
     }
   }
+}
+
+/** A key is namespace/name; a key without a slash is its own namespace. */
+function namespaceOf(key: string): string {
+  const i = key.indexOf('/');
+  return i < 0 ? key : key.slice(0, i);
 }

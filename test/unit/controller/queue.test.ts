@@ -62,3 +62,25 @@ test('the earlier of two schedules for one key wins', () => {
   tick(100);
   assert.equal(queue.get(), 'a');
 });
+
+test('fair across namespaces: one tenant with many ready keys does not make another wait behind them', () => {
+  const { queue } = q();
+  for (let i = 0; i < 5; i++) queue.add(`noisy/r${i}`);
+  queue.add('quiet/a');
+  queue.add('other/b');
+  queue.add('quiet/c');
+  assert.equal(queue.depth(), 8);
+  const order = Array.from({ length: 8 }, () => queue.get());
+  assert.deepEqual(order, [
+    'noisy/r0',
+    'quiet/a',
+    'other/b',
+    'noisy/r1',
+    'quiet/c',
+    'noisy/r2',
+    'noisy/r3',
+    'noisy/r4',
+  ]);
+  assert.equal(queue.get(), undefined);
+  assert.equal(queue.depth(), 0);
+});

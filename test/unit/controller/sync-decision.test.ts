@@ -52,6 +52,49 @@ const cases: [string, Partial<SyncInput>, ReturnType<typeof decideSync>][] = [
     { phase: 'Failed', attempts: 9, lastCheckedAt: 99_999, trigger: 'n' },
     { sync: true, reason: 'ManualTrigger' },
   ],
+  // #21.1: a change to what a failed registry reads is the fix; the backoff does not apply to it.
+  [
+    'failed, in backoff, and its source ConfigMap was created or changed: sync now',
+    { phase: 'Failed', attempts: 5, lastCheckedAt: 99_999, configMapVersions: 'cm@6' },
+    { sync: true, reason: 'SourceChanged' },
+  ],
+  [
+    'failed, in backoff, and a referenced Secret was created: sync now',
+    {
+      phase: 'Failed',
+      attempts: 5,
+      lastCheckedAt: 99_999,
+      secretVersions: 'tok@7',
+      lastSecretVersions: 'tok@absent',
+    },
+    { sync: true, reason: 'SourceChanged' },
+  ],
+  [
+    'failed, in backoff, Secret unchanged: wait',
+    {
+      phase: 'Failed',
+      attempts: 1,
+      lastCheckedAt: 99_999,
+      secretVersions: 'tok@absent',
+      lastSecretVersions: 'tok@absent',
+    },
+    { sync: false, requeueAfterMs: 999 },
+  ],
+  [
+    'failed after a restart (no remembered fingerprint): the backoff still applies',
+    { phase: 'Failed', attempts: 2, lastCheckedAt: 99_000, lastConfigMapVersions: undefined },
+    { sync: false, requeueAfterMs: 1000 },
+  ],
+  [
+    'ready with a storage ConfigMap edited by hand: rewrite',
+    { storageDrift: 'storage ConfigMap x was changed' },
+    { sync: true, reason: 'StorageDrift' },
+  ],
+  [
+    'a Secret fingerprint is not looked at for a Ready registry',
+    { secretVersions: 'tok@7', lastSecretVersions: 'tok@6' },
+    { sync: false },
+  ],
 ];
 
 for (const [name, input, expected] of cases) {
