@@ -19,7 +19,6 @@ echo "== build helm"; export MCPR_HELM_BIN; MCPR_HELM_BIN=$(bash test/helm/build
 echo "== install schemathesis (registry API conformance)"; export MCPR_SCHEMATHESIS_BIN; MCPR_SCHEMATHESIS_BIN=$(bash test/schemathesis/install.sh)
 echo "== build kubeconform and the kstatus probe (GitOps tests)"; bash test/kubeconform/build.sh >/dev/null; bash test/kstatus/build.sh >/dev/null
 echo "== build the image (npm run image; skipped when its inputs are unchanged)"; export MCPR_IMAGE; MCPR_IMAGE=$(bash scripts/image.sh)
-echo "== build the image (npm run image; skipped when its inputs are unchanged)"; export MCPR_IMAGE; MCPR_IMAGE=$(bash scripts/image.sh)
 echo "== tests"
 exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-global-setup=test/support/global-setup.ts \
   --test-timeout=600000 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' ${TEST_FILTER:+"$TEST_FILTER"}
