@@ -20,8 +20,12 @@ export interface EventLike {
 
 export interface ServerRow {
   name: string;
+  /** The upstream version (`1.0.0` for ToolHive data, which has none). */
+  version: string;
   kind: string;
   transport?: string;
+  /** Upstream status: `active`, `deprecated` or `deleted` (what /v0.1 serves). */
+  status: string;
   tags: string[];
 }
 
@@ -91,8 +95,8 @@ export function recentEvents(events: readonly EventLike[]): EventLike[] {
 export function renderServers(servers: readonly ServerRow[]): string {
   if (servers.length === 0) return 'No servers stored.\n';
   return table(
-    ['NAME', 'TYPE', 'TRANSPORT', 'TAGS'],
-    servers.map((s) => [s.name, s.kind, s.transport ?? NONE, s.tags.join(',') || NONE]),
+    ['NAME', 'VERSION', 'TYPE', 'TRANSPORT', 'STATUS', 'TAGS'],
+    servers.map((s) => [s.name, s.version, s.kind, s.transport ?? NONE, s.status, s.tags.join(',') || NONE]),
   );
 }
 

@@ -22,8 +22,10 @@ async function storedServers(cluster: Cluster, ns: string, name: string): Promis
     );
   return stored.catalog.servers.map((s) => ({
     name: s.name,
+    version: s.version,
     kind: s.kind,
     ...(s.transport ? { transport: s.transport } : {}),
+    status: s.official.status,
     tags: s.tags,
   }));
 }

@@ -5,6 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { client, createNamespace, eventually, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
@@ -12,6 +13,10 @@ import { isStatus } from '../../../src/kube/client.ts';
 import { rows, thv } from './thv.ts';
 
 const CATALOG = resolve(import.meta.dirname, '../../fixtures/toolhive-registry/registry-2025-10-22.json');
+const fixture = JSON.parse(readFileSync(CATALOG, 'utf8')) as Record<
+  'servers' | 'remote_servers',
+  Record<string, { status: string }>
+>;
 let a: string;
 let b: string;
 let controller: ControllerProcess;
@@ -55,7 +60,7 @@ test('add --wait follows the first sync to Ready and prints the stored count', a
   assert.match(list[1]?.[4] ?? '', /^\d+(s|m\d*s?)$/);
 });
 
-test('info --servers reads the stored catalog: NAME TYPE TRANSPORT TAGS, every server tagged database', async () => {
+test('info --servers reads the stored catalog: NAME VERSION TYPE TRANSPORT STATUS TAGS, every server tagged database', async () => {
   const r = await thv(['registry', 'info', 'db', '-n', a, '--servers']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Phase: +Ready$/m);
@@ -63,11 +68,15 @@ test('info --servers reads the stored catalog: NAME TYPE TRANSPORT TAGS, every s
   assert.match(r.stdout, /^ {2}Ready +True +Synced +\d+\S* +17 servers from default$/m);
   const servers = r.stdout.slice(r.stdout.indexOf('Servers:\n') + 'Servers:\n'.length);
   const table = rows(servers.replace(/^ {2}/gm, ''));
-  assert.deepEqual(table[0], ['NAME', 'TYPE', 'TRANSPORT', 'TAGS']);
+  assert.deepEqual(table[0], ['NAME', 'VERSION', 'TYPE', 'TRANSPORT', 'STATUS', 'TAGS']);
   assert.equal(table.length - 1, 17);
   for (const row of table.slice(1)) {
-    assert.match(row[1] ?? '', /^(container|remote)$/, row.join(' '));
-    assert.ok((row[3] ?? '').split(',').includes('database'), row.join(' '));
+    assert.equal(row[1], '1.0.0', row.join(' ')); // ToolHive data has no version: ToolHive's converter writes 1.0.0
+    assert.match(row[2] ?? '', /^(container|remote)$/, row.join(' '));
+    // STATUS is the fixture entry's ToolHive status in upstream spelling (Active -> active).
+    const entry = fixture.servers[row[0] ?? ''] ?? fixture.remote_servers[row[0] ?? ''];
+    assert.equal(row[4], entry?.status.toLowerCase(), row.join(' '));
+    assert.ok((row[5] ?? '').split(',').includes('database'), row.join(' '));
   }
   const json = JSON.parse(
     (await thv(['registry', 'info', 'db', '-n', a, '--servers', '-o', 'json'])).stdout,

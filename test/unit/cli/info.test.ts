@@ -57,16 +57,29 @@ test('recent events: oldest first, the last ten', () => {
   );
 });
 
-test('the server table is NAME TYPE TRANSPORT TAGS', () => {
+test('the server table is NAME VERSION TYPE TRANSPORT STATUS TAGS', () => {
   assert.equal(
     renderServers([
-      { name: 'fetch', kind: 'container', transport: 'streamable-http', tags: ['web', 'http'] },
-      { name: 'io.github.user/weather', kind: 'upstream-only', tags: [] },
+      {
+        name: 'fetch',
+        version: '1.0.0',
+        kind: 'container',
+        transport: 'streamable-http',
+        status: 'active',
+        tags: ['web', 'http'],
+      },
+      {
+        name: 'io.github.user/weather',
+        version: '0.4.2',
+        kind: 'upstream-only',
+        status: 'deprecated',
+        tags: [],
+      },
     ]),
     [
-      'NAME                     TYPE            TRANSPORT         TAGS',
-      'fetch                    container       streamable-http   web,http',
-      'io.github.user/weather   upstream-only   <none>            <none>',
+      'NAME                     VERSION   TYPE            TRANSPORT         STATUS       TAGS',
+      'fetch                    1.0.0     container       streamable-http   active       web,http',
+      'io.github.user/weather   0.4.2     upstream-only   <none>            deprecated   <none>',
       '',
     ].join('\n'),
   );
@@ -123,7 +136,16 @@ test('info shows spec, status, sync, storage, API, conditions, events and server
         source: { component: 'mcp-registry-operator' },
       },
     ],
-    servers: [{ name: 'fetch', kind: 'container', transport: 'stdio', tags: [] }],
+    servers: [
+      { name: 'fetch', version: '1.0.0', kind: 'container', transport: 'stdio', status: 'active', tags: [] },
+      {
+        name: 'io.github.user/old',
+        version: '2.3.1',
+        kind: 'upstream-only',
+        status: 'deprecated',
+        tags: ['db', 'sql'],
+      },
+    ],
     now,
   });
   assert.equal(
@@ -156,8 +178,9 @@ test('info shows spec, status, sync, storage, API, conditions, events and server
       '  TYPE     REASON   AGE       FROM                    MESSAGE',
       '  Normal   Synced   2m (x3)   mcp-registry-operator   stored 2 servers',
       'Servers:',
-      '  NAME    TYPE        TRANSPORT   TAGS',
-      '  fetch   container   stdio       <none>',
+      '  NAME                 VERSION   TYPE            TRANSPORT   STATUS       TAGS',
+      '  fetch                1.0.0     container       stdio       active       <none>',
+      '  io.github.user/old   2.3.1     upstream-only   <none>      deprecated   db,sql',
       '',
     ].join('\n'),
   );
