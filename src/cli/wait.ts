@@ -56,7 +56,7 @@ export function evaluate(obj: MCPRegistryV1beta1, goal: WaitGoal): Verdict {
   if (status?.phase === 'Failed') return { done: true, ok: false, reason: failure(obj) };
   if (status?.phase === 'Ready') return { done: true, ok: true, summary: success(obj) };
   const sync = condition(obj, 'SyncSuccessful');
-  // The data is stored even while the registry API is still rolling out (phase Pending).
+  // In any other phase, a successful sync of this generation still means the data is stored.
   if (goal.kind === 'manual-sync' || (sync?.status === 'True' && status?.sync?.lastSyncTime))
     return { done: true, ok: true, summary: success(obj) };
   return progress;
