@@ -140,6 +140,9 @@ export class Reconciler {
   private async refreshApiStatus(reg: MCPRegistryV1beta1, log: Logger): Promise<ReconcileResult | void> {
     const { io } = this.deps;
     if (!io.apiWorkload || reg.status?.phase === undefined) return;
+    // A taken name keeps the workload away until a sync finds the name free (see sync()).
+    if (reg.status.conditions?.some((c) => c.type === 'SyncSuccessful' && c.reason === 'NameConflict'))
+      return;
     let api = io.apiWorkload.observe(reg);
     try {
       api ??= await io.apiWorkload.reconcile(reg);
