@@ -7,13 +7,14 @@
  * --max-requests N. Environment equivalents: MCPR_BENCH_REPS, MCPR_BENCH_WARMUP_MS, MCPR_BENCH_MEASURE_MS.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS } from './benchmarks/index.ts';
 import { repoRoot } from './lib/procs.ts';
 import type { BenchSettings } from './lib/bench.ts';
 import { machine, machineLine, markdown, NotAvailable, writeResult, type BenchResult } from './lib/report.ts';
+import { evaluateGates, gatesMarkdown, noiseBand } from './lib/gates.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -65,6 +66,7 @@ console.log(
 );
 
 let failures = 0;
+const results: BenchResult[] = [];
 const summary: string[] = [
   `Run ${new Date().toISOString()} on ${machineLine(m)}; ${settings.reps} repetition(s), warm-up ${settings.warmupMs} ms, measure ${settings.measureMs} ms.`,
   '',
@@ -103,6 +105,7 @@ for (const b of selected) {
   }
   result.durationMs = Math.round(performance.now() - t0);
   const file = writeResult(result);
+  results.push(result);
   console.log(markdown(result));
   if (result.status === 'not-available') {
     for (const r of (result.reason ?? '').split('; ')) console.log(`not available: ${b.name}: ${r}`);
@@ -113,7 +116,24 @@ for (const b of selected) {
   if (result.status === 'not-available')
     for (const r of (result.reason ?? '').split('; ')) summary.push(`not available: ${b.name}: ${r}`, '');
 }
-// All tables of this run in one file, ready to paste into docs/performance.md.
+// The issue #15 targets as PASS/FAIL over this run's ratios; gates never change the exit code, which
+// says only whether every benchmark could run.
+summary.push(
+  `Load average at the end of the run: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ')}.`,
+  '',
+);
+const band = noiseBand(results.find((r) => r.name === 'aa'));
+const gates = evaluateGates(results, undefined, band);
+const gatesText = gatesMarkdown(gates, band);
+console.log(gatesText);
+summary.push(gatesText, '');
 mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+writeFileSync(
+  join(repoRoot, 'bench/results/gates.json'),
+  `${JSON.stringify({ generatedAt: new Date().toISOString(), machine: m, settings, noiseBand: band, gates }, null, 2)}\n`,
+);
+// All tables of this run in one file, ready to paste into docs/performance.md.
 writeFileSync(join(repoRoot, 'bench/results/latest.md'), `${summary.join('\n')}\n`);
 process.exit(failures ? 1 : 0);

@@ -122,10 +122,11 @@ export const api: Benchmark = {
       ];
       for (const sc of scenarios) {
         ctx.log(sc.name);
-        const r = await measureInterleaved(ctx, {
-          ours: { ...sc.cfg, url: oursUrl },
-          base: { ...sc.cfg, url: baseUrl },
-        });
+        const r = await measureInterleaved(
+          ctx,
+          { ours: { ...sc.cfg, url: oursUrl }, base: { ...sc.cfg, url: baseUrl } },
+          { ours, base: b },
+        );
         const o = r.ours;
         const s = r.base;
         if (sc.cfg.mode === 'closed')
@@ -136,6 +137,17 @@ export const api: Benchmark = {
           metric(sc.name, 'bytes per response', 'B', o.meanResponseBytes, s.meanResponseBytes, 'lower'),
         );
         metrics.push(metric(sc.name, 'failed requests', '', o.failed, s.failed, 'lower'));
+        metrics.push(
+          metric(
+            sc.name,
+            'event-loop delay p99',
+            'ms',
+            o.probe?.eldP99Ms ?? NaN,
+            s.probe?.eldP99Ms ?? NaN,
+            'lower',
+            'server process, warm-up included',
+          ),
+        );
         details[sc.name] = { ours: o, baseline: s };
       }
       const walks = async (url: string) => {

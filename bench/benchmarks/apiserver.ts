@@ -24,6 +24,7 @@ import type { LoadConfig, LoadResult } from '../lib/load.ts';
 import { SERVER_CORE, repoRoot, runLoadPinned, waitUntil } from '../lib/procs.ts';
 import { metric, type Metric } from '../lib/report.ts';
 import { medianBy } from '../lib/stats.ts';
+import { metricSum, scrapeHttp } from '../lib/scrape.ts';
 import { PATHS, startWebhook, webhookUnavailable, type WebhookProc } from '../lib/webhook-proc.ts';
 
 export const VAP_MANIFEST = resolve(repoRoot, 'bench/manifests/mcpregistry-vap.yaml');
@@ -175,8 +176,16 @@ export const apiserver: Benchmark = {
       ];
       for (const sc of scenarios) {
         ctx.log(sc.name);
-        const results: Record<string, { load: LoadResult; webhookMeanMs: number; vapMeanMs: number }> = {};
-        type Run = { load: LoadResult; webhookMeanMs: number; vapMeanMs: number };
+        type Run = {
+          load: LoadResult;
+          webhookMeanMs: number;
+          vapMeanMs: number;
+          /** Webhook side only: handshakes and webhook calls seen by our server, and its event loop. */
+          handshakes?: number;
+          webhookCalls?: number;
+          eldP99Ms?: number;
+        };
+        const results: Record<string, Run> = {};
         const all = [...variants, { name: 'none', ns: 'bench-none' }];
         const runs = new Map<string, Run[]>(all.map((v) => [v.name, []]));
         // Round robin over the variants, one repetition each in turn, so machine drift hits all alike.
@@ -184,6 +193,9 @@ export const apiserver: Benchmark = {
           for (const v of all) {
             const bodies = Array.from({ length: 8 }, (_, i) => JSON.stringify(validObject(v.ns, i)));
             const before = await scrape(cluster);
+            const ours = v.name === 'webhooks' && hook ? hook : undefined;
+            const hookBefore = ours ? await scrapeHttp(`http://127.0.0.1:${ours.healthPort}/metrics`) : '';
+            await ours?.proc.probe();
             const load = await runLoadPinned({
               url: `${cluster.cp.server}/apis/${GROUP}/v1beta1/namespaces/${v.ns}/${PLURAL}?dryRun=All`,
               bodies,
@@ -195,8 +207,18 @@ export const apiserver: Benchmark = {
               durationMs: ctx.settings.measureMs,
             });
             const after = await scrape(cluster);
+            const probe = await ours?.proc.probe();
+            const hookAfter = ours ? await scrapeHttp(`http://127.0.0.1:${ours.healthPort}/metrics`) : '';
+            const delta = (name: string) => metricSum(hookAfter, name) - metricSum(hookBefore, name);
             runs.get(v.name)?.push({
               load,
+              ...(ours
+                ? {
+                    handshakes: delta('mcpr_webhook_tls_handshakes_total'),
+                    webhookCalls: delta('controller_runtime_webhook_requests_total'),
+                    eldP99Ms: probe?.eldP99Ms,
+                  }
+                : {}),
               webhookMeanMs:
                 pluginMean(before, after, ['MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook']) * 1000,
               vapMeanMs: pluginMean(before, after, ['ValidatingAdmissionPolicy']) * 1000,
@@ -221,6 +243,27 @@ export const apiserver: Benchmark = {
           const s = `webhooks vs VAP, ${sc.name}`;
           metrics.push(metric(s, 'p50', 'ms', w.load.latencyMs.p50, vap.load.latencyMs.p50, 'lower'));
           metrics.push(metric(s, 'p99', 'ms', w.load.latencyMs.p99, vap.load.latencyMs.p99, 'lower'));
+          // Over every repetition (the first run's connections are reused by the next ones, as on a
+          // cluster): each create calls both webhooks (mutating, then validating), two calls per request.
+          const hs = (runs.get('webhooks') ?? []).reduce(
+            (a, x) => ({ h: a.h + (x.handshakes ?? NaN), c: a.c + (x.webhookCalls ?? 0) }),
+            { h: 0, c: 0 },
+          );
+          const perRequest = hs.c ? (hs.h * 2) / hs.c : NaN;
+          metrics.push(
+            metric(
+              s,
+              'TLS handshakes per admission request (at our webhook server)',
+              '',
+              perRequest,
+              NaN,
+              'lower',
+              'ideal ≈ 0: the apiserver reuses its connections',
+            ),
+          );
+          metrics.push(
+            metric(s, 'event-loop delay p99 of the webhook process', 'ms', w.eldP99Ms ?? NaN, NaN, 'lower'),
+          );
           metrics.push(
             metric(
               s,

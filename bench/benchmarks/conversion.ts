@@ -138,10 +138,11 @@ async function overHttps(
         check: 'review-uid' as const,
       });
       // Closed loop at c=1: the median repetition by throughput is the one by median latency.
-      const r = await measureInterleaved(ctx, {
-        ours: side(hook.url),
-        base: side(`https://127.0.0.1:${basePort}`),
-      });
+      const r = await measureInterleaved(
+        ctx,
+        { ours: side(hook.url), base: side(`https://127.0.0.1:${basePort}`) },
+        { ours: hook.proc, base },
+      );
       const ours = r.ours;
       const baseline = r.base;
       const sc = `HTTPS /convert keep-alive c=1, N=${n}`;
@@ -158,6 +159,17 @@ async function overHttps(
         ),
       );
       metrics.push(metric(sc, 'failed requests', '', ours.failed, baseline.failed, 'lower'));
+      metrics.push(
+        metric(
+          sc,
+          'event-loop delay p99',
+          'ms',
+          ours.probe?.eldP99Ms ?? NaN,
+          baseline.probe?.eldP99Ms ?? NaN,
+          'lower',
+          'server process, warm-up included',
+        ),
+      );
       details[sc] = { ours, baseline };
     }
   } finally {

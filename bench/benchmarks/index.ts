@@ -1,4 +1,5 @@
 import type { Benchmark } from '../lib/bench.ts';
+import { aa } from './aa.ts';
 import { api } from './api.ts';
 import { apiserver } from './apiserver.ts';
 import { conversion } from './conversion.ts';
@@ -7,5 +8,5 @@ import { sync } from './sync.ts';
 import { webhook } from './webhook.ts';
 import { ui } from './ui.ts';
 
-/** In the order `npm run bench` runs them (cheapest first). */
-export const BENCHMARKS: Benchmark[] = [conversion, webhook, api, apiserver, sync, reconcile, ui];
+/** In the order `npm run bench` runs them (the A/A harness check first, then cheapest first). */
+export const BENCHMARKS: Benchmark[] = [aa, conversion, webhook, api, apiserver, sync, reconcile, ui];

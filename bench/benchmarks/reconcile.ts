@@ -14,6 +14,8 @@ import { createNamespace, installCrd, startBenchCluster } from '../lib/cluster.t
 import { controllerUnavailable, startController } from '../lib/controller-proc.ts';
 import { SERVER_CORE, nodeBin, peakRssOf, pinPid, spawnPinned, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable } from '../lib/report.ts';
+import { freePort } from '../../src/local/control-plane.ts';
+import { baselineReconcilerRestart, baselineWebhookStartMs, restartOperator } from '../lib/restart.ts';
 
 const WORKERS = 4;
 
@@ -104,38 +106,97 @@ export const reconcile: Benchmark = {
       ]);
       let baseMs: number;
       let baseRss: number;
+      let baseEld: number;
       try {
         await waitUntil('the trivial reconciler', async () => base.output().includes('ready'));
+        await base.probe();
         baseMs = await timeToReady(ctx, client, 'bench-base', n);
+        baseEld = (await base.probe()).eldP99Ms;
         baseRss = peakRssOf(base.child.pid ?? 0);
       } finally {
         await base.stop();
       }
       const certDir = join(ctx.workDir, 'certs');
-      await makeCertDir(certDir);
-      const ctl = await startController({
+      const certs = await makeCertDir(certDir);
+      const ctlOpts = {
         kubeconfig: cluster.cp.kubeconfigPath,
         certDir,
         namespaces: ['bench-ours'],
         core: SERVER_CORE,
-      });
+      };
+      const ctl = await startController(ctlOpts);
       let oursMs: number;
       let oursRss: number;
+      let oursEld: number;
       try {
         pinPid(ctl.proc.child.pid ?? 0, SERVER_CORE);
+        await ctl.proc.probe();
         oursMs = await timeToReady(ctx, client, 'bench-ours', n);
+        oursEld = (await ctl.proc.probe()).eldP99Ms;
         oursRss = peakRssOf(ctl.proc.child.pid ?? 0);
       } finally {
         await ctl.proc.stop();
       }
+      // A rolling restart with every registry Ready: what it costs, and the memory it then sits at.
+      ctx.log(`restarting the operator over ${n} Ready registries`);
+      const restart = await restartOperator(ctlOpts, certs.caPem, n);
+      const baseStart = await baselineWebhookStartMs(certDir, certs.caPem, await freePort());
+      const baseIdle = await baselineReconcilerRestart(cluster.cp.kubeconfigPath, 'bench-ours');
       const sc = `${n} MCPRegistries created at once (one run)`;
+      const rs = `operator restart with ${n} Ready MCPRegistries`;
+      const mib = (b: number) => b / 2 ** 20;
       return {
         metrics: [
           metric(sc, 'time until all Ready', 's', oursMs / 1000, baseMs / 1000, 'lower'),
           metric(sc, 'registries Ready per second', '/s', (n * 1000) / oursMs, (n * 1000) / baseMs, 'higher'),
           metric(sc, 'reconciler peak RSS', 'MiB', oursRss / 2 ** 20, baseRss / 2 ** 20, 'lower'),
+          metric(sc, 'event-loop delay p99', 'ms', oursEld, baseEld, 'lower', 'reconciler process'),
+          metric(
+            rs,
+            'start → webhooks answer',
+            's',
+            restart.webhooksReadyMs / 1000,
+            baseStart / 1000,
+            'lower',
+            'baseline: the bare HTTPS server',
+          ),
+          metric(
+            rs,
+            'start → first reconcile',
+            's',
+            restart.firstReconcileMs / 1000,
+            baseIdle.listedMs / 1000,
+            'lower',
+            'baseline: the trivial reconciler has listed them all',
+          ),
+          metric(
+            rs,
+            'start → every registry reconciled, queue empty',
+            's',
+            restart.allReconciledMs / 1000,
+            baseIdle.listedMs / 1000,
+            'lower',
+            'baseline: as above',
+          ),
+          metric(
+            rs,
+            'RSS at idle',
+            'MiB',
+            mib(restart.idleRssBytes),
+            mib(baseIdle.idleRssBytes),
+            'lower',
+            'baseline: the trivial reconciler, idle',
+          ),
+          metric(
+            rs,
+            'heap used at idle',
+            'MiB',
+            mib(restart.idleProbe.heapUsed),
+            mib(baseIdle.idleProbe.heapUsed),
+            'lower',
+          ),
         ],
-        details: { n, oursMs, baseMs, workers: WORKERS },
+        details: { n, oursMs, baseMs, workers: WORKERS, restart, baseStart, baseIdle },
       };
     } finally {
       await cluster.stop();

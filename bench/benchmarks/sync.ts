@@ -37,15 +37,27 @@ function cmBytes(cm: ConfigMap): number {
 }
 
 async function runBaseline(ctx: BenchContext, url: string, caFile: string) {
-  const runs: { ms: number; peakRssBytes: number; servers: number; gzipBytes: number; jsonBytes: number }[] =
-    [];
+  const runs: {
+    ms: number;
+    peakRssBytes: number;
+    servers: number;
+    gzipBytes: number;
+    jsonBytes: number;
+    eldP99Ms?: number;
+  }[] = [];
   for (let i = 0; i < ctx.settings.reps + 1; i++) {
     const p = spawnPinned(SERVER_CORE, [nodeBin, 'bench/servers/sync-baseline.ts', url], {
-      env: { NODE_EXTRA_CA_CERTS: caFile },
+      env: { NODE_EXTRA_CA_CERTS: caFile, MCPR_PROBE_AT_EXIT: '1' },
     });
     await new Promise((r) => p.child.once('exit', r));
     if (p.child.exitCode !== 0) throw new Error(`sync baseline failed: ${p.output().slice(-1000)}`);
-    if (i > 0) runs.push(JSON.parse(p.output()) as (typeof runs)[number]); // the first run warms the server
+    const line = p
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('{'));
+    const run = JSON.parse(line ?? '') as (typeof runs)[number];
+    run.eldP99Ms = p.probes.at(-1)?.eldP99Ms;
+    if (i > 0) runs.push(run); // the first run warms the server
   }
   return runs;
 }
@@ -88,12 +100,14 @@ export const sync: Benchmark = {
       });
       const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: 'bench-sync' };
       const oursMs: number[] = [];
+      const oursEld: number[] = [];
       let layout: { configMaps: number; largest: number; total: number } | undefined;
       let noopWrites = NaN;
       let ctlRss = 0;
       try {
         for (let i = 0; i < ctx.settings.reps; i++) {
           const name = `upstream-${i}`;
+          await ctl.proc.probe();
           const t0 = performance.now();
           await client.create(ref, {
             apiVersion: `${GROUP}/v1beta1`,
@@ -115,6 +129,7 @@ export const sync: Benchmark = {
             600_000,
           );
           oursMs.push(performance.now() - t0);
+          oursEld.push((await ctl.proc.probe()).eldP99Ms);
         }
         const cms = await client.list<ConfigMap>(
           { group: '', version: 'v1', plural: 'configmaps', namespace: 'bench-sync' },
@@ -209,6 +224,15 @@ export const sync: Benchmark = {
             1024,
             'lower',
             'baseline = the 1 MiB limit',
+          ),
+          metric(
+            sc,
+            'event-loop delay p99 during the sync',
+            'ms',
+            median(oursEld),
+            median(baseRuns.map((r) => r.eldP99Ms ?? NaN)),
+            'lower',
+            'ours: whole controller process',
           ),
         ],
         details: { n, oursMs, baseRuns, layout, noopWrites },

@@ -73,8 +73,8 @@ function scenarios(quick: boolean): Scenario[] {
     { name: 'closed, keep-alive, c=64', load: { keepAlive: true, mode: 'closed', concurrency: 64 } },
     { name: 'closed, new connection, c=8', load: { keepAlive: false, mode: 'closed', concurrency: 8 } },
     {
-      name: `open, keep-alive, ${quick ? 500 : 1000} req/s`,
-      load: { keepAlive: true, mode: 'open', concurrency: 64, rate: quick ? 500 : 1000 },
+      name: `open, keep-alive, ${quick ? 500 : 2000} req/s`,
+      load: { keepAlive: true, mode: 'open', concurrency: 64, rate: quick ? 500 : 2000 },
     },
     {
       name: 'open, new connection, 150 req/s',
@@ -108,11 +108,15 @@ export const webhook: Benchmark = {
       };
       for (const sc of scenarios(ctx.settings.quick)) {
         ctx.log(sc.name);
-        const r = await measureInterleaved(ctx, {
-          baseline: { ...common, ...sc.load, url: `https://127.0.0.1:${basePort}${PATHS.validate}` },
-          validate: { ...common, ...sc.load, url: `${hook.url}${PATHS.validate}` },
-          mutate: { ...common, ...sc.load, url: `${hook.url}${PATHS.mutate}` },
-        });
+        const r = await measureInterleaved(
+          ctx,
+          {
+            baseline: { ...common, ...sc.load, url: `https://127.0.0.1:${basePort}${PATHS.validate}` },
+            validate: { ...common, ...sc.load, url: `${hook.url}${PATHS.validate}` },
+            mutate: { ...common, ...sc.load, url: `${hook.url}${PATHS.mutate}` },
+          },
+          { baseline: base, validate: hook.proc, mutate: hook.proc },
+        );
         const baseline = r.baseline;
         for (const [label, ours] of [
           ['/validate', r.validate],
@@ -137,6 +141,17 @@ export const webhook: Benchmark = {
           metrics.push(metric(s, 'p50', 'ms', ours.latencyMs.p50, baseline.latencyMs.p50, 'lower'));
           metrics.push(metric(s, 'p99', 'ms', ours.latencyMs.p99, baseline.latencyMs.p99, 'lower'));
           metrics.push(metric(s, 'failed requests', '', ours.failed, baseline.failed, 'lower'));
+          metrics.push(
+            metric(
+              s,
+              'event-loop delay p99',
+              'ms',
+              ours.probe?.eldP99Ms ?? NaN,
+              baseline.probe?.eldP99Ms ?? NaN,
+              'lower',
+              'server process, warm-up included',
+            ),
+          );
           details[s] = { ours, baseline };
         }
       }

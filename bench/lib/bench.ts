@@ -3,7 +3,7 @@
  * a baseline measured in the same run); run.ts adds the machine, timing and output.
  */
 import type { LoadConfig, LoadResult } from './load.ts';
-import { runLoadPinned } from './procs.ts';
+import { runLoadPinned, type ProbeSample, type Spawned } from './procs.ts';
 import type { Metric } from './report.ts';
 import { medianBy } from './stats.ts';
 
@@ -55,22 +55,30 @@ export async function repeat<T>(
  * shared machine hit every side alike; returns each side's median repetition (by throughput for closed
  * loops, by p99 for open loops, where the rate is fixed).
  */
+/** A load run, with what the server process's probe saw during it (event loop, GC, memory). */
+export type ProbedResult = LoadResult & { probe?: ProbeSample };
+
 export async function measureInterleaved<K extends string>(
   ctx: BenchContext,
   sides: Record<K, Omit<LoadConfig, 'durationMs' | 'warmupMs'>>,
-): Promise<Record<K, LoadResult>> {
+  /** The server process behind each side, probed around each of its runs (warm-up included). */
+  servers: Partial<Record<K, Spawned>> = {},
+): Promise<Record<K, ProbedResult>> {
   const keys = Object.keys(sides) as K[];
-  const runs = new Map<K, LoadResult[]>(keys.map((k) => [k, []]));
+  const runs = new Map<K, ProbedResult[]>(keys.map((k) => [k, []]));
   for (let r = 0; r < ctx.settings.reps; r++)
-    for (const k of keys)
-      runs.get(k)?.push(
-        await runLoadPinned({
-          ...sides[k],
-          warmupMs: ctx.settings.warmupMs,
-          durationMs: ctx.settings.measureMs,
-        }),
-      );
-  const out = {} as Record<K, LoadResult>;
+    for (const k of keys) {
+      const server = servers[k];
+      await server?.probe();
+      const load: ProbedResult = await runLoadPinned({
+        ...sides[k],
+        warmupMs: ctx.settings.warmupMs,
+        durationMs: ctx.settings.measureMs,
+      });
+      if (server) load.probe = await server.probe();
+      runs.get(k)?.push(load);
+    }
+  const out = {} as Record<K, ProbedResult>;
   for (const k of keys) {
     const rs = runs.get(k) ?? [];
     out[k] =

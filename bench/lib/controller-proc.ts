@@ -21,16 +21,20 @@ export function controllerUnavailable(): string | undefined {
 export interface ControllerProc {
   proc: Spawned;
   healthPort: number;
+  webhookPort: number;
 }
 
-export async function startController(opts: {
+export interface ControllerOptions {
   kubeconfig: string;
   /** A cert dir for the webhook server (tls.crt, tls.key). */
   certDir: string;
   namespaces: string[];
   core: number;
   env?: NodeJS.ProcessEnv;
-}): Promise<ControllerProc> {
+}
+
+/** Starts the operator and returns at once (to time its start-up); startController waits for /readyz. */
+export async function spawnController(opts: ControllerOptions): Promise<ControllerProc> {
   const healthPort = await freePort();
   const webhookPort = await freePort();
   const proc = spawnPinned(
@@ -52,6 +56,12 @@ export async function startController(opts: {
     ],
     { env: opts.env },
   );
+  return { proc, healthPort, webhookPort };
+}
+
+export async function startController(opts: ControllerOptions): Promise<ControllerProc> {
+  const ctl = await spawnController(opts);
+  const { proc, healthPort } = ctl;
   try {
     await waitServing(
       proc,
@@ -63,5 +73,5 @@ export async function startController(opts: {
     await proc.stop('SIGKILL');
     throw e;
   }
-  return { proc, healthPort };
+  return ctl;
 }

@@ -30,10 +30,43 @@ export function pinPid(pid: number, core: number | 'all'): void {
   if (pinning) spawnSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
 }
 
+/** What bench/lib/probe.ts reports for the interval since the previous probe. */
+export interface ProbeSample {
+  at: number;
+  /** Event-loop delay beyond the sampling timer's resolution, ms. */
+  eldP50Ms: number;
+  eldP99Ms: number;
+  eldMaxMs: number;
+  samples: number;
+  /** Time spent in GC pauses, their count and the longest, ms. */
+  gcMs: number;
+  gcCount: number;
+  gcMaxMs: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
 export interface Spawned {
   child: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
+  /**
+   * Asks the process (a Node process started with the probe preloaded) for its figures since the last
+   * call, and starts a new interval: call once before a scenario, once after.
+   */
+  probe(timeoutMs?: number): Promise<ProbeSample>;
+  /** Every probe line printed so far (one at exit with MCPR_PROBE_AT_EXIT=1). */
+  probes: ProbeSample[];
+}
+
+const PROBE = resolve(repoRoot, 'bench/lib/probe.ts');
+
+/** Node processes get the probe preloaded (every side alike); other programs run as given. */
+function withProbe(argv: string[]): string[] {
+  return argv[0] === nodeBin ? [nodeBin, '--import', PROBE, ...argv.slice(1)] : argv;
 }
 
 export function spawnPinned(
@@ -41,22 +74,36 @@ export function spawnPinned(
   argv: string[],
   opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Spawned {
-  const [cmd, ...args] = pinnedArgv(core, argv);
+  const [cmd, ...args] = pinnedArgv(core, withProbe(argv));
   const child = spawn(cmd as string, args, {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let partial = '';
+  const probes: ProbeSample[] = [];
   const keep = (b: Buffer) => {
-    out += b.toString('utf8');
+    const text = b.toString('utf8');
+    out += text;
     if (out.length > 200_000) out = out.slice(-100_000);
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines)
+      if (l.startsWith('MCPR_PROBE ')) probes.push(JSON.parse(l.slice('MCPR_PROBE '.length)) as ProbeSample);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return {
     child,
     output: () => out,
+    probes,
+    async probe(timeoutMs = 10_000) {
+      const seen = probes.length;
+      child.kill('SIGUSR2');
+      await pollUntil('the probe to answer', async () => probes.length > seen, timeoutMs, 20);
+      return probes[seen] as ProbeSample;
+    },
     stop: (signal = 'SIGTERM', timeoutMs = 20_000) =>
       new Promise<void>((res) => {
         if (child.exitCode !== null || child.signalCode !== null) return res();

@@ -3,7 +3,7 @@
  * and their ratio; printed as Markdown and written as JSON to bench/results/<name>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, availableParallelism } from 'node:os';
+import { cpus, totalmem, availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { ratio } from './stats.ts';
 import { pinning, repoRoot } from './procs.ts';
@@ -43,6 +43,8 @@ export interface Machine {
   node: string;
   openssl: string;
   pinned: boolean;
+  /** 1, 5 and 15 minute load averages when the figures were taken (other tenants of a shared machine). */
+  loadAvg: number[];
 }
 
 export function machine(): Machine {
@@ -53,6 +55,7 @@ export function machine(): Machine {
     node: process.version,
     openssl: process.versions.openssl ?? 'unknown',
     pinned: pinning,
+    loadAvg: loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
 
@@ -113,5 +116,5 @@ export function writeResult(r: BenchResult): string {
 export function machineLine(m: Machine): string {
   return `${m.nproc} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, OpenSSL ${m.openssl}, ${
     m.pinned ? 'server pinned to core 0 and load generator to core 1 (taskset)' : 'NOT pinned'
-  }`;
+  }, load average ${m.loadAvg.join(' / ')}`;
 }

@@ -1,0 +1,194 @@
+/**
+ * The gates at the end of `npm run bench`: which result rows a gate reads, PASS/FAIL on the ratio
+ * (never on an absolute figure), the worst row deciding, missing or unrun benchmarks never passing,
+ * the A/A noise band, and the printed table.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateGates, gatesMarkdown, GATES, noiseBand, re, type Gate } from '../../../bench/lib/gates.ts';
+import { machine, metric, type BenchResult, type Metric } from '../../../bench/lib/report.ts';
+
+function result(name: string, metrics: Metric[], status: BenchResult['status'] = 'ok'): BenchResult {
+  return {
+    name,
+    status,
+    subject: 'ours',
+    baseline: 'theirs',
+    metrics,
+    details: {},
+    settings: {},
+    machine: machine(),
+    startedAt: '2026-11-29T00:00:00Z',
+    durationMs: 1,
+  };
+}
+
+const throughputGate: Gate = {
+  id: 't',
+  bench: 'webhook',
+  label: 'throughput',
+  scenario: '/validate closed, keep-alive, c=8',
+  metric: 'throughput',
+  op: '>=',
+  target: 0.9,
+  on: 'ratio',
+};
+const p99Gate: Gate = {
+  id: 'p',
+  bench: 'webhook',
+  label: 'open p99',
+  scenario: re('/validate open, keep-alive, # req/s'),
+  metric: 'p99',
+  op: '<=',
+  target: 1.5,
+  on: 'ratio',
+};
+
+test('a higher-is-better gate passes at or above its ratio and fails below it', () => {
+  const at = (ours: number) =>
+    evaluateGates(
+      [
+        result('webhook', [
+          metric(throughputGate.scenario as string, 'throughput', 'req/s', ours, 1000, 'higher'),
+        ]),
+      ],
+      [throughputGate],
+    )[0];
+  assert.equal(at(900)?.status, 'PASS');
+  assert.equal(at(900)?.value, 0.9);
+  assert.equal(at(899)?.status, 'FAIL');
+  assert.equal(at(5000)?.status, 'PASS');
+});
+
+test('a lower-is-better gate reads the ratio, not the absolute figure, and the pattern finds the rate', () => {
+  const rows = (ours: number, base: number) =>
+    evaluateGates(
+      [
+        result('webhook', [
+          metric('/validate open, keep-alive, 2000 req/s', 'p99', 'ms', ours, base, 'lower'),
+        ]),
+      ],
+      [p99Gate],
+    )[0];
+  assert.equal(rows(300, 200)?.status, 'PASS'); // 1.5× of a slow machine
+  assert.equal(rows(3.1, 2)?.status, 'FAIL'); // 1.55× of a fast one
+  assert.deepEqual(rows(3.1, 2)?.rows, [{ scenario: '/validate open, keep-alive, 2000 req/s', value: 1.55 }]);
+  // A different path or metric is not this gate's row.
+  const other = evaluateGates(
+    [result('webhook', [metric('/mutate open, keep-alive, 2000 req/s', 'p99', 'ms', 1, 1, 'lower')])],
+    [p99Gate],
+  )[0];
+  assert.equal(other?.status, 'MISSING');
+});
+
+test('when a gate matches several rows the worst decides', () => {
+  const g: Gate = { ...throughputGate, scenario: /.*/ };
+  const row = evaluateGates(
+    [
+      result('webhook', [
+        metric('a', 'throughput', 'req/s', 100, 100, 'higher'),
+        metric('b', 'throughput', 'req/s', 80, 100, 'higher'),
+        metric('c', 'p50', 'ms', 1, 100, 'lower'),
+      ]),
+    ],
+    [g],
+  )[0];
+  assert.equal(row?.status, 'FAIL');
+  assert.equal(row?.value, 0.8);
+  assert.equal(row?.rows.length, 2);
+});
+
+test('a benchmark not run, a failed one, or a ratio without a baseline never passes', () => {
+  assert.equal(evaluateGates([], [throughputGate])[0]?.status, 'NOT RUN');
+  const failed = evaluateGates(
+    [{ ...result('webhook', []), status: 'failed', reason: 'boom' }],
+    [throughputGate],
+  )[0];
+  assert.equal(failed?.status, 'MISSING');
+  assert.match(failed?.note ?? '', /benchmark failed: boom/);
+  const nan = evaluateGates(
+    [result('webhook', [metric('/validate closed, keep-alive, c=8', 'throughput', 'req/s', 5, 0, 'higher')])],
+    [throughputGate],
+  )[0];
+  assert.equal(nan?.status, 'MISSING');
+});
+
+test('an absolute target is shown as information, never PASS or FAIL', () => {
+  const g: Gate = { ...p99Gate, id: 'abs', op: '<=', target: 25, on: 'ours' };
+  const row = (ours: number) =>
+    evaluateGates(
+      [result('webhook', [metric('/validate open, keep-alive, 2000 req/s', 'p99', 'ms', ours, 1, 'lower')])],
+      [g],
+    )[0];
+  assert.deepEqual([row(20)?.status, row(20)?.note, row(20)?.value], ['INFO', 'met', 20]);
+  assert.equal(row(30)?.status, 'INFO');
+  assert.match(row(30)?.note ?? '', /not met/);
+});
+
+test('the A/A band spans the ratios of each kind; a failure inside it says so', () => {
+  const aa = result('aa', [
+    metric('x', 'throughput', 'req/s', 95, 100, 'higher'),
+    metric('y', 'throughput', 'req/s', 104, 100, 'higher'),
+    metric('x', 'p99', 'ms', 1.2, 1, 'lower'),
+    metric('x', 'p50', 'ms', 1, 1, 'lower'),
+    metric('x', 'event-loop delay p99', 'ms', 9, 1, 'lower'), // not a harness figure: ignored
+  ]);
+  const band = noiseBand(aa);
+  assert.deepEqual(band.throughput, [0.95, 1.04]);
+  assert.deepEqual(band.p99, [1.2, 1.2]);
+  assert.deepEqual(band.p50, [1, 1]);
+  const web = (ours: number) =>
+    result('webhook', [
+      metric('/validate closed, keep-alive, c=8', 'throughput', 'req/s', ours, 100, 'higher'),
+    ]);
+  // 0.86 fails 0.9 but 0.86 / 0.95 = 0.905 would pass: within noise. 0.8 / 0.95 = 0.84 is not.
+  assert.equal(evaluateGates([aa, web(86)], [throughputGate])[0]?.withinNoise, true);
+  assert.equal(evaluateGates([aa, web(80)], [throughputGate])[0]?.withinNoise, false);
+  assert.equal(evaluateGates([web(80)], [throughputGate])[0]?.withinNoise, undefined);
+  assert.deepEqual(noiseBand(undefined), {});
+});
+
+test('the table has one row per gate and states the band', () => {
+  const aa = result('aa', [metric('x', 'p99', 'ms', 0.9, 1, 'lower')]);
+  const rows = evaluateGates([aa], GATES);
+  const text = gatesMarkdown(rows, noiseBand(aa));
+  const tableRows = text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| gate'));
+  assert.equal(tableRows.length, GATES.length);
+  assert.ok(tableRows.every((l) => l.endsWith('| NOT RUN |')));
+  assert.match(text, /A\/A noise band of this run \(the baseline against itself\): p99 0\.90–0\.90×\./);
+  assert.match(gatesMarkdown([], {}), /No A\/A run in this invocation/);
+  const pass = gatesMarkdown(
+    evaluateGates(
+      [result('webhook', [metric('/validate closed, keep-alive, c=8', 'throughput', '', 95, 100, 'higher')])],
+      [throughputGate],
+    ),
+    {},
+  );
+  assert.match(pass, /\| throughput \| ≥ 0\.9× \| 0\.95× \| PASS \|/);
+});
+
+test('every gate of the issue is there, ratio gates and the absolute figures apart', () => {
+  const ids = GATES.map((g) => g.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of [
+    'webhook-throughput-validate',
+    'webhook-throughput-mutate',
+    'webhook-open-p99-validate',
+    'webhook-open-p99-mutate',
+    'webhook-rss',
+    'apiserver-keepalive-p50',
+    'apiserver-newconn-p50',
+    'conversion-500-p50',
+    'conversion-500-p99',
+    'sync-peak-rss',
+    'sync-wall',
+    'reconcile-time',
+    'reconcile-rss',
+    'api-throughput',
+  ])
+    assert.equal(GATES.find((g) => g.id === id)?.on, 'ratio', id);
+  assert.deepEqual(
+    GATES.filter((g) => g.on === 'ours').map((g) => g.id),
+    ['apiserver-plugin-ms', 'conversion-500-p99-ms'],
+  );
+});
