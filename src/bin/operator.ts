@@ -12,7 +12,6 @@ import { createLogger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { HealthServer } from '../observability/health.ts';
 import { runWebhooks } from '../webhook/main.ts';
-import { runController } from '../controller/main.ts';
 import { watchDestinationPolicy } from '../sources/policy-file.ts';
 
 const argv = process.argv.slice(2);
@@ -56,6 +55,9 @@ try {
   if (config.enableWebhooks)
     stops.push(await runWebhooks(config, log.child({ component: 'webhook' }), metrics, health));
   if (config.enableController) {
+    // Loaded only when enabled: the controller pulls in the Kubernetes client library (~80 MiB of RSS
+    // in module sources and code) that a webhook-only replica never uses (docs/performance.md).
+    const { runController } = await import('../controller/main.ts');
     const controller = await runController(config, log.child({ component: 'controller' }), metrics);
     health.addCheck('controller', controller.readiness);
     stops.push(controller.stop);

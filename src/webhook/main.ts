@@ -12,7 +12,6 @@ import { webhookMetrics } from './metrics.ts';
 import { loadPolicyStore } from './policy-store.ts';
 import { createWebhookServer } from './server.ts';
 import { readCertPair, reloadCerts } from './tls.ts';
-import { startSelfSigned } from './self-signed.ts';
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -35,7 +34,11 @@ export async function runWebhooks(
   /** The process's health server; without one, the webhooks serve their own on config.healthAddress. */
   sharedHealth?: HealthServer,
 ): Promise<() => Promise<void>> {
-  const selfSigned = config.selfSigned ? await startSelfSigned(config, log) : undefined;
+  // Imported only in self-signed mode: it needs the Kubernetes client and the X.509 library, which a
+  // webhook-only replica serving a mounted certificate never loads (docs/performance.md, memory).
+  const selfSigned = config.selfSigned
+    ? await (await import('./self-signed.ts')).startSelfSigned(config, log)
+    : undefined;
   const policy = loadPolicyStore(config.policyFile, log, metrics);
   let pair: { cert: Buffer; key: Buffer };
   try {

@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export interface WebhookMetrics {
   observe(path: string, verdict: string, code: number, seconds: number): void;
   inFlight: Gauge<'webhook'>;
+  /** Completed TLS handshakes, by whether the session was resumed. */
+  handshakes: Counter<'resumed'>;
 }
 
 export function webhookMetrics(registry: Registry): WebhookMetrics {
@@ -26,8 +28,17 @@ export function webhookMetrics(registry: Registry): WebhookMetrics {
     labelNames: ['webhook'] as const,
     registers: [registry],
   });
+  // One handshake per request means the caller (the apiserver) does not reuse its connections: the
+  // costliest thing a webhook can be asked to do (docs/performance.md, "connection reuse").
+  const handshakes = new Counter({
+    name: 'mcpr_webhook_tls_handshakes_total',
+    help: 'TLS handshakes completed on the webhook port, by whether the session was resumed.',
+    labelNames: ['resumed'] as const,
+    registers: [registry],
+  });
   return {
     inFlight,
+    handshakes,
     observe(path, verdict, code, seconds) {
       duration.observe({ path, verdict }, seconds);
       requests.inc({ webhook: path, code: String(code) });

@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import {
   AdmissionDecodeError,
@@ -95,6 +96,9 @@ export function createWebhookServer(opts: WebhookServerOptions): Server {
         opts.metrics.observe(label, verdict, status, (performance.now() - started) / 1000);
       }
     },
+  );
+  server.on('secureConnection', (socket: TLSSocket) =>
+    opts.metrics.handshakes.inc({ resumed: String(socket.isSessionReused()) }),
   );
   // The apiserver keeps idle webhook connections for 90 s: outlive that so it never reuses a closing one.
   server.keepAliveTimeout = 120_000;
