@@ -10,6 +10,7 @@ import { parseGoDuration } from '../api/duration.ts';
 import { defaultSpec } from './defaults.ts';
 import { checkGitPath, checkRepository } from './git.ts';
 import { checkRegistryName } from './names.ts';
+import { checkRegistryTarget, selfOf, type Self } from './registry-ref.ts';
 import { checkStash, hasStash } from './stash.ts';
 import type { Policy } from './policy.ts';
 import { gitRefHolder, isObj, registryUrlOf, sourcesOf, urlOf, type Obj, type SourceView } from './shape.ts';
@@ -34,7 +35,7 @@ class Collector {
   }
 }
 
-function checkSource(version: ApiVersionName, v: SourceView, policy: Policy, c: Collector): void {
+function checkSource(version: ApiVersionName, v: SourceView, policy: Policy, c: Collector, self: Self): void {
   const type = v.source.type;
   if (typeof type !== 'string') return;
   if (type in v.fields && !(policy.allowedSourceTypes as string[]).includes(type)) {
@@ -103,6 +104,7 @@ function checkSource(version: ApiVersionName, v: SourceView, policy: Policy, c: 
 
   const reg = type === 'registry' ? registryUrlOf(version, v) : undefined;
   if (reg && typeof reg.value === 'string') c.add(checkUrl(reg.path, reg.value, policy, { baseUrl: true }));
+  c.errors.push(...checkRegistryTarget(version, v, self));
 
   const git = v.source.git;
   if (type === 'git' && isObj(git)) {
@@ -221,7 +223,7 @@ export function validate(obj: unknown, oldObj: unknown, policy: Policy): Validat
   const structural = validateStructure(version, obj);
   const spec = isObj(obj.spec) ? obj.spec : {};
   const views = sourcesOf(version, spec);
-  for (const v of views) checkSource(version, v, policy, c);
+  for (const v of views) checkSource(version, v, policy, c, selfOf(obj));
   if (version !== V1ALPHA1) {
     const seen = new Map<string, number>();
     views.forEach((v, i) => {

@@ -23,28 +23,43 @@ interface Rule {
   rule: string;
 }
 
-const REQUIRED_WHEN = /^self\.(\w+) != '([^']*)' \|\| has\(self\.(\w+)\)$/;
-const FORBIDDEN_UNLESS = /^self\.(\w+) == '([^']*)' \|\| !has\(self\.(\w+)\)$/;
 const AT_MOST_ONE = /^\[((?:has\(self\.\w+\)(?:, )?)+)\]\.filter\(x, x\)\.size\(\) <= 1$/;
 
-// Draft-04 keywords only (kubeconform compiles schemas without $schema as draft 4): enum, not, anyOf.
-const isType = (field: string, value: string) => ({
+// Draft-4 keywords only (kubeconform compiles schemas without $schema as draft 4): enum, not, anyOf.
+const equals = (field: string, value: string) => ({
   required: [field],
   properties: { [field]: { enum: [value] } },
 });
 
-/** One CEL rule as JSON Schema (each rule is a disjunction, so an anyOf of its two sides). */
+/** One atom of a disjunction: has(self.x), !has(self.x), self.x == 'v', self.x != 'v'. */
+function atom(text: string): JSONSchemaProps | undefined {
+  let m = /^has\(self\.(\w+)\)$/.exec(text);
+  if (m) return { required: [m[1]] };
+  m = /^!has\(self\.(\w+)\)$/.exec(text);
+  if (m) return { not: { required: [m[1]] } };
+  m = /^self\.(\w+) (==|!=) '([^']*)'$/.exec(text);
+  if (m) return m[2] === '==' ? equals(m[1] ?? '', m[3] ?? '') : { not: equals(m[1] ?? '', m[3] ?? '') };
+  return undefined;
+}
+
+/**
+ * One CEL rule as JSON Schema: a disjunction of atoms (`a || b`) becomes anyOf, and
+ * "at most one of" (`[has(self.a), has(self.b)].filter(x, x).size() <= 1`) forbids every pair.
+ */
 export function celToJsonSchema(rule: string): JSONSchemaProps {
-  let m = REQUIRED_WHEN.exec(rule);
-  if (m) return { anyOf: [{ not: isType(m[1] ?? '', m[2] ?? '') }, { required: [m[3]] }] };
-  m = FORBIDDEN_UNLESS.exec(rule);
-  if (m) return { anyOf: [isType(m[1] ?? '', m[2] ?? ''), { not: { required: [m[3]] } }] };
-  m = AT_MOST_ONE.exec(rule);
+  const m = AT_MOST_ONE.exec(rule);
   if (m) {
     const fields = [...(m[1] ?? '').matchAll(/has\(self\.(\w+)\)/g)].map((x) => x[1] ?? '');
     const pairs = fields.flatMap((a, i) => fields.slice(i + 1).map((b) => ({ required: [a, b] })));
     return { not: { anyOf: pairs } };
   }
+  const parts = rule.split(' || ').map((t) => t.trim());
+  // "not all of": !has(self.a) || !has(self.b) reads best as one `not required`.
+  const negated = parts.map((t) => /^!has\(self\.(\w+)\)$/.exec(t)?.[1]);
+  if (parts.length > 1 && negated.every((f) => f !== undefined)) return { not: { required: negated } };
+  const atoms = parts.map(atom);
+  if (atoms.every((a): a is JSONSchemaProps => a !== undefined))
+    return atoms.length === 1 ? (atoms[0] ?? {}) : { anyOf: atoms };
   throw new Error(
     `no JSON Schema translation for the CEL rule ${JSON.stringify(rule)}: extend src/generate/kubeconform.ts`,
   );

@@ -83,6 +83,12 @@ export async function registryRequestSettings(
 }
 
 export async function fetchRegistrySource(ctx: RegistrySourceContext, r: RegistrySpec): Promise<string> {
+  // A registryRef is resolved to its registry's API URL by the controller before the fetch.
+  if (!r.baseURL)
+    throw new SourceError(
+      'InvalidSpec',
+      'registry source has no baseURL (a registryRef must be resolved first)',
+    );
   const settings = await registryRequestSettings(ctx, r);
   return fetchRegistryApi(r.baseURL, {
     ...DEFAULT_REGISTRY_API_OPTIONS,

@@ -345,6 +345,55 @@ export const CORE_CASES: CoreCase[] = [
     }),
     want: ['spec.sources[1].name: Duplicate value: "a"'],
   },
+  // registry federation (registryRef): exactly one target, a usable name, never itself
+  {
+    name: 'registry source with neither baseURL nor registryRef',
+    obj: beta({ sources: [{ name: 'a', type: 'registry', registry: {} }] }),
+    want: ['spec.sources[0].registry: Required value: exactly one of baseURL or registryRef is required'],
+  },
+  {
+    name: 'v1alpha1 registry source with neither url nor registryRef',
+    obj: alpha({ source: { type: 'registry', registry: {} } }),
+    want: ['spec.source.registry: Required value: exactly one of url or registryRef is required'],
+  },
+  {
+    name: 'registry source with both baseURL and registryRef',
+    obj: beta({
+      sources: [
+        {
+          name: 'a',
+          type: 'registry',
+          registry: { baseURL: 'https://r.example.com', registryRef: { name: 'platform' } },
+        },
+      ],
+    }),
+    want: [
+      'spec.sources[0].registry.registryRef: Forbidden: registryRef must not be set when baseURL is set',
+    ],
+  },
+  {
+    name: 'v1alpha1 registry source with both url and registryRef',
+    obj: alpha({
+      source: { type: 'registry', registry: { url: 'https://r.example.com', registryRef: { name: 'p' } } },
+    }),
+    want: ['spec.source.registry.registryRef: Forbidden: registryRef must not be set when url is set'],
+  },
+  {
+    name: 'registryRef naming no possible MCPRegistry',
+    obj: beta({
+      sources: [{ name: 'a', type: 'registry', registry: { registryRef: { name: '1st.team' } } }],
+    }),
+    want: [
+      'spec.sources[0].registry.registryRef.name: Invalid value: "1st.team": no MCPRegistry can have this name: registry names are DNS-1035 labels of at most 59 characters (they name the Service "<name>-api")',
+    ],
+  },
+  {
+    name: 'registryRef to the registry itself (namespace omitted)',
+    obj: beta({ sources: [{ name: 'a', type: 'registry', registry: { registryRef: { name: 'r' } } }] }),
+    want: [
+      'spec.sources[0].registry.registryRef: Forbidden: refers to this MCPRegistry itself; a registry cannot read its own API',
+    ],
+  },
   {
     name: 'every error at once',
     obj: alpha({

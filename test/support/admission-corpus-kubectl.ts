@@ -7,6 +7,40 @@ import { BETA, type KubectlCase } from './admission-corpus-shape.ts';
  */
 export const KUBECTL_CASES: KubectlCase[] = [
   {
+    name: 'registry-no-target',
+    version: BETA,
+    spec: { sources: [{ name: 'a', type: 'registry', registry: {} }] },
+    stderr: 'spec.sources[0].registry: Required value: exactly one of baseURL or registryRef is required',
+  },
+  {
+    name: 'registry-two-targets',
+    version: BETA,
+    spec: {
+      sources: [
+        {
+          name: 'a',
+          type: 'registry',
+          registry: { baseURL: 'https://r.example.com', registryRef: { name: 'platform' } },
+        },
+      ],
+    },
+    stderr:
+      'spec.sources[0].registry.registryRef: Forbidden: registryRef must not be set when baseURL is set',
+  },
+  {
+    name: 'registry-ref-itself',
+    spec: { source: { type: 'registry', registry: { registryRef: { name: 'registry-ref-itself' } } } },
+    stderr:
+      'spec.source.registry.registryRef: Forbidden: refers to this MCPRegistry itself; a registry cannot read its own API',
+  },
+  {
+    name: 'registry-ref-bad-name',
+    version: BETA,
+    spec: { sources: [{ name: 'a', type: 'registry', registry: { registryRef: { name: '9lives' } } }] },
+    stderr:
+      'spec.sources[0].registry.registryRef.name: Invalid value: "9lives": no MCPRegistry can have this name: registry names are DNS-1035 labels of at most 59 characters (they name the Service "<name>-api")',
+  },
+  {
     name: 'http-url',
     spec: { source: { type: 'url', url: 'http://x' } },
     stderr: 'spec.source.url: Invalid value: "http://x": must use https',

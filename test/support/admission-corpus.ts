@@ -45,6 +45,23 @@ export const VALID_CASES: { name: string; obj: Manifest; policy?: string }[] = [
     }),
   },
   {
+    name: 'registry sources reading other MCPRegistries (registryRef), in both versions',
+    obj: beta({
+      sources: [
+        {
+          name: 'platform',
+          type: 'registry',
+          registry: { registryRef: { name: 'platform', namespace: 'shared' } },
+        },
+        { name: 'team', type: 'registry', registry: { registryRef: { name: 'team-extras' } } },
+      ],
+    }),
+  },
+  {
+    name: 'v1alpha1 registry source reading another MCPRegistry',
+    obj: alpha({ source: { type: 'registry', registry: { registryRef: { name: 'platform' } } } }),
+  },
+  {
     name: 'warnings: a short interval and a pattern both included and excluded',
     obj: alpha({
       source: { type: 'url', url: 'https://a.com/r.json' },

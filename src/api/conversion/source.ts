@@ -38,6 +38,8 @@ export function sourceToHub(alpha: AlphaSource, name: string): JsonObject {
   if (isObject(source.registry)) {
     const reg: JsonObject = {};
     copyIf(source.registry, 'url', reg, 'baseURL');
+    // registryRef has the same shape in both versions (federation, docs/user-guide.md).
+    if (source.registry.registryRef !== undefined) reg.registryRef = clone(source.registry.registryRef);
     out.registry = reg;
   } else if (source.registry !== undefined) {
     out.registry = source.registry;
@@ -61,6 +63,7 @@ export function sourceFromHub(src: JsonObject): AlphaSource {
   if (isObject(src.registry)) {
     const reg: JsonObject = {};
     copyIf(src.registry, 'baseURL', reg, 'url');
+    if (src.registry.registryRef !== undefined) reg.registryRef = clone(src.registry.registryRef);
     source.registry = reg;
   }
   const out: AlphaSource = { source };

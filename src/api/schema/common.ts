@@ -141,6 +141,44 @@ export const atMostOneRef = {
   message: 'at most one of branch, tag or commit may be set',
 };
 
+/**
+ * Another MCPRegistry whose REST API a `registry` source reads (federation, SPEC §8). The controller
+ * resolves it to that registry's API Service; the referenced registry decides who may read it.
+ */
+export const registryRef = obj(
+  {
+    name: str('Name of the MCPRegistry to read.', {
+      minLength: 1,
+      maxLength: LIMITS.dnsSubdomain,
+      pattern: DNS_SUBDOMAIN_PATTERN,
+    }),
+    namespace: Type.Optional(
+      str(
+        'Namespace of that MCPRegistry; defaults to this registry’s namespace. Another namespace must allow this one in the referenced registry’s `toolhive.stacklok.io/allowed-reader-namespaces` annotation.',
+        { minLength: 1, maxLength: LIMITS.dnsLabel, pattern: DNS_LABEL_PATTERN },
+      ),
+    ),
+  },
+  'Another MCPRegistry to read through its REST API (`http://<name>-api.<namespace>.svc:8080`), instead of a URL. Its servers are read after its own filters; this source’s and this registry’s filters apply on top.',
+);
+
+/** CEL for a registry source: exactly one of the URL field (`baseURL` / `url`) and registryRef. */
+export function oneRegistryTarget(urlField: string) {
+  return [
+    {
+      rule: `has(self.${urlField}) || has(self.registryRef)`,
+      message: `exactly one of ${urlField} or registryRef is required`,
+      reason: 'FieldValueRequired',
+    },
+    {
+      rule: `!has(self.${urlField}) || !has(self.registryRef)`,
+      message: `registryRef must not be set when ${urlField} is set`,
+      fieldPath: '.registryRef',
+      reason: 'FieldValueForbidden',
+    },
+  ];
+}
+
 export function secretKeyRef(description: string) {
   return obj(
     {

@@ -30,12 +30,19 @@ const gitSource = c.obj(
 
 const registrySource = c.obj(
   {
-    url: c.str('Base URL of an MCP registry API serving `/v0.1/servers`: `https`, no query or fragment.', {
-      minLength: 1,
-      maxLength: LIMITS.url,
-    }),
+    url: Type.Optional(
+      c.str(
+        'Base URL of an MCP registry API serving `/v0.1/servers`: `https`, no query or fragment. Exactly one of url and registryRef.',
+        {
+          minLength: 1,
+          maxLength: LIMITS.url,
+        },
+      ),
+    ),
+    registryRef: Type.Optional(c.registryRef),
   },
-  'An MCP registry API (the upstream `/v0.1/servers` API). Required when type is `registry`.',
+  'An MCP registry API (the upstream `/v0.1/servers` API): a URL or another MCPRegistry (`registryRef`). Required when type is `registry`.',
+  { 'x-kubernetes-validations': c.oneRegistryTarget('url') },
 );
 
 /** CEL: exactly the sub-object named by `type` is set. One rule per sub-object, so each error names its field. */

@@ -63,13 +63,16 @@ const gitSource = c.obj(
 
 const registrySource = c.obj(
   {
-    baseURL: c.str(
-      'Base URL of an MCP registry API serving `/v0.1/servers`: `https`, no query or fragment.',
-      {
-        minLength: 1,
-        maxLength: LIMITS.url,
-      },
+    baseURL: Type.Optional(
+      c.str(
+        'Base URL of an MCP registry API serving `/v0.1/servers`: `https`, no query or fragment. Exactly one of baseURL and registryRef.',
+        {
+          minLength: 1,
+          maxLength: LIMITS.url,
+        },
+      ),
     ),
+    registryRef: Type.Optional(c.registryRef),
     caBundleRef: Type.Optional(
       c.secretKeyRef(
         'A Secret holding PEM CA certificates to trust for this registry (a private registry with its own CA). Key defaults to `ca.crt`.',
@@ -82,7 +85,8 @@ const registrySource = c.obj(
     ),
     headersSecretRef: Type.Optional(headersSecretRef()),
   },
-  'An MCP registry API (the upstream `/v0.1/servers` API), paged with `version=latest` and `limit=100`. Required when type is `registry`.',
+  'An MCP registry API (the upstream `/v0.1/servers` API), paged with `version=latest` and `limit=100`: a URL (`baseURL`) or another MCPRegistry (`registryRef`). Required when type is `registry`.',
+  { 'x-kubernetes-validations': c.oneRegistryTarget('baseURL') },
 );
 
 const FIELD_BY_TYPE = { configmap: 'configMapRef', url: 'url', git: 'git', registry: 'registry' } as const;
