@@ -110,7 +110,11 @@ export function syncedEventMessage(r: PipelineResult, sourceNames: string[]): st
         .map((i) => `${i.entry}: ${i.field}: ${i.reason}`)
         .join('; ')}${r.invalid.length > 3 ? '; …' : ''})`
     : '';
-  return `synced ${r.serverCount} servers from ${sourceNames.join(', ')}${invalid}`;
+  const w = r.warnings ?? [];
+  const lenient = w.length
+    ? ` (${w.length} read leniently: ${w.slice(0, 3).join('; ')}${w.length > 3 ? '; …' : ''})`
+    : '';
+  return `synced ${r.serverCount} servers from ${sourceNames.join(', ')}${invalid}${lenient}`;
 }
 
 export function decideOutcome(f: SyncFacts): SyncPlan {

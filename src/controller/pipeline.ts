@@ -24,6 +24,8 @@ export interface PipelineResult {
   invalid: (InvalidEntry & { source: string })[];
   conflicts: number;
   catalog: Catalog;
+  /** What was read leniently (a ToolHive `status: "active"`), `source NAME: …`; shown in the Synced Event. */
+  warnings?: string[];
 }
 
 export class DataError extends Error {
@@ -48,6 +50,7 @@ export function specFilterHash(spec: SpecV1beta1): string {
 export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): PipelineResult {
   const parts: Catalog[] = [];
   const invalid: PipelineResult['invalid'] = [];
+  const warnings: string[] = [];
   for (const f of fetched) {
     const source = spec.sources.find((s) => s.name === f.name);
     let parsed;
@@ -63,6 +66,7 @@ export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): Pipeli
       throw new DataError(f.name, `source ${f.name}: cannot read document: ${(e as Error).message}`);
     }
     invalid.push(...parsed.invalid.map((x) => ({ ...x, source: f.name })));
+    warnings.push(...parsed.warnings.map((w) => `source ${f.name}: ${w}`));
     parts.push(filterCatalog(parsed.catalog, source?.filter));
   }
   const merged = mergeCatalogs(parts);
@@ -75,5 +79,6 @@ export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): Pipeli
     invalid,
     conflicts: merged.conflicts,
     catalog,
+    ...(warnings.length > 0 && { warnings }),
   };
 }

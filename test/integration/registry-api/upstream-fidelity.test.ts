@@ -167,7 +167,19 @@ test('status, statusMessage and dates travel from the sources through storage to
       ],
     }),
   );
-  await waitPhase(ns, 'fid', 'Ready', (r) => r.status?.sync?.serverCount === 4, 90_000);
+  const ready = await waitPhase(ns, 'fid', 'Ready', (r) => r.status?.sync?.serverCount === 4, 90_000);
+  // The lenient read is reported, not silent: the Synced Event says what was normalised.
+  const events = await eventually('the Synced event', async () => {
+    const list = await client().list<{ reason?: string; message?: string }>(
+      { group: '', version: 'v1', plural: 'events', namespace: ns },
+      { fieldSelector: `involvedObject.uid=${ready.metadata.uid ?? ''}` },
+    );
+    return list.items.find((e) => e.reason === 'Synced');
+  });
+  assert.equal(
+    events.message,
+    'synced 4 servers from up, th (1 read leniently: source th: th-live: status "active" read as "Active" (ToolHive writes Active or Deprecated))',
+  );
   const url = await serve('fid-registry-storage');
   await eventually('the API to load the catalog', async () => (await fetch(`${url}/readyz`)).ok || undefined);
   const get = async (path: string) => {

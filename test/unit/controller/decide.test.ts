@@ -201,3 +201,11 @@ test('isUnchanged needs Ready, present storage and equal hashes', () => {
   assert.equal(isUnchanged(result, { ...status, sync: { hash: 'h', filterHash: 'g' } }, true), false);
   assert.equal(isUnchanged(result, undefined, true), false);
 });
+
+test('the Synced event says what was read leniently (a ToolHive status in another case)', () => {
+  const warnings = ['source th: x: status "active" read as "Active" (ToolHive writes Active or Deprecated)'];
+  assert.equal(
+    syncedEventMessage({ ...result, warnings }, ['th']),
+    'synced 2 servers from th (1 read leniently: source th: x: status "active" read as "Active" (ToolHive writes Active or Deprecated))',
+  );
+});
