@@ -102,6 +102,21 @@ test('the schemas are generated for both versions in kubeconform’s file layout
   ]);
 });
 
+test('CEL disjunctions of has / equality atoms and "at most one of" become draft-4 JSON Schema', () => {
+  assert.deepEqual(celToJsonSchema('has(self.baseURL) || has(self.registryRef)'), {
+    anyOf: [{ required: ['baseURL'] }, { required: ['registryRef'] }],
+  });
+  assert.deepEqual(celToJsonSchema('!has(self.baseURL) || !has(self.registryRef)'), {
+    not: { required: ['baseURL', 'registryRef'] },
+  });
+  assert.deepEqual(celToJsonSchema("self.type != 'url' || has(self.url)"), {
+    anyOf: [{ not: { required: ['type'], properties: { type: { enum: ['url'] } } } }, { required: ['url'] }],
+  });
+  assert.deepEqual(celToJsonSchema('[has(self.branch), has(self.tag)].filter(x, x).size() <= 1'), {
+    not: { anyOf: [{ required: ['branch', 'tag'] }] },
+  });
+});
+
 test('a CEL rule of a form the generator cannot express fails the generation instead of going unchecked', () => {
   assert.throws(
     () => celToJsonSchema('self.size() > 2'),
