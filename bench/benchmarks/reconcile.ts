@@ -71,6 +71,33 @@ async function timeToReady(ctx: BenchContext, client: KubeClient, ns: string, n:
   return performance.now() - t0;
 }
 
+/** apiserver requests by verb and resource (`apiserver_request_total`), from its /metrics. */
+async function requestCounts(client: KubeClient): Promise<Map<string, number>> {
+  const r = await client.request<string>('/metrics', { query: {} });
+  const text = typeof r.body === 'string' ? r.body : '';
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const verb = /verb="([^"]*)"/.exec(line)?.[1] ?? '';
+    const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '';
+    const sub = /subresource="([^"]*)"/.exec(line)?.[1];
+    const key = `${verb} ${resource}${sub ? `/${sub}` : ''}`;
+    out.set(key, (out.get(key) ?? 0) + Number(line.split(' ').pop()));
+  }
+  return out;
+}
+
+/** Requests per registry between two scrapes, by verb and resource (the few that matter). */
+function perRegistry(before: Map<string, number>, after: Map<string, number>, n: number) {
+  const out: Record<string, number> = {};
+  for (const [k, v] of after) {
+    const d = v - (before.get(k) ?? 0);
+    if (d >= n / 10 && /configmaps|mcpregistries|events|secrets|leases/.test(k))
+      out[k] = Math.round((d / n) * 100) / 100;
+  }
+  return out;
+}
+
 async function sourceConfigMap(client: KubeClient, ns: string): Promise<void> {
   await client.create(
     { group: '', version: 'v1', plural: 'configmaps', namespace: ns },
@@ -107,10 +134,14 @@ export const reconcile: Benchmark = {
       let baseMs: number;
       let baseRss: number;
       let baseEld: number;
+      let baseRequests: Record<string, number> = {};
+      let oursRequests: Record<string, number> = {};
       try {
         await waitUntil('the trivial reconciler', async () => base.output().includes('ready'));
         await base.probe();
+        const before = await requestCounts(client);
         baseMs = await timeToReady(ctx, client, 'bench-base', n);
+        baseRequests = perRegistry(before, await requestCounts(client), n);
         baseEld = (await base.probe()).eldP99Ms;
         baseRss = peakRssOf(base.child.pid ?? 0);
       } finally {
@@ -131,7 +162,10 @@ export const reconcile: Benchmark = {
       try {
         pinPid(ctl.proc.child.pid ?? 0, SERVER_CORE);
         await ctl.proc.probe();
+        const before = await requestCounts(client);
         oursMs = await timeToReady(ctx, client, 'bench-ours', n);
+        oursRequests = perRegistry(before, await requestCounts(client), n);
+        ctx.log(`apiserver requests per registry: ours ${JSON.stringify(oursRequests)}`);
         oursEld = (await ctl.proc.probe()).eldP99Ms;
         oursRss = peakRssOf(ctl.proc.child.pid ?? 0);
       } finally {
@@ -151,6 +185,15 @@ export const reconcile: Benchmark = {
           metric(sc, 'registries Ready per second', '/s', (n * 1000) / oursMs, (n * 1000) / baseMs, 'higher'),
           metric(sc, 'reconciler peak RSS', 'MiB', oursRss / 2 ** 20, baseRss / 2 ** 20, 'lower'),
           metric(sc, 'event-loop delay p99', 'ms', oursEld, baseEld, 'lower', 'reconciler process'),
+          metric(
+            sc,
+            'apiserver requests per registry',
+            '',
+            Object.values(oursRequests).reduce((a, b) => a + b, 0),
+            Object.values(baseRequests).reduce((a, b) => a + b, 0),
+            'lower',
+            'ConfigMaps, MCPRegistries, Events, Secrets, Leases; by verb in the JSON',
+          ),
           metric(
             rs,
             'start → webhooks answer',
@@ -196,7 +239,16 @@ export const reconcile: Benchmark = {
             'lower',
           ),
         ],
-        details: { n, oursMs, baseMs, workers: WORKERS, restart, baseStart, baseIdle },
+        details: {
+          n,
+          oursMs,
+          baseMs,
+          workers: WORKERS,
+          restart,
+          baseStart,
+          baseIdle,
+          apiserverRequestsPerRegistry: { ours: oursRequests, baseline: baseRequests },
+        },
       };
     } finally {
       await cluster.stop();

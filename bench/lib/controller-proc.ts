@@ -13,7 +13,7 @@ export function controllerUnavailable(): string | undefined {
   if (!existsSync(OPERATOR_BIN))
     return 'src/bin/operator.ts (the operator entry point) is not in the tree yet';
   // The operator binary starts the controller only once the controller engineer wires it in.
-  if (!/from '\.\.\/controller\//.test(readFileSync(OPERATOR_BIN, 'utf8')))
+  if (!/(from |import\()'\.\.\/controller\//.test(readFileSync(OPERATOR_BIN, 'utf8')))
     return 'src/bin/operator.ts does not start the controller yet (no import from src/controller/)';
   return undefined;
 }
