@@ -11,6 +11,11 @@ packages=(
   podman:podman
   runc:runc
   debootstrap:debootstrap
+  # `npm run test:e2e` (test/node): the real node's container runtime, its pod network (bridge,
+  # host-local, portmap) and kube-proxy's iptables rules. kubelet and friends are built from Go modules.
+  containerd:containerd
+  containernetworking-plugins:/usr/lib/cni/bridge
+  iptables:iptables
   # The catalog page's browser tests (test/integration/ui) and `npm run bench -- ui` drive a real
   # headless Chromium through playwright-core (which downloads no browser of its own).
   chromium:chromium
