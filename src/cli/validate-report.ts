@@ -67,7 +67,12 @@ export function textDiagnostics(report: Report, verbose: boolean): string {
   for (const f of report.files) lines.push(`${f.file}: ${f.error}`);
   for (const d of report.documents) {
     if (d.result === 'skipped') {
-      if (verbose) lines.push(`${where(d)}: skipped (not a toolhive.stacklok.io MCPRegistry)`);
+      // Another group's MCPRegistry is most likely ToolHive's own: say so even without -v.
+      if (d.kind === 'MCPRegistry')
+        lines.push(
+          `${where(d)}: skipped: ${d.apiVersion ?? 'no apiVersion'} is not toolhive.stacklok.io; ToolHive's toolhive.stacklok.dev manifests are rewritten by thv registry migrate`,
+        );
+      else if (verbose) lines.push(`${where(d)}: skipped (not a toolhive.stacklok.io MCPRegistry)`);
       continue;
     }
     for (const e of d.errors) lines.push(`${where(d)}: ${e.text}`);

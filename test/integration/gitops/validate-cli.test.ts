@@ -167,6 +167,19 @@ test('a version the CRD does not serve is refused in kubectl’s words', async (
   );
 });
 
+test('ToolHive’s own MCPRegistry (toolhive.stacklok.dev) is skipped with a pointer to migrate, even without -v', async () => {
+  const r = await thv(['-'], GOOD.replace('toolhive.stacklok.io/v1alpha1', 'toolhive.stacklok.dev/v1alpha1'));
+  assert.equal(r.code, 0);
+  assert.equal(
+    r.stderr,
+    [
+      "<stdin>[0] MCPRegistry/good: skipped: toolhive.stacklok.dev/v1alpha1 is not toolhive.stacklok.io; ToolHive's toolhive.stacklok.dev manifests are rewritten by thv registry migrate",
+      '0 MCPRegistry documents: 0 valid, 0 invalid; 1 other document skipped (-v lists them)',
+      '',
+    ].join('\n'),
+  );
+});
+
 test('usage errors exit 2 and say what to do', async () => {
   assert.deepEqual(await thv([]), {
     code: 2,
