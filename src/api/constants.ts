@@ -23,6 +23,11 @@ export const ANNOTATION_V1BETA1_SPEC = `${GROUP}/v1beta1-spec`;
 /** Any new value of this annotation asks the controller for one sync. */
 export const ANNOTATION_SYNC_TRIGGER = `${GROUP}/sync-trigger`;
 export const FINALIZER = `${GROUP}/registry-cleanup`;
+/**
+ * On an MCPRegistry: the other namespaces whose registries may read it through a `registryRef`
+ * (comma-separated, `*` = all). Its own namespace may always read it (docs/user-guide.md, federation).
+ */
+export const ANNOTATION_ALLOWED_READERS = `${GROUP}/allowed-reader-namespaces`;
 export const LABEL_REGISTRY = `${GROUP}/registry`;
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'mcp-registry-operator';

@@ -30,6 +30,11 @@ export interface OperatorConfig {
   registryApiImage: string;
   /** Create the per-registry API workload at all. */
   deployRegistryApi: boolean;
+  /**
+   * Fixed REST API addresses of MCPRegistries by `namespace/name`, used by `registryRef` sources
+   * instead of the registry's Service (tests and the local stack, whose APIs run on loopback ports).
+   */
+  registryRefEndpoints: Record<string, string>;
   drainSeconds: number;
   /** Controller tuning, environment only (MCPR_*): for tests and unusual clusters. */
   tuning: ControllerTuning;
@@ -95,6 +100,7 @@ const ENV: Record<string, string> = {
   'log-level': 'LOG_LEVEL',
   'registry-api-image': 'REGISTRY_API_IMAGE',
   'deploy-registry-api': 'DEPLOY_REGISTRY_API',
+  'registry-ref-endpoints': 'REGISTRY_REF_ENDPOINTS',
   'enable-webhooks': 'ENABLE_WEBHOOKS',
   'enable-controller': 'ENABLE_CONTROLLER',
   'drain-seconds': 'DRAIN_SECONDS',
@@ -108,6 +114,29 @@ function bool(v: string | boolean | undefined, def: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(v)) return true;
   if (/^(0|false|no|off)$/i.test(v)) return false;
   throw new Error(`invalid boolean "${v}": use true or false`);
+}
+
+/** `ns/name=http://host:port,ns/name=...` → {`ns/name`: URL}; every entry checked. */
+export function parseRefEndpoints(v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z0-9][-a-z0-9]*)\/([a-z0-9][-a-z0-9]*)=(.+)$/.exec(entry);
+    let ok = false;
+    try {
+      ok = !!m && ['http:', 'https:'].includes(new URL(m[3] ?? '').protocol);
+    } catch {
+      ok = false;
+    }
+    if (!m || !ok)
+      throw new Error(
+        `--registry-ref-endpoints: invalid entry "${entry}": use namespace/name=http://host:port, comma-separated`,
+      );
+    out[`${m[1]}/${m[2]}`] = m[3] ?? '';
+  }
+  return out;
 }
 
 function int(name: string, v: string | undefined, def: number): number {
@@ -153,6 +182,7 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
     logLevel: logLevel as OperatorConfig['logLevel'],
     registryApiImage: get('registry-api-image') ?? 'ghcr.io/stacklok/mcp-registry-operator:0.1.0',
     deployRegistryApi: bool(get('deploy-registry-api'), true),
+    registryRefEndpoints: parseRefEndpoints(get('registry-ref-endpoints')),
     drainSeconds: int('drain-seconds', get('drain-seconds'), 5),
     tuning: parseTuning(env),
   };

@@ -19,6 +19,11 @@ const FLAGS: [flag: string, value: string, meaning: string][] = [
   ['log-level', 'level', 'fatal, error, warn, info, debug, trace or silent (default: info)'],
   ['registry-api-image', 'image', "image of each registry's API Deployment"],
   ['deploy-registry-api', 'bool', 'create the per-registry API workload (default: true)'],
+  [
+    'registry-ref-endpoints',
+    'ns/name=url,…',
+    'fixed API addresses of registries read by registryRef (tests, local stack; default: their Services)',
+  ],
   ['drain-seconds', 'n', 'after SIGTERM, keep serving webhooks this long (default: 5)'],
 ];
 

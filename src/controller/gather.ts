@@ -45,7 +45,10 @@ export async function gatherSync(
   const storagePresent = await io.storagePresent(namespace, reg.metadata.name ?? '');
   const drift = phase === 'Ready' && storagePresent ? await io.storageDrift(reg) : undefined;
   const cmNames = sourceConfigMaps(reg.spec);
-  const cmVersions = io.configMapVersions(namespace, cmNames);
+  // The registries it reads by registryRef count as sources too: new data there syncs this one.
+  const cmVersions = [io.configMapVersions(namespace, cmNames), io.registryRefVersions?.(reg) ?? '']
+    .filter(Boolean)
+    .join(',');
   const secrets = sourceSecrets(reg.spec);
   const failing = phase !== undefined && phase !== 'Ready' && phase !== 'Pending';
   let secretVersions = secrets.length && failing ? await io.secretVersions(namespace, secrets) : undefined;

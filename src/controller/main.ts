@@ -14,7 +14,7 @@ import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import { UrlCache } from '../sources/index.ts';
 import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
-import { REGISTRIES } from '../kube/mcpregistries.ts';
+import { REGISTRIES, getRegistry } from '../kube/mcpregistries.ts';
 import type { ReadinessCheck } from '../observability/health.ts';
 import { WorkQueue } from './queue.ts';
 import { Informer, type KubeObject } from './informer.ts';
@@ -23,6 +23,8 @@ import { Reconciler } from './reconciler.ts';
 import { HostSlots } from './host-slots.ts';
 import { kubeReconcilerIO } from './reconcile-io.ts';
 import { Manager, registriesForConfigMap } from './manager.ts';
+import { readersOf } from './registry-refs.ts';
+import { federationHooks, REF_SETTLE_MS } from './registry-ref-resolver.ts';
 import { createControllerMetrics } from './metrics.ts';
 import {
   apiName,
@@ -88,7 +90,11 @@ export async function runController(
       new Informer<MCPRegistryV1beta1>(
         client,
         { ...REGISTRIES, namespace: ns },
-        (_t, o) => manager.enqueue(Informer.key(o)),
+        (_t, o) => {
+          manager.enqueue(Informer.key(o));
+          // Registries reading this one by registryRef look again once its API has the new data.
+          for (const key of readersOf(o, allRegistries())) queue.addAfter(key, REF_SETTLE_MS);
+        },
         log.child({ informer: 'mcpregistries', namespace: ns }),
       ),
     );
@@ -133,6 +139,12 @@ export async function runController(
           .join(','),
       configMapCached: (namespace, name) => cached(configMapInformers, namespace, name) !== undefined,
       configMapObject: (namespace, name) => cached(configMapInformers, namespace, name),
+      ...federationHooks({
+        cached: (namespace, name) => cached(registryInformers, namespace, name),
+        get: (namespace, name) => getRegistry(client, namespace, name),
+        endpoints: config.registryRefEndpoints,
+        apiDeployed: config.deployRegistryApi,
+      }),
       apiWorkload: config.deployRegistryApi
         ? {
             reconcile: (reg) =>

@@ -4,7 +4,7 @@
  * Writes go through `guard` so a replica that lost its lease never writes.
  */
 import type { KubeClient } from '../kube/client.ts';
-import type { MCPRegistryV1beta1, StatusV1beta1 } from '../api/types.ts';
+import type { MCPRegistryV1beta1, SourceV1beta1, StatusV1beta1 } from '../api/types.ts';
 import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
 import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
 import { deleteStorage, writeStorage, type StoredInfo } from '../storage/configmaps.ts';
@@ -39,6 +39,8 @@ export interface ReconcilerIO {
   storageDrift(reg: MCPRegistryV1beta1): Promise<string | undefined>;
   /** Fetches every source in order; throws SourceError for a source's failure. */
   fetchSources(reg: MCPRegistryV1beta1): Promise<FetchedSource[]>;
+  /** Fingerprint of the registries its registryRef sources read (registry-refs.ts); '' without any. */
+  registryRefVersions?(reg: MCPRegistryV1beta1): string;
   writeStorage(reg: MCPRegistryV1beta1, text: string): Promise<StoredInfo>;
   /** Deletes the storage ConfigMaps the registry controls (owner uid), nothing else. */
   deleteStorage(reg: MCPRegistryV1beta1): Promise<void>;
@@ -64,6 +66,9 @@ export interface KubeIOOptions {
   /** The cached ConfigMap (storage integrity is checked from the informer's copy). */
   configMapObject?: (namespace: string, name: string) => ConfigMapObject | undefined;
   apiWorkload?: ApiWorkloadHooks;
+  /** registryRef sources resolved to their registry's API (registry-ref-resolver.ts), and their fingerprint. */
+  resolveSources?: (reg: MCPRegistryV1beta1) => Promise<SourceV1beta1[]>;
+  registryRefVersions?: (reg: MCPRegistryV1beta1) => string;
 }
 
 export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
@@ -122,7 +127,8 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
         retryDelayMs: o.retryDelayMs,
       };
       const fetched: FetchedSource[] = [];
-      for (const s of reg.spec.sources) fetched.push(await fetchSource(ctx, s));
+      const sources = o.resolveSources ? await o.resolveSources(reg) : reg.spec.sources;
+      for (const s of sources) fetched.push(await fetchSource(ctx, s));
       return fetched;
     },
     writeStorage: (reg, text) => writeStorage(client, ref(reg), text, guard),
@@ -132,6 +138,7 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       return recordEvent(client, ref(reg), type, reason, message);
     },
     apiWorkload: o.apiWorkload,
+    registryRefVersions: o.registryRefVersions,
     guard,
   };
 }

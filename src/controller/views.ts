@@ -5,6 +5,7 @@
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import type { NameConflictError } from '../storage/ownership.ts';
 import type { ApiView, RegistryView } from './decide.ts';
+import { sourceLabel } from './registry-refs.ts';
 import type { FailureOutcome } from './status.ts';
 
 export const NOT_DEPLOYED: ApiView = {
@@ -20,7 +21,8 @@ export const NOT_DEPLOYED: ApiView = {
 export function view(reg: MCPRegistryV1beta1): RegistryView {
   return {
     generation: reg.metadata.generation ?? 0,
-    sourceNames: reg.spec.sources.map((s) => s.name),
+    // A registryRef source is shown with the registry it reads (the dependency, in status and Events).
+    sourceNames: reg.spec.sources.map((s) => sourceLabel(s, reg.metadata.namespace ?? '')),
     status: reg.status,
   };
 }
