@@ -14,6 +14,7 @@ import {
 import { serverJsonToToolhive } from './upstream-to-toolhive.ts';
 import { normaliseToolhiveStatus, officialOf, toolhiveStatusOf, upstreamStatusOf } from './status.ts';
 import { validateEntry } from './validate.ts';
+import { DocumentCache } from './document-cache.ts';
 
 export interface ParseResult {
   catalog: Catalog;
@@ -24,6 +25,9 @@ export interface ParseResult {
   /** What was read leniently and normalised (`NAME: status "active" read as "Active" …`). */
   warnings: string[];
 }
+
+/** The process's parse cache, shared by the controller, the registry API and the CLI. */
+export const documents = new DocumentCache<ParseResult>((text, format) => readRegistryDocument(text, format));
 
 type Shape =
   | 'ToolHive registry'
@@ -49,7 +53,16 @@ function detect(doc: unknown): Shape | undefined {
   return undefined;
 }
 
+/**
+ * Reads a registry document, once per content (document-cache.ts): the result is shared between
+ * callers that read the same bytes and must not be changed in place (it is frozen).
+ */
 export function parseRegistryDocument(text: string, format: SourceFormat | 'auto'): ParseResult {
+  return documents.get(text, format);
+}
+
+/** Reads a registry document without the cache (the cache's own reader, and for tests). */
+export function readRegistryDocument(text: string, format: SourceFormat | 'auto'): ParseResult {
   const doc = parseJsonDocument(text);
   const shape = detect(doc);
   if (!shape) {

@@ -2,7 +2,7 @@
 import type { KubeClient } from '../kube/client.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
 import { defaultFormatOf } from '../api/constants.ts';
-import { fetchConfigMap } from './configmap.ts';
+import { fetchConfigMap, type ConfigMapLookup } from './configmap.ts';
 import { fetchUrl, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
 import { fetchGit, type GitCredentials } from './git.ts';
 import { fetchRegistrySource } from './registry-source.ts';
@@ -17,6 +17,8 @@ export interface FetchContext {
   client: KubeClient;
   namespace: string;
   urlCache?: UrlCache;
+  /** The informer's ConfigMaps: configmap sources read from it instead of a GET when it has the object. */
+  configMaps?: ConfigMapLookup;
   /** Test hook: shorter retry delays. */
   retryDelayMs?: number;
 }
@@ -33,7 +35,7 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
     case 'configmap': {
       if (!source.configMapRef)
         throw new SourceError('InvalidSpec', `source ${source.name}: configMapRef is not set`);
-      return fetchConfigMap(client, namespace, source.configMapRef);
+      return fetchConfigMap(client, namespace, source.configMapRef, ctx.configMaps);
     }
     case 'url': {
       const u = source.url;
