@@ -36,8 +36,11 @@ const LOCAL_IMAGE = 'localhost/mcp-registry-operator:dev';
 let node: RealNode;
 
 before(async () => {
-  image(); // builds or finds it; tags :dev, which manifests/overlays/e2e names
-  node = await startNode({ images: [LOCAL_IMAGE], log: (m) => process.stderr.write(`[node] ${m}\n`) });
+  // The image this run built (or found up to date), known on the node by the name the e2e overlay uses.
+  node = await startNode({
+    images: [{ ref: image(), as: LOCAL_IMAGE }],
+    log: (m) => process.stderr.write(`[node] ${m}\n`),
+  });
   useKubeconfig(node.kubeconfigPath);
 });
 after(async () => {

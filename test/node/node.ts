@@ -34,8 +34,11 @@ export interface RealNode {
 
 export interface NodeOptions {
   log?: (m: string) => void;
-  /** Images (podman references) to import before the node registers. */
-  images?: string[];
+  /**
+   * Images to import before the node registers: a podman reference, and optionally the name the
+   * node knows it by (so a run imports exactly the image it built, whatever a shared tag points at).
+   */
+  images?: { ref: string; as?: string }[];
 }
 
 function buildBinaries(): string {
@@ -168,7 +171,11 @@ export async function startNode(opts: NodeOptions = {}): Promise<RealNode> {
       200,
     );
     images.importPauseImage(sock, base, nodeBin);
-    for (const ref of opts.images ?? []) importImage(ref);
+    for (const { ref, as } of opts.images ?? []) {
+      importImage(ref);
+      if (as && ctr(['images', 'tag', '--force', ref, as]).status !== 0)
+        throw new Error(`ctr images tag ${as}`);
+    }
 
     const common = [`--kubeconfig=${kubeconfig}`, '--v=1'];
     spawnPart('kube-controller-manager', join(nodeBin, 'kube-controller-manager'), [
