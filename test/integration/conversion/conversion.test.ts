@@ -141,7 +141,7 @@ test('status written through v1beta1 reads flat in v1alpha1, with the v1beta1-on
     const table = await kubectlOk(['get', `mcpregistries.${v}.toolhive.stacklok.io`, '-n', ns]);
     assert.match(
       table,
-      /^NAME\s+PHASE\s+SERVERS\s+LAST SYNC\s+SOURCE\s+AGE\nr\s+Ready\s+88\s+\S+\s+configmap\s+\S+\n$/,
+      /^NAME\s+PHASE\s+SERVERS\s+SOURCE\s+LAST SYNC\s+AGE\nr\s+Ready\s+88\s+configmap\s+\S+\s+\S+\n$/,
     );
   }
 });
@@ -363,27 +363,37 @@ test('a list of many objects: all converted, in order; and one review of many ob
   );
 });
 
-test('a conversion that cannot be done reaches the user as the apiserver error, with our message', async () => {
-  const ns = await namespace();
-  const r = await kubectl(['apply', '-f', '-'], {
+test('a stash that cannot be converted: refused by admission, and where admission does not look, by conversion', async () => {
+  const broken = (namespace: string) => ({
     apiVersion: 'toolhive.stacklok.io/v1alpha1',
     kind: 'MCPRegistry',
     metadata: {
       name: 'broken',
-      namespace: ns,
+      namespace,
       annotations: { [ANNOTATION_V1BETA1_SPEC]: '{"sources": []}' },
     },
     spec: { source: { type: 'configmap', configmap: { name: 'cm' } } },
   });
+  const ns = await namespace();
+  const refused = await kubectl(['apply', '-f', '-'], broken(ns));
+  assert.equal(refused.code, 1);
+  assert.equal(
+    refused.stderr,
+    `The MCPRegistry "broken" is invalid: metadata.annotations[${ANNOTATION_V1BETA1_SPEC}]: Invalid value: sources must be a non-empty list of objects`,
+  );
+  // kube-system is excluded from the admission webhooks (so the cluster can always start): there the
+  // conversion webhook is what refuses, and the apiserver passes its message on.
+  const r = await kubectl(['apply', '-f', '-'], broken('kube-system'));
   assert.notEqual(r.code, 0);
   assert.ok(
     r.stderr.includes(
-      `converting MCPRegistry ${ns}/broken to toolhive.stacklok.io/v1beta1: metadata.annotations[${ANNOTATION_V1BETA1_SPEC}]: Invalid value: sources must be a non-empty list of objects`,
+      `converting MCPRegistry kube-system/broken to toolhive.stacklok.io/v1beta1: metadata.annotations[${ANNOTATION_V1BETA1_SPEC}]: Invalid value: sources must be a non-empty list of objects`,
     ),
     r.stderr,
   );
-  assert.equal(
-    (await kubectl(['get', 'mcpregistries.v1beta1.toolhive.stacklok.io', '-n', ns, 'broken'])).code,
-    1,
-  );
+  for (const n of [ns, 'kube-system'])
+    assert.equal(
+      (await kubectl(['get', 'mcpregistries.v1beta1.toolhive.stacklok.io', '-n', n, 'broken'])).code,
+      1,
+    );
 });
