@@ -125,6 +125,8 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
         namespace: reg.metadata.namespace ?? '',
         urlCache: o.urlCache,
         retryDelayMs: o.retryDelayMs,
+        // Source ConfigMaps from the informer (the version the sync decision fingerprinted), not a GET.
+        configMaps: o.configMapObject,
       };
       const fetched: FetchedSource[] = [];
       const sources = o.resolveSources ? await o.resolveSources(reg) : reg.spec.sources;
