@@ -178,6 +178,8 @@ test('self-signed overlay: applies; restricted pods; RBAC minimal and sufficient
   // What the design needs.
   assert.equal(can('patch', 'mcpregistries/status', '-n', 'default'), 'yes');
   assert.equal(can('create', 'configmaps', '-n', 'default'), 'yes');
+  assert.equal(can('update', 'events', '-n', 'default'), 'yes');
+  assert.equal(can('delete', 'events', '-n', 'default'), 'no');
   assert.equal(can('patch', 'validatingwebhookconfigurations/mcp-registry-operator-validating'), 'yes');
   assert.equal(can('patch', 'customresourcedefinitions/mcpregistries.toolhive.stacklok.io'), 'yes');
 
