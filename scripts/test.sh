@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test command: lint, typecheck, generated-file drift, unit tests, then integration
-# tests against a real kube-apiserver + etcd built from Go modules (test/k8s/build.sh).
+# The whole test command: lint, typecheck, generated-file drift, unit tests, integration tests
+# against a real kube-apiserver + etcd built from Go modules (test/k8s/build.sh), then the end-to-end
+# suite on a real node (test/e2e).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
@@ -20,5 +21,11 @@ echo "== install schemathesis (registry API conformance)"; export MCPR_SCHEMATHE
 echo "== build kubeconform and the kstatus probe (GitOps tests)"; bash test/kubeconform/build.sh >/dev/null; bash test/kstatus/build.sh >/dev/null
 echo "== build the image (npm run image; skipped when its inputs are unchanged)"; export MCPR_IMAGE; MCPR_IMAGE=$(bash scripts/image.sh)
 echo "== tests"
-exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-global-setup=test/support/global-setup.ts \
+node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-global-setup=test/support/global-setup.ts \
   --test-timeout=600000 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' ${TEST_FILTER:+"$TEST_FILTER"}
+# The shipped image and manifests as real Pods on a real node: the last part of "all tests"
+# (also `npm run test:e2e` on its own). MCPR_SKIP_E2E=1 leaves it out while iterating.
+if [[ -z ${MCPR_SKIP_E2E:-} ]]; then
+  echo "== end to end on a real node"
+  bash test/e2e/run.sh
+fi
