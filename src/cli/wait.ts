@@ -47,6 +47,8 @@ export function evaluate(obj: MCPRegistryV1beta1, goal: WaitGoal): Verdict {
   const status = obj.status;
   const progress = { done: false as const, progress: phaseLine(obj) };
   if (goal.kind === 'manual-sync') {
+    // Only a status that records this trigger was written after it: anything older (a Ready status
+    // from before the request) says nothing about the sync we asked for.
     if (status?.sync?.lastManualSyncTrigger !== goal.trigger) return progress;
     if (status.phase === 'Syncing') return progress;
   } else {
@@ -60,6 +62,30 @@ export function evaluate(obj: MCPRegistryV1beta1, goal: WaitGoal): Verdict {
   if (goal.kind === 'manual-sync' || (sync?.status === 'True' && status?.sync?.lastSyncTime))
     return { done: true, ok: true, summary: success(obj) };
   return progress;
+}
+
+/**
+ * Whether the operator has taken up what we wait for: it recorded this trigger, or it has looked at
+ * this generation. Then a timeout is a slow sync, not a missing operator, and says so.
+ */
+export function pickedUp(obj: MCPRegistryV1beta1, goal: WaitGoal): boolean {
+  if (goal.kind === 'manual-sync') return obj.status?.sync?.lastManualSyncTrigger === goal.trigger;
+  return (obj.status?.observedGeneration ?? -1) >= (obj.metadata.generation ?? 0);
+}
+
+/** The timeout's message and hint: only a request nobody took up asks whether the operator runs. */
+export function timeoutError(o: WaitOptions, last: MCPRegistryV1beta1 | undefined, hint: string): CliError {
+  const seen = last ? phaseLine(last) : 'nothing';
+  const what = `timed out after ${o.timeoutText} waiting for MCPRegistry "${o.name}" to sync`;
+  if (last && pickedUp(last, o.goal))
+    return new CliError(
+      `${what}: the operator took up the request, but the sync had not ended (last seen ${seen}).`,
+      `${hint} Wait longer with --timeout.`,
+    );
+  return new CliError(
+    `${what} (last seen ${seen}).`,
+    `Is the operator running (kubectl get pods -n toolhive-system)? ${hint} Wait longer with --timeout.`,
+  );
 }
 
 export interface WaitOptions {
@@ -139,8 +165,5 @@ export async function waitForSync(cluster: Cluster, io: CliIO, o: WaitOptions): 
       throw new CliError(`MCPRegistry "${o.name}" was deleted while waiting for it to sync.`, hint);
     if (verdict?.done) return finish(verdict);
   }
-  throw new CliError(
-    `timed out after ${o.timeoutText} waiting for MCPRegistry "${o.name}" to sync (last seen ${last ? phaseLine(last) : 'nothing'}).`,
-    `Is the operator running (kubectl get pods -n toolhive-system)? ${hint} Wait longer with --timeout.`,
-  );
+  throw timeoutError(o, last, hint);
 }

@@ -88,7 +88,7 @@ export function isUnchanged(
 export interface SyncFacts {
   reg: RegistryView;
   reason: SyncReason;
-  /** The annotation value that triggered this sync, when reason is ManualTrigger. */
+  /** The sync-trigger annotation's value when this sync started (acknowledged when new). */
   trigger?: string;
   now: string;
   intervalMs?: number;
@@ -118,10 +118,15 @@ export function syncedEventMessage(r: PipelineResult, sourceNames: string[]): st
 }
 
 export function decideOutcome(f: SyncFacts): SyncPlan {
+  // A new trigger value seen before this sync is answered by it, whatever else made it run (a spec
+  // change, the first sync): acknowledged when it has ended, so `sync --wait` sees its own sync end,
+  // and never a second sync just to record the trigger.
+  const trigger =
+    f.trigger && f.trigger !== f.reg.status?.sync?.lastManualSyncTrigger ? f.trigger : undefined;
   const ctx: StatusContext & { api: ApiView } = {
     generation: f.reg.generation,
     now: f.now,
-    trigger: f.reason === 'ManualTrigger' ? f.trigger : undefined,
+    trigger,
     api: f.api,
   };
   if (f.failure || !f.result) {
@@ -142,6 +147,7 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
   // An unchanged result found by a periodic or source check changes nothing worth a status write.
   const noop =
     f.unchanged &&
+    !trigger &&
     (f.reason === 'SourceChanged' || f.reason === 'IntervalElapsed' || f.reason === 'StorageMissing');
   const outcome = {
     kind: 'success' as const,

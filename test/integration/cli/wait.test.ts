@@ -191,3 +191,49 @@ test('--wait gives up at --timeout with the last phase seen, and notices a delet
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /\nerror: MCPRegistry "idle" was deleted while waiting for it to sync\.\n/);
 });
+
+test('a timeout after the operator took up the request blames the slow sync, not the operator (#21.5)', async () => {
+  await add('slow');
+  const run = start(['registry', 'sync', 'slow', '-n', ns, '--wait', '--timeout', '5s']);
+  const trigger = await triggerOf('slow');
+  await setStatus('slow', {
+    phase: 'Syncing',
+    message: 'syncing a slow source',
+    observedGeneration: 1,
+    sync: { lastManualSyncTrigger: trigger },
+  });
+  const r = await run.done;
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr.split('\n').slice(-3).join('\n'),
+    'error: timed out after 5s waiting for MCPRegistry "slow" to sync: the operator took up the request, but the sync had not ended (last seen Syncing: syncing a slow source).\n' +
+      `See \`thv registry info slow -n ${ns}\` for conditions and events. Wait longer with --timeout.\n`,
+  );
+
+  // add --wait: the operator has looked at this generation (Syncing) but the first sync goes on.
+  const first = start([
+    'registry',
+    'add',
+    'slow-first',
+    '-n',
+    ns,
+    '--configmap',
+    'c',
+    '--wait',
+    '--timeout',
+    '5s',
+  ]);
+  await eventually('the object', () => client().get(ref('slow-first')));
+  await setStatus('slow-first', {
+    phase: 'Syncing',
+    message: 'first sync in progress',
+    observedGeneration: 1,
+  });
+  const f = await first.done;
+  assert.equal(f.code, 1);
+  assert.match(
+    f.stderr,
+    /\nerror: timed out after 5s waiting for MCPRegistry "slow-first" to sync: the operator took up the request, but the sync had not ended \(last seen Syncing: first sync in progress\)\.\n/,
+  );
+  assert.doesNotMatch(f.stderr, /Is the operator running/);
+});

@@ -130,11 +130,33 @@ for (const [name, facts, want] of cases)
     if (want.phase) assert.equal(plan.status?.(base.reg.status).phase, want.phase);
   });
 
-test('decideOutcome: the manual trigger is recorded only for a ManualTrigger sync', () => {
+test('decideOutcome: a new trigger is acknowledged by the sync that ran after it, whatever its reason (#21.5)', () => {
   const manual = decideOutcome({ ...base, reason: 'ManualTrigger', trigger: 't9' });
   assert.equal(manual.status?.(undefined).sync?.lastManualSyncTrigger, 't9');
-  const other = decideOutcome({ ...base, trigger: 't9' });
-  assert.equal(other.status?.(undefined).sync?.lastManualSyncTrigger, undefined);
+  // A spec change and a trigger together: one sync answers both, no second sync to record the trigger.
+  const withSpec = decideOutcome({ ...base, reason: 'SpecChanged', trigger: 't9' });
+  assert.equal(withSpec.status?.(undefined).sync?.lastManualSyncTrigger, 't9');
+  const failed = decideOutcome({
+    ...base,
+    trigger: 't9',
+    result: undefined,
+    failure: { kind: 'failure', stage: 'fetch', reason: 'NotFound', message: 'gone' },
+  });
+  assert.equal(failed.status?.(undefined).sync?.lastManualSyncTrigger, 't9');
+  // An unchanged interval check is a no-op without a status write, unless it has a trigger to answer.
+  const quiet = { ...base, reason: 'IntervalElapsed' as const, unchanged: true };
+  assert.equal(decideOutcome(quiet).status, undefined);
+  assert.equal(
+    decideOutcome({ ...quiet, trigger: 't9' }).status?.(undefined).sync?.lastManualSyncTrigger,
+    't9',
+  );
+  // A trigger already acknowledged is not news: the interval check stays a no-op.
+  const old = {
+    ...quiet,
+    trigger: 't9',
+    reg: { ...base.reg, status: { phase: 'Ready' as const, sync: { lastManualSyncTrigger: 't9' } } },
+  };
+  assert.equal(decideOutcome(old).status, undefined);
 });
 
 test('the Synced event names the sources and at most three invalid entries', () => {
