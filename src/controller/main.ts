@@ -167,7 +167,7 @@ export async function runController(
     backoffBaseMs: t.syncBackoffBaseMs,
     backoffMaxMs: t.syncBackoffMaxMs,
     // One fetch per source host; one namespace may hold all workers but one (SPEC §8 "Bounded work").
-    slots: new HostSlots(t.workers - 1),
+    slots: new HostSlots(t.workers - 1, (keys) => keys.forEach((k) => manager.enqueue(k))),
   });
 
   const informers = () => [...registryInformers, ...configMapInformers, ...ownedInformers];

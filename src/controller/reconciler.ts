@@ -45,8 +45,8 @@ export interface ReconcilerDeps {
   slots?: HostSlots;
 }
 
-/** How soon a registry whose source host is busy looks again (it never waits on a worker). */
-export const SLOT_RETRY_MS = 1000;
+/** Latest re-check of a registry whose source host is busy (the slot's release normally wakes it). */
+export const SLOT_RETRY_MS = 10_000;
 
 export interface ReconcileResult {
   requeueAfterMs?: number;
@@ -70,6 +70,7 @@ export class Reconciler {
     const reg = await io.getRegistry(namespace, name);
     if (!reg) {
       this.lastChecked.delete(key);
+      this.slots.forget(key);
       return {};
     }
     if (reg.metadata.deletionTimestamp) return this.finalize(key, reg, log);

@@ -61,3 +61,21 @@ test('hosts and Secrets a spec reads', () => {
   assert.equal(hostOf('ssh://git@host.example:22/x'), 'host.example');
   assert.equal(hostOf('not a url'), undefined);
 });
+
+test('a release wakes the first waiter of the freed host, and of the freed namespace, once', () => {
+  const woken: string[][] = [];
+  const s = new HostSlots(1, (keys) => woken.push(keys));
+  assert.equal(s.tryAcquire('a/holder', 'a', ['github.com']), true);
+  assert.equal(s.tryAcquire('b/first', 'b', ['github.com']), false);
+  assert.equal(s.tryAcquire('c/second', 'c', ['github.com']), false);
+  assert.equal(s.tryAcquire('a/same-ns', 'a', ['gitlab.com']), false, 'namespace a is at its cap of 1');
+  assert.equal(s.tryAcquire('b/first', 'b', ['github.com']), false, 'asking again keeps its place');
+  assert.deepEqual(s.waiters(), ['b/first', 'c/second', 'a/same-ns']);
+  s.release('a/holder');
+  assert.deepEqual(woken, [['b/first', 'a/same-ns']]);
+  assert.deepEqual(s.waiters(), ['c/second']);
+  assert.equal(s.tryAcquire('b/first', 'b', ['github.com']), true);
+  s.forget('c/second');
+  s.release('b/first');
+  assert.equal(woken.length, 1, 'nobody left to wake');
+});
