@@ -80,7 +80,7 @@ export function storageDrift(
   if (!controlledBy(cm, uid)) return `storage ConfigMap ${name} is not controlled by this registry`;
   const recorded = cm.metadata.annotations?.[ANNOTATION_CONTENT_SHA256];
   if (recorded === undefined)
-    return `storage ConfigMap ${name} has no ${ANNOTATION_CONTENT_SHA256} annotation`;
+    return `storage ConfigMap ${name} has no ${ANNOTATION_CONTENT_SHA256} annotation (written by an earlier version, or the annotation was removed)`;
   if (recorded !== contentSha256(cm))
     return `storage ConfigMap ${name} was changed outside the controller (its content no longer matches the ${ANNOTATION_CONTENT_SHA256} annotation)`;
   return undefined;

@@ -43,7 +43,7 @@ test('drift: content that no longer matches its annotation, a missing annotation
   );
   assert.equal(
     storageDrift('r-registry-storage', cm(data), 'u1'),
-    'storage ConfigMap r-registry-storage has no toolhive.stacklok.io/content-sha256 annotation',
+    'storage ConfigMap r-registry-storage has no toolhive.stacklok.io/content-sha256 annotation (written by an earlier version, or the annotation was removed)',
   );
   assert.equal(storageDrift('x', undefined, 'u1'), 'storage ConfigMap x is missing');
   assert.equal(
