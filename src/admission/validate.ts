@@ -11,6 +11,7 @@ import { defaultSpec } from './defaults.ts';
 import { checkGitPath, checkRepository } from './git.ts';
 import { checkRegistryName } from './names.ts';
 import { checkRegistryTarget, selfOf, type Self } from './registry-ref.ts';
+import { matchesNothingWarnings } from './filter-warnings.ts';
 import { checkStash, hasStash } from './stash.ts';
 import type { Policy } from './policy.ts';
 import { gitRefHolder, isObj, registryUrlOf, sourcesOf, urlOf, type Obj, type SourceView } from './shape.ts';
@@ -153,6 +154,7 @@ function checkFilter(field: string, filter: unknown, c: Collector): void {
     for (const x of both)
       c.warnings.push(`${field}.${part}: "${x}" is both included and excluded; the exclusion wins`);
   }
+  c.warnings.push(...matchesNothingWarnings(field, filter));
 }
 
 function checkInterval(spec: Obj, remote: boolean, policy: Policy, c: Collector): void {

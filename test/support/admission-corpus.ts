@@ -62,6 +62,15 @@ export const VALID_CASES: { name: string; obj: Manifest; policy?: string }[] = [
     obj: alpha({ source: { type: 'registry', registry: { registryRef: { name: 'platform' } } } }),
   },
   {
+    name: 'warnings: filters that match no server whatever the data',
+    obj: beta({
+      sources: [
+        { name: 'a', type: 'configmap', configMapRef: { name: 'c' }, filter: { names: { exclude: ['*'] } } },
+      ],
+      filter: { tags: { include: ['db'], exclude: ['db'] } },
+    }),
+  },
+  {
     name: 'warnings: a short interval and a pattern both included and excluded',
     obj: alpha({
       source: { type: 'url', url: 'https://a.com/r.json' },

@@ -178,6 +178,7 @@ test('warnings reach kubectl stderr and the object is stored', () => {
     [
       'Warning: spec.syncPolicy.interval: 1m polls a remote source more often than every 5m; consider 5m or more',
       'Warning: spec.filter.names: "a/*" is both included and excluded; the exclusion wins',
+      'Warning: spec.filter.names: every included pattern is also excluded, so this filter matches no server',
     ].join('\n'),
   );
 });

@@ -22,6 +22,8 @@ test('warnings: pattern both included and excluded, short remote interval, http 
     'spec.syncPolicy.interval: 1m polls a remote source more often than every 5m; consider 5m or more',
     'spec.filter.names: "a/*" is both included and excluded; the exclusion wins',
     'spec.filter.tags: "x" is both included and excluded; the exclusion wins',
+    'spec.filter.names: every included pattern is also excluded, so this filter matches no server',
+    'spec.filter.tags: every included tag is also excluded, so this filter matches no server',
   ]);
   assert.deepEqual(messages(obj, http), []);
 });
