@@ -103,7 +103,7 @@ export function renderServers(servers: readonly ServerRow[]): string {
 export interface InfoInput {
   registry: MCPRegistryV1beta1;
   events: readonly EventLike[] | { error: string };
-  servers?: readonly ServerRow[];
+  servers?: readonly ServerRow[] | { error: string };
   now: Date;
 }
 
@@ -200,6 +200,7 @@ export function renderInfo({ registry: r, events, servers, now }: InfoInput): st
         )}`
       : `Events:  ${NONE}\n`;
   }
-  if (servers) out += `Servers:\n${indent(renderServers(servers))}`;
+  if (servers && 'error' in servers) out += `Servers: cannot read the stored catalog: ${servers.error}\n`;
+  else if (servers) out += `Servers:\n${indent(renderServers(servers))}`;
   return out;
 }

@@ -45,14 +45,21 @@ export async function runInfo(cluster: Cluster, io: CliIO, name: string, o: Info
   } catch (e) {
     events = { error: e instanceof Error ? e.message : String(e) };
   }
-  let servers: ServerRow[] | undefined;
+  let servers: ServerRow[] | { error: string } | undefined;
   if (o.servers) {
     if (!registry.status?.storage?.configMaps?.length)
       throw new CliError(
         `MCPRegistry "${name}" has no stored data yet (phase ${registry.status?.phase ?? '<none>'}).`,
         `Wait for the first sync: \`thv registry sync ${name} -n ${ns} --wait\`.`,
       );
-    servers = await storedServers(cluster, ns, name);
+    try {
+      servers = await storedServers(cluster, ns, name);
+    } catch (e) {
+      // Reading storage needs ConfigMap access that a registry's user may not have (a Role on
+      // mcpregistries only): show the rest, as for Events, and say what is missing.
+      if (!(e instanceof CliError) || !/^permission denied:/.test(e.message)) throw e;
+      servers = { error: `${e.message}${e.hint ? ` ${e.hint}` : ''}` };
+    }
   }
   if (o.output) io.out(structured({ registry, events, ...(servers ? { servers } : {}) }, o.output));
   else io.out(renderInfo({ registry, events, servers, now: io.now() }));

@@ -155,3 +155,39 @@ test('a reader who may not list events still gets info, with the reason events a
     ),
   );
 });
+
+test('info --servers without ConfigMap access shows the rest and says why the servers are missing', async () => {
+  // bob's Role (previous test) covers mcpregistries only; the storage ConfigMaps are out of reach.
+  const add = await thv(['registry', 'add', 'stored', '-n', ns, '--configmap', 'catalog']);
+  assert.equal(add.code, 0, add.stderr);
+  kubectlOk([
+    'patch',
+    'mcpregistries.v1beta1.toolhive.stacklok.io',
+    'stored',
+    '-n',
+    ns,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    '{"status":{"phase":"Ready","storage":{"configMaps":["stored-registry-storage"],"bytes":10,"compressed":false}}}',
+  ]);
+  const bob = await userKubeconfig('bob');
+  const r = await thv(['registry', 'info', 'stored', '-n', ns, '--servers'], { kubeconfig: bob });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Name: +stored$/m);
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `^Servers: cannot read the stored catalog: permission denied: configmaps "stored-registry-storage" is forbidden: User "bob" cannot get resource "configmaps" in API group "" in the namespace "${ns}" Ask a cluster administrator for a Role that allows "get" on configmaps in namespace "${ns}"; check your access with \`kubectl auth can-i get configmaps -n ${ns}\`\\.$`,
+      'm',
+    ),
+  );
+  const json = await thv(['registry', 'info', 'stored', '-n', ns, '--servers', '-o', 'json'], {
+    kubeconfig: bob,
+  });
+  assert.equal(json.code, 0, json.stderr);
+  assert.match(
+    (JSON.parse(json.stdout) as { servers: { error: string } }).servers.error,
+    /^permission denied: /,
+  );
+});
