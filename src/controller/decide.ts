@@ -7,7 +7,7 @@
  * FailureOutcome stage; a rule that stops a write (ownership, drift) is an input to storageAction.
  */
 import type { StatusV1beta1 } from '../api/types.ts';
-import type { PipelineResult } from './pipeline.ts';
+import { filteredOutMessage, type PipelineResult } from './pipeline.ts';
 import { DataError } from './pipeline.ts';
 import { SourceError } from '../sources/types.ts';
 import {
@@ -159,6 +159,7 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
     storage: f.storage,
     stored: !f.unchanged,
     sourceNames: f.reg.sourceNames,
+    ...(r.filteredOut ? { filteredOut: filteredOutMessage(r.filteredOut) } : {}),
   };
   return {
     result: f.unchanged ? 'unchanged' : 'success',
@@ -174,11 +175,17 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
                 reason: 'StorageRepaired',
                 message: `${f.drift}; rewrote it: ${syncedEventMessage(r, f.reg.sourceNames)}`,
               }
-            : {
-                type: 'Normal' as const,
-                reason: 'Synced',
-                message: syncedEventMessage(r, f.reg.sourceNames),
-              },
+            : r.filteredOut
+              ? {
+                  type: 'Warning' as const,
+                  reason: 'FilterMatchedNothing',
+                  message: `${syncedEventMessage(r, f.reg.sourceNames)}: ${filteredOutMessage(r.filteredOut)}`,
+                }
+              : {
+                  type: 'Normal' as const,
+                  reason: 'Synced',
+                  message: syncedEventMessage(r, f.reg.sourceNames),
+                },
         }),
     requeue: { afterMs: f.intervalMs },
     log: {

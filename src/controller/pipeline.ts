@@ -24,6 +24,11 @@ export interface PipelineResult {
   invalid: (InvalidEntry & { source: string })[];
   conflicts: number;
   catalog: Catalog;
+  /**
+   * Set when the filters left nothing of what the sources hold (#21.6): which filters, and how many
+   * valid servers the sources had. Absent when something was kept or there was nothing to keep.
+   */
+  filteredOut?: { by: 'sources' | 'spec'; servers: number };
   /** What was read leniently (a ToolHive `status: "active"`), `source NAME: …`; shown in the Synced Event. */
   warnings?: string[];
 }
@@ -47,10 +52,19 @@ export function specFilterHash(spec: SpecV1beta1): string {
   return filterHash(...spec.sources.map((s) => s.filter), spec.filter);
 }
 
+/** What the status and the Warning Event say when the filters kept nothing (#21.6). */
+export function filteredOutMessage(f: NonNullable<PipelineResult['filteredOut']>): string {
+  const n = `${f.servers} server${f.servers === 1 ? '' : 's'}`;
+  return f.by === 'spec'
+    ? `the filter matched nothing: spec.filter kept none of the ${n} the sources provide`
+    : `the filter matched nothing: the sources' filters kept none of their ${n}`;
+}
+
 export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): PipelineResult {
   const parts: Catalog[] = [];
   const invalid: PipelineResult['invalid'] = [];
   const warnings: string[] = [];
+  let unfiltered = 0;
   for (const f of fetched) {
     const source = spec.sources.find((s) => s.name === f.name);
     let parsed;
@@ -67,6 +81,7 @@ export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): Pipeli
     }
     invalid.push(...parsed.invalid.map((x) => ({ ...x, source: f.name })));
     warnings.push(...parsed.warnings.map((w) => `source ${f.name}: ${w}`));
+    unfiltered += parsed.catalog.servers.length;
     parts.push(filterCatalog(parsed.catalog, source?.filter));
   }
   const merged = mergeCatalogs(parts);
@@ -80,5 +95,9 @@ export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): Pipeli
     conflicts: merged.conflicts,
     catalog,
     ...(warnings.length > 0 && { warnings }),
+    ...(catalog.servers.length === 0 &&
+      unfiltered > 0 && {
+        filteredOut: { by: merged.catalog.servers.length === 0 ? 'sources' : 'spec', servers: unfiltered },
+      }),
   };
 }

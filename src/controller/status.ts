@@ -88,6 +88,8 @@ export interface SuccessOutcome {
   storage: { configMaps: string[]; bytes: number; compressed: boolean };
   stored: boolean;
   sourceNames: string[];
+  /** Why nothing was kept although the sources had servers (filteredOutMessage); Ready all the same. */
+  filteredOut?: string;
 }
 
 export interface FailureOutcome {
@@ -114,7 +116,8 @@ export function statusAfterSuccess(
   const invalidNote = o.invalidCount
     ? `; ${o.invalidCount} invalid entr${o.invalidCount === 1 ? 'y' : 'ies'} skipped`
     : '';
-  const message = `${o.serverCount} server${o.serverCount === 1 ? '' : 's'} from ${o.sourceNames.join(', ')}${invalidNote}`;
+  const emptied = o.filteredOut ? `; ${o.filteredOut}` : '';
+  const message = `${o.serverCount} server${o.serverCount === 1 ? '' : 's'} from ${o.sourceNames.join(', ')}${invalidNote}${emptied}`;
   return {
     ...prev,
     phase: 'Ready',
@@ -132,8 +135,13 @@ export function statusAfterSuccess(
         {
           type: 'DataValid',
           status: 'True',
-          reason: o.invalidCount ? 'SomeEntriesInvalid' : 'Valid',
-          message: o.invalidCount ? `${o.invalidCount} invalid entries skipped` : 'all entries valid',
+          // An empty result of a filter is valid data, but it is rarely what was meant: say so here.
+          reason: o.filteredOut ? 'FilterMatchedNothing' : o.invalidCount ? 'SomeEntriesInvalid' : 'Valid',
+          message: o.filteredOut
+            ? `${o.filteredOut}${o.invalidCount ? `; ${o.invalidCount} invalid entries skipped` : ''}`
+            : o.invalidCount
+              ? `${o.invalidCount} invalid entries skipped`
+              : 'all entries valid',
         },
         { type: 'SyncSuccessful', status: 'True', reason: 'Synced', message },
         { ...ctx.api.condition, type: 'APIReady' },

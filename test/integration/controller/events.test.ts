@@ -11,7 +11,7 @@ import { client, createNamespace, eventually, kubeconfigPath, kubectlOk } from '
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { thv } from '../cli/thv.ts';
-import { FIXTURE, getReg, putConfigMap, registry, waitPhase } from './helpers.ts';
+import { FIXTURE, FIXTURE_DOC, getReg, putConfigMap, registry, waitPhase } from './helpers.ts';
 
 interface CoreEvent {
   metadata: { name: string };
@@ -97,4 +97,30 @@ test('five identical sync failures are one Warning SyncFailed Event with count â
   const after = await eventsOf('flaky');
   assert.deepEqual(after.map((e) => e.reason).sort(), ['SyncFailed', 'Synced']);
   assert.equal((await getReg(ns, 'flaky')).status?.phase, 'Ready');
+});
+
+test('a filter that matches nothing: Ready with 0 servers, DataValid and a Warning Event say why (#21.6)', async () => {
+  await putConfigMap(ns, 'catalog', { 'registry.json': FIXTURE });
+  await client().create(
+    { ...REGISTRIES, namespace: ns },
+    registry(ns, 'nothing', {
+      sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }],
+      filter: { tags: { include: ['no-such-tag'] } },
+    }),
+  );
+  const total = Object.keys({ ...FIXTURE_DOC.servers, ...FIXTURE_DOC.remote_servers }).length;
+  const why = `the filter matched nothing: spec.filter kept none of the ${total} servers the sources provide`;
+  const r = await waitPhase(ns, 'nothing', 'Ready');
+  assert.equal(r.status?.sync?.serverCount, 0);
+  assert.equal(r.status?.message, `0 servers from main; ${why}`);
+  const dataValid = r.status?.conditions?.find((c) => c.type === 'DataValid');
+  assert.deepEqual(
+    [dataValid?.status, dataValid?.reason, dataValid?.message],
+    ['True', 'FilterMatchedNothing', why],
+  );
+  const ev = await eventually('the FilterMatchedNothing Event', async () =>
+    (await eventsOf('nothing')).find((e) => e.reason === 'FilterMatchedNothing'),
+  );
+  assert.equal(ev.type, 'Warning');
+  assert.equal(ev.message, `synced 0 servers from main: ${why}`);
 });
