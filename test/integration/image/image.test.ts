@@ -113,6 +113,18 @@ test('thv-registry-api from the image serves a mounted catalog and stops cleanly
   const page = await httpGet(`http://127.0.0.1:${port}/v0.1/servers?limit=5`);
   assert.equal(page.status, 200);
   assert.equal((JSON.parse(page.body) as { servers: unknown[] }).servers.length, 5);
+  // The catalog page comes from dist/ui, bundled by `npm run build` in the image's build stage (from
+  // sources it is bundled in memory instead, so only the image exercises this path).
+  const html = await httpGet(`http://127.0.0.1:${port}/`);
+  assert.equal(html.status, 200, html.body);
+  assert.match(html.body, /<html/i);
+  const scripts = [...html.body.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1] as string);
+  assert.ok(scripts.length > 0, 'the page loads its script');
+  for (const src of scripts) {
+    const js = await httpGet(`http://127.0.0.1:${port}${src}`);
+    assert.equal(js.status, 200, src);
+    assert.ok(js.body.length > 1000, `${src} is the bundle`);
+  }
   assert.equal(await c.stop(), 0, c.output());
 });
 
