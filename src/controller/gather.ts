@@ -8,6 +8,7 @@ import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { durationMs } from '../api/duration.ts';
 import { decideSync, type SyncDecision } from './sync-decision.ts';
 import { sourceConfigMaps, sourceSecrets } from './source-refs.ts';
+import { storageName } from '../storage/layout.ts';
 import type { ReconcilerIO } from './reconcile-io.ts';
 
 /** What the reconciler remembers of a registry's last sync (lost on restart: status covers that). */
@@ -15,6 +16,7 @@ export interface Checked {
   at: number;
   cmVersions: string;
   secretVersions?: string;
+  storageVersion?: string;
 }
 
 export interface Gathered {
@@ -24,6 +26,7 @@ export interface Gathered {
   drift?: string;
   cmVersions: string;
   secretVersions?: string;
+  storageVersion: string;
   trigger?: string;
   intervalMs?: number;
 }
@@ -52,6 +55,7 @@ export async function gatherSync(
   const secrets = sourceSecrets(reg.spec);
   const failing = phase !== undefined && phase !== 'Ready' && phase !== 'Pending';
   let secretVersions = secrets.length && failing ? await io.secretVersions(namespace, secrets) : undefined;
+  const storageVersion = io.configMapVersions(namespace, [storageName(reg.metadata.name ?? '')]);
   const intervalMs = reg.spec.syncPolicy?.interval ? durationMs(reg.spec.syncPolicy.interval) : undefined;
   const lastAttempt = reg.status?.sync?.lastAttemptTime
     ? Date.parse(reg.status.sync.lastAttemptTime)
@@ -73,6 +77,8 @@ export async function gatherSync(
     lastConfigMapVersions: mem?.cmVersions ?? (cmNames.length === 0 ? cmVersions : undefined),
     secretVersions,
     lastSecretVersions: mem?.secretVersions,
+    storageVersion,
+    lastStorageVersion: mem?.storageVersion,
     backoffBaseMs: o.backoffBaseMs,
     backoffMaxMs: o.backoffMaxMs,
   });
@@ -84,5 +90,5 @@ export async function gatherSync(
       sync: false,
       requeueAfterMs: Math.min(decision.requeueAfterMs ?? SECRET_POLL_MS, SECRET_POLL_MS),
     };
-  return { decision, storagePresent, drift, cmVersions, secretVersions, trigger, intervalMs };
+  return { decision, storagePresent, drift, cmVersions, secretVersions, storageVersion, trigger, intervalMs };
 }

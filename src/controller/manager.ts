@@ -7,13 +7,16 @@ import type { Logger } from 'pino';
 import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import type { ConfigMapObject } from '../kube/configmaps.ts';
+import { storageName } from '../storage/layout.ts';
 import type { WorkQueue } from './queue.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { ReconcileResult } from './reconciler.ts';
 
 /**
  * The registries a ConfigMap event concerns (pure): the registry whose storage it is (managed-by
- * label), and every registry in its namespace with a configmap source naming it.
+ * label, or its name `<registry>-registry-storage[-n]`: an edit that strips our labels, or the
+ * deletion of a user's object that held the name, must reach the registry too), and every registry in
+ * its namespace with a configmap source naming it.
  */
 export function registriesForConfigMap(
   cm: Pick<ConfigMapObject, 'metadata'>,
@@ -26,10 +29,16 @@ export function registriesForConfigMap(
   for (const reg of registries)
     if (
       reg.metadata.namespace === ns &&
-      reg.spec.sources.some((s) => s.type === 'configmap' && s.configMapRef?.name === cm.metadata.name)
+      (isStorageOf(cm.metadata.name, reg.metadata.name ?? '') ||
+        reg.spec.sources.some((s) => s.type === 'configmap' && s.configMapRef?.name === cm.metadata.name))
     )
       keys.add(`${ns}/${reg.metadata.name ?? ''}`);
   return [...keys];
+}
+
+function isStorageOf(cmName: string, registry: string): boolean {
+  const main = storageName(registry);
+  return cmName === main || (cmName.startsWith(`${main}-`) && /^\d+$/.test(cmName.slice(main.length + 1)));
 }
 
 export interface ManagerOptions {

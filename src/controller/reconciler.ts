@@ -14,7 +14,7 @@ import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { isStatus } from '../kube/client.ts';
 import { NameConflictError } from '../storage/ownership.ts';
 import { failureBackoffMs, type SyncReason } from './sync-decision.ts';
-import { gatherSync, type Checked } from './gather.ts';
+import { gatherSync, type Checked, type Gathered } from './gather.ts';
 import { HostSlots } from './host-slots.ts';
 import { sourceHosts } from './source-refs.ts';
 import { decideUnusableName, unusableName } from './unusable-name.ts';
@@ -177,15 +177,7 @@ export class Reconciler {
   private async sync(
     key: string,
     reg: MCPRegistryV1beta1,
-    s: {
-      reason: SyncReason;
-      trigger?: string;
-      storagePresent: boolean;
-      drift?: string;
-      cmVersions: string;
-      secretVersions?: string;
-      intervalMs?: number;
-    },
+    s: Omit<Gathered, 'decision'> & { reason: SyncReason },
     log: Logger,
   ): Promise<ReconcileResult> {
     const { io } = this.deps;
@@ -207,6 +199,7 @@ export class Reconciler {
       at: this.deps.now(),
       cmVersions: s.cmVersions,
       secretVersions: s.secretVersions,
+      storageVersion: s.storageVersion,
     });
 
     // Drifted storage is rewritten even when the data is unchanged (SPEC §8 "Storage integrity").

@@ -23,6 +23,12 @@ export interface SyncInput {
    */
   secretVersions?: string;
   lastSecretVersions?: string;
+  /**
+   * The main storage ConfigMap's fingerprint now and at the last check, looked at only while failing:
+   * a user's object deleted from the storage name (NameConflict) lets the registry sync at once.
+   */
+  storageVersion?: string;
+  lastStorageVersion?: string;
   /** Why the stored ConfigMaps no longer hold what was written (storage integrity), if they do not. */
   storageDrift?: string;
   backoffBaseMs: number;
@@ -54,7 +60,9 @@ export function decideSync(i: SyncInput): SyncDecision {
   const known = (now?: string, last?: string) => last !== undefined && now !== undefined && now !== last;
   if (
     i.phase !== 'Ready' &&
-    (known(i.configMapVersions, i.lastConfigMapVersions) || known(i.secretVersions, i.lastSecretVersions))
+    (known(i.configMapVersions, i.lastConfigMapVersions) ||
+      known(i.secretVersions, i.lastSecretVersions) ||
+      known(i.storageVersion, i.lastStorageVersion))
   )
     return { sync: true, reason: 'SourceChanged' };
   if (i.phase !== 'Ready') {

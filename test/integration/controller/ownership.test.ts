@@ -111,6 +111,28 @@ test("a user's ConfigMap named <name>-registry-storage: NameConflict, left byte-
   assert.equal(after2.metadata.resourceVersion, mine.body.metadata.resourceVersion);
 });
 
+test('once the object holding the storage name is deleted, the registry syncs and owns its storage', async () => {
+  await client().create(
+    { ...CM, namespace: ns },
+    { metadata: { name: 'freed-registry-storage' }, data: { 'notes.txt': 'temporary' } },
+  );
+  await client().create({ ...REGISTRIES, namespace: ns }, registry(ns, 'freed', source()));
+  await waitPhase(ns, 'freed', 'Failed', (r) =>
+    (r.status?.conditions ?? []).some((c) => c.reason === 'NameConflict'),
+  );
+  await client().delete({ ...CM, namespace: ns, name: 'freed-registry-storage' });
+  const r = await waitPhase(ns, 'freed', 'Ready');
+  assert.ok((r.status?.sync?.serverCount ?? 0) > 0);
+  const cm = await client().get<Obj>({ ...CM, namespace: ns, name: 'freed-registry-storage' });
+  assert.deepEqual(
+    (cm.metadata.ownerReferences as { name: string; controller: boolean }[]).map((o) => [
+      o.name,
+      o.controller,
+    ]),
+    [['freed', true]],
+  );
+});
+
 test("a user's Role and Service named <name>-api: NameConflict naming the Role, both untouched, both survive deletion", async () => {
   const role = await client().create<Obj>(
     { ...ROLES, namespace: ns },

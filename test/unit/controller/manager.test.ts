@@ -46,6 +46,14 @@ const fanOut: [string, ReturnType<typeof cm>, string[]][] = [
     cm('a', 'cat', { ...MANAGED, 'toolhive.stacklok.io/registry': 'one' }),
     ['a/one', 'a/two'],
   ],
+  [
+    'a ConfigMap with a storage name but no labels (stripped by an edit, or a user object holding the name)',
+    cm('a', 'two-registry-storage'),
+    ['a/two'],
+  ],
+  ['a shard name without labels', cm('a', 'two-registry-storage-3'), ['a/two']],
+  ['not a shard name', cm('a', 'two-registry-storage-x'), []],
+  ['a storage name in another namespace', cm('b', 'two-registry-storage'), []],
 ];
 for (const [name, object, keys] of fanOut)
   test(`fan-out: ${name}`, () => assert.deepEqual(registriesForConfigMap(object, REGS).sort(), keys));

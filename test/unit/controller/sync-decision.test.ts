@@ -86,6 +86,17 @@ const cases: [string, Partial<SyncInput>, ReturnType<typeof decideSync>][] = [
     { sync: false, requeueAfterMs: 1000 },
   ],
   [
+    'failed on a taken storage name, and the object holding it was deleted: sync now',
+    {
+      phase: 'Failed',
+      attempts: 4,
+      lastCheckedAt: 99_999,
+      storageVersion: 'demo-registry-storage@absent',
+      lastStorageVersion: 'demo-registry-storage@17',
+    },
+    { sync: true, reason: 'SourceChanged' },
+  ],
+  [
     'ready with a storage ConfigMap edited by hand: rewrite',
     { storageDrift: 'storage ConfigMap x was changed' },
     { sync: true, reason: 'StorageDrift' },
