@@ -25,7 +25,14 @@ import { SERVER_CORE, repoRoot, runLoadPinned, waitUntil } from '../lib/procs.ts
 import { metric, type Metric } from '../lib/report.ts';
 import { medianBy } from '../lib/stats.ts';
 import { metricSum, scrapeHttp } from '../lib/scrape.ts';
-import { PATHS, startWebhook, webhookUnavailable, type WebhookProc } from '../lib/webhook-proc.ts';
+import {
+  PATHS,
+  startBaselineServer,
+  startWebhook,
+  webhookUnavailable,
+  type WebhookProc,
+} from '../lib/webhook-proc.ts';
+import type { Spawned } from '../lib/procs.ts';
 
 export const VAP_MANIFEST = resolve(repoRoot, 'bench/manifests/mcpregistry-vap.yaml');
 const LABEL = 'mcpr-bench/admission';
@@ -70,9 +77,16 @@ async function installVap(client: KubeClient): Promise<void> {
   await applyObject(client, binding);
 }
 
-async function registerWebhooks(client: KubeClient, hook: WebhookProc, caPem: string): Promise<void> {
+/** Registers a mutating + validating webhook pair at `url` for namespaces labelled `label`. */
+async function registerWebhooks(
+  client: KubeClient,
+  url: string,
+  caPem: string,
+  label = 'webhook',
+  configName = 'mcpr-bench',
+): Promise<void> {
   const common = (path: string) => ({
-    clientConfig: { url: `${hook.url}${path}`, caBundle: Buffer.from(caPem).toString('base64') },
+    clientConfig: { url: `${url}${path}`, caBundle: Buffer.from(caPem).toString('base64') },
     rules: [
       {
         apiGroups: [GROUP],
@@ -86,12 +100,12 @@ async function registerWebhooks(client: KubeClient, hook: WebhookProc, caPem: st
     admissionReviewVersions: ['v1'],
     timeoutSeconds: 5,
     matchPolicy: 'Equivalent',
-    namespaceSelector: { matchLabels: { [LABEL]: 'webhook' } },
+    namespaceSelector: { matchLabels: { [LABEL]: label } },
   });
   await applyObject(client, {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
-    metadata: { name: 'mcpr-bench' },
+    metadata: { name: configName },
     webhooks: [
       { name: 'mmcpregistry.toolhive.stacklok.io', reinvocationPolicy: 'Never', ...common(PATHS.mutate) },
     ],
@@ -99,7 +113,7 @@ async function registerWebhooks(client: KubeClient, hook: WebhookProc, caPem: st
   await applyObject(client, {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
-    metadata: { name: 'mcpr-bench' },
+    metadata: { name: configName },
     webhooks: [{ name: 'vmcpregistry.toolhive.stacklok.io', ...common(PATHS.validate) }],
   });
 }
@@ -139,6 +153,7 @@ export const apiserver: Benchmark = {
     const unavailable: string[] = [];
     const cluster = await startBenchCluster(join(ctx.workDir, 'cp'), (m) => ctx.log(m));
     let hook: WebhookProc | undefined;
+    let bare: Spawned | undefined;
     try {
       const { client } = cluster;
       await installCrd(client, { kind: 'none' });
@@ -158,12 +173,30 @@ export const apiserver: Benchmark = {
         const certs = await makeCertDir(certDir);
         hook = await startWebhook({ certDir, core: SERVER_CORE });
         await createNamespace(client, 'bench-webhook', { [LABEL]: 'webhook' });
-        await registerWebhooks(client, hook, certs.caPem);
+        await registerWebhooks(client, hook.url, certs.caPem);
         await waitUntil(
           'the webhook to reject an http URL',
           async () => (await dryRunStatus(client, 'bench-webhook', invalidObject('bench-webhook'))) >= 400,
         );
-        variants.unshift({ name: 'webhooks', ns: 'bench-webhook' });
+        // The floor of any webhook here: the bare HTTPS server (fixed answer) registered the same way,
+        // on the same core. Ours over it is what our code costs; it over the VAP is what a webhook costs.
+        const b = await startBaselineServer(certDir);
+        bare = b.proc;
+        await createNamespace(client, 'bench-bare', { [LABEL]: 'bare' });
+        await registerWebhooks(client, `https://127.0.0.1:${b.port}`, certs.caPem, 'bare', 'mcpr-bench-bare');
+        // Registered once a dry run in its namespace calls a webhook (it allows everything, so ask the
+        // apiserver's per-webhook call counter rather than for a rejection).
+        const calls = async () =>
+          metricSum(await scrape(cluster), 'apiserver_admission_webhook_admission_duration_seconds_count');
+        await waitUntil('the bare webhooks to be called', async () => {
+          const before = await calls();
+          await dryRunStatus(client, 'bench-bare', validObject('bench-bare', 0));
+          return (await calls()) > before;
+        });
+        variants.unshift(
+          { name: 'webhooks', ns: 'bench-webhook' },
+          { name: 'bare webhooks', ns: 'bench-bare' },
+        );
       }
       for (const v of [...variants, { name: 'none', ns: 'bench-none' }]) {
         const st = await dryRunStatus(client, v.ns, validObject(v.ns, 1));
@@ -239,6 +272,22 @@ export const apiserver: Benchmark = {
         }
         const w = results.webhooks;
         const vap = results['VAP (CEL)'];
+        const floor = results['bare webhooks'];
+        if (w && floor) {
+          const s = `webhooks vs bare webhooks (the floor), ${sc.name}`;
+          metrics.push(metric(s, 'p50', 'ms', w.load.latencyMs.p50, floor.load.latencyMs.p50, 'lower'));
+          metrics.push(
+            metric(
+              s,
+              'admission plugin time per request, measured by the apiserver',
+              'ms',
+              w.webhookMeanMs,
+              floor.webhookMeanMs,
+              'lower',
+              'ours vs the bare HTTPS server as both webhooks',
+            ),
+          );
+        }
         if (w && vap) {
           const s = `webhooks vs VAP, ${sc.name}`;
           metrics.push(metric(s, 'p50', 'ms', w.load.latencyMs.p50, vap.load.latencyMs.p50, 'lower'));
@@ -280,6 +329,7 @@ export const apiserver: Benchmark = {
       }
     } finally {
       await hook?.proc.stop();
+      await bare?.stop();
       await cluster.stop();
     }
     return { metrics, details, unavailable };

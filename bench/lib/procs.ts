@@ -64,9 +64,23 @@ export interface Spawned {
 
 const PROBE = resolve(repoRoot, 'bench/lib/probe.ts');
 
-/** Node processes get the probe preloaded (every side alike); other programs run as given. */
+/**
+ * Node processes get the probe preloaded (every side alike); other programs run as given. With
+ * MCPR_BENCH_CPU_PROF=DIR (or MCPR_BENCH_HEAP_PROF=DIR) every server process also writes a V8 CPU
+ * (sampling heap) profile there when it exits, for finding where a figure comes from.
+ */
 function withProbe(argv: string[]): string[] {
-  return argv[0] === nodeBin ? [nodeBin, '--import', PROBE, ...argv.slice(1)] : argv;
+  if (argv[0] !== nodeBin) return argv;
+  const cpu = process.env.MCPR_BENCH_CPU_PROF;
+  const heap = process.env.MCPR_BENCH_HEAP_PROF;
+  return [
+    nodeBin,
+    '--import',
+    PROBE,
+    ...(cpu ? ['--cpu-prof', `--cpu-prof-dir=${cpu}`] : []),
+    ...(heap ? ['--heap-prof', `--heap-prof-dir=${heap}`] : []),
+    ...argv.slice(1),
+  ];
 }
 
 export function spawnPinned(
