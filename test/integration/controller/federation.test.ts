@@ -9,13 +9,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, createNamespace, kubeconfigPath } from '../../support/cluster.ts';
+import { client, createNamespace, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { startLocalRegistryApi } from '../../../src/registry-api/local.ts';
 import { readStoredCatalog } from '../../../src/storage/configmaps.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
-import { FIXTURE_DOC, fixtureNamesWithTag, putConfigMap, registry, waitPhase } from './helpers.ts';
+import { FIXTURE_DOC, fixtureNamesWithTag, getReg, putConfigMap, registry, waitPhase } from './helpers.ts';
 
 const READERS = 'toolhive.stacklok.io/allowed-reader-namespaces';
 let platformNs: string;
@@ -129,17 +129,43 @@ test('a team registry reads the platform registry through its real API, filters 
 });
 
 test('a namespace the platform does not list is refused with the exact status, and syncs once allowed', async () => {
-  await create(otherNs, 'outsider', {
-    sources: [
-      {
-        name: 'shared',
-        type: 'registry',
-        registry: { registryRef: { name: 'platform', namespace: platformNs } },
-      },
-    ],
+  // Written in v1alpha1 with kubectl, as a user of the design document's shape would: through the
+  // webhooks and the conversion webhook to the stored v1beta1 object, whose one source is `default`.
+  kubectlOk(['apply', '-f', '-'], {
+    apiVersion: 'toolhive.stacklok.io/v1alpha1',
+    kind: 'MCPRegistry',
+    metadata: { name: 'outsider', namespace: otherNs },
+    spec: {
+      source: { type: 'registry', registry: { registryRef: { name: 'platform', namespace: platformNs } } },
+    },
+  });
+  const stored = await getReg(otherNs, 'outsider');
+  assert.deepEqual(stored.spec.sources, [
+    {
+      name: 'default',
+      type: 'registry',
+      format: 'upstream',
+      registry: { registryRef: { name: 'platform', namespace: platformNs } },
+      ...(stored.spec.sources[0]?.filter ? { filter: stored.spec.sources[0].filter } : {}),
+    },
+  ]);
+  const alpha = JSON.parse(
+    kubectlOk([
+      'get',
+      'mcpregistries.v1alpha1.toolhive.stacklok.io',
+      'outsider',
+      '-n',
+      otherNs,
+      '-o',
+      'json',
+    ]),
+  ) as { spec: { source: unknown } };
+  assert.deepEqual(alpha.spec.source, {
+    type: 'registry',
+    registry: { registryRef: { name: 'platform', namespace: platformNs } },
   });
   const failed = await waitPhase(otherNs, 'outsider', 'Failed');
-  const why = `source shared: MCPRegistry ${platformNs}/platform does not allow registries in namespace ${otherNs} to read it; its owners can add "${otherNs}" to its ${READERS} annotation`;
+  const why = `source default: MCPRegistry ${platformNs}/platform does not allow registries in namespace ${otherNs} to read it; its owners can add "${otherNs}" to its ${READERS} annotation`;
   assert.equal(failed.status?.message, `${why}; no data stored yet`);
   assert.deepEqual(
     {
@@ -155,7 +181,7 @@ test('a namespace the platform does not list is refused with the exact status, a
   const ok = await waitPhase(otherNs, 'outsider', 'Ready');
   assert.equal(
     ok.status?.message,
-    `${ok.status?.sync?.serverCount} servers from shared (MCPRegistry ${platformNs}/platform)`,
+    `${ok.status?.sync?.serverCount} servers from default (MCPRegistry ${platformNs}/platform)`,
   );
   assert.ok((ok.status?.sync?.serverCount ?? 0) > 0);
 });
