@@ -5,7 +5,7 @@
  * stored layout (ConfigMaps, largest size), and the ConfigMap writes of a no-op resync (should be 0).
  * Fake upstream on core 1; controller, apiserver and etcd (or the baseline) on core 0.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANNOTATION_SYNC_TRIGGER, GROUP, LABEL_REGISTRY, PLURAL } from '../../src/api/constants.ts';
 import type { Benchmark, BenchContext } from '../lib/bench.ts';
@@ -91,12 +91,16 @@ export const sync: Benchmark = {
       const { client } = cluster;
       await installCrd(client, { kind: 'none' });
       await createNamespace(client, 'bench-sync');
+      // The fake upstream listens on loopback, which the built-in policy refuses as a destination.
+      const policyFile = join(ctx.workDir, 'policy.yaml');
+      writeFileSync(policyFile, 'allowedCIDRs: [127.0.0.0/8, "::1/128"]\n');
       const ctl = await startController({
         kubeconfig: cluster.cp.kubeconfigPath,
         certDir,
         namespaces: ['bench-sync'],
         core: SERVER_CORE,
         env: { NODE_EXTRA_CA_CERTS: caFile },
+        policyFile,
       });
       const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: 'bench-sync' };
       const oursMs: number[] = [];

@@ -31,6 +31,8 @@ export interface ControllerOptions {
   namespaces: string[];
   core: number;
   env?: NodeJS.ProcessEnv;
+  /** A platform policy file (`--policy`), e.g. one allowing loopback sources. */
+  policyFile?: string;
 }
 
 /** Starts the operator and returns at once (to time its start-up); startController waits for /readyz. */
@@ -53,6 +55,7 @@ export async function spawnController(opts: ControllerOptions): Promise<Controll
       `--watch-namespaces=${opts.namespaces.join(',')}`,
       `--health-address=127.0.0.1:${healthPort}`,
       '--log-level=warn',
+      ...(opts.policyFile ? [`--policy=${opts.policyFile}`] : []),
     ],
     { env: opts.env },
   );
