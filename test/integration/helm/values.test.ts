@@ -95,6 +95,10 @@ test('the default render configures the operator with its defaults (and the mode
 test('each operator value, changed, reaches the operator as that setting', () => {
   const changed: Obj = {
     watchNamespaces: ['team-a', 'team-b'],
+    registryRefEndpoints: {
+      'platform/catalog': 'http://catalog.platform.example:8080',
+      'team-a/shared': 'https://shared.team-a.example',
+    },
     enableWebhooks: false,
     enableController: false,
     webhookHost: '127.0.0.1',
