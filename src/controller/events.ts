@@ -6,6 +6,7 @@
  * `SyncFailed (x5)` instead of five identical lines (and `info`'s last-10 list stays readable).
  * Unlike client-go, the aggregation key is in the Event's name (a hash of it), not only in a process
  * cache: a restarted operator or a new leader keeps counting on the same Event instead of starting over.
+ * A new Event is one request (create) and so is a repeat this process wrote before (replace).
  */
 import { createHash } from 'node:crypto';
 import { isStatus, type KubeClient } from '../kube/client.ts';
@@ -48,7 +49,88 @@ export function eventName(
   return `${target.name.slice(0, 200)}.${hash}`;
 }
 
-export async function recordEvent(
+/** How many Events the recorder remembers (the last written copy of each, for a one-request update). */
+const REMEMBERED = 1000;
+
+/**
+ * Records Events, remembering the last copy it wrote of each so that counting a repeat is one request
+ * (a replace with that copy's resourceVersion), as a first Event is (a create). When the memory is
+ * stale (another replica counted, the Event expired) the apiserver says so (409, 404) and the recorder
+ * reads the Event and tries again. One recorder per process; tests may make their own.
+ */
+export class EventRecorder {
+  private readonly known = new Map<string, CoreEvent>();
+
+  async record(
+    client: KubeClient,
+    target: EventTarget,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component = 'mcp-registry-operator',
+    now: () => Date = () => new Date(),
+  ): Promise<void> {
+    const text = message.slice(0, MAX_EVENT_MESSAGE);
+    const name = eventName(target, type, reason, text, component);
+    const key = `${target.namespace}/${name}`;
+    const ref = { group: '', version: 'v1', plural: 'events', namespace: target.namespace };
+    let existing = this.known.get(key);
+    // Without a remembered copy, try to create: only a repeat after a restart pays for a read.
+    let mayExist = existing !== undefined;
+    for (let i = 0; i < ATTEMPTS; i++) {
+      const stamp = now().toISOString();
+      if (mayExist && !existing) existing = await client.find<CoreEvent>({ ...ref, name });
+      try {
+        const written = existing
+          ? // resourceVersion precondition: two replicas (or two quick retries) never lose a count.
+            await client.replace<CoreEvent>(
+              { ...ref, name },
+              { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: stamp },
+            )
+          : await client.create<CoreEvent>(ref, {
+              metadata: { name, namespace: target.namespace },
+              involvedObject: {
+                apiVersion: `${GROUP}/v1beta1`,
+                kind: KIND,
+                name: target.name,
+                namespace: target.namespace,
+                uid: target.uid,
+                resourceVersion: target.resourceVersion,
+              },
+              reason,
+              message: text,
+              type,
+              source: { component },
+              firstTimestamp: stamp,
+              lastTimestamp: stamp,
+              count: 1,
+              reportingComponent: component,
+              reportingInstance: process.env.HOSTNAME ?? 'local',
+            });
+        this.remember(key, written.body);
+        return;
+      } catch (e) {
+        // 409: someone else created or counted it first; 404: it expired (events have a TTL).
+        if (!isStatus(e, 409) && !isStatus(e, 404)) throw e;
+        this.known.delete(key);
+        mayExist = isStatus(e, 409);
+        existing = undefined;
+      }
+    }
+    throw new Error(`event ${key}: still conflicting after ${ATTEMPTS} attempts`);
+  }
+
+  private remember(key: string, event: CoreEvent): void {
+    this.known.delete(key);
+    this.known.set(key, event);
+    if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value ?? '');
+  }
+}
+
+const shared = new EventRecorder();
+
+/** Records through the process's recorder (see EventRecorder). */
+export function recordEvent(
   client: KubeClient,
   target: EventTarget,
   type: 'Normal' | 'Warning',
@@ -57,46 +139,5 @@ export async function recordEvent(
   component = 'mcp-registry-operator',
   now: () => Date = () => new Date(),
 ): Promise<void> {
-  const text = message.slice(0, MAX_EVENT_MESSAGE);
-  const name = eventName(target, type, reason, text, component);
-  const ref = { group: '', version: 'v1', plural: 'events', namespace: target.namespace };
-  for (let i = 0; i < ATTEMPTS; i++) {
-    const stamp = now().toISOString();
-    const existing = await client.find<CoreEvent>({ ...ref, name });
-    try {
-      if (existing) {
-        // resourceVersion precondition: two replicas (or two quick retries) never lose a count.
-        await client.replace(
-          { ...ref, name },
-          { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: stamp },
-        );
-      } else {
-        await client.create(ref, {
-          metadata: { name, namespace: target.namespace },
-          involvedObject: {
-            apiVersion: `${GROUP}/v1beta1`,
-            kind: KIND,
-            name: target.name,
-            namespace: target.namespace,
-            uid: target.uid,
-            resourceVersion: target.resourceVersion,
-          },
-          reason,
-          message: text,
-          type,
-          source: { component },
-          firstTimestamp: stamp,
-          lastTimestamp: stamp,
-          count: 1,
-          reportingComponent: component,
-          reportingInstance: process.env.HOSTNAME ?? 'local',
-        });
-      }
-      return;
-    } catch (e) {
-      // 409: someone else created or updated it first; 404: it expired (events have a TTL) meanwhile.
-      if (!isStatus(e, 409) && !isStatus(e, 404)) throw e;
-    }
-  }
-  throw new Error(`event ${target.namespace}/${name}: still conflicting after ${ATTEMPTS} attempts`);
+  return shared.record(client, target, type, reason, message, component, now);
 }

@@ -73,9 +73,9 @@ test('two controllers: one leader; SIGSTOP hands over; the resumed old leader wr
     registry(ns, 'le', { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }] }),
   );
   await waitPhase(ns, 'le', 'Ready');
-  assert.ok(
-    logLines(leader).some((l) => l.msg === 'synced'),
-    'the leader synced',
+  // The status is written before the Event and the log line: wait for the line, do not race it.
+  await eventually('the leader to log its sync', () =>
+    logLines(leader).some((l) => l.msg === 'synced') ? true : undefined,
   );
   assert.ok(
     !logLines(follower).some((l) => l.msg === 'synced' || l.msg === 'controller started'),
