@@ -48,8 +48,12 @@ export function sourceLocation(s: SourceV1beta1): string {
             : ' (default branch)';
       return `${s.git?.repository ?? NONE}${at}, path ${s.git?.path ?? DEFAULT_GIT_PATH}`;
     }
-    case 'registry':
+    case 'registry': {
+      // Federation: another MCPRegistry, read through its API (namespace absent = this registry's).
+      const ref = s.registry?.registryRef;
+      if (ref) return `MCPRegistry ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
       return s.registry?.baseURL ?? NONE;
+    }
   }
 }
 

@@ -36,6 +36,18 @@ test('source locations read like sentences for every source type', () => {
     sourceLocation({ name: 'a', type: 'registry', registry: { baseURL: 'https://reg.example' } }),
     'https://reg.example',
   );
+  assert.equal(
+    sourceLocation({
+      name: 'a',
+      type: 'registry',
+      registry: { registryRef: { name: 'p', namespace: 'plat' } },
+    }),
+    'MCPRegistry plat/p',
+  );
+  assert.equal(
+    sourceLocation({ name: 'a', type: 'registry', registry: { registryRef: { name: 'p' } } }),
+    'MCPRegistry p',
+  );
 });
 
 test('filters are summarised; none is <none>', () => {
