@@ -45,18 +45,9 @@ try {
     stops.push(() => cp.stop());
     kubeconfigPath = resolve(local, 'kubeconfig');
   }
-  const stack = await startLocalStack({
-    kubeconfigPath,
-    dir: resolve(local, 'stack'),
-    enableController: true,
-    log,
-  });
-  stops.push(() => stack.stop());
-  log(`applying samples/ in namespace ${values.namespace}…`);
-  const regs = await applySamples(kubeconfigPath, values.namespace);
-  for (const r of regs)
-    log(`  ${r.metadata.name}: ${r.status?.phase}, ${r.status?.sync?.serverCount ?? 0} servers`);
-  // Port 8080 when free, else any free port.
+  // The API first (it waits for its storage), so the operator can be told where it is: a registryRef
+  // to toolhive-all then reads it here, where no `<name>-api` Service can be reached. Port 8080 when
+  // free, else any free port.
   const api = await startLocalRegistryApi({
     kubeconfigPath,
     namespace: values.namespace,
@@ -66,6 +57,18 @@ try {
     startLocalRegistryApi({ kubeconfigPath, namespace: values.namespace, name: 'toolhive-all' }),
   );
   stops.push(() => api.stop());
+  const stack = await startLocalStack({
+    kubeconfigPath,
+    dir: resolve(local, 'stack'),
+    enableController: true,
+    log,
+    extraArgs: [`--registry-ref-endpoints=${values.namespace}/toolhive-all=${api.url}`],
+  });
+  stops.push(() => stack.stop());
+  log(`applying samples/ in namespace ${values.namespace}…`);
+  const regs = await applySamples(kubeconfigPath, values.namespace);
+  for (const r of regs)
+    log(`  ${r.metadata.name}: ${r.status?.phase}, ${r.status?.sync?.serverCount ?? 0} servers`);
   log(`Registry API of toolhive-all: ${api.url}`);
   log(`Catalog page of toolhive-all: ${api.url}/  (open it in a browser; docs/ui.md)`);
   log(`  curl ${api.url}/api/v1/registry/info`);
