@@ -175,7 +175,8 @@ export const GATES: Gate[] = [
   {
     id: 'api-throughput',
     bench: 'api',
-    label: 'api: every scenario, throughput (incl. the first request after a reload)',
+    // The issue also asks for the first request after a reload; not measured yet (docs/performance.md).
+    label: 'api: every scenario, throughput',
     scenario: /.*/,
     metric: 'throughput',
     op: '>=',
@@ -189,10 +190,9 @@ function matches(g: Gate, m: Metric): boolean {
   return typeof g.scenario === 'string' ? m.scenario === g.scenario : g.scenario.test(m.scenario);
 }
 
-function kindOf(metric: string): keyof NoiseBand {
-  if (metric === 'throughput') return 'throughput';
-  if (metric.startsWith('p99')) return 'p99';
-  return 'p50';
+/** The A/A band applies to the harness's own kinds of figure only (not to memory or wall times). */
+function kindOf(metric: string): keyof NoiseBand | undefined {
+  return metric === 'throughput' || metric === 'p50' || metric === 'p99' ? metric : undefined;
 }
 
 /** The A/A band: the lowest and highest ratio of each kind of figure in the `aa` benchmark's rows. */
@@ -200,8 +200,8 @@ export function noiseBand(aa: BenchResult | undefined): NoiseBand {
   const band: NoiseBand = {};
   if (!aa || aa.status !== 'ok') return band;
   for (const m of aa.metrics) {
-    if (!Number.isFinite(m.ratio) || !['throughput', 'p50', 'p99'].includes(m.metric)) continue;
     const k = kindOf(m.metric);
+    if (!Number.isFinite(m.ratio) || !k) continue;
     const cur = band[k];
     band[k] = cur ? [Math.min(cur[0], m.ratio), Math.max(cur[1], m.ratio)] : [m.ratio, m.ratio];
   }
@@ -239,10 +239,11 @@ export function evaluateGates(
         value,
         status: 'INFO',
         rows,
-        note: met ? 'met' : 'not met (absolute figure, not gated)',
+        note: met ? 'met' : 'not met; an absolute figure, not gated',
       };
     const row: GateRow = { ...base, value, status: met ? 'PASS' : 'FAIL', rows };
-    const b = band[kindOf(g.metric)];
+    const kind = kindOf(g.metric);
+    const b = kind ? band[kind] : undefined;
     if (!met && b) row.withinNoise = g.op === '<=' ? value / b[1] <= g.target : value / b[0] >= g.target;
     return row;
   });

@@ -146,6 +146,13 @@ test('the A/A band spans the ratios of each kind; a failure inside it says so', 
   assert.equal(evaluateGates([aa, web(80)], [throughputGate])[0]?.withinNoise, false);
   assert.equal(evaluateGates([web(80)], [throughputGate])[0]?.withinNoise, undefined);
   assert.deepEqual(noiseBand(undefined), {});
+  // A memory or wall-time gate has no A/A band: it never says "within noise".
+  const rss: Gate = { ...throughputGate, metric: 'server RSS', op: '<=', target: 1.3 };
+  const mem = result('webhook', [
+    metric('/validate closed, keep-alive, c=8', 'server RSS', 'MiB', 2, 1, 'lower'),
+  ]);
+  const row = evaluateGates([aa, mem], [rss])[0];
+  assert.deepEqual([row?.status, row?.withinNoise], ['FAIL', undefined]);
 });
 
 test('the table has one row per gate and states the band', () => {
