@@ -264,7 +264,7 @@ export function validate(obj: unknown, oldObj: unknown, policy: Policy): Validat
     c.warnings.push(...stash.warnings);
   }
   const warnings = [...new Set(c.warnings)];
-  if (!old) return { errors, warnings };
+  if (!old || warnings.length === 0) return { errors, warnings };
   // A warning about a value this update leaves as it was was given when the value was written; an
   // update that only sets the sync trigger or a label should not repeat it every time.
   const before = new Set(validate(old, undefined, policy).warnings);

@@ -6,9 +6,7 @@
  */
 import { parse } from 'yaml';
 import { migrateSourceEntry, shortestInterval, type Problems } from './toolhive-sources.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject as isObj, type JsonObject as Obj } from '../conversion/json.ts';
 
 export interface MountedKey {
   kind: 'configMap' | 'secret';

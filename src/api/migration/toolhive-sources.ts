@@ -4,9 +4,7 @@
  */
 import { parseGoDuration } from '../duration.ts';
 import { DNS_LABEL_PATTERN } from '../schema/common.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject as isObj, type JsonObject as Obj } from '../conversion/json.ts';
 
 /** Where a migration reports what it dropped (warn) and what it could not do (fail). */
 export interface Problems {

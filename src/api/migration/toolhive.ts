@@ -8,13 +8,14 @@
  * registry is an error and is left as it was.
  */
 import { API_VERSION_V1ALPHA1, API_VERSION_V1BETA1, ANNOTATION_SYNC_TRIGGER, KIND } from '../constants.ts';
+import { isObject, type JsonObject } from '../conversion/json.ts';
 import { migrateConfigYaml } from './toolhive-config-yaml.ts';
 import { migrateSourceEntry, shortestInterval, type Problems } from './toolhive-sources.ts';
 
 export const TOOLHIVE_GROUP = 'toolhive.stacklok.dev';
 const TOOLHIVE_SYNC_TRIGGER = `${TOOLHIVE_GROUP}/sync-trigger`;
 
-export type Obj = Record<string, unknown>;
+export type Obj = JsonObject;
 
 export interface MigrateOptions {
   /** Move every migrated registry to this namespace. */
@@ -29,7 +30,7 @@ export interface Migrated {
   errors: string[];
 }
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = isObject;
 
 export function isToolhiveRegistry(doc: unknown): doc is Obj {
   return (
