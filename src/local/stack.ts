@@ -5,7 +5,7 @@
  * Used by the integration test setup (test/support/stack.ts) and by `npm start`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { API_VERSION_V1BETA1, GROUP, PLURAL } from '../api/constants.ts';
@@ -126,35 +126,10 @@ export interface OperatorProcess {
   stop(): Promise<void>;
 }
 
-/**
- * Starts `src/bin/operator.ts` as a child process in its own process group, serving HTTPS on a free
- * loopback port with a freshly generated CA, and waits until /readyz answers 200.
- */
-export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
-  const certDir = join(opts.dir, 'webhook-certs');
-  mkdirSync(certDir, { recursive: true });
-  const ca = await createCA('mcp-registry-local-webhook-ca', 30);
-  const serving = await issueCert(ca, {
-    commonName: '127.0.0.1',
-    ipAddresses: ['127.0.0.1'],
-    dnsNames: ['localhost'],
-    usage: 'server',
-    validDays: 30,
-  });
-  writeFileSync(join(certDir, 'ca.crt'), ca.certPem);
-  writeFileSync(join(certDir, 'tls.crt'), serving.certPem);
-  writeFileSync(join(certDir, 'tls.key'), serving.keyPem, { mode: 0o600 });
-  const caBundle = Buffer.from(ca.certPem).toString('base64');
-
-  const policyFile = opts.policyFile ?? join(opts.dir, 'policy', 'policy.yaml');
-  if (!existsSync(policyFile)) {
-    mkdirSync(resolve(policyFile, '..'), { recursive: true });
-    writeFileSync(policyFile, DEFAULT_POLICY_YAML);
-  }
-
+/** One start of the operator process on fresh ports, until /readyz answers 200 or it exits. */
+async function launch(opts: OperatorOptions, certDir: string, policyFile: string, logFile: string) {
   const port = await freePort();
   const healthPort = await freePort();
-  const logFile = join(opts.dir, 'operator.log');
   const out = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
@@ -191,6 +166,49 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     await stopChild(child);
     throw child.exitCode !== null ? exited() : e;
   }
+  return { child, port, healthUrl };
+}
+
+/**
+ * Starts `src/bin/operator.ts` as a child process in its own process group, serving HTTPS on a free
+ * loopback port with a freshly generated CA, and waits until /readyz answers 200.
+ */
+export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
+  const certDir = join(opts.dir, 'webhook-certs');
+  mkdirSync(certDir, { recursive: true });
+  const ca = await createCA('mcp-registry-local-webhook-ca', 30);
+  const serving = await issueCert(ca, {
+    commonName: '127.0.0.1',
+    ipAddresses: ['127.0.0.1'],
+    dnsNames: ['localhost'],
+    usage: 'server',
+    validDays: 30,
+  });
+  writeFileSync(join(certDir, 'ca.crt'), ca.certPem);
+  writeFileSync(join(certDir, 'tls.crt'), serving.certPem);
+  writeFileSync(join(certDir, 'tls.key'), serving.keyPem, { mode: 0o600 });
+  const caBundle = Buffer.from(ca.certPem).toString('base64');
+
+  const policyFile = opts.policyFile ?? join(opts.dir, 'policy', 'policy.yaml');
+  if (!existsSync(policyFile)) {
+    mkdirSync(resolve(policyFile, '..'), { recursive: true });
+    writeFileSync(policyFile, DEFAULT_POLICY_YAML);
+  }
+
+  const logFile = join(opts.dir, 'operator.log');
+  // freePort() only proposes a port: another process may bind it before the operator does (tests
+  // start several operators at once). An operator that lost that race is started again on new ports.
+  let started: Awaited<ReturnType<typeof launch>> | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
+    try {
+      started = await launch(opts, certDir, policyFile, logFile);
+    } catch (e) {
+      const lost = readFileSync(logFile, 'utf8').slice(logStart).includes('EADDRINUSE');
+      if (!lost || attempt >= 3) throw e;
+    }
+  }
+  const { child, port, healthUrl } = started;
   return {
     webhookUrl: `https://127.0.0.1:${port}`,
     healthUrl,

@@ -134,10 +134,16 @@ before(async () => {
   cp = await startControlPlane({});
   kube = KubeClient.load({ kubeconfig: cp.kubeconfigPath });
   // A few at a time: each start compiles the operator, and the machine is shared.
-  for (let i = 0; i < policies.length; i += 3)
-    operators.push(
-      ...(await Promise.all(policies.slice(i, i + 3).map((p, k) => startPolicyOperator(p, i + k)))),
+  for (let i = 0; i < policies.length; i += 3) {
+    // Every operator that started is kept for after() to stop, even when another of the batch failed
+    // (a leaked operator would keep this file's process alive).
+    const batch = await Promise.allSettled(
+      policies.slice(i, i + 3).map((p, k) => startPolicyOperator(p, i + k)),
     );
+    for (const r of batch) if (r.status === 'fulfilled') operators.push(r.value);
+    const failed = batch.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
   const first = operators[0];
   assert.ok(first);
   await installCrd(kube, { kind: 'url', url: `${first.webhookUrl}/convert`, caBundle: first.caBundle });
