@@ -5,6 +5,7 @@ import {
   ANNOTATION_CONTENT_SHA256,
   contentSha256,
   controlledBy,
+  digestStorage,
   NameConflictError,
   storageDrift,
 } from '../../../src/storage/ownership.ts';
@@ -52,4 +53,27 @@ test('drift: content that no longer matches its annotation, a missing annotation
   );
   // data and binaryData are different keys: moving a value between them changes the hash.
   assert.notEqual(contentSha256({ data }), contentSha256({ binaryData: data }));
+});
+
+test('a digested storage ConfigMap (metadata and content digest, no content) drifts exactly like the whole object', () => {
+  const data = { 'registry.json': '{"servers":{}}' };
+  const sum = { [ANNOTATION_CONTENT_SHA256]: contentSha256({ data }) };
+  const whole = (d: Record<string, string>, annotations?: Record<string, string>) => ({
+    metadata: { name: 'r-registry-storage', annotations, ownerReferences: [ours] },
+    data: d,
+  });
+  const kept = digestStorage(whole(data, sum));
+  assert.deepEqual(Object.keys(kept).sort(), ['contentDigest', 'metadata']);
+  assert.equal(storageDrift('r-registry-storage', kept, 'u1'), undefined);
+  const edited = digestStorage(whole({ 'registry.json': '{"servers":{"evil":{}}}' }, sum));
+  assert.equal(
+    storageDrift('r-registry-storage', edited, 'u1'),
+    'storage ConfigMap r-registry-storage was changed outside the controller (its content no longer matches the toolhive.stacklok.io/content-sha256 annotation)',
+  );
+  // Emptied by hand: no content at all still has a digest, and it is not the recorded one.
+  assert.notEqual(storageDrift('r-registry-storage', digestStorage(whole({}, sum)), 'u1'), undefined);
+  assert.equal(
+    storageDrift('r-registry-storage', digestStorage(whole(data)), 'u1'),
+    'storage ConfigMap r-registry-storage has no toolhive.stacklok.io/content-sha256 annotation (written by an earlier version, or the annotation was removed)',
+  );
 });
