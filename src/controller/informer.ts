@@ -12,6 +12,22 @@ export interface KubeObject {
 
 export type InformerHandler<T> = (type: 'add' | 'update' | 'delete', obj: T) => void;
 
+export interface InformerOptions<T> {
+  /** Only objects with these labels (a label selector). */
+  labelSelector?: string;
+  /**
+   * What the cache keeps of each received object (like client-go's SetTransform): called once per
+   * received resourceVersion, before the handler and the cache see it. The ConfigMap informer keeps
+   * only metadata and a content digest of storage ConfigMaps (main.ts).
+   */
+  transform?: (obj: T) => T;
+  /**
+   * Objects per page of the (re)list: each page is transformed before the next one is read, so a
+   * relist never holds every object whole at once (1,000 storage ConfigMaps are ~100 MB of JSON).
+   */
+  pageSize?: number;
+}
+
 export class Informer<T extends KubeObject> {
   private readonly cache = new Map<string, T>();
   private readonly client: KubeClient;
@@ -19,6 +35,8 @@ export class Informer<T extends KubeObject> {
   private readonly handler: InformerHandler<T>;
   private readonly log: Logger;
   private readonly labelSelector?: string;
+  private readonly transform: (obj: T) => T;
+  private readonly pageSize: number;
   private abort = new AbortController();
   private running = false;
   private synced = false;
@@ -29,13 +47,15 @@ export class Informer<T extends KubeObject> {
     ref: ResourceRef,
     handler: InformerHandler<T>,
     log: Logger,
-    labelSelector?: string,
+    opts: InformerOptions<T> = {},
   ) {
     this.client = client;
     this.ref = ref;
     this.handler = handler;
     this.log = log;
-    this.labelSelector = labelSelector;
+    this.labelSelector = opts.labelSelector;
+    this.transform = opts.transform ?? ((o) => o);
+    this.pageSize = opts.pageSize ?? 500;
   }
 
   static key(o: KubeObject): string {
@@ -85,23 +105,34 @@ export class Informer<T extends KubeObject> {
   }
 
   private async relist(): Promise<string | undefined> {
-    const page = await this.client.list<T>(this.ref, { labelSelector: this.labelSelector });
     const seen = new Set<string>();
-    for (const obj of page.items) {
-      const k = Informer.key(obj);
-      seen.add(k);
-      const old = this.cache.get(k);
-      this.cache.set(k, obj);
-      if (!old) this.handler('add', obj);
-      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.handler('update', obj);
-    }
+    let cont: string | undefined;
+    let listRv: string | undefined;
+    do {
+      const page = await this.client.get<{
+        items: T[];
+        metadata: { resourceVersion?: string; continue?: string };
+      }>(this.ref, { labelSelector: this.labelSelector, limit: this.pageSize, continue: cont });
+      for (const received of page.items) {
+        const k = Informer.key(received);
+        seen.add(k);
+        const old = this.cache.get(k);
+        // The same version as cached: nothing changed, and the transform is not paid again.
+        if (old && old.metadata.resourceVersion === received.metadata.resourceVersion) continue;
+        const obj = this.transform(received);
+        this.cache.set(k, obj);
+        this.handler(old ? 'update' : 'add', obj);
+      }
+      cont = page.metadata.continue || undefined;
+      listRv = page.metadata.resourceVersion;
+    } while (cont);
     for (const [k, obj] of this.cache) {
       if (seen.has(k)) continue;
       this.cache.delete(k);
       this.handler('delete', obj);
     }
     this.synced = true;
-    return page.metadata.resourceVersion;
+    return listRv;
   }
 
   private async watchFrom(resourceVersion: string | undefined): Promise<void> {
@@ -126,13 +157,14 @@ export class Informer<T extends KubeObject> {
           rv = ev.object.metadata.resourceVersion ?? rv;
           if (ev.type === 'BOOKMARK') return;
           const k = Informer.key(ev.object);
+          const obj = this.transform(ev.object);
           if (ev.type === 'DELETED') {
             this.cache.delete(k);
-            this.handler('delete', ev.object);
+            this.handler('delete', obj);
           } else {
             const existed = this.cache.has(k);
-            this.cache.set(k, ev.object);
-            this.handler(existed ? 'update' : 'add', ev.object);
+            this.cache.set(k, obj);
+            this.handler(existed ? 'update' : 'add', obj);
           }
         },
         this.abort.signal,

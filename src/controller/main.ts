@@ -13,11 +13,12 @@ import type { OperatorConfig } from '../config/operator-config.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import { UrlCache } from '../sources/index.ts';
-import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
+import { CONFIGMAPS } from '../kube/configmaps.ts';
 import { REGISTRIES, getRegistry } from '../kube/mcpregistries.ts';
 import type { ReadinessCheck } from '../observability/health.ts';
 import { WorkQueue } from './queue.ts';
 import { Informer, type KubeObject } from './informer.ts';
+import { cacheView, type CachedConfigMap } from './configmap-cache.ts';
 import { LeaderElector } from './leader-election.ts';
 import { Reconciler } from './reconciler.ts';
 import { HostSlots } from './host-slots.ts';
@@ -80,7 +81,7 @@ export async function runController(
     log,
   });
   const registryInformers: Informer<MCPRegistryV1beta1>[] = [];
-  const configMapInformers: Informer<ConfigMapObject>[] = [];
+  const configMapInformers: Informer<CachedConfigMap>[] = [];
   const ownedInformers: Informer<DeploymentObject>[] = [];
   const allRegistries = function* () {
     for (const inf of registryInformers) yield* inf.list();
@@ -99,13 +100,16 @@ export async function runController(
       ),
     );
     configMapInformers.push(
-      new Informer<ConfigMapObject>(
+      new Informer<CachedConfigMap>(
         client,
         { ...CONFIGMAPS, namespace: ns },
         (_t, cm) => {
           for (const key of registriesForConfigMap(cm, allRegistries())) manager.enqueue(key);
         },
         log.child({ informer: 'configmaps', namespace: ns }),
+        // Storage ConfigMaps as metadata + content digest (configmap-cache.ts); 50 per page, so a
+        // relist over 1,000 registries' storage never holds all of it whole at once.
+        { transform: cacheView, pageSize: 50 },
       ),
     );
     if (config.deployRegistryApi)
@@ -118,7 +122,7 @@ export async function runController(
             if (owner) manager.enqueue(`${d.metadata.namespace ?? ''}/${owner}`);
           },
           log.child({ informer: 'deployments', namespace: ns }),
-          `${LABEL_MANAGED_BY}=${MANAGED_BY}`,
+          { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY}` },
         ),
       );
   }
@@ -139,6 +143,12 @@ export async function runController(
           .join(','),
       configMapCached: (namespace, name) => cached(configMapInformers, namespace, name) !== undefined,
       configMapObject: (namespace, name) => cached(configMapInformers, namespace, name),
+      configMapsOf: (namespace) => {
+        const inf = configMapInformers.find(
+          (_i, n) => namespaces[n] === undefined || namespaces[n] === namespace,
+        );
+        return inf?.hasSynced() ? inf.list() : undefined;
+      },
       ...federationHooks({
         cached: (namespace, name) => cached(registryInformers, namespace, name),
         get: (namespace, name) => getRegistry(client, namespace, name),

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import type { ConfigMapObject } from '../kube/configmaps.ts';
-import { storageName } from '../storage/layout.ts';
+import { isStorageOf } from './configmap-cache.ts';
 import type { WorkQueue } from './queue.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { ReconcileResult } from './reconciler.ts';
@@ -34,11 +34,6 @@ export function registriesForConfigMap(
     )
       keys.add(`${ns}/${reg.metadata.name ?? ''}`);
   return [...keys];
-}
-
-function isStorageOf(cmName: string, registry: string): boolean {
-  const main = storageName(registry);
-  return cmName === main || (cmName.startsWith(`${main}-`) && /^\d+$/.test(cmName.slice(main.length + 1)));
 }
 
 export interface ManagerOptions {

@@ -7,9 +7,10 @@ import type { KubeClient } from '../kube/client.ts';
 import type { MCPRegistryV1beta1, SourceV1beta1, StatusV1beta1 } from '../api/types.ts';
 import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
 import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
-import { deleteStorage, writeStorage, type StoredInfo } from '../storage/configmaps.ts';
+import { deleteStorage, writeStorage, type StorageCache, type StoredInfo } from '../storage/configmaps.ts';
 import { storageName } from '../storage/layout.ts';
-import { storageDrift, type StoredConfigMapView } from '../storage/ownership.ts';
+import { storageDrift } from '../storage/ownership.ts';
+import { cachedStorageNames, sourceContent, type CachedConfigMap } from './configmap-cache.ts';
 import { fetchSource, type FetchedSource, type UrlCache } from '../sources/index.ts';
 import { recordEvent } from './events.ts';
 import type { ApiView } from './decide.ts';
@@ -63,8 +64,13 @@ export interface KubeIOOptions {
   /** Informer-cache lookups: a fingerprint of source ConfigMaps, and whether one is cached. */
   configMapVersions: (namespace: string, names: string[]) => string;
   configMapCached: (namespace: string, name: string) => boolean;
-  /** The cached ConfigMap (storage integrity is checked from the informer's copy). */
-  configMapObject?: (namespace: string, name: string) => ConfigMapObject | undefined;
+  /**
+   * The cached ConfigMap: whole, or for a storage ConfigMap metadata and content digest (what the
+   * integrity check reads; configmap-cache.ts).
+   */
+  configMapObject?: (namespace: string, name: string) => CachedConfigMap | undefined;
+  /** Every cached ConfigMap of the namespace once its informer has listed it; undefined before. */
+  configMapsOf?: (namespace: string) => Iterable<CachedConfigMap> | undefined;
   apiWorkload?: ApiWorkloadHooks;
   /** registryRef sources resolved to their registry's API (registry-ref-resolver.ts), and their fingerprint. */
   resolveSources?: (reg: MCPRegistryV1beta1) => Promise<SourceV1beta1[]>;
@@ -78,6 +84,17 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
     name: reg.metadata.name ?? '',
     uid: reg.metadata.uid ?? '',
   });
+  /** The informer's view for writeStorage, with the names the registry's status records. */
+  const storageCache = (reg: MCPRegistryV1beta1): StorageCache | undefined => {
+    const r = ref(reg);
+    const all = o.configMapsOf?.(r.namespace);
+    if (!all || !o.configMapObject) return undefined;
+    const get = o.configMapObject;
+    return {
+      get: (name) => get(r.namespace, name),
+      storageNames: () => [...cachedStorageNames(all, r), ...(reg.status?.storage?.configMaps ?? [])],
+    };
+  };
   return {
     getRegistry: (namespace, name) => getRegistry(client, namespace, name),
     setFinalizers: (reg, finalizers) => {
@@ -114,7 +131,7 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
         const cm =
           o.configMapObject?.(namespace, name) ??
           (await client.find<ConfigMapObject>({ ...CONFIGMAPS, namespace, name }));
-        const why = storageDrift(name, cm as StoredConfigMapView | undefined, uid);
+        const why = storageDrift(name, cm, uid);
         if (why) return why;
       }
       return undefined;
@@ -125,15 +142,16 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
         namespace: reg.metadata.namespace ?? '',
         urlCache: o.urlCache,
         retryDelayMs: o.retryDelayMs,
-        // Source ConfigMaps from the informer (the version the sync decision fingerprinted), not a GET.
-        configMaps: o.configMapObject,
+        // Source ConfigMaps from the informer (the version the sync decision fingerprinted), not a
+        // GET; one whose data the cache did not keep (ours) is read with a GET.
+        configMaps: (namespace: string, name: string) => sourceContent(o.configMapObject?.(namespace, name)),
       };
       const fetched: FetchedSource[] = [];
       const sources = o.resolveSources ? await o.resolveSources(reg) : reg.spec.sources;
       for (const s of sources) fetched.push(await fetchSource(ctx, s));
       return fetched;
     },
-    writeStorage: (reg, text) => writeStorage(client, ref(reg), text, guard),
+    writeStorage: (reg, text) => writeStorage(client, ref(reg), text, guard, storageCache(reg)),
     deleteStorage: (reg) => deleteStorage(client, ref(reg), guard),
     recordEvent: (reg, type, reason, message) => {
       guard();

@@ -126,24 +126,52 @@ async function deleteOwned(client: KubeClient, reg: RegistryRef, cm: ConfigMapOb
     });
 }
 
+/**
+ * What the controller's informer knows of the namespace's ConfigMaps (metadata suffices), so a write
+ * skips the reads it would repeat: a GET per name before writing, and the LIST for stale shards.
+ * Pass one only when the informer has listed the namespace.
+ */
+export interface StorageCache {
+  /** The cached object at name; undefined when the cache holds none. */
+  get(name: string): ConfigMapObject | undefined;
+  /** Every name that may be this registry's storage: the cache's and those its status records. */
+  storageNames(): string[];
+}
+
+/**
+ * The pre-write check of one name. From the cache when it says absent or ours: a stale answer only
+ * makes the create or replace fail with 409, and put() then reads the object (a user's object
+ * created since is refused there). A foreign object in the cache is confirmed with a GET: it may
+ * have been deleted since.
+ */
+async function checkOwned(client: KubeClient, reg: RegistryRef, name: string, cache?: StorageCache) {
+  const c = cache?.get(name);
+  if (cache && (!c || controlledBy(c, reg.uid))) return c;
+  return findOwned(client, reg, name);
+}
+
 export async function writeStorage(
   client: KubeClient,
   reg: RegistryRef,
   text: string,
   guard: () => void = () => {},
+  cache?: StorageCache,
 ): Promise<StoredInfo> {
   const layout = layoutCatalog(reg.name, text);
   const names = [storageName(reg.name), ...layout.shards.map((s) => s.name)];
   // Every name is checked before anything is written: a conflict on shard 3 must not leave shards
   // 0-2 rewritten under the old index.
   const checked = new Map<string, { existing: ConfigMapObject | undefined }>();
-  for (const name of names) checked.set(name, { existing: await findOwned(client, reg, name) });
+  for (const name of names) checked.set(name, { existing: await checkOwned(client, reg, name, cache) });
   for (const shard of layout.shards)
     await put(client, reg, shard.name, { binaryData: shard.binaryData }, guard, checked.get(shard.name));
   await put(client, reg, storageName(reg.name), layout.main, guard, checked.get(storageName(reg.name)));
   const keep = new Set(names);
-  for (const cm of await ownedStorage(client, reg, true))
-    if (!keep.has(cm.metadata.name)) await deleteOwned(client, reg, cm, guard);
+  // The LIST (which returns every kept ConfigMap whole, ~100 KB for a typical catalog) only when the
+  // cache or the status names a ConfigMap of this registry that this layout does not keep.
+  if (!cache || cache.storageNames().some((n) => !keep.has(n)))
+    for (const cm of await ownedStorage(client, reg, true))
+      if (!keep.has(cm.metadata.name)) await deleteOwned(client, reg, cm, guard);
   return { configMaps: names, bytes: layout.bytes, compressed: layout.compressed };
 }
 

@@ -2,7 +2,8 @@
  * ConfigMap source end to end against the real apiserver, with a controller process: first sync to
  * Ready with the exact filtered count and content, a ConfigMap edit resyncs at once, a manual
  * trigger syncs once, a no-op resync writes nothing, a missing key fails without touching the last
- * good storage, and deletion removes what the registry owns.
+ * good storage, deletion removes what the registry owns, and a source may read another registry's
+ * storage ConfigMap.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,24 @@ test('a ConfigMap registry with a tag filter reaches Ready with exactly the filt
     'jsonpath={range .items[*]}{.reason}{" "}{end}',
   ]);
   assert.match(events, /Synced/);
+});
+
+test("a configmap source naming another registry's storage ConfigMap reads its content (the cache keeps only a digest of ours)", async () => {
+  const expected = fixtureNamesWithTag('search');
+  await waitPhase(ns, 'tagged', 'Ready');
+  await client().create(
+    { ...REGISTRIES, namespace: ns },
+    registry(ns, 'reads-storage', {
+      sources: [{ name: 'stored', type: 'configmap', configMapRef: { name: 'tagged-registry-storage' } }],
+    }),
+  );
+  const r = await waitPhase(ns, 'reads-storage', 'Ready');
+  assert.equal(r.status?.sync?.serverCount, expected.length);
+  const stored = await readStoredCatalog(client(), ns, 'reads-storage');
+  assert.deepEqual(
+    stored?.catalog.servers.map((s) => s.name),
+    expected,
+  );
 });
 
 test('without a filter every fixture server is stored, and a ConfigMap edit resyncs without waiting for an interval', async () => {
