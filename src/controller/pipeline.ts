@@ -1,15 +1,19 @@
 /**
  * The pure part of a sync: fetched bytes → hash → parse/detect → validate (invalid entries skipped
- * and counted) → per-source filter → merge (later source wins) → registry filter → storage text.
+ * and counted) → per-source filter → merge (later source wins) → registry filter → the catalog to store.
+ * The storage text is not built here: the storage layer serializes and gzips the catalog piece by
+ * piece (a 10,000-server catalog is ~17 MB of text), and a source that parsed its pages already (the
+ * registry API) is read from its objects and hashed from its text's pieces (docs/performance.md).
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import {
   DocumentError,
+  documentKeyOf,
   filterCatalog,
   filterHash,
   mergeCatalogs,
   parseRegistryDocument,
-  serializeForStorage,
+  parseRegistryValue,
   type Catalog,
   type InvalidEntry,
 } from '../registry/index.ts';
@@ -17,12 +21,13 @@ import type { SpecV1beta1 } from '../api/types.ts';
 import type { FetchedSource } from '../sources/types.ts';
 
 export interface PipelineResult {
-  text: string;
+  /** sourcesHash of what was fetched: the same content gives the same hash (a no-op resync writes nothing). */
   hash: string;
   filterHash: string;
   serverCount: number;
   invalid: (InvalidEntry & { source: string })[];
   conflicts: number;
+  /** What to store (serializeForStorage gives its stored text). */
   catalog: Catalog;
   /**
    * Set when the filters left nothing of what the sources hold (#21.6): which filters, and how many
@@ -42,10 +47,40 @@ export class DataError extends Error {
   }
 }
 
+/** SHA-256 of each source's name and text, in order; a parsed source's text is hashed in pieces. */
 export function sourcesHash(fetched: FetchedSource[]): string {
   const h = createHash('sha256');
-  for (const f of fetched) h.update(f.name).update('\0').update(f.text).update('\0');
+  for (const f of fetched) hashSource(h, f);
   return h.digest('hex');
+}
+
+function hashSource(h: Hash, f: FetchedSource, piece?: (p: string) => void): void {
+  h.update(f.name).update('\0');
+  if (f.parsed)
+    for (const p of f.parsed.chunks()) {
+      h.update(p);
+      piece?.(p);
+    }
+  else h.update(f.text);
+  h.update('\0');
+}
+
+/**
+ * Reads one fetched source (through the parse-once cache). A parsed source's text is produced once,
+ * piece by piece, for the sources hash and the cache key together, before anything reads its objects.
+ */
+function readSource(h: Hash, f: FetchedSource) {
+  if (!f.parsed) {
+    hashSource(h, f);
+    return parseRegistryDocument(f.text, f.format);
+  }
+  let bytes = 0;
+  const key = documentKeyOf(f.format);
+  hashSource(h, f, (p) => {
+    bytes += Buffer.byteLength(p);
+    key.update(p);
+  });
+  return parseRegistryValue(f.parsed.value, f.format, { key: key.digest(), bytes });
 }
 
 export function specFilterHash(spec: SpecV1beta1): string {
@@ -65,11 +100,12 @@ export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): Pipeli
   const invalid: PipelineResult['invalid'] = [];
   const warnings: string[] = [];
   let unfiltered = 0;
+  const hash = createHash('sha256');
   for (const f of fetched) {
     const source = spec.sources.find((s) => s.name === f.name);
     let parsed;
     try {
-      parsed = parseRegistryDocument(f.text, f.format);
+      parsed = readSource(hash, f);
     } catch (e) {
       // Whatever parsing a source's bytes throws is a fault of those bytes, never of the controller:
       // a document nested 200,000 levels deep exhausts the stack (RangeError) and must still say so.
@@ -87,8 +123,7 @@ export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): Pipeli
   const merged = mergeCatalogs(parts);
   const catalog = filterCatalog(merged.catalog, spec.filter);
   return {
-    text: serializeForStorage(catalog),
-    hash: sourcesHash(fetched),
+    hash: hash.digest('hex'),
     filterHash: specFilterHash(spec),
     serverCount: catalog.servers.length,
     invalid,

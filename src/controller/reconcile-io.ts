@@ -4,6 +4,7 @@
  * Writes go through `guard` so a replica that lost its lease never writes.
  */
 import type { KubeClient } from '../kube/client.ts';
+import type { Catalog } from '../registry/index.ts';
 import type { MCPRegistryV1beta1, SourceV1beta1, StatusV1beta1 } from '../api/types.ts';
 import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
 import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
@@ -42,7 +43,8 @@ export interface ReconcilerIO {
   fetchSources(reg: MCPRegistryV1beta1): Promise<FetchedSource[]>;
   /** Fingerprint of the registries its registryRef sources read (registry-refs.ts); '' without any. */
   registryRefVersions?(reg: MCPRegistryV1beta1): string;
-  writeStorage(reg: MCPRegistryV1beta1, text: string): Promise<StoredInfo>;
+  /** Stores the catalog (serialized and gzipped piece by piece: no whole text is built). */
+  writeStorage(reg: MCPRegistryV1beta1, catalog: Catalog): Promise<StoredInfo>;
   /** Deletes the storage ConfigMaps the registry controls (owner uid), nothing else. */
   deleteStorage(reg: MCPRegistryV1beta1): Promise<void>;
   recordEvent(
@@ -151,7 +153,7 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       for (const s of sources) fetched.push(await fetchSource(ctx, s));
       return fetched;
     },
-    writeStorage: (reg, text) => writeStorage(client, ref(reg), text, guard, storageCache(reg)),
+    writeStorage: (reg, catalog) => writeStorage(client, ref(reg), catalog, guard, storageCache(reg)),
     deleteStorage: (reg) => deleteStorage(client, ref(reg), guard),
     recordEvent: (reg, type, reason, message) => {
       guard();

@@ -212,7 +212,7 @@ export class Reconciler {
     };
     if (result && !unchanged) {
       try {
-        storage = await io.writeStorage(reg, result.text);
+        storage = await io.writeStorage(reg, result.catalog);
         this.deps.metrics.storageWrites.inc();
       } catch (e) {
         if (e instanceof Error && e.name === 'NotLeaderError') throw e;

@@ -39,11 +39,20 @@ export class DocumentCache<R extends Parsed> {
 
   get(text: string, format: SourceFormat | 'auto'): R {
     // text.length counts UTF-16 units: at most 3 UTF-8 bytes each, so this bound is conservative.
-    if (text.length * 3 > this.maxTextBytes && Buffer.byteLength(text) > this.maxTextBytes) {
+    const small = text.length * 3 <= this.maxTextBytes || Buffer.byteLength(text) <= this.maxTextBytes;
+    return this.getKeyed(small ? documentKey(format, [text]) : undefined, () => this.parse(text, format));
+  }
+
+  /**
+   * The same for a document whose text exists only in pieces (a source that parsed it already):
+   * `key` is documentKey of its format and text, undefined when the text is over maxTextBytes
+   * (see fits), and `parse` reads the document.
+   */
+  getKeyed(key: string | undefined, parse: () => R): R {
+    if (key === undefined) {
       this.misses++;
-      return this.parse(text, format);
+      return parse();
     }
-    const key = createHash('sha256').update(format).update('\0').update(text).digest('base64');
     const hit = this.entries.get(key);
     if (hit) {
       // Least recently used goes first: re-insert on a hit.
@@ -53,10 +62,15 @@ export class DocumentCache<R extends Parsed> {
       return hit;
     }
     this.misses++;
-    const result = freeze(this.parse(text, format));
+    const result = freeze(parse());
     this.entries.set(key, result);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     return result;
+  }
+
+  /** Whether a document of this many UTF-8 bytes is kept. */
+  fits(bytes: number): boolean {
+    return bytes <= this.maxTextBytes;
   }
 
   /** Counts for tests and metrics. */
@@ -67,6 +81,22 @@ export class DocumentCache<R extends Parsed> {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/** The cache key of a document: a SHA-256 of its format and its text, given whole or in pieces. */
+export function documentKey(format: SourceFormat | 'auto', text: Iterable<string>): string {
+  const k = documentKeyOf(format);
+  for (const piece of text) k.update(piece);
+  return k.digest();
+}
+
+/** documentKey fed piece by piece, for a caller that walks the text's pieces anyway. */
+export function documentKeyOf(format: SourceFormat | 'auto'): {
+  update(piece: string): void;
+  digest(): string;
+} {
+  const h = createHash('sha256').update(format).update('\0');
+  return { update: (piece) => void h.update(piece), digest: () => h.digest('base64') };
 }
 
 function freeze<R extends Parsed>(r: R): R {

@@ -21,9 +21,11 @@ export {
   DEFAULT_UPSTREAM_VERSION,
 } from './model.ts';
 export type { FilterSpec } from '../api/types.ts';
-export { parseRegistryDocument, type ParseResult } from './read.ts';
+export { parseRegistryDocument, parseRegistryValue, type ParseResult } from './read.ts';
+export { documentKey, documentKeyOf } from './document-cache.ts';
 export {
   serializeForStorage,
+  storageChunks,
   parseStorage,
   toToolhiveServer,
   toUpstreamServerResponse,

@@ -61,9 +61,28 @@ export function parseRegistryDocument(text: string, format: SourceFormat | 'auto
   return documents.get(text, format);
 }
 
+/**
+ * The same for a document a source has already parsed (`doc` as JSON.parse gives it), once per
+ * content too: `text` is the documentKey of its text (document-cache.ts, computed from the text's
+ * pieces by the caller, which hashes them anyway) and the text's size in UTF-8 bytes, so the same
+ * content shares one entry whichever way it was fetched, and a large document is not kept.
+ */
+export function parseRegistryValue(
+  doc: unknown,
+  format: SourceFormat | 'auto',
+  text: { key: string; bytes: number },
+): ParseResult {
+  return documents.getKeyed(documents.fits(text.bytes) ? text.key : undefined, () =>
+    readRegistryValue(doc, format),
+  );
+}
+
 /** Reads a registry document without the cache (the cache's own reader, and for tests). */
 export function readRegistryDocument(text: string, format: SourceFormat | 'auto'): ParseResult {
-  const doc = parseJsonDocument(text);
+  return readRegistryValue(parseJsonDocument(text), format);
+}
+
+function readRegistryValue(doc: unknown, format: SourceFormat | 'auto'): ParseResult {
   const shape = detect(doc);
   if (!shape) {
     throw new DocumentError(

@@ -93,26 +93,98 @@ export function writeRegistry(catalog: Catalog, to: SourceFormat): string {
  * `upstream_servers`, holding what the ToolHive form cannot: the upstream originals and upstream-only servers.
  */
 export function serializeForStorage(catalog: Catalog): string {
-  const { servers, remote } = toolhiveMaps(catalog);
-  const doc: JsonObject = {};
-  if (catalog.meta?.version !== undefined) doc.version = catalog.meta.version;
-  if (catalog.meta?.lastUpdated !== undefined) doc.last_updated = catalog.meta.lastUpdated;
-  doc.servers = servers;
-  doc.remote_servers = remote;
-  if (catalog.groups) doc.groups = catalog.groups;
-  const upstream: JsonObject = {};
-  for (const s of [...catalog.servers].sort(byName)) {
-    if (!s.upstream && !s.registryMeta) continue;
-    const item: JsonObject = {};
-    // A server.json that the ToolHive entry regenerates exactly is not stored twice.
-    if (s.upstream && s.toolhive && jsonEqual(regenerate(s.name, s.toolhive, s.kind), s.upstream))
-      item.derived = true;
-    else if (s.upstream) item.server = s.upstream;
-    if (s.registryMeta) item._meta = s.registryMeta;
-    upstream[s.name] = item;
+  return [...storageChunks(catalog)].join('');
+}
+
+/**
+ * serializeForStorage in pieces, one server at a time: their concatenation is exactly that text, but
+ * no one has to hold it whole (~17 MB for 10,000 upstream servers; the storage layer gzips it as it
+ * comes, docs/performance.md). The text is what JSON.stringify gives for the document
+ * `{version?, last_updated?, servers, remote_servers, groups?, upstream_servers?}` built from maps
+ * filled in name order, so the pieces follow JavaScript's property order (objectPieces).
+ */
+export function* storageChunks(catalog: Catalog): Generator<string> {
+  const { servers, remote } = toolhiveEntries(catalog);
+  yield '{';
+  let comma = '';
+  if (catalog.meta?.version !== undefined) {
+    yield `"version":${JSON.stringify(catalog.meta.version)}`;
+    comma = ',';
   }
-  if (Object.keys(upstream).length > 0) doc[STORAGE_UPSTREAM_KEY] = upstream;
-  return JSON.stringify(doc);
+  if (catalog.meta?.lastUpdated !== undefined) {
+    yield `${comma}"last_updated":${JSON.stringify(catalog.meta.lastUpdated)}`;
+    comma = ',';
+  }
+  yield `${comma}"servers":`;
+  yield* objectPieces(servers, (v) => v);
+  yield ',"remote_servers":';
+  yield* objectPieces(remote, (v) => v);
+  if (catalog.groups) yield `,"groups":${JSON.stringify(catalog.groups)}`;
+  const upstream = [...catalog.servers]
+    .sort(byName)
+    .filter((s) => s.upstream || s.registryMeta)
+    .map((s) => [s.name, s] as const);
+  if (upstream.some(([name]) => name !== '__proto__')) {
+    yield `,"${STORAGE_UPSTREAM_KEY}":`;
+    yield* objectPieces(upstream, upstreamItem);
+  }
+  yield '}';
+}
+
+/** What `upstream_servers` holds for one server. */
+function upstreamItem(s: CatalogServer): JsonObject {
+  const item: JsonObject = {};
+  // A server.json that the ToolHive entry regenerates exactly is not stored twice.
+  if (s.upstream && s.toolhive && jsonEqual(regenerate(s.name, s.toolhive, s.kind), s.upstream))
+    item.derived = true;
+  else if (s.upstream) item.server = s.upstream;
+  if (s.registryMeta) item._meta = s.registryMeta;
+  return item;
+}
+
+function toolhiveEntries(catalog: Catalog) {
+  const servers: (readonly [string, JsonObject])[] = [];
+  const remote: (readonly [string, JsonObject])[] = [];
+  for (const s of catalog.servers) {
+    if (!s.toolhive) continue;
+    (s.kind === 'remote' ? remote : servers).push([s.name, s.toolhive]);
+  }
+  return { servers, remote };
+}
+
+/** Array indices ("0" … "4294967294" in canonical form): JavaScript orders them first, ascending. */
+function isIndexKey(k: string): boolean {
+  if (k === '' || k.length > 10 || (k.length > 1 && k[0] === '0') || !/^\d+$/.test(k)) return false;
+  return Number(k) < 4294967295;
+}
+
+/**
+ * The keys an object filled with these entries in order would have, in JavaScript's order: index
+ * keys first in ascending order, then the rest as inserted; a repeated key keeps its first place and
+ * its last value; `__proto__` sets the prototype instead of a property, so it is not a key.
+ */
+function objectKeys<V>(entries: readonly (readonly [string, V])[]): [string, V][] {
+  const last = new Map<string, V>();
+  for (const [k, v] of entries) if (k !== '__proto__') last.set(k, v);
+  const keys = [...last.keys()];
+  const index = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
+  const rest = index.length > 0 ? keys.filter((k) => !isIndexKey(k)) : keys;
+  return [...index, ...rest].map((k) => [k, last.get(k) as V]);
+}
+
+/** JSON.stringify of the object those entries fill, one property at a time. */
+function* objectPieces<V>(
+  entries: readonly (readonly [string, V])[],
+  value: (v: V) => unknown,
+): Generator<string> {
+  let first = true;
+  for (const [k, v] of objectKeys(entries)) {
+    const json = JSON.stringify(value(v));
+    if (json === undefined) continue; // JSON.stringify leaves out properties it cannot write
+    yield `${first ? '{' : ','}${JSON.stringify(k)}:${json}`;
+    first = false;
+  }
+  yield first ? '{}' : '}';
 }
 
 function regenerate(name: string, toolhive: JsonObject, kind: CatalogServer['kind']): JsonObject {

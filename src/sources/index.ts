@@ -8,9 +8,9 @@ import { fetchGit, type GitCredentials } from './git.ts';
 import { fetchRegistrySource } from './registry-source.ts';
 import { readSecret, readSecretKey } from './secrets.ts';
 import { durationMs, MAX_TIMER_MS } from '../api/duration.ts';
-import { SourceError, type FetchedSource } from './types.ts';
+import { SourceError, type FetchedSource, type ParsedDocument } from './types.ts';
 
-export { SourceError, type FetchedSource } from './types.ts';
+export { SourceError, type FetchedSource, type ParsedDocument } from './types.ts';
 export { UrlCache } from './url.ts';
 
 export interface FetchContext {
@@ -25,11 +25,14 @@ export interface FetchContext {
 
 export async function fetchSource(ctx: FetchContext, source: SourceV1beta1): Promise<FetchedSource> {
   const format = source.format ?? defaultFormatOf(source.type);
-  const text = await fetchText(ctx, source);
-  return { name: source.name, text, format };
+  const got = await fetchText(ctx, source);
+  // The registry source hands over its pages already parsed (no second parse of a large catalog).
+  return typeof got === 'string'
+    ? { name: source.name, text: got, format }
+    : { name: source.name, parsed: got, format };
 }
 
-async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string> {
+async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string | ParsedDocument> {
   const { client, namespace } = ctx;
   switch (source.type) {
     case 'configmap': {

@@ -1,6 +1,8 @@
 /**
  * Upstream MCP registry API source: pages through `/v0.1/servers?version=latest&limit=100` following
- * metadata.nextCursor and returns one API page document holding the latest version of each server.
+ * metadata.nextCursor and returns one API page document holding the latest version of each server,
+ * as objects (a ParsedDocument): the pipeline reads them without a second parse, and the process
+ * never holds the whole catalog as one string (docs/performance.md, the 10,000-server sync).
  *
  * Bounded work (SPEC §8): each page is read up to a page size limit and parsed at once; only one entry
  * per server name is kept between pages; the whole sync has a byte, page and time budget, and the byte
@@ -9,8 +11,8 @@
  */
 import type { HttpGetOptions } from './http-fetch.ts';
 import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
-import { parsePage, LatestVersions } from './registry-page.ts';
-import { SourceError } from './types.ts';
+import { parsePage, LatestVersions, apiDocument } from './registry-page.ts';
+import { SourceError, type ParsedDocument } from './types.ts';
 
 export { latestPerServer } from './registry-page.ts';
 
@@ -45,7 +47,7 @@ function shown(cursor: string): string {
   return JSON.stringify(cursor.length > 80 ? `${cursor.slice(0, 80)}…` : cursor);
 }
 
-export async function fetchRegistryApi(baseURL: string, opts: RegistryApiOptions): Promise<string> {
+export async function fetchRegistryApi(baseURL: string, opts: RegistryApiOptions): Promise<ParsedDocument> {
   const base = baseURL.replace(/\/+$/, '');
   const where = `${base}/v0.1/servers`;
   const maxTotal = opts.maxTotalBytes ?? DEFAULT_REGISTRY_API_OPTIONS.maxTotalBytes;
@@ -109,8 +111,7 @@ export async function fetchRegistryApi(baseURL: string, opts: RegistryApiOptions
     seen.add(nextCursor);
     cursor = nextCursor;
   }
-  const servers = latest.items();
-  return JSON.stringify({ servers, metadata: { count: servers.length } });
+  return apiDocument(latest.items());
 }
 
 function httpError(where: string, status: number): SourceError {

@@ -5,7 +5,7 @@
  * keep the contract but carry an invalid server.json are left to the pipeline, which skips and counts
  * them like any other invalid entry.
  */
-import { SourceError } from './types.ts';
+import { SourceError, type ParsedDocument } from './types.ts';
 
 export type Json = Record<string, unknown>;
 export const OFFICIAL = 'io.modelcontextprotocol.registry/official';
@@ -146,4 +146,23 @@ export function latestPerServer(items: Json[]): Json[] {
   const l = new LatestVersions();
   for (const i of items) l.add(i);
   return l.items();
+}
+
+/**
+ * The latest versions as one API page document, `{servers, metadata: {count}}`, without its text:
+ * `chunks()` yields exactly `JSON.stringify(value)` one server at a time (JSON.stringify of an object
+ * literal and of an array has no whitespace, so joining the pieces gives the same text), so the
+ * sources hash is what it was when this document was one string.
+ */
+export function apiDocument(servers: Json[]): ParsedDocument {
+  const metadata = { count: servers.length };
+  return {
+    value: { servers, metadata },
+    *chunks() {
+      yield '{"servers":[';
+      for (let i = 0; i < servers.length; i++)
+        yield i === 0 ? JSON.stringify(servers[i]) : `,${JSON.stringify(servers[i])}`;
+      yield `],"metadata":${JSON.stringify(metadata)}}`;
+    },
+  };
 }

@@ -8,7 +8,7 @@ import type { KubeClient } from '../kube/client.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from './registry-api.ts';
 import { readSecret, readSecretKey } from './secrets.ts';
-import { SourceError } from './types.ts';
+import { SourceError, type ParsedDocument } from './types.ts';
 
 export type RegistrySpec = NonNullable<SourceV1beta1['registry']>;
 
@@ -82,7 +82,10 @@ export async function registryRequestSettings(
   return { ...(ca ? { ca } : {}), ...(Object.keys(headers).length ? { headers } : {}) };
 }
 
-export async function fetchRegistrySource(ctx: RegistrySourceContext, r: RegistrySpec): Promise<string> {
+export async function fetchRegistrySource(
+  ctx: RegistrySourceContext,
+  r: RegistrySpec,
+): Promise<ParsedDocument> {
   // A registryRef is resolved to its registry's API URL by the controller before the fetch.
   if (!r.baseURL)
     throw new SourceError(

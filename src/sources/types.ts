@@ -2,12 +2,31 @@
 import type { SourceFormat } from '../registry/index.ts';
 import { withoutNodeHints } from '../api/node-hints.ts';
 
-export interface FetchedSource {
+/**
+ * A document a source has already parsed (the registry API source parses each page as it arrives).
+ * Handing it over as objects spares the pipeline a second parse of a document that can be tens of MB,
+ * and spares the process that whole string (docs/performance.md, the 10,000-server sync).
+ */
+export interface ParsedDocument {
+  /** The document, as JSON.parse of its text would give it. */
+  readonly value: unknown;
+  /**
+   * The document's text in pieces whose concatenation is exactly `JSON.stringify(value)`: hashed
+   * piece by piece, so the same content gives the same hash as if it had been fetched as one text.
+   * Produced on demand, one piece at a time; nothing holds the whole text.
+   */
+  chunks(): Iterable<string>;
+}
+
+interface Fetched {
   /** The source's name in spec.sources. */
   name: string;
-  text: string;
   format: SourceFormat | 'auto';
 }
+
+/** Either the fetched text (most sources), or the parsed document and a way to hash its text. */
+export type FetchedSource = Fetched &
+  ({ text: string; parsed?: undefined } | { parsed: ParsedDocument; text?: undefined });
 
 /** A fetch failure the user can act on; `reason` becomes the condition reason. */
 export class SourceError extends Error {

@@ -4,9 +4,9 @@
  * API and the CLI. Only objects this registry controls (owner uid) are ever replaced or deleted.
  */
 import { isStatus, type KubeClient } from '../kube/client.ts';
-import { parseStorage, type Catalog } from '../registry/index.ts';
+import { parseStorage, storageChunks, type Catalog } from '../registry/index.ts';
 import { GROUP, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY, KIND } from '../api/constants.ts';
-import { layoutCatalog, readLayout, storageName, CHUNK_KEY, TornReadError } from './layout.ts';
+import { layoutCatalog, layoutPieces, readLayout, storageName, CHUNK_KEY, TornReadError } from './layout.ts';
 import { CONFIGMAPS as CM, type ConfigMapObject } from '../kube/configmaps.ts';
 import { ANNOTATION_CONTENT_SHA256, contentSha256, controlledBy, NameConflictError } from './ownership.ts';
 
@@ -150,14 +150,21 @@ async function checkOwned(client: KubeClient, reg: RegistryRef, name: string, ca
   return findOwned(client, reg, name);
 }
 
+/**
+ * Stores a catalog: its storage text (serializeForStorage), or the catalog itself, serialized and
+ * gzipped piece by piece so the whole text never exists (a 10,000-server catalog is ~17 MB of it).
+ */
 export async function writeStorage(
   client: KubeClient,
   reg: RegistryRef,
-  text: string,
+  content: string | Catalog,
   guard: () => void = () => {},
   cache?: StorageCache,
 ): Promise<StoredInfo> {
-  const layout = layoutCatalog(reg.name, text);
+  const layout =
+    typeof content === 'string'
+      ? layoutCatalog(reg.name, content)
+      : await layoutPieces(reg.name, storageChunks(content));
   const names = [storageName(reg.name), ...layout.shards.map((s) => s.name)];
   // Every name is checked before anything is written: a conflict on shard 3 must not leave shards
   // 0-2 rewritten under the old index.

@@ -7,7 +7,9 @@
  *                         of the whole gzip so a reader can tell a torn read from a whole one.
  */
 import { createHash } from 'node:crypto';
-import { gzipSync, gunzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { createGzip, gzipSync, gunzipSync } from 'node:zlib';
 
 export const STORAGE_KEY = 'registry.json';
 export const STORAGE_GZ_KEY = 'registry.json.gz';
@@ -60,18 +62,90 @@ export interface Layout {
 
 export function layoutCatalog(registry: string, text: string, limit = LIMIT_BYTES): Layout {
   const raw = Buffer.from(text, 'utf8');
-  if (raw.length > MAX_CATALOG_BYTES)
-    throw new StorageTooLargeError(
-      `the catalog is ${raw.length} bytes, over the storage limit of ${MAX_CATALOG_BYTES} bytes`,
-    );
+  if (raw.length > MAX_CATALOG_BYTES) throw tooLarge(raw.length);
   if (raw.length <= limit)
     return { main: { data: { [STORAGE_KEY]: text } }, shards: [], bytes: raw.length, compressed: false };
-  const gz = gzipSync(raw, { level: 9 });
+  return gzipLayout(registry, gzipSync(raw, GZIP), raw.length, limit);
+}
+
+const GZIP = { level: 9 };
+/** Pieces are handed to gzip in batches of about this many bytes (one thread-pool job each). */
+const BATCH_BYTES = 256 * 1024;
+
+/**
+ * layoutCatalog of the text these pieces make up, without ever holding that text: pieces are kept only
+ * while the whole may still fit plain (≤ limit), then gzipped as they come, so a 17 MB catalog costs
+ * its gzip (a few hundred KB) instead of the string plus the buffers (docs/performance.md). Off the
+ * event loop, too: zlib runs on the thread pool. The same layout, and gzip of the same bytes.
+ */
+export async function layoutPieces(
+  registry: string,
+  pieces: Iterable<string>,
+  limit = LIMIT_BYTES,
+): Promise<Layout> {
+  let bytes = 0;
+  let plain: string[] | undefined = [];
+  let gzip: ReturnType<typeof createGzip> | undefined;
+  const out: Buffer[] = [];
+  let batch: string[] = [];
+  let batchBytes = 0;
+  const flush = async (z: NonNullable<typeof gzip>) => {
+    const more = z.write(batch.join(''));
+    batch = [];
+    batchBytes = 0;
+    if (!more) await once(z, 'drain');
+  };
+  try {
+    for (const piece of pieces) {
+      const n = Buffer.byteLength(piece);
+      bytes += n;
+      // Counted on to the end, so the refusal says the size, as layoutCatalog's does; never kept.
+      if (bytes > MAX_CATALOG_BYTES) continue;
+      if (plain) {
+        plain.push(piece);
+        if (bytes <= limit) continue;
+        // Too large to store plain: from here on it is gzipped as it comes.
+        gzip = createGzip(GZIP);
+        gzip.on('data', (b: Buffer) => out.push(b));
+        // Its errors reach us through once/finished; this only keeps one between awaits from crashing.
+        gzip.on('error', () => {});
+        batch = plain;
+        batchBytes = bytes;
+        plain = undefined;
+      } else {
+        batch.push(piece);
+        batchBytes += n;
+      }
+      if (batchBytes >= BATCH_BYTES && gzip) await flush(gzip);
+    }
+    if (bytes > MAX_CATALOG_BYTES) throw tooLarge(bytes);
+    if (plain) {
+      const text = plain.join('');
+      return { main: { data: { [STORAGE_KEY]: text } }, shards: [], bytes, compressed: false };
+    }
+    const z = gzip as NonNullable<typeof gzip>;
+    await flush(z);
+    z.end();
+    await finished(z);
+  } finally {
+    gzip?.destroy();
+  }
+  return gzipLayout(registry, Buffer.concat(out), bytes, limit);
+}
+
+function tooLarge(bytes: number): StorageTooLargeError {
+  return new StorageTooLargeError(
+    `the catalog is ${bytes} bytes, over the storage limit of ${MAX_CATALOG_BYTES} bytes`,
+  );
+}
+
+/** The layout of a catalog of `bytes` bytes (over the plain limit) whose gzip is `gz`. */
+function gzipLayout(registry: string, gz: Buffer, bytes: number, limit: number): Layout {
   if (gz.length <= limit)
     return {
       main: { binaryData: { [STORAGE_GZ_KEY]: gz.toString('base64') } },
       shards: [],
-      bytes: raw.length,
+      bytes,
       compressed: true,
     };
   // base64 grows data by 4/3; keep each shard's encoded chunk under the limit.
@@ -86,13 +160,13 @@ export function layoutCatalog(registry: string, text: string, limit = LIMIT_BYTE
   const index: ShardIndex = {
     shards: shards.map((s) => s.name),
     sha256: createHash('sha256').update(gz).digest('hex'),
-    bytes: raw.length,
+    bytes,
     compressed: true,
   };
   return {
     main: { data: { [INDEX_KEY]: JSON.stringify(index) } },
     shards,
-    bytes: raw.length,
+    bytes,
     compressed: true,
   };
 }

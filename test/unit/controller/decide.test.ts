@@ -14,7 +14,6 @@ import { SourceError } from '../../../src/sources/types.ts';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 const result: PipelineResult = {
-  text: '{}',
   hash: 'h',
   filterHash: 'f',
   serverCount: 2,

@@ -9,6 +9,7 @@ import { Reconciler } from '../../../src/controller/reconciler.ts';
 import { createControllerMetrics } from '../../../src/controller/metrics.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
+import { serializeForStorage } from '../../../src/registry/index.ts';
 
 export interface FakeWorld {
   reg: MCPRegistryV1beta1 | undefined;
@@ -49,8 +50,9 @@ export function fakeIO(w: FakeWorld): ReconcilerIO {
     storagePresent: async (_ns, name) => w.storage.has(name),
     configMapVersions: (_ns, names) => names.map((n) => `${n}@${w.configMaps?.get(n) ?? '1'}`).join(','),
     fetchSources: (reg) => w.fetch(reg),
-    writeStorage: async (reg, text) => {
+    writeStorage: async (reg, catalog) => {
       if (w.failStorageWrite) throw w.failStorageWrite;
+      const text = serializeForStorage(catalog);
       w.storage.set(reg.metadata.name ?? '', text);
       return { configMaps: [`${reg.metadata.name}-registry-storage`], bytes: text.length, compressed: false };
     },

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { latestPerServer, nestingDepth, parsePage } from '../../../src/sources/registry-page.ts';
-import { SourceError } from '../../../src/sources/types.ts';
+import { SourceError, type ParsedDocument } from '../../../src/sources/types.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
 
 // The servers below listen on loopback, which the built-in policy refuses (SPEC §8).
@@ -49,6 +49,9 @@ function opts(extra: Partial<Parameters<typeof fetchRegistryApi>[1]> = {}) {
   };
 }
 
+/** The document's text as the pipeline hashes it: its pieces, joined. */
+const textOf = (d: ParsedDocument) => [...d.chunks()].join('');
+
 async function sourceError(p: Promise<unknown>): Promise<SourceError> {
   try {
     await p;
@@ -68,7 +71,7 @@ test('asks for version=latest and limit=100 on every page and follows the cursor
       u.searchParams.get('cursor') ? page([item('a/y', '1.0.0')]) : page([item('a/x', '1.0.0')], 'n/2'),
     );
   };
-  const doc = JSON.parse(await fetchRegistryApi(`${base}/`, opts().o)) as { servers: unknown[] };
+  const doc = JSON.parse(textOf(await fetchRegistryApi(`${base}/`, opts().o))) as { servers: unknown[] };
   assert.deepEqual(queries, [
     '/v0.1/servers?version=latest&limit=100',
     '/v0.1/servers?version=latest&limit=100&cursor=n%2F2',

@@ -162,9 +162,10 @@ test('registry API: pages through nextCursor, keeps the latest version, drops de
     );
     res.end(JSON.stringify(pages[u.searchParams.get('cursor') ?? '']));
   };
-  const doc = JSON.parse(
-    await fetchRegistryApi(`${base}/`, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000 }),
-  ) as { servers: { server: { name: string; version: string } }[] };
+  const fetched = await fetchRegistryApi(`${base}/`, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000 });
+  // The pieces the pipeline hashes are exactly the text of the parsed value.
+  assert.equal([...fetched.chunks()].join(''), JSON.stringify(fetched.value));
+  const doc = fetched.value as { servers: { server: { name: string; version: string } }[] };
   assert.deepEqual(seen, [
     '/v0.1/servers?limit=100&cursor=',
     '/v0.1/servers?limit=100&cursor=p2',

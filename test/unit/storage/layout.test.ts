@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { layoutCatalog, readLayout, TornReadError, INDEX_KEY } from '../../../src/storage/layout.ts';
+import {
+  layoutCatalog,
+  layoutPieces,
+  readLayout,
+  StorageTooLargeError,
+  TornReadError,
+  INDEX_KEY,
+  MAX_CATALOG_BYTES,
+} from '../../../src/storage/layout.ts';
 
 async function roundTrip(text: string, limit: number) {
   const layout = layoutCatalog('reg', text, limit);
@@ -63,5 +71,45 @@ test('an empty storage ConfigMap is an error that says what is missing', async (
   await assert.rejects(
     readLayout({}, async () => undefined),
     /storage ConfigMap holds no catalog \(no registry\.json, registry\.json\.gz or index\.json\)/,
+  );
+});
+
+/** Splits text into pieces of varying sizes (1 to ~7,000 characters), as storageChunks yields them. */
+function piecesOf(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0, n = 1; i < text.length; n = (n * 7) % 7001 || 1) out.push(text.slice(i, (i += n)));
+  return out;
+}
+
+test('layoutPieces (gzip as the pieces come) gives the layout layoutCatalog gives the joined text', async () => {
+  const compressible = JSON.stringify({
+    servers: Object.fromEntries(
+      Array.from({ length: 3000 }, (_, i) => [`s${i}`, { description: `same text ${i % 7} `.repeat(9) }]),
+    ),
+  });
+  const cases: [string, string, number][] = [
+    ['plain', '{"servers":{"é":{"description":"ünïcode"}}}', 1024],
+    ['plain at exactly the limit', 'x'.repeat(4096), 4096],
+    ['gzip', compressible, 64 * 1024],
+    ['sharded gzip', randomBytes(300_000).toString('hex'), 100_000],
+  ];
+  for (const [what, text, limit] of cases) {
+    const pieces = piecesOf(text);
+    assert.equal(pieces.join(''), text);
+    const streamed = await layoutPieces('reg', pieces, limit);
+    assert.deepEqual(streamed, layoutCatalog('reg', text, limit), what);
+    const shards = new Map(streamed.shards.map((s) => [s.name, s.binaryData.chunk]));
+    assert.equal((await readLayout(streamed.main, async (n) => shards.get(n))).text, text, what);
+  }
+  assert.ok((await layoutPieces('reg', piecesOf(compressible), 64 * 1024)).compressed);
+});
+
+test('layoutPieces refuses a catalog over the storage limit with the same message as layoutCatalog', async () => {
+  const piece = 'x'.repeat(1024 * 1024);
+  const pieces = Array.from({ length: MAX_CATALOG_BYTES / piece.length }, () => piece);
+  pieces.push('y');
+  await assert.rejects(
+    layoutPieces('r', pieces),
+    new StorageTooLargeError('the catalog is 67108865 bytes, over the storage limit of 67108864 bytes'),
   );
 });

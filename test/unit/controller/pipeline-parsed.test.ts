@@ -1,0 +1,100 @@
+/**
+ * A source handed over already parsed (the registry API source: pages parsed as they arrive, never one
+ * document string) must give the pipeline exactly what the same document as text gives: the same
+ * sources hash (so a no-op resync still writes nothing), catalog, invalid entries with their messages,
+ * warnings and errors, and the same parse-once cache entry.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runPipeline, sourcesHash, type DataError } from '../../../src/controller/pipeline.ts';
+import { apiDocument } from '../../../src/sources/registry-page.ts';
+import { documents } from '../../../src/registry/read.ts';
+import { serializeForStorage } from '../../../src/registry/index.ts';
+import type { FetchedSource } from '../../../src/sources/types.ts';
+import { registry } from './fixtures.ts';
+
+const spec = registry({
+  sources: [{ name: 'up', type: 'registry', format: 'upstream', registry: { baseURL: 'https://r.example' } }],
+}).spec;
+
+const OFFICIAL = 'io.modelcontextprotocol.registry/official';
+function items(n: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = Array.from({ length: n }, (_, i) => ({
+    server: {
+      name: `io.example/server-${i}`,
+      version: `1.${i}.0`,
+      description: `server ${i}, "quoted" and ünïcode`,
+      packages: [
+        { registryType: 'oci', identifier: `ghcr.io/example/s${i}:1.0.0`, transport: { type: 'stdio' } },
+      ],
+    },
+    _meta: { [OFFICIAL]: { status: 'active', isLatest: true, updatedAt: '2026-01-01T00:00:00Z' } },
+  }));
+  // Invalid entries are counted, with the same entry names and reasons either way.
+  out.push({ server: { name: 'io.example/bad', version: '1.0.0' } });
+  out.push({ server: { version: '1.0.0', description: 'no name' } });
+  return out;
+}
+
+/** The same content both ways; fresh objects each time (a parse must not depend on shared ones). */
+const asText = (n: number): FetchedSource => ({
+  name: 'up',
+  format: 'upstream',
+  text: JSON.stringify({ servers: items(n), metadata: { count: n + 2 } }),
+});
+const asParsed = (n: number): FetchedSource => ({
+  name: 'up',
+  format: 'upstream',
+  parsed: apiDocument(items(n)),
+});
+
+test('a parsed source: same hash, catalog, invalid entries and stored text as the same document as text', () => {
+  for (const n of [0, 3, 40]) {
+    documents.clear();
+    const t = runPipeline(spec, [asText(n)]);
+    documents.clear();
+    const p = runPipeline(spec, [asParsed(n)]);
+    assert.equal(p.hash, t.hash);
+    assert.equal(p.hash, sourcesHash([asParsed(n)]));
+    assert.equal(sourcesHash([asParsed(n)]), sourcesHash([asText(n)]));
+    assert.deepEqual(p.catalog, t.catalog);
+    assert.equal(serializeForStorage(p.catalog), serializeForStorage(t.catalog));
+    assert.deepEqual(p.invalid, t.invalid);
+    assert.equal(p.invalid.length, 2);
+    assert.equal(p.serverCount, n);
+    assert.deepEqual(p.warnings, t.warnings);
+  }
+});
+
+test('a parsed source shares the parse-once cache entry of the same text, and only when small enough', () => {
+  documents.clear();
+  runPipeline(spec, [asText(5)]);
+  const before = documents.stats();
+  runPipeline(spec, [asParsed(5)]);
+  assert.equal(documents.stats().hits, before.hits + 1);
+  assert.equal(documents.stats().entries, 1);
+  // Over 1 MiB of text (~3,000 servers here): parsed each time, never kept.
+  documents.clear();
+  const { hits, misses } = documents.stats();
+  runPipeline(spec, [asParsed(3000)]);
+  runPipeline(spec, [asParsed(3000)]);
+  assert.deepEqual(documents.stats(), { entries: 0, hits, misses: misses + 2 });
+});
+
+test('a parsed source whose format does not match says so exactly as for text', () => {
+  const wrong = (f: FetchedSource): FetchedSource => ({ ...f, format: 'toolhive' }) as FetchedSource;
+  const message = (f: FetchedSource) => {
+    try {
+      runPipeline(spec, [f]);
+    } catch (e) {
+      return (e as DataError).message;
+    }
+    assert.fail('expected a DataError');
+  };
+  const m = message(wrong(asParsed(1)));
+  assert.equal(m, message(wrong(asText(1))));
+  assert.equal(
+    m,
+    'source up: the document is a upstream API page (upstream format), but the format is set to toolhive: set format: upstream',
+  );
+});
