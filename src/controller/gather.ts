@@ -45,7 +45,10 @@ export async function gatherSync(
 ): Promise<Gathered> {
   const namespace = reg.metadata.namespace ?? '';
   const phase = reg.status?.phase;
-  const storagePresent = await io.storagePresent(namespace, reg.metadata.name ?? '');
+  // A first sync runs whatever storage holds (decideSync: Initial) and never counts it as unchanged,
+  // so it does not ask: for a new registry the answer was a cache miss confirmed by a GET.
+  const first = !phase || phase === 'Pending';
+  const storagePresent = first ? false : await io.storagePresent(namespace, reg.metadata.name ?? '');
   const drift = phase === 'Ready' && storagePresent ? await io.storageDrift(reg) : undefined;
   const cmNames = sourceConfigMaps(reg.spec);
   // The registries it reads by registryRef count as sources too: new data there syncs this one.

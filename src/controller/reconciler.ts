@@ -19,7 +19,8 @@ import { HostSlots } from './host-slots.ts';
 import { sourceHosts } from './source-refs.ts';
 import { decideUnusableName, unusableName } from './unusable-name.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
-import { setConditions, statusSyncing } from './status.ts';
+import { setConditions } from './status.ts';
+import { SYNCING_AFTER_MS, syncingLater, writeSyncing } from './syncing.ts';
 import {
   classifyFailure,
   decideFailure,
@@ -43,6 +44,8 @@ export interface ReconcilerDeps {
   backoffMaxMs: number;
   /** Fetch slots per source host and namespace (default: one per host, no namespace cap). */
   slots?: HostSlots;
+  /** A first sync still running after this long writes the Syncing status (default SYNCING_AFTER_MS; 0: at once). */
+  syncingAfterMs?: number;
 }
 
 /** Latest re-check of a registry whose source host is busy (the slot's release normally wakes it). */
@@ -182,62 +185,67 @@ export class Reconciler {
   ): Promise<ReconcileResult> {
     const { io } = this.deps;
     const started = this.deps.now();
-    if (!reg.status?.phase || reg.status.phase === 'Pending')
-      reg =
-        (await io.updateStatus(reg, (fresh) =>
-          statusSyncing(fresh.status, { generation: fresh.metadata.generation ?? 0, now: this.isoNow() }),
-        )) ?? reg;
+    const [first, now] = [!reg.status?.phase || reg.status.phase === 'Pending', () => this.isoNow()];
+    const ms = this.deps.syncingAfterMs ?? SYNCING_AFTER_MS;
+    if (first && ms <= 0) reg = (await writeSyncing(io, reg, now)) ?? reg;
+    const syncing = first && ms > 0 ? syncingLater(io, reg, { ms, now, log }) : undefined;
     let failure: FailureOutcome | undefined;
     let result: PipelineResult | undefined;
-    try {
-      result = runPipeline(reg.spec, await io.fetchSources(reg));
-    } catch (e) {
-      failure = classifyFailure(e);
-      if (!failure) throw e;
-    }
-    this.lastChecked.set(key, {
-      at: this.deps.now(),
-      cmVersions: s.cmVersions,
-      secretVersions: s.secretVersions,
-      storageVersion: s.storageVersion,
-    });
-
-    // Drifted storage is rewritten even when the data is unchanged (SPEC §8 "Storage integrity").
-    const unchanged = !!result && isUnchanged(result, reg.status, s.storagePresent && !s.drift);
+    let unchanged = false;
     const prev = reg.status?.storage;
     let storage: StoredState = {
       configMaps: prev?.configMaps ?? [],
       bytes: prev?.bytes ?? 0,
       compressed: prev?.compressed ?? false,
     };
-    if (result && !unchanged) {
-      try {
-        storage = await io.writeStorage(reg, result.catalog);
-        this.deps.metrics.storageWrites.inc();
-      } catch (e) {
-        if (e instanceof Error && e.name === 'NotLeaderError') throw e;
-        failure =
-          e instanceof NameConflictError
-            ? conflictFailure(e)
-            : {
-                kind: 'failure',
-                stage: 'store',
-                reason: 'StorageWriteFailed',
-                message: `cannot write storage: ${(e as Error).message}`,
-              };
-      }
-    }
-    // No workload while a name is taken: its Role would grant the API pod a user's ConfigMap.
     let api = NOT_DEPLOYED;
-    if (io.apiWorkload && failure?.reason === 'NameConflict') api = conflictApi(failure.message);
-    else if (io.apiWorkload)
+    try {
       try {
-        api = await io.apiWorkload.reconcile(reg);
+        result = runPipeline(reg.spec, await io.fetchSources(reg));
       } catch (e) {
-        if (!(e instanceof NameConflictError)) throw e;
-        failure = conflictFailure(e);
-        api = conflictApi(e.message);
+        failure = classifyFailure(e);
+        if (!failure) throw e;
       }
+      this.lastChecked.set(key, {
+        at: this.deps.now(),
+        cmVersions: s.cmVersions,
+        secretVersions: s.secretVersions,
+        storageVersion: s.storageVersion,
+      });
+      // Drifted storage is rewritten even when the data is unchanged (SPEC §8 "Storage integrity").
+      unchanged = !!result && isUnchanged(result, reg.status, s.storagePresent && !s.drift);
+      if (result && !unchanged) {
+        try {
+          storage = await io.writeStorage(reg, result.catalog);
+          this.deps.metrics.storageWrites.inc();
+        } catch (e) {
+          if (e instanceof Error && e.name === 'NotLeaderError') throw e;
+          failure =
+            e instanceof NameConflictError
+              ? conflictFailure(e)
+              : {
+                  kind: 'failure',
+                  stage: 'store',
+                  reason: 'StorageWriteFailed',
+                  message: `cannot write storage: ${(e as Error).message}`,
+                };
+        }
+      }
+      // No workload while a name is taken: its Role would grant the API pod a user's ConfigMap.
+      if (io.apiWorkload && failure?.reason === 'NameConflict') api = conflictApi(failure.message);
+      else if (io.apiWorkload)
+        try {
+          api = await io.apiWorkload.reconcile(reg);
+        } catch (e) {
+          if (!(e instanceof NameConflictError)) throw e;
+          failure = conflictFailure(e);
+          api = conflictApi(e.message);
+        }
+    } finally {
+      syncing?.cancel();
+    }
+    // A Syncing status written meanwhile comes first; the outcome is written over it.
+    reg = (await syncing?.settle()) ?? reg;
     const plan = decideOutcome({
       reg: view(reg),
       reason: s.reason,

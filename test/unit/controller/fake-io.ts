@@ -68,8 +68,13 @@ export function world(reg: MCPRegistryV1beta1, fetch: FakeWorld['fetch']): FakeW
   return { reg: structuredClone(reg), storage: new Map(), events: [], statusWrites: [], fetch };
 }
 
-export function reconcilerFor(w: FakeWorld, now = () => Date.parse('2026-01-01T00:00:00Z')): Reconciler {
+export function reconcilerFor(
+  w: FakeWorld,
+  now = () => Date.parse('2026-01-01T00:00:00Z'),
+  opts: { syncingAfterMs?: number } = {},
+): Reconciler {
   return new Reconciler({
+    ...opts,
     io: fakeIO(w),
     log: createLogger('silent'),
     metrics: createControllerMetrics(new Registry()),

@@ -10,16 +10,60 @@ const doc = (n: number) => async () => [{ name: 'main', text: toolhiveDoc(n), fo
 const cond = (s: { conditions?: { type: string; reason: string }[] } | undefined, type: string) =>
   s?.conditions?.find((c) => c.type === type);
 
-test('first sync: finalizer, Syncing, storage written, Ready, Synced event, requeue at the interval', async () => {
+test('first sync: finalizer, storage written, Ready in one status write, Synced event, requeue at the interval', async () => {
   const w = world(registry({ syncPolicy: { interval: '1h' } }), doc(3));
   const res = await reconcilerFor(w).reconcile(KEY);
   assert.deepEqual(w.reg?.metadata.finalizers, ['toolhive.stacklok.io/registry-cleanup']);
-  assert.equal(w.statusWrites[0]?.phase, 'Syncing');
+  // A sync that ends before SYNCING_AFTER_MS writes no Syncing status: one write per sync.
+  assert.deepEqual(
+    w.statusWrites.map((s) => s.phase),
+    ['Ready'],
+  );
   assert.equal(w.reg?.status?.phase, 'Ready');
   assert.equal(w.reg?.status?.sync?.serverCount, 3);
   assert.ok(w.storage.has('demo'));
   assert.deepEqual(w.events, [{ type: 'Normal', reason: 'Synced', message: 'synced 3 servers from main' }]);
   assert.deepEqual(res, { requeueAfterMs: 3_600_000 });
+});
+
+test('a first sync still running after syncingAfterMs shows Syncing (kstatus InProgress), then Ready over it', async () => {
+  const w = world(registry(), doc(3));
+  const fetchDoc = doc(3);
+  // The source answers only once the Syncing status is there: a slow source, without a clock.
+  w.fetch = async () => {
+    while (!w.statusWrites.length) await new Promise((r) => setTimeout(r, 5));
+    return fetchDoc();
+  };
+  await reconcilerFor(w, undefined, { syncingAfterMs: 1 }).reconcile(KEY);
+  assert.deepEqual(
+    w.statusWrites.map((s) => s.phase),
+    ['Syncing', 'Ready'],
+  );
+  const syncing = w.statusWrites[0];
+  assert.equal(syncing?.observedGeneration, 1);
+  assert.deepEqual(
+    syncing?.conditions?.map((c) => `${c.type}=${c.status}/${c.reason}`),
+    ['Ready=False/Syncing', 'Reconciling=True/Syncing'],
+  );
+  assert.ok(!cond(w.reg?.status, 'Reconciling'), 'Ready removes Reconciling');
+  assert.equal(w.events.length, 1);
+});
+
+test('syncingAfterMs 0 writes Syncing before fetching, as every first sync did before', async () => {
+  const w = world(registry(), doc(2));
+  await reconcilerFor(w, undefined, { syncingAfterMs: 0 }).reconcile(KEY);
+  assert.deepEqual(
+    w.statusWrites.map((s) => s.phase),
+    ['Syncing', 'Ready'],
+  );
+});
+
+test('a Syncing write that fails (the lease lost) fails the reconcile; the outcome is not written over it', async () => {
+  const w = world(registry(), doc(2));
+  const lost = Object.assign(new Error('not the leader'), { name: 'NotLeaderError' });
+  w.failStatusWrite = lost;
+  await assert.rejects(reconcilerFor(w, undefined, { syncingAfterMs: 0 }).reconcile(KEY), lost);
+  assert.deepEqual(w.statusWrites, []);
 });
 
 test('a second reconcile with nothing changed does not sync and waits for the interval', async () => {
