@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { freePort } from '../../src/local/control-plane.ts';
-import { nodeBin, spawnPinned, waitServing, type Spawned } from './procs.ts';
+import { deployedOperatorEnv, nodeBin, spawnPinned, waitServing, type Spawned } from './procs.ts';
 import { OPERATOR_BIN } from './webhook-proc.ts';
 
 /** Why the controller cannot be benchmarked in this tree, or undefined when it can. */
@@ -57,7 +57,7 @@ export async function spawnController(opts: ControllerOptions): Promise<Controll
       '--log-level=warn',
       ...(opts.policyFile ? [`--policy=${opts.policyFile}`] : []),
     ],
-    { env: opts.env },
+    { env: { ...deployedOperatorEnv(), ...opts.env } },
   );
   return { proc, healthPort, webhookPort };
 }

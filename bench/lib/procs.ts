@@ -7,10 +7,32 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { LoadConfig, LoadResult } from './load.ts';
+import { parseAllDocuments } from 'yaml';
 import { pollUntil } from '../../src/local/poll.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const nodeBin = process.execPath;
+
+/**
+ * The environment of the operator container in manifests/base/deployment.yaml that changes how Node
+ * runs it (NODE_OPTIONS): the benchmarks run our operator as it is deployed. Baselines get none.
+ */
+export function deployedOperatorEnv(): Record<string, string> {
+  const docs = parseAllDocuments(readFileSync(resolve(repoRoot, 'manifests/base/deployment.yaml'), 'utf8'));
+  for (const doc of docs) {
+    const d = doc.toJS() as {
+      kind?: string;
+      spec?: {
+        template?: { spec?: { containers?: { name: string; env?: { name: string; value?: string }[] }[] } };
+      };
+    };
+    if (d?.kind !== 'Deployment') continue;
+    const c = d.spec?.template?.spec?.containers?.find((x) => x.name === 'operator');
+    const v = c?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    return v ? { NODE_OPTIONS: v } : {};
+  }
+  return {};
+}
 
 const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 

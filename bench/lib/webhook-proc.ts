@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { freePort } from '../../src/local/control-plane.ts';
 import {
   SERVER_CORE,
+  deployedOperatorEnv,
   nodeBin,
   repoRoot,
   spawnPinned,
@@ -64,7 +65,10 @@ export async function startWebhook(opts: {
     ...(opts.kubeconfig ? [`--kubeconfig=${opts.kubeconfig}`] : []),
     ...(opts.extraArgs ?? []),
   ];
-  const proc = spawnPinned(opts.core, args);
+  // The harness check (MCPR_WEBHOOK_BIN) runs another server: it gets no operator settings.
+  const proc = spawnPinned(opts.core, args, {
+    env: process.env.MCPR_WEBHOOK_BIN ? {} : deployedOperatorEnv(),
+  });
   try {
     await waitServing(
       proc,

@@ -116,8 +116,11 @@ export function mutate(
 ): { review: AdmissionReviewOut; verdict: Verdict } {
   if (!reviewed(req) || !isObj(req.object))
     return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
-  const defaulted = defaultSpec(req.object as Obj, policy);
-  const ops = defaultingPatch(req.object, defaulted);
+  // Defaulting reads only apiVersion and spec, and changes only spec: copying and diffing just those
+  // keeps metadata (managedFields can be most of an object) out of the per-request work.
+  const { apiVersion, spec } = req.object;
+  const defaulted = defaultSpec({ apiVersion, spec }, policy);
+  const ops = defaultingPatch({ spec }, { spec: defaulted.spec });
   if (ops.length === 0) return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
   return {
     review: envelope({

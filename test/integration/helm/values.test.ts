@@ -75,7 +75,7 @@ test('every operator setting is a chart value with the operator’s own default'
   }
   for (const key of Object.keys(op))
     assert.ok(
-      key in defaults || ['extraArgs', 'extraEnv'].includes(key),
+      key in defaults || ['extraArgs', 'extraEnv', 'nodeOptions'].includes(key),
       `operator.${key} is no operator setting`,
     );
   if (TUNING_ENV && 'tuning' in defaults) {
