@@ -9,8 +9,13 @@
  * Redirects are followed (GitHub raw URLs redirect) up to MAX_REDIRECTS; never from https to http, and
  * the caller's headers (credentials) are only sent to the origin they were configured for.
  */
-import { request as httpsRequest } from 'node:https';
-import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import {
+  request as httpRequest,
+  type Agent as HttpAgent,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+} from 'node:http';
 import { gunzip } from 'node:zlib';
 import { guardedLookup, literalRefusal, DESTINATION_REFUSED } from './destinations.ts';
 import { SourceError } from './types.ts';
@@ -20,6 +25,12 @@ export interface HttpGetOptions {
   maxBytes: number;
   ca?: string;
   headers?: Record<string, string>;
+  /**
+   * Keep-alive agents for a run of requests to one origin (the pages of one registry sync); without
+   * them every request has a connection of its own. A pooled connection was judged by the policy when
+   * it connected (the lookup below runs for every new socket) and stays on that address.
+   */
+  agents?: { http: HttpAgent; https: HttpsAgent };
 }
 
 export interface HttpResult {
@@ -117,8 +128,9 @@ function requestOnce(url: URL, opts: OnceOptions): Promise<HttpResult> {
         ...(opts.ca ? { ca: opts.ca } : {}),
         timeout: remaining,
         lookup: guardedLookup(),
-        // A fresh connection per fetch: a pooled socket would skip the destination check.
-        agent: false,
+        // A fresh connection per fetch unless the caller pools one origin's connections (agents):
+        // a socket shared more widely could reach an address no lookup of this request judged.
+        agent: (url.protocol === 'https:' ? opts.agents?.https : opts.agents?.http) ?? false,
       },
       (res) => {
         const declared = Number(res.headers['content-length'] ?? NaN);

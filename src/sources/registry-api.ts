@@ -9,6 +9,8 @@
  * budget is enforced while streaming, so a hostile registry is refused early instead of being buffered.
  * Transient failures of a page (5xx, 429, network) are retried with backoff (retry.ts).
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { HttpGetOptions } from './http-fetch.ts';
 import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
 import { parsePage, LatestVersions, apiDocument } from './registry-page.ts';
@@ -61,6 +63,31 @@ export async function fetchRegistryApi(baseURL: string, opts: RegistryApiOptions
     maxRetryAfterMs: opts.maxRetryAfterMs ?? DEFAULT_RETRY_OPTIONS.maxRetryAfterMs,
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   };
+  // One connection for all pages (a handshake per page cost more than parsing it): pooled per sync,
+  // closed when paging ends; every new socket is still judged by the destination policy.
+  const pool = { keepAlive: true, maxSockets: 1 };
+  const agents = { http: new HttpAgent(pool), https: new HttpsAgent(pool) };
+  try {
+    return await pages(where, opts, { retry, agents, maxTotal, now, deadline, budgetMs });
+  } finally {
+    agents.http.destroy();
+    agents.https.destroy();
+  }
+}
+
+async function pages(
+  where: string,
+  opts: RegistryApiOptions,
+  o: {
+    retry: RetryOptions;
+    agents: NonNullable<HttpGetOptions['agents']>;
+    maxTotal: number;
+    now: () => number;
+    deadline: number;
+    budgetMs: number;
+  },
+): Promise<ParsedDocument> {
+  const { retry, agents, maxTotal, now, deadline, budgetMs } = o;
   const latest = new LatestVersions();
   const seen = new Set<string>();
   let total = 0;
@@ -83,7 +110,12 @@ export async function fetchRegistryApi(baseURL: string, opts: RegistryApiOptions
     const pageLimit = Math.min(opts.maxBytes, remaining);
     let body: Buffer;
     try {
-      const res = await getWithRetries(url.toString(), where, { ...opts, maxBytes: pageLimit }, retry);
+      const res = await getWithRetries(
+        url.toString(),
+        where,
+        { ...opts, maxBytes: pageLimit, agents },
+        retry,
+      );
       if (res.status !== 200) throw httpError(where, res.status);
       body = res.body;
     } catch (e) {

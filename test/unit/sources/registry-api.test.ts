@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { latestPerServer, nestingDepth, parsePage } from '../../../src/sources/registry-page.ts';
 import { SourceError, type ParsedDocument } from '../../../src/sources/types.ts';
@@ -77,6 +78,26 @@ test('asks for version=latest and limit=100 on every page and follows the cursor
     '/v0.1/servers?version=latest&limit=100&cursor=n%2F2',
   ]);
   assert.equal(doc.servers.length, 2);
+});
+
+test('all pages of one sync share one connection, which is closed when paging ends', async () => {
+  const sockets = new Set<Socket>();
+  const onConnection = (s: Socket) => sockets.add(s);
+  server.on('connection', onConnection);
+  handler = (req, res) => {
+    const n = Number(new URL(req.url ?? '', base).searchParams.get('cursor') ?? 0);
+    res.end(page([item(`a/s${n}`, '1.0.0')], n < 4 ? String(n + 1) : undefined));
+  };
+  try {
+    const doc = await fetchRegistryApi(base, opts().o);
+    assert.equal((doc.value as { servers: unknown[] }).servers.length, 5);
+    assert.equal(sockets.size, 1);
+    const [socket] = sockets;
+    // The agent is destroyed with the sync: no idle connection stays behind.
+    await new Promise<void>((r) => (socket?.closed ? r() : socket?.once('close', () => r())));
+  } finally {
+    server.off('connection', onConnection);
+  }
 });
 
 test('503 and 429 are retried with exponential backoff; Retry-After is honoured up to its bound', async () => {
