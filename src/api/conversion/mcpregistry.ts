@@ -13,7 +13,7 @@ import {
   defaultFormatOf,
 } from '../constants.ts';
 import type { MCPRegistryV1alpha1, MCPRegistryV1beta1 } from '../types.ts';
-import { isObject, jsonEqual, type JsonObject } from './json.ts';
+import { copyJson, isObject, jsonEqual, put, type JsonObject } from './json.ts';
 import { DEFAULT_SOURCE_NAME, sourceFromHub, sourceToHub, type AlphaSource } from './source.ts';
 import { decodeStash, encodeStash, type Stash } from './stash.ts';
 import { statusFromHub, statusToHub } from './status.ts';
@@ -21,7 +21,7 @@ import { statusFromHub, statusToHub } from './status.ts';
 export class ConversionError extends Error {}
 
 /** Spec fields that only v1alpha1 has; displayName, syncPolicy, filter and unknown fields are copied as they are. */
-const ALPHA_ONLY_SPEC = ['format', 'source'];
+const ALPHA_ONLY_SPEC = new Set(['format', 'source']);
 
 export function toHub(obj: MCPRegistryV1alpha1): MCPRegistryV1beta1 {
   return toHubObject(obj as unknown as JsonObject) as unknown as MCPRegistryV1beta1;
@@ -32,18 +32,20 @@ export function fromHub(obj: MCPRegistryV1beta1): MCPRegistryV1alpha1 {
 }
 
 function toHubObject(obj: JsonObject): JsonObject {
-  const metadata = isObject(obj.metadata) ? { ...obj.metadata } : undefined;
+  const metaIn = isObject(obj.metadata) ? obj.metadata : undefined;
+  const annotationsIn = metaIn && isObject(metaIn.annotations) ? metaIn.annotations : undefined;
   let stash: Stash = {};
-  if (
-    metadata &&
-    isObject(metadata.annotations) &&
-    Object.hasOwn(metadata.annotations, ANNOTATION_V1BETA1_SPEC)
-  ) {
-    const annotations = { ...metadata.annotations };
-    stash = decodeStash(String(annotations[ANNOTATION_V1BETA1_SPEC]));
-    delete annotations[ANNOTATION_V1BETA1_SPEC];
-    if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
-    else delete metadata.annotations;
+  let metadata = metaIn;
+  if (annotationsIn && Object.hasOwn(annotationsIn, ANNOTATION_V1BETA1_SPEC)) {
+    stash = decodeStash(String(annotationsIn[ANNOTATION_V1BETA1_SPEC]));
+    // Built without the stash key rather than copied and `delete`d: a delete turns the object into a
+    // slow dictionary for the JSON.stringify that follows.
+    const annotations = without(annotationsIn, ANNOTATION_V1BETA1_SPEC);
+    metadata = {};
+    for (const k of Object.keys(metaIn!)) {
+      if (k !== 'annotations') put(metadata, k, metaIn![k]);
+      else if (annotations) metadata.annotations = annotations;
+    }
   }
   const out = withVersion(obj, API_VERSION_V1BETA1, metadata);
   if (isObject(obj.spec)) out.spec = specToHub(obj.spec, stash);
@@ -51,11 +53,23 @@ function toHubObject(obj: JsonObject): JsonObject {
   return out;
 }
 
+/** `obj` without `key`, or undefined when nothing else is left. */
+function without(obj: JsonObject, key: string): JsonObject | undefined {
+  const out: JsonObject = {};
+  let n = 0;
+  for (const k of Object.keys(obj)) {
+    if (k === key) continue;
+    put(out, k, obj[k]);
+    n++;
+  }
+  return n > 0 ? out : undefined;
+}
+
 function specToHub(spec: JsonObject, stash: Stash): JsonObject {
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(spec)) {
+  for (const k of Object.keys(spec)) {
     if (k === 'source') out.sources = sourcesToHub(spec, stash);
-    else if (k !== 'format') out[k] = v;
+    else if (k !== 'format') out[k] = spec[k];
   }
   return out;
 }
@@ -83,7 +97,7 @@ function sourcesToHub(spec: JsonObject, stash: Stash): JsonObject[] {
 
 /** The v1alpha1 view with the defaults the mutating webhook applies (SPEC §2.1) filled in. */
 function withDefaults(view: AlphaSource): JsonObject {
-  const source = structuredClone(view.source);
+  const source = copyJson(view.source) as JsonObject;
   if (isObject(source.configmap)) source.configmap.key ??= DEFAULT_CONFIGMAP_KEY;
   if (isObject(source.git)) source.git.path ??= DEFAULT_GIT_PATH;
   return { source, format: view.format ?? defaultFormatOf(source.type) };
@@ -102,59 +116,77 @@ function withAlphaDefaults(first: JsonObject, alpha: AlphaSource): JsonObject {
 }
 
 function fromHubObject(obj: JsonObject): JsonObject {
-  const metadata = isObject(obj.metadata) ? { ...obj.metadata } : undefined;
   const stash: Stash = {};
-  const out = withVersion(obj, API_VERSION_V1ALPHA1, metadata);
+  let spec: JsonObject | undefined;
   if (isObject(obj.spec)) {
-    const { spec, sources } = specFromHub(obj.spec);
-    out.spec = spec;
-    if (sources) stash.sources = sources;
+    const r = specFromHub(obj.spec);
+    spec = r.spec;
+    if (r.sources) stash.sources = r.sources;
   }
+  let status: JsonObject | undefined;
   if (isObject(obj.status)) {
-    const { status, stash: statusStash } = statusFromHub(obj.status);
-    out.status = status;
-    if (statusStash) stash.status = statusStash;
+    const r = statusFromHub(obj.status);
+    status = r.status;
+    if (r.stash) stash.status = r.stash;
   }
-  // An annotation of that name on a v1beta1 object means nothing; the v1alpha1 view gets only our own.
-  const annotations = isObject(metadata?.annotations) ? { ...metadata.annotations } : undefined;
-  const hadOld = annotations !== undefined && Object.hasOwn(annotations, ANNOTATION_V1BETA1_SPEC);
-  if (stash.sources || stash.status) {
-    out.metadata = {
-      ...metadata,
-      annotations: { ...annotations, [ANNOTATION_V1BETA1_SPEC]: encodeStash(stash) },
-    };
-  } else if (hadOld && metadata && annotations) {
-    delete annotations[ANNOTATION_V1BETA1_SPEC];
-    out.metadata = { ...metadata, annotations };
-  }
+  const metaIn = isObject(obj.metadata) ? obj.metadata : undefined;
+  const out = withVersion(obj, API_VERSION_V1ALPHA1, metaIn && alphaMetadata(metaIn, stash));
+  if (spec) out.spec = spec;
+  if (status) out.status = status;
+  // No metadata object in (never from the apiserver) but a stash to keep: it gets one, last.
+  if (!metaIn && (stash.sources || stash.status)) out.metadata = alphaMetadata({}, stash);
   return out;
 }
 
+/**
+ * The v1alpha1 metadata: the same, plus our stash annotation when there is something to stash. An
+ * annotation of that name on a v1beta1 object means nothing; the v1alpha1 view gets only our own.
+ * Built in one copy (the metadata is copied only when it changes, as the other fields are not).
+ */
+function alphaMetadata(metadata: JsonObject, stash: Stash): JsonObject {
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : undefined;
+  if (stash.sources || stash.status) {
+    // A computed key in a literal makes V8 build a slower object than a plain store does.
+    const withStash: JsonObject = { ...annotations };
+    withStash[ANNOTATION_V1BETA1_SPEC] = encodeStash(stash);
+    return { ...metadata, annotations: withStash };
+  }
+  if (annotations && Object.hasOwn(annotations, ANNOTATION_V1BETA1_SPEC)) {
+    return { ...metadata, annotations: without(annotations, ANNOTATION_V1BETA1_SPEC) ?? {} };
+  }
+  return metadata;
+}
+
 function specFromHub(spec: JsonObject): { spec: JsonObject; sources?: JsonObject[] } {
-  const sources = Array.isArray(spec.sources) ? spec.sources.filter(isObject) : [];
-  const first = sources[0];
-  if (!first || sources.length !== (spec.sources as unknown[]).length) {
+  const sources = spec.sources;
+  if (!Array.isArray(sources) || sources.length === 0 || !sources.every(isObject)) {
     throw new ConversionError('spec.sources: Required value: at least one source object is needed');
   }
+  const first = sources[0] as JsonObject;
   const alpha = sourceFromHub(first);
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(spec)) {
+  for (const k of Object.keys(spec)) {
     if (k === 'sources') {
       if (alpha.format !== undefined) out.format = alpha.format;
       out.source = alpha.source;
-    } else if (!ALPHA_ONLY_SPEC.includes(k)) out[k] = v;
+    } else if (!ALPHA_ONLY_SPEC.has(k)) out[k] = spec[k];
   }
-  const plain = [sourceToHub(alpha, DEFAULT_SOURCE_NAME)];
-  return jsonEqual(plain, sources) ? { spec: out } : { spec: out, sources };
+  // The stash is needed unless the list is exactly what the v1alpha1 fields convert back to: one
+  // source named "default". Checked cheapest first; most multi-source objects stop at the length.
+  const plain =
+    sources.length === 1 &&
+    first.name === DEFAULT_SOURCE_NAME &&
+    jsonEqual(sourceToHub(alpha, DEFAULT_SOURCE_NAME), first);
+  return plain ? { spec: out } : { spec: out, sources: sources as JsonObject[] };
 }
 
 function withVersion(obj: JsonObject, apiVersion: string, metadata: JsonObject | undefined): JsonObject {
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k of Object.keys(obj)) {
     if (k === 'apiVersion') out.apiVersion = apiVersion;
     else if (k === 'metadata') {
       if (metadata) out.metadata = metadata;
-    } else if (k !== 'spec' && k !== 'status') out[k] = v;
+    } else if (k !== 'spec' && k !== 'status') out[k] = obj[k];
   }
   if (!('apiVersion' in out)) out.apiVersion = apiVersion;
   return out;

@@ -50,10 +50,12 @@ export function handleConversionReview(body: unknown): ConversionReviewResponse 
   }
   if (!Array.isArray(request.objects)) return fail('request.objects: Required value: must be a list');
   const desired = request.desiredAPIVersion;
-  const convertedObjects: unknown[] = [];
-  for (const [i, obj] of request.objects.entries()) {
+  const objects: unknown[] = request.objects;
+  const convertedObjects: unknown[] = new Array(objects.length);
+  for (let i = 0; i < objects.length; i++) {
+    const obj = objects[i];
     try {
-      convertedObjects.push(convertObject(obj, desired));
+      convertedObjects[i] = convertObject(obj, desired);
     } catch (e) {
       return fail(`converting ${describe(obj, i)} to ${desired}: ${(e as Error).message}`);
     }

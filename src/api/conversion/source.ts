@@ -2,7 +2,7 @@
  * One source, both ways: the v1alpha1 `format` + `source` pair ⇄ one v1beta1 `spec.sources[]` item.
  * Only the fields both versions can express are mapped here; the rest is the stash's business.
  */
-import { copyIf, isObject, type JsonObject } from './json.ts';
+import { copyIf, copyJson, isObject, type JsonObject } from './json.ts';
 
 /** Name given to the single source of a v1alpha1 object that has no stash. */
 export const DEFAULT_SOURCE_NAME = 'default';
@@ -21,7 +21,7 @@ export function sourceToHub(alpha: AlphaSource, name: string): JsonObject {
   const out: JsonObject = { name };
   copyIf(source, 'type', out);
   if (alpha.format !== undefined) out.format = alpha.format;
-  if (source.configmap !== undefined) out.configMapRef = clone(source.configmap);
+  if (source.configmap !== undefined) out.configMapRef = copyJson(source.configmap);
   if (source.url !== undefined) out.url = { href: source.url };
   if (isObject(source.git)) {
     const git = source.git;
@@ -39,7 +39,7 @@ export function sourceToHub(alpha: AlphaSource, name: string): JsonObject {
     const reg: JsonObject = {};
     copyIf(source.registry, 'url', reg, 'baseURL');
     // registryRef has the same shape in both versions (federation, docs/user-guide.md).
-    if (source.registry.registryRef !== undefined) reg.registryRef = clone(source.registry.registryRef);
+    if (source.registry.registryRef !== undefined) reg.registryRef = copyJson(source.registry.registryRef);
     out.registry = reg;
   } else if (source.registry !== undefined) {
     out.registry = source.registry;
@@ -51,7 +51,7 @@ export function sourceToHub(alpha: AlphaSource, name: string): JsonObject {
 export function sourceFromHub(src: JsonObject): AlphaSource {
   const source: JsonObject = {};
   copyIf(src, 'type', source);
-  if (src.configMapRef !== undefined) source.configmap = clone(src.configMapRef);
+  if (src.configMapRef !== undefined) source.configmap = copyJson(src.configMapRef);
   if (isObject(src.url)) copyIf(src.url, 'href', source, 'url');
   if (isObject(src.git)) {
     const git: JsonObject = {};
@@ -63,14 +63,10 @@ export function sourceFromHub(src: JsonObject): AlphaSource {
   if (isObject(src.registry)) {
     const reg: JsonObject = {};
     copyIf(src.registry, 'baseURL', reg, 'url');
-    if (src.registry.registryRef !== undefined) reg.registryRef = clone(src.registry.registryRef);
+    if (src.registry.registryRef !== undefined) reg.registryRef = copyJson(src.registry.registryRef);
     source.registry = reg;
   }
   const out: AlphaSource = { source };
   if (src.format !== undefined) out.format = src.format;
   return out;
-}
-
-function clone(v: unknown): unknown {
-  return structuredClone(v);
 }

@@ -26,8 +26,13 @@ const ALPHA_FIELDS: Record<Section, readonly string[]> = {
   api: ['apiEndpoint'],
 };
 
+function hasAny(obj: JsonObject, keys: readonly string[]): boolean {
+  for (const k of keys) if (obj[k] !== undefined) return true;
+  return false;
+}
+
 function sectionToHub(section: Section, alpha: JsonObject): JsonObject | undefined {
-  if (!ALPHA_FIELDS[section].some((k) => alpha[k] !== undefined)) return undefined;
+  if (!hasAny(alpha, ALPHA_FIELDS[section])) return undefined;
   const out: JsonObject = {};
   if (section === 'sync') {
     for (const [a, b] of SYNC_FIELDS) copyIf(alpha, a, out, b);
@@ -42,18 +47,36 @@ function sectionToHub(section: Section, alpha: JsonObject): JsonObject | undefin
   return out;
 }
 
-function sectionFromHub(section: Section, hub: JsonObject): JsonObject {
-  const out: JsonObject = {};
+/** Writes the v1alpha1 fields of one v1beta1 section into `out`; returns how many it wrote. */
+function sectionFromHub(section: Section, hub: JsonObject, out: JsonObject): number {
   if (section === 'sync') {
-    for (const [a, b] of SYNC_FIELDS) copyIf(hub, b, out, a);
-  } else if (section === 'storage') {
+    let n = 0;
+    for (let i = 0; i < SYNC_FIELDS.length; i++) {
+      const [a, b] = SYNC_FIELDS[i]!;
+      const v = hub[b];
+      if (v !== undefined && Object.hasOwn(hub, b)) {
+        out[a] = v;
+        n++;
+      }
+    }
+    return n;
+  }
+  if (section === 'storage') {
     const ref: JsonObject = { type: 'configmap' };
     const first = Array.isArray(hub.configMaps) ? hub.configMaps[0] : undefined;
     if (first !== undefined) ref.configMapRef = { name: first };
     out.storageRef = ref;
-  } else {
-    copyIf(hub, 'endpoint', out, 'apiEndpoint');
+    return 1;
   }
+  const endpoint = hub.endpoint;
+  if (endpoint === undefined || !Object.hasOwn(hub, 'endpoint')) return 0;
+  out.apiEndpoint = endpoint;
+  return 1;
+}
+
+function alphaView(section: Section, hub: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  sectionFromHub(section, hub, out);
   return out;
 }
 
@@ -63,39 +86,57 @@ function pick(from: JsonObject, keys: readonly string[]): JsonObject {
   return out;
 }
 
+/**
+ * Whether a v1beta1 status section is exactly what its v1alpha1 fields convert back to, so it need not
+ * be stashed: the same answer as jsonEqual(sectionToHub(section, alphaFields), part) where alphaFields are the `written`
+ * fields sectionFromHub produced, without building
+ * and comparing a second object per section (the largest cost of a status in a 500-object profile).
+ */
+function projects(section: Section, part: JsonObject, written: number): boolean {
+  const n = Object.keys(part).length;
+  // sync: each mapped field present in part was written; anything else in part has no v1alpha1 place.
+  if (section === 'sync') return written > 0 && written === n;
+  if (section === 'api') return n === 1 && written === 1;
+  if (n === 0) return true; // storageRef {type: configmap} converts back to an empty storage section
+  const maps = part.configMaps;
+  return n === 1 && Array.isArray(maps) && maps.length === 1 && maps[0] !== undefined;
+}
+
+/** Status keys v1alpha1 and v1beta1 map explicitly; every other key is copied as it is. */
+const MAPPED_ALPHA = new Set<string>([...SHARED, ...SECTIONS.flatMap((s) => ALPHA_FIELDS[s])]);
+const MAPPED_HUB = new Set<string>([...SHARED, ...SECTIONS]);
+
 export function statusToHub(alpha: JsonObject, stash: Stash['status']): JsonObject {
   const out = pick(alpha, SHARED);
   for (const section of SECTIONS) {
     const stashed = stash?.[section];
-    const projected = sectionToHub(section, alpha);
-    if (stashed && jsonEqual(sectionFromHub(section, stashed), pick(alpha, ALPHA_FIELDS[section]))) {
+    if (stashed && jsonEqual(alphaView(section, stashed), pick(alpha, ALPHA_FIELDS[section]))) {
       out[section] = stashed;
-    } else if (section === 'sync' && stashed) {
+      continue;
+    }
+    const projected = sectionToHub(section, alpha);
+    if (section === 'sync' && stashed) {
       const merged = { ...projected, ...pick(stashed, SYNC_HUB_ONLY) };
       if (Object.keys(merged).length > 0) out.sync = merged;
     } else if (projected) {
       out[section] = projected;
     }
   }
-  for (const [k, v] of Object.entries(alpha)) {
-    if (!SHARED.includes(k as never) && !SECTIONS.some((s) => ALPHA_FIELDS[s].includes(k))) out[k] = v;
-  }
+  for (const k of Object.keys(alpha)) if (!MAPPED_ALPHA.has(k)) out[k] = alpha[k];
   return out;
 }
 
 /** Returns the v1alpha1 status and the sub-objects that must be stashed to come back exactly. */
 export function statusFromHub(hub: JsonObject): { status: JsonObject; stash?: Stash['status'] } {
   const status = pick(hub, SHARED);
-  const stash: NonNullable<Stash['status']> = {};
+  let stash: NonNullable<Stash['status']> | undefined;
   for (const section of SECTIONS) {
     const part = hub[section];
     if (!isObject(part)) continue; // the schema makes these objects; nothing sensible to map otherwise
-    const alphaFields = sectionFromHub(section, part);
-    Object.assign(status, alphaFields);
-    if (!jsonEqual(sectionToHub(section, alphaFields), part)) stash[section] = part;
+    // The v1alpha1 fields go straight into status (no other key maps to them, so the order is kept).
+    const written = sectionFromHub(section, part, status);
+    if (!projects(section, part, written)) (stash ??= {})[section] = part;
   }
-  for (const [k, v] of Object.entries(hub)) {
-    if (!SHARED.includes(k as never) && !SECTIONS.includes(k as Section)) status[k] = v;
-  }
-  return Object.keys(stash).length > 0 ? { status, stash } : { status };
+  for (const k of Object.keys(hub)) if (!MAPPED_HUB.has(k)) status[k] = hub[k];
+  return stash ? { status, stash } : { status };
 }
