@@ -2,13 +2,15 @@
  * B5: the registry REST API (`thv-registry-api serve --from-file`) over a 6,000-server catalog built
  * from the real fixture entries, against a static ceiling: node:http answering the same bytes
  * pre-serialized (and pre-gzipped). List pages (limit 100 along the whole cursor chain, limit 30,
- * search), single servers, gzip; closed loop and open loop; and the time to walk the cursor chain.
+ * search), single servers, gzip; closed loop and open loop; the time to walk the cursor chain; and the
+ * first request after a reload (bench/lib/api-reload.ts).
  * Server on core 0, load generator on core 1.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../src/local/control-plane.ts';
 import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
+import { catalogVariant, firstRequestAfterReload, writeAtomic } from '../lib/api-reload.ts';
 import { toolhiveCatalog } from '../lib/catalog.ts';
 import type { LoadConfig } from '../lib/load.ts';
 import { SERVER_CORE, nodeBin, repoRoot, spawnPinned, waitServing, waitUntil } from '../lib/procs.ts';
@@ -50,7 +52,8 @@ export const api: Benchmark = {
     if (!existsSync(API_BIN))
       throw new NotAvailable('src/bin/thv-registry-api.ts (the registry API server) is not in the tree yet');
     const file = join(ctx.workDir, 'registry.json');
-    writeFileSync(file, JSON.stringify(toolhiveCatalog(SERVERS)));
+    const catalog = toolhiveCatalog(SERVERS);
+    writeFileSync(file, JSON.stringify(catalog));
     const port = await freePort();
     const ours = spawnPinned(SERVER_CORE, [
       nodeBin,
@@ -167,6 +170,26 @@ export const api: Benchmark = {
           'lower',
         ),
       );
+      ctx.log('first request after a reload');
+      const reload = await firstRequestAfterReload(
+        ctx,
+        { url: oursUrl, write: (i) => writeAtomic(file, JSON.stringify(catalogVariant(catalog, i))) },
+        {
+          url: baseUrl,
+          write: (_i, captured) => writeAtomic(bodiesFile, JSON.stringify(Object.fromEntries(captured))),
+        },
+        [
+          { kind: 'list limit=100, first page', path: chain.paths[0]! },
+          { kind: 'list limit=100, a middle page', path: chain.paths[Math.floor(chain.paths.length / 2)]! },
+          { kind: 'list limit=100 gzip', path: chain.paths[1]!, headers: { 'accept-encoding': 'gzip' } },
+          { kind: 'list limit=30', path: '/v0.1/servers?limit=30' },
+          { kind: 'search', path: search[0]! },
+          { kind: 'single server latest', path: singles[0]! },
+        ],
+        ctx.settings.quick ? 5 : 15,
+      );
+      metrics.push(...reload.metrics);
+      Object.assign(details, reload.details);
       return { metrics, details };
     } finally {
       await base?.stop();

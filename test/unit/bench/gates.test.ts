@@ -192,10 +192,39 @@ test('every gate of the issue is there, ratio gates and the absolute figures apa
     'reconcile-time',
     'reconcile-rss',
     'api-throughput',
+    'api-first-request-after-reload',
   ])
     assert.equal(GATES.find((g) => g.id === id)?.on, 'ratio', id);
   assert.deepEqual(
     GATES.filter((g) => g.on === 'ours').map((g) => g.id),
     ['apiserver-plugin-ms', 'conversion-500-p99-ms'],
   );
+});
+
+test('the first request after a reload: every path kind is read, the worst p50 ratio decides, throughput rows are not', () => {
+  const gate = GATES.find((g) => g.id === 'api-first-request-after-reload')!;
+  const throughput = GATES.find((g) => g.id === 'api-throughput')!;
+  const rows = (firstPage: number) =>
+    result('api', [
+      metric('first request after a reload, list limit=100, first page', 'p50', 'ms', firstPage, 2, 'lower'),
+      metric('first request after a reload, search', 'p50', 'ms', 2.06, 2, 'lower'),
+      metric('first request after a reload, search', 'max', 'ms', 9, 2, 'lower'),
+      metric('list limit=30, c=16', 'p50', 'ms', 9, 1, 'lower'),
+      metric('list limit=30, c=16', 'throughput', 'req/s', 96, 100, 'higher'),
+    ]);
+  const pass = evaluateGates([rows(2.02)], [gate, throughput]);
+  assert.deepEqual(
+    pass.map((r) => [r.status, r.rows.map((x) => x.scenario)]),
+    [
+      [
+        'PASS',
+        ['first request after a reload, list limit=100, first page', 'first request after a reload, search'],
+      ],
+      ['PASS', ['list limit=30, c=16']],
+    ],
+  );
+  assert.equal(pass[0]?.value, 1.03);
+  const fail = evaluateGates([rows(4)], [gate])[0];
+  assert.deepEqual([fail?.status, fail?.value, fail?.target], ['FAIL', 2, '≤ 1.05×']);
+  assert.equal(evaluateGates([result('api', [])], [gate])[0]?.status, 'MISSING');
 });
