@@ -132,13 +132,9 @@ function listV01(ctx: Ctx): void {
   ok(ctx, listBody(page(snap, after, limit, match), 'upstream'));
 }
 
-const byServerName = new WeakMap<Snapshot, Map<unknown, Snapshot['entries'][number]>>();
-
 /** Upstream clients name servers by their server.json name; ours may also use the catalog key. */
 function byUpstreamName(snap: Snapshot, name: string) {
-  let index = byServerName.get(snap);
-  if (!index) byServerName.set(snap, (index = new Map(snap.entries.map((e) => [e.server.name, e]))));
-  return snap.byName.get(name) ?? index.get(name);
+  return snap.byName.get(name) ?? snap.byServerName.get(name);
 }
 
 function versionsV01(ctx: Ctx): void {

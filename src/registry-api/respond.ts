@@ -57,10 +57,11 @@ export class GzipCache {
     this.maxBytes = maxBytes;
   }
 
-  gzip(body: Buffer): Buffer {
+  /** `etag`, when the caller has one (a hash of these bytes), saves hashing the body a second time. */
+  gzip(body: Buffer, etag?: string): Buffer {
     const same = this.byBuffer.get(body);
     if (same) return same;
-    const key = createHash('sha256').update(body).digest('base64');
+    const key = etag ?? createHash('sha256').update(body).digest('base64');
     let gz = this.byHash.get(key);
     if (!gz) {
       gz = gzipSync(body);
@@ -96,8 +97,9 @@ export function sendBody(
   res.setHeader('Content-Type', opts.contentType ?? 'application/json; charset=utf-8');
   res.setHeader('Vary', 'Accept-Encoding');
   for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
+  let etag: string | undefined;
   if (opts.cacheable) {
-    const etag = etagCache.get(body) ?? etagOf(body);
+    etag = etagCache.get(body) ?? etagOf(body);
     etagCache.set(body, etag);
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
@@ -110,7 +112,7 @@ export function sendBody(
   }
   let payload = body;
   if (body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers['accept-encoding'])) {
-    payload = gzCache.gzip(body);
+    payload = gzCache.gzip(body, etag);
     res.setHeader('Content-Encoding', 'gzip');
   }
   res.setHeader('Content-Length', String(payload.length));

@@ -61,6 +61,11 @@ export interface Snapshot {
   /** Sorted by name in UTF-16 code-unit order (the order cursors are defined over). */
   readonly entries: readonly ApiEntry[];
   readonly byName: ReadonlyMap<string, ApiEntry>;
+  /**
+   * By upstream server.json name (what /v0.1 clients use). Built with the snapshot: built on first use
+   * it cost the first single-server request after every reload about 3 ms for 6,000 servers.
+   */
+  readonly byServerName: ReadonlyMap<unknown, ApiEntry>;
   /** SHA-256 of the data the snapshot was built from; equal digests mean nothing to reload. */
   readonly digest: string;
   readonly loadedAt: string;
@@ -141,7 +146,15 @@ export function buildSnapshot(
   if (input.version) info.version = input.version;
   const lastUpdated = toRfc3339(input.lastUpdated);
   if (lastUpdated) info.lastUpdated = lastUpdated;
-  return Object.freeze({ info: Object.freeze(info), entries, byName, digest: input.digest, loadedAt });
+  const byServerName = new Map<unknown, ApiEntry>(entries.map((e) => [e.server.name, e]));
+  return Object.freeze({
+    info: Object.freeze(info),
+    entries,
+    byName,
+    byServerName,
+    digest: input.digest,
+    loadedAt,
+  });
 }
 
 export function sha256(data: string | Uint8Array): string {
