@@ -8,7 +8,7 @@ import { formatFieldErrors, type FieldError } from '../api/field-error.ts';
 import { defaultSpec } from './defaults.ts';
 import { defaultingPatch } from './patch.ts';
 import type { Policy } from './policy.ts';
-import { isObj, type Obj } from './shape.ts';
+import { isObj } from './shape.ts';
 import { validate } from './validate.ts';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';

@@ -5,7 +5,7 @@
 import { LIMITS, V1ALPHA1, type ApiVersionName } from '../api/constants.ts';
 import { formatFieldError, type FieldError } from '../api/field-error.ts';
 import { validateStructure, versionOf } from '../api/validator.ts';
-import { parseGlob } from '../registry/glob.ts';
+import { globSyntaxError } from '../registry/glob.ts';
 import { parseGoDuration } from '../api/duration.ts';
 import { defaultSpec } from './defaults.ts';
 import { checkGitPath, checkRepository } from './git.ts';
@@ -140,13 +140,13 @@ function checkFilter(field: string, filter: unknown, c: Collector): void {
       if (part !== 'names') continue;
       list.forEach((pattern, i) => {
         if (typeof pattern !== 'string' || pattern.length > LIMITS.filterPattern) return;
-        const g = parseGlob(pattern);
-        if (!g.ok)
+        const error = globSyntaxError(pattern);
+        if (error)
           c.errors.push({
             type: 'Invalid',
             field: `${field}.${part}.${k}[${i}]`,
             value: pattern,
-            detail: `invalid glob: ${g.error}`,
+            detail: `invalid glob: ${error}`,
           });
       });
     }

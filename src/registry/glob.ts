@@ -59,6 +59,17 @@ export function parseGlob(pattern: string): GlobResult {
   return globs.parse(pattern);
 }
 
+/**
+ * Why a pattern is not a glob, or undefined when it is. Only `\` and `[` can make a pattern invalid,
+ * so most are settled by one native scan: admission checks up to hundreds of long patterns per
+ * request, and compiling or even hashing each one for the cache was a sixth of validating them.
+ */
+export function globSyntaxError(pattern: string): string | undefined {
+  if (!/[\\[]/.test(pattern)) return undefined;
+  const r = parseGlob(pattern);
+  return r.ok ? undefined : r.error;
+}
+
 function compileGlob(pattern: string): GlobResult {
   // segments[0] is anchored at the start; with at least one star, the last one at the end.
   const segments: Atom[][] = [[]];

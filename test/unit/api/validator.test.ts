@@ -151,3 +151,37 @@ test('field paths and aggregate formatting follow apimachinery', () => {
     '[a: Required value, b: Required value]',
   );
 });
+
+// maxLength counts code points, as the apiserver does: the fast counter must agree with the slow one
+// at the boundary, for astral characters (two UTF-16 halves) and for lone halves (one each).
+test('maxLength counts code points: 200 astral characters fit displayName, 201 do not', () => {
+  const src = { type: 'url', url: 'https://a.example/r.json' };
+  assert.deepEqual(messages('v1alpha1', alpha({ displayName: '😀'.repeat(200), source: src })), []);
+  assert.deepEqual(messages('v1alpha1', alpha({ displayName: '\uD800'.repeat(200), source: src })), []);
+  const mixed = `${'😀'.repeat(100)}\uDC00${'a'.repeat(99)}\uD800`;
+  assert.deepEqual(messages('v1alpha1', alpha({ displayName: mixed, source: src })), [
+    'spec.displayName: Too long: may not be more than 200 characters',
+  ]);
+  assert.deepEqual(messages('v1alpha1', alpha({ displayName: '😀'.repeat(201), source: src })), [
+    'spec.displayName: Too long: may not be more than 200 characters',
+  ]);
+});
+
+test('property: the code-point count behind maxLength equals iterating the string by code point', () => {
+  const halves = ['a', 'é', '😀', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', ' '];
+  for (let run = 0; run < 2000; run++) {
+    let s = '';
+    const n = (run * 7919) % 240;
+    for (let i = 0; i < n; i++) s += halves[(run * 31 + i * i * 17) % halves.length];
+    const want =
+      [...s].length <= 200 ? [] : ['spec.displayName: Too long: may not be more than 200 characters'];
+    assert.deepEqual(
+      messages(
+        'v1alpha1',
+        alpha({ displayName: s, source: { type: 'url', url: 'https://a.example/r.json' } }),
+      ),
+      want,
+      JSON.stringify(s),
+    );
+  }
+});
