@@ -143,6 +143,7 @@ export async function runController(
           .join(','),
       configMapCached: (namespace, name) => cached(configMapInformers, namespace, name) !== undefined,
       configMapObject: (namespace, name) => cached(configMapInformers, namespace, name),
+      registryCached: (namespace, name) => cached(registryInformers, namespace, name),
       configMapsOf: (namespace) => {
         const inf = configMapInformers.find(
           (_i, n) => namespaces[n] === undefined || namespaces[n] === namespace,

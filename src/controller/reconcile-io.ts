@@ -12,6 +12,7 @@ import { deleteStorage, writeStorage, type StorageCache, type StoredInfo } from 
 import { storageName } from '../storage/layout.ts';
 import { storageDrift } from '../storage/ownership.ts';
 import { cachedStorageNames, sourceContent, type CachedConfigMap } from './configmap-cache.ts';
+import { OwnWrites } from './own-writes.ts';
 import { fetchSource, type FetchedSource, type UrlCache } from '../sources/index.ts';
 import { recordEvent } from './events.ts';
 import type { ApiView } from './decide.ts';
@@ -74,6 +75,11 @@ export interface KubeIOOptions {
   /** Every cached ConfigMap of the namespace once its informer has listed it; undefined before. */
   configMapsOf?: (namespace: string) => Iterable<CachedConfigMap> | undefined;
   apiWorkload?: ApiWorkloadHooks;
+  /**
+   * The registry from the informer's cache (own-writes.ts says when it is too old); without it, or
+   * on a miss, every reconcile GETs the registry.
+   */
+  registryCached?: (namespace: string, name: string) => MCPRegistryV1beta1 | undefined;
   /** registryRef sources resolved to their registry's API (registry-ref-resolver.ts), and their fingerprint. */
   resolveSources?: (reg: MCPRegistryV1beta1) => Promise<SourceV1beta1[]>;
   registryRefVersions?: (reg: MCPRegistryV1beta1) => string;
@@ -97,13 +103,21 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       storageNames: () => [...cachedStorageNames(all, r), ...(reg.status?.storage?.configMaps ?? [])],
     };
   };
+  const own = new OwnWrites();
   return {
-    getRegistry: (namespace, name) => getRegistry(client, namespace, name),
-    setFinalizers: (reg, finalizers) => {
-      guard();
-      return setFinalizers(client, reg, finalizers);
+    async getRegistry(namespace, name) {
+      const cached = o.registryCached?.(namespace, name);
+      // A copy so the reconcile never changes the informer's object.
+      if (cached && own.usable(cached)) return structuredClone(cached);
+      const got = await getRegistry(client, namespace, name);
+      if (!got) own.forget(namespace, name);
+      return got;
     },
-    updateStatus: (reg, compute) => updateStatus(client, reg, compute, guard),
+    setFinalizers(reg, finalizers) {
+      guard();
+      return own.track(reg, setFinalizers(client, reg, finalizers));
+    },
+    updateStatus: (reg, compute) => own.track(reg, updateStatus(client, reg, compute, guard)),
     async storagePresent(namespace, name) {
       if (o.configMapCached(namespace, storageName(name))) return true;
       // A miss may be a write the watch has not delivered yet: ask the API rather than resync.
