@@ -65,22 +65,35 @@ function hashSource(h: Hash, f: FetchedSource, piece?: (p: string) => void): voi
   h.update('\0');
 }
 
+/** A fetched source's document key (document-cache.ts) and size, when it came parsed; else undefined. */
+type TextKey = { key: string; bytes: number } | undefined;
+
 /**
- * Reads one fetched source (through the parse-once cache). A parsed source's text is produced once,
- * piece by piece, for the sources hash and the cache key together, before anything reads its objects.
+ * Hashes every source (the sources hash) and, for a parsed source, its document key in the same pass:
+ * its text is produced once, piece by piece, before anything reads its objects.
  */
-function readSource(h: Hash, f: FetchedSource) {
-  if (!f.parsed) {
-    hashSource(h, f);
-    return parseRegistryDocument(f.text, f.format);
-  }
-  let bytes = 0;
-  const key = documentKeyOf(f.format);
-  hashSource(h, f, (p) => {
-    bytes += Buffer.byteLength(p);
-    key.update(p);
+function hashSources(fetched: FetchedSource[]): { hash: string; keys: TextKey[] } {
+  const h = createHash('sha256');
+  const keys = fetched.map((f): TextKey => {
+    if (!f.parsed) {
+      hashSource(h, f);
+      return undefined;
+    }
+    let bytes = 0;
+    const key = documentKeyOf(f.format);
+    hashSource(h, f, (p) => {
+      bytes += Buffer.byteLength(p);
+      key.update(p);
+    });
+    return { key: key.digest(), bytes };
   });
-  return parseRegistryValue(f.parsed.value, f.format, { key: key.digest(), bytes });
+  return { hash: h.digest('hex'), keys };
+}
+
+/** Reads one fetched source (through the parse-once cache). */
+function readSource(f: FetchedSource, key: TextKey) {
+  if (!f.parsed) return parseRegistryDocument(f.text, f.format);
+  return parseRegistryValue(f.parsed.value, f.format, key ?? { key: '', bytes: Infinity });
 }
 
 export function specFilterHash(spec: SpecV1beta1): string {
@@ -96,16 +109,71 @@ export function filteredOutMessage(f: NonNullable<PipelineResult['filteredOut']>
 }
 
 export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): PipelineResult {
+  const { hash, keys } = hashSources(fetched);
+  const fHash = specFilterHash(spec);
+  // The same sources (names, formats, content) under the same filters read the same: a resync of
+  // unchanged data reuses the figures of the last read and reads the catalog only if it is stored.
+  const outcome = `${hash}\0${fHash}\0${fetched.map((f) => f.format).join('\0')}`;
+  const known = outcomes.get(outcome);
+  if (known) {
+    outcomes.delete(outcome);
+    outcomes.set(outcome, known);
+    let catalog: Catalog | undefined;
+    return {
+      ...known,
+      get catalog() {
+        catalog ??= read(spec, fetched, keys).catalog;
+        return catalog;
+      },
+    };
+  }
+  const r = read(spec, fetched, keys);
+  const result: PipelineResult = {
+    hash,
+    filterHash: fHash,
+    serverCount: r.catalog.servers.length,
+    invalid: r.invalid,
+    conflicts: r.conflicts,
+    catalog: r.catalog,
+    ...(r.warnings.length > 0 && { warnings: r.warnings }),
+    ...(r.filteredOut && { filteredOut: r.filteredOut }),
+  };
+  if (r.invalid.length + r.warnings.length <= MAX_OUTCOME_ENTRIES) {
+    // Shared by every later result of the same input: frozen, like the parse cache's results.
+    Object.freeze(r.invalid);
+    Object.freeze(r.warnings);
+    const { catalog: _catalog, ...figures } = result;
+    outcomes.set(outcome, Object.freeze(figures));
+    if (outcomes.size > MAX_OUTCOMES) outcomes.delete(outcomes.keys().next().value as string);
+  }
+  return result;
+}
+
+/**
+ * What runPipeline found for recent inputs, without their catalogs (a count and the invalid entries
+ * each: small next to a catalog), least recently used first. A periodic resync of a 10,000-server
+ * registry whose data did not change then neither validates nor converts it again (docs/performance.md).
+ */
+const outcomes = new Map<string, Omit<PipelineResult, 'catalog'>>();
+const MAX_OUTCOMES = 64;
+/** Inputs with more invalid entries and warnings than this are read again each time (memory bound). */
+const MAX_OUTCOME_ENTRIES = 1000;
+
+/** Forgets what runPipeline remembered (for tests). */
+export function clearPipelineOutcomes(): void {
+  outcomes.clear();
+}
+
+function read(spec: SpecV1beta1, fetched: FetchedSource[], keys: TextKey[]) {
   const parts: Catalog[] = [];
   const invalid: PipelineResult['invalid'] = [];
   const warnings: string[] = [];
   let unfiltered = 0;
-  const hash = createHash('sha256');
-  for (const f of fetched) {
+  fetched.forEach((f, i) => {
     const source = spec.sources.find((s) => s.name === f.name);
     let parsed;
     try {
-      parsed = readSource(hash, f);
+      parsed = readSource(f, keys[i]);
     } catch (e) {
       // Whatever parsing a source's bytes throws is a fault of those bytes, never of the controller:
       // a document nested 200,000 levels deep exhausts the stack (RangeError) and must still say so.
@@ -119,20 +187,12 @@ export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): Pipeli
     warnings.push(...parsed.warnings.map((w) => `source ${f.name}: ${w}`));
     unfiltered += parsed.catalog.servers.length;
     parts.push(filterCatalog(parsed.catalog, source?.filter));
-  }
+  });
   const merged = mergeCatalogs(parts);
   const catalog = filterCatalog(merged.catalog, spec.filter);
-  return {
-    hash: hash.digest('hex'),
-    filterHash: specFilterHash(spec),
-    serverCount: catalog.servers.length,
-    invalid,
-    conflicts: merged.conflicts,
-    catalog,
-    ...(warnings.length > 0 && { warnings }),
-    ...(catalog.servers.length === 0 &&
-      unfiltered > 0 && {
-        filteredOut: { by: merged.catalog.servers.length === 0 ? 'sources' : 'spec', servers: unfiltered },
-      }),
-  };
+  const filteredOut: PipelineResult['filteredOut'] =
+    catalog.servers.length === 0 && unfiltered > 0
+      ? { by: merged.catalog.servers.length === 0 ? 'sources' : 'spec', servers: unfiltered }
+      : undefined;
+  return { catalog, invalid, warnings, conflicts: merged.conflicts, filteredOut };
 }

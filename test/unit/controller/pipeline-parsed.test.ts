@@ -6,7 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runPipeline, sourcesHash, type DataError } from '../../../src/controller/pipeline.ts';
+import {
+  clearPipelineOutcomes,
+  runPipeline,
+  sourcesHash,
+  type DataError,
+} from '../../../src/controller/pipeline.ts';
 import { apiDocument } from '../../../src/sources/registry-page.ts';
 import { documents } from '../../../src/registry/read.ts';
 import { serializeForStorage } from '../../../src/registry/index.ts';
@@ -51,8 +56,10 @@ const asParsed = (n: number): FetchedSource => ({
 test('a parsed source: same hash, catalog, invalid entries and stored text as the same document as text', () => {
   for (const n of [0, 3, 40]) {
     documents.clear();
+    clearPipelineOutcomes();
     const t = runPipeline(spec, [asText(n)]);
     documents.clear();
+    clearPipelineOutcomes();
     const p = runPipeline(spec, [asParsed(n)]);
     assert.equal(p.hash, t.hash);
     assert.equal(p.hash, sourcesHash([asParsed(n)]));
@@ -68,15 +75,19 @@ test('a parsed source: same hash, catalog, invalid entries and stored text as th
 
 test('a parsed source shares the parse-once cache entry of the same text, and only when small enough', () => {
   documents.clear();
+  clearPipelineOutcomes();
   runPipeline(spec, [asText(5)]);
   const before = documents.stats();
+  clearPipelineOutcomes();
   runPipeline(spec, [asParsed(5)]);
   assert.equal(documents.stats().hits, before.hits + 1);
   assert.equal(documents.stats().entries, 1);
   // Over 1 MiB of text (~3,000 servers here): parsed each time, never kept.
   documents.clear();
   const { hits, misses } = documents.stats();
+  clearPipelineOutcomes();
   runPipeline(spec, [asParsed(3000)]);
+  clearPipelineOutcomes();
   runPipeline(spec, [asParsed(3000)]);
   assert.deepEqual(documents.stats(), { entries: 0, hits, misses: misses + 2 });
 });
@@ -97,4 +108,27 @@ test('a parsed source whose format does not match says so exactly as for text', 
     m,
     'source up: the document is a upstream API page (upstream format), but the format is set to toolhive: set format: upstream',
   );
+});
+
+test('a resync of unchanged input reuses the last figures and reads the catalog only when asked', () => {
+  clearPipelineOutcomes();
+  const first = runPipeline(spec, [asParsed(3000)]); // over 1 MiB: the parse cache does not keep it
+  const { misses } = documents.stats();
+  const again = runPipeline(spec, [asParsed(3000)]);
+  assert.equal(documents.stats().misses, misses, 'not read again for its figures');
+  assert.equal(again.hash, first.hash);
+  assert.equal(again.serverCount, 3000);
+  assert.deepEqual(again.invalid, first.invalid);
+  assert.equal(again.invalid.length, 2);
+  // Storage missing or drifted: the catalog is still there, read on demand, the same as before.
+  assert.deepEqual(again.catalog, first.catalog);
+  assert.equal(documents.stats().misses, misses + 1);
+  // Another filter or format is another input: read again, with its own figures.
+  const filtered = registry({
+    sources: [{ ...spec.sources[0]!, filter: { names: { include: ['io.example/server-1*'] } } }],
+  }).spec;
+  const f = runPipeline(filtered, [asParsed(3000)]);
+  assert.equal(documents.stats().misses, misses + 2);
+  assert.ok(f.serverCount > 0 && f.serverCount < 3000);
+  assert.throws(() => runPipeline(spec, [{ ...asParsed(3000), format: 'toolhive' } as FetchedSource]));
 });
