@@ -10,7 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../src/local/control-plane.ts';
 import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
-import { catalogVariant, firstRequestAfterReload, writeAtomic } from '../lib/api-reload.ts';
+import { PROBE, catalogVariant, firstRequestAfterReload, writeAtomic } from '../lib/api-reload.ts';
 import { toolhiveCatalog } from '../lib/catalog.ts';
 import type { LoadConfig } from '../lib/load.ts';
 import { SERVER_CORE, nodeBin, repoRoot, spawnPinned, waitServing, waitUntil } from '../lib/procs.ts';
@@ -80,7 +80,8 @@ export const api: Benchmark = {
       const text = async (p: string) => (await fetch(`${oursUrl}${p}`)).text();
       const bodiesFile = join(ctx.workDir, 'bodies.json');
       const all: Record<string, string> = {};
-      for (const p of [...chain.paths, ...search, ...singles, '/v0.1/servers?limit=30'])
+      // PROBE too: the reload measurement reads it from both sides before each reload.
+      for (const p of [...chain.paths, ...search, ...singles, '/v0.1/servers?limit=30', PROBE])
         all[p] = await text(p);
       writeFileSync(bodiesFile, JSON.stringify(all));
       const basePort = await freePort();

@@ -81,28 +81,30 @@ function cachedBody(ctx: Ctx): Buffer | undefined {
   return snap ? bodies.get(snap)?.get(cacheKey(ctx)) : undefined;
 }
 
+export function remember(snap: Snapshot, key: string, buf: Buffer): void {
+  let m = bodies.get(snap);
+  if (!m) bodies.set(snap, (m = new Map()));
+  if (m.size >= BODIES_MAX) m.clear();
+  m.set(key, buf);
+}
+
 function ok(ctx: Ctx, body: unknown): void {
   const buf = Buffer.from(JSON.stringify(body), 'utf8');
-  const snap = ctx.deps.store.current;
-  if (snap) {
-    let m = bodies.get(snap);
-    if (!m) bodies.set(snap, (m = new Map()));
-    if (m.size >= BODIES_MAX) m.clear();
-    m.set(cacheKey(ctx), buf);
-  }
+  if (ctx.deps.store.current) remember(ctx.deps.store.current, cacheKey(ctx), buf);
   sendBody(ctx.req, ctx.res, 200, buf, { cacheable: true });
 }
 
-function listV1(ctx: Ctx): void {
-  const snap = snapshotOr503(ctx);
-  if (!snap) return;
-  const q = ctx.url.searchParams;
+export function listV1Body(snap: Snapshot, q: URLSearchParams): unknown {
   const format = parseFormat(q.get('format'));
   const limit = parseLimit(q.get('limit'), LIMITS.v1);
   const cursor = q.get('cursor');
   const after = cursor ? decodeCursor(cursor) : undefined;
-  const p = page(snap, after, limit, v1Matcher(q.get('search'), q.getAll('tag')));
-  ok(ctx, listBody(p, format));
+  return listBody(page(snap, after, limit, v1Matcher(q.get('search'), q.getAll('tag'))), format);
+}
+
+function listV1(ctx: Ctx): void {
+  const snap = snapshotOr503(ctx);
+  if (snap) ok(ctx, listV1Body(snap, ctx.url.searchParams));
 }
 
 function getV1(ctx: Ctx): void {
@@ -119,17 +121,19 @@ function info(ctx: Ctx): void {
   if (snap) ok(ctx, snap.info);
 }
 
-function listV01(ctx: Ctx): void {
-  const snap = snapshotOr503(ctx);
-  if (!snap) return;
-  const q = ctx.url.searchParams;
+export function listV01Body(snap: Snapshot, q: URLSearchParams): unknown {
   const limit = parseLimit(q.get('limit'), LIMITS.v01);
   const cursor = q.get('cursor');
   const after = cursor ? decodeCursor(cursor) : undefined;
   const updatedSince = parseUpdatedSince(q.get('updated_since'));
   parseBool('include_deleted', q.get('include_deleted')); // nothing here is ever deleted
   const match = v01Matcher({ search: q.get('search'), updatedSince, version: q.get('version') });
-  ok(ctx, listBody(page(snap, after, limit, match), 'upstream'));
+  return listBody(page(snap, after, limit, match), 'upstream');
+}
+
+function listV01(ctx: Ctx): void {
+  const snap = snapshotOr503(ctx);
+  if (snap) ok(ctx, listV01Body(snap, ctx.url.searchParams));
 }
 
 /** Upstream clients name servers by their server.json name; ours may also use the catalog key. */

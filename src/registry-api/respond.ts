@@ -87,6 +87,16 @@ const gzCache = new GzipCache();
 /** ETags of response bodies; keyed weakly by the body, so it lives exactly as long as the body. */
 const etagCache = new WeakMap<Buffer, string>();
 
+/**
+ * Computes a cacheable body's ETag and gzip now, so the request that first sends it finds both ready
+ * (the pages built when a snapshot is swapped in; see handler.ts).
+ */
+export function prepareBody(body: Buffer): void {
+  let etag = etagCache.get(body);
+  if (!etag) etagCache.set(body, (etag = etagOf(body)));
+  if (body.length >= GZIP_MIN_BYTES) gzCache.gzip(body, etag);
+}
+
 export function sendBody(
   req: IncomingMessage,
   res: ServerResponse,

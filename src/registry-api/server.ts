@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createHandler } from './handler.ts';
+import { prepareFirstPages } from './first-pages.ts';
 import { buildOpenApi } from './openapi.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import type { Authenticator } from './auth.ts';
@@ -29,6 +30,9 @@ export function parseListenAddress(address: string): { host?: string; port: numb
 export async function startApiServer(
   opts: ApiServerOptions,
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  // Before any request can see a new snapshot (listeners run inside the swap).
+  opts.store.onChange(prepareFirstPages);
+  if (opts.store.current) prepareFirstPages(opts.store.current);
   const handler = createHandler({
     store: opts.store,
     auth: opts.auth,
