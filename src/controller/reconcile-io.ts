@@ -4,7 +4,7 @@
  * Writes go through `guard` so a replica that lost its lease never writes.
  */
 import type { KubeClient } from '../kube/client.ts';
-import type { Catalog } from '../registry/index.ts';
+import { prepareValidators, type Catalog } from '../registry/index.ts';
 import type { MCPRegistryV1beta1, SourceV1beta1, StatusV1beta1 } from '../api/types.ts';
 import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
 import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
@@ -87,6 +87,8 @@ export interface KubeIOOptions {
 
 export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
   const { client, guard } = o;
+  // The entry schemas compile while the informers list, not in the first sync (docs/performance.md).
+  setTimeout(prepareValidators, 0).unref();
   const ref = (reg: MCPRegistryV1beta1) => ({
     namespace: reg.metadata.namespace ?? '',
     name: reg.metadata.name ?? '',

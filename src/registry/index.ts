@@ -37,4 +37,4 @@ export { filterCatalog, filterHash, keeps } from './filter.ts';
 export { mergeCatalogs } from './merge.ts';
 export { parseGlob, globMatch, GlobError, type GlobResult } from './glob.ts';
 export { makeCatalogServer, catalogOf, type ServerParts } from './catalog.ts';
-export { validateEntry, type EntryError } from './validate.ts';
+export { validateEntry, prepareValidators, type EntryError } from './validate.ts';
