@@ -27,7 +27,11 @@ export interface PipelineResult {
   serverCount: number;
   invalid: (InvalidEntry & { source: string })[];
   conflicts: number;
-  /** What to store (serializeForStorage gives its stored text). */
+  /**
+   * What to store (serializeForStorage gives its stored text). For input read before (the same
+   * sources and filters), a getter that reads the catalog when first asked: an unchanged resync that
+   * stores nothing never builds it.
+   */
   catalog: Catalog;
   /**
    * Set when the filters left nothing of what the sources hold (#21.6): which filters, and how many
