@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { snapshotOf } from '../../../src/registry-api/catalog-entries.ts';
+import { catalogOfFixture, startApi } from './harness.ts';
+
+/** The bytes, ETag and (decoded) gzip of one path. */
+async function fetchAll(url: string) {
+  const plain = await fetch(url);
+  // fetch decodes the gzip; the header says it was sent compressed.
+  const gz = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
+  return {
+    body: Buffer.from(await plain.arrayBuffer()),
+    etag: plain.headers.get('etag'),
+    gz: Buffer.from(await gz.arrayBuffer()),
+    encoding: gz.headers.get('content-encoding'),
+  };
+}
+
+// The pages built inside the swap must be exactly what the handler builds on demand: each warmed path
+// is compared with an equivalent query that is not warmed (a different cache key, the same content).
+const PAIRS: [warmed: string, onDemand: string][] = [
+  ['/v0.1/servers', '/v0.1/servers?include_deleted=false'],
+  ['/v0.1/servers?limit=100', '/v0.1/servers?limit=100&include_deleted=false'],
+  ['/api/v1/registry/servers', '/api/v1/registry/servers?format=toolhive'],
+];
+
+test(
+  'first pages built with the snapshot equal on-demand pages, before and after a reload',
+  { timeout: 60_000 },
+  async () => {
+    const catalog = catalogOfFixture();
+    const api = await startApi(catalog);
+    try {
+      const seen = new Map<string, Buffer>();
+      const check = async () => {
+        for (const [warmed, onDemand] of PAIRS) {
+          const a = await fetchAll(`${api.url}${warmed}`);
+          const b = await fetchAll(`${api.url}${onDemand}`);
+          assert.ok(a.body.length > 1024, `${warmed} is large enough to be gzipped`);
+          assert.notDeepEqual(a.body, seen.get(warmed), `${warmed} shows the current snapshot`);
+          seen.set(warmed, a.body);
+          assert.deepEqual(a.body, b.body, warmed);
+          assert.equal(a.etag, b.etag, warmed);
+          assert.equal(a.encoding, 'gzip', warmed);
+          assert.deepEqual(a.gz, a.body, `${warmed} gzip decodes to the same bytes`);
+        }
+      };
+      await check();
+      // A reload (the first server gone, so every first page changes): the swap builds the new pages.
+      const changed = { ...catalog, servers: catalog.servers.slice(1) };
+      api.store.set(snapshotOf(changed, 'changed', { registryName: 'test', source: 'test' }));
+      await check();
+    } finally {
+      await api.close();
+    }
+  },
+);
