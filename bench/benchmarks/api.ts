@@ -13,6 +13,7 @@ import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
 import { PROBE, catalogVariant, firstRequestAfterReload, writeAtomic } from '../lib/api-reload.ts';
 import { toolhiveCatalog } from '../lib/catalog.ts';
 import type { LoadConfig } from '../lib/load.ts';
+import { API_NODE_OPTIONS } from '../../src/controller/api-workload.ts';
 import { SERVER_CORE, nodeBin, repoRoot, spawnPinned, waitServing, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable, type Metric } from '../lib/report.ts';
 
@@ -55,13 +56,12 @@ export const api: Benchmark = {
     const catalog = toolhiveCatalog(SERVERS);
     writeFileSync(file, JSON.stringify(catalog));
     const port = await freePort();
-    const ours = spawnPinned(SERVER_CORE, [
-      nodeBin,
-      API_BIN,
-      'serve',
-      `--from-file=${file}`,
-      `--address=127.0.0.1:${port}`,
-    ]);
+    // As the operator deploys it (the per-registry API Deployment's NODE_OPTIONS).
+    const ours = spawnPinned(
+      SERVER_CORE,
+      [nodeBin, API_BIN, 'serve', `--from-file=${file}`, `--address=127.0.0.1:${port}`],
+      { env: { NODE_OPTIONS: API_NODE_OPTIONS } },
+    );
     const oursUrl = `http://127.0.0.1:${port}`;
     let base: ReturnType<typeof spawnPinned> | undefined;
     try {
