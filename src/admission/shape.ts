@@ -19,7 +19,17 @@ export function cloneJson<T>(value: T): T {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return structuredClone(value);
   const out: Obj = {};
-  for (const [k, v] of Object.entries(value)) out[k] = cloneJson(v);
+  for (const [k, v] of Object.entries(value)) {
+    // JSON.parse makes "__proto__" an own key; an assignment would set the prototype instead.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, {
+        value: cloneJson(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[k] = cloneJson(v);
+  }
   return out as T;
 }
 

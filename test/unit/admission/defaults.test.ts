@@ -268,3 +268,18 @@ test('format default by source type: registry sources are upstream, others toolh
     ],
   );
 });
+
+test('a "__proto__" key the JSON text holds is kept as a key by defaulting, and the patch leaves it alone', () => {
+  const obj = JSON.parse(
+    '{"apiVersion":"toolhive.stacklok.io/v1alpha1","kind":"MCPRegistry","metadata":{"name":"x"},' +
+      '"spec":{"__proto__":{"polluted":true},"source":{"type":"configmap","configmap":{"name":"c"}}}}',
+  ) as { spec: Record<string, unknown> };
+  const out = defaultSpec(obj, DEFAULT_POLICY) as { spec: Record<string, unknown> };
+  assert.ok(Object.hasOwn(out.spec, '__proto__'));
+  assert.equal(Object.getPrototypeOf(out.spec), Object.prototype);
+  assert.equal((out.spec as { polluted?: unknown }).polluted, undefined);
+  assert.deepEqual(defaultingPatch(obj, out), [
+    { op: 'add', path: '/spec/format', value: 'toolhive' },
+    { op: 'add', path: '/spec/source/configmap/key', value: 'registry.json' },
+  ]);
+});
