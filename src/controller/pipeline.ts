@@ -8,6 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import {
   DocumentError,
+  documentFits,
   documentKeyOf,
   filterCatalog,
   filterHash,
@@ -74,7 +75,9 @@ type TextKey = { key: string; bytes: number } | undefined;
 
 /**
  * Hashes every source (the sources hash) and, for a parsed source, its document key in the same pass:
- * its text is produced once, piece by piece, before anything reads its objects.
+ * its text is produced once, piece by piece, before anything reads its objects. The key is only
+ * worth its second SHA-256 while the text may still fit the parse-once cache: past that size it is
+ * dropped (the cache would not keep the document anyway), so a 10 MB registry is hashed once.
  */
 function hashSources(fetched: FetchedSource[]): { hash: string; keys: TextKey[] } {
   const h = createHash('sha256');
@@ -84,12 +87,14 @@ function hashSources(fetched: FetchedSource[]): { hash: string; keys: TextKey[] 
       return undefined;
     }
     let bytes = 0;
-    const key = documentKeyOf(f.format);
+    let key: ReturnType<typeof documentKeyOf> | undefined = documentKeyOf(f.format);
     hashSource(h, f, (p) => {
+      if (!key) return;
       bytes += Buffer.byteLength(p);
-      key.update(p);
+      if (documentFits(bytes)) key.update(p);
+      else key = undefined;
     });
-    return { key: key.digest(), bytes };
+    return key ? { key: key.digest(), bytes } : { key: '', bytes: Infinity };
   });
   return { hash: h.digest('hex'), keys };
 }

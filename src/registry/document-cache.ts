@@ -20,6 +20,17 @@ export interface Parsed {
   warnings: string[];
 }
 
+/** The largest document text a cache keeps by default (a ConfigMap holds at most 1 MiB). */
+export const DEFAULT_MAX_TEXT_BYTES = 1024 * 1024;
+
+/**
+ * Whether a text of this many UTF-8 bytes may be kept by a cache of the default size: a caller that
+ * computes keys piece by piece stops computing one past this (a key for a text no cache keeps).
+ */
+export function documentFits(bytes: number): boolean {
+  return bytes <= DEFAULT_MAX_TEXT_BYTES;
+}
+
 export class DocumentCache<R extends Parsed> {
   private readonly entries = new Map<string, R>();
   private readonly parse: (text: string, format: SourceFormat | 'auto') => R;
@@ -34,7 +45,7 @@ export class DocumentCache<R extends Parsed> {
   ) {
     this.parse = parse;
     this.maxEntries = opts.maxEntries ?? 32;
-    this.maxTextBytes = opts.maxTextBytes ?? 1024 * 1024;
+    this.maxTextBytes = opts.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
   }
 
   get(text: string, format: SourceFormat | 'auto'): R {

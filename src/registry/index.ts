@@ -22,7 +22,7 @@ export {
 } from './model.ts';
 export type { FilterSpec } from '../api/types.ts';
 export { parseRegistryDocument, parseRegistryValue, type ParseResult } from './read.ts';
-export { documentKey, documentKeyOf } from './document-cache.ts';
+export { documentFits, documentKey, documentKeyOf } from './document-cache.ts';
 export {
   serializeForStorage,
   storageChunks,

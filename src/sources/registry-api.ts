@@ -13,7 +13,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { HttpGetOptions } from './http-fetch.ts';
 import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
-import { parsePage, LatestVersions, apiDocument } from './registry-page.ts';
+import { parsePage, LatestVersions } from './registry-page.ts';
 import { SourceError, type ParsedDocument } from './types.ts';
 
 export { latestPerServer } from './registry-page.ts';
@@ -88,11 +88,11 @@ async function pages(
   },
 ): Promise<ParsedDocument> {
   const { retry, agents, maxTotal, now, deadline, budgetMs } = o;
-  const latest = new LatestVersions();
+  const latest = new LatestVersions({ texts: true });
   const seen = new Set<string>();
   let total = 0;
-  let cursor: string | undefined;
-  for (let page = 1; ; page++) {
+  /** Starts page `page`; throws at once when the page or time budget forbids it. */
+  const start = (page: number, cursor?: string): Promise<Buffer> => {
     if (page > opts.maxPages)
       throw new SourceError('TooManyPages', `${where}: more than ${opts.maxPages} pages; stopping`);
     if (now() > deadline)
@@ -106,44 +106,74 @@ async function pages(
     url.searchParams.set('version', 'latest');
     url.searchParams.set('limit', String(opts.pageLimit));
     if (cursor) url.searchParams.set('cursor', cursor);
-    const remaining = maxTotal - total;
-    const pageLimit = Math.min(opts.maxBytes, remaining);
-    let body: Buffer;
-    try {
-      const res = await getWithRetries(
-        url.toString(),
-        where,
-        { ...opts, maxBytes: pageLimit, agents },
-        retry,
-      );
-      if (res.status !== 200) throw httpError(where, res.status);
-      body = res.body;
-    } catch (e) {
-      if (e instanceof SourceError && e.reason === 'ResponseTooLarge')
-        throw new SourceError(
-          'ResponseTooLarge',
-          pageLimit < opts.maxBytes
-            ? `${where}: the registry sent more than ${maxTotal} bytes in ${page} pages, the byte budget of a registry source; stopping`
-            : `${where} page ${page} is larger than ${opts.maxBytes} bytes, the page size limit of a registry source`,
-        );
-      // A private registry's certificate fails verification until its CA is given: say how.
-      if (e instanceof SourceError && !opts.ca && TLS_UNTRUSTED.test(e.message))
-        throw new SourceError(e.reason, `${e.message}; for a registry with its own CA, set caBundleRef`);
-      throw e;
-    }
+    return fetchPage(url, where, page, opts, {
+      retry,
+      agents,
+      maxTotal,
+      pageLimit: Math.min(opts.maxBytes, maxTotal - total),
+    });
+  };
+  let next = start(1);
+  for (let page = 1; ; page++) {
+    const body = await next;
     total += body.length;
     const { items, nextCursor } = parsePage(body.toString('utf8'), where, page);
+    if (nextCursor) {
+      if (seen.has(nextCursor))
+        throw new SourceError(
+          'CursorCycle',
+          `${where}: cursor ${shown(nextCursor)} repeats after ${page} pages; the registry's paging loops`,
+        );
+      seen.add(nextCursor);
+      // The next page is asked for before this one is reduced (and its texts made), so the registry
+      // produces it meanwhile. Its failure is awaited below; the catch only keeps it from being
+      // reported as unhandled while this page's work runs.
+      next = start(page + 1, nextCursor);
+      next.catch(() => {});
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     for (const item of items) latest.add(item);
     if (!nextCursor) break;
-    if (seen.has(nextCursor))
-      throw new SourceError(
-        'CursorCycle',
-        `${where}: cursor ${shown(nextCursor)} repeats after ${page} pages; the registry's paging loops`,
-      );
-    seen.add(nextCursor);
-    cursor = nextCursor;
   }
-  return apiDocument(latest.items());
+  return latest.document();
+}
+
+/** One page, with the messages a user sees for its failures. */
+async function fetchPage(
+  url: URL,
+  where: string,
+  page: number,
+  opts: RegistryApiOptions,
+  o: {
+    retry: RetryOptions;
+    agents: NonNullable<HttpGetOptions['agents']>;
+    maxTotal: number;
+    /** This page's byte limit: the page size limit, or what the byte budget has left if less. */
+    pageLimit: number;
+  },
+): Promise<Buffer> {
+  try {
+    const res = await getWithRetries(
+      url.toString(),
+      where,
+      { ...opts, maxBytes: o.pageLimit, agents: o.agents },
+      o.retry,
+    );
+    if (res.status !== 200) throw httpError(where, res.status);
+    return res.body;
+  } catch (e) {
+    if (e instanceof SourceError && e.reason === 'ResponseTooLarge')
+      throw new SourceError(
+        'ResponseTooLarge',
+        o.pageLimit < opts.maxBytes
+          ? `${where}: the registry sent more than ${o.maxTotal} bytes in ${page} pages, the byte budget of a registry source; stopping`
+          : `${where} page ${page} is larger than ${opts.maxBytes} bytes, the page size limit of a registry source`,
+      );
+    // A private registry's certificate fails verification until its CA is given: say how.
+    if (e instanceof SourceError && !opts.ca && TLS_UNTRUSTED.test(e.message))
+      throw new SourceError(e.reason, `${e.message}; for a registry with its own CA, set caBundleRef`);
+    throw e;
+  }
 }
 
 function httpError(where: string, status: number): SourceError {

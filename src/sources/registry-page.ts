@@ -45,23 +45,65 @@ export function nestingDepth(text: string): number {
 }
 
 /**
+ * nestingDepth of the text a parsed value came from (the depth of valid JSON text is the depth of
+ * its value), capped: the walk stops at the first level deeper than `max`, so it is bounded by the
+ * value's size, not its depth. Without recursion, like nestingDepth. Walking the parsed objects costs ~7 ms for the
+ * 10,000-server catalog where scanning its 10 MB of text cost ~50 ms (docs/performance.md).
+ */
+export function valueDepth(value: unknown, max = MAX_NESTING): number {
+  let deepest = 0;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    const d = depths.pop() as number;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > deepest) deepest = d;
+    if (d > max) return deepest;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c: unknown = v[i];
+        if (typeof c === 'object' && c !== null) {
+          stack.push(c);
+          depths.push(d + 1);
+        }
+      }
+    } else {
+      // for…in allocates no key list; what JSON.parse builds has only own, enumerable keys.
+      for (const k in v) {
+        const c = (v as Json)[k];
+        if (typeof c === 'object' && c !== null) {
+          stack.push(c);
+          depths.push(d + 1);
+        }
+      }
+    }
+  }
+  return deepest;
+}
+
+/**
  * Parses page `n` (1-based) of `where`. The JSON parser's own message is not echoed (it quotes the
- * fetched bytes); only the offset it names is.
+ * fetched bytes); only the offset it names is. Too deep a page is refused before anything else, as
+ * always: V8's JSON.parse does not recurse, so the depth is measured on what it built (cheaper than
+ * scanning the text), and on the text only when it is not JSON.
  */
 export function parsePage(text: string, where: string, n: number): Page {
   const malformed = (detail: string) =>
     new SourceError('InvalidResponse', `${where} page ${n} is malformed: ${detail}`);
-  if (nestingDepth(text) > MAX_NESTING) throw malformed(`JSON nested deeper than ${MAX_NESTING} levels`);
+  const tooDeep = () => malformed(`JSON nested deeper than ${MAX_NESTING} levels`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
+    if (nestingDepth(text) > MAX_NESTING) throw tooDeep();
     const at = /at position (\d+)/.exec((e as Error).message)?.[1];
     throw new SourceError(
       'InvalidResponse',
       `${where} page ${n} is not valid JSON${at ? ` (error at byte offset ${at})` : ''}`,
     );
   }
+  if (valueDepth(doc) > MAX_NESTING) throw tooDeep();
   const must = (field: string, expected: string, v: unknown) =>
     malformed(
       v === undefined
@@ -113,20 +155,34 @@ export function compareVersions(a: string, b: string): number {
  * versions are dropped before choosing, as the official registry does when it recomputes `isLatest`
  * after a deletion: the newest version still standing wins. Entries without a usable name are kept as
  * they are, so the pipeline reports them as invalid instead of them vanishing here.
+ *
+ * With `texts`, each kept entry's JSON text (JSON.stringify of it) is produced when it is added: the
+ * registry source adds a page while the next one downloads, so the text the sources hash needs is
+ * made in time the sync would otherwise spend waiting (docs/performance.md). An entry a later page
+ * supersedes takes its text with it, so the texts always match items() exactly.
  */
 export class LatestVersions {
-  private readonly best = new Map<string, Json>();
-  private readonly unnamed: Json[] = [];
+  private readonly best = new Map<string, Kept>();
+  private readonly unnamed: Kept[] = [];
+  private readonly texts: boolean;
+
+  constructor(opts: { texts?: boolean } = {}) {
+    this.texts = opts.texts ?? false;
+  }
 
   add(item: Json): void {
     if (official(item).status === 'deleted') return;
     const name = serverOf(item).name;
     if (typeof name !== 'string' || name === '') {
-      this.unnamed.push(item);
+      this.unnamed.push(this.kept(item));
       return;
     }
     const prev = this.best.get(name);
-    if (!prev || this.newer(item, prev)) this.best.set(name, item);
+    if (!prev || this.newer(item, prev.item)) this.best.set(name, this.kept(item));
+  }
+
+  private kept(item: Json): Kept {
+    return this.texts ? { item, text: JSON.stringify(item) } : { item };
   }
 
   private newer(item: Json, prev: Json): boolean {
@@ -137,8 +193,28 @@ export class LatestVersions {
   }
 
   items(): Json[] {
+    return this.all().map((k) => k.item);
+  }
+
+  /** items() as one API page document; with `texts`, its chunks are the texts made while adding. */
+  document(): ParsedDocument {
+    const all = this.all();
+    const texts = all.every((k) => k.text !== undefined) ? all.map((k) => k.text as string) : undefined;
+    return apiDocument(
+      all.map((k) => k.item),
+      texts,
+    );
+  }
+
+  private all(): Kept[] {
     return [...this.best.values(), ...this.unnamed];
   }
+}
+
+interface Kept {
+  item: Json;
+  /** JSON.stringify(item), when the texts are kept. */
+  text?: string;
 }
 
 /** Compatibility helper for callers holding all items at once. */
@@ -152,16 +228,23 @@ export function latestPerServer(items: Json[]): Json[] {
  * The latest versions as one API page document, `{servers, metadata: {count}}`, without its text:
  * `chunks()` yields exactly `JSON.stringify(value)` one server at a time (JSON.stringify of an object
  * literal and of an array has no whitespace, so joining the pieces gives the same text), so the
- * sources hash is what it was when this document was one string.
+ * sources hash is what it was when this document was one string. `texts[i]`, when given, is
+ * JSON.stringify(servers[i]) made earlier: the first walk of the pieces uses them and lets them go
+ * (the pipeline walks them once, to hash), later walks stringify again.
  */
-export function apiDocument(servers: Json[]): ParsedDocument {
+export function apiDocument(servers: Json[], texts?: string[]): ParsedDocument {
   const metadata = { count: servers.length };
+  let made = texts;
   return {
     value: { servers, metadata },
     *chunks() {
+      const t = made;
+      made = undefined;
       yield '{"servers":[';
-      for (let i = 0; i < servers.length; i++)
-        yield i === 0 ? JSON.stringify(servers[i]) : `,${JSON.stringify(servers[i])}`;
+      for (let i = 0; i < servers.length; i++) {
+        const text = t?.[i] ?? JSON.stringify(servers[i]);
+        yield i === 0 ? text : `,${text}`;
+      }
       yield `],"metadata":${JSON.stringify(metadata)}}`;
     },
   };

@@ -12,7 +12,7 @@ import {
   sourcesHash,
   type DataError,
 } from '../../../src/controller/pipeline.ts';
-import { apiDocument } from '../../../src/sources/registry-page.ts';
+import { apiDocument, LatestVersions } from '../../../src/sources/registry-page.ts';
 import { documents } from '../../../src/registry/read.ts';
 import { serializeForStorage } from '../../../src/registry/index.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
@@ -52,6 +52,12 @@ const asParsed = (n: number): FetchedSource => ({
   format: 'upstream',
   parsed: apiDocument(items(n)),
 });
+/** The same, as the registry source hands it over: each item's text made as it was added. */
+function asPaged(n: number): FetchedSource {
+  const latest = new LatestVersions({ texts: true });
+  for (const item of items(n)) latest.add(item);
+  return { name: 'up', format: 'upstream', parsed: latest.document() };
+}
 
 test('a parsed source: same hash, catalog, invalid entries and stored text as the same document as text', () => {
   for (const n of [0, 3, 40]) {
@@ -64,6 +70,7 @@ test('a parsed source: same hash, catalog, invalid entries and stored text as th
     assert.equal(p.hash, t.hash);
     assert.equal(p.hash, sourcesHash([asParsed(n)]));
     assert.equal(sourcesHash([asParsed(n)]), sourcesHash([asText(n)]));
+    assert.equal(sourcesHash([asPaged(n)]), t.hash);
     assert.deepEqual(p.catalog, t.catalog);
     assert.equal(serializeForStorage(p.catalog), serializeForStorage(t.catalog));
     assert.deepEqual(p.invalid, t.invalid);
@@ -86,10 +93,12 @@ test('a parsed source shares the parse-once cache entry of the same text, and on
   documents.clear();
   const { hits, misses } = documents.stats();
   clearPipelineOutcomes();
-  runPipeline(spec, [asParsed(3000)]);
+  const large = runPipeline(spec, [asParsed(3000)]);
   clearPipelineOutcomes();
-  runPipeline(spec, [asParsed(3000)]);
+  runPipeline(spec, [asPaged(3000)]);
   assert.deepEqual(documents.stats(), { entries: 0, hits, misses: misses + 2 });
+  // Its document key is not computed past the cache's size, but the sources hash covers all of it.
+  assert.equal(large.hash, sourcesHash([asText(3000)]));
 });
 
 test('a parsed source whose format does not match says so exactly as for text', () => {

@@ -16,6 +16,8 @@ import {
   type Catalog,
   type JsonObject,
 } from '../../../src/registry/index.ts';
+import { jsonEqual } from '../../../src/api/conversion/json.ts';
+import { toolhiveToServerJson } from '../../../src/registry/toolhive-to-upstream.ts';
 import { fixtureText } from './fixtures.ts';
 
 /** The stored document built as one object and serialized whole (what storage held before pieces). */
@@ -90,4 +92,34 @@ test('storageChunks: index-like names are ordered as JavaScript orders object ke
     'alpha',
     'zeta',
   ]);
+});
+
+test('a server.json is stored as {"derived": true} exactly when its ToolHive entry regenerates it', () => {
+  // Storage skips the regeneration when `$schema` or `version` cannot match (write.ts,
+  // mayBeRegenerated): the rule below, applied to every server, must give the same decisions.
+  const thv = parseRegistryDocument(
+    fixtureText('toolhive-registry/registry-2025-10-22.json'),
+    'auto',
+  ).catalog;
+  const up = parseRegistryDocument(writeRegistry(thv, 'upstream'), 'auto').catalog;
+  // The same servers with one field the shortcut reads changed: never derived, stored as read.
+  const changed = (field: string, value: unknown): Catalog => ({
+    servers: up.servers.map((s) => ({ ...s, upstream: { ...s.upstream, [field]: value } })),
+  });
+  const upstreamOf = (name: string, c: Catalog) => c.servers.find((s) => s.name === name)!.upstream;
+  for (const catalog of [up, changed('version', '1.0.1'), changed('$schema', 'https://x.example/s.json')]) {
+    const stored = (JSON.parse(serializeForStorage(catalog)) as Record<string, JsonObject>)[
+      STORAGE_UPSTREAM_KEY
+    ]!;
+    for (const s of catalog.servers) {
+      if (!s.toolhive) continue;
+      const kind = s.kind === 'remote' ? 'remote' : 'container';
+      const exact = jsonEqual(toolhiveToServerJson(s.name, s.toolhive, kind), s.upstream);
+      assert.deepEqual(stored[s.name], exact ? { derived: true } : { server: upstreamOf(s.name, catalog) });
+    }
+  }
+  // The ToolHive fixture's servers all regenerate exactly, so the first catalog did test the `derived` side.
+  const stored = JSON.parse(serializeForStorage(up)) as Record<string, JsonObject>;
+  assert.ok(Object.values(stored[STORAGE_UPSTREAM_KEY]!).every((v) => jsonEqual(v, { derived: true })));
+  assert.ok(up.servers.length > 10);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
-import { latestPerServer, nestingDepth, parsePage } from '../../../src/sources/registry-page.ts';
+import { latestPerServer, nestingDepth, parsePage, valueDepth } from '../../../src/sources/registry-page.ts';
 import { SourceError, type ParsedDocument } from '../../../src/sources/types.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
 
@@ -78,6 +78,29 @@ test('asks for version=latest and limit=100 on every page and follows the cursor
     '/v0.1/servers?version=latest&limit=100&cursor=n%2F2',
   ]);
   assert.equal(doc.servers.length, 2);
+});
+
+test('a registry that ignores version=latest: later pages supersede earlier ones, and the text is exact', async () => {
+  // Each page's entries (and their texts) are taken while the next page downloads; an entry a later
+  // page supersedes must take its text with it, or the sources hash would not match the document.
+  const pages = [
+    page([item('r/a', '1.0.0'), item('r/b', '1.0.0', { isLatest: true })], '2'),
+    page([item('r/a', '2.0.0'), item('r/c', '1.0.0'), { server: { version: '9' } }], '3'),
+    page([item('r/a', '1.5.0'), item('r/b', '2.0.0'), item('r/c', '0.1.0', { isLatest: true })]),
+  ];
+  handler = (req, res) => {
+    const cursor = new URL(req.url ?? '', base).searchParams.get('cursor');
+    res.end(pages[cursor ? Number(cursor) - 1 : 0]);
+  };
+  const doc = await fetchRegistryApi(base, opts().o);
+  const value = doc.value as { servers: { server: { name?: string; version: string } }[] };
+  assert.deepEqual(
+    value.servers.map((i) => `${i.server.name ?? '(unnamed)'}@${i.server.version}`),
+    ['r/a@2.0.0', 'r/b@1.0.0', 'r/c@0.1.0', '(unnamed)@9'],
+  );
+  // The first walk uses the texts made while paging, a second one makes them again: both exact.
+  assert.equal(textOf(doc), JSON.stringify(doc.value));
+  assert.equal(textOf(doc), JSON.stringify(doc.value));
 });
 
 test('all pages of one sync share one connection, which is closed when paging ends', async () => {
@@ -193,6 +216,12 @@ const MALFORMED: [string, string][] = [
   ['{"servers":[', 'is not valid JSON'],
   ['{"servers":[] x', 'is not valid JSON (error at byte offset 14)'],
   ['['.repeat(200_000), 'is malformed: JSON nested deeper than 100 levels'],
+  // Valid JSON too deep: refused before its shape is looked at, whether that shape is right or not.
+  [
+    `{"servers":[{"server":{"x":${'['.repeat(150)}${']'.repeat(150)}}}]}`,
+    'is malformed: JSON nested deeper than 100 levels',
+  ],
+  [`${'['.repeat(101)}${']'.repeat(101)}`, 'is malformed: JSON nested deeper than 100 levels'],
 ];
 
 test('each malformed page has its own exact message and never throws anything but a SourceError', () => {
@@ -211,6 +240,23 @@ test('each malformed page has its own exact message and never throws anything bu
 test('nesting depth ignores brackets inside strings, including escaped quotes', () => {
   assert.equal(nestingDepth('{"a":"[[[[\\"[[["}'), 1);
   assert.equal(nestingDepth('[[{"x":[1]}]]'), 4);
+});
+
+test('the depth of a parsed page is the nesting depth of its text', () => {
+  const texts = [
+    '1',
+    '"[["',
+    '[]',
+    '{}',
+    '{"a":"[[[[\\"[[["}',
+    '[[{"x":[1]}]]',
+    '{"a":{},"b":[[[]]],"c":[{"d":{"e":[]}}]}',
+    `${'['.repeat(100)}${']'.repeat(100)}`,
+    page([item('a/x', '1.0.0'), item('a/y', '2.0.0')], 'next'),
+  ];
+  for (const t of texts) assert.equal(valueDepth(JSON.parse(t)), nestingDepth(t), t.slice(0, 60));
+  // Capped: past the limit the walk stops (one level over is enough to refuse).
+  assert.equal(valueDepth(JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`)), 101);
 });
 
 test('a cursor cycle is named with the cursor, bounded in length', async () => {
