@@ -11,7 +11,8 @@ import {
 } from '../api/constants.ts';
 import { versionOf } from '../api/validator.ts';
 import type { Policy, PolicyFilter } from './policy.ts';
-import { cloneJson, isObj, sourcesOf, type Obj } from './shape.ts';
+import { copyJson } from '../api/conversion/json.ts';
+import { isObj, sourcesOf, type Obj } from './shape.ts';
 
 const REMOTE = new Set(['url', 'git', 'registry']);
 
@@ -42,7 +43,7 @@ function normaliseFilter(filter: unknown): void {
 }
 
 function policyFilterCopy(f: PolicyFilter): Obj {
-  return cloneJson(f) as Obj;
+  return copyJson(f) as Obj;
 }
 
 /** Appends the enforced excludes that are not already there. */
@@ -60,7 +61,8 @@ function enforce(spec: Obj, part: 'names' | 'tags', values: string[]): void {
 
 /** Returns a defaulted deep copy of an MCPRegistry object. Objects of an unknown version come back unchanged. */
 export function defaultSpec<T>(object: T, policy: Policy): T {
-  const out = cloneJson(object);
+  // Shares the (immutable) strings, where structuredClone copied every character of every pattern.
+  const out = copyJson(object) as T;
   if (!isObj(out)) return out;
   const version: ApiVersionName | undefined = versionOf(out.apiVersion);
   if (!version || !isObj(out.spec)) return out;

@@ -8,31 +8,6 @@ import { V1ALPHA1, type ApiVersionName } from '../api/constants.ts';
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * A deep copy of a JSON value. structuredClone copies every string's characters; this shares them
- * (strings are immutable), which for an object with hundreds of long filter patterns was most of
- * copying it. Anything that is not a plain object or array is left to structuredClone.
- */
-export function cloneJson<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
-  const out: Obj = {};
-  for (const [k, v] of Object.entries(value)) {
-    // JSON.parse makes "__proto__" an own key; an assignment would set the prototype instead.
-    if (k === '__proto__')
-      Object.defineProperty(out, k, {
-        value: cloneJson(v),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else out[k] = cloneJson(v);
-  }
-  return out as T;
-}
-
 export interface SourceView {
   /** `spec.source` or `spec.sources[i]`. */
   path: string;

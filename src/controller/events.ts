@@ -130,14 +130,4 @@ export class EventRecorder {
 const shared = new EventRecorder();
 
 /** Records through the process's recorder (see EventRecorder). */
-export function recordEvent(
-  client: KubeClient,
-  target: EventTarget,
-  type: 'Normal' | 'Warning',
-  reason: string,
-  message: string,
-  component = 'mcp-registry-operator',
-  now: () => Date = () => new Date(),
-): Promise<void> {
-  return shared.record(client, target, type, reason, message, component, now);
-}
+export const recordEvent: EventRecorder['record'] = (...args) => shared.record(...args);

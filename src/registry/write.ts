@@ -55,14 +55,14 @@ function lastUpdated(catalog: Catalog): string | undefined {
 }
 
 function toolhiveMaps(catalog: Catalog) {
-  const servers: JsonObject = {};
-  const remote: JsonObject = {};
-  for (const s of catalog.servers) {
-    if (!s.toolhive) continue;
-    if (s.kind === 'remote') remote[s.name] = s.toolhive;
-    else servers[s.name] = s.toolhive;
-  }
-  return { servers, remote };
+  const { servers, remote } = toolhiveEntries(catalog);
+  // Filled by assignment, as the stored text's objectKeys assumes (a "__proto__" name is no key).
+  const fill = (entries: (readonly [string, JsonObject])[]) => {
+    const o: JsonObject = {};
+    for (const [k, v] of entries) o[k] = v;
+    return o;
+  };
+  return { servers: fill(servers), remote: fill(remote) };
 }
 
 /** A whole document: ToolHive `registry.json`, or ToolHive's upstream wrapper `{version, meta, data:{servers}}`. */
