@@ -12,8 +12,9 @@ import {
   type SourceFormat,
 } from './model.ts';
 import { serverJsonToToolhive } from './upstream-to-toolhive.ts';
-import { normaliseToolhiveStatus, officialOf, toolhiveStatusOf, upstreamStatusOf } from './status.ts';
+import { normaliseToolhiveStatus, toolhiveStatusOf } from './status.ts';
 import { validateEntry } from './validate.ts';
+import { registryStatusOf, takePreRead, type PreRead } from './pre-read.ts';
 import { DocumentCache } from './document-cache.ts';
 
 export interface ParseResult {
@@ -207,7 +208,7 @@ function upstreamItems(doc: unknown, shape: Shape): { items: Item[]; meta: Catal
 function readUpstream(doc: unknown, shape: Shape): ParseResult {
   const { items, meta } = upstreamItems(doc, shape);
   const invalid: InvalidEntry[] = [];
-  const chosen = new Map<string, { item: Item; server: JsonObject; latest: boolean }>();
+  const chosen = new Map<string, { item: Item; server: JsonObject; latest: boolean; ahead?: PreRead }>();
   for (const item of items) {
     const named = isObject(item.server) && typeof item.server.name === 'string' && item.server.name !== '';
     const entry = named ? ((item.server as JsonObject).name as string) : item.where;
@@ -219,7 +220,9 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
       });
       continue;
     }
-    const error = validateEntry('upstream', item.server);
+    // Validated and converted while the registry source paged, when it was (pre-read.ts).
+    const ahead = takePreRead(item.server);
+    const error = ahead ? ahead.error : validateEntry('upstream', item.server);
     if (error) {
       invalid.push({ entry, ...error });
       continue;
@@ -231,16 +234,19 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
     const latest = official.isLatest === true;
     const previous = chosen.get(entry);
     if (previous && previous.latest && !latest) continue;
-    chosen.set(entry, { item, server: item.server, latest });
+    chosen.set(entry, { item, server: item.server, latest, ...(ahead && { ahead }) });
   }
   const unrepresentable: string[] = [];
   const warnings: string[] = [];
   const servers: CatalogServer[] = [];
-  for (const [upstreamName, { item, server }] of chosen) {
+  for (const [upstreamName, { item, server, ahead }] of chosen) {
     const name = catalogNameOf(upstreamName);
     const registryMeta = isObject(item.meta) ? item.meta : undefined;
-    const officialStatus = upstreamStatusOf(officialOf(registryMeta).status);
-    const converted = serverJsonToToolhive(server, officialStatus);
+    const officialStatus = registryStatusOf(registryMeta);
+    const converted =
+      ahead?.converted && ahead.status === officialStatus
+        ? ahead.converted
+        : serverJsonToToolhive(server, officialStatus);
     if (converted.kind === 'upstream-only') {
       unrepresentable.push(`${upstreamName}: ${converted.reason}`);
       servers.push(

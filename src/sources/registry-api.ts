@@ -14,6 +14,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { HttpGetOptions } from './http-fetch.ts';
 import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
 import { parsePage, LatestVersions } from './registry-page.ts';
+import { preReadUpstreamItem } from '../registry/pre-read.ts';
 import { SourceError, type ParsedDocument } from './types.ts';
 
 export { latestPerServer } from './registry-page.ts';
@@ -132,7 +133,9 @@ async function pages(
       next.catch(() => {});
       await new Promise((resolve) => setImmediate(resolve));
     }
-    for (const item of items) latest.add(item);
+    // Each kept entry is also validated and converted now, while the next page downloads, instead
+    // of after the last page (pre-read.ts: the pipeline takes these results for the same objects).
+    for (const item of items) if (latest.add(item)) preReadUpstreamItem(item);
     if (!nextCursor) break;
   }
   return latest.document();

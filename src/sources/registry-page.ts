@@ -170,15 +170,18 @@ export class LatestVersions {
     this.texts = opts.texts ?? false;
   }
 
-  add(item: Json): void {
-    if (official(item).status === 'deleted') return;
+  /** Whether the item is kept (for now: a later page may still supersede it). */
+  add(item: Json): boolean {
+    if (official(item).status === 'deleted') return false;
     const name = serverOf(item).name;
     if (typeof name !== 'string' || name === '') {
       this.unnamed.push(this.kept(item));
-      return;
+      return true;
     }
     const prev = this.best.get(name);
-    if (!prev || this.newer(item, prev.item)) this.best.set(name, this.kept(item));
+    if (prev && !this.newer(item, prev.item)) return false;
+    this.best.set(name, this.kept(item));
+    return true;
   }
 
   private kept(item: Json): Kept {

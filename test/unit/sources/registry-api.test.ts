@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { latestPerServer, nestingDepth, parsePage, valueDepth } from '../../../src/sources/registry-page.ts';
 import { SourceError, type ParsedDocument } from '../../../src/sources/types.ts';
+import { takePreRead } from '../../../src/registry/pre-read.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
 
 // The servers below listen on loopback, which the built-in policy refuses (SPEC §8).
@@ -101,6 +102,8 @@ test('a registry that ignores version=latest: later pages supersede earlier ones
   // The first walk uses the texts made while paging, a second one makes them again: both exact.
   assert.equal(textOf(doc), JSON.stringify(doc.value));
   assert.equal(textOf(doc), JSON.stringify(doc.value));
+  // Every kept entry was validated and converted while paging, for the pipeline to take.
+  for (const i of value.servers) assert.ok(takePreRead(i.server), `${i.server.name ?? '(unnamed)'} pre-read`);
 });
 
 test('all pages of one sync share one connection, which is closed when paging ends', async () => {
