@@ -26,6 +26,11 @@ export interface InformerOptions<T> {
    * relist never holds every object whole at once (1,000 storage ConfigMaps are ~100 MB of JSON).
    */
   pageSize?: number;
+  /**
+   * Accept headers of the list and the watch (default plain JSON): METADATA_LIST_ACCEPT and
+   * METADATA_ACCEPT make the apiserver send PartialObjectMetadata, so the data is never sent.
+   */
+  accept?: { list: string; watch: string };
 }
 
 export class Informer<T extends KubeObject> {
@@ -37,6 +42,7 @@ export class Informer<T extends KubeObject> {
   private readonly labelSelector?: string;
   private readonly transform: (obj: T) => T;
   private readonly pageSize: number;
+  private readonly accept?: { list: string; watch: string };
   private abort = new AbortController();
   private running = false;
   private synced = false;
@@ -56,6 +62,7 @@ export class Informer<T extends KubeObject> {
     this.labelSelector = opts.labelSelector;
     this.transform = opts.transform ?? ((o) => o);
     this.pageSize = opts.pageSize ?? 500;
+    this.accept = opts.accept;
   }
 
   static key(o: KubeObject): string {
@@ -112,7 +119,11 @@ export class Informer<T extends KubeObject> {
       const page = await this.client.get<{
         items: T[];
         metadata: { resourceVersion?: string; continue?: string };
-      }>(this.ref, { labelSelector: this.labelSelector, limit: this.pageSize, continue: cont });
+      }>(
+        this.ref,
+        { labelSelector: this.labelSelector, limit: this.pageSize, continue: cont },
+        this.accept?.list,
+      );
       for (const received of page.items) {
         const k = Informer.key(received);
         seen.add(k);
@@ -168,6 +179,7 @@ export class Informer<T extends KubeObject> {
           }
         },
         this.abort.signal,
+        this.accept?.watch,
       );
       if (gone) throw new Error('resource version too old (410): re-listing');
     }

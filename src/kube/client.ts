@@ -27,6 +27,8 @@ import {
 export {
   isStatus,
   KubeApiError,
+  METADATA_ACCEPT,
+  METADATA_LIST_ACCEPT,
   resourcePath,
   type KubeStatus,
   type PatchType,
@@ -118,7 +120,7 @@ export class KubeClient {
       args.body === undefined
         ? undefined
         : Buffer.from(typeof args.body === 'string' ? args.body : JSON.stringify(args.body));
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = args.accept ? { Accept: args.accept } : {};
     if (payload) {
       headers['Content-Type'] = args.contentType ?? 'application/json';
       headers['Content-Length'] = String(payload.length);
@@ -157,14 +159,14 @@ export class KubeClient {
     });
   }
 
-  async get<T>(ref: ResourceRef, query?: Query): Promise<T> {
-    return (await this.request<T>(resourcePath(ref), { query })).body;
+  async get<T>(ref: ResourceRef, query?: Query, accept?: string): Promise<T> {
+    return (await this.request<T>(resourcePath(ref), { query, accept })).body;
   }
 
   /** GET, with undefined for 404: for objects whose absence is a normal state, not an error. */
-  async find<T>(ref: ResourceRef, query?: Query): Promise<T | undefined> {
+  async find<T>(ref: ResourceRef, query?: Query, accept?: string): Promise<T | undefined> {
     try {
-      return await this.get<T>(ref, query);
+      return await this.get<T>(ref, query, accept);
     } catch (e) {
       if (isStatus(e, 404)) return undefined;
       throw e;
@@ -174,6 +176,7 @@ export class KubeClient {
   async list<T>(
     ref: ResourceRef,
     query?: Query,
+    accept?: string,
   ): Promise<{ items: T[]; metadata: { resourceVersion?: string; continue?: string } }> {
     const items: T[] = [];
     let cont: string | undefined;
@@ -186,6 +189,7 @@ export class KubeClient {
           limit: 500,
           continue: cont,
         },
+        accept,
       );
       items.push(...page.items);
       cont = page.metadata.continue || undefined;
@@ -194,12 +198,17 @@ export class KubeClient {
     return { items, metadata: { resourceVersion: rv } };
   }
 
-  async create<T>(ref: ResourceRef, body: unknown, query?: Query): Promise<Response<T>> {
-    return this.request<T>(resourcePath({ ...ref, name: undefined }), { method: 'POST', body, query });
+  async create<T>(ref: ResourceRef, body: unknown, query?: Query, accept?: string): Promise<Response<T>> {
+    return this.request<T>(resourcePath({ ...ref, name: undefined }), {
+      method: 'POST',
+      body,
+      query,
+      accept,
+    });
   }
 
-  async replace<T>(ref: ResourceRef, body: unknown, query?: Query): Promise<Response<T>> {
-    return this.request<T>(resourcePath(ref), { method: 'PUT', body, query });
+  async replace<T>(ref: ResourceRef, body: unknown, query?: Query, accept?: string): Promise<Response<T>> {
+    return this.request<T>(resourcePath(ref), { method: 'PUT', body, query, accept });
   }
 
   async patch<T>(ref: ResourceRef, type: PatchType, body: unknown, query?: Query): Promise<Response<T>> {
@@ -234,8 +243,13 @@ export class KubeClient {
     query: Query,
     onEvent: (e: WatchEvent<T>) => void,
     signal?: AbortSignal,
+    accept?: string,
   ): Promise<void> {
-    const opts = await this.options('GET', withQuery(resourcePath(ref), { ...query, watch: true }), {});
+    const opts = await this.options(
+      'GET',
+      withQuery(resourcePath(ref), { ...query, watch: true }),
+      accept ? { Accept: accept } : {},
+    );
     const send = this.server.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<void>((resolve, reject) => {
       const req = send({ ...opts, signal }, (res) => {

@@ -56,7 +56,19 @@ export interface RequestArgs {
   contentType?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The Accept header (default application/json): METADATA_ACCEPT for metadata-only answers. */
+  accept?: string;
 }
+
+/**
+ * Accept headers for metadata-only answers (the apiserver's PartialObjectMetadata, as client-go's
+ * metadata client asks): one object or watch event, and a list. Plain JSON is the fallback, so an
+ * apiserver that cannot transform answers whole objects; callers drop what they do not keep.
+ */
+export const METADATA_ACCEPT =
+  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+export const METADATA_LIST_ACCEPT =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
 export interface Response<T> {
   status: number;
