@@ -117,14 +117,15 @@ export class Informer<T extends KubeObject> {
     let listRv: string | undefined;
     do {
       const page = await this.client.get<{
-        items: T[];
+        items: T[] | null;
         metadata: { resourceVersion?: string; continue?: string };
       }>(
         this.ref,
         { labelSelector: this.labelSelector, limit: this.pageSize, continue: cont },
         this.accept?.list,
       );
-      for (const received of page.items) {
+      // A PartialObjectMetadataList without items says `items: null`.
+      for (const received of page.items ?? []) {
         const k = Informer.key(received);
         seen.add(k);
         const old = this.cache.get(k);

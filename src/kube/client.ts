@@ -182,16 +182,10 @@ export class KubeClient {
     let cont: string | undefined;
     let rv: string | undefined;
     do {
-      const page = await this.get<{ items: T[]; metadata: { resourceVersion?: string; continue?: string } }>(
-        ref,
-        {
-          ...query,
-          limit: 500,
-          continue: cont,
-        },
-        accept,
-      );
-      items.push(...page.items);
+      type Page = { items: T[] | null; metadata: { resourceVersion?: string; continue?: string } };
+      const page = await this.get<Page>(ref, { ...query, limit: 500, continue: cont }, accept);
+      // A PartialObjectMetadataList without items says `items: null`.
+      items.push(...(page.items ?? []));
       cont = page.metadata.continue || undefined;
       rv = page.metadata.resourceVersion;
     } while (cont);
