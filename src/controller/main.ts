@@ -13,12 +13,11 @@ import type { OperatorConfig } from '../config/operator-config.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import { UrlCache } from '../sources/index.ts';
-import { CONFIGMAPS } from '../kube/configmaps.ts';
 import { REGISTRIES, getRegistry } from '../kube/mcpregistries.ts';
 import type { ReadinessCheck } from '../observability/health.ts';
 import { WorkQueue } from './queue.ts';
 import { Informer, type KubeObject } from './informer.ts';
-import { cacheView, type CachedConfigMap } from './configmap-cache.ts';
+import { ConfigMapInformers } from './configmap-informers.ts';
 import { LeaderElector } from './leader-election.ts';
 import { Reconciler } from './reconciler.ts';
 import { HostSlots } from './host-slots.ts';
@@ -81,7 +80,7 @@ export async function runController(
     log,
   });
   const registryInformers: Informer<MCPRegistryV1beta1>[] = [];
-  const configMapInformers: Informer<CachedConfigMap>[] = [];
+  const configMapInformers: ConfigMapInformers[] = [];
   const ownedInformers: Informer<DeploymentObject>[] = [];
   const allRegistries = function* () {
     for (const inf of registryInformers) yield* inf.list();
@@ -99,17 +98,15 @@ export async function runController(
         log.child({ informer: 'mcpregistries', namespace: ns }),
       ),
     );
+    // Storage ConfigMaps as metadata only, every other ConfigMap whole (configmap-informers.ts).
     configMapInformers.push(
-      new Informer<CachedConfigMap>(
+      new ConfigMapInformers(
         client,
-        { ...CONFIGMAPS, namespace: ns },
+        ns,
         (_t, cm) => {
           for (const key of registriesForConfigMap(cm, allRegistries())) manager.enqueue(key);
         },
         log.child({ informer: 'configmaps', namespace: ns }),
-        // Storage ConfigMaps as metadata + content digest (configmap-cache.ts); 50 per page, so a
-        // relist over 1,000 registries' storage never holds all of it whole at once.
-        { transform: cacheView, pageSize: 50 },
       ),
     );
     if (config.deployRegistryApi)
@@ -126,8 +123,11 @@ export async function runController(
         ),
       );
   }
-  const cached = <T extends KubeObject>(informers: Informer<T>[], namespace: string, name: string) =>
-    informers.map((inf) => inf.get(namespace, name)).find((o) => o !== undefined);
+  const cached = <T extends KubeObject>(
+    informers: { get(namespace: string, name: string): T | undefined }[],
+    namespace: string,
+    name: string,
+  ) => informers.map((inf) => inf.get(namespace, name)).find((o) => o !== undefined);
 
   const reconciler = new Reconciler({
     io: kubeReconcilerIO({

@@ -3,15 +3,16 @@
  * (kubeReconcilerIO), a unit test passes a fake so the reconciler's logic runs without a cluster.
  * Writes go through `guard` so a replica that lost its lease never writes.
  */
-import type { KubeClient } from '../kube/client.ts';
+import { METADATA_ACCEPT, type KubeClient } from '../kube/client.ts';
 import { prepareValidators, type Catalog } from '../registry/index.ts';
 import type { MCPRegistryV1beta1, SourceV1beta1, StatusV1beta1 } from '../api/types.ts';
 import { CONFIGMAPS, type ConfigMapObject } from '../kube/configmaps.ts';
 import { getRegistry, setFinalizers, updateStatus } from '../kube/mcpregistries.ts';
 import { deleteStorage, writeStorage, type StorageCache, type StoredInfo } from '../storage/configmaps.ts';
 import { storageName } from '../storage/layout.ts';
-import { storageDrift } from '../storage/ownership.ts';
-import { cachedStorageNames, sourceContent, type CachedConfigMap } from './configmap-cache.ts';
+import { storageDrift, storageMetaDrift } from '../storage/ownership.ts';
+import { cachedStorageNames, metadataView, sourceContent, type CachedConfigMap } from './configmap-cache.ts';
+import { VerifiedStorage } from './storage-verified.ts';
 import { OwnWrites } from './own-writes.ts';
 import { fetchSource, type FetchedSource, type UrlCache } from '../sources/index.ts';
 import { recordEvent } from './events.ts';
@@ -67,10 +68,7 @@ export interface KubeIOOptions {
   /** Informer-cache lookups: a fingerprint of source ConfigMaps, and whether one is cached. */
   configMapVersions: (namespace: string, names: string[]) => string;
   configMapCached: (namespace: string, name: string) => boolean;
-  /**
-   * The cached ConfigMap: whole, or for a storage ConfigMap metadata and content digest (what the
-   * integrity check reads; configmap-cache.ts).
-   */
+  /** The cached ConfigMap: whole, or for a storage ConfigMap its metadata only (configmap-cache.ts). */
   configMapObject?: (namespace: string, name: string) => CachedConfigMap | undefined;
   /** Every cached ConfigMap of the namespace once its informer has listed it; undefined before. */
   configMapsOf?: (namespace: string) => Iterable<CachedConfigMap> | undefined;
@@ -106,6 +104,29 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
     };
   };
   const own = new OwnWrites();
+  const verified = new VerifiedStorage();
+  /**
+   * The integrity check of one storage ConfigMap (storage-verified.ts): from metadata when the
+   * version is one this process wrote or already compared, else read whole by GET and compared with
+   * its annotation (then that version is remembered, so it is read once).
+   */
+  const checkStorage = async (namespace: string, name: string, uid: string): Promise<string | undefined> => {
+    const cmRef = { ...CONFIGMAPS, namespace, name };
+    // A cache miss may be our own write not delivered yet: ask the API (metadata) before calling it drift.
+    const seen =
+      o.configMapObject?.(namespace, name) ??
+      (await client
+        .find<ConfigMapObject>(cmRef, undefined, METADATA_ACCEPT)
+        .then((m) => m && metadataView(m)));
+    const why = storageMetaDrift(name, seen, uid);
+    if (why || !seen) return why;
+    if (verified.verified(uid, name, seen.metadata.resourceVersion)) return undefined;
+    // A version this process neither wrote nor compared: someone else's edit, or any after a restart.
+    const whole = sourceContent(seen) ?? (await client.find<ConfigMapObject>(cmRef));
+    const drift = storageDrift(name, whole, uid);
+    if (!drift) verified.remember(uid, name, whole?.metadata.resourceVersion);
+    return drift;
+  };
   return {
     async getRegistry(namespace, name) {
       const cached = o.registryCached?.(namespace, name);
@@ -122,8 +143,9 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
     updateStatus: (reg, compute) => own.track(reg, updateStatus(client, reg, compute, guard)),
     async storagePresent(namespace, name) {
       if (o.configMapCached(namespace, storageName(name))) return true;
-      // A miss may be a write the watch has not delivered yet: ask the API rather than resync.
-      return (await client.find({ ...CONFIGMAPS, namespace, name: storageName(name) })) !== undefined;
+      // A miss may be a write the watch has not delivered yet: ask the API (metadata) rather than resync.
+      const ref = { ...CONFIGMAPS, namespace, name: storageName(name) };
+      return (await client.find(ref, undefined, METADATA_ACCEPT)) !== undefined;
     },
     configMapVersions: o.configMapVersions,
     async secretVersions(namespace, names) {
@@ -145,12 +167,11 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       const main = storageName(ref(reg).name);
       const names = [main, ...(reg.status?.storage?.configMaps ?? []).filter((n) => n !== main)];
       for (const name of names) {
-        // A cache miss may be our own write not delivered yet: ask the API before calling it drift.
-        const cm =
-          o.configMapObject?.(namespace, name) ??
-          (await client.find<ConfigMapObject>({ ...CONFIGMAPS, namespace, name }));
-        const why = storageDrift(name, cm, uid);
-        if (why) return why;
+        const why = await checkStorage(namespace, name, uid);
+        if (why) {
+          verified.forget(uid, name);
+          return why;
+        }
       }
       return undefined;
     },
@@ -169,8 +190,17 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       for (const s of sources) fetched.push(await fetchSource(ctx, s));
       return fetched;
     },
-    writeStorage: (reg, catalog) => writeStorage(client, ref(reg), catalog, guard, storageCache(reg)),
-    deleteStorage: (reg) => deleteStorage(client, ref(reg), guard),
+    async writeStorage(reg, catalog) {
+      const r = ref(reg);
+      const info = await writeStorage(client, r, catalog, guard, storageCache(reg));
+      // Stale shards this write deleted stay remembered until a check finds them missing: harmless.
+      for (const [name, rv] of Object.entries(info.versions)) verified.remember(r.uid, name, rv);
+      return info;
+    },
+    async deleteStorage(reg) {
+      await deleteStorage(client, ref(reg), guard);
+      verified.forgetRegistry(ref(reg).uid);
+    },
     recordEvent: (reg, type, reason, message) => {
       guard();
       return recordEvent(client, ref(reg), type, reason, message);

@@ -3,7 +3,7 @@
  * main ConfigMap — the index — last, stale shards deleted after), read back whole by the registry
  * API and the CLI. Only objects this registry controls (owner uid) are ever replaced or deleted.
  */
-import { isStatus, type KubeClient } from '../kube/client.ts';
+import { isStatus, METADATA_ACCEPT, METADATA_LIST_ACCEPT, type KubeClient } from '../kube/client.ts';
 import { parseStorage, storageChunks, type Catalog } from '../registry/index.ts';
 import { GROUP, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY, KIND } from '../api/constants.ts';
 import { layoutCatalog, layoutPieces, readLayout, storageName, CHUNK_KEY, TornReadError } from './layout.ts';
@@ -20,6 +20,11 @@ export interface StoredInfo {
   configMaps: string[];
   bytes: number;
   compressed: boolean;
+  /**
+   * The resourceVersion each write returned, by name: the versions whose content is what was
+   * written (the controller's integrity check trusts these without reading the content back).
+   */
+  versions: Record<string, string>;
 }
 
 type Content = { data?: Record<string, string>; binaryData?: Record<string, string> };
@@ -43,15 +48,25 @@ function meta(reg: RegistryRef, name: string, content: Content) {
   };
 }
 
-/** The existing object at name, refusing one this registry does not control (never taken over). */
+/**
+ * The existing object at name, refusing one this registry does not control (never taken over). Its
+ * metadata only: ownership, uid and resourceVersion are all a write needs, not ~110 KB of catalog.
+ */
 async function findOwned(client: KubeClient, reg: RegistryRef, name: string) {
-  const existing = await client.find<ConfigMapObject>({ ...CM, namespace: reg.namespace, name });
+  const existing = await client.find<ConfigMapObject>(
+    { ...CM, namespace: reg.namespace, name },
+    undefined,
+    METADATA_ACCEPT,
+  );
   if (existing && !controlledBy(existing, reg.uid))
     throw new NameConflictError('ConfigMap', reg.namespace, name, reg.name);
   return existing;
 }
 
-/** Creates or replaces one ConfigMap of ours with exactly this content. */
+/**
+ * Creates or replaces one ConfigMap of ours with exactly this content; returns the resourceVersion
+ * written. The answer is asked as metadata: the apiserver would otherwise echo the content back.
+ */
 async function put(
   client: KubeClient,
   reg: RegistryRef,
@@ -60,28 +75,35 @@ async function put(
   guard: () => void,
   /** What writeStorage's check just read (undefined: absent), used for the first attempt only. */
   checked?: { existing: ConfigMapObject | undefined },
-): Promise<void> {
+): Promise<string> {
   const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(reg, name, content), ...content };
   for (let attempt = 0; attempt < 5; attempt++) {
     // A conflict re-reads: the first attempt reuses the check's read (one GET fewer per write).
     const existing = attempt === 0 && checked ? checked.existing : await findOwned(client, reg, name);
     guard();
     try {
-      if (!existing) await client.create({ ...CM, namespace: reg.namespace }, body);
-      else
-        await client.replace(
-          { ...CM, namespace: reg.namespace, name },
-          // The uid precondition: a user's object created in place of ours since the read is not replaced.
-          {
-            ...body,
-            metadata: {
-              ...body.metadata,
-              uid: existing.metadata.uid,
-              resourceVersion: existing.metadata.resourceVersion,
+      const written = !existing
+        ? await client.create<ConfigMapObject>(
+            { ...CM, namespace: reg.namespace },
+            body,
+            undefined,
+            METADATA_ACCEPT,
+          )
+        : await client.replace<ConfigMapObject>(
+            { ...CM, namespace: reg.namespace, name },
+            // The uid precondition: a user's object created in place of ours since the read is not replaced.
+            {
+              ...body,
+              metadata: {
+                ...body.metadata,
+                uid: existing.metadata.uid,
+                resourceVersion: existing.metadata.resourceVersion,
+              },
             },
-          },
-        );
-      return;
+            undefined,
+            METADATA_ACCEPT,
+          );
+      return written.body.metadata.resourceVersion ?? '';
     } catch (e) {
       if (isStatus(e, 409)) continue;
       throw e;
@@ -104,9 +126,11 @@ export async function ownedStorage(
   // Narrowed, the list after every write returns this registry's few ConfigMaps, not every registry's
   // storage in the namespace: with 200 registries that list was ~21 MB of JSON per sync (docs/performance.md).
   const own = narrow && LABEL_VALUE.test(reg.name) ? `,${LABEL_REGISTRY}=${reg.name}` : '';
+  // Metadata only: deleting needs names and uids, not every ConfigMap's content.
   const all = await client.list<ConfigMapObject>(
     { ...CM, namespace: reg.namespace },
     { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY}${own}` },
+    METADATA_LIST_ACCEPT,
   );
   return all.items.filter((cm) => controlledBy(cm, reg.uid));
 }
@@ -170,16 +194,25 @@ export async function writeStorage(
   // 0-2 rewritten under the old index.
   const checked = new Map<string, { existing: ConfigMapObject | undefined }>();
   for (const name of names) checked.set(name, { existing: await checkOwned(client, reg, name, cache) });
+  const versions: Record<string, string> = {};
   for (const shard of layout.shards)
-    await put(client, reg, shard.name, { binaryData: shard.binaryData }, guard, checked.get(shard.name));
-  await put(client, reg, storageName(reg.name), layout.main, guard, checked.get(storageName(reg.name)));
+    versions[shard.name] = await put(
+      client,
+      reg,
+      shard.name,
+      { binaryData: shard.binaryData },
+      guard,
+      checked.get(shard.name),
+    );
+  const main = storageName(reg.name);
+  versions[main] = await put(client, reg, main, layout.main, guard, checked.get(main));
   const keep = new Set(names);
-  // The LIST (which returns every kept ConfigMap whole, ~100 KB for a typical catalog) only when the
-  // cache or the status names a ConfigMap of this registry that this layout does not keep.
+  // The LIST (a request more) only when the cache or the status names a ConfigMap of this registry
+  // that this layout does not keep.
   if (!cache || cache.storageNames().some((n) => !keep.has(n)))
     for (const cm of await ownedStorage(client, reg, true))
       if (!keep.has(cm.metadata.name)) await deleteOwned(client, reg, cm, guard);
-  return { configMaps: names, bytes: layout.bytes, compressed: layout.compressed };
+  return { configMaps: names, bytes: layout.bytes, compressed: layout.compressed, versions };
 }
 
 /** Deletes the storage ConfigMaps this registry controls, and nothing else (the finalizer's cleanup). */

@@ -63,43 +63,39 @@ export interface StoredConfigMapView extends OwnedMeta {
   metadata: { name: string; annotations?: Record<string, string>; ownerReferences?: unknown[] };
   data?: Record<string, string>;
   binaryData?: Record<string, string>;
-  /**
-   * The content's SHA-256 (contentSha256) when the content itself was dropped: the controller's
-   * informer keeps storage ConfigMaps as metadata and this digest, computed once per received
-   * resourceVersion, instead of ~100 KB of catalog text per registry (docs/performance.md).
-   */
-  contentDigest?: string;
 }
 
 /**
- * A storage ConfigMap reduced to what the integrity check reads: its metadata and the digest of its
- * content (data and binaryData are dropped). The digest is of the object as received, so an edit by
- * hand still differs from the annotation exactly as it would on the whole object.
+ * What the integrity check can tell from metadata alone: missing, not controlled by the registry, or
+ * without its content-sha256 annotation. undefined says only that the content must still be compared
+ * (storageDrift), or be known unchanged since it was (docs/controller.md).
  */
-export function digestStorage<
-  T extends { metadata: object; data?: Record<string, string>; binaryData?: Record<string, string> },
->(cm: T): Omit<T, 'data' | 'binaryData'> & { contentDigest: string } {
-  const { data: _d, binaryData: _b, ...rest } = cm;
-  return { ...rest, contentDigest: contentSha256(cm) };
+export function storageMetaDrift(
+  name: string,
+  cm: { metadata: StoredConfigMapView['metadata'] } | undefined,
+  uid: string,
+): string | undefined {
+  if (!cm) return `storage ConfigMap ${name} is missing`;
+  if (!controlledBy(cm, uid)) return `storage ConfigMap ${name} is not controlled by this registry`;
+  if (cm.metadata.annotations?.[ANNOTATION_CONTENT_SHA256] === undefined)
+    return `storage ConfigMap ${name} has no ${ANNOTATION_CONTENT_SHA256} annotation (written by an earlier version, or the annotation was removed)`;
+  return undefined;
 }
 
 /**
- * Why a storage ConfigMap no longer holds what the controller wrote, or undefined when it does:
- * missing, not controlled by the registry, or content that does not match its content-sha256
- * annotation (an edit by hand or by another tool; an object written before the annotation existed
- * counts too, and is rewritten once).
+ * Why a storage ConfigMap (read whole) no longer holds what the controller wrote, or undefined when
+ * it does: storageMetaDrift, or content that does not match its content-sha256 annotation (an edit
+ * by hand or by another tool; an object written before the annotation existed counts too, and is
+ * rewritten once).
  */
 export function storageDrift(
   name: string,
   cm: StoredConfigMapView | undefined,
   uid: string,
 ): string | undefined {
-  if (!cm) return `storage ConfigMap ${name} is missing`;
-  if (!controlledBy(cm, uid)) return `storage ConfigMap ${name} is not controlled by this registry`;
-  const recorded = cm.metadata.annotations?.[ANNOTATION_CONTENT_SHA256];
-  if (recorded === undefined)
-    return `storage ConfigMap ${name} has no ${ANNOTATION_CONTENT_SHA256} annotation (written by an earlier version, or the annotation was removed)`;
-  if (recorded !== (cm.contentDigest ?? contentSha256(cm)))
+  const why = storageMetaDrift(name, cm, uid);
+  if (why || !cm) return why;
+  if (cm.metadata.annotations?.[ANNOTATION_CONTENT_SHA256] !== contentSha256(cm))
     return `storage ConfigMap ${name} was changed outside the controller (its content no longer matches the ${ANNOTATION_CONTENT_SHA256} annotation)`;
   return undefined;
 }

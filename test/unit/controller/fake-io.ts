@@ -54,7 +54,8 @@ export function fakeIO(w: FakeWorld): ReconcilerIO {
       if (w.failStorageWrite) throw w.failStorageWrite;
       const text = serializeForStorage(catalog);
       w.storage.set(reg.metadata.name ?? '', text);
-      return { configMaps: [`${reg.metadata.name}-registry-storage`], bytes: text.length, compressed: false };
+      const main = `${reg.metadata.name}-registry-storage`;
+      return { configMaps: [main], bytes: text.length, compressed: false, versions: { [main]: '1' } };
     },
     deleteStorage: async (reg) => void w.storage.delete(reg.metadata.name ?? ''),
     secretVersions: async (_ns, names) => names.map((n) => `${n}@${w.secrets?.get(n) ?? 'absent'}`).join(','),

@@ -5,9 +5,9 @@ import {
   ANNOTATION_CONTENT_SHA256,
   contentSha256,
   controlledBy,
-  digestStorage,
   NameConflictError,
   storageDrift,
+  storageMetaDrift,
 } from '../../../src/storage/ownership.ts';
 
 const ours = { controller: true, uid: 'u1', kind: 'MCPRegistry', name: 'r' };
@@ -55,25 +55,28 @@ test('drift: content that no longer matches its annotation, a missing annotation
   assert.notEqual(contentSha256({ data }), contentSha256({ binaryData: data }));
 });
 
-test('a digested storage ConfigMap (metadata and content digest, no content) drifts exactly like the whole object', () => {
+test('from metadata alone: missing, foreign and unannotated objects drift with the same messages; content is not judged', () => {
   const data = { 'registry.json': '{"servers":{}}' };
   const sum = { [ANNOTATION_CONTENT_SHA256]: contentSha256({ data }) };
-  const whole = (d: Record<string, string>, annotations?: Record<string, string>) => ({
-    metadata: { name: 'r-registry-storage', annotations, ownerReferences: [ours] },
+  const meta = (annotations?: Record<string, string>, owners = [ours]) => ({
+    metadata: { name: 'r-registry-storage', annotations, ownerReferences: owners },
+  });
+  const whole = (d: Record<string, string>, annotations?: Record<string, string>, owners = [ours]) => ({
+    ...meta(annotations, owners),
     data: d,
   });
-  const kept = digestStorage(whole(data, sum));
-  assert.deepEqual(Object.keys(kept).sort(), ['contentDigest', 'metadata']);
-  assert.equal(storageDrift('r-registry-storage', kept, 'u1'), undefined);
-  const edited = digestStorage(whole({ 'registry.json': '{"servers":{"evil":{}}}' }, sum));
-  assert.equal(
-    storageDrift('r-registry-storage', edited, 'u1'),
-    'storage ConfigMap r-registry-storage was changed outside the controller (its content no longer matches the toolhive.stacklok.io/content-sha256 annotation)',
-  );
-  // Emptied by hand: no content at all still has a digest, and it is not the recorded one.
-  assert.notEqual(storageDrift('r-registry-storage', digestStorage(whole({}, sum)), 'u1'), undefined);
-  assert.equal(
-    storageDrift('r-registry-storage', digestStorage(whole(data)), 'u1'),
-    'storage ConfigMap r-registry-storage has no toolhive.stacklok.io/content-sha256 annotation (written by an earlier version, or the annotation was removed)',
-  );
+  for (const [m, w] of [
+    [meta(), whole(data)],
+    [meta(sum, []), whole(data, sum, [])],
+  ] as const) {
+    const why = storageMetaDrift('r-registry-storage', m, 'u1');
+    assert.notEqual(why, undefined);
+    assert.equal(why, storageDrift('r-registry-storage', w, 'u1'));
+  }
+  assert.equal(storageMetaDrift('x', undefined, 'u1'), 'storage ConfigMap x is missing');
+  // An edited content is invisible in metadata: only the whole comparison (a GET) tells.
+  assert.equal(storageMetaDrift('r-registry-storage', meta(sum), 'u1'), undefined);
+  assert.notEqual(storageDrift('r-registry-storage', whole({ 'registry.json': '{}' }, sum), 'u1'), undefined);
+  // Emptied by hand: no content at all is not the recorded content either.
+  assert.notEqual(storageDrift('r-registry-storage', whole({}, sum), 'u1'), undefined);
 });
