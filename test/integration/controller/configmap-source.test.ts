@@ -81,7 +81,7 @@ test('a ConfigMap registry with a tag filter reaches Ready with exactly the filt
   assert.match(events, /Synced/);
 });
 
-test("a configmap source naming another registry's storage ConfigMap reads its content (the cache keeps only a digest of ours)", async () => {
+test("a configmap source naming another registry's storage ConfigMap reads its content (the cache keeps only the metadata of ours)", async () => {
   const expected = fixtureNamesWithTag('search');
   await waitPhase(ns, 'tagged', 'Ready');
   await client().create(
