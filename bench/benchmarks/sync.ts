@@ -195,10 +195,22 @@ export const sync: Benchmark = {
       const policyFile = join(ctx.workDir, 'policy.yaml');
       writeFileSync(policyFile, 'allowedCIDRs: [127.0.0.0/8, "::1/128"]\n');
       const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: 'bench-sync' };
+      const registry = (name: string) => ({
+        apiVersion: `${GROUP}/v1beta1`,
+        kind: 'MCPRegistry',
+        metadata: { name, namespace: 'bench-sync' },
+        spec: {
+          sources: [{ name: 'upstream', type: 'registry', format: 'upstream', registry: { baseURL: url } }],
+        },
+      });
       // The new CRD's storage answers 429 "(re)initializing" for a moment: a controller started in
       // that moment backs off before its first list, which the first repetition then measured (up to
       // ~2 s before the create was even seen). Start it only once the resource can be listed.
       await pollUntil('the MCPRegistry resource to be served', () => client.list(ref), 60_000);
+      // The apiserver's first write of a new resource type builds what it needs for it (~2 s here),
+      // once per CRD install; a dry-run create pays that before any repetition is timed, as the
+      // baseline's first run (untimed) warms the upstream.
+      await client.create(ref, registry('warm-up'), { dryRun: 'All' });
       const oursMs: number[] = [];
       const oursEld: number[] = [];
       const oursRss: number[] = [];
@@ -224,16 +236,7 @@ export const sync: Benchmark = {
           const ready = readyAt(client, ref, name, n);
           await ready.watching;
           const t0 = performance.now();
-          await client.create(ref, {
-            apiVersion: `${GROUP}/v1beta1`,
-            kind: 'MCPRegistry',
-            metadata: { name, namespace: 'bench-sync' },
-            spec: {
-              sources: [
-                { name: 'upstream', type: 'registry', format: 'upstream', registry: { baseURL: url } },
-              ],
-            },
-          });
+          await client.create(ref, registry(name));
           oursMs.push((await ready.at) - t0);
           oursEld.push((await ctl.proc.probe()).eldP99Ms);
           oursRss.push(peakRssOf(ctl.proc.child.pid ?? 0));
