@@ -84,13 +84,17 @@ export async function startWebhook(opts: {
 }
 
 /** The bare node:https baseline (bench/servers/baseline.ts) on the server core, once it listens. */
-export async function startBaselineServer(certDir: string): Promise<{ proc: Spawned; port: number }> {
+export async function startBaselineServer(
+  certDir: string,
+  opts: { admission?: boolean } = {},
+): Promise<{ proc: Spawned; port: number }> {
   const port = await freePort();
   const proc = spawnPinned(SERVER_CORE, [
     nodeBin,
     'bench/servers/baseline.ts',
     `--cert-dir=${certDir}`,
     `--port=${port}`,
+    ...(opts.admission ? ['--admission'] : []),
   ]);
   try {
     await waitUntil('baseline server', async () => proc.output().includes('listening'));

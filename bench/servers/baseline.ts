@@ -2,16 +2,26 @@
  * The physical ceiling the webhook is compared with: a bare node:https server that parses the body and
  * answers a fixed review. AdmissionReview → `{allowed: true, uid}`; ConversionReview → the objects back
  * with only apiVersion changed (the identity converter). Same certificate as the system under test.
- *   node bench/servers/baseline.ts --cert-dir DIR --port N
+ * With --admission it answers AdmissionReviews with our pure admission core instead (validate or
+ * mutate by path, the default policy): the bare server doing our work, which separates what the work
+ * itself costs from what our server adds around it (docs/performance.md).
+ *   node bench/servers/baseline.ts --cert-dir DIR --port N [--admission]
  */
 import { createServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { decodeAdmissionReview, DEFAULT_POLICY, mutate, validateReview } from '../../src/admission/index.ts';
 
 const { values } = parseArgs({
-  options: { 'cert-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  options: {
+    'cert-dir': { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    admission: { type: 'boolean' },
+  },
 });
+const admission = values.admission === true;
 const certDir = values['cert-dir'] ?? '.';
 
 interface Review {
@@ -32,6 +42,14 @@ const server = createServer(
         return;
       }
       const uid = review.request?.uid ?? '';
+      if (admission && req.url !== '/convert') {
+        const r = decodeAdmissionReview(review);
+        const out = req.url?.startsWith('/mutate')
+          ? mutate(r, DEFAULT_POLICY)
+          : validateReview(r, DEFAULT_POLICY);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out.review));
+        return;
+      }
       const body =
         req.url === '/convert'
           ? {
