@@ -11,7 +11,6 @@ import { createServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeAdmissionReview, DEFAULT_POLICY, mutate, validateReview } from '../../src/admission/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +20,8 @@ const { values } = parseArgs({
     admission: { type: 'boolean' },
   },
 });
-const admission = values.admission === true;
+// Loaded only with --admission, so the plain baseline's memory and startup stay those of a bare server.
+const admission = values.admission === true ? await import('../../src/admission/index.ts') : undefined;
 const certDir = values['cert-dir'] ?? '.';
 
 interface Review {
@@ -43,10 +43,11 @@ const server = createServer(
       }
       const uid = review.request?.uid ?? '';
       if (admission && req.url !== '/convert') {
-        const r = decodeAdmissionReview(review);
+        const r = admission.decodeAdmissionReview(review);
+        const policy = admission.DEFAULT_POLICY;
         const out = req.url?.startsWith('/mutate')
-          ? mutate(r, DEFAULT_POLICY)
-          : validateReview(r, DEFAULT_POLICY);
+          ? admission.mutate(r, policy)
+          : admission.validateReview(r, policy);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out.review));
         return;
       }
