@@ -19,7 +19,8 @@ export interface AlphaSource {
 export function sourceToHub(alpha: AlphaSource, name: string): JsonObject {
   const { source } = alpha;
   const out: JsonObject = { name };
-  copyIf(source, 'type', out);
+  const type = source.type; // by name, as in sourceFromHub
+  if (type !== undefined && Object.hasOwn(source, 'type')) out.type = type;
   if (alpha.format !== undefined) out.format = alpha.format;
   if (source.configmap !== undefined) out.configMapRef = copyJson(source.configmap);
   if (source.url !== undefined) out.url = { href: source.url };
@@ -49,10 +50,17 @@ export function sourceToHub(alpha: AlphaSource, name: string): JsonObject {
 
 /** v1beta1 → v1alpha1: the fields of one source that v1alpha1 can hold. */
 export function sourceFromHub(src: JsonObject): AlphaSource {
+  // type and href read by name rather than through copyIf: that shared helper's accesses see every key
+  // of the conversion and go megamorphic, and these two run for every object converted.
   const source: JsonObject = {};
-  copyIf(src, 'type', source);
+  const type = src.type;
+  if (type !== undefined && Object.hasOwn(src, 'type')) source.type = type;
   if (src.configMapRef !== undefined) source.configmap = copyJson(src.configMapRef);
-  if (isObject(src.url)) copyIf(src.url, 'href', source, 'url');
+  const url = src.url;
+  if (isObject(url)) {
+    const href = url.href;
+    if (href !== undefined && Object.hasOwn(url, 'href')) source.url = href;
+  }
   if (isObject(src.git)) {
     const git: JsonObject = {};
     copyIf(src.git, 'repository', git);
