@@ -89,7 +89,7 @@ async function pages(
   },
 ): Promise<ParsedDocument> {
   const { retry, agents, maxTotal, now, deadline, budgetMs } = o;
-  const latest = new LatestVersions({ texts: true });
+  const latest = new LatestVersions();
   const seen = new Set<string>();
   let total = 0;
   /** Starts page `page`; throws at once when the page or time budget forbids it. */
@@ -126,7 +126,7 @@ async function pages(
           `${where}: cursor ${shown(nextCursor)} repeats after ${page} pages; the registry's paging loops`,
         );
       seen.add(nextCursor);
-      // The next page is asked for before this one is reduced (and its texts made), so the registry
+      // The next page is asked for before this one is reduced and pre-read, so the registry
       // produces it meanwhile. Its failure is awaited below; the catch only keeps it from being
       // reported as unhandled while this page's work runs.
       next = start(page + 1, nextCursor);

@@ -156,36 +156,27 @@ export function compareVersions(a: string, b: string): number {
  * after a deletion: the newest version still standing wins. Entries without a usable name are kept as
  * they are, so the pipeline reports them as invalid instead of them vanishing here.
  *
- * With `texts`, each kept entry's JSON text (JSON.stringify of it) is produced when it is added: the
- * registry source adds a page while the next one downloads, so the text the sources hash needs is
- * made in time the sync would otherwise spend waiting (docs/performance.md). An entry a later page
- * supersedes takes its text with it, so the texts always match items() exactly.
+ * Entries are kept as parsed, not as text: the JSON text the sources hash needs is made when it is
+ * hashed. Made here, while paging, ~9 MB of text for 10,000 servers lived through every scavenge
+ * until the hash and was promoted, and paging has no idle time to hide it in when the controller
+ * shares its core (docs/performance.md, the 10,000-server sync).
  */
 export class LatestVersions {
-  private readonly best = new Map<string, Kept>();
-  private readonly unnamed: Kept[] = [];
-  private readonly texts: boolean;
-
-  constructor(opts: { texts?: boolean } = {}) {
-    this.texts = opts.texts ?? false;
-  }
+  private readonly best = new Map<string, Json>();
+  private readonly unnamed: Json[] = [];
 
   /** Whether the item is kept (for now: a later page may still supersede it). */
   add(item: Json): boolean {
     if (official(item).status === 'deleted') return false;
     const name = serverOf(item).name;
     if (typeof name !== 'string' || name === '') {
-      this.unnamed.push(this.kept(item));
+      this.unnamed.push(item);
       return true;
     }
     const prev = this.best.get(name);
-    if (prev && !this.newer(item, prev.item)) return false;
-    this.best.set(name, this.kept(item));
+    if (prev && !this.newer(item, prev)) return false;
+    this.best.set(name, item);
     return true;
-  }
-
-  private kept(item: Json): Kept {
-    return this.texts ? { item, text: JSON.stringify(item) } : { item };
   }
 
   private newer(item: Json, prev: Json): boolean {
@@ -196,28 +187,13 @@ export class LatestVersions {
   }
 
   items(): Json[] {
-    return this.all().map((k) => k.item);
-  }
-
-  /** items() as one API page document; with `texts`, its chunks are the texts made while adding. */
-  document(): ParsedDocument {
-    const all = this.all();
-    const texts = all.every((k) => k.text !== undefined) ? all.map((k) => k.text as string) : undefined;
-    return apiDocument(
-      all.map((k) => k.item),
-      texts,
-    );
-  }
-
-  private all(): Kept[] {
     return [...this.best.values(), ...this.unnamed];
   }
-}
 
-interface Kept {
-  item: Json;
-  /** JSON.stringify(item), when the texts are kept. */
-  text?: string;
+  /** items() as one API page document. */
+  document(): ParsedDocument {
+    return apiDocument(this.items());
+  }
 }
 
 /** Compatibility helper for callers holding all items at once. */
@@ -231,21 +207,16 @@ export function latestPerServer(items: Json[]): Json[] {
  * The latest versions as one API page document, `{servers, metadata: {count}}`, without its text:
  * `chunks()` yields exactly `JSON.stringify(value)` one server at a time (JSON.stringify of an object
  * literal and of an array has no whitespace, so joining the pieces gives the same text), so the
- * sources hash is what it was when this document was one string. `texts[i]`, when given, is
- * JSON.stringify(servers[i]) made earlier: the first walk of the pieces uses them and lets them go
- * (the pipeline walks them once, to hash), later walks stringify again.
+ * sources hash is what it was when this document was one string.
  */
-export function apiDocument(servers: Json[], texts?: string[]): ParsedDocument {
+export function apiDocument(servers: Json[]): ParsedDocument {
   const metadata = { count: servers.length };
-  let made = texts;
   return {
     value: { servers, metadata },
     *chunks() {
-      const t = made;
-      made = undefined;
       yield '{"servers":[';
       for (let i = 0; i < servers.length; i++) {
-        const text = t?.[i] ?? JSON.stringify(servers[i]);
+        const text = JSON.stringify(servers[i]);
         yield i === 0 ? text : `,${text}`;
       }
       yield `],"metadata":${JSON.stringify(metadata)}}`;

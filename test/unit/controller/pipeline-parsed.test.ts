@@ -13,6 +13,7 @@ import {
   type DataError,
 } from '../../../src/controller/pipeline.ts';
 import { apiDocument, LatestVersions } from '../../../src/sources/registry-page.ts';
+import { preReadUpstreamItem } from '../../../src/registry/pre-read.ts';
 import { documents } from '../../../src/registry/read.ts';
 import { serializeForStorage } from '../../../src/registry/index.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
@@ -52,10 +53,10 @@ const asParsed = (n: number): FetchedSource => ({
   format: 'upstream',
   parsed: apiDocument(items(n)),
 });
-/** The same, as the registry source hands it over: each item's text made as it was added. */
+/** The same, as the registry source hands it over: reduced as paged, each kept item pre-read. */
 function asPaged(n: number): FetchedSource {
-  const latest = new LatestVersions({ texts: true });
-  for (const item of items(n)) latest.add(item);
+  const latest = new LatestVersions();
+  for (const item of items(n)) if (latest.add(item)) preReadUpstreamItem(item);
   return { name: 'up', format: 'upstream', parsed: latest.document() };
 }
 
@@ -77,6 +78,14 @@ test('a parsed source: same hash, catalog, invalid entries and stored text as th
     assert.equal(p.invalid.length, 2);
     assert.equal(p.serverCount, n);
     assert.deepEqual(p.warnings, t.warnings);
+    documents.clear();
+    clearPipelineOutcomes();
+    const g = runPipeline(spec, [asPaged(n)]);
+    assert.equal(g.hash, t.hash);
+    assert.deepEqual(g.catalog, t.catalog);
+    assert.equal(serializeForStorage(g.catalog), serializeForStorage(t.catalog));
+    assert.deepEqual(g.invalid, t.invalid);
+    assert.deepEqual(g.warnings, t.warnings);
   }
 });
 

@@ -82,8 +82,8 @@ test('asks for version=latest and limit=100 on every page and follows the cursor
 });
 
 test('a registry that ignores version=latest: later pages supersede earlier ones, and the text is exact', async () => {
-  // Each page's entries (and their texts) are taken while the next page downloads; an entry a later
-  // page supersedes must take its text with it, or the sources hash would not match the document.
+  // Each page's entries are reduced (and pre-read) while the next page downloads; an entry a later
+  // page supersedes must be gone from the document, or the sources hash would not match it.
   const pages = [
     page([item('r/a', '1.0.0'), item('r/b', '1.0.0', { isLatest: true })], '2'),
     page([item('r/a', '2.0.0'), item('r/c', '1.0.0'), { server: { version: '9' } }], '3'),
@@ -99,7 +99,7 @@ test('a registry that ignores version=latest: later pages supersede earlier ones
     value.servers.map((i) => `${i.server.name ?? '(unnamed)'}@${i.server.version}`),
     ['r/a@2.0.0', 'r/b@1.0.0', 'r/c@0.1.0', '(unnamed)@9'],
   );
-  // The first walk uses the texts made while paging, a second one makes them again: both exact.
+  // Every walk of the document's pieces gives its exact text.
   assert.equal(textOf(doc), JSON.stringify(doc.value));
   assert.equal(textOf(doc), JSON.stringify(doc.value));
   // Every kept entry was validated and converted while paging, for the pipeline to take.
