@@ -1,5 +1,6 @@
 /** The mutating response's patch: RFC 6902 from the original to the defaulted object. */
 import { createPatch, type Operation } from 'rfc6902';
+import { jsonEqual } from '../api/conversion/json.ts';
 
 /**
  * Defaulting only adds and replaces, so any `remove` outside the filter lists it normalises would be a
@@ -18,33 +19,10 @@ function unchangedArrays(input: unknown, output: unknown): Operation[] | undefin
   return [];
 }
 
-/**
- * Whether two JSON values are equal with the same keys: then the patch is empty. Allocation-free, where
- * the library builds a pointer per key it visits. False when unsure (deeper than `depth`, keys whose
- * value is undefined, mixed types): the library decides those.
- */
-function sameJson(a: unknown, b: unknown, depth = 64): boolean {
-  if (a === b) return true;
-  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const c = b as unknown[];
-    if (a.length !== c.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], c[i], depth - 1)) return false;
-    return true;
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = Object.keys(x);
-  if (keys.length !== Object.keys(y).length) return false;
-  for (const k of keys)
-    if (!Object.prototype.hasOwnProperty.call(y, k) || !sameJson(x[k], y[k], depth - 1)) return false;
-  return true;
-}
-
 export function defaultingPatch(original: unknown, defaulted: unknown): Operation[] {
   // Most objects arrive defaulted already (every re-applied manifest, most UPDATEs).
-  if (sameJson(original, defaulted)) return [];
+  // jsonEqual allocates nothing, where the library builds a pointer for every key it visits.
+  if (jsonEqual(original, defaulted)) return [];
   const ops = createPatch(original, defaulted, unchangedArrays);
   const bad = ops.find((op) => op.op === 'remove' && !OWNED_REMOVALS.test(op.path));
   if (bad) throw new Error(`defaulting produced a removal of ${bad.path}, which it does not own`);

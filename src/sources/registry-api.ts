@@ -13,7 +13,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { HttpGetOptions } from './http-fetch.ts';
 import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
-import { parsePage, LatestVersions } from './registry-page.ts';
+import { parsePage, LatestVersions, apiDocument } from './registry-page.ts';
 import { preReadUpstreamItem } from '../registry/pre-read.ts';
 import { SourceError, type ParsedDocument } from './types.ts';
 
@@ -138,7 +138,7 @@ async function pages(
     for (const item of items) if (latest.add(item)) preReadUpstreamItem(item);
     if (!nextCursor) break;
   }
-  return latest.document();
+  return apiDocument(latest.items());
 }
 
 /** One page, with the messages a user sees for its failures. */

@@ -189,11 +189,6 @@ export class LatestVersions {
   items(): Json[] {
     return [...this.best.values(), ...this.unnamed];
   }
-
-  /** items() as one API page document. */
-  document(): ParsedDocument {
-    return apiDocument(this.items());
-  }
 }
 
 /** Compatibility helper for callers holding all items at once. */
@@ -215,10 +210,8 @@ export function apiDocument(servers: Json[]): ParsedDocument {
     value: { servers, metadata },
     *chunks() {
       yield '{"servers":[';
-      for (let i = 0; i < servers.length; i++) {
-        const text = JSON.stringify(servers[i]);
-        yield i === 0 ? text : `,${text}`;
-      }
+      for (let i = 0; i < servers.length; i++)
+        yield i === 0 ? JSON.stringify(servers[i]) : `,${JSON.stringify(servers[i])}`;
       yield `],"metadata":${JSON.stringify(metadata)}}`;
     },
   };

@@ -54,6 +54,35 @@ export function kubectlOk(args: string[], input?: string | object): string {
   return r.stdout;
 }
 
+/** The Events of a namespace that match a field selector, printed with a kubectl jsonpath template. */
+export function eventsText(namespace: string, fieldSelector: string, jsonpath: string): string {
+  return kubectlOk([
+    'get',
+    'events',
+    '-n',
+    namespace,
+    '--field-selector',
+    fieldSelector,
+    '-o',
+    `jsonpath=${jsonpath}`,
+  ]);
+}
+
+/** Replaces a storage ConfigMap's catalog by hand, as someone editing it outside the controller would. */
+export function tamperStorage(namespace: string, configMap: string): void {
+  kubectlOk([
+    'patch',
+    'configmap',
+    configMap,
+    '-n',
+    namespace,
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify({ data: { 'registry.json': '{"version":"1.0.0","servers":{"evil":{"image":"x"}}}' } }),
+  ]);
+}
+
 export async function createNamespace(prefix = 'test'): Promise<string> {
   const name = `${prefix}-${randomBytes(4).toString('hex')}`;
   await client().create({ group: '', version: 'v1', plural: 'namespaces' }, { metadata: { name } });

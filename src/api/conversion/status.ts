@@ -7,7 +7,7 @@ import { copyIf, isObject, jsonEqual, type JsonObject } from './json.ts';
 import type { Stash } from './stash.ts';
 
 const SHARED = ['phase', 'message', 'observedGeneration', 'conditions'] as const;
-/** v1alpha1 field → v1beta1 status.sync field. syncFromHub, syncToHub and hasSync spell it out. */
+/** v1alpha1 field → v1beta1 status.sync field. syncFromHub spells it out for the other direction. */
 const SYNC_FIELDS = [
   ['lastSyncTime', 'lastSyncTime'],
   ['lastSyncHash', 'hash'],
@@ -31,36 +31,11 @@ function hasAny(obj: JsonObject, keys: readonly string[]): boolean {
   return false;
 }
 
-/** SYNC_FIELDS (v1alpha1 → v1beta1) spelled out (see syncFromHub). */
-function syncToHub(alpha: JsonObject, out: JsonObject): void {
-  const t = alpha.lastSyncTime;
-  if (t !== undefined && Object.hasOwn(alpha, 'lastSyncTime')) out.lastSyncTime = t;
-  const h = alpha.lastSyncHash;
-  if (h !== undefined && Object.hasOwn(alpha, 'lastSyncHash')) out.hash = h;
-  const c = alpha.serverCount;
-  if (c !== undefined && Object.hasOwn(alpha, 'serverCount')) out.serverCount = c;
-  const a = alpha.syncAttempts;
-  if (a !== undefined && Object.hasOwn(alpha, 'syncAttempts')) out.attempts = a;
-  const m = alpha.lastManualSyncTrigger;
-  if (m !== undefined && Object.hasOwn(alpha, 'lastManualSyncTrigger')) out.lastManualSyncTrigger = m;
-}
-
-/** hasAny(alpha, ALPHA_FIELDS.sync) spelled out. */
-function hasSync(alpha: JsonObject): boolean {
-  return (
-    alpha.lastSyncTime !== undefined ||
-    alpha.lastSyncHash !== undefined ||
-    alpha.serverCount !== undefined ||
-    alpha.syncAttempts !== undefined ||
-    alpha.lastManualSyncTrigger !== undefined
-  );
-}
-
 function sectionToHub(section: Section, alpha: JsonObject): JsonObject | undefined {
-  if (section === 'sync' ? !hasSync(alpha) : !hasAny(alpha, ALPHA_FIELDS[section])) return undefined;
+  if (!hasAny(alpha, ALPHA_FIELDS[section])) return undefined;
   const out: JsonObject = {};
   if (section === 'sync') {
-    syncToHub(alpha, out);
+    for (const [a, b] of SYNC_FIELDS) copyIf(alpha, a, out, b);
   } else if (section === 'storage') {
     const ref = alpha.storageRef;
     if (isObject(ref) && isObject(ref.configMapRef) && ref.configMapRef.name !== undefined) {

@@ -7,7 +7,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, createNamespace, eventually, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
+import {
+  client,
+  createNamespace,
+  eventually,
+  eventsText,
+  kubeconfigPath,
+  kubectlOk,
+} from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { readStoredCatalog } from '../../../src/storage/configmaps.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
@@ -68,16 +75,7 @@ test('a ConfigMap registry with a tag filter reaches Ready with exactly the filt
     { kind: owner?.kind, name: owner?.name, controller: owner?.controller },
     { kind: 'MCPRegistry', name: 'tagged', controller: true },
   );
-  const events = kubectlOk([
-    'get',
-    'events',
-    '-n',
-    ns,
-    '--field-selector',
-    'involvedObject.name=tagged',
-    '-o',
-    'jsonpath={range .items[*]}{.reason}{" "}{end}',
-  ]);
+  const events = eventsText(ns, 'involvedObject.name=tagged', '{range .items[*]}{.reason}{" "}{end}');
   assert.match(events, /Synced/);
 });
 

@@ -8,7 +8,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, createNamespace, eventually, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
+import {
+  client,
+  createNamespace,
+  eventually,
+  eventsText,
+  kubeconfigPath,
+  kubectlOk,
+} from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { FIXTURE, getReg, putConfigMap, registry, storageConfigMaps, waitPhase } from './helpers.ts';
@@ -45,16 +52,11 @@ async function gone(namespace: string, name: string) {
 }
 
 function events(namespace: string, name: string): string {
-  return kubectlOk([
-    'get',
-    'events',
-    '-n',
+  return eventsText(
     namespace,
-    '--field-selector',
     `involvedObject.name=${name}`,
-    '-o',
-    'jsonpath={range .items[*]}{.type}{" "}{.reason}{" "}{.message}{"\\n"}{end}',
-  ]);
+    '{range .items[*]}{.type}{" "}{.reason}{" "}{.message}{"\\n"}{end}',
+  );
 }
 
 before(async () => {

@@ -9,7 +9,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, createNamespace, eventually, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
+import {
+  client,
+  createNamespace,
+  eventually,
+  eventsText,
+  tamperStorage,
+  kubeconfigPath,
+} from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { failureBackoffMs } from '../../../src/controller/sync-decision.ts';
@@ -135,17 +142,7 @@ test('a hand-edited storage ConfigMap is rewritten though the source is unchange
   const ready = await waitPhase(ns, 'kept', 'Ready');
   const cm = { group: '', version: 'v1', plural: 'configmaps', namespace: ns, name: 'kept-registry-storage' };
   const original = (await client().get<{ data: Record<string, string> }>(cm)).data;
-  kubectlOk([
-    'patch',
-    'configmap',
-    'kept-registry-storage',
-    '-n',
-    ns,
-    '--type',
-    'merge',
-    '-p',
-    JSON.stringify({ data: { 'registry.json': '{"version":"1.0.0","servers":{"evil":{"image":"x"}}}' } }),
-  ]);
+  tamperStorage(ns, 'kept-registry-storage');
   await eventually(
     'storage rewritten',
     async () => {
@@ -154,16 +151,11 @@ test('a hand-edited storage ConfigMap is rewritten though the source is unchange
     },
     60_000,
   );
-  const events = kubectlOk([
-    'get',
-    'events',
-    '-n',
+  const events = eventsText(
     ns,
-    '--field-selector',
     'involvedObject.name=kept,reason=StorageRepaired',
-    '-o',
-    'jsonpath={range .items[*]}{.type} {.message}{"\\n"}{end}',
-  ]);
+    '{range .items[*]}{.type} {.message}{"\\n"}{end}',
+  );
   assert.equal(
     events.trim(),
     `Warning storage ConfigMap kept-registry-storage was changed outside the controller (its content no longer matches the toolhive.stacklok.io/content-sha256 annotation); rewrote it: synced ${ready.status?.sync?.serverCount} servers from main`,

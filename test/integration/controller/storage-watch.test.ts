@@ -11,7 +11,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
-import { client, createNamespace, eventually, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
+import {
+  client,
+  createNamespace,
+  eventually,
+  eventsText,
+  tamperStorage,
+  kubeconfigPath,
+  kubectlOk,
+} from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
 import { ConfigMapInformers } from '../../../src/controller/configmap-informers.ts';
 import { METADATA_ACCEPT, METADATA_LIST_ACCEPT, type KubeClient } from '../../../src/kube/client.ts';
@@ -168,17 +176,7 @@ test('a storage ConfigMap edited while the controller is stopped is repaired by 
   type Stored = { metadata: { resourceVersion: string }; data?: Record<string, string> };
   const original = await client().get<Stored>(storage('tampered'));
   const untouched = await client().get<Stored>(storage('untouched'));
-  kubectlOk([
-    'patch',
-    'configmap',
-    'tampered-registry-storage',
-    '-n',
-    ns,
-    '--type',
-    'merge',
-    '-p',
-    JSON.stringify({ data: { 'registry.json': '{"version":"1.0.0","servers":{"evil":{"image":"x"}}}' } }),
-  ]);
+  tamperStorage(ns, 'tampered-registry-storage');
   const next = startController({ kubeconfig: kubeconfigPath(), namespaces: [ns] });
   try {
     await eventually(
@@ -189,16 +187,7 @@ test('a storage ConfigMap edited while the controller is stopped is repaired by 
       },
       60_000,
     );
-    const events = kubectlOk([
-      'get',
-      'events',
-      '-n',
-      ns,
-      '--field-selector',
-      'involvedObject.name=tampered,reason=StorageRepaired',
-      '-o',
-      'jsonpath={.items[*].type}',
-    ]);
+    const events = eventsText(ns, 'involvedObject.name=tampered,reason=StorageRepaired', '{.items[*].type}');
     assert.equal(events.trim(), 'Warning');
     assert.equal((await getReg(ns, 'tampered')).status?.phase, 'Ready');
     // The untouched one was checked by a GET and left as it was.

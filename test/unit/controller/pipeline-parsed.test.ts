@@ -57,7 +57,7 @@ const asParsed = (n: number): FetchedSource => ({
 function asPaged(n: number): FetchedSource {
   const latest = new LatestVersions();
   for (const item of items(n)) if (latest.add(item)) preReadUpstreamItem(item);
-  return { name: 'up', format: 'upstream', parsed: latest.document() };
+  return { name: 'up', format: 'upstream', parsed: apiDocument(latest.items()) };
 }
 
 test('a parsed source: same hash, catalog, invalid entries and stored text as the same document as text', () => {
