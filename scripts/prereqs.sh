@@ -26,6 +26,9 @@ packages=(
   # The official MCP registry server in test/integration/upstream-registry runs on PostgreSQL 15
   # (test/support/upstream-registry.ts starts a private cluster with its initdb and postgres).
   postgresql-15:/usr/lib/postgresql/15/bin/initdb
+  # Releases (test/integration/release, test/e2e/release.test.ts): skopeo copies the release's OCI
+  # image archive to the test suite's OCI registry (test/oci-registry), as a user mirrors it.
+  skopeo:skopeo
 )
 missing=()
 for p in "${packages[@]}"; do
