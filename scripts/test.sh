@@ -17,6 +17,7 @@ npx tsc -p src/ui/client/tsconfig.json # the catalog page's browser code (DOM ty
 echo "== build control-plane binaries"; export MCPR_K8S_BIN_DIR; MCPR_K8S_BIN_DIR=$(bash test/k8s/build.sh)
 echo "== build the official MCP registry server"; export MCPR_UPSTREAM_REGISTRY_BIN; MCPR_UPSTREAM_REGISTRY_BIN=$(bash test/upstream-registry/build.sh)
 echo "== build helm"; export MCPR_HELM_BIN; MCPR_HELM_BIN=$(bash test/helm/build.sh)
+echo "== build promtool (alert rules and dashboard tests)"; export MCPR_PROMTOOL_BIN; MCPR_PROMTOOL_BIN=$(bash test/promtool/build.sh)
 echo "== install schemathesis (registry API conformance)"; export MCPR_SCHEMATHESIS_BIN; MCPR_SCHEMATHESIS_BIN=$(bash test/schemathesis/install.sh)
 echo "== build kubeconform and the kstatus probe (GitOps tests)"; bash test/kubeconform/build.sh >/dev/null; bash test/kstatus/build.sh >/dev/null
 echo "== build the image (npm run image; skipped when its inputs are unchanged)"; export MCPR_IMAGE; MCPR_IMAGE=$(bash scripts/image.sh)
