@@ -19,12 +19,15 @@ export interface Harness {
   stop: () => Promise<void>;
 }
 
-export async function servingPair(ca: KeyPairPem): Promise<{ 'tls.crt': string; 'tls.key': string }> {
+export async function servingPair(
+  ca: KeyPairPem,
+  validDays = 2,
+): Promise<{ 'tls.crt': string; 'tls.key': string }> {
   const c = await issueCert(ca, {
     commonName: '127.0.0.1',
     ipAddresses: ['127.0.0.1'],
     usage: 'server',
-    validDays: 2,
+    validDays,
   });
   return { 'tls.crt': c.certPem, 'tls.key': c.keyPem };
 }

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createCA } from '../../../src/pki/pki.ts';
 import { createWebhookServer } from '../../../src/webhook/server.ts';
 import { writeAtomically } from '../../support/atomic-writer.ts';
@@ -27,11 +29,21 @@ function servedCert(port: number): Promise<string> {
   });
 }
 
+/** The value of the serving certificate's expiry gauge on /metrics (what the expiry alert reads). */
+async function expiryMetric(healthUrl: string): Promise<number> {
+  const text = await (await fetch(`${healthUrl}/metrics`)).text();
+  const m = /^mcpr_webhook_certificate_expiry_timestamp_seconds (\S+)$/m.exec(text);
+  assert.ok(m, 'no mcpr_webhook_certificate_expiry_timestamp_seconds sample');
+  return Number(m[1]);
+}
+const notAfter = (pem: string) => Date.parse(new X509Certificate(pem).validTo) / 1000;
+
 test('the certificate is swapped on disk (symlink flip, new CA) while requests flow: none fails', async () => {
   const h = await startHarness();
   try {
-    const newCa = await createCA('rotated-ca', 2);
-    const newPair = await servingPair(newCa);
+    assert.equal(await expiryMetric(h.healthUrl), notAfter(readFileSync(join(h.certDir, 'tls.crt'), 'utf8')));
+    const newCa = await createCA('rotated-ca', 5);
+    const newPair = await servingPair(newCa, 5);
     const newFingerprint = new X509Certificate(newPair['tls.crt']).fingerprint256;
     // Clients trust both CAs, like an apiserver whose caBundle holds the old and the new CA during rotation.
     const trust = { caPems: [h.ca.certPem, newCa.certPem] };
@@ -65,6 +77,8 @@ test('the certificate is swapped on disk (symlink flip, new CA) while requests f
     assert.deepEqual(failures, []);
     const ready = (await (await fetch(`${h.healthUrl}/readyz`)).json()) as { checks: { tls: string } };
     assert.equal(ready.checks.tls, `certificate loaded 2 time(s) from ${h.certDir}`);
+    // The expiry gauge follows the certificate in use: 5 days out now, not the first one's 2.
+    assert.equal(await expiryMetric(h.healthUrl), notAfter(newPair['tls.crt']));
   } finally {
     await h.stop();
   }
@@ -77,8 +91,10 @@ test('a half-written pair (key and cert not matching) is not installed; the old 
     const other = await servingPair(h.ca);
     const mine = await servingPair(h.ca);
     writeAtomically(h.certDir, { 'tls.crt': other['tls.crt'], 'tls.key': mine['tls.key'] });
+    const expiry = await expiryMetric(h.healthUrl);
     await new Promise((r) => setTimeout(r, 2500)); // one poll period: the mismatched pair has been seen
     assert.equal(await servedCert(h.port), before);
+    assert.equal(await expiryMetric(h.healthUrl), expiry, 'the expiry of the certificate still in use');
     assert.equal((await post(h, VALIDATE, review('x'))).status, 200);
   } finally {
     await h.stop();
