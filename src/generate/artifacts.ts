@@ -2,6 +2,8 @@
  * Every file generated from the schema source, as path → content. The generator script writes
  * them; a unit test fails when a committed copy differs.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { buildCrd } from '../api/crd.ts';
 import { crdReference } from './crd-reference.ts';
@@ -16,6 +18,13 @@ export function generatedArtifacts(): Record<string, string> {
     // The Helm chart's copy (a chart cannot read files outside its directory); the same bytes.
     'charts/mcp-registry-operator/files/mcpregistries.toolhive.stacklok.io.yaml': crd,
     'docs/crd-reference.md': crdReference(),
+    // The chart's copies of the hand-written monitoring objects (alert rules, Grafana dashboard).
+    ...Object.fromEntries(
+      ['prometheusrule.yaml', 'dashboard.json'].map((f) => [
+        `charts/mcp-registry-operator/files/monitoring/${f}`,
+        readFileSync(resolve(import.meta.dirname, '../../monitoring', f), 'utf8'),
+      ]),
+    ),
     // JSON Schemas for kubeconform and other offline validators (docs/gitops.md).
     ...kubeconformSchemas(),
   };
