@@ -19,6 +19,8 @@ export interface ControlPlane {
   server: string;
   dir: string;
   pids: { etcd: number; apiserver: number };
+  /** etcd's client URL (plain HTTP on loopback), for tests that read what the apiserver stored. */
+  etcdUrl: string;
   startupMs: { etcd: number; apiserver: number };
   stop(): Promise<void>;
   /** Stops the apiserver alone (etcd keeps the data), for outage tests. */
@@ -220,6 +222,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     server,
     dir,
     pids: { etcd: etcd.pid ?? 0, apiserver: apiserver.pid ?? 0 },
+    etcdUrl: `http://127.0.0.1:${etcdClient}`,
     startupMs: { etcd: etcdMs, apiserver: apiMs },
     async stopApiserver() {
       killGroup(apiserver, 'SIGTERM');
