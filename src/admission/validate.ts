@@ -16,6 +16,7 @@ import { checkStash, hasStash } from './stash.ts';
 import type { Policy } from './policy.ts';
 import { gitRefHolder, isObj, registryUrlOf, sourcesOf, urlOf, type Obj, type SourceView } from './shape.ts';
 import { checkUrl, type Finding } from './url.ts';
+import { sourceTypeRefusal } from './destination-policy.ts';
 
 export interface ValidationResult {
   errors: FieldError[];
@@ -39,14 +40,16 @@ class Collector {
 function checkSource(version: ApiVersionName, v: SourceView, policy: Policy, c: Collector, self: Self): void {
   const type = v.source.type;
   if (typeof type !== 'string') return;
-  if (type in v.fields && !(policy.allowedSourceTypes as string[]).includes(type)) {
+  const typeRefused = type in v.fields ? sourceTypeRefusal(type, policy) : undefined;
+  // The type governs everything the source names: any change to the source is judged anew.
+  if (typeRefused)
     c.errors.push({
       type: 'Forbidden',
       field: `${v.path}.type`,
-      detail: `source type "${type}" is not allowed by the platform policy (allowedSourceTypes: ${policy.allowedSourceTypes.join(', ')})`,
+      detail: typeRefused.detail,
       policy: true,
+      scope: v.path,
     });
-  }
   // The CRD's CEL rules say the same; the apiserver evaluates them after this webhook, so match their words.
   for (const [t, field] of Object.entries(v.fields)) {
     const set = v.source[field] !== undefined;
@@ -187,11 +190,28 @@ export function valueAtPath(root: unknown, path: string): unknown {
   return cur;
 }
 
-/** The policy-governed part of a finding's field: a host rule is about the URL, a type rule about the type. */
+/**
+ * Whether the value a policy finding judges is exactly as stored: a host rule judges the URL, a type
+ * rule the whole source (`scope`). Only then does the finding ratchet; a changed value is judged anew.
+ */
 function unchanged(f: Finding, obj: Obj, old: Obj | undefined): boolean {
   if (!old) return false;
-  const a = valueAtPath(obj, f.field);
-  return a !== undefined && JSON.stringify(a) === JSON.stringify(valueAtPath(old, f.field));
+  const path = f.scope ?? f.field;
+  const a = valueAtPath(obj, path);
+  return a !== undefined && canonical(a) === canonical(valueAtPath(old, path));
+}
+
+/** JSON with object keys sorted: the same value reads the same whatever order its keys came in. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    isObj(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  );
 }
 
 /**
@@ -246,7 +266,7 @@ export function validate(obj: unknown, oldObj: unknown, policy: Policy): Validat
   // Where the schema already reported a field, a second opinion on the same field only adds noise.
   const structuralFields = new Set(structural.map((e) => e.field));
   for (const f of c.errors) {
-    const { policy: isPolicy, ...e } = f;
+    const { policy: isPolicy, scope: _scope, ...e } = f;
     if (isPolicy && unchanged(f, obj, old)) {
       c.warnings.push(`${formatFieldError(e)} (kept because this update does not change it)`);
       continue;

@@ -8,9 +8,9 @@ import { lstat, mkdtemp, readFile, readlink, rm, stat, writeFile, chmod } from '
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { DEFAULT_GIT_PATH } from '../api/constants.ts';
+import { judgeDestination } from '../admission/destination-policy.ts';
 import { literalIp } from '../admission/destinations.ts';
-import { rawHost } from '../admission/url.ts';
-import { addressesRefusal, DESTINATION_REFUSED, literalRefusal, resolveAll } from './destinations.ts';
+import { DESTINATION_REFUSED, destinationRefusal, resolveAll, sourcePolicy } from './destinations.ts';
 import { SourceError } from './types.ts';
 
 /** The largest registry document read from a checkout: the same ceiling as a URL source's body. */
@@ -45,67 +45,67 @@ function git(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: num
   });
 }
 
-/** The first line of git's complaint, with anything URL-like that could carry secrets removed. */
-function gitReason(e: unknown): string {
-  const stderr = String((e as { stderr?: string }).stderr ?? (e as Error).message ?? e);
-  const line =
-    stderr
-      .split('\n')
-      .map((l) => l.trim())
-      .find((l) => /^(fatal|error):/.test(l)) ??
-    stderr.split('\n')[0] ??
-    '';
-  return line.replace(/\/\/[^/@\s]+@/g, '//');
-}
-
-const SCP_LIKE = /^[A-Za-z0-9._-]+@([A-Za-z0-9.-]+):(?!\/\/)/;
-
-/** Host, port and scheme a repository names; undefined for file:// and anything git reads locally. */
-function gitTarget(repository: string): { host: string; port: string; http: boolean } | undefined {
-  const scp = SCP_LIKE.exec(repository);
-  if (scp) return { host: scp[1] ?? '', port: '22', http: false };
-  let u: URL;
-  try {
-    u = new URL(repository);
-  } catch {
-    return undefined;
-  }
-  if (u.protocol === 'file:') return undefined;
-  // The host as written (`0x7f.1` stays visible in messages); literalIp normalises it as a resolver would.
-  const host = rawHost(repository) ?? u.hostname;
-  const http = u.protocol === 'https:' || u.protocol === 'http:';
+/**
+ * Why git failed, as one of a few fixed sentences (SPEC §18): git's own text carries curl's (which
+ * tells a closed port from an open one) and whatever the server chose to print (`remote error: ...`),
+ * so none of it reaches status. Only a missing ref is told apart, from git's text, and that only
+ * chooses between two fixed sentences.
+ */
+function gitFailure(e: unknown): { reason: string; text: string } {
+  const stderr = String((e as { stderr?: string }).stderr ?? '');
+  if (
+    /not found in upstream|couldn't find remote ref|not our ref|unadvertised object|Remote branch .* not found/i.test(
+      stderr,
+    )
+  )
+    return { reason: 'GitRefNotFound', text: 'the repository has no such branch, tag or commit' };
   return {
-    host,
-    port: u.port || (u.protocol === 'https:' ? '443' : u.protocol === 'http:' ? '80' : '22'),
-    http,
+    reason: 'GitFetchFailed',
+    text: 'the repository could not be read (no connection, not a Git repository, access denied, or the server failed)',
   };
 }
 
 /**
- * The destination check of SPEC §8 for git, which resolves names itself: judge the host (literal or
- * every resolved address) first, then pin git's HTTP connections to exactly the addresses judged
- * (http.curloptResolve), so a second resolution cannot point elsewhere, and follow no redirects.
+ * The destination check of SPEC §8 and §18 for git, which resolves names itself: the platform policy
+ * in force judges the repository (destination-policy.ts, the decision admission uses; its one parser
+ * gives the host and port git will dial), then every address the host resolves to; git's HTTP
+ * connections are pinned to exactly those addresses for that host and port (http.curloptResolve) and
+ * ssh's to the first of them (HostName, with HostKeyAlias keeping the name for host keys), so a
+ * second resolution cannot point elsewhere; no redirects are followed.
  */
-async function destinationArgs(repository: string): Promise<string[]> {
-  const t = gitTarget(repository);
-  if (!t) return [];
+async function destination(
+  repository: string,
+  type: string,
+): Promise<{ args: string[]; sshOptions: string[] }> {
   const refuse = (why: string) =>
     new SourceError(DESTINATION_REFUSED, `git: ${repository}: refused by the platform policy: ${why}`);
-  const literal = literalRefusal(t.host);
-  if (literal) throw refuse(literal);
-  const noRedirects = ['-c', 'http.followRedirects=false'];
-  if (literalIp(t.host)) return noRedirects;
+  const query = { type, url: repository, role: 'repository' as const };
+  const judged = judgeDestination(query, sourcePolicy());
+  if (!judged.allowed) throw refuse(judged.refusals.map((r) => r.detail).join('; '));
+  const t = judged.target;
+  const noRedirects = ['-c', 'http.followRedirects=false', '-c', 'protocol.ext.allow=never'];
+  if (!t || t.scheme === 'file') return { args: noRedirects, sshOptions: [] };
+  if (literalIp(t.hostAsWritten)) return { args: noRedirects, sshOptions: [] };
   let addrs: string[];
   try {
     addrs = await resolveAll(t.host);
   } catch {
     throw new SourceError('GitFetchFailed', `git: cannot get ${repository}: cannot resolve host ${t.host}`);
   }
-  const refused = addressesRefusal(t.host, addrs);
+  const refused = destinationRefusal(query, addrs);
   if (refused) throw refuse(refused);
-  if (!t.http) return noRedirects;
+  if (t.scheme === 'ssh')
+    return {
+      args: noRedirects,
+      sshOptions: ['-o', `HostName=${addrs[0]}`, '-o', `HostKeyAlias=${t.host}`],
+    };
   const pinned = addrs.map((a) => (a.includes(':') ? `[${a}]` : a)).join(',');
-  return [...noRedirects, '-c', `http.curloptResolve=${t.host}:${t.port}:${pinned}`];
+  // A fully qualified name is pinned with and without its root dot, however curl keys it.
+  const names = [...new Set([t.hostAsWritten, t.hostAsWritten.replace(/\.$/, '')])];
+  return {
+    args: [...noRedirects, ...names.flatMap((n) => ['-c', `http.curloptResolve=${n}:${t.port}:${pinned}`])],
+    sshOptions: [],
+  };
 }
 
 /**
@@ -171,8 +171,10 @@ async function readConfined(work: string, rel: string, repository: string): Prom
 export async function fetchGit(
   spec: GitSourceSpec,
   creds: GitCredentials,
-  timeoutMs = 120_000,
+  opts: { type?: string; timeoutMs?: number } = {},
 ): Promise<string> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const guard = await destination(spec.repository, opts.type ?? 'git');
   const dir = await mkdtemp(join(tmpdir(), 'mcpr-git-'));
   try {
     const env: NodeJS.ProcessEnv = {
@@ -195,6 +197,7 @@ export async function fetchGit(
         MCPR_GIT_PASSWORD: creds.password,
       });
     }
+    const ssh = ['ssh', '-o', 'BatchMode=yes', ...guard.sshOptions];
     if (creds.sshPrivateKey !== undefined) {
       const key = join(dir, 'id');
       await writeFile(
@@ -202,32 +205,39 @@ export async function fetchGit(
         creds.sshPrivateKey.endsWith('\n') ? creds.sshPrivateKey : `${creds.sshPrivateKey}\n`,
         { mode: 0o600 },
       );
-      let hostOpts = '-o StrictHostKeyChecking=accept-new';
+      ssh.push('-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new');
       if (creds.knownHosts !== undefined) {
         await writeFile(join(dir, 'known_hosts'), creds.knownHosts);
-        hostOpts = `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(dir, 'known_hosts')}`;
+        ssh.push('-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`);
       }
-      env.GIT_SSH_COMMAND = `ssh -i ${key} -o IdentitiesOnly=yes -o BatchMode=yes ${hostOpts}`;
     }
+    env.GIT_SSH_COMMAND = ssh.join(' ');
     const work = join(dir, 'repo');
-    const guard = await destinationArgs(spec.repository);
+    const args = guard.args;
+    // `--` before every positional argument: nothing a spec names is ever read as an option.
     try {
       if (spec.commit) {
-        await git(['init', '-q', work], dir, env, timeoutMs);
-        await git(['remote', 'add', 'origin', spec.repository], work, env, timeoutMs);
-        await git([...guard, 'fetch', '-q', '--depth', '1', 'origin', spec.commit], work, env, timeoutMs);
-        await git(['checkout', '-q', 'FETCH_HEAD'], work, env, timeoutMs);
+        await git(['init', '-q', '--', work], dir, env, timeoutMs);
+        await git(['remote', 'add', '--', 'origin', spec.repository], work, env, timeoutMs);
+        await git(
+          [...args, 'fetch', '-q', '--depth', '1', '--', 'origin', spec.commit],
+          work,
+          env,
+          timeoutMs,
+        );
+        await git(['checkout', '-q', 'FETCH_HEAD', '--'], work, env, timeoutMs);
       } else {
         const ref = spec.branch ?? spec.tag;
         await git(
           [
-            ...guard,
+            ...args,
             'clone',
             '-q',
             '--depth',
             '1',
             '--no-tags',
             ...(ref ? ['--branch', ref] : []),
+            '--',
             spec.repository,
             work,
           ],
@@ -244,15 +254,8 @@ export async function fetchGit(
           : spec.tag
             ? `tag ${spec.tag}`
             : 'the default branch';
-      const reason = gitReason(e);
-      const missingRef =
-        /not found in upstream|couldn't find remote ref|not our ref|unadvertised object|Remote branch .* not found/i.test(
-          reason,
-        );
-      throw new SourceError(
-        missingRef ? 'GitRefNotFound' : 'GitFetchFailed',
-        `git: cannot get ${what} of ${spec.repository}: ${reason}`,
-      );
+      const failure = gitFailure(e);
+      throw new SourceError(failure.reason, `git: cannot get ${what} of ${spec.repository}: ${failure.text}`);
     }
     const rel = normalize(spec.path ?? DEFAULT_GIT_PATH);
     if (rel.startsWith('..') || rel.startsWith('/'))

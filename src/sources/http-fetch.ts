@@ -2,8 +2,9 @@
  * One HTTP(S) GET for the URL and registry-API sources, bounded in every direction (SPEC §8):
  * - time: one deadline over the whole exchange, redirects included, never above MAX_FETCH_MS;
  * - bytes: a size limit enforced while streaming, and the same limit on a gzip body once inflated;
- * - destinations: every address a host resolves to is judged by the platform policy before the socket
- *   connects (destinations.ts), on the first request and on every redirect;
+ * - destinations: the platform policy in force now judges the URL before every request and every
+ *   redirect's target (scheme, host, allowedHosts, plain-http rules), and every address a host resolves
+ *   to before the socket connects (destinations.ts: the decision admission uses);
  * - what a status message reveals: a closed port and an address that never answers read alike, so a
  *   source cannot be used to map which internal ports are open.
  * Redirects are followed (GitHub raw URLs redirect) up to MAX_REDIRECTS; never from https to http, and
@@ -17,7 +18,12 @@ import {
   type IncomingHttpHeaders,
 } from 'node:http';
 import { gunzip } from 'node:zlib';
-import { guardedLookup, literalRefusal, DESTINATION_REFUSED } from './destinations.ts';
+import {
+  destinationRefusal,
+  guardedLookup,
+  DESTINATION_REFUSED,
+  type FetchDestination,
+} from './destinations.ts';
 import { SourceError } from './types.ts';
 
 export interface HttpGetOptions {
@@ -31,6 +37,11 @@ export interface HttpGetOptions {
    * it connected (the lookup below runs for every new socket) and stays on that address.
    */
   agents?: { http: HttpAgent; https: HttpsAgent };
+  /**
+   * What the fetch is for, for the platform policy: the source's type, and whether the operator chose
+   * the address (a resolved registryRef). Default: a `url` source's document.
+   */
+  source?: { type: string; operatorEndpoint?: boolean };
 }
 
 export interface HttpResult {
@@ -69,7 +80,7 @@ export async function httpGet(href: string, opts: HttpGetOptions): Promise<HttpR
   let url = new URL(href);
   for (let hop = 0; ; hop++) {
     const sameOrigin = url.origin === origin;
-    const res = await requestOnce(url, {
+    const res = await requestOnce(url, destinationOf(url, opts, hop === 0 ? 'document' : 'redirect'), {
       ...opts,
       headers: sameOrigin ? opts.headers : undefined,
       timeoutMs,
@@ -89,16 +100,33 @@ export async function httpGet(href: string, opts: HttpGetOptions): Promise<HttpR
       throw new SourceError('RedirectRefused', `${redact(url)}: redirects to a ${next.protocol} URL`);
     if (url.protocol === 'https:' && next.protocol === 'http:')
       throw new SourceError('RedirectRefused', `${redact(url)}: redirects from https to plain http`);
+    const refused = destinationRefusal(destinationOf(next, opts, 'redirect'));
+    if (refused)
+      throw new SourceError(
+        DESTINATION_REFUSED,
+        `${redact(next)}: refused by the platform policy: ${refused}`,
+      );
     url = next;
   }
+}
+
+function destinationOf(url: URL, opts: HttpGetOptions, role: 'document' | 'redirect'): FetchDestination {
+  const source = opts.source ?? { type: 'url' };
+  return {
+    type: source.type,
+    url: url.href,
+    role,
+    // A redirect leaves the address the operator chose: it is judged like any URL.
+    ...(source.operatorEndpoint && role === 'document' ? { operatorEndpoint: true } : {}),
+  };
 }
 
 interface OnceOptions extends HttpGetOptions {
   deadline: number;
 }
 
-function requestOnce(url: URL, opts: OnceOptions): Promise<HttpResult> {
-  const refused = literalRefusal(url.hostname);
+function requestOnce(url: URL, destination: FetchDestination, opts: OnceOptions): Promise<HttpResult> {
+  const refused = destinationRefusal(destination);
   if (refused)
     return Promise.reject(
       new SourceError(DESTINATION_REFUSED, `${redact(url)}: refused by the platform policy: ${refused}`),
@@ -127,7 +155,7 @@ function requestOnce(url: URL, opts: OnceOptions): Promise<HttpResult> {
         },
         ...(opts.ca ? { ca: opts.ca } : {}),
         timeout: remaining,
-        lookup: guardedLookup(),
+        lookup: guardedLookup(destination),
         // A fresh connection per fetch unless the caller pools one origin's connections (agents):
         // a socket shared more widely could reach an address no lookup of this request judged.
         agent: (url.protocol === 'https:' ? opts.agents?.https : opts.agents?.http) ?? false,

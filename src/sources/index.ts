@@ -9,6 +9,7 @@ import { fetchRegistrySource } from './registry-source.ts';
 import { readSecret, readSecretKey } from './secrets.ts';
 import { durationMs, MAX_TIMER_MS } from '../api/duration.ts';
 import { SourceError, type FetchedSource, type ParsedDocument } from './types.ts';
+import { policyRefusal } from './policy-check.ts';
 
 export { SourceError, type FetchedSource, type ParsedDocument } from './types.ts';
 export { UrlCache } from './url.ts';
@@ -25,6 +26,9 @@ export interface FetchContext {
 
 export async function fetchSource(ctx: FetchContext, source: SourceV1beta1): Promise<FetchedSource> {
   const format = source.format ?? defaultFormatOf(source.type);
+  // The policy in force now, not the one the spec was admitted under (SPEC §18).
+  const refused = policyRefusal(source);
+  if (refused) throw refused;
   const got = await fetchText(ctx, source);
   // The registry source hands over its pages already parsed (no second parse of a large catalog).
   return typeof got === 'string'
@@ -77,7 +81,7 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
           knownHosts: s.known_hosts,
         };
       }
-      return fetchGit({ repository: g.repository, ...g.ref, path: g.path }, creds);
+      return fetchGit({ repository: g.repository, ...g.ref, path: g.path }, creds, { type: source.type });
     }
     case 'registry': {
       const r = source.registry;

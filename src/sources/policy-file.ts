@@ -1,7 +1,8 @@
 /**
- * The controller's copy of the platform policy's destination rules (SPEC §8). The webhooks judge
- * literal IPs when a spec is written; the controller must judge what names resolve to when it
- * fetches, with the same policy file (`--policy`), also when it runs without the webhooks. Read at
+ * The controller's copy of the platform policy (SPEC §8, §18). The webhooks judge a spec when it is
+ * written; the controller judges every source again before it fetches, every redirect and what
+ * names resolve to, with the same policy file (`--policy`), also when it runs without the webhooks,
+ * so a registry admitted under a looser policy stops fetching what the current one forbids. Read at
  * start (a bad file is fatal, as for the webhooks) and re-read every few seconds: a ConfigMap mount
  * changes by a symlink flip, which re-reading the path sees. A bad file later keeps the last good rules.
  */
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { DEFAULT_POLICY, parsePolicy } from '../admission/policy.ts';
-import { setDestinationRules } from './destinations.ts';
+import { setSourcePolicy } from './destinations.ts';
 
 export function watchDestinationPolicy(
   file: string | undefined,
@@ -17,12 +18,12 @@ export function watchDestinationPolicy(
   pollMs = 2000,
 ): () => Promise<void> {
   if (!file) {
-    setDestinationRules(DEFAULT_POLICY.network);
+    setSourcePolicy(DEFAULT_POLICY);
     return async () => {};
   }
   let seen = readFileSync(file, 'utf8');
   try {
-    setDestinationRules(parsePolicy(seen).network);
+    setSourcePolicy(parsePolicy(seen));
   } catch (e) {
     throw new Error(`policy file ${file}: ${(e as Error).message}`, { cause: e });
   }
@@ -32,12 +33,12 @@ export function watchDestinationPolicy(
         if (text === seen) return;
         seen = text;
         try {
-          setDestinationRules(parsePolicy(text).network);
-          log.info({ file }, 'destination rules reloaded from the policy file');
+          setSourcePolicy(parsePolicy(text));
+          log.info({ file }, 'source policy reloaded from the policy file');
         } catch (e) {
           log.error(
             { file, err: (e as Error).message },
-            'policy file rejected; keeping the last good destination rules',
+            'policy file rejected; keeping the last good source policy',
           );
         }
       },

@@ -69,7 +69,11 @@ export async function fetchRegistryApi(baseURL: string, opts: RegistryApiOptions
   const pool = { keepAlive: true, maxSockets: 1 };
   const agents = { http: new HttpAgent(pool), https: new HttpsAgent(pool) };
   try {
-    return await pages(where, opts, { retry, agents, maxTotal, now, deadline, budgetMs });
+    return await pages(
+      where,
+      { source: { type: 'registry' }, ...opts },
+      { retry, agents, maxTotal, now, deadline, budgetMs },
+    );
   } finally {
     agents.http.destroy();
     agents.https.destroy();

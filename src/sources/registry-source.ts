@@ -96,6 +96,8 @@ export async function fetchRegistrySource(
   return fetchRegistryApi(r.baseURL, {
     ...DEFAULT_REGISTRY_API_OPTIONS,
     ...settings,
+    // A resolved registryRef's address was chosen by the operator, not named in the spec.
+    source: { type: 'registry', ...(r.registryRef ? { operatorEndpoint: true } : {}) },
     ...(ctx.retryDelayMs !== undefined
       ? { baseRetryDelayMs: ctx.retryDelayMs, maxRetryDelayMs: ctx.retryDelayMs * 8 }
       : {}),

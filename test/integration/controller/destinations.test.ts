@@ -62,13 +62,20 @@ before(async () => {
   symlinkSync('/etc/passwd', join(repoDir, 'registry.json'));
   git('add', '-A');
   git('commit', '-q', '-m', 'a registry.json that points out of the repository');
-  // The built-in policy, as the shipped manifests run it: no file content.
-  ctrls.push(startController({ kubeconfig: cluster.kubeconfig, namespaces: [builtinNs], policy: '' }));
+  // The built-in destination rules, as the shipped manifests run them; plain http and file://
+  // repositories allowed, since every fetch is judged by the whole policy and these servers are http.
+  ctrls.push(
+    startController({
+      kubeconfig: cluster.kubeconfig,
+      namespaces: [builtinNs],
+      policy: 'allowHTTP: true\nallowFileGit: true\n',
+    }),
+  );
   ctrls.push(
     startController({
       kubeconfig: cluster.kubeconfig,
       namespaces: [listedNs],
-      policy: 'allowedCIDRs: [127.0.0.2/32]\n',
+      policy: 'allowedCIDRs: [127.0.0.2/32]\nallowHTTP: true\n',
     }),
   );
 });

@@ -9,10 +9,11 @@ import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { parsePolicy } from '../../../src/admission/policy.ts';
 import { httpGet } from '../../../src/sources/http-fetch.ts';
-import { setDestinationRules } from '../../../src/sources/destinations.ts';
+import { setSourcePolicy } from '../../../src/sources/destinations.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 
-const rules = (yaml: string) => setDestinationRules(parsePolicy(yaml).network);
+// Plain http to these loopback servers is allowed: what is judged here is the address.
+const rules = (yaml: string) => setSourcePolicy(parsePolicy(`allowHTTP: true\n${yaml}`));
 const OPTS = { timeoutMs: 5000, maxBytes: 1024 * 1024 };
 
 let target: Server;

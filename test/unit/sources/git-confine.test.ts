@@ -10,12 +10,15 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePolicy } from '../../../src/admission/policy.ts';
-import { setDestinationRules } from '../../../src/sources/destinations.ts';
+import { setDestinationRules, setSourcePolicy } from '../../../src/sources/destinations.ts';
 import { fetchGit } from '../../../src/sources/git.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'mcpr-git-confine-'));
 after(() => rmSync(root, { recursive: true, force: true }));
+
+// These repositories are file:// ones, which the policy must allow (the controller judges every fetch).
+setSourcePolicy(parsePolicy('allowFileGit: true\n'));
 
 /** A repository with one commit holding `files` (symlinks as `{ link: target }`). */
 function repo(name: string, files: Record<string, string | { link: string }>): string {
