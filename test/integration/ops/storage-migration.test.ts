@@ -1,0 +1,159 @@
+/**
+ * Storage version migration against what etcd holds (SPEC §17): MCPRegistries created while the CRD
+ * stored v1alpha1 are in etcd as v1alpha1; after the CRD switches its storage version to v1beta1 they
+ * stay so (the apiserver converts on read) until the migration writes each one back; then etcd holds
+ * only v1beta1 objects, their content read through the API is unchanged, and the CRD's
+ * status.storedVersions is only v1beta1. A control plane of its own (the CRD's storage version is
+ * changed), with the operator serving conversion and admission as in the product.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startControlPlane, type ControlPlane } from '../../../src/local/control-plane.ts';
+import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
+import { buildCrd } from '../../../src/api/crd.ts';
+import { CRD_NAME } from '../../../src/api/constants.ts';
+import { KubeClient } from '../../../src/kube/client.ts';
+import { pollUntil } from '../../../src/local/poll.ts';
+import { migrateStorage } from '../../../src/kube/storage-migration.ts';
+
+const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' } as const;
+const PREFIX = '/registry/toolhive.stacklok.io/mcpregistries/';
+
+let cp: ControlPlane;
+let stack: LocalStack;
+let client: KubeClient;
+
+before(async () => {
+  cp = await startControlPlane();
+  stack = await startLocalStack({
+    kubeconfigPath: cp.kubeconfigPath,
+    dir: mkdtempSync(join(tmpdir(), 'mcpr-migrate-')),
+  });
+  client = KubeClient.load({ kubeconfig: cp.kubeconfigPath });
+});
+after(async () => {
+  client?.close();
+  await stack?.stop();
+  await cp?.stop();
+});
+
+type Crd = {
+  spec: { versions: { name: string; storage: boolean }[] };
+  status?: { storedVersions?: string[] };
+};
+
+/** The product's CRD (conversion through the stack's operator), with `storage` the storage version. */
+async function applyCrd(storage: string): Promise<void> {
+  const crd = buildCrd({
+    conversion: { kind: 'url', url: `${stack.webhookUrl}/convert`, caBundle: stack.caBundle },
+  });
+  for (const v of (crd as Crd).spec.versions) v.storage = v.name === storage;
+  await client.patch({ ...CRDS, name: CRD_NAME }, 'apply', crd, {
+    fieldManager: 'mcp-registry-local-stack',
+    force: true,
+  });
+  await pollUntil(
+    `the CRD to store ${storage}`,
+    async () => {
+      const c = await client.get<Crd>({ ...CRDS, name: CRD_NAME });
+      return c.spec.versions.find((v) => v.storage)?.name === storage || undefined;
+    },
+    30_000,
+  );
+}
+
+/** Every MCPRegistry as etcd holds it (etcd's JSON gateway on loopback): key → apiVersion. */
+async function stored(): Promise<Record<string, string>> {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const end = PREFIX.slice(0, -1) + String.fromCharCode(PREFIX.charCodeAt(PREFIX.length - 1) + 1);
+  const r = await fetch(`${cp.etcdUrl}/v3/kv/range`, {
+    method: 'POST',
+    body: JSON.stringify({ key: b64(PREFIX), range_end: b64(end) }),
+  });
+  assert.equal(r.status, 200);
+  const body = (await r.json()) as { kvs?: { key: string; value: string }[] };
+  return Object.fromEntries(
+    (body.kvs ?? []).map((kv) => {
+      const key = Buffer.from(kv.key, 'base64').toString().slice(PREFIX.length);
+      const obj = JSON.parse(Buffer.from(kv.value, 'base64').toString()) as { apiVersion: string };
+      return [key, obj.apiVersion];
+    }),
+  );
+}
+
+const registries = { group: 'toolhive.stacklok.io', plural: 'mcpregistries' };
+type Reg = { metadata: Record<string, unknown>; spec: unknown; status?: unknown };
+const content = (r: Reg) => ({
+  name: r.metadata.name,
+  labels: r.metadata.labels,
+  spec: r.spec,
+  status: r.status,
+});
+
+test('objects stored as v1alpha1 are rewritten as v1beta1; storedVersions is trimmed to v1beta1', async () => {
+  await client.create({ group: '', version: 'v1', plural: 'namespaces' }, { metadata: { name: 'team-a' } });
+  await applyCrd('v1alpha1');
+  const ns = { ...registries, namespace: 'team-a' };
+  await client.create(
+    { ...ns, version: 'v1alpha1' },
+    {
+      apiVersion: 'toolhive.stacklok.io/v1alpha1',
+      kind: 'MCPRegistry',
+      metadata: { name: 'old-alpha', labels: { team: 'a' } },
+      spec: { source: { type: 'configmap', configmap: { name: 'catalog' } } },
+    },
+  );
+  // Written as v1beta1 through the API, stored as v1alpha1 all the same.
+  await client.create(
+    { ...ns, version: 'v1beta1' },
+    {
+      apiVersion: 'toolhive.stacklok.io/v1beta1',
+      kind: 'MCPRegistry',
+      metadata: { name: 'old-beta' },
+      spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }] },
+    },
+  );
+  await client.patch({ ...ns, version: 'v1beta1', name: 'old-beta', subresource: 'status' }, 'merge', {
+    status: { phase: 'Ready', message: 'stored before the migration' },
+  });
+  await applyCrd('v1beta1');
+  await client.create(
+    { ...ns, version: 'v1beta1' },
+    {
+      apiVersion: 'toolhive.stacklok.io/v1beta1',
+      kind: 'MCPRegistry',
+      metadata: { name: 'new' },
+      spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }] },
+    },
+  );
+  assert.deepEqual(await stored(), {
+    'team-a/new': 'toolhive.stacklok.io/v1beta1',
+    'team-a/old-alpha': 'toolhive.stacklok.io/v1alpha1',
+    'team-a/old-beta': 'toolhive.stacklok.io/v1alpha1',
+  });
+  const crd = await client.get<Crd>({ ...CRDS, name: CRD_NAME });
+  assert.deepEqual([...(crd.status?.storedVersions ?? [])].sort(), ['v1alpha1', 'v1beta1']);
+  const list = async () => (await client.list<Reg>({ ...registries, version: 'v1beta1' })).items.map(content);
+  const before = await list();
+
+  const report = await migrateStorage(client);
+  assert.deepEqual(report, {
+    storageVersion: 'v1beta1',
+    storedVersionsBefore: crd.status?.storedVersions,
+    storedVersionsAfter: ['v1beta1'],
+    objects: 3,
+    rewritten: 3,
+    gone: 0,
+    failed: [],
+  });
+  assert.deepEqual(await stored(), {
+    'team-a/new': 'toolhive.stacklok.io/v1beta1',
+    'team-a/old-alpha': 'toolhive.stacklok.io/v1beta1',
+    'team-a/old-beta': 'toolhive.stacklok.io/v1beta1',
+  });
+  assert.deepEqual(await list(), before, 'the objects read the same');
+  assert.deepEqual((await client.get<Crd>({ ...CRDS, name: CRD_NAME })).status?.storedVersions, ['v1beta1']);
+});
