@@ -5,14 +5,14 @@ import tseslint from 'typescript-eslint';
  * The layers (docs/architecture.md): core (api, admission, registry, the storage format) at the
  * bottom imports no I/O; I/O (kube, storage, sources) imports core; adapters (webhook, controller,
  * registry-api with its catalog UI, cli) import core and I/O but never each other; src/local,
- * src/bin and src/generate compose everything. Support modules (observability, config, pki) sit
+ * src/bin and src/generate compose everything. Support modules (observability, config, pki, http) sit
  * beside I/O. Each rule below forbids the folders a layer must not reach.
  */
 const up = (folders) => `^(\\.\\./)+(${folders.join('|')})/`;
 const ADAPTERS = ['webhook', 'controller', 'registry-api', 'cli', 'ui'];
 const COMPOSITION = ['local', 'bin', 'generate'];
 const IO = ['kube', 'storage', 'sources'];
-const SUPPORT = ['observability', 'config', 'pki'];
+const SUPPORT = ['observability', 'config', 'pki', 'http'];
 const NODE_IO = ['fs', 'fs/promises', 'http', 'https', 'http2', 'child_process', 'dgram', 'dns', 'tls'];
 const forbid = (folders, why, extra = []) => ({
   'no-restricted-imports': [
@@ -77,7 +77,7 @@ const layers = [
     ),
   },
   {
-    files: ['src/{observability,config,pki}/**/*.ts'],
+    files: ['src/{observability,config,pki,http}/**/*.ts'],
     rules: forbid([...IO, ...ADAPTERS, ...COMPOSITION], 'support modules import only core'),
   },
   ...ADAPTERS.map((adapter) => ({

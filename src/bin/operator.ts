@@ -33,7 +33,7 @@ try {
 }
 const log = createLogger(config.logLevel);
 const metrics = createMetricsRegistry();
-const health = new HealthServer(metrics);
+const health = new HealthServer(metrics, (err, path) => log.error({ err, path }, 'health request failed'));
 const stops: (() => Promise<void>)[] = [];
 // The controller's fetches obey the policy file's destination rules (SPEC §8), with or without webhooks.
 if (config.enableController) {

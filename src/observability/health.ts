@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { guardServer, guarded } from '../http/guard.ts';
 
 export type ReadinessCheck = () => { ok: boolean; detail: string };
 
@@ -21,27 +22,34 @@ export class HealthServer {
   private readonly checks = new Map<string, ReadinessCheck>();
   private readonly server: Server;
 
-  constructor(metrics: Registry) {
-    this.server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/healthz') {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-      } else if (path === '/readyz') {
-        const results = [...this.checks].map(([k, c]) => [k, c()] as const);
-        const ready = results.every(([, r]) => r.ok);
-        const body = { ready, checks: Object.fromEntries(results.map(([k, r]) => [k, r.detail])) };
-        res
-          .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify(body) + '\n');
-      } else if (path === '/metrics') {
-        metrics
-          .metrics()
-          .then((text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text))
-          .catch((e: Error) => res.writeHead(500).end(e.message));
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      }
-    });
+  /** `onError` hears what a check or the metrics registry threw (the client gets a 500 without it). */
+  constructor(metrics: Registry, onError: (err: unknown, path: string) => void = () => {}) {
+    // The target is parsed by the guard (src/http/guard.ts); a failing check or metric is a 500, not an exit.
+    const listener = guarded(
+      async (_req, res, { path }) => {
+        if (path === '/healthz') {
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+        } else if (path === '/readyz') {
+          const results = [...this.checks].map(([k, c]) => [k, c()] as const);
+          const ready = results.every(([, r]) => r.ok);
+          const body = { ready, checks: Object.fromEntries(results.map(([k, r]) => [k, r.detail])) };
+          res
+            .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+            .end(JSON.stringify(body) + '\n');
+        } else if (path === '/metrics') {
+          const text = await metrics.metrics();
+          res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
+        } else {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+        }
+      },
+      {
+        reply: (_req, res, status, message) =>
+          res.writeHead(status, { 'content-type': 'text/plain' }).end(`${message}\n`),
+        onError: (err, req) => onError(err, req.url ?? ''),
+      },
+    );
+    this.server = guardServer(createServer(listener), 'GET, HEAD');
   }
 
   addCheck(name: string, check: ReadinessCheck): void {

@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import type { SnapshotStore, Snapshot } from './snapshot.ts';
 import type { Authenticator } from './auth.ts';
 import type { ApiMetrics } from './metrics.ts';
+import type { RequestTarget } from '../http/guard.ts';
 import {
   BadRequest,
   LIMITS,
@@ -51,7 +52,8 @@ interface Route {
 interface Ctx {
   req: IncomingMessage;
   res: ServerResponse;
-  url: URL;
+  /** Parsed once by the server's guard (src/http/guard.ts). */
+  target: RequestTarget;
   params: string[];
   deps: HandlerDeps;
 }
@@ -73,7 +75,7 @@ const bodies = new WeakMap<Snapshot, Map<string, Buffer>>();
 const BODIES_MAX = 2048;
 
 function cacheKey(ctx: Ctx): string {
-  return `${ctx.url.pathname}?${ctx.url.search}`;
+  return `${ctx.target.path}?${ctx.target.search}`;
 }
 
 function cachedBody(ctx: Ctx): Buffer | undefined {
@@ -104,13 +106,13 @@ export function listV1Body(snap: Snapshot, q: URLSearchParams): unknown {
 
 function listV1(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
-  if (snap) ok(ctx, listV1Body(snap, ctx.url.searchParams));
+  if (snap) ok(ctx, listV1Body(snap, ctx.target.query));
 }
 
 function getV1(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
   if (!snap) return;
-  const format = parseFormat(ctx.url.searchParams.get('format'));
+  const format = parseFormat(ctx.target.query.get('format'));
   const e = snap.byName.get(ctx.params[0]!);
   if (!e) return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
   ok(ctx, view(e, format));
@@ -133,7 +135,7 @@ export function listV01Body(snap: Snapshot, q: URLSearchParams): unknown {
 
 function listV01(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
-  if (snap) ok(ctx, listV01Body(snap, ctx.url.searchParams));
+  if (snap) ok(ctx, listV01Body(snap, ctx.target.query));
 }
 
 /** Upstream clients name servers by their server.json name; ours may also use the catalog key. */
@@ -144,7 +146,7 @@ function byUpstreamName(snap: Snapshot, name: string) {
 function versionsV01(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
   if (!snap) return;
-  parseBool('include_deleted', ctx.url.searchParams.get('include_deleted'));
+  parseBool('include_deleted', ctx.target.query.get('include_deleted'));
   const e = byUpstreamName(snap, ctx.params[0]!);
   if (!e) return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
   ok(ctx, { servers: [upstreamView(e)], metadata: { count: 1 } });
@@ -153,7 +155,7 @@ function versionsV01(ctx: Ctx): void {
 function versionV01(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
   if (!snap) return;
-  parseBool('include_deleted', ctx.url.searchParams.get('include_deleted'));
+  parseBool('include_deleted', ctx.target.query.get('include_deleted'));
   const e = byUpstreamName(snap, ctx.params[0]!);
   const version = ctx.params[1]!;
   if (!e || (version !== 'latest' && version !== e.version))
@@ -244,8 +246,10 @@ function decodeParams(m: RegExpExecArray): string[] {
   });
 }
 
-export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
+export function createHandler(
+  deps: HandlerDeps,
+): (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void> {
+  return async (req, res, target) => {
     const started = process.hrtime.bigint();
     const method = req.method ?? 'GET';
     let template = 'unmatched';
@@ -253,48 +257,43 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       deps.metrics?.requests.inc({ route: template, method, code: String(res.statusCode) });
       deps.metrics?.duration.observe({ route: template }, Number(process.hrtime.bigint() - started) / 1e9);
     });
-    void (async () => {
-      try {
-        // Only the path matters; resolve against a fixed base so Host header spoofing changes nothing.
-        const url = new URL(req.url ?? '/', 'http://registry-api.invalid');
-        const path = canonicalPath(url.pathname);
-        for (const [re, tmpl, methods] of PUBLISH_ROUTES) {
-          if (re.test(path) && methods.includes(method)) {
-            template = tmpl;
-            return notImplemented({ req, res, url, params: [], deps });
-          }
+    try {
+      const path = canonicalPath(target.path);
+      for (const [re, tmpl, methods] of PUBLISH_ROUTES) {
+        if (re.test(path) && methods.includes(method)) {
+          template = tmpl;
+          return notImplemented({ req, res, target, params: [], deps });
         }
-        for (const [re, route] of ROUTES) {
-          const m = re.exec(path);
-          if (!m) continue;
-          template = route.template;
-          if (!route.methods.includes(method)) return notAllowed(req, res, method, path);
-          if (!route.open && deps.auth?.enabled) {
-            const r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
-            if (!r.ok)
-              return sendError(req, res, 401, `Unauthorized: ${r.message}`, {
-                'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
-              });
-          }
-          const ctx = { req, res, url, params: decodeParams(m), deps };
-          if (route.cached) {
-            const hit = cachedBody(ctx);
-            if (hit) return sendBody(req, res, 200, hit, { cacheable: true });
-          }
-          return await route.run(ctx);
-        }
-        const publishOnly = PUBLISH_ROUTES.find(([re]) => re.test(path));
-        if (publishOnly) {
-          template = publishOnly[1];
-          return notAllowed(req, res, method, path);
-        }
-        sendError(req, res, 404, 'Not found');
-      } catch (e) {
-        if (e instanceof BadRequest) return sendError(req, res, 400, e.message);
-        deps.log?.error({ err: e, path: req.url }, 'request failed');
-        if (!res.headersSent) sendError(req, res, 500, 'Internal server error');
-        else res.destroy();
       }
-    })();
+      for (const [re, route] of ROUTES) {
+        const m = re.exec(path);
+        if (!m) continue;
+        template = route.template;
+        if (!route.methods.includes(method)) return notAllowed(req, res, method, path);
+        if (!route.open && deps.auth?.enabled) {
+          const r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+          if (!r.ok)
+            return sendError(req, res, 401, `Unauthorized: ${r.message}`, {
+              'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
+            });
+        }
+        const ctx = { req, res, target, params: decodeParams(m), deps };
+        if (route.cached) {
+          const hit = cachedBody(ctx);
+          if (hit) return sendBody(req, res, 200, hit, { cacheable: true });
+        }
+        return await route.run(ctx);
+      }
+      const publishOnly = PUBLISH_ROUTES.find(([re]) => re.test(path));
+      if (publishOnly) {
+        template = publishOnly[1];
+        return notAllowed(req, res, method, path);
+      }
+      sendError(req, res, 404, 'Not found');
+    } catch (e) {
+      // Anything else is the server guard's 500 (src/http/guard.ts), logged there.
+      if (e instanceof BadRequest) return sendError(req, res, 400, e.message);
+      throw e;
+    }
   };
 }

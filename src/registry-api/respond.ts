@@ -105,6 +105,8 @@ export function sendBody(
   opts: SendOptions = {},
 ): void {
   res.setHeader('Content-Type', opts.contentType ?? 'application/json; charset=utf-8');
+  // Every answer, JSON or not: a browser must never read one as something else (HTML, script).
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Vary', 'Accept-Encoding');
   for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
   let etag: string | undefined;

@@ -10,6 +10,7 @@ import type { Authenticator } from './auth.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { sendBody, sendError } from './respond.ts';
 import { createUiRoutes } from '../ui/server/route.ts';
+import { guardServer, guarded } from '../http/guard.ts';
 
 export interface ApiServerOptions {
   address: string;
@@ -54,12 +55,27 @@ export async function startApiServer(
     sendError,
     onError: (err, path) => opts.log.error({ err, path }, 'catalog page request failed'),
   });
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (req, res) => {
-    if (!ui(req, res)) return handler(req, res);
-    res.once('finish', () =>
-      opts.metrics?.requests.inc({ route: '/ui', method: req.method ?? 'GET', code: String(res.statusCode) }),
-    );
-  });
+  // One guarded entry (src/http/guard.ts): the target is parsed there, and no request can end the process.
+  const listener = guarded(
+    (req, res, target) => {
+      if (!ui(req, res, target.path)) return handler(req, res, target);
+      res.once('finish', () =>
+        opts.metrics?.requests.inc({
+          route: '/ui',
+          method: req.method ?? 'GET',
+          code: String(res.statusCode),
+        }),
+      );
+    },
+    {
+      reply: (req, res, status, message) => sendError(req, res, status, message),
+      onError: (err, req) => opts.log.error({ err, path: req.url }, 'request failed'),
+    },
+  );
+  const server = guardServer(
+    createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, listener),
+    'GET, HEAD',
+  );
   const { host, port } = parseListenAddress(opts.address);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -63,7 +63,9 @@ export async function runWebhooks(
   await listen(server, config.webhookPort, config.webhookHost);
   const certs = reloadCerts(server, config.certDir, pair, log, metrics);
 
-  const health = sharedHealth ?? new HealthServer(metrics);
+  const health =
+    sharedHealth ??
+    new HealthServer(metrics, (err, path) => log.error({ err, path }, 'health request failed'));
   health.addCheck('webhook', () =>
     draining ? { ok: false, detail: 'shutting down' } : { ok: true, detail: 'serving' },
   );

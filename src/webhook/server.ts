@@ -19,6 +19,7 @@ import { ConversionReviewDecodeError, handleConversionReview } from '../api/conv
 import { checkContentType, HttpError, readJsonBody } from './body.ts';
 import type { WebhookMetrics } from './metrics.ts';
 import { TLS_OPTIONS } from './tls.ts';
+import { guardServer, guarded, type RequestTarget } from '../http/guard.ts';
 
 export const PATHS = {
   mutate: '/mutate-toolhive-stacklok-io-mcpregistry',
@@ -40,6 +41,7 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
+    'x-content-type-options': 'nosniff',
     'content-length': Buffer.byteLength(text),
     ...(close ? { connection: 'close' } : {}),
   });
@@ -62,11 +64,11 @@ function handleReview(path: string, body: unknown, policy: Policy): { out: unkno
 
 export function createWebhookServer(opts: WebhookServerOptions): Server {
   const routes = new Set<string>(Object.values(PATHS));
-  const server = createServer(
-    { ...TLS_OPTIONS, cert: opts.cert, key: opts.key },
-    async (req: IncomingMessage, res: ServerResponse) => {
+  // The target is parsed by the guard (src/http/guard.ts); what escapes the handler is a 500, not an exit.
+  const listener = guarded(
+    async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
       const started = performance.now();
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const path = target.path;
       const known = routes.has(path);
       const label = known ? path : 'other';
       opts.metrics.inFlight.inc({ webhook: label });
@@ -96,6 +98,14 @@ export function createWebhookServer(opts: WebhookServerOptions): Server {
         opts.metrics.observe(label, verdict, status, (performance.now() - started) / 1000);
       }
     },
+    {
+      reply: (_req, res, status, message) => send(res, status, { error: message, code: status }, true),
+      onError: (err, req) => opts.log.error({ err, path: req.url }, 'webhook request failed'),
+    },
+  );
+  const server = guardServer(
+    createServer({ ...TLS_OPTIONS, cert: opts.cert, key: opts.key }, listener),
+    'POST',
   );
   server.on('secureConnection', (socket: TLSSocket) =>
     opts.metrics.handshakes.inc({ resumed: String(socket.isSessionReused()) }),

@@ -65,10 +65,14 @@ export function isUiPath(path: string): boolean {
   return path === '/' || path.startsWith('/servers/') || path.startsWith('/ui/');
 }
 
-/** Returns false (and does nothing) for paths that are not the page's. */
-export function createUiRoutes(deps: UiDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
-  return (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://ui.invalid').pathname;
+/**
+ * Returns false (and does nothing) for paths that are not the page's. `path` is the request's path as
+ * the server's guard parsed it (src/http/guard.ts): this route never parses `req.url` itself.
+ */
+export function createUiRoutes(
+  deps: UiDeps,
+): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
+  return (req, res, path) => {
     if (!isUiPath(path)) return false;
     void serve(deps, req, res, path).catch((err: unknown) => {
       deps.onError?.(err, path);

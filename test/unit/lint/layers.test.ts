@@ -34,6 +34,8 @@ const cases: [file: string, importPath: string, refusedBecause: RegExp | undefin
   ['src/bin/x.ts', '../controller/main.ts', undefined],
   ['src/local/x.ts', '../registry-api/server.ts', undefined],
   ['src/config/x.ts', '../kube/client.ts', /support modules import only core/],
+  ['src/http/x.ts', '../registry-api/handler.ts', /support modules import only core/],
+  ['src/webhook/x.ts', '../http/guard.ts', undefined],
 ];
 for (const [file, importPath, why] of cases)
   test(`${file} importing ${importPath} is ${why ? 'refused' : 'allowed'}`, async () => {

@@ -1,0 +1,143 @@
+/**
+ * SPEC §18 "No request kills a server", on real processes against the real apiserver (issue #26.1).
+ * A tenant can make the operator fetch any path of another namespace's registry API (a `url` source
+ * naming its Service); before the fix, `GET //x:99999/` threw in the catalog page's route before auth
+ * and thv-registry-api exited, and a retry killed it again after every restart. Here thv-registry-api
+ * serves a registry's storage ConfigMap (--from-configmap, as in its Deployment) and gets every
+ * malformed target and request over a raw socket; after each, it still serves /v0.1/servers, and it
+ * never exits. The operator's webhook and health servers of the shared stack get the same list.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { client, createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
+import { stackInfo } from '../../support/stack.ts';
+import { MALFORMED_REQUESTS, MALFORMED_TARGETS, rawExchange, rawGet } from '../../support/raw-http.ts';
+import { writeStorage } from '../../../src/storage/configmaps.ts';
+import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
+import { parseRegistryDocument, serializeForStorage } from '../../../src/registry/index.ts';
+import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
+import { FIXTURE } from '../controller/helpers.ts';
+
+const BIN = resolve(import.meta.dirname, '../../../src/bin/thv-registry-api.ts');
+let api: ChildProcess;
+let url: string;
+let stderr = '';
+
+before(async () => {
+  const ns = await createNamespace('malformed');
+  const reg = await client().create<MCPRegistryV1beta1>(
+    { ...REGISTRIES, namespace: ns },
+    {
+      apiVersion: 'toolhive.stacklok.io/v1beta1',
+      kind: 'MCPRegistry',
+      metadata: { name: 'victim', namespace: ns },
+      spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'x' } }] },
+    },
+  );
+  await writeStorage(
+    client(),
+    { namespace: ns, name: 'victim', uid: reg.body.metadata.uid ?? '' },
+    serializeForStorage(parseRegistryDocument(FIXTURE, 'toolhive').catalog),
+  );
+  api = spawn(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--from-configmap',
+      'victim-registry-storage',
+      '--registry-name',
+      'victim',
+      '-n',
+      ns,
+      '--kubeconfig',
+      kubeconfigPath(),
+      '--address',
+      '127.0.0.1:0',
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  api.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  url = await new Promise<string>((res, rej) => {
+    let out = '';
+    api.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m?.[1]) res(m[1]);
+    });
+    api.once('exit', (code) => rej(new Error(`thv-registry-api exited ${code}: ${stderr}`)));
+  });
+  await eventually('the catalog is loaded', async () =>
+    (await fetch(`${url}/v0.1/servers?limit=1`)).status === 200 ? true : undefined,
+  );
+});
+after(() => {
+  api.kill('SIGTERM');
+});
+
+/** 400: unreadable target; 404: a readable path that names no page; 431: a head over node's limit. */
+const readable = new Set(['//x:99999/', '//[/', '//@/', '//[::1/', '///', '/\\\\x/']);
+const expected = (t: string) => (t.length > 16_000 ? 431 : readable.has(t) ? 404 : 400);
+
+async function stillServes(): Promise<void> {
+  assert.equal(api.exitCode, null, `thv-registry-api exited: ${stderr}`);
+  const r = await fetch(`${url}/v0.1/servers?limit=100`);
+  assert.equal(r.status, 200);
+  assert.equal(((await r.json()) as { metadata: { count: number } }).metadata.count, 88);
+}
+
+test('thv-registry-api answers every malformed target with a 4xx and keeps serving /v0.1/servers', async () => {
+  const at = { host: '127.0.0.1', port: Number(new URL(url).port) };
+  for (const target of MALFORMED_TARGETS) {
+    const r = await rawGet(at, target);
+    assert.equal(r.status, expected(target), `GET ${target.slice(0, 60)}: ${r.head}`);
+    await stillServes();
+  }
+  for (const [name, bytes, status] of MALFORMED_REQUESTS) {
+    const r = await rawExchange(at, bytes);
+    assert.equal(r.status, status, `${name}: ${r.head}`);
+    await stillServes();
+  }
+  // Every target in one keep-alive connection too: nothing a request leaves behind breaks the next.
+  const pipelined = MALFORMED_TARGETS.filter((t) => t.length < 1000 && !t.includes(' '))
+    .map((t) => `GET ${t} HTTP/1.1\r\nHost: a\r\n\r\n`)
+    .join('');
+  const all = await rawExchange(
+    at,
+    `${pipelined}GET /v0.1/servers HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`,
+  );
+  assert.match(all.head + all.body, /HTTP\/1\.1 200 OK/);
+  await stillServes();
+});
+
+test("the operator's webhook and health servers answer every malformed target with a 4xx and keep serving", async () => {
+  const s = stackInfo();
+  const hook = new URL(s.webhookUrl);
+  const health = new URL(s.healthUrl);
+  const servers = [
+    { host: hook.hostname, port: Number(hook.port), tls: { ca: s.caPem } },
+    { host: health.hostname, port: Number(health.port) },
+  ];
+  for (const at of servers)
+    for (const target of MALFORMED_TARGETS) {
+      const r = await rawGet(at, target);
+      assert.equal(r.status, expected(target), `GET ${target.slice(0, 60)} on ${at.port}: ${r.head}`);
+      assert.equal((await fetch(`${s.healthUrl}/healthz`)).status, 200);
+    }
+  // The apiserver still gets its reviews answered: a create goes through both webhooks.
+  const ns = await createNamespace('malformed-after');
+  const r = await client().create<MCPRegistryV1beta1>(
+    { ...REGISTRIES, namespace: ns },
+    {
+      apiVersion: 'toolhive.stacklok.io/v1beta1',
+      kind: 'MCPRegistry',
+      metadata: { name: 'after', namespace: ns },
+      spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'x' } }] },
+    },
+  );
+  assert.equal(r.body.metadata.name, 'after');
+});
