@@ -27,6 +27,48 @@ const noNodeIo = NODE_IO.flatMap((m) => [m, `node:${m}`]).map((name) => ({
   name,
   message: 'core is pure: I/O belongs in src/kube, src/storage or src/sources',
 }));
+const adapterPatterns = (adapter) => [
+  {
+    regex: up([
+      ...ADAPTERS.filter((a) => a !== adapter && !(adapter === 'registry-api' && a === 'ui')),
+      ...COMPOSITION,
+    ]),
+    message:
+      'adapters never import each other (the registry API may serve the catalog UI); compose them in src/bin or src/local',
+  },
+];
+/*
+ * Rooms inside an adapter (docs/architecture.md, each room's README.md): a room imports the
+ * adapter's shared leaf files and the rooms listed as its neighbours, never another room or the
+ * files that compose the adapter (main.ts, manager.ts, program.ts). Keys are the rooms; values the
+ * rooms each may import.
+ */
+const CONTROLLER_ROOMS = {
+  watch: [],
+  leadership: [],
+  workload: [],
+  federation: ['workload'],
+  sync: ['watch', 'federation', 'workload'],
+};
+const CLI_ROOMS = { validate: [], migrate: [], verbs: [] };
+const rooms = (adapter, table, composers) =>
+  Object.entries(table).map(([room, neighbours]) => {
+    const others = Object.keys(table).filter((r) => r !== room && !neighbours.includes(r));
+    const patterns = [...adapterPatterns(adapter)];
+    if (others.length)
+      patterns.push({
+        regex: `^(\\.\\./)+(${others.join('|')})/`,
+        message: `the ${adapter}/${room} room imports only ${neighbours.length ? neighbours.join(', ') + ' and ' : ''}the ${adapter}'s shared files`,
+      });
+    patterns.push({
+      regex: `^(\\.\\./)+(${composers.join('|')})\\.ts$`,
+      message: `${composers.join(' and ')} compose the ${adapter}'s rooms; a room never imports them`,
+    });
+    return {
+      files: [`src/${adapter}/${room}/**/*.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    };
+  });
 const layers = [
   {
     files: ['src/api/**/*.ts', 'src/admission/**/*.ts', 'src/registry/**/*.ts', 'src/storage/layout.ts'],
@@ -82,14 +124,10 @@ const layers = [
   },
   ...ADAPTERS.map((adapter) => ({
     files: [`src/${adapter}/**/*.ts`],
-    rules: forbid(
-      [
-        ...ADAPTERS.filter((a) => a !== adapter && !(adapter === 'registry-api' && a === 'ui')),
-        ...COMPOSITION,
-      ],
-      'adapters never import each other (the registry API may serve the catalog UI); compose them in src/bin or src/local',
-    ),
+    rules: { 'no-restricted-imports': ['error', { patterns: adapterPatterns(adapter) }] },
   })),
+  ...rooms('controller', CONTROLLER_ROOMS, ['main', 'manager']),
+  ...rooms('cli', CLI_ROOMS, ['main', 'program']),
 ];
 
 export default tseslint.config(

@@ -13,7 +13,7 @@ import { measureInterleaved, type Benchmark } from '../lib/bench.ts';
 import { PROBE, catalogVariant, firstRequestAfterReload, writeAtomic } from '../lib/api-reload.ts';
 import { toolhiveCatalog } from '../lib/catalog.ts';
 import type { LoadConfig } from '../lib/load.ts';
-import { API_NODE_OPTIONS } from '../../src/controller/api-workload.ts';
+import { API_NODE_OPTIONS } from '../../src/controller/workload/api-workload.ts';
 import { SERVER_CORE, nodeBin, repoRoot, spawnPinned, waitServing, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable, type Metric } from '../lib/report.ts';
 

@@ -7,15 +7,15 @@ import { Command, Option } from 'commander';
 import { FORMATS, SOURCE_TYPES } from '../api/constants.ts';
 import { productVersion } from '../config/version.ts';
 import type { Cluster, GlobalOptions } from './cluster.ts';
-import type { AddOptions } from './add.ts';
-import type { InfoOptions } from './info.ts';
-import type { WaitFlags } from './verbs.ts';
+import type { AddOptions } from './verbs/add.ts';
+import type { InfoOptions } from './verbs/info.ts';
+import type { WaitFlags } from './verbs/shared.ts';
 import { completionScript } from './completion.ts';
-import { runConvert, type ConvertOptions } from './convert.ts';
+import { runConvert, type ConvertOptions } from './verbs/convert.ts';
 import type { CliIO } from './io.ts';
-import { LIST_OUTPUTS, runList, type ListOutput } from './list.ts';
-import { addValidateCommand } from './validate-command.ts';
-import { registerMigrate } from './migrate.ts';
+import { LIST_OUTPUTS, runList, type ListOutput } from './verbs/list.ts';
+import { addValidateCommand } from './validate/command.ts';
+import { registerMigrate } from './migrate/migrate.ts';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -129,7 +129,7 @@ export function buildProgram(io: CliIO): Command {
     ]),
   );
   add.action(async (name: string, opts: AddOptions, cmd: Command) =>
-    (await import('./add.ts')).runAdd(await connect(cmd), io, name, opts),
+    (await import('./verbs/add.ts')).runAdd(await connect(cmd), io, name, opts),
   );
 
   waitOptions(
@@ -146,7 +146,7 @@ export function buildProgram(io: CliIO): Command {
       examples(['thv registry sync demo', 'thv registry sync demo -n team-a --wait --timeout 5m']),
     )
     .action(async (name: string, opts: WaitFlags, cmd: Command) =>
-      (await import('./sync.ts')).runSync(await connect(cmd), io, name, opts),
+      (await import('./verbs/sync.ts')).runSync(await connect(cmd), io, name, opts),
     );
 
   registry
@@ -165,7 +165,7 @@ export function buildProgram(io: CliIO): Command {
       ]),
     )
     .action(async (name: string, opts: InfoOptions, cmd: Command) =>
-      (await import('./info.ts')).runInfo(await connect(cmd), io, name, opts),
+      (await import('./verbs/info.ts')).runInfo(await connect(cmd), io, name, opts),
     );
 
   const remove = registry
@@ -178,7 +178,7 @@ export function buildProgram(io: CliIO): Command {
     examples(['thv registry remove demo', 'thv registry remove demo other -n team-a --wait']),
   );
   remove.action(async (names: string[], opts: WaitFlags, cmd: Command) =>
-    (await import('./remove.ts')).runRemove(await connect(cmd), io, names, opts),
+    (await import('./verbs/remove.ts')).runRemove(await connect(cmd), io, names, opts),
   );
 
   registry

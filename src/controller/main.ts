@@ -15,16 +15,16 @@ import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.t
 import { UrlCache } from '../sources/index.ts';
 import { REGISTRIES, getRegistry } from '../kube/mcpregistries.ts';
 import type { ReadinessCheck } from '../observability/health.ts';
-import { WorkQueue } from './queue.ts';
-import { Informer, type KubeObject } from './informer.ts';
-import { ConfigMapInformers } from './configmap-informers.ts';
-import { LeaderElector } from './leader-election.ts';
-import { Reconciler } from './reconciler.ts';
-import { HostSlots } from './host-slots.ts';
-import { kubeReconcilerIO } from './reconcile-io.ts';
+import { WorkQueue } from './watch/queue.ts';
+import { Informer, type KubeObject } from './watch/informer.ts';
+import { ConfigMapInformers } from './watch/configmap-informers.ts';
+import { LeaderElector } from './leadership/leader-election.ts';
+import { Reconciler } from './sync/reconciler.ts';
+import { HostSlots } from './sync/host-slots.ts';
+import { kubeReconcilerIO } from './sync/reconcile-io.ts';
 import { Manager, registriesForConfigMap } from './manager.ts';
-import { readersOf } from './registry-refs.ts';
-import { federationHooks, REF_SETTLE_MS } from './registry-ref-resolver.ts';
+import { readersOf } from './federation/registry-refs.ts';
+import { federationHooks, REF_SETTLE_MS } from './federation/registry-ref-resolver.ts';
 import { createControllerMetrics } from './metrics.ts';
 import {
   apiName,
@@ -32,7 +32,7 @@ import {
   cleanupApiWorkload,
   reconcileApiWorkload,
   type DeploymentStatusView,
-} from './api-workload.ts';
+} from './workload/api-workload.ts';
 
 type DeploymentObject = KubeObject & DeploymentStatusView;
 

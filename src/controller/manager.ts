@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import { LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../api/types.ts';
 import type { ConfigMapObject } from '../kube/configmaps.ts';
-import { isStorageOf } from './configmap-cache.ts';
-import type { WorkQueue } from './queue.ts';
+import { isStorageOf } from './watch/configmap-cache.ts';
+import type { WorkQueue } from './watch/queue.ts';
 import type { ControllerMetrics } from './metrics.ts';
-import type { ReconcileResult } from './reconciler.ts';
+import type { ReconcileResult } from './sync/reconciler.ts';
 
 /**
  * The registries a ConfigMap event concerns (pure): the registry whose storage it is (managed-by

@@ -19,7 +19,7 @@ import {
 } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
-import { failureBackoffMs } from '../../../src/controller/sync-decision.ts';
+import { failureBackoffMs } from '../../../src/controller/sync/sync-decision.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 import { FIXTURE, getReg, putConfigMap, registry, waitPhase } from './helpers.ts';
 

@@ -21,7 +21,7 @@ import {
   kubectlOk,
 } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
-import { ConfigMapInformers } from '../../../src/controller/configmap-informers.ts';
+import { ConfigMapInformers } from '../../../src/controller/watch/configmap-informers.ts';
 import { METADATA_ACCEPT, METADATA_LIST_ACCEPT, type KubeClient } from '../../../src/kube/client.ts';
 import { CONFIGMAPS } from '../../../src/kube/configmaps.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';

@@ -15,7 +15,7 @@ import {
   statusSyncing,
   type FailureOutcome,
   type SuccessOutcome,
-} from '../../../src/controller/status.ts';
+} from '../../../src/controller/sync/status.ts';
 import { ARGO_HEALTH_SCRIPT, argoHealth, kstatus, luaLiteral } from './health-readers.ts';
 
 const T = '2026-01-01T00:00:00Z';

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { useIsolatedCluster } from '../controller/isolated.ts';
 import { client, createNamespace, eventually, kubectl } from '../../support/cluster.ts';
 import { writeStorage } from '../../../src/storage/configmaps.ts';
-import { reconcileApiWorkload, cleanupApiWorkload } from '../../../src/controller/api-workload.ts';
+import { reconcileApiWorkload, cleanupApiWorkload } from '../../../src/controller/workload/api-workload.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { kubeconfigFor, type ControlPlane } from '../../../src/local/control-plane.ts';
 import { parseRegistryDocument, serializeForStorage, type Catalog } from '../../../src/registry/index.ts';

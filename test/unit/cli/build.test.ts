@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildRegistry, flagHint, type AddFlags } from '../../../src/cli/build.ts';
+import { buildRegistry, flagHint, type AddFlags } from '../../../src/cli/verbs/build.ts';
 import { UsageError } from '../../../src/cli/errors.ts';
 
 const meta = { name: 'demo', namespace: 'team-a' };

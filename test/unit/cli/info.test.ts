@@ -6,7 +6,7 @@ import {
   renderInfo,
   renderServers,
   sourceLocation,
-} from '../../../src/cli/info-render.ts';
+} from '../../../src/cli/verbs/info-render.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 
 const now = new Date('2026-11-23T12:00:00Z');

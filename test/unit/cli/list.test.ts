@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { listTable, renderList } from '../../../src/cli/list.ts';
+import { listTable, renderList } from '../../../src/cli/verbs/list.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 
 const now = new Date('2026-11-23T12:00:00Z');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { migrateYamlText } from '../../../src/cli/migrate.ts';
+import { migrateYamlText } from '../../../src/cli/migrate/migrate.ts';
 import { migrateToolhiveRegistry } from '../../../src/api/migration/toolhive.ts';
 import { resolveMountedFile } from '../../../src/api/migration/toolhive-config-yaml.ts';
 

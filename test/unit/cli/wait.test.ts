@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, type Verdict, type WaitGoal } from '../../../src/cli/wait.ts';
+import { evaluate, type Verdict, type WaitGoal } from '../../../src/cli/verbs/wait.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 
 function reg(generation: number, status?: MCPRegistryV1beta1['status']): MCPRegistryV1beta1 {

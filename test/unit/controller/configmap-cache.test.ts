@@ -12,7 +12,7 @@ import {
   OTHER_SELECTOR,
   sourceContent,
   STORAGE_SELECTOR,
-} from '../../../src/controller/configmap-cache.ts';
+} from '../../../src/controller/watch/configmap-cache.ts';
 import {
   ANNOTATION_CONTENT_SHA256,
   contentSha256,

@@ -8,8 +8,8 @@ import {
   isUnchanged,
   syncedEventMessage,
   type SyncFacts,
-} from '../../../src/controller/decide.ts';
-import { DataError, type PipelineResult } from '../../../src/controller/pipeline.ts';
+} from '../../../src/controller/sync/decide.ts';
+import { DataError, type PipelineResult } from '../../../src/controller/sync/pipeline.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 
 const NOW = '2026-01-01T00:00:00.000Z';

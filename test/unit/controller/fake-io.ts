@@ -4,8 +4,8 @@
  */
 import { Registry } from 'prom-client';
 import type { MCPRegistryV1beta1, StatusV1beta1 } from '../../../src/api/types.ts';
-import type { ReconcilerIO } from '../../../src/controller/reconcile-io.ts';
-import { Reconciler } from '../../../src/controller/reconciler.ts';
+import type { ReconcilerIO } from '../../../src/controller/sync/reconcile-io.ts';
+import { Reconciler } from '../../../src/controller/sync/reconciler.ts';
 import { createControllerMetrics } from '../../../src/controller/metrics.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';

@@ -1,8 +1,8 @@
 /** A filter that kept nothing of what the sources hold (#21.6): Ready, but the status and Event say so. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filteredOutMessage, runPipeline } from '../../../src/controller/pipeline.ts';
-import { decideOutcome, type SyncFacts } from '../../../src/controller/decide.ts';
+import { filteredOutMessage, runPipeline } from '../../../src/controller/sync/pipeline.ts';
+import { decideOutcome, type SyncFacts } from '../../../src/controller/sync/decide.ts';
 import { registry, toolhiveDoc } from './fixtures.ts';
 
 const cmSource = (name: string, filter?: object) => ({

@@ -1,8 +1,8 @@
 /** Fetch slots (#12.4): one sync per source host, a namespace cap, all-or-nothing, released for the next. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HostSlots } from '../../../src/controller/host-slots.ts';
-import { hostOf, sourceHosts, sourceSecrets } from '../../../src/controller/source-refs.ts';
+import { HostSlots } from '../../../src/controller/sync/host-slots.ts';
+import { hostOf, sourceHosts, sourceSecrets } from '../../../src/controller/sync/source-refs.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 
 test('one sync per host: a second registry on the same host waits, another host does not', () => {

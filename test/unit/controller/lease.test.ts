@@ -6,7 +6,7 @@ import {
   observe,
   DEFAULT_TIMINGS,
   type ElectorState,
-} from '../../../src/controller/lease.ts';
+} from '../../../src/controller/leadership/lease.ts';
 
 const t = DEFAULT_TIMINGS;
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { Manager, registriesForConfigMap } from '../../../src/controller/manager.ts';
-import { WorkQueue } from '../../../src/controller/queue.ts';
+import { WorkQueue } from '../../../src/controller/watch/queue.ts';
 import { createControllerMetrics } from '../../../src/controller/metrics.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';

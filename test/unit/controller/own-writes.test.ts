@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OwnWrites } from '../../../src/controller/own-writes.ts';
+import { OwnWrites } from '../../../src/controller/watch/own-writes.ts';
 import { KubeApiError } from '../../../src/kube/client.ts';
 
 const at = (rv: string, name = 'demo') => ({ metadata: { namespace: 'team', name, resourceVersion: rv } });

@@ -11,7 +11,7 @@ import {
   runPipeline,
   sourcesHash,
   type DataError,
-} from '../../../src/controller/pipeline.ts';
+} from '../../../src/controller/sync/pipeline.ts';
 import { apiDocument, LatestVersions } from '../../../src/sources/registry-page.ts';
 import { preReadUpstreamItem } from '../../../src/registry/pre-read.ts';
 import { documents } from '../../../src/registry/read.ts';

@@ -1,7 +1,7 @@
 /** registryRef resolution (src/controller/registry-ref-resolver.ts): each refusal's reason and message. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveSources, type RefResolverOptions } from '../../../src/controller/registry-ref-resolver.ts';
+import { resolveSources, type RefResolverOptions } from '../../../src/controller/federation/registry-ref-resolver.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 

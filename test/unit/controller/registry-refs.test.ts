@@ -8,7 +8,7 @@ import {
   refFingerprint,
   sourceLabel,
   serviceEndpoint,
-} from '../../../src/controller/registry-refs.ts';
+} from '../../../src/controller/federation/registry-refs.ts';
 import { parseRefEndpoints } from '../../../src/config/operator-config.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 

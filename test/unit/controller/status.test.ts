@@ -6,7 +6,7 @@ import {
   statusAfterSuccess,
   type FailureOutcome,
   type SuccessOutcome,
-} from '../../../src/controller/status.ts';
+} from '../../../src/controller/sync/status.ts';
 import type { StatusV1beta1 } from '../../../src/api/types.ts';
 
 const T0 = '2026-01-01T00:00:00.000Z';

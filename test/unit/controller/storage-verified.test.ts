@@ -1,7 +1,7 @@
 /** Which storage ConfigMap versions the controller may trust without reading their content. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VerifiedStorage } from '../../../src/controller/storage-verified.ts';
+import { VerifiedStorage } from '../../../src/controller/watch/storage-verified.ts';
 
 test('only the remembered version of that registry and name is verified; forgetting is per name and per registry', () => {
   const v = new VerifiedStorage();

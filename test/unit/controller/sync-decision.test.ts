@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideSync, failureBackoffMs, type SyncInput } from '../../../src/controller/sync-decision.ts';
+import { decideSync, failureBackoffMs, type SyncInput } from '../../../src/controller/sync/sync-decision.ts';
 
 const base: SyncInput = {
   now: 100_000,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CONFIG_ENV_VARS } from '../../../src/config/operator-config.ts';
-import { desiredApiObjects } from '../../../src/controller/api-workload.ts';
+import { desiredApiObjects } from '../../../src/controller/workload/api-workload.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');

@@ -36,6 +36,21 @@ const cases: [file: string, importPath: string, refusedBecause: RegExp | undefin
   ['src/config/x.ts', '../kube/client.ts', /support modules import only core/],
   ['src/http/x.ts', '../registry-api/handler.ts', /support modules import only core/],
   ['src/webhook/x.ts', '../http/guard.ts', undefined],
+  // Rooms inside the adapters (issue #27): neighbours allowed, other rooms and the composers not.
+  ['src/controller/sync/x.ts', '../watch/informer.ts', undefined],
+  ['src/controller/sync/x.ts', '../federation/registry-refs.ts', undefined],
+  ['src/controller/sync/x.ts', '../events.ts', undefined],
+  ['src/controller/sync/x.ts', '../leadership/lease.ts', /controller\/sync room imports only/],
+  ['src/controller/watch/x.ts', '../sync/reconciler.ts', /controller\/watch room imports only/],
+  ['src/controller/workload/x.ts', '../federation/registry-refs.ts', /controller\/workload room/],
+  ['src/controller/federation/x.ts', '../workload/api-workload.ts', undefined],
+  ['src/controller/sync/x.ts', '../manager.ts', /compose the controller's rooms/],
+  ['src/controller/sync/deep/x.ts', '../../leadership/lease.ts', /controller\/sync room imports only/],
+  ['src/controller/main.ts', './sync/reconciler.ts', undefined],
+  ['src/cli/validate/x.ts', '../verbs/add.ts', /cli\/validate room imports only/],
+  ['src/cli/verbs/x.ts', '../program.ts', /compose the cli's rooms/],
+  ['src/cli/verbs/x.ts', '../io.ts', undefined],
+  ['src/cli/verbs/x.ts', '../../controller/main.ts', /adapters never import each other/],
 ];
 for (const [file, importPath, why] of cases)
   test(`${file} importing ${importPath} is ${why ? 'refused' : 'allowed'}`, async () => {

@@ -1,0 +1,89 @@
+/**
+ * The manifests `thv registry validate` reads: files, directories (walked recursively for .yaml, .yml
+ * and .json, skipping hidden directories such as .git, in a stable order) and `-` for standard input;
+ * each file split into its YAML documents, numbered from 0 as yq and kustomize number them.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { UsageError } from '../errors.ts';
+import type { CliIO } from '../io.ts';
+
+export interface InputDocument {
+  file: string;
+  index: number;
+  /** The parsed document; undefined for an empty one (`---` with nothing after it). */
+  value: unknown;
+}
+
+export interface InputFile {
+  file: string;
+  documents: InputDocument[];
+  /** Why the file could not be read or parsed: a failure, not a usage error. */
+  error?: string;
+}
+
+const MANIFEST = /\.(ya?ml|json)$/i;
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const out: string[] = [];
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!e.name.startsWith('.')) out.push(...(await walk(path)));
+    } else if (MANIFEST.test(e.name)) out.push(path);
+  }
+  return out;
+}
+
+/** Expands the arguments into files; a path that does not exist is a usage error (exit 2). */
+export async function expandPaths(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      out.push(p);
+      continue;
+    }
+    const s = await stat(p).catch(() => undefined);
+    if (!s)
+      throw new UsageError(
+        `the path "${p}" does not exist`,
+        'Name manifest files or directories, or - to read standard input.',
+      );
+    out.push(...(s.isDirectory() ? await walk(p) : [p]));
+  }
+  return out;
+}
+
+export function parseDocuments(file: string, text: string): InputFile {
+  const docs = parseAllDocuments(text);
+  const list = Array.isArray(docs) ? docs : [docs];
+  const documents: InputDocument[] = [];
+  for (const [index, doc] of list.entries()) {
+    const problem = doc.errors[0];
+    if (problem)
+      return {
+        file,
+        documents,
+        error: `document ${index}: cannot parse YAML: ${problem.message.split('\n')[0]}`,
+      };
+    documents.push({ file, index, value: doc.toJS({ maxAliasCount: 100 }) ?? undefined });
+  }
+  return { file, documents };
+}
+
+export async function readInputs(io: CliIO, files: string[]): Promise<InputFile[]> {
+  const out: InputFile[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
+    } catch (e) {
+      out.push({ file, documents: [], error: `cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    out.push(parseDocuments(file === '-' ? '<stdin>' : file, text));
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * `thv registry validate [-f] FILE|DIR|- ...`: the cluster's admission verdict on MCPRegistry
+ * manifests, offline (docs/gitops.md). Every MCPRegistry document goes through validate-admit.ts, the
+ * same admission core the webhooks run plus the apiserver's own steps; other kinds are skipped.
+ * Exit 0 when every MCPRegistry is valid, 1 when any is invalid or a file cannot be read or parsed,
+ * 2 for usage errors (no input, a missing path, a policy file that is not valid).
+ */
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../admission/index.ts';
+import { CliError, UsageError } from '../errors.ts';
+import type { CliIO } from '../io.ts';
+import { admit, isRegistryKind } from './admit.ts';
+import { expandPaths, readInputs } from './input.ts';
+import {
+  defaultsYaml,
+  describe,
+  jsonReport,
+  summarise,
+  summaryLine,
+  textDiagnostics,
+  type DocumentReport,
+} from './report.ts';
+
+export interface ValidateOptions {
+  filename?: string[];
+  policy?: string;
+  output: 'text' | 'json';
+  showDefaults?: boolean;
+  verbose?: boolean;
+}
+
+async function loadPolicy(file: string | undefined): Promise<Policy> {
+  if (!file) return DEFAULT_POLICY;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--policy ${file}: ${(e as Error).message}`, 'Name the platform policy YAML file.');
+  }
+  try {
+    return parsePolicy(text);
+  } catch (e) {
+    throw new UsageError(
+      `--policy ${file} is not a valid policy: ${(e as Error).message}`,
+      'See docs/policy.md for the fields a policy file may set.',
+    );
+  }
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Runs validate. Failing documents make it throw a CliError carrying the summary (exit 1) after the
+ * report is printed; usage errors are thrown as UsageError (exit 2).
+ */
+export async function runValidate(io: CliIO, args: string[], opts: ValidateOptions): Promise<void> {
+  const paths = [...(opts.filename ?? []), ...args];
+  if (paths.length === 0)
+    throw new UsageError(
+      'no manifests to validate',
+      'Name files or directories (thv registry validate manifests/), or - for standard input.',
+    );
+  const policy = await loadPolicy(opts.policy);
+  const inputs = await readInputs(io, await expandPaths(paths));
+  const documents: DocumentReport[] = [];
+  for (const input of inputs) {
+    for (const doc of input.documents) {
+      if (doc.value === undefined) continue;
+      const base = { file: doc.file, index: doc.index, ...describe(doc.value) };
+      if (!isObj(doc.value) || !isRegistryKind(doc.value)) {
+        documents.push({ ...base, result: 'skipped', errors: [], warnings: [] });
+        continue;
+      }
+      const v = admit(doc.value, policy);
+      documents.push({
+        ...base,
+        result: v.valid ? 'valid' : 'invalid',
+        ...(v.rejectedBy ? { rejectedBy: v.rejectedBy } : {}),
+        errors: v.errors,
+        warnings: v.warnings,
+        ...(v.defaulted ? { defaulted: v.defaulted } : {}),
+      });
+    }
+  }
+  const files = inputs.flatMap((i) => (i.error ? [{ file: i.file, error: i.error }] : []));
+  const report = summarise(documents, files);
+  const failed = report.summary.invalid > 0 || report.summary.unreadableFiles > 0;
+  if (opts.output === 'json') io.out(jsonReport(report, Boolean(opts.showDefaults)));
+  else {
+    if (opts.showDefaults) io.out(defaultsYaml(report));
+    io.err(textDiagnostics(report, Boolean(opts.verbose)));
+    if (!failed) io.err(`${summaryLine(report, Boolean(opts.verbose))}\n`);
+  }
+  if (failed)
+    throw new CliError(
+      summaryLine(report, Boolean(opts.verbose)),
+      'Fix the errors above; each names the file, the document (from 0) and the field.',
+    );
+}

@@ -1,0 +1,103 @@
+/**
+ * Registry federation at fetch time: each `registryRef` source becomes a `registry` source with the
+ * referenced registry's API address as its baseURL, after the checks that make reading it legitimate
+ * and meaningful. Every refusal is a SourceError (condition SourceAvailable=False with its reason),
+ * so a reference problem reads like any other source problem and retries with the same backoff.
+ *
+ *   RegistryRefCycle      A reads B reads A (found before any request: never a sync loop)
+ *   RegistryRefNotFound   no such MCPRegistry
+ *   RegistryRefForbidden  it does not list the reader's namespace in allowed-reader-namespaces
+ *   RegistryRefNotReady   it has stored no data yet (its API would serve nothing)
+ *   RegistryRefNoAPI      the operator deploys no registry APIs and no endpoint is configured
+ */
+import { ANNOTATION_ALLOWED_READERS } from '../../api/constants.ts';
+import type { MCPRegistryV1beta1, SourceV1beta1 } from '../../api/types.ts';
+import { SourceError } from '../../sources/types.ts';
+import {
+  findCycle,
+  keyOf,
+  readerAllowed,
+  refFingerprint,
+  serviceEndpoint,
+  type Lookup,
+} from './registry-refs.ts';
+
+export interface RefResolverOptions {
+  /** A registry from the informer cache; undefined when not cached. */
+  cached: Lookup;
+  /** A registry read from the apiserver (a namespace outside --watch-namespaces is not cached). */
+  get: (namespace: string, name: string) => Promise<MCPRegistryV1beta1 | undefined>;
+  /** Fixed API addresses by `namespace/name` (--registry-ref-endpoints): tests and the local stack. */
+  endpoints: Readonly<Record<string, string>>;
+  /** Whether the operator deploys each registry's API Service (--deploy-registry-api). */
+  apiDeployed: boolean;
+}
+
+/** The registry's sources with every registryRef resolved to a baseURL (others unchanged). */
+export async function resolveSources(
+  reg: MCPRegistryV1beta1,
+  o: RefResolverOptions,
+): Promise<SourceV1beta1[]> {
+  const own = reg.metadata.namespace ?? '';
+  const out: SourceV1beta1[] = [];
+  for (const s of reg.spec.sources) {
+    const ref = s.type === 'registry' ? s.registry?.registryRef : undefined;
+    if (!ref || !s.registry) {
+      out.push(s);
+      continue;
+    }
+    const ns = ref.namespace ?? own;
+    const key = keyOf(ns, ref.name);
+    const target = o.cached(ns, ref.name) ?? (await o.get(ns, ref.name));
+    // The start is this very object (its newest spec), not the cache's copy of it.
+    const self = keyOf(own, reg.metadata.name ?? '');
+    const cycle = findCycle(reg, (n, m) =>
+      keyOf(n, m) === self ? reg : keyOf(n, m) === key ? target : o.cached(n, m),
+    );
+    if (cycle)
+      throw new SourceError(
+        'RegistryRefCycle',
+        `source ${s.name}: registry reference cycle ${cycle.join(' → ')}: a registry cannot read itself, directly or through others; remove one of these references`,
+      );
+    if (!target)
+      throw new SourceError(
+        'RegistryRefNotFound',
+        `source ${s.name}: MCPRegistry ${key} not found; this registry syncs as soon as it exists`,
+      );
+    if (!readerAllowed(target, own))
+      throw new SourceError(
+        'RegistryRefForbidden',
+        `source ${s.name}: MCPRegistry ${key} does not allow registries in namespace ${own} to read it; its owners can add "${own}" to its ${ANNOTATION_ALLOWED_READERS} annotation`,
+      );
+    if (!target.status?.sync?.lastSyncTime)
+      throw new SourceError(
+        'RegistryRefNotReady',
+        `source ${s.name}: MCPRegistry ${key} has no data yet (phase ${target.status?.phase ?? 'Pending'}); this registry syncs as soon as it has`,
+      );
+    const endpoint = o.endpoints[key] ?? (o.apiDeployed ? serviceEndpoint(ns, ref.name) : undefined);
+    if (!endpoint)
+      throw new SourceError(
+        'RegistryRefNoAPI',
+        `source ${s.name}: MCPRegistry ${key} has no API Service to read: the operator runs with --deploy-registry-api=false (set --registry-ref-endpoints to read it elsewhere)`,
+      );
+    out.push({ ...s, registry: { ...s.registry, baseURL: endpoint } });
+  }
+  return out;
+}
+
+/**
+ * How long after a referenced registry changes its readers look (they are queued, not synced at once):
+ * its API reloads the new storage through its own watch, which normally lands well within this.
+ */
+export const REF_SETTLE_MS = 500;
+
+/** The ReconcilerIO hooks of federation, over the registry informers' cache and a GET fallback. */
+export function federationHooks(o: RefResolverOptions): {
+  resolveSources: (reg: MCPRegistryV1beta1) => Promise<SourceV1beta1[]>;
+  registryRefVersions: (reg: MCPRegistryV1beta1) => string;
+} {
+  return {
+    resolveSources: (reg) => resolveSources(reg, o),
+    registryRefVersions: (reg) => refFingerprint(reg, o.cached),
+  };
+}

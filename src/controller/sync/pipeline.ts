@@ -1,0 +1,207 @@
+/**
+ * The pure part of a sync: fetched bytes → hash → parse/detect → validate (invalid entries skipped
+ * and counted) → per-source filter → merge (later source wins) → registry filter → the catalog to store.
+ * The storage text is not built here: the storage layer serializes and gzips the catalog piece by
+ * piece (a 10,000-server catalog is ~17 MB of text), and a source that parsed its pages already (the
+ * registry API) is read from its objects and hashed from its text's pieces (docs/performance.md).
+ */
+import { createHash, type Hash } from 'node:crypto';
+import {
+  DocumentError,
+  documentFits,
+  documentKeyOf,
+  filterCatalog,
+  filterHash,
+  mergeCatalogs,
+  parseRegistryDocument,
+  parseRegistryValue,
+  type Catalog,
+  type InvalidEntry,
+} from '../../registry/index.ts';
+import type { SpecV1beta1 } from '../../api/types.ts';
+import type { FetchedSource } from '../../sources/types.ts';
+
+export interface PipelineResult {
+  /** sourcesHash of what was fetched: the same content gives the same hash (a no-op resync writes nothing). */
+  hash: string;
+  filterHash: string;
+  serverCount: number;
+  invalid: (InvalidEntry & { source: string })[];
+  conflicts: number;
+  /**
+   * What to store (serializeForStorage gives its stored text). For input read before (the same
+   * sources and filters), a getter that reads the catalog when first asked: an unchanged resync that
+   * stores nothing never builds it.
+   */
+  catalog: Catalog;
+  /**
+   * Set when the filters left nothing of what the sources hold (#21.6): which filters, and how many
+   * valid servers the sources had. Absent when something was kept or there was nothing to keep.
+   */
+  filteredOut?: { by: 'sources' | 'spec'; servers: number };
+  /** What was read leniently (a ToolHive `status: "active"`), `source NAME: …`; shown in the Synced Event. */
+  warnings?: string[];
+}
+
+export class DataError extends Error {
+  readonly source: string;
+  constructor(source: string, message: string) {
+    super(message);
+    this.name = 'DataError';
+    this.source = source;
+  }
+}
+
+/** SHA-256 of each source's name and text, in order; a parsed source's text is hashed in pieces. */
+export function sourcesHash(fetched: FetchedSource[]): string {
+  const h = createHash('sha256');
+  for (const f of fetched) hashSource(h, f);
+  return h.digest('hex');
+}
+
+function hashSource(h: Hash, f: FetchedSource, piece?: (p: string) => void): void {
+  h.update(f.name).update('\0');
+  if (f.parsed)
+    for (const p of f.parsed.chunks()) {
+      h.update(p);
+      piece?.(p);
+    }
+  else h.update(f.text);
+  h.update('\0');
+}
+
+/** A fetched source's document key (document-cache.ts) and size, when it came parsed; else undefined. */
+type TextKey = { key: string; bytes: number } | undefined;
+
+/**
+ * Hashes every source (the sources hash) and, for a parsed source, its document key in the same pass:
+ * its text is produced once, piece by piece, before anything reads its objects. The key is only
+ * worth its second SHA-256 while the text may still fit the parse-once cache: past that size it is
+ * dropped (the cache would not keep the document anyway), so a 10 MB registry is hashed once.
+ */
+function hashSources(fetched: FetchedSource[]): { hash: string; keys: TextKey[] } {
+  const h = createHash('sha256');
+  const keys = fetched.map((f): TextKey => {
+    if (!f.parsed) {
+      hashSource(h, f);
+      return undefined;
+    }
+    let bytes = 0;
+    let key: ReturnType<typeof documentKeyOf> | undefined = documentKeyOf(f.format);
+    hashSource(h, f, (p) => {
+      if (!key) return;
+      bytes += Buffer.byteLength(p);
+      if (documentFits(bytes)) key.update(p);
+      else key = undefined;
+    });
+    return key ? { key: key.digest(), bytes } : { key: '', bytes: Infinity };
+  });
+  return { hash: h.digest('hex'), keys };
+}
+
+/** Reads one fetched source (through the parse-once cache). */
+function readSource(f: FetchedSource, key: TextKey) {
+  if (!f.parsed) return parseRegistryDocument(f.text, f.format);
+  return parseRegistryValue(f.parsed.value, f.format, key ?? { key: '', bytes: Infinity });
+}
+
+export function specFilterHash(spec: SpecV1beta1): string {
+  return filterHash(...spec.sources.map((s) => s.filter), spec.filter);
+}
+
+/** What the status and the Warning Event say when the filters kept nothing (#21.6). */
+export function filteredOutMessage(f: NonNullable<PipelineResult['filteredOut']>): string {
+  const n = `${f.servers} server${f.servers === 1 ? '' : 's'}`;
+  return f.by === 'spec'
+    ? `the filter matched nothing: spec.filter kept none of the ${n} the sources provide`
+    : `the filter matched nothing: the sources' filters kept none of their ${n}`;
+}
+
+export function runPipeline(spec: SpecV1beta1, fetched: FetchedSource[]): PipelineResult {
+  const { hash, keys } = hashSources(fetched);
+  const fHash = specFilterHash(spec);
+  // The same sources (names, formats, content) under the same filters read the same: a resync of
+  // unchanged data reuses the figures of the last read and reads the catalog only if it is stored.
+  const outcome = `${hash}\0${fHash}\0${fetched.map((f) => f.format).join('\0')}`;
+  const known = outcomes.get(outcome);
+  if (known) {
+    outcomes.delete(outcome);
+    outcomes.set(outcome, known);
+    let catalog: Catalog | undefined;
+    return {
+      ...known,
+      get catalog() {
+        catalog ??= read(spec, fetched, keys).catalog;
+        return catalog;
+      },
+    };
+  }
+  const r = read(spec, fetched, keys);
+  const result: PipelineResult = {
+    hash,
+    filterHash: fHash,
+    serverCount: r.catalog.servers.length,
+    invalid: r.invalid,
+    conflicts: r.conflicts,
+    catalog: r.catalog,
+    ...(r.warnings.length > 0 && { warnings: r.warnings }),
+    ...(r.filteredOut && { filteredOut: r.filteredOut }),
+  };
+  if (r.invalid.length + r.warnings.length <= MAX_OUTCOME_ENTRIES) {
+    // Shared by every later result of the same input: frozen, like the parse cache's results.
+    Object.freeze(r.invalid);
+    Object.freeze(r.warnings);
+    const { catalog: _catalog, ...figures } = result;
+    outcomes.set(outcome, Object.freeze(figures));
+    if (outcomes.size > MAX_OUTCOMES) outcomes.delete(outcomes.keys().next().value as string);
+  }
+  return result;
+}
+
+/**
+ * What runPipeline found for recent inputs, without their catalogs (a count and the invalid entries
+ * each: small next to a catalog), least recently used first. A periodic resync of a 10,000-server
+ * registry whose data did not change then neither validates nor converts it again (docs/performance.md).
+ */
+const outcomes = new Map<string, Omit<PipelineResult, 'catalog'>>();
+const MAX_OUTCOMES = 64;
+/** Inputs with more invalid entries and warnings than this are read again each time (memory bound). */
+const MAX_OUTCOME_ENTRIES = 1000;
+
+/** Forgets what runPipeline remembered (for tests). */
+export function clearPipelineOutcomes(): void {
+  outcomes.clear();
+}
+
+function read(spec: SpecV1beta1, fetched: FetchedSource[], keys: TextKey[]) {
+  const parts: Catalog[] = [];
+  const invalid: PipelineResult['invalid'] = [];
+  const warnings: string[] = [];
+  let unfiltered = 0;
+  fetched.forEach((f, i) => {
+    const source = spec.sources.find((s) => s.name === f.name);
+    let parsed;
+    try {
+      parsed = readSource(f, keys[i]);
+    } catch (e) {
+      // Whatever parsing a source's bytes throws is a fault of those bytes, never of the controller:
+      // a document nested 200,000 levels deep exhausts the stack (RangeError) and must still say so.
+      if (e instanceof DocumentError || e instanceof SyntaxError)
+        throw new DataError(f.name, `source ${f.name}: ${e.message}`);
+      if (e instanceof RangeError)
+        throw new DataError(f.name, `source ${f.name}: document nested too deeply to read (${e.message})`);
+      throw new DataError(f.name, `source ${f.name}: cannot read document: ${(e as Error).message}`);
+    }
+    invalid.push(...parsed.invalid.map((x) => ({ ...x, source: f.name })));
+    warnings.push(...parsed.warnings.map((w) => `source ${f.name}: ${w}`));
+    unfiltered += parsed.catalog.servers.length;
+    parts.push(filterCatalog(parsed.catalog, source?.filter));
+  });
+  const merged = mergeCatalogs(parts);
+  const catalog = filterCatalog(merged.catalog, spec.filter);
+  const filteredOut: PipelineResult['filteredOut'] =
+    catalog.servers.length === 0 && unfiltered > 0
+      ? { by: merged.catalog.servers.length === 0 ? 'sources' : 'spec', servers: unfiltered }
+      : undefined;
+  return { catalog, invalid, warnings, conflicts: merged.conflicts, filteredOut };
+}
