@@ -1,0 +1,148 @@
+/**
+ * AdmissionReviews for workloads: the pure step after the webhook gathered the cluster state a
+ * request needs (the referenced registry's entries, the namespace's enforcing registries, the served
+ * schema's field names). Everything a user sees is decided here.
+ */
+import type { AdmissionRequest, AdmissionReviewOut, Verdict } from '../review.ts';
+import { ADMISSION_API_VERSION } from '../review.ts';
+import { enforceWorkload, type CheckedRegistry } from './enforce.ts';
+import { kindInfo, type KindInfo } from './kinds.ts';
+import { workloadInvalid } from './messages.ts';
+import { readReference, type Reference } from './reference.ts';
+import { resolveWorkload, type RegistryState } from './resolve.ts';
+
+export interface WorkloadRequest extends AdmissionRequest {
+  namespace?: string;
+  kind?: { group?: string; version?: string; kind?: string };
+}
+
+type Out = { review: AdmissionReviewOut; verdict: Verdict };
+
+const rec = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+function allow(uid: string, warnings: string[] = []): Out {
+  return {
+    review: {
+      apiVersion: ADMISSION_API_VERSION,
+      kind: 'AdmissionReview',
+      response: { uid, allowed: true, ...(warnings.length > 0 && { warnings }) },
+    },
+    verdict: 'allowed',
+  };
+}
+
+/** What a workload request is about, or undefined when it is nothing we review. */
+export function workloadSubject(req: WorkloadRequest):
+  | {
+      kind: KindInfo;
+      object: Record<string, unknown>;
+      name: string;
+      namespace: string;
+      reference?: ReturnType<typeof readReference>;
+    }
+  | undefined {
+  if ((req.operation !== 'CREATE' && req.operation !== 'UPDATE') || req.subResource) return undefined;
+  const kind = kindInfo(req.kind?.kind);
+  const object = rec(req.object);
+  if (!kind || !object) return undefined;
+  const meta = rec(object.metadata) ?? {};
+  const name = String(req.name || meta.name || meta.generateName || '');
+  return {
+    kind,
+    object,
+    name,
+    namespace: req.namespace ?? String(meta.namespace ?? ''),
+    reference: readReference(object),
+  };
+}
+
+/** The reference a mutating request needs resolved (the webhook then gathers that registry). */
+export function referenceOf(req: WorkloadRequest): Reference | undefined {
+  return workloadSubject(req)?.reference?.ref;
+}
+
+export interface MutateContext {
+  fields: ReadonlySet<string>;
+  registry: RegistryState | undefined;
+  registryNames: readonly string[];
+}
+
+export function mutateWorkload(req: WorkloadRequest, ctx: MutateContext): Out {
+  const s = workloadSubject(req);
+  if (!s?.reference) return allow(req.uid);
+  const deny = (errors: Parameters<typeof workloadInvalid>[2], warnings: string[] = []): Out => ({
+    review: {
+      apiVersion: ADMISSION_API_VERSION,
+      kind: 'AdmissionReview',
+      response: {
+        uid: req.uid,
+        allowed: false,
+        status: workloadInvalid(s.kind.kind, s.name, errors),
+        ...(warnings.length > 0 && { warnings }),
+      },
+    },
+    verdict: 'denied',
+  });
+  if (!s.reference.ref) return deny(s.reference.errors);
+  const r = resolveWorkload({
+    kind: s.kind,
+    name: s.name,
+    namespace: s.namespace,
+    object: s.object,
+    fields: ctx.fields,
+    ref: s.reference.ref,
+    registry: ctx.registry,
+    registryNames: ctx.registryNames,
+  });
+  if (r.errors.length > 0) return deny(r.errors, r.warnings);
+  if (r.ops.length === 0) return allow(req.uid, r.warnings);
+  return {
+    review: {
+      apiVersion: ADMISSION_API_VERSION,
+      kind: 'AdmissionReview',
+      response: {
+        uid: req.uid,
+        allowed: true,
+        patchType: 'JSONPatch',
+        patch: Buffer.from(JSON.stringify(r.ops)).toString('base64'),
+        ...(r.warnings.length > 0 && { warnings: r.warnings }),
+      },
+    },
+    verdict: 'patched',
+  };
+}
+
+export interface ValidateContext {
+  fields: ReadonlySet<string>;
+  namespace: CheckedRegistry[];
+  policy: CheckedRegistry[];
+}
+
+export function validateWorkload(req: WorkloadRequest, ctx: ValidateContext): Out {
+  const s = workloadSubject(req);
+  if (!s) return allow(req.uid);
+  const r = enforceWorkload({
+    kind: s.kind,
+    name: s.name,
+    object: s.object,
+    ...(req.operation === 'UPDATE' && rec(req.oldObject) && { oldObject: rec(req.oldObject) }),
+    fields: ctx.fields,
+    namespace: ctx.namespace,
+    policy: ctx.policy,
+  });
+  if (r.errors.length === 0) return allow(req.uid, r.warnings);
+  return {
+    review: {
+      apiVersion: ADMISSION_API_VERSION,
+      kind: 'AdmissionReview',
+      response: {
+        uid: req.uid,
+        allowed: false,
+        status: workloadInvalid(s.kind.kind, s.name, r.errors),
+        ...(r.warnings.length > 0 && { warnings: r.warnings }),
+      },
+    },
+    verdict: 'denied',
+  };
+}
