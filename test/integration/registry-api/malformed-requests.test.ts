@@ -102,15 +102,22 @@ test('thv-registry-api answers every malformed target with a 4xx and keeps servi
     assert.equal(r.status, status, `${name}: ${r.head}`);
     await stillServes();
   }
-  // Every target in one keep-alive connection too: nothing a request leaves behind breaks the next.
-  const pipelined = MALFORMED_TARGETS.filter((t) => t.length < 1000 && !t.includes(' '))
+  // Every target our guard answers, in one keep-alive connection: nothing a request leaves behind breaks
+  // the next. (Node's parser itself refuses a space, a bare word or a non-URL scheme, with a 400 that
+  // closes the connection, as it should: those are sent on their own above.)
+  const parserRefused = new Set(['//a b/', 'x', 'javascript:alert(1)']);
+  const pipelined = MALFORMED_TARGETS.filter((t) => t.length < 1000 && !parserRefused.has(t))
     .map((t) => `GET ${t} HTTP/1.1\r\nHost: a\r\n\r\n`)
     .join('');
   const all = await rawExchange(
     at,
     `${pipelined}GET /v0.1/servers HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`,
   );
-  assert.match(all.head + all.body, /HTTP\/1\.1 200 OK/);
+  const statuses = (all.head + all.body).match(/HTTP\/1\.1 \d{3}/g)?.map((l) => Number(l.slice(9)));
+  assert.deepEqual(statuses, [
+    ...MALFORMED_TARGETS.filter((t) => t.length < 1000 && !parserRefused.has(t)).map(expected),
+    200,
+  ]);
   await stillServes();
 });
 
