@@ -32,8 +32,9 @@ class Collector {
   errors: Finding[] = [];
   warnings: string[] = [];
   add(r: { errors: Finding[]; warnings: string[] }): void {
-    this.errors.push(...r.errors);
-    this.warnings.push(...r.warnings);
+    // Loops, not push(...x): a spread of a long list overflows the stack (RangeError).
+    for (const e of r.errors) this.errors.push(e);
+    for (const w of r.warnings) this.warnings.push(w);
   }
 }
 

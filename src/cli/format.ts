@@ -39,7 +39,8 @@ export const NONE = '<none>';
  */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const all = [headers, ...rows];
-  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  // A reduce, not Math.max(...x): a spread of a long listing overflows the stack (RangeError).
+  const widths = headers.map((_, i) => all.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   return all
     .map((r) =>
       r

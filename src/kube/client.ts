@@ -185,7 +185,7 @@ export class KubeClient {
       type Page = { items: T[] | null; metadata: { resourceVersion?: string; continue?: string } };
       const page = await this.get<Page>(ref, { ...query, limit: 500, continue: cont }, accept);
       // A PartialObjectMetadataList without items says `items: null`.
-      items.push(...(page.items ?? []));
+      for (const item of page.items ?? []) items.push(item);
       cont = page.metadata.continue || undefined;
       rv = page.metadata.resourceVersion;
     } while (cont);

@@ -56,9 +56,9 @@ export function migrateYamlText(text: string, label: string, opts: MigrateOption
     const meta = (value.metadata ?? {}) as Obj;
     const who = `${where} MCPRegistry ${meta.namespace ? `${String(meta.namespace)}/` : ''}${String(meta.name ?? '')}`;
     const m = migrateToolhiveRegistry(value, { namespace: opts.namespace });
-    result.warnings.push(...m.warnings.map((w) => `${who}: ${w}`));
+    for (const w of m.warnings) result.warnings.push(`${who}: ${w}`);
     if (m.errors.length) {
-      result.errors.push(...m.errors.map((e) => `${who}: ${e}`));
+      for (const e of m.errors) result.errors.push(`${who}: ${e}`);
       parts.push(original);
       return;
     }

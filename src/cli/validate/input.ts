@@ -31,7 +31,7 @@ async function walk(dir: string): Promise<string[]> {
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!e.name.startsWith('.')) out.push(...(await walk(path)));
+      if (!e.name.startsWith('.')) for (const f of await walk(path)) out.push(f);
     } else if (MANIFEST.test(e.name)) out.push(path);
   }
   return out;
@@ -51,7 +51,7 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
         `the path "${p}" does not exist`,
         'Name manifest files or directories, or - to read standard input.',
       );
-    out.push(...(s.isDirectory() ? await walk(p) : [p]));
+    for (const f of s.isDirectory() ? await walk(p) : [p]) out.push(f);
   }
   return out;
 }
