@@ -1,5 +1,7 @@
 /** Controller metrics, with controller-runtime's names where one exists. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { durationMs } from '../api/duration.ts';
+import type { MCPRegistryV1beta1 } from '../api/types.ts';
 
 export interface ControllerMetrics {
   reconcileTotal: Counter<'controller' | 'result'>;
@@ -11,6 +13,8 @@ export interface ControllerMetrics {
   servers: Gauge<'namespace' | 'name'>;
   storageWrites: Counter;
   isLeader: Gauge;
+  /** Per-registry health for the alerts in monitoring/ (docs/troubleshooting.md, "Alerts"). */
+  registries: RegistryGauges;
 }
 
 export function createControllerMetrics(registry: Registry): ControllerMetrics {
@@ -69,5 +73,129 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
       help: '1 when this process leads',
       registers,
     }),
+    registries: new RegistryGauges(registry),
   };
+}
+
+/** Counts one sync attempt (act) by source type and result, with its duration. */
+export function observeSync(m: ControllerMetrics, sourceType: string, result: string, seconds: number): void {
+  m.syncs.inc({ source_type: sourceType, result });
+  const durationResult = result === 'failure' ? 'failure' : 'success';
+  m.syncDuration.observe({ source_type: sourceType, result: durationResult }, seconds);
+}
+
+type Key = { namespace: string; name: string };
+
+/** 0 without an interval, and for one no parser accepts (the reconcile reports that as Failed). */
+function intervalSeconds(interval: string | undefined): number {
+  try {
+    return interval ? durationMs(interval) / 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+const keyOf = (reg: MCPRegistryV1beta1): Key => ({
+  namespace: reg.metadata.namespace ?? '',
+  name: reg.metadata.name ?? '',
+});
+
+/**
+ * The series an alert needs per registry, set from its status on every reconcile (so a new leader
+ * has them after its first pass) and from each sync's outcome; removed when the registry is gone, so
+ * a deleted registry never looks stale. Only the leader reconciles, so only the leader has them.
+ */
+export class RegistryGauges {
+  private readonly failures: Gauge<'namespace' | 'name'>;
+  private readonly lastSuccess: Gauge<'namespace' | 'name'>;
+  private readonly interval: Gauge<'namespace' | 'name'>;
+  private readonly apiReady: Gauge<'namespace' | 'name'>;
+  private readonly fetchErrors: Counter<'namespace' | 'name' | 'source_type' | 'reason'>;
+  /** The latest success per registry: an unchanged sync writes no status, so status alone lags. */
+  private readonly successes = new Map<string, number>();
+  /** The fetch-error label sets per registry, to remove them with it. */
+  private readonly errorLabels = new Map<string, Map<string, { source_type: string; reason: string }>>();
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    const labelNames = ['namespace', 'name'] as const;
+    this.failures = new Gauge({
+      name: 'mcpregistry_sync_consecutive_failures',
+      help: 'Failed sync attempts since the last success (status.sync.attempts)',
+      labelNames,
+      registers,
+    });
+    this.lastSuccess = new Gauge({
+      name: 'mcpregistry_last_sync_success_timestamp_seconds',
+      help: 'Unix time of the last sync that succeeded, storing new data or finding it unchanged',
+      labelNames,
+      registers,
+    });
+    this.interval = new Gauge({
+      name: 'mcpregistry_sync_interval_seconds',
+      help: 'spec.syncPolicy.interval in seconds; 0 when the registry syncs only on change',
+      labelNames,
+      registers,
+    });
+    this.apiReady = new Gauge({
+      name: 'mcpregistry_api_ready',
+      help: "1 when the registry's API Deployment has a ready replica (APIReady), 0 when not",
+      labelNames,
+      registers,
+    });
+    this.fetchErrors = new Counter({
+      name: 'mcpregistry_source_fetch_errors_total',
+      help: "Failed fetches of a registry's sources, by source type and the SourceAvailable reason",
+      labelNames: ['namespace', 'name', 'source_type', 'reason'],
+      registers,
+    });
+  }
+
+  /** From the registry's status and spec, on every reconcile. */
+  observe(reg: MCPRegistryV1beta1): void {
+    const key = keyOf(reg);
+    const sync = reg.status?.sync;
+    this.failures.set(key, sync?.attempts ?? 0);
+    // The last attempt succeeded when attempts is 0; else lastSyncTime is the last success.
+    const fromStatus =
+      (sync?.attempts ? sync.lastSyncTime : (sync?.lastAttemptTime ?? sync?.lastSyncTime)) ?? '';
+    this.success(key, Date.parse(fromStatus) / 1000);
+    this.interval.set(key, intervalSeconds(reg.spec.syncPolicy?.interval));
+    const api = reg.status?.conditions?.find((c) => c.type === 'APIReady')?.status;
+    if (api === 'True' || api === 'False') this.apiReady.set(key, api === 'True' ? 1 : 0);
+    else this.apiReady.remove(key);
+  }
+
+  /** After a sync attempt, with the status it wrote: a success is fresh data; a failed fetch counts. */
+  synced(reg: MCPRegistryV1beta1, result: string, sourceType: string, nowMs: number): void {
+    const key = keyOf(reg);
+    if (result !== 'failure') this.success(key, nowMs / 1000);
+    const source = reg.status?.conditions?.find((c) => c.type === 'SourceAvailable');
+    if (result === 'failure' && source?.status === 'False') {
+      const labels = { source_type: sourceType, reason: source.reason };
+      this.fetchErrors.inc({ ...key, ...labels });
+      const id = `${key.namespace}/${key.name}`;
+      const sets = this.errorLabels.get(id) ?? new Map<string, typeof labels>();
+      this.errorLabels.set(id, sets.set(`${labels.source_type}/${labels.reason}`, labels));
+    }
+    this.observe(reg);
+  }
+
+  forget(namespace: string, name: string): void {
+    const key = { namespace, name };
+    const id = `${namespace}/${name}`;
+    this.successes.delete(id);
+    for (const g of [this.failures, this.lastSuccess, this.interval, this.apiReady]) g.remove(key);
+    // Counters of a deleted registry go too (its label sets would otherwise stay forever).
+    for (const labels of this.errorLabels.get(id)?.values() ?? [])
+      this.fetchErrors.remove({ ...key, ...labels });
+    this.errorLabels.delete(id);
+  }
+
+  private success(key: Key, seconds: number): void {
+    const id = `${key.namespace}/${key.name}`;
+    const latest = Math.max(this.successes.get(id) ?? 0, Number.isFinite(seconds) ? seconds : 0);
+    if (latest === 0) return;
+    this.successes.set(id, latest);
+    this.lastSuccess.set(key, latest);
+  }
 }

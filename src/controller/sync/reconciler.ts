@@ -33,7 +33,7 @@ import {
 import type { FailureOutcome } from './status.ts';
 import type { ReconcilerIO } from './reconcile-io.ts';
 import { conflictApi, conflictFailure, NOT_DEPLOYED, sourceTypeOf, view } from './views.ts';
-import type { ControllerMetrics } from '../metrics.ts';
+import { observeSync, type ControllerMetrics } from '../metrics.ts';
 
 export interface ReconcilerDeps {
   io: ReconcilerIO;
@@ -72,6 +72,7 @@ export class Reconciler {
     const log = this.deps.log.child({ namespace, name });
     const reg = await io.getRegistry(namespace, name);
     if (!reg) {
+      this.deps.metrics.registries.forget(namespace, name);
       this.lastChecked.delete(key);
       this.slots.forget(key);
       return {};
@@ -109,6 +110,7 @@ export class Reconciler {
   /** gather: whether to sync now, from the object, its storage, the source fingerprints and the clock. */
   private async reconcileLive(key: string, reg: MCPRegistryV1beta1, log: Logger): Promise<ReconcileResult> {
     const { io } = this.deps;
+    this.deps.metrics.registries.observe(reg);
     const unusable = unusableName(reg);
     if (unusable) {
       const plan = decideUnusableName(reg, unusable, this.isoNow());
@@ -275,12 +277,10 @@ export class Reconciler {
     started = this.deps.now(),
   ): Promise<ReconcileResult> {
     const { io, metrics } = this.deps;
-    const elapsed = (this.deps.now() - started) / 1000;
-    metrics.syncs.inc({ source_type: sourceType, result: plan.result });
-    const durationResult = plan.result === 'failure' ? 'failure' : 'success';
-    metrics.syncDuration.observe({ source_type: sourceType, result: durationResult }, elapsed);
+    observeSync(metrics, sourceType, plan.result, (this.deps.now() - started) / 1000);
     const compute = plan.status;
     const updated = compute ? await io.updateStatus(reg, (fresh) => compute(fresh.status)) : reg;
+    metrics.registries.synced(updated ?? reg, plan.result, sourceType, this.deps.now());
     if (plan.event) {
       const { type, reason, message } = plan.event;
       io.guard();
