@@ -79,3 +79,90 @@ test('a release wakes the first waiter of the freed host, and of the freed names
   s.release('b/first');
   assert.equal(woken.length, 1, 'nobody left to wake');
 });
+
+/**
+ * SPEC §18 "Fair across tenants": namespace a has eight registries waiting for a host that a's ninth
+ * holds; namespace b's one registry arrives after them. Every waiter asks again whenever its requeue
+ * timer fires (here: all of a's first, as their timers were set earlier), yet b's waiter is the next
+ * to hold the host, and the host then alternates between namespaces with waiters.
+ */
+test("one namespace's eight waiters do not queue another namespace's single waiter behind them", () => {
+  const woken: string[][] = [];
+  const s = new HostSlots(100, (keys) => woken.push(keys));
+  const host = ['registry.example'];
+  assert.equal(s.tryAcquire('a/holder', 'a', host), true);
+  const aWaiters = Array.from({ length: 8 }, (_, i) => `a/r${i}`);
+  for (const k of aWaiters) assert.equal(s.tryAcquire(k, 'a', host), false);
+  assert.equal(s.tryAcquire('b/only', 'b', host), false);
+  const order: string[] = [];
+  let holder = 'a/holder';
+  for (let round = 0; round < 9; round++) {
+    s.release(holder);
+    // Everyone still waiting asks again, a's eight first; exactly one of them gets the host.
+    const askers = [...aWaiters, 'b/only'].filter((k) => !order.includes(k));
+    const winners = askers.filter((k) => s.tryAcquire(k, k.split('/')[0] ?? '', host));
+    assert.equal(winners.length, 1, `round ${round}: one holder at a time, got ${winners.join(', ')}`);
+    holder = winners[0] ?? '';
+    order.push(holder);
+  }
+  assert.equal(order[0], 'b/only', `b waited behind a's eight: ${order.join(', ')}`);
+  assert.deepEqual(order.slice(1), aWaiters, "a's own waiters keep their arrival order");
+  assert.equal(
+    woken[0]?.[0],
+    'b/only',
+    'the release woke b for the host (round-robin), not the earliest of a',
+  );
+});
+
+const fairness: { name: string; arrivals: [string, string][]; expect: string[] }[] = [
+  {
+    name: 'three namespaces alternate on one host, first come first served within each',
+    arrivals: [
+      ['a/1', 'a'],
+      ['a/2', 'a'],
+      ['a/3', 'a'],
+      ['b/1', 'b'],
+      ['b/2', 'b'],
+      ['c/1', 'c'],
+    ],
+    // The holder is in namespace a: b and c (never served) come first, then a, b again, then a.
+    expect: ['b/1', 'c/1', 'a/1', 'b/2', 'a/2', 'a/3'],
+  },
+  {
+    name: 'one namespace alone is served in arrival order',
+    arrivals: [
+      ['a/1', 'a'],
+      ['a/2', 'a'],
+    ],
+    expect: ['a/1', 'a/2'],
+  },
+];
+for (const t of fairness)
+  test(`fair slots: ${t.name}`, () => {
+    const s = new HostSlots(100);
+    const host = ['h.example'];
+    assert.equal(s.tryAcquire('a/holder', 'a', host), true);
+    for (const [k, ns] of t.arrivals) assert.equal(s.tryAcquire(k, ns, host), false);
+    const order: string[] = [];
+    let holder = 'a/holder';
+    for (let i = 0; i < t.arrivals.length; i++) {
+      s.release(holder);
+      const winners = t.arrivals.filter(([k, ns]) => !order.includes(k) && s.tryAcquire(k, ns, host));
+      assert.equal(winners.length, 1);
+      holder = winners[0]?.[0] ?? '';
+      order.push(holder);
+    }
+    assert.deepEqual(order, t.expect);
+  });
+
+test('a turn not taken is given up: the woken key at its namespace cap frees the host for others', () => {
+  const s = new HostSlots(1);
+  assert.equal(s.tryAcquire('a/holder', 'a', ['h']), true);
+  assert.equal(s.tryAcquire('b/busy', 'b', ['other']), true);
+  assert.equal(s.tryAcquire('b/wants-h', 'b', ['h']), false);
+  assert.equal(s.tryAcquire('c/wants-h', 'c', ['h']), false);
+  s.release('a/holder');
+  assert.equal(s.tryAcquire('c/wants-h', 'c', ['h']), false, "b's turn (served never, arrived first)");
+  assert.equal(s.tryAcquire('b/wants-h', 'b', ['h']), false, 'b is at its namespace cap: turn given up');
+  assert.equal(s.tryAcquire('c/wants-h', 'c', ['h']), true);
+});
