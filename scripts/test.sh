@@ -21,6 +21,8 @@ echo "== build promtool (alert rules and dashboard tests)"; export MCPR_PROMTOOL
 echo "== install schemathesis (registry API conformance)"; export MCPR_SCHEMATHESIS_BIN; MCPR_SCHEMATHESIS_BIN=$(bash test/schemathesis/install.sh)
 echo "== build kubeconform and the kstatus probe (GitOps tests)"; bash test/kubeconform/build.sh >/dev/null; bash test/kstatus/build.sh >/dev/null
 echo "== build the image (npm run image; skipped when its inputs are unchanged)"; export MCPR_IMAGE; MCPR_IMAGE=$(bash scripts/image.sh)
+echo "== build the OCI registry (CNCF Distribution, for the release tests)"; export MCPR_OCI_REGISTRY_BIN; MCPR_OCI_REGISTRY_BIN=$(bash test/oci-registry/build.sh)
+echo "== npm run release (the image above, saved as an OCI archive)"; export MCPR_RELEASE_DIR; MCPR_RELEASE_DIR=$(node scripts/release.ts | tail -n1)
 echo "== tests"
 node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-global-setup=test/support/global-setup.ts \
   --test-timeout=600000 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' ${TEST_FILTER:+"$TEST_FILTER"}
