@@ -24,6 +24,7 @@ import {
 import { listBody, upstreamView, view } from './views.ts';
 import { sendBody, sendError, sendJson } from './respond.ts';
 import { PUBLISH_ROUTES, allowedOn, canonicalPath } from './paths.ts';
+import { cachedResponse, rememberResponse, responseKey } from './response-cache.ts';
 
 export interface HandlerDeps {
   store: SnapshotStore;
@@ -56,6 +57,8 @@ interface Ctx {
   target: RequestTarget;
   params: string[];
   deps: HandlerDeps;
+  /** Set for a route whose answers are cached (response-cache.ts). */
+  cacheKey?: string;
 }
 
 const GET = ['GET', 'HEAD'] as const;
@@ -66,33 +69,10 @@ function snapshotOr503(ctx: Ctx): Snapshot | undefined {
   return s;
 }
 
-/**
- * Response bodies by request path and query, per snapshot: a snapshot never changes, so the same
- * request gets the same bytes until the next reload, and serializing large pages was most of the cost.
- * Bounded per snapshot; a reload starts a new cache (the WeakMap drops the old one with its snapshot).
- */
-const bodies = new WeakMap<Snapshot, Map<string, Buffer>>();
-const BODIES_MAX = 2048;
-
-function cacheKey(ctx: Ctx): string {
-  return `${ctx.target.path}?${ctx.target.search}`;
-}
-
-function cachedBody(ctx: Ctx): Buffer | undefined {
-  const snap = ctx.deps.store.current;
-  return snap ? bodies.get(snap)?.get(cacheKey(ctx)) : undefined;
-}
-
-export function remember(snap: Snapshot, key: string, buf: Buffer): void {
-  let m = bodies.get(snap);
-  if (!m) bodies.set(snap, (m = new Map()));
-  if (m.size >= BODIES_MAX) m.clear();
-  m.set(key, buf);
-}
-
 function ok(ctx: Ctx, body: unknown): void {
   const buf = Buffer.from(JSON.stringify(body), 'utf8');
-  if (ctx.deps.store.current) remember(ctx.deps.store.current, cacheKey(ctx), buf);
+  const snap = ctx.deps.store.current;
+  if (snap && ctx.cacheKey !== undefined) rememberResponse(snap, ctx.cacheKey, buf);
   sendBody(ctx.req, ctx.res, 200, buf, { cacheable: true });
 }
 
@@ -277,9 +257,11 @@ export function createHandler(
               'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
             });
         }
-        const ctx = { req, res, target, params: decodeParams(m), deps };
+        const ctx: Ctx = { req, res, target, params: decodeParams(m), deps };
         if (route.cached) {
-          const hit = cachedBody(ctx);
+          ctx.cacheKey = responseKey(route.template, ctx.params, target.query);
+          const snap = deps.store.current;
+          const hit = snap && ctx.cacheKey !== undefined ? cachedResponse(snap, ctx.cacheKey) : undefined;
           if (hit) return sendBody(req, res, 200, hit, { cacheable: true });
         }
         return await route.run(ctx);

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { BoundedCache } from '../registry/bounded-cache.ts';
 
 const GZIP_MIN_BYTES = 1024;
 
@@ -43,18 +44,17 @@ export interface SendOptions {
 
 /**
  * Gzipped bodies by content hash. The same pages are asked for again and again between reloads, and
- * compressing each time cost far more than building the page. Bounded by total bytes; the cache is
- * an object so a test can start from a fresh one (the server shares one per process).
+ * compressing each time cost far more than building the page. Bounded by compressed bytes and by count
+ * (src/registry/bounded-cache.ts, least recently used first out); the cache is an object so a test can
+ * start from a fresh one (the server shares one per process).
  */
 export class GzipCache {
-  private readonly byHash = new Map<string, Buffer>();
-  private bytes = 0;
-  private readonly maxBytes: number;
+  private readonly byHash: BoundedCache<string, Buffer>;
   /** The same Buffer object (a cached response body) maps straight to its gzip, without hashing. */
   private readonly byBuffer = new WeakMap<Buffer, Buffer>();
 
-  constructor(maxBytes = 32 * 1024 * 1024) {
-    this.maxBytes = maxBytes;
+  constructor(maxBytes = 32 * 1024 * 1024, maxEntries = 4096) {
+    this.byHash = new BoundedCache({ maxBytes, maxEntries });
   }
 
   /** `etag`, when the caller has one (a hash of these bytes), saves hashing the body a second time. */
@@ -65,12 +65,7 @@ export class GzipCache {
     let gz = this.byHash.get(key);
     if (!gz) {
       gz = gzipSync(body);
-      if (this.bytes + gz.length > this.maxBytes) {
-        this.byHash.clear();
-        this.bytes = 0;
-      }
-      this.byHash.set(key, gz);
-      this.bytes += gz.length;
+      this.byHash.set(key, gz, gz.length);
     }
     this.byBuffer.set(body, gz);
     return gz;
@@ -78,7 +73,7 @@ export class GzipCache {
 
   /** Compressed bytes held (for tests of the bound). */
   get size(): number {
-    return this.bytes;
+    return this.byHash.bytes;
   }
 }
 

@@ -6,11 +6,14 @@
  *
  * A cached result is shared: callers treat it as immutable (every registry function builds new
  * objects; the result, its catalog and their arrays are frozen so an in-place change fails loudly
- * instead of leaking into another registry's data). Bounded in entries and in text size: only
- * documents up to `maxTextBytes` are kept (a ConfigMap holds at most 1 MiB), so a large upstream
- * catalog read once per sync is not pinned in memory between syncs. A failed parse is not cached.
+ * instead of leaking into another registry's data). Bounded in entries, in the total size of the
+ * documents behind them (bounded-cache.ts, least recently used first out), and in each document's
+ * size: only documents up to `maxTextBytes` are kept (a ConfigMap holds at most 1 MiB), so a large
+ * upstream catalog read once per sync is not pinned in memory between syncs. A failed parse is not
+ * cached.
  */
 import { createHash } from 'node:crypto';
+import { BoundedCache } from './bounded-cache.ts';
 import type { SourceFormat } from './model.ts';
 
 export interface Parsed {
@@ -32,50 +35,51 @@ export function documentFits(bytes: number): boolean {
 }
 
 export class DocumentCache<R extends Parsed> {
-  private readonly entries = new Map<string, R>();
+  /** Weighed by the UTF-8 size of each document's text (the parse's own heap grows with it). */
+  private readonly entries: BoundedCache<string, R>;
   private readonly parse: (text: string, format: SourceFormat | 'auto') => R;
-  private readonly maxEntries: number;
   private readonly maxTextBytes: number;
   private hits = 0;
   private misses = 0;
 
   constructor(
     parse: (text: string, format: SourceFormat | 'auto') => R,
-    opts: { maxEntries?: number; maxTextBytes?: number } = {},
+    opts: { maxEntries?: number; maxTextBytes?: number; maxBytes?: number } = {},
   ) {
     this.parse = parse;
-    this.maxEntries = opts.maxEntries ?? 32;
     this.maxTextBytes = opts.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
+    // 32 documents of at most 1 MiB each: the same worst case as the entry bound alone had.
+    this.entries = new BoundedCache({
+      maxEntries: opts.maxEntries ?? 32,
+      maxBytes: opts.maxBytes ?? 32 * DEFAULT_MAX_TEXT_BYTES,
+    });
   }
 
   get(text: string, format: SourceFormat | 'auto'): R {
-    // text.length counts UTF-16 units: at most 3 UTF-8 bytes each, so this bound is conservative.
-    const small = text.length * 3 <= this.maxTextBytes || Buffer.byteLength(text) <= this.maxTextBytes;
-    return this.getKeyed(small ? documentKey(format, [text]) : undefined, () => this.parse(text, format));
+    // A text of more UTF-16 units than the bound has at least that many UTF-8 bytes: not kept.
+    const bytes = text.length <= this.maxTextBytes ? Buffer.byteLength(text) : Infinity;
+    const key = this.fits(bytes) ? { key: documentKey(format, [text]), bytes } : undefined;
+    return this.getKeyed(key, () => this.parse(text, format));
   }
 
   /**
    * The same for a document whose text exists only in pieces (a source that parsed it already):
-   * `key` is documentKey of its format and text, undefined when the text is over maxTextBytes
-   * (see fits), and `parse` reads the document.
+   * `text` is documentKey of its format and text with the text's UTF-8 size, undefined when the text
+   * is over maxTextBytes (see fits), and `parse` reads the document.
    */
-  getKeyed(key: string | undefined, parse: () => R): R {
-    if (key === undefined) {
+  getKeyed(text: { key: string; bytes: number } | undefined, parse: () => R): R {
+    if (text === undefined || !this.fits(text.bytes)) {
       this.misses++;
       return parse();
     }
-    const hit = this.entries.get(key);
+    const hit = this.entries.get(text.key);
     if (hit) {
-      // Least recently used goes first: re-insert on a hit.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
       this.hits++;
       return hit;
     }
     this.misses++;
     const result = freeze(parse());
-    this.entries.set(key, result);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(text.key, result, text.bytes);
     return result;
   }
 
@@ -87,6 +91,11 @@ export class DocumentCache<R extends Parsed> {
   /** Counts for tests and metrics. */
   stats(): { entries: number; hits: number; misses: number } {
     return { entries: this.entries.size, hits: this.hits, misses: this.misses };
+  }
+
+  /** The UTF-8 size of the kept documents' texts. */
+  get bytes(): number {
+    return this.entries.bytes;
   }
 
   clear(): void {

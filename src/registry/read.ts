@@ -73,9 +73,7 @@ export function parseRegistryValue(
   format: SourceFormat | 'auto',
   text: { key: string; bytes: number },
 ): ParseResult {
-  return documents.getKeyed(documents.fits(text.bytes) ? text.key : undefined, () =>
-    readRegistryValue(doc, format),
-  );
+  return documents.getKeyed(text, () => readRegistryValue(doc, format));
 }
 
 /** Reads a registry document without the cache (the cache's own reader, and for tests). */

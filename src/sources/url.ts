@@ -4,6 +4,7 @@
  */
 import { httpGet, MAX_FETCH_MS, retryAfterMs, type HttpGetOptions } from './http-fetch.ts';
 import { SourceError } from './types.ts';
+import { BoundedCache, type BoundedCacheOptions } from '../registry/bounded-cache.ts';
 
 export interface UrlFetchOptions extends HttpGetOptions {
   retries: number;
@@ -26,14 +27,25 @@ interface CacheEntry {
   body: string;
 }
 
-/** Last good bodies by URL, for conditional requests. Process-local: a restart refetches once. */
+/**
+ * Last good bodies by URL, for conditional requests. Process-local: a restart refetches once. Tenants
+ * choose the URLs, so it is bounded (src/registry/bounded-cache.ts): by count and by the bodies' size
+ * in UTF-16 units, least recently used first out; an evicted URL is simply fetched whole next time.
+ */
 export class UrlCache {
-  private readonly entries = new Map<string, CacheEntry>();
+  private readonly entries: BoundedCache<string, CacheEntry>;
+  constructor(bounds: BoundedCacheOptions = { maxEntries: 1024, maxBytes: 64 * 1024 * 1024 }) {
+    this.entries = new BoundedCache(bounds);
+  }
   get(url: string): CacheEntry | undefined {
     return this.entries.get(url);
   }
   set(url: string, e: CacheEntry): void {
-    this.entries.set(url, e);
+    this.entries.set(url, e, e.body.length);
+  }
+  /** Bodies held, in UTF-16 units (for tests of the bound). */
+  get size(): number {
+    return this.entries.bytes;
   }
 }
 

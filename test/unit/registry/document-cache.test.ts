@@ -27,7 +27,7 @@ const doc = (n: number) =>
     ),
   });
 
-function counting(opts?: { maxEntries?: number; maxTextBytes?: number }) {
+function counting(opts?: { maxEntries?: number; maxTextBytes?: number; maxBytes?: number }) {
   let parses = 0;
   const cache = new DocumentCache<ParseResult>((t, f) => {
     parses++;
@@ -96,4 +96,18 @@ test('the least recently used entry goes when the cache is full', () => {
 test('parseRegistryDocument goes through the process cache', () => {
   const text = doc(5);
   assert.equal(parseRegistryDocument(text, 'auto'), parseRegistryDocument(text, 'auto'));
+});
+
+test('the kept documents stay within the byte bound: the least recently used goes first', () => {
+  const texts = [doc(10), doc(11), doc(12)];
+  const sizes = texts.map((t) => Buffer.byteLength(t));
+  const { cache, parses } = counting({ maxBytes: sizes[1]! + sizes[2]! });
+  for (const t of texts) cache.get(t, 'toolhive');
+  assert.equal(cache.stats().entries, 2);
+  assert.equal(cache.bytes, sizes[1]! + sizes[2]!);
+  cache.get(texts[2]!, 'toolhive');
+  assert.equal(parses(), 3, 'the newest is kept');
+  cache.get(texts[0]!, 'toolhive');
+  assert.equal(parses(), 4, 'the oldest was evicted');
+  assert.ok(cache.bytes <= sizes[1]! + sizes[2]!);
 });
