@@ -50,7 +50,7 @@ const CONTROLLER_ROOMS = {
   federation: ['workload'],
   sync: ['watch', 'federation', 'workload'],
 };
-const CLI_ROOMS = { validate: [], migrate: [], verbs: [] };
+const CLI_ROOMS = { validate: [], migrate: [], verbs: [], storage: [] };
 const rooms = (adapter, table, composers) =>
   Object.entries(table).map(([room, neighbours]) => {
     const others = Object.keys(table).filter((r) => r !== room && !neighbours.includes(r));

@@ -16,6 +16,7 @@ import type { CliIO } from './io.ts';
 import { LIST_OUTPUTS, runList, type ListOutput } from './verbs/list.ts';
 import { addValidateCommand } from './validate/command.ts';
 import { registerMigrate } from './migrate/migrate.ts';
+import { registerMigrateStorage } from './storage/migrate-storage.ts';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -202,6 +203,7 @@ export function buildProgram(io: CliIO): Command {
     )
     .action(async (file: string, opts: ConvertOptions) => runConvert(io, file, opts));
   registerMigrate(registry, io, examples);
+  registerMigrateStorage(registry, io, connect, examples);
 
   addValidateCommand(registry, io);
 
