@@ -1,7 +1,7 @@
 /**
  * Storage version migration against what etcd holds (SPEC §17): MCPRegistries created while the CRD
  * stored v1alpha1 are in etcd as v1alpha1; after the CRD switches its storage version to v1beta1 they
- * stay so (the apiserver converts on read) until the migration writes each one back; then etcd holds
+ * stay so (the apiserver converts on read) until `thv registry migrate-storage` (run as a user runs it) writes each one back; then etcd holds
  * only v1beta1 objects, their content read through the API is unchanged, and the CRD's
  * status.storedVersions is only v1beta1. A control plane of its own (the CRD's storage version is
  * changed), with the operator serving conversion and admission as in the product.
@@ -17,7 +17,17 @@ import { buildCrd } from '../../../src/api/crd.ts';
 import { CRD_NAME } from '../../../src/api/constants.ts';
 import { KubeClient } from '../../../src/kube/client.ts';
 import { pollUntil } from '../../../src/local/poll.ts';
-import { migrateStorage } from '../../../src/kube/storage-migration.ts';
+import { spawnSync } from 'node:child_process';
+
+const THV = join(import.meta.dirname, '../../../src/bin/thv.ts');
+/** The documented step, as a user runs it. */
+function thv(args: string[]) {
+  const r = spawnSync(process.execPath, [THV, '--kubeconfig', cp.kubeconfigPath, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
 
 const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' } as const;
 const PREFIX = '/registry/toolhive.stacklok.io/mcpregistries/';
@@ -139,15 +149,24 @@ test('objects stored as v1alpha1 are rewritten as v1beta1; storedVersions is tri
   const list = async () => (await client.list<Reg>({ ...registries, version: 'v1beta1' })).items.map(content);
   const before = await list();
 
-  const report = await migrateStorage(client);
-  assert.deepEqual(report, {
-    storageVersion: 'v1beta1',
-    storedVersionsBefore: crd.status?.storedVersions,
-    storedVersionsAfter: ['v1beta1'],
-    objects: 3,
-    rewritten: 3,
-    gone: 0,
-    failed: [],
+  const was = `[${crd.status?.storedVersions?.join(', ')}]`;
+  assert.deepEqual(thv(['registry', 'migrate-storage', '--dry-run']), {
+    code: 0,
+    out: `would rewrite 3 MCPRegistries as v1beta1 and set status.storedVersions of mcpregistries.toolhive.stacklok.io from ${was} to [v1beta1] (dry run: nothing written)\n`,
+    err: '',
+  });
+  assert.equal(
+    (await stored())['team-a/old-alpha'],
+    'toolhive.stacklok.io/v1alpha1',
+    'a dry run writes nothing',
+  );
+
+  assert.deepEqual(thv(['registry', 'migrate-storage']), {
+    code: 0,
+    out:
+      'team-a/new: rewritten\nteam-a/old-alpha: rewritten\nteam-a/old-beta: rewritten\n' +
+      `3 MCPRegistries rewritten as v1beta1; status.storedVersions of mcpregistries.toolhive.stacklok.io: ${was} -> [v1beta1]\n`,
+    err: '',
   });
   assert.deepEqual(await stored(), {
     'team-a/new': 'toolhive.stacklok.io/v1beta1',
@@ -155,5 +174,8 @@ test('objects stored as v1alpha1 are rewritten as v1beta1; storedVersions is tri
     'team-a/old-beta': 'toolhive.stacklok.io/v1beta1',
   });
   assert.deepEqual(await list(), before, 'the objects read the same');
+  assert.deepEqual((await client.get<Crd>({ ...CRDS, name: CRD_NAME })).status?.storedVersions, ['v1beta1']);
+  // Safe to repeat.
+  assert.equal(thv(['registry', 'migrate-storage']).code, 0);
   assert.deepEqual((await client.get<Crd>({ ...CRDS, name: CRD_NAME })).status?.storedVersions, ['v1beta1']);
 });
