@@ -1,8 +1,11 @@
+import { InputLimitError, tooLarge } from './input-limits.ts';
+
 /** What a command may touch of the outside world, injected so unit tests can drive commands in-process. */
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
-  readStdin(): Promise<string>;
+  /** Standard input as UTF-8; with maxBytes, an InputLimitError once more than that arrives. */
+  readStdin(maxBytes?: number): Promise<string>;
   now(): Date;
 }
 
@@ -23,9 +26,15 @@ export function processIO(): CliIO {
   return {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
-    readStdin: async () => {
+    readStdin: async (maxBytes?: number) => {
       const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
+      let size = 0;
+      for await (const c of process.stdin) {
+        size += (c as Buffer).length;
+        // Stop reading (and holding) input past the limit: the rest is never buffered.
+        if (maxBytes !== undefined && size > maxBytes) throw new InputLimitError(tooLarge());
+        chunks.push(c as Buffer);
+      }
       return Buffer.concat(chunks).toString('utf8');
     },
     now: () => new Date(),
@@ -43,7 +52,11 @@ export function memoryIO(stdin = '', now = () => new Date()): CliIO & { stdout: 
     err(t: string) {
       io.stderr += t;
     },
-    readStdin: async () => stdin,
+    readStdin: async (maxBytes?: number) => {
+      if (maxBytes !== undefined && Buffer.byteLength(stdin) > maxBytes)
+        throw new InputLimitError(tooLarge());
+      return stdin;
+    },
     now,
   };
   return io;

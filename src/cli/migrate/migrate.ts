@@ -3,13 +3,23 @@
  * (`toolhive.stacklok.dev`) into ours. Every other document passes through byte for byte; an
  * MCPRegistry that cannot be migrated is left as it was and makes the exit code 1.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Document, isScalar, parseAllDocuments } from 'yaml';
 import { isToolhiveRegistry, migrateToolhiveRegistry, type Obj } from '../../api/migration/toolhive.ts';
 import { CliError, UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
+import {
+  aliasProblem,
+  documentCountProblem,
+  InputLimitError,
+  MAX_ALIASES,
+  MAX_INPUT_BYTES,
+  MAX_TOTAL_BYTES,
+  readBoundedFile,
+  totalTooLarge,
+} from '../input-limits.ts';
 import { applyKnownRenames, reconcileNode } from './yaml.ts';
 
 export interface MigrateOptions {
@@ -33,14 +43,28 @@ export interface FileResult {
 
 /** Migrates the text of one YAML file (pure apart from nothing: exported for tests). */
 export function migrateYamlText(text: string, label: string, opts: MigrateOptions = {}): FileResult {
-  const docs = parseAllDocuments(text, { keepSourceTokens: false });
   const result: FileResult = { text, changed: false, migrated: 0, warnings: [], errors: [] };
+  const tooMany = documentCountProblem(text);
+  if (tooMany) {
+    result.errors.push(`${label}: ${tooMany}`);
+    return result;
+  }
+  const docs = parseAllDocuments(text, { keepSourceTokens: false });
   if (!Array.isArray(docs)) return result;
   const parts: string[] = [];
   docs.forEach((doc, i) => {
     const where = `${label}#${i + 1}`;
     const original = text.slice(doc.range[0], doc.range[2]);
-    const value = doc.errors.length ? undefined : (doc.toJS() as unknown);
+    let value: unknown;
+    try {
+      value = doc.errors.length ? undefined : (doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown);
+    } catch (e) {
+      const alias = aliasProblem(e);
+      if (!alias) throw e;
+      result.errors.push(`${where}: ${alias}`);
+      parts.push(original);
+      return;
+    }
     if (!isToolhiveRegistry(value)) {
       if (doc.errors.length) result.errors.push(`${where}: not valid YAML: ${doc.errors[0]?.message}`);
       const ns = doc.getIn(['metadata', 'namespace'], true);
@@ -101,15 +125,39 @@ function yamlFiles(path: string): string[] {
     );
 }
 
+/** Reads one input within the limits; past them, an error naming the input (nothing is migrated). */
+async function bounded(
+  label: string,
+  read: () => Promise<string>,
+  budget: { total: number },
+): Promise<string> {
+  try {
+    if (budget.total > MAX_TOTAL_BYTES) throw new InputLimitError(totalTooLarge());
+    const text = await read();
+    budget.total += text.length;
+    const tooMany = documentCountProblem(text);
+    if (tooMany) throw new InputLimitError(tooMany);
+    return text;
+  } catch (e) {
+    if (e instanceof InputLimitError)
+      throw new CliError(`cannot migrate ${label}: ${e.message}`, 'Nothing was written.');
+    throw e;
+  }
+}
+
 export async function runMigrate(io: CliIO, paths: string[], opts: MigrateOptions): Promise<void> {
   if (!paths.length)
     throw new UsageError('migrate needs a FILE, a DIR or - (stdin)', 'See thv registry migrate --help.');
   if (opts.inPlace && paths.includes('-'))
     throw new UsageError('--in-place cannot rewrite stdin', 'Name the files or directories to rewrite.');
   const inputs: { label: string; file?: string; text: string }[] = [];
+  const budget = { total: 0 };
   for (const p of paths) {
     if (p === '-') {
-      inputs.push({ label: '<stdin>', text: await io.readStdin() });
+      inputs.push({
+        label: '<stdin>',
+        text: await bounded('<stdin>', () => io.readStdin(MAX_INPUT_BYTES), budget),
+      });
       continue;
     }
     let files: string[];
@@ -121,7 +169,8 @@ export async function runMigrate(io: CliIO, paths: string[], opts: MigrateOption
         'Name a YAML file, a directory or -.',
       );
     }
-    for (const f of files) inputs.push({ label: f, file: f, text: readFileSync(f, 'utf8') });
+    for (const f of files)
+      inputs.push({ label: f, file: f, text: await bounded(f, () => readBoundedFile(f), budget) });
   }
   let migrated = 0;
   let errors = 0;

@@ -3,11 +3,21 @@
  * and .json, skipping hidden directories such as .git, in a stable order) and `-` for standard input;
  * each file split into its YAML documents, numbered from 0 as yq and kustomize number them.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
+import {
+  aliasProblem,
+  documentCountProblem,
+  InputLimitError,
+  MAX_ALIASES,
+  MAX_INPUT_BYTES,
+  MAX_TOTAL_BYTES,
+  readBoundedFile,
+  totalTooLarge,
+} from '../input-limits.ts';
 
 export interface InputDocument {
   file: string;
@@ -57,6 +67,8 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
 }
 
 export function parseDocuments(file: string, text: string): InputFile {
+  const tooMany = documentCountProblem(text);
+  if (tooMany) return { file, documents: [], error: tooMany };
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
   const documents: InputDocument[] = [];
@@ -68,21 +80,37 @@ export function parseDocuments(file: string, text: string): InputFile {
         documents,
         error: `document ${index}: cannot parse YAML: ${problem.message.split('\n')[0]}`,
       };
-    documents.push({ file, index, value: doc.toJS({ maxAliasCount: 100 }) ?? undefined });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown;
+    } catch (e) {
+      const alias = aliasProblem(e);
+      if (!alias) throw e;
+      return { file, documents, error: `document ${index}: ${alias}` };
+    }
+    documents.push({ file, index, value: value ?? undefined });
   }
   return { file, documents };
 }
 
 export async function readInputs(io: CliIO, files: string[]): Promise<InputFile[]> {
   const out: InputFile[] = [];
+  let total = 0;
   for (const file of files) {
     let text: string;
-    try {
-      text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
-    } catch (e) {
-      out.push({ file, documents: [], error: `cannot read: ${(e as Error).message}` });
+    if (total > MAX_TOTAL_BYTES) {
+      out.push({ file: file === '-' ? '<stdin>' : file, documents: [], error: totalTooLarge() });
       continue;
     }
+    try {
+      text = file === '-' ? await io.readStdin(MAX_INPUT_BYTES) : await readBoundedFile(file);
+    } catch (e) {
+      const label = file === '-' ? '<stdin>' : file;
+      const error = e instanceof InputLimitError ? e.message : `cannot read: ${(e as Error).message}`;
+      out.push({ file: label, documents: [], error });
+      continue;
+    }
+    total += text.length;
     out.push(parseDocuments(file === '-' ? '<stdin>' : file, text));
   }
   return out;
