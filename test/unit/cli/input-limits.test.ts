@@ -76,7 +76,8 @@ const cases: { name: string; args: string[]; stdin?: string; code: number; stder
     args: ['registry', 'migrate', '-'],
     stdin: 'a'.repeat(MAX_INPUT_BYTES + 1),
     code: 1,
-    stderr: 'error: cannot migrate <stdin>: larger than 4 MiB (the limit per file); split it into smaller files\n',
+    stderr:
+      'error: cannot migrate <stdin>: larger than 4 MiB (the limit per file); split it into smaller files\n',
   },
   {
     name: 'migrate: more documents than the limit',
