@@ -6,7 +6,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import assert from 'node:assert/strict';
+import { parse, stringify } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -84,4 +85,55 @@ export function exposedNames(page: string): Set<string> {
     else out.add(name);
   }
   return out;
+}
+
+export interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type: string; uid: string };
+  gridPos: { h: number; w: number; x: number; y: number };
+  targets?: { refId: string; expr: string; datasource?: { uid: string } }[];
+}
+export interface Dashboard {
+  uid: string;
+  title: string;
+  schemaVersion: number;
+  panels: Panel[];
+  templating: { list: { name: string; type: string; query: unknown; definition?: string }[] };
+}
+
+export function shippedDashboard(): Dashboard {
+  return JSON.parse(readFileSync(join(ROOT, 'monitoring/dashboard.json'), 'utf8')) as Dashboard;
+}
+
+/**
+ * Every PromQL query of the dashboard, with Grafana's variables replaced the way Grafana does before
+ * sending it ($__rate_interval by a duration, the multi-value $namespace by a regex), plus the
+ * namespace variable's label_values() selector.
+ */
+export function dashboardQueries(d: Dashboard): { id: string; expr: string }[] {
+  const grafana = (e: string) => e.replaceAll('$__rate_interval', '5m').replaceAll('$namespace', '.*');
+  const out = d.panels.flatMap((p) =>
+    (p.targets ?? []).map((t) => ({ id: `panel ${p.id} (${p.title}) ${t.refId}`, expr: grafana(t.expr) })),
+  );
+  for (const v of d.templating.list)
+    if (v.type === 'query') {
+      const m = /^label_values\((.*), *\w+\)$/.exec(v.definition ?? '');
+      assert.ok(m?.[1], `variable ${v.name}: not label_values(selector, label): ${v.definition}`);
+      out.push({ id: `variable ${v.name}`, expr: m[1] });
+    }
+  return out;
+}
+
+/** A rule file recording each query, so promtool's rule checker parses every one of them. */
+export function asRecordingRules(queries: { id: string; expr: string }[]): string {
+  return stringify({
+    groups: [
+      {
+        name: 'dashboard',
+        rules: queries.map((q, i) => ({ record: `dashboard:query_${i}`, expr: q.expr })),
+      },
+    ],
+  });
 }
