@@ -11,7 +11,6 @@ import { readStoredText } from '../storage/configmaps.ts';
 import { snapshotOf } from './catalog-entries.ts';
 import { sha256, type SnapshotStore } from './snapshot.ts';
 import type { ApiMetrics } from './metrics.ts';
-import { settleHeap } from './settle.ts';
 
 export interface Loader {
   stop(): void;
@@ -51,7 +50,6 @@ export function loadFromFile(
     if (store.current?.digest === sha256(text)) return 'unchanged';
     const parsed = parseRegistryDocument(text, 'auto');
     const snap = snapshotOf(parsed.catalog, text, { registryName, source: `file:${path}` }, parsed.format);
-    settleHeap();
     store.set(snap);
     return snap.entries.length;
   };
@@ -100,7 +98,6 @@ export function loadFromConfigMap(
             registryName,
             source: `configmap:${namespace}/${storageConfigMap}`,
           });
-          settleHeap();
           store.set(snap);
           return snap.entries.length;
         });
