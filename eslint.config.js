@@ -49,6 +49,8 @@ const CONTROLLER_ROOMS = {
   workload: [],
   federation: ['workload'],
   sync: ['watch', 'federation', 'workload'],
+  discovery: ['watch'],
+  'pipeline-workers': ['sync'],
 };
 const CLI_ROOMS = { validate: [], migrate: [], verbs: [], storage: [] };
 const rooms = (adapter, table, composers) =>

@@ -36,6 +36,13 @@ export interface OperatorConfig {
    */
   registryRefEndpoints: Record<string, string>;
   drainSeconds: number;
+  /**
+   * Sync worker threads (SPEC §18): undefined = every core but one, at least one; 0 = the sync's CPU
+   * work on the event loop (only for a controller-only Deployment, or tests).
+   */
+  syncWorkers?: number;
+  /** Each sync worker's heap limit in MiB; undefined = the default (pipeline-workers/). */
+  syncWorkerMemoryMb?: number;
   /** Controller tuning, environment only (MCPR_*): for tests and unusual clusters. */
   tuning: ControllerTuning;
 }
@@ -104,6 +111,8 @@ const ENV: Record<string, string> = {
   'enable-webhooks': 'ENABLE_WEBHOOKS',
   'enable-controller': 'ENABLE_CONTROLLER',
   'drain-seconds': 'DRAIN_SECONDS',
+  'sync-workers': 'SYNC_WORKERS',
+  'sync-worker-memory': 'SYNC_WORKER_MEMORY_MB',
 };
 
 export const CONFIG_ENV_VARS = ENV;
@@ -147,6 +156,21 @@ function int(name: string, v: string | undefined, def: number): number {
   return n;
 }
 
+/** An optional integer setting in [min, max], as { [key]: n } or nothing when unset. */
+function optionalInt<K extends string>(
+  flag: string,
+  key: K,
+  v: string | undefined,
+  min: number,
+  max: number,
+): Partial<Record<K, number>> {
+  if (v === undefined || v === '') return {};
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${flag}: invalid value "${v}": must be an integer ${min}-${max}`);
+  return { [key]: n } as Partial<Record<K, number>>;
+}
+
 export function parseOperatorConfig(argv: string[], env: Record<string, string | undefined>): OperatorConfig {
   const stringOpts = Object.keys(ENV).map((k) => [k, { type: 'string' as const }]);
   const { values } = parseArgs({
@@ -184,6 +208,8 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
     deployRegistryApi: bool(get('deploy-registry-api'), true),
     registryRefEndpoints: parseRefEndpoints(get('registry-ref-endpoints')),
     drainSeconds: int('drain-seconds', get('drain-seconds'), 5),
+    ...optionalInt('sync-workers', 'syncWorkers', get('sync-workers'), 0, 64),
+    ...optionalInt('sync-worker-memory', 'syncWorkerMemoryMb', get('sync-worker-memory'), 64, 65536),
     tuning: parseTuning(env),
   };
 }

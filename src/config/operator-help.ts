@@ -25,6 +25,16 @@ const FLAGS: [flag: string, value: string, meaning: string][] = [
     'fixed API addresses of registries read by registryRef (tests, local stack; default: their Services)',
   ],
   ['drain-seconds', 'n', 'after SIGTERM, keep serving webhooks this long (default: 5)'],
+  [
+    'sync-workers',
+    'n',
+    'threads for the sync CPU work, 0 = on the event loop (default: cores - 1, at least 1)',
+  ],
+  [
+    'sync-worker-memory',
+    'MiB',
+    'heap limit of each sync worker; a sync over it fails, the worker is replaced (default: 384)',
+  ],
 ];
 
 export function operatorHelp(): string {

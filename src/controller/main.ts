@@ -26,6 +26,7 @@ import { Manager, registriesForConfigMap } from './manager.ts';
 import { readersOf } from './federation/registry-refs.ts';
 import { federationHooks, REF_SETTLE_MS } from './federation/registry-ref-resolver.ts';
 import { createControllerMetrics } from './metrics.ts';
+import { startSyncWorkers, workerSyncWork } from './pipeline-workers/index.ts';
 import {
   apiName,
   apiStatusFrom,
@@ -53,6 +54,15 @@ export async function runController(
     userAgent: 'mcp-registry-operator/controller',
   });
   const metrics = createControllerMetrics(registry);
+  // The sync's CPU work never runs on this event loop, which also answers admission (SPEC §18).
+  const pool =
+    config.syncWorkers === 0
+      ? undefined
+      : startSyncWorkers({
+          size: config.syncWorkers,
+          memoryMb: config.syncWorkerMemoryMb,
+          onReplaced: (why) => log.warn({ reason: why }, 'sync worker replaced'),
+        });
   const queue = new WorkQueue({
     now: Date.now,
     baseDelayMs: t.queueBaseDelayMs,
@@ -177,6 +187,7 @@ export async function runController(
     now: Date.now,
     backoffBaseMs: t.syncBackoffBaseMs,
     backoffMaxMs: t.syncBackoffMaxMs,
+    ...(pool && { work: workerSyncWork(pool) }),
     // One fetch per source host; one namespace may hold all workers but one (SPEC §8 "Bounded work").
     slots: new HostSlots(t.workers - 1, (keys) => keys.forEach((k) => manager.enqueue(k))),
   });
@@ -187,7 +198,11 @@ export async function runController(
     for (const inf of informers()) inf.start();
     manager.start();
     log.info(
-      { namespaces: config.watchNamespaces.length ? config.watchNamespaces : 'all', workers: t.workers },
+      {
+        namespaces: config.watchNamespaces.length ? config.watchNamespaces : 'all',
+        workers: t.workers,
+        syncWorkers: pool?.size ?? 0,
+      },
       'controller started',
     );
   };
@@ -218,6 +233,7 @@ export async function runController(
       stopped = true;
       await stopWork();
       await elector?.stop();
+      await pool?.close();
       client.close();
     },
   };

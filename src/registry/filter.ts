@@ -9,16 +9,68 @@
  */
 import { createHash } from 'node:crypto';
 import type { FilterSpec } from '../api/types.ts';
-import { globMatch } from './glob.ts';
+import { GlobError, parseGlob } from './glob.ts';
 import type { Catalog, CatalogServer } from './model.ts';
 
-export function keeps(server: CatalogServer, filter: FilterSpec | undefined): boolean {
+/**
+ * The most filter work one sync may do (SPEC §18 "work per sync is bounded"), in units of one glob
+ * character test (~10 ns). Each glob is linear in its name and pattern, but servers × patterns is
+ * bounded by neither: 200,000 servers against 200 globs was 30-50 s of CPU. Every test of a name
+ * against a pattern costs TEST_COST units (its fixed cost, ~1 µs) plus its character tests, so the
+ * limit, ~4 s of one core, admits about 4,000,000 server × pattern tests with simple patterns (the
+ * official registry's 20,000 servers against 100 patterns is half of it) and fewer with costly ones.
+ * Counted, not estimated: the same inputs always give the same answer (docs/controller.md).
+ */
+export const MAX_FILTER_WORK = 400_000_000;
+/** What one name-against-pattern test costs beyond its character tests (measured: ~100 of them). */
+export const TEST_COST = 100;
+
+/** Filtering stopped at the work limit; the message says how much was asked. */
+export class FilterBudgetError extends Error {
+  override name = 'FilterBudgetError';
+}
+
+/** The filter work a sync has left; one budget is shared by every filter of one sync. */
+export class FilterBudget {
+  private left: number;
+  readonly limit: number;
+  constructor(limit = MAX_FILTER_WORK) {
+    this.left = limit;
+    this.limit = limit;
+  }
+  /**
+   * Pays for one glob test of `steps` character tests; throws FilterBudgetError naming the work
+   * asked of this filter when the sync's budget is spent.
+   */
+  spend(steps: number, servers: number, patterns: number): void {
+    this.left -= steps + TEST_COST;
+    if (this.left < 0)
+      throw new FilterBudgetError(
+        `filtering ${servers} servers against ${patterns} name patterns is more work than one sync may do (${this.limit} units, docs/controller.md "Work per sync"); use fewer name patterns (tag filters cost nothing) or a smaller source`,
+      );
+  }
+}
+
+function globTest(pattern: string, name: string, spend?: (steps: number) => void): boolean {
+  const parsed = parseGlob(pattern);
+  if (!parsed.ok) throw new GlobError(`invalid glob ${JSON.stringify(pattern)}: ${parsed.error}`);
+  if (!spend) return parsed.glob.test(name);
+  const r = parsed.glob.count(name);
+  spend(r.steps);
+  return r.matched;
+}
+
+export function keeps(
+  server: CatalogServer,
+  filter: FilterSpec | undefined,
+  spend?: (steps: number) => void,
+): boolean {
   if (!filter) return true;
   const matches = (patterns: string[] | undefined) =>
     (patterns ?? []).some(
       (p) =>
-        globMatch(p, server.name) ||
-        (server.upstreamName !== server.name && globMatch(p, server.upstreamName)),
+        globTest(p, server.name, spend) ||
+        (server.upstreamName !== server.name && globTest(p, server.upstreamName, spend)),
     );
   const { include: nameIn, exclude: nameOut } = filter.names ?? {};
   const { include: tagIn, exclude: tagOut } = filter.tags ?? {};
@@ -29,9 +81,18 @@ export function keeps(server: CatalogServer, filter: FilterSpec | undefined): bo
   return true;
 }
 
-export function filterCatalog(catalog: Catalog, filter: FilterSpec | undefined): Catalog {
+/** The catalog's servers this filter keeps; with a budget, every glob test is paid from it. */
+export function filterCatalog(
+  catalog: Catalog,
+  filter: FilterSpec | undefined,
+  budget?: FilterBudget,
+): Catalog {
   if (!filter) return catalog;
-  return { ...catalog, servers: catalog.servers.filter((s) => keeps(s, filter)) };
+  const servers = catalog.servers.length;
+  const patterns = (filter.names?.include?.length ?? 0) + (filter.names?.exclude?.length ?? 0);
+  const spend =
+    budget && patterns > 0 ? (steps: number) => budget.spend(steps, servers, patterns) : undefined;
+  return { ...catalog, servers: catalog.servers.filter((s) => keeps(s, filter, spend)) };
 }
 
 /** SHA-256 (hex) of the filters in order, canonical JSON (sorted keys); absent filters count as null. */

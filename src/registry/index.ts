@@ -33,7 +33,15 @@ export {
   unrepresentableIn,
   STORAGE_UPSTREAM_KEY,
 } from './write.ts';
-export { filterCatalog, filterHash, keeps } from './filter.ts';
+export {
+  filterCatalog,
+  filterHash,
+  keeps,
+  FilterBudget,
+  FilterBudgetError,
+  MAX_FILTER_WORK,
+  TEST_COST,
+} from './filter.ts';
 export { mergeCatalogs } from './merge.ts';
 export { parseGlob, globMatch, GlobError, type GlobResult } from './glob.ts';
 export { makeCatalogServer, catalogOf, type ServerParts } from './catalog.ts';

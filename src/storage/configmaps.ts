@@ -6,7 +6,15 @@
 import { isStatus, METADATA_ACCEPT, METADATA_LIST_ACCEPT, type KubeClient } from '../kube/client.ts';
 import { parseStorage, storageChunks, type Catalog } from '../registry/index.ts';
 import { GROUP, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY, KIND } from '../api/constants.ts';
-import { layoutCatalog, layoutPieces, readLayout, storageName, CHUNK_KEY, TornReadError } from './layout.ts';
+import {
+  layoutCatalog,
+  layoutPieces,
+  readLayout,
+  storageName,
+  CHUNK_KEY,
+  TornReadError,
+  type Layout,
+} from './layout.ts';
 import { CONFIGMAPS as CM, type ConfigMapObject } from '../kube/configmaps.ts';
 import { ANNOTATION_CONTENT_SHA256, contentSha256, controlledBy, NameConflictError } from './ownership.ts';
 
@@ -175,20 +183,24 @@ async function checkOwned(client: KubeClient, reg: RegistryRef, name: string, ca
 }
 
 /**
- * Stores a catalog: its storage text (serializeForStorage), or the catalog itself, serialized and
- * gzipped piece by piece so the whole text never exists (a 10,000-server catalog is ~17 MB of it).
+ * Stores a catalog: its storage text (serializeForStorage), the catalog itself, serialized and
+ * gzipped piece by piece so the whole text never exists (a 10,000-server catalog is ~17 MB of it),
+ * or the layout of either, made before.
  */
 export async function writeStorage(
   client: KubeClient,
   reg: RegistryRef,
-  content: string | Catalog,
+  content: string | Catalog | Layout,
   guard: () => void = () => {},
   cache?: StorageCache,
 ): Promise<StoredInfo> {
+  // A Layout was made off the event loop already (the controller's sync workers).
   const layout =
     typeof content === 'string'
       ? layoutCatalog(reg.name, content)
-      : await layoutPieces(reg.name, storageChunks(content));
+      : 'main' in content
+        ? content
+        : await layoutPieces(reg.name, storageChunks(content));
   const names = [storageName(reg.name), ...layout.shards.map((s) => s.name)];
   // Every name is checked before anything is written: a conflict on shard 3 must not leave shards
   // 0-2 rewritten under the old index.

@@ -8,7 +8,11 @@
  */
 import type { StatusV1beta1 } from '../../api/types.ts';
 import { filteredOutMessage, type PipelineResult } from './pipeline.ts';
+
+/** What decisions read of a pipeline result: its figures, never its catalog. */
+type PipelineFigures = Omit<PipelineResult, 'catalog'>;
 import { DataError } from './pipeline.ts';
+import { SyncWorkerError } from './sync-work.ts';
 import { SourceError } from '../../sources/types.ts';
 import {
   statusAfterFailure,
@@ -57,6 +61,8 @@ export function classifyFailure(e: unknown): FailureOutcome | undefined {
     return { kind: 'failure', stage: 'fetch', reason: e.reason, message: e.message };
   if (e instanceof DataError)
     return { kind: 'failure', stage: 'data', reason: 'InvalidData', message: e.message };
+  if (e instanceof SyncWorkerError)
+    return { kind: 'failure', stage: e.stage, reason: e.reason, message: e.message };
   return undefined;
 }
 
@@ -73,7 +79,7 @@ export function internalFailure(e: unknown): FailureOutcome {
 
 /** Whether the fetched data equals what is stored (same sources hash and filter, storage present). */
 export function isUnchanged(
-  result: PipelineResult,
+  result: PipelineFigures,
   status: StatusV1beta1 | undefined,
   storagePresent: boolean,
 ) {
@@ -93,7 +99,7 @@ export interface SyncFacts {
   now: string;
   intervalMs?: number;
   /** Exactly one of result / failure. */
-  result?: PipelineResult;
+  result?: PipelineFigures;
   failure?: FailureOutcome;
   unchanged: boolean;
   /** What storage holds after act's write (or the previous status' view when nothing was written). */
@@ -103,7 +109,7 @@ export interface SyncFacts {
   drift?: string;
 }
 
-export function syncedEventMessage(r: PipelineResult, sourceNames: string[]): string {
+export function syncedEventMessage(r: PipelineFigures, sourceNames: string[]): string {
   const invalid = r.invalid.length
     ? ` (${r.invalid.length} invalid entries skipped: ${r.invalid
         .slice(0, 3)

@@ -11,6 +11,8 @@ import {
   documentFits,
   documentKeyOf,
   filterCatalog,
+  FilterBudget,
+  FilterBudgetError,
   filterHash,
   mergeCatalogs,
   parseRegistryDocument,
@@ -67,6 +69,8 @@ function hashSource(h: Hash, f: FetchedSource, piece?: (p: string) => void): voi
       piece?.(p);
     }
   else h.update(f.text);
+  // What a source skipped is part of what it read: a new reason to skip is a change.
+  if (f.skipped?.length) h.update(JSON.stringify(f.skipped));
   h.update('\0');
 }
 
@@ -177,6 +181,8 @@ function read(spec: SpecV1beta1, fetched: FetchedSource[], keys: TextKey[]) {
   const parts: Catalog[] = [];
   const invalid: PipelineResult['invalid'] = [];
   const warnings: string[] = [];
+  // One budget for every filter of the sync: servers × patterns is bounded, not only each glob.
+  const budget = new FilterBudget();
   let unfiltered = 0;
   fetched.forEach((f, i) => {
     const source = spec.sources.find((s) => s.name === f.name);
@@ -195,15 +201,29 @@ function read(spec: SpecV1beta1, fetched: FetchedSource[], keys: TextKey[]) {
     // Loops, not push(...x): a spread passes every element as an argument, and ~120,000 of them
     // (a source of invalid entries) overflow the stack with a RangeError.
     for (const x of parsed.invalid) invalid.push({ ...x, source: f.name });
+    for (const x of f.skipped ?? [])
+      invalid.push({ entry: x.workload, field: '', reason: x.reason, source: f.name });
     for (const w of parsed.warnings) warnings.push(`source ${f.name}: ${w}`);
     unfiltered += parsed.catalog.servers.length;
-    parts.push(filterCatalog(parsed.catalog, source?.filter));
+    parts.push(
+      bounded(f.name, `source ${f.name}`, () => filterCatalog(parsed.catalog, source?.filter, budget)),
+    );
   });
   const merged = mergeCatalogs(parts);
-  const catalog = filterCatalog(merged.catalog, spec.filter);
+  const catalog = bounded('', 'spec.filter', () => filterCatalog(merged.catalog, spec.filter, budget));
   const filteredOut: PipelineResult['filteredOut'] =
     catalog.servers.length === 0 && unfiltered > 0
       ? { by: merged.catalog.servers.length === 0 ? 'sources' : 'spec', servers: unfiltered }
       : undefined;
   return { catalog, invalid, warnings, conflicts: merged.conflicts, filteredOut };
+}
+
+/** Runs one filter; its work limit is a data failure of that filter (InvalidData, docs/controller.md). */
+function bounded<T>(source: string, what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof FilterBudgetError) throw new DataError(source, `${what}: ${e.message}`);
+    throw e;
+  }
 }

@@ -9,7 +9,7 @@ import type { MCPRegistryV1beta1, SourceV1beta1, StatusV1beta1 } from '../../api
 import { CONFIGMAPS, type ConfigMapObject } from '../../kube/configmaps.ts';
 import { getRegistry, setFinalizers, updateStatus } from '../../kube/mcpregistries.ts';
 import { deleteStorage, writeStorage, type StorageCache, type StoredInfo } from '../../storage/configmaps.ts';
-import { storageName } from '../../storage/layout.ts';
+import { storageName, type Layout } from '../../storage/layout.ts';
 import { storageDrift, storageMetaDrift } from '../../storage/ownership.ts';
 import {
   cachedStorageNames,
@@ -50,8 +50,11 @@ export interface ReconcilerIO {
   fetchSources(reg: MCPRegistryV1beta1): Promise<FetchedSource[]>;
   /** Fingerprint of the registries its registryRef sources read (registry-refs.ts); '' without any. */
   registryRefVersions?(reg: MCPRegistryV1beta1): string;
-  /** Stores the catalog (serialized and gzipped piece by piece: no whole text is built). */
-  writeStorage(reg: MCPRegistryV1beta1, catalog: Catalog): Promise<StoredInfo>;
+  /**
+   * Stores the catalog (serialized and gzipped piece by piece: no whole text is built), or its
+   * layout made by a sync worker (sync-work.ts).
+   */
+  writeStorage(reg: MCPRegistryV1beta1, content: Catalog | Layout): Promise<StoredInfo>;
   /** Deletes the storage ConfigMaps the registry controls (owner uid), nothing else. */
   deleteStorage(reg: MCPRegistryV1beta1): Promise<void>;
   recordEvent(
@@ -195,9 +198,9 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       for (const s of sources) fetched.push(await fetchSource(ctx, s));
       return fetched;
     },
-    async writeStorage(reg, catalog) {
+    async writeStorage(reg, content) {
       const r = ref(reg);
-      const info = await writeStorage(client, r, catalog, guard, storageCache(reg));
+      const info = await writeStorage(client, r, content, guard, storageCache(reg));
       // Stale shards this write deleted stay remembered until a check finds them missing: harmless.
       for (const [name, rv] of Object.entries(info.versions)) verified.remember(r.uid, name, rv);
       return info;

@@ -1,7 +1,7 @@
 /**
  * reconcile(namespace/name): level-triggered and idempotent, in three steps.
  *   gather — read the registry, its storage and source fingerprints; decide whether to sync
- *            (sync-decision.ts); fetch the sources and run the pure pipeline (pipeline.ts);
+ *            (sync-decision.ts); fetch the sources and run the pipeline on a sync worker (sync-work.ts);
  *   decide — turn what was observed into status, Event, metric and requeue (decide.ts, pure);
  *   act    — write storage (only a whole successful result), apply the API workload, write status,
  *            record the Event, count metrics, log.
@@ -18,7 +18,7 @@ import { gatherSync, type Checked, type Gathered } from './gather.ts';
 import { HostSlots } from './host-slots.ts';
 import { sourceHosts } from './source-refs.ts';
 import { decideUnusableName, unusableName } from './unusable-name.ts';
-import { runPipeline, type PipelineResult } from './pipeline.ts';
+import { inProcessSyncWork, syncRequest, type SyncWork, type SyncWorkResult } from './sync-work.ts';
 import { setConditions } from './status.ts';
 import { SYNCING_AFTER_MS, syncingLater, writeSyncing } from './syncing.ts';
 import {
@@ -46,6 +46,8 @@ export interface ReconcilerDeps {
   slots?: HostSlots;
   /** A first sync still running after this long writes the Syncing status (default SYNCING_AFTER_MS; 0: at once). */
   syncingAfterMs?: number;
+  /** Where the sync's CPU work runs (sync-work.ts); unset: in process. */
+  work?: SyncWork;
 }
 
 /** Latest re-check of a registry whose source host is busy (the slot's release normally wakes it). */
@@ -191,9 +193,7 @@ export class Reconciler {
     const ms = this.deps.syncingAfterMs ?? SYNCING_AFTER_MS;
     if (first && ms <= 0) reg = (await writeSyncing(io, reg, now)) ?? reg;
     const syncing = first && ms > 0 ? syncingLater(io, reg, { ms, now, log }) : undefined;
-    let failure: FailureOutcome | undefined;
-    let result: PipelineResult | undefined;
-    let unchanged = false;
+    let [failure, result, unchanged]: [FailureOutcome?, SyncWorkResult?, boolean?] = [];
     const prev = reg.status?.storage;
     let storage: StoredState = {
       configMaps: prev?.configMaps ?? [],
@@ -203,7 +203,7 @@ export class Reconciler {
     let api = NOT_DEPLOYED;
     try {
       try {
-        result = runPipeline(reg.spec, await io.fetchSources(reg));
+        result = await (this.deps.work ?? inProcessSyncWork)(syncRequest(reg, await io.fetchSources(reg), s));
       } catch (e) {
         failure = classifyFailure(e);
         if (!failure) throw e;
@@ -218,7 +218,7 @@ export class Reconciler {
       unchanged = !!result && isUnchanged(result, reg.status, s.storagePresent && !s.drift);
       if (result && !unchanged) {
         try {
-          storage = await io.writeStorage(reg, result.catalog);
+          storage = await io.writeStorage(reg, result.content());
           this.deps.metrics.storageWrites.inc();
         } catch (e) {
           if (e instanceof Error && e.name === 'NotLeaderError') throw e;

@@ -50,9 +50,10 @@ export function fakeIO(w: FakeWorld): ReconcilerIO {
     storagePresent: async (_ns, name) => w.storage.has(name),
     configMapVersions: (_ns, names) => names.map((n) => `${n}@${w.configMaps?.get(n) ?? '1'}`).join(','),
     fetchSources: (reg) => w.fetch(reg),
-    writeStorage: async (reg, catalog) => {
+    writeStorage: async (reg, content) => {
       if (w.failStorageWrite) throw w.failStorageWrite;
-      const text = serializeForStorage(catalog);
+      if ('main' in content) throw new Error('the fake stores catalogs, not layouts');
+      const text = serializeForStorage(content);
       w.storage.set(reg.metadata.name ?? '', text);
       const main = `${reg.metadata.name}-registry-storage`;
       return { configMaps: [main], bytes: text.length, compressed: false, versions: { [main]: '1' } };

@@ -1,0 +1,89 @@
+/**
+ * What crosses between the event loop and a sync worker (structured clone). Sources go as their text
+ * (cloned as one copy, never parsed on the event loop) or, for a registry source, as the objects it
+ * parsed page by page; results come back as the pipeline's figures and the laid-out storage, whose
+ * shards are already base64 text (cloning that text is cheaper than encoding it on the event loop).
+ */
+import type { SpecV1beta1 } from '../../api/types.ts';
+import type { Layout } from '../../storage/layout.ts';
+import type { SourceFormat } from '../../registry/index.ts';
+import type { FetchedSource } from '../../sources/types.ts';
+import { apiDocument } from '../../sources/registry-page.ts';
+import type { PipelineResult } from '../sync/pipeline.ts';
+import type { StoredHashes } from '../sync/sync-work.ts';
+
+export interface WireSource {
+  name: string;
+  format: SourceFormat | 'auto';
+  text?: string;
+  /** A parsed document's value; its text pieces are made again in the worker (fromWire). */
+  value?: unknown;
+}
+
+export interface WireRequest {
+  registry: string;
+  spec: SpecV1beta1;
+  sources: WireSource[];
+  stored?: StoredHashes;
+}
+
+export interface WireError {
+  name: string;
+  message: string;
+  /** DataError's source. */
+  source?: string;
+}
+
+export type WireResult =
+  | {
+      ok: true;
+      figures: Omit<PipelineResult, 'catalog'>;
+      /** Absent when the result equals what is stored (nothing to write) or laying it out failed. */
+      layout?: Layout;
+      layoutError?: WireError;
+    }
+  | { ok: false; error: WireError };
+
+export function toWire(f: FetchedSource): WireSource {
+  return f.parsed
+    ? { name: f.name, format: f.format, value: f.parsed.value }
+    : { name: f.name, format: f.format, text: f.text };
+}
+
+/**
+ * The fetched source again, in the worker. A parsed document's pieces must join to exactly
+ * JSON.stringify(value) (types.ts); an API page document `{servers, metadata}` is cut per server as
+ * the registry source cuts it, so the parse-once cache sees the same pieces; anything else is one.
+ */
+export function fromWire(w: WireSource): FetchedSource {
+  if (w.text !== undefined) return { name: w.name, format: w.format, text: w.text };
+  const v = w.value;
+  const page = v as { servers?: unknown; metadata?: { count?: unknown } } | null;
+  const keys = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
+  if (
+    keys.length === 2 &&
+    keys[0] === 'servers' &&
+    keys[1] === 'metadata' &&
+    Array.isArray(page?.servers) &&
+    JSON.stringify(page.metadata) === JSON.stringify({ count: page.servers.length })
+  ) {
+    const doc = apiDocument(page.servers as Parameters<typeof apiDocument>[0]);
+    return { name: w.name, format: w.format, parsed: { value: v, chunks: () => doc.chunks() } };
+  }
+  return {
+    name: w.name,
+    format: w.format,
+    parsed: {
+      value: v,
+      *chunks() {
+        yield JSON.stringify(v);
+      },
+    },
+  };
+}
+
+export function toWireError(e: unknown): WireError {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const source = (e as { source?: unknown }).source;
+  return { name: e.name, message: e.message, ...(typeof source === 'string' && { source }) };
+}
