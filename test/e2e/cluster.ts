@@ -2,7 +2,7 @@
  * kubectl and small readers for the end-to-end suite, against the node's control plane.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { kubectlAt } from '../support/kubectl.ts';
 
 export const NS = 'toolhive-system';
 export const SAMPLES = 'e2e-samples';
@@ -14,16 +14,7 @@ export function useKubeconfig(path: string): void {
 }
 
 export function k(args: string[], input?: string) {
-  const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {
-    input,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  const stderr = (r.stderr ?? '')
-    .split('\n')
-    .filter((l) => !l.includes('version skew') && l.trim())
-    .join('\n');
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr };
+  return kubectlAt(kubeconfig, args, { input, timeoutMs: 120_000 });
 }
 
 export function kOk(args: string[], input?: string): string {

@@ -2,13 +2,12 @@
  * Helpers for tests against the real control plane started by global-setup.ts: the machine's
  * kubectl, our client, unique namespaces, and CRD installation with readiness checks.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { stringify } from 'yaml';
 import { KubeClient } from '../../src/kube/client.ts';
 import type { ConversionTarget } from '../../src/api/crd.ts';
 import { installCrd as installCrdWith } from '../../src/local/crd-install.ts';
 import { pollUntil } from '../../src/local/poll.ts';
+import { kubectlAt, type KubectlResult } from './kubectl.ts';
 
 export function kubeconfigPath(): string {
   const p = process.env.MCPR_TEST_KUBECONFIG;
@@ -25,27 +24,11 @@ export function client(): KubeClient {
   return shared;
 }
 
-export interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { KubectlResult } from './kubectl.ts';
 
 /** Runs the machine's kubectl against the test cluster. Never throws; assert on the result. */
 export function kubectl(args: string[], input?: string | object): KubectlResult {
-  const stdin = input === undefined ? undefined : typeof input === 'string' ? input : stringify(input);
-  const r = spawnSync('kubectl', ['--kubeconfig', kubeconfigPath(), ...args], {
-    input: stdin,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  // kubectl 1.32 warns about the version skew with the 1.35 apiserver on every call; drop that line.
-  const stderr = (r.stderr ?? '')
-    .split('\n')
-    .filter((l) => !l.includes('exceeds the supported minor version skew'))
-    .join('\n')
-    .trim();
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr };
+  return kubectlAt(kubeconfigPath(), args, { input });
 }
 
 export function kubectlOk(args: string[], input?: string | object): string {

@@ -8,7 +8,6 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +16,7 @@ import { startOperator } from '../../../src/local/stack.ts';
 import { startController } from '../../support/controller.ts';
 import { KubeClient } from '../../../src/kube/client.ts';
 import { eventually } from '../../support/cluster.ts';
+import { kubectlAt } from '../../support/kubectl.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SA = 'system:serviceaccount:toolhive-system:mcp-registry-operator';
@@ -26,17 +26,7 @@ after(async () => {
 });
 
 function k(cp: ControlPlane, args: string[], input?: string) {
-  const r = spawnSync('kubectl', ['--kubeconfig', cp.kubeconfigPath, ...args], {
-    input,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  const stderr = (r.stderr ?? '')
-    .split('\n')
-    .filter((l) => !l.includes('version skew'))
-    .join('\n')
-    .trim();
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr };
+  return kubectlAt(cp.kubeconfigPath, args, { input });
 }
 
 async function installOverlay(overlay: string): Promise<ControlPlane> {

@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { useIsolatedCluster } from '../controller/isolated.ts';
 import {
@@ -22,6 +22,7 @@ import { client, createNamespace } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { argoHealth, kstatus } from './health-readers.ts';
+import { kubectlAt } from '../../support/kubectl.ts';
 
 let ns: string;
 let kubeconfig: string;
@@ -58,15 +59,7 @@ after(async () => {
 });
 
 function kubectl(args: string[]) {
-  const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '-n', ns, ...args], {
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  const stderr = (r.stderr ?? '')
-    .split('\n')
-    .filter((l) => l && !l.includes('exceeds the supported minor version skew'))
-    .join('\n');
-  return { code: r.status, stdout: r.stdout ?? '', stderr };
+  return kubectlAt(kubeconfig, ['-n', ns, ...args], { timeoutMs: 180_000 });
 }
 
 /** The object exactly as the apiserver serves it (what Flux, Argo CD and kubectl read). */

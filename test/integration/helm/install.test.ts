@@ -8,11 +8,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../../../src/local/control-plane.ts';
 import { createCA } from '../../../src/pki/pki.ts';
 import { CHART, NAMESPACE, RELEASE, ROOT, helm, renderChart, setArgs, type K8sObject } from './chart.ts';
+import { kubectlAt } from '../../support/kubectl.ts';
 
 let cp: ControlPlane;
 before(async () => {
@@ -24,17 +24,7 @@ after(async () => {
 });
 
 function k(args: string[], input?: string) {
-  const r = spawnSync('kubectl', ['--kubeconfig', cp.kubeconfigPath, ...args], {
-    input,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  const stderr = (r.stderr ?? '')
-    .split('\n')
-    .filter((l) => !l.includes('version skew'))
-    .join('\n')
-    .trim();
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr };
+  return kubectlAt(cp.kubeconfigPath, args, { input });
 }
 
 function kOk(args: string[], input?: string): string {

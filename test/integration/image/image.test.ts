@@ -8,13 +8,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, freePort, type ControlPlane } from '../../../src/local/control-plane.ts';
 import { pollUntil } from '../../../src/local/poll.ts';
 import { ROOT, image, podman, run, RESTRICTED, type Container } from './podman.ts';
+import { kubectlAt } from '../../support/kubectl.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const FIXTURE = join(ROOT, 'test/fixtures/toolhive-registry/registry-2025-10-22.json');
@@ -129,11 +129,8 @@ test('thv-registry-api from the image serves a mounted catalog and stops cleanly
 });
 
 function kubectl(cp: ControlPlane, args: string[]): string {
-  const r = spawnSync('kubectl', ['--kubeconfig', cp.kubeconfigPath, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+  const r = kubectlAt(cp.kubeconfigPath, args);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
 

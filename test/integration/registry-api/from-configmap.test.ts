@@ -7,11 +7,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { useIsolatedCluster } from '../controller/isolated.ts';
 import { client, createNamespace, eventually, kubectl } from '../../support/cluster.ts';
 import { writeStorage } from '../../../src/storage/configmaps.ts';
@@ -21,8 +21,8 @@ import { kubeconfigFor, type ControlPlane } from '../../../src/local/control-pla
 import { parseRegistryDocument, serializeForStorage, type Catalog } from '../../../src/registry/index.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 import { FIXTURE } from '../controller/helpers.ts';
+import { startRegistryApi } from '../../support/registry-api-process.ts';
 
-const BIN = resolve(import.meta.dirname, '../../../src/bin/thv-registry-api.ts');
 let cp: ControlPlane;
 let kubeconfig: string;
 let ns: string;
@@ -75,38 +75,14 @@ async function store(catalog: Catalog) {
 }
 
 async function serve(kc: string): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--from-configmap',
-      'cat-registry-storage',
-      '--registry-name',
-      'cat',
-      '-n',
-      ns,
-      '--kubeconfig',
-      kc,
-      '--address',
-      '127.0.0.1:0',
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  procs.push(child);
-  let err = '';
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  return new Promise((res, rej) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m?.[1]) res(m[1]);
-    });
-    child.once('exit', (code) => rej(new Error(`thv-registry-api exited ${code}: ${err}`)));
+  const api = await startRegistryApi({
+    configMap: 'cat-registry-storage',
+    registryName: 'cat',
+    namespace: ns,
+    kubeconfig: kc,
   });
+  procs.push(api.child);
+  return api.url;
 }
 
 const info = async (url: string) =>

@@ -10,8 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:https';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { useIsolatedCluster } from '../controller/isolated.ts';
 import { client, createNamespace, eventually } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
@@ -19,8 +18,8 @@ import { createCA, issueCert } from '../../../src/pki/pki.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { putConfigMap, registry, storageConfigMaps, waitPhase } from '../controller/helpers.ts';
 import type { SourceV1beta1 } from '../../../src/api/types.ts';
+import { startRegistryApi } from '../../support/registry-api-process.ts';
 
-const BIN = resolve(import.meta.dirname, '../../../src/bin/thv-registry-api.ts');
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
 const PP = 'io.modelcontextprotocol.registry/publisher-provided';
 
@@ -248,36 +247,12 @@ test('status, statusMessage and dates travel from the sources through storage to
 });
 
 async function serve(configMap: string): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--from-configmap',
-      configMap,
-      '--registry-name',
-      'fid',
-      '-n',
-      ns,
-      '--kubeconfig',
-      kubeconfig,
-      '--address',
-      '127.0.0.1:0',
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  procs.push(child);
-  let err = '';
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  return new Promise((res, rej) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m?.[1]) res(m[1]);
-    });
-    child.once('exit', (code) => rej(new Error(`thv-registry-api exited ${code}: ${err}`)));
+  const api = await startRegistryApi({
+    configMap: configMap,
+    registryName: 'fid',
+    namespace: ns,
+    kubeconfig: kubeconfig,
   });
+  procs.push(api.child);
+  return api.url;
 }
