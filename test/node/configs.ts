@@ -8,6 +8,8 @@ export interface NodePaths {
   base: string;
   containerdSock: string;
   cniConfDir: string;
+  /** containerd's per-registry hosts directory (registryHostsToml). */
+  registryConfigDir: string;
 }
 
 export const POD_CIDR = '10.244.0.0/24';
@@ -45,9 +47,25 @@ state = "${p.base}/containerd/state"
         # No systemd: cgroupfs, matching the kubelet's cgroupDriver.
         SystemdCgroup = false
         BinaryName = "/usr/sbin/runc"
+  # Registries the tests run (test/support/oci-registry.ts): one <host:port>/hosts.toml each.
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "${p.registryConfigDir}"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "${p.cniConfDir}"
+`;
+}
+
+/**
+ * containerd's hosts.toml for a registry with a private CA: how a cluster admin trusts a mirror's
+ * CA on each node (docs/install.md). containerd itself pulls, in the host's network namespace, so a
+ * registry on the host's loopback is reachable.
+ */
+export function registryHostsToml(host: string, caFile: string): string {
+  return `server = "https://${host}"
+[host."https://${host}"]
+  capabilities = ["pull", "resolve"]
+  ca = "${caFile}"
 `;
 }
 

@@ -3,7 +3,8 @@
  * control-plane.ts, in node mode) plus kube-controller-manager, kube-scheduler, kube-proxy and a
  * kubelet built from the same Kubernetes module (test/node/build.sh), containerd and runc from
  * Debian, the CNI bridge plugin, and a locally built pause image. Images reach containerd from
- * podman's storage (`podman save` | `ctr images import`); nothing is pulled.
+ * podman's storage (`podman save` | `ctr images import`), or are pulled from registries the tests
+ * run on loopback (NodeOptions.registries: containerd trusts each one's CA through a hosts.toml).
  *
  * Every process runs in its own process group and is stopped by stop() (and by a process-exit
  * hook); stop() then removes what the node changed on the host (host-cleanup.ts) and checks that
@@ -15,7 +16,14 @@ import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startControlPlane, freePort, type ControlPlane } from '../../src/local/control-plane.ts';
 import { pollUntil } from '../../src/local/poll.ts';
-import { containerdToml, cniConflist, kubeletConfig, CNI_NETWORK, POD_CIDR } from './configs.ts';
+import {
+  containerdToml,
+  cniConflist,
+  kubeletConfig,
+  registryHostsToml,
+  CNI_NETWORK,
+  POD_CIDR,
+} from './configs.ts';
 import * as host from './host-cleanup.ts';
 import * as images from './images.ts';
 
@@ -29,6 +37,8 @@ export interface RealNode {
   startupMs: { controlPlane: number; node: number };
   /** Imports an image from podman's storage into the node's containerd. */
   importImage(ref: string): void;
+  /** The image references containerd holds (the CRI's namespace), pulled or imported. */
+  imageRefs(): string[];
   stop(): Promise<void>;
 }
 
@@ -39,6 +49,8 @@ export interface NodeOptions {
    * node knows it by (so a run imports exactly the image it built, whatever a shared tag points at).
    */
   images?: { ref: string; as?: string }[];
+  /** Registries containerd pulls from over TLS with a private CA: host (host:port) and the CA's PEM file. */
+  registries?: { host: string; caFile: string }[];
 }
 
 function buildBinaries(): string {
@@ -87,7 +99,15 @@ export async function startNode(opts: NodeOptions = {}): Promise<RealNode> {
   const cniConfDir = join(base, 'cni');
   mkdirSync(cniConfDir, { recursive: true });
   writeFileSync(join(cniConfDir, '10-mcpr.conflist'), cniConflist(base));
-  writeFileSync(join(base, 'containerd.toml'), containerdToml({ base, containerdSock: sock, cniConfDir }));
+  const registryConfigDir = join(base, 'certs.d');
+  for (const { host, caFile } of opts.registries ?? []) {
+    mkdirSync(join(registryConfigDir, host), { recursive: true });
+    writeFileSync(join(registryConfigDir, host, 'hosts.toml'), registryHostsToml(host, caFile));
+  }
+  writeFileSync(
+    join(base, 'containerd.toml'),
+    containerdToml({ base, containerdSock: sock, cniConfDir, registryConfigDir }),
+  );
   const children: { name: string; child: ChildProcess }[] = [];
   const spawnPart = (name: string, bin: string, args: string[]) => {
     const fd = openSync(join(base, `${name}.log`), 'a');
@@ -271,6 +291,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RealNode> {
     base,
     startupMs: { controlPlane: controlPlaneMs, node: nodeMs },
     importImage,
+    imageRefs: () => (ctr(['images', 'ls', '-q']).stdout ?? '').split('\n').filter(Boolean),
     stop,
   };
 }
