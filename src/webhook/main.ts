@@ -12,6 +12,7 @@ import { webhookMetrics } from './metrics.ts';
 import { loadPolicyStore } from './policy-store.ts';
 import { createWebhookServer } from './server.ts';
 import { readCertPair, reloadCerts } from './tls.ts';
+import { startWorkloads } from './workloads/start.ts';
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -52,7 +53,11 @@ export async function runWebhooks(
     );
   }
   let draining = false;
+  const workloads = startWorkloads(config.kubeconfig, log.child({ component: 'workloads' }), () => ({
+    registries: [],
+  }));
   const server = createWebhookServer({
+    ...('admission' in workloads && { workloads: workloads.admission }),
     ...pair,
     policy: () => policy.current(),
     log,
@@ -76,6 +81,9 @@ export async function runWebhooks(
       detail: p ?? (config.policyFile ? `loaded from ${config.policyFile}` : 'built-in defaults'),
     };
   });
+  health.addCheck('workloads', () =>
+    'admission' in workloads ? workloads.readiness() : { ok: true, detail: workloads.off },
+  );
   health.addCheck('tls', () => ({
     ok: true,
     detail: `certificate loaded ${certs.loads()} time(s) from ${config.certDir}`,
@@ -100,6 +108,7 @@ export async function runWebhooks(
       certs.close();
       policy.close();
       selfSigned?.stop();
+      if ('stop' in workloads) await workloads.stop();
       const closing = close(server);
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 5000);

@@ -35,6 +35,11 @@ export interface WebhookServerOptions {
   metrics: WebhookMetrics;
   /** True once shutdown began: responses ask the client to close the connection. */
   draining: () => boolean;
+  /** Workload admission (SPEC §11, src/webhook/workloads): its routes, answered asynchronously. */
+  workloads?: {
+    paths: readonly string[];
+    review(path: string, body: unknown): Promise<{ review: unknown; verdict: Verdict }>;
+  };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
@@ -63,7 +68,8 @@ function handleReview(path: string, body: unknown, policy: Policy): { out: unkno
 }
 
 export function createWebhookServer(opts: WebhookServerOptions): Server {
-  const routes = new Set<string>(Object.values(PATHS));
+  const routes = new Set<string>([...Object.values(PATHS), ...(opts.workloads?.paths ?? [])]);
+  const workloadPaths = new Set(opts.workloads?.paths ?? []);
   // The target is parsed by the guard (src/http/guard.ts); what escapes the handler is a 500, not an exit.
   const listener = guarded(
     async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
@@ -80,7 +86,10 @@ export function createWebhookServer(opts: WebhookServerOptions): Server {
           throw new HttpError(405, `method ${req.method ?? ''} not allowed: use POST`);
         checkContentType(req);
         const body = await readJsonBody(req);
-        const r = handleReview(path, body, opts.policy());
+        const r =
+          opts.workloads && workloadPaths.has(path)
+            ? await opts.workloads.review(path, body).then((x) => ({ out: x.review, verdict: x.verdict }))
+            : handleReview(path, body, opts.policy());
         verdict = r.verdict;
         send(res, 200, r.out, opts.draining());
         if (r.verdict === 'error') opts.log.error({ path, out: r.out }, 'webhook handler failed');
