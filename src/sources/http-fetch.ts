@@ -22,8 +22,10 @@ import {
   destinationRefusal,
   guardedLookup,
   DESTINATION_REFUSED,
+  sourcePolicy,
   type FetchDestination,
 } from './destinations.ts';
+import { registryApiHost } from '../admission/registry-api-host.ts';
 import { SourceError } from './types.ts';
 
 export interface HttpGetOptions {
@@ -100,6 +102,13 @@ export async function httpGet(href: string, opts: HttpGetOptions): Promise<HttpR
       throw new SourceError('RedirectRefused', `${redact(url)}: redirects to a ${next.protocol} URL`);
     if (url.protocol === 'https:' && next.protocol === 'http:')
       throw new SourceError('RedirectRefused', `${redact(url)}: redirects from https to plain http`);
+    // A redirect would read a registry's API without asking its consent (SPEC §18): registryRef, or a
+    // URL naming the API itself, is the only way in, and both are judged against the reader.
+    if (next.host !== url.host && registryApiHost(next.hostname, sourcePolicy().clusterDomain))
+      throw new SourceError(
+        'RedirectRefused',
+        `${redact(url)}: redirects to the API of MCPRegistry ${next.hostname}; name it with registryRef instead`,
+      );
     const refused = destinationRefusal(destinationOf(next, opts, 'redirect'));
     if (refused)
       throw new SourceError(

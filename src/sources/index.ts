@@ -6,7 +6,8 @@ import { fetchConfigMap, type ConfigMapLookup } from './configmap.ts';
 import { fetchUrl, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
 import { fetchGit, type GitCredentials } from './git.ts';
 import { fetchRegistrySource } from './registry-source.ts';
-import { readSecret, readSecretKey } from './secrets.ts';
+import { readSecretKey } from './secrets.ts';
+import { readCredentialSecret, readHeadersSecret, refuseCredentialsOverHttp } from './credentials.ts';
 import { durationMs, MAX_TIMER_MS } from '../api/duration.ts';
 import { SourceError, type FetchedSource, type ParsedDocument } from './types.ts';
 import { policyRefusal } from './policy-check.ts';
@@ -48,8 +49,9 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
       const u = source.url;
       if (!u) throw new SourceError('InvalidSpec', `source ${source.name}: url is not set`);
       const ca = u.caBundleRef ? await readSecretKey(client, namespace, u.caBundleRef, 'ca.crt') : undefined;
+      if (u.headersSecretRef) refuseCredentialsOverHttp(source.name, u.href);
       const headers = u.headersSecretRef
-        ? await readSecret(client, namespace, u.headersSecretRef.name)
+        ? await readHeadersSecret(client, namespace, u.headersSecretRef.name)
         : undefined;
       const timeoutMs = u.timeout
         ? Math.min(durationMs(u.timeout), MAX_TIMER_MS)
@@ -73,7 +75,8 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
       if (!g) throw new SourceError('InvalidSpec', `source ${source.name}: git is not set`);
       let creds: GitCredentials = {};
       if (g.authSecretRef) {
-        const s = await readSecret(client, namespace, g.authSecretRef.name);
+        refuseCredentialsOverHttp(source.name, g.repository);
+        const s = await readCredentialSecret(client, namespace, g.authSecretRef.name);
         creds = {
           username: s.username,
           password: s.password ?? s.token,
@@ -86,7 +89,10 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
     case 'registry': {
       const r = source.registry;
       if (!r) throw new SourceError('InvalidSpec', `source ${source.name}: registry is not set`);
-      return fetchRegistrySource({ client, namespace, retryDelayMs: ctx.retryDelayMs }, r);
+      return fetchRegistrySource(
+        { client, namespace, source: source.name, retryDelayMs: ctx.retryDelayMs },
+        r,
+      );
     }
   }
 }

@@ -7,7 +7,13 @@ import { X509Certificate } from 'node:crypto';
 import type { KubeClient } from '../kube/client.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from './registry-api.ts';
-import { readSecret, readSecretKey } from './secrets.ts';
+import { readSecretKey } from './secrets.ts';
+import {
+  checkHeaderValue,
+  readCredentialKey,
+  readHeadersSecret,
+  refuseCredentialsOverHttp,
+} from './credentials.ts';
 import { SourceError, type ParsedDocument } from './types.ts';
 
 export type RegistrySpec = NonNullable<SourceV1beta1['registry']>;
@@ -15,21 +21,10 @@ export type RegistrySpec = NonNullable<SourceV1beta1['registry']>;
 export interface RegistrySourceContext {
   client: KubeClient;
   namespace: string;
+  /** The source's name, for messages. */
+  source?: string;
   /** Test hook: shorter retry delays (the Retry-After bound is kept). */
   retryDelayMs?: number;
-}
-
-/** RFC 9110 token characters. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Visible ASCII, space, tab and obs-text; no CR, LF, NUL or other controls (they would split requests). */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
-function checkValue(secret: string, key: string, value: string): void {
-  if (!HEADER_VALUE.test(value))
-    throw new SourceError(
-      'InvalidSecret',
-      `Secret ${secret}: the value of "${key}" contains a line break or control character; HTTP header values cannot`,
-    );
 }
 
 /** PEM text with at least one certificate, each of which parses. */
@@ -58,24 +53,15 @@ export async function registryRequestSettings(
     ca = await readSecretKey(client, namespace, r.caBundleRef, 'ca.crt');
     checkCaBundle(`${namespace}/${r.caBundleRef.name}`, key, ca);
   }
-  const headers: Record<string, string> = {};
-  if (r.headersSecretRef) {
-    const name = `${namespace}/${r.headersSecretRef.name}`;
-    for (const [k, v] of Object.entries(await readSecret(client, namespace, r.headersSecretRef.name))) {
-      // Secrets made with `echo` end in a newline that no one means to send.
-      const value = v.replace(/\r?\n$/, '');
-      if (!HEADER_NAME.test(k))
-        throw new SourceError('InvalidSecret', `Secret ${name}: key "${k}" is not a valid HTTP header name`);
-      checkValue(name, k, value);
-      headers[k] = value;
-    }
-  }
+  const headers: Record<string, string> = r.headersSecretRef
+    ? await readHeadersSecret(client, namespace, r.headersSecretRef.name)
+    : {};
   if (r.authSecretRef) {
     const key = r.authSecretRef.key ?? 'token';
-    const token = (await readSecretKey(client, namespace, r.authSecretRef, 'token')).trim();
+    const token = (await readCredentialKey(client, namespace, r.authSecretRef, 'token')).trim();
     const name = `${namespace}/${r.authSecretRef.name}`;
     if (token === '') throw new SourceError('InvalidSecret', `Secret ${name}: key "${key}" is empty`);
-    checkValue(name, key, token);
+    checkHeaderValue(name, key, token);
     for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
     headers.Authorization = `Bearer ${token}`;
   }
@@ -92,6 +78,7 @@ export async function fetchRegistrySource(
       'InvalidSpec',
       'registry source has no baseURL (a registryRef must be resolved first)',
     );
+  if (r.authSecretRef || r.headersSecretRef) refuseCredentialsOverHttp(ctx.source ?? 'registry', r.baseURL);
   const settings = await registryRequestSettings(ctx, r);
   return fetchRegistryApi(r.baseURL, {
     ...DEFAULT_REGISTRY_API_OPTIONS,

@@ -3,6 +3,7 @@ import { isStatus, type KubeClient } from '../kube/client.ts';
 import { SourceError } from './types.ts';
 
 interface SecretObject {
+  metadata?: { labels?: Record<string, string> };
   data?: Record<string, string>;
 }
 
@@ -11,6 +12,15 @@ export async function readSecret(
   namespace: string,
   name: string,
 ): Promise<Record<string, string>> {
+  return (await readSecretObject(client, namespace, name)).data;
+}
+
+/** A Secret's decoded data and its labels (credentials.ts checks the opt-in label). */
+export async function readSecretObject(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<{ labels: Record<string, string>; data: Record<string, string> }> {
   try {
     const s = await client.get<SecretObject>({
       group: '',
@@ -19,9 +29,12 @@ export async function readSecret(
       namespace,
       name,
     });
-    return Object.fromEntries(
-      Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
-    );
+    return {
+      labels: s.metadata?.labels ?? {},
+      data: Object.fromEntries(
+        Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      ),
+    };
   } catch (e) {
     if (isStatus(e, 404)) throw new SourceError('SecretNotFound', `Secret ${namespace}/${name} not found`);
     if (isStatus(e, 403))

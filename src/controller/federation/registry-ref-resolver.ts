@@ -4,16 +4,21 @@
  * and meaningful. Every refusal is a SourceError (condition SourceAvailable=False with its reason),
  * so a reference problem reads like any other source problem and retries with the same backoff.
  *
- *   RegistryRefCycle      A reads B reads A (found before any request: never a sync loop)
- *   RegistryRefNotFound   no such MCPRegistry
- *   RegistryRefForbidden  it does not list the reader's namespace in allowed-reader-namespaces
+ *   RegistryRefForbidden  another namespace's registry that does not exist or does not list the
+ *                         reader's namespace in allowed-reader-namespaces (one answer for both)
+ *   RegistryRefNotFound   no such MCPRegistry in the reader's own namespace
+ *   RegistryRefCycle      A reads B reads A (found before any request: never a sync loop); other
+ *                         namespaces' registries on the ring are not named
  *   RegistryRefNotReady   it has stored no data yet (its API would serve nothing)
  *   RegistryRefNoAPI      the operator deploys no registry APIs and no endpoint is configured
  */
 import { ANNOTATION_ALLOWED_READERS } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1, SourceV1beta1 } from '../../api/types.ts';
 import { SourceError } from '../../sources/types.ts';
+import { sourcePolicy } from '../../sources/destinations.ts';
+import { foreignRegistryApi, foreignRegistryRefusal } from '../../admission/registry-api-host.ts';
 import {
+  describeCycle,
   findCycle,
   keyOf,
   readerAllowed,
@@ -33,6 +38,28 @@ export interface RefResolverOptions {
   apiDeployed: boolean;
 }
 
+/** The one answer for another namespace's registry that is missing or does not let `own` read it. */
+export function refusedMessage(source: string, key: string, own: string): string {
+  return `source ${source}: MCPRegistry ${key} does not exist or does not allow registries in namespace ${own} to read it; its owners can add "${own}" to its ${ANNOTATION_ALLOWED_READERS} annotation`;
+}
+
+/**
+ * A url or registry source whose URL names another namespace's registry API Service reads that
+ * registry as a registryRef would: the same consent, asked at every fetch (SPEC §18), with the same
+ * answer for a registry that is missing and one that refuses.
+ */
+async function checkApiConsent(s: SourceV1beta1, own: string, o: RefResolverOptions): Promise<void> {
+  const url = s.type === 'url' ? s.url?.href : s.type === 'registry' ? s.registry?.baseURL : undefined;
+  const t = url ? foreignRegistryApi(url, own, sourcePolicy().clusterDomain) : undefined;
+  if (!t) return;
+  const target = o.cached(t.namespace, t.name) ?? (await o.get(t.namespace, t.name));
+  if (!target || !readerAllowed(target, own))
+    throw new SourceError(
+      'RegistryRefForbidden',
+      `source ${s.name}: ${foreignRegistryRefusal(t, own, ANNOTATION_ALLOWED_READERS)}`,
+    );
+}
+
 /** The registry's sources with every registryRef resolved to a baseURL (others unchanged). */
 export async function resolveSources(
   reg: MCPRegistryV1beta1,
@@ -43,12 +70,22 @@ export async function resolveSources(
   for (const s of reg.spec.sources) {
     const ref = s.type === 'registry' ? s.registry?.registryRef : undefined;
     if (!ref || !s.registry) {
+      await checkApiConsent(s, own, o);
       out.push(s);
       continue;
     }
     const ns = ref.namespace ?? own;
     const key = keyOf(ns, ref.name);
     const target = o.cached(ns, ref.name) ?? (await o.get(ns, ref.name));
+    // Another namespace's registry that is missing reads exactly like one that refuses this reader:
+    // otherwise a reference would tell whether a registry exists where its author cannot look.
+    if (ns !== own && (!target || !readerAllowed(target, own)))
+      throw new SourceError('RegistryRefForbidden', refusedMessage(s.name, key, own));
+    if (!target)
+      throw new SourceError(
+        'RegistryRefNotFound',
+        `source ${s.name}: MCPRegistry ${key} not found; this registry syncs as soon as it exists`,
+      );
     // The start is this very object (its newest spec), not the cache's copy of it.
     const self = keyOf(own, reg.metadata.name ?? '');
     const cycle = findCycle(reg, (n, m) =>
@@ -57,17 +94,7 @@ export async function resolveSources(
     if (cycle)
       throw new SourceError(
         'RegistryRefCycle',
-        `source ${s.name}: registry reference cycle ${cycle.join(' → ')}: a registry cannot read itself, directly or through others; remove one of these references`,
-      );
-    if (!target)
-      throw new SourceError(
-        'RegistryRefNotFound',
-        `source ${s.name}: MCPRegistry ${key} not found; this registry syncs as soon as it exists`,
-      );
-    if (!readerAllowed(target, own))
-      throw new SourceError(
-        'RegistryRefForbidden',
-        `source ${s.name}: MCPRegistry ${key} does not allow registries in namespace ${own} to read it; its owners can add "${own}" to its ${ANNOTATION_ALLOWED_READERS} annotation`,
+        `source ${s.name}: registry reference cycle ${describeCycle(cycle, own)}: a registry cannot read itself, directly or through others; remove one of these references`,
       );
     if (!target.status?.sync?.lastSyncTime)
       throw new SourceError(

@@ -8,6 +8,7 @@
 import { ANNOTATION_ALLOWED_READERS } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import { API_PORT, apiName } from '../workload/api-workload.ts';
+import { readerAllowed as readerAllowedBy } from '../../admission/registry-api-host.ts';
 
 type Registry = Pick<MCPRegistryV1beta1, 'metadata' | 'spec'> & Partial<Pick<MCPRegistryV1beta1, 'status'>>;
 type Source = MCPRegistryV1beta1['spec']['sources'][number];
@@ -43,40 +44,51 @@ export function sourceLabel(s: Source, readerNamespace: string): string {
  * object they control, so no cluster-wide policy change is needed to share a catalog.
  */
 export function readerAllowed(target: Pick<Registry, 'metadata'>, readerNamespace: string): boolean {
-  if ((target.metadata.namespace ?? '') === readerNamespace) return true;
-  const list = target.metadata.annotations?.[ANNOTATION_ALLOWED_READERS] ?? '';
-  return list
-    .split(',')
-    .map((s) => s.trim())
-    .some((ns) => ns === '*' || ns === readerNamespace);
+  const { namespace = '', annotations } = target.metadata;
+  return readerAllowedBy({ namespace, annotations }, readerNamespace, ANNOTATION_ALLOWED_READERS);
 }
 
 export type Lookup = (namespace: string, name: string) => Registry | undefined;
 
-/** Longest reference chain followed; deeper is reported as a cycle would be (never walked forever). */
-export const MAX_REF_DEPTH = 16;
-
 /**
  * A cycle through `start` (A reads B reads A), as the keys along it ending with `start` again;
  * undefined when none. Only cycles through `start` are its problem: a registry that reads into someone
- * else's cycle fails because that registry has no data, which says so itself.
+ * else's cycle fails because that registry has no data, which says so itself. Every registry is
+ * visited at most once, so any ring is found however long, and the walk is bounded by the number of
+ * registries; it keeps its own stack (no recursion), so a chain of thousands cannot overflow the
+ * call stack.
  */
 export function findCycle(start: Registry, lookup: Lookup): string[] | undefined {
   const startKey = keyOf(start.metadata.namespace ?? '', start.metadata.name ?? '');
-  const walk = (reg: Registry, path: string[], seen: Set<string>): string[] | undefined => {
-    if (path.length > MAX_REF_DEPTH) return undefined;
+  const parent = new Map<string, string>([[startKey, '']]);
+  const stack: [string, Registry][] = [[startKey, start]];
+  while (stack.length) {
+    const [at, reg] = stack.pop() as [string, Registry];
     for (const t of refTargets(reg)) {
       const key = keyOf(t.namespace, t.name);
-      if (key === startKey) return [...path, key];
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (key === startKey) {
+        const path = [key];
+        for (let k: string | undefined = at; k; k = parent.get(k)) path.unshift(k);
+        return path;
+      }
+      if (parent.has(key)) continue;
+      parent.set(key, at);
       const next = lookup(t.namespace, t.name);
-      const found = next && walk(next, [...path, key], seen);
-      if (found) return found;
+      if (next) stack.push([key, next]);
     }
-    return undefined;
-  };
-  return walk(start, [startKey], new Set());
+  }
+  return undefined;
+}
+
+/**
+ * A cycle as its reader may see it: registries of the reader's own namespace by name, any other
+ * namespace's only as "a registry in another namespace" (their names and references are theirs;
+ * SPEC §18 "whether a registry exists in another namespace cannot be probed").
+ */
+export function describeCycle(cycle: string[], readerNamespace: string): string {
+  return cycle
+    .map((k) => (k.startsWith(`${readerNamespace}/`) ? k : 'a registry in another namespace'))
+    .join(' → ');
 }
 
 /** The keys of registries with a source referencing `changed` (they re-sync when its data changes). */

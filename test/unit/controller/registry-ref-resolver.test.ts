@@ -1,7 +1,10 @@
 /** registryRef resolution (src/controller/registry-ref-resolver.ts): each refusal's reason and message. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveSources, type RefResolverOptions } from '../../../src/controller/federation/registry-ref-resolver.ts';
+import {
+  resolveSources,
+  type RefResolverOptions,
+} from '../../../src/controller/federation/registry-ref-resolver.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 
@@ -68,14 +71,11 @@ test('a readable registry resolves to its Service (or a configured endpoint); ot
 });
 
 test('each refusal says what is wrong and what fixes it', async () => {
-  assert.equal(
-    await refusal(undefined),
-    'RegistryRefNotFound: source up: MCPRegistry p/platform not found; this registry syncs as soon as it exists',
-  );
-  assert.equal(
-    await refusal(platform({ metadata: { namespace: 'p', name: 'platform' } })),
-    'RegistryRefForbidden: source up: MCPRegistry p/platform does not allow registries in namespace t to read it; its owners can add "t" to its toolhive.stacklok.io/allowed-reader-namespaces annotation',
-  );
+  // SPEC §18: another namespace's registry that is missing reads exactly like one that refuses.
+  const refused =
+    'RegistryRefForbidden: source up: MCPRegistry p/platform does not exist or does not allow registries in namespace t to read it; its owners can add "t" to its toolhive.stacklok.io/allowed-reader-namespaces annotation';
+  assert.equal(await refusal(undefined), refused);
+  assert.equal(await refusal(platform({ metadata: { namespace: 'p', name: 'platform' } })), refused);
   assert.equal(
     await refusal(platform({ status: { phase: 'Failed', message: 'x; no data stored yet' } })),
     'RegistryRefNotReady: source up: MCPRegistry p/platform has no data yet (phase Failed); this registry syncs as soon as it has',
@@ -93,6 +93,50 @@ test('each refusal says what is wrong and what fixes it', async () => {
   });
   assert.equal(
     await refusal(loop),
-    'RegistryRefCycle: source up: registry reference cycle t/team → p/platform → t/team: a registry cannot read itself, directly or through others; remove one of these references',
+    'RegistryRefCycle: source up: registry reference cycle t/team → a registry in another namespace → t/team: a registry cannot read itself, directly or through others; remove one of these references',
   );
 });
+
+test("a missing registry of the reader's own namespace is NotFound (nothing to hide there)", async () => {
+  const own: MCPRegistryV1beta1 = {
+    ...team,
+    spec: { sources: [{ name: 'up', type: 'registry', registry: { registryRef: { name: 'gone' } } }] },
+  };
+  const e = await resolveSources(own, opts(undefined)).then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  assert.ok(e instanceof SourceError);
+  assert.equal(
+    `${e.reason}: ${e.message}`,
+    'RegistryRefNotFound: source up: MCPRegistry t/gone not found; this registry syncs as soon as it exists',
+  );
+});
+
+/** SPEC §18: a url or registry source naming another namespace's registry API Service needs its consent. */
+const apiUrls: [string, string][] = [
+  ['registry', 'http://platform-api.p.svc:8080'],
+  ['registry', 'https://PLATFORM-API.P.SVC.CLUSTER.LOCAL.:443/'],
+  ['registry', 'http://platform-api.p:9999'],
+  ['url', 'http://platform-api.p.svc.cluster.local/v0.1/servers'],
+];
+for (const [type, url] of apiUrls)
+  test(`a ${type} source at ${url} reads p/platform only with its consent`, async () => {
+    const source =
+      type === 'url'
+        ? { name: 'side', type: 'url' as const, url: { href: url } }
+        : { name: 'side', type: 'registry' as const, registry: { baseURL: url } };
+    const reader: MCPRegistryV1beta1 = { ...team, spec: { sources: [source] } };
+    const expected =
+      'RegistryRefForbidden: source side: reaches the API of MCPRegistry p/platform, which does not exist or does not allow registries in namespace t to read it; its owners can add "t" to its toolhive.stacklok.io/allowed-reader-namespaces annotation';
+    for (const target of [undefined, platform({ metadata: { namespace: 'p', name: 'platform' } })]) {
+      const e = await resolveSources(reader, opts(target)).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      assert.ok(e instanceof SourceError, String(e));
+      assert.equal(`${e.reason}: ${e.message}`, expected);
+    }
+    const allowed = await resolveSources(reader, opts(platform()));
+    assert.deepEqual(allowed, [source], 'with consent the source is fetched as written');
+  });

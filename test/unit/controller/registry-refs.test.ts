@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  describeCycle,
   findCycle,
   readerAllowed,
   readersOf,
@@ -58,6 +59,26 @@ test('cycles through the start are found with their path; chains and cycles else
   const others = [reg('t/x', ['y']), reg('t/y', ['z']), reg('t/z', ['y'])];
   assert.equal(findCycle(others[0]!, lookupOf(others)), undefined);
   assert.deepEqual(findCycle(others[1]!, lookupOf(others)), ['t/y', 't/z', 't/y']);
+});
+
+test('a ring of any length is a cycle (18 and 1,000 registries), walked without recursion', () => {
+  for (const n of [18, 1000]) {
+    const ring = Array.from({ length: n }, (_, i) => reg(`t/r${i}`, [`r${(i + 1) % n}`]));
+    const cycle = findCycle(ring[0]!, lookupOf(ring));
+    assert.equal(cycle?.length, n + 1, `ring of ${n}`);
+    assert.equal(cycle?.[0], 't/r0');
+    assert.equal(cycle?.[n], 't/r0');
+  }
+  // A long chain that does not close is no cycle (each registry visited once).
+  const chain = Array.from({ length: 5000 }, (_, i) => reg(`t/c${i}`, i < 4999 ? [`c${i + 1}`] : []));
+  assert.equal(findCycle(chain[0]!, lookupOf(chain)), undefined);
+});
+
+test("cycle messages name only registries of the reader's namespace", () => {
+  assert.equal(
+    describeCycle(['t/a', 'p/secret-name', 'q/other', 't/b', 't/a'], 't'),
+    't/a → a registry in another namespace → a registry in another namespace → t/b → t/a',
+  );
 });
 
 test('readersOf: the registries whose sources name the changed one, namespace defaulted', () => {
