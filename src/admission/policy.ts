@@ -37,6 +37,11 @@ export interface Policy {
   allowPrivateNetworks: boolean;
   /** The three destination settings above, parsed. */
   network: NetworkRules;
+  /**
+   * Whether a `kubernetes` source may name namespaces other than its registry's own (each must still
+   * consent, docs/user-guide.md). Off by default; the operator's RBAC then needs those namespaces too.
+   */
+  allowCrossNamespaceDiscovery: boolean;
   /** Smallest sync interval accepted, as written in the file (Go duration). */
   minSyncInterval: string;
   minSyncIntervalMs: number;
@@ -59,6 +64,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   deniedCIDRs: [],
   allowPrivateNetworks: true,
   network: OPEN_NETWORK_RULES,
+  allowCrossNamespaceDiscovery: false,
   minSyncInterval: '30s',
   minSyncIntervalMs: 30_000,
   defaults: { syncInterval: '1h', syncRemoteSources: true },
@@ -83,6 +89,7 @@ const TOP_KEYS = [
   'allowedCIDRs',
   'deniedCIDRs',
   'allowPrivateNetworks',
+  'allowCrossNamespaceDiscovery',
   'minSyncInterval',
   'defaults',
   'enforced',
@@ -167,6 +174,11 @@ export function parsePolicy(text: string): Policy {
     deniedCIDRs: denied.texts,
     allowPrivateNetworks,
     network: { allowedCIDRs: allowed.cidrs, deniedCIDRs: denied.cidrs, allowPrivateNetworks },
+    allowCrossNamespaceDiscovery: rd.bool(
+      top.allowCrossNamespaceDiscovery,
+      'allowCrossNamespaceDiscovery',
+      false,
+    ),
     minSyncInterval: min.text,
     minSyncIntervalMs: min.ms,
     defaults: {

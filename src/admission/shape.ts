@@ -16,11 +16,23 @@ export interface SourceView {
   formatHolder: Obj;
   formatPath: string;
   /** Field names of the sub-objects by type. */
-  fields: { configmap: string; url: string; git: string; registry: string };
+  fields: { configmap: string; url: string; git: string; registry: string; kubernetes: string };
 }
 
-export const FIELDS_V1ALPHA1 = { configmap: 'configmap', url: 'url', git: 'git', registry: 'registry' };
-export const FIELDS_V1BETA1 = { configmap: 'configMapRef', url: 'url', git: 'git', registry: 'registry' };
+export const FIELDS_V1ALPHA1 = {
+  configmap: 'configmap',
+  url: 'url',
+  git: 'git',
+  registry: 'registry',
+  kubernetes: 'kubernetes',
+};
+export const FIELDS_V1BETA1 = {
+  configmap: 'configMapRef',
+  url: 'url',
+  git: 'git',
+  registry: 'registry',
+  kubernetes: 'kubernetes',
+};
 
 /** The sources of a spec, skipping anything that is not an object (the structural check reports those). */
 export function sourcesOf(version: ApiVersionName, spec: Obj): SourceView[] {

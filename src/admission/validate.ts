@@ -17,6 +17,8 @@ import type { Policy } from './policy.ts';
 import { gitRefHolder, isObj, registryUrlOf, sourcesOf, urlOf, type Obj, type SourceView } from './shape.ts';
 import { checkUrl, type Finding } from './url.ts';
 import { sourceTypeRefusal } from './destination-policy.ts';
+import { checkKubernetesSource } from './kubernetes-source.ts';
+import { OPTIONAL_SUB_OBJECT } from '../api/schema/kubernetes.ts';
 
 export interface ValidationResult {
   errors: FieldError[];
@@ -54,7 +56,7 @@ function checkSource(version: ApiVersionName, v: SourceView, policy: Policy, c: 
   // The CRD's CEL rules say the same; the apiserver evaluates them after this webhook, so match their words.
   for (const [t, field] of Object.entries(v.fields)) {
     const set = v.source[field] !== undefined;
-    if (t === type && !set)
+    if (t === type && !set && !OPTIONAL_SUB_OBJECT.has(t))
       c.errors.push({
         type: 'Required',
         field: `${v.path}.${field}`,
@@ -110,6 +112,7 @@ function checkSource(version: ApiVersionName, v: SourceView, policy: Policy, c: 
   const reg = type === 'registry' ? registryUrlOf(version, v) : undefined;
   if (reg && typeof reg.value === 'string') c.add(checkUrl(reg.path, reg.value, policy, { baseUrl: true }));
   c.errors.push(...checkRegistryTarget(version, v, self));
+  c.errors.push(...checkKubernetesSource(v, policy, self));
 
   const git = v.source.git;
   if (type === 'git' && isObj(git)) {

@@ -28,11 +28,17 @@ export const FINALIZER = `${GROUP}/registry-cleanup`;
  * (comma-separated, `*` = all). Its own namespace may always read it (docs/user-guide.md, federation).
  */
 export const ANNOTATION_ALLOWED_READERS = `${GROUP}/allowed-reader-namespaces`;
+/**
+ * On a Namespace: the registries whose `kubernetes` sources may catalog its workloads (comma-separated
+ * `namespace` (every registry there) or `namespace/name`, `*` = all). A registry's own namespace needs
+ * none (docs/user-guide.md, discovery). Same consent model as ANNOTATION_ALLOWED_READERS.
+ */
+export const ANNOTATION_DISCOVERY_READERS = `${GROUP}/discovery-readers`;
 export const LABEL_REGISTRY = `${GROUP}/registry`;
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'mcp-registry-operator';
 
-export const SOURCE_TYPES = ['configmap', 'url', 'git', 'registry'] as const;
+export const SOURCE_TYPES = ['configmap', 'url', 'git', 'registry', 'kubernetes'] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
 export const FORMATS = ['toolhive', 'upstream'] as const;
 export type RegistryFormat = (typeof FORMATS)[number];
@@ -43,7 +49,8 @@ export type RegistryFormat = (typeof FORMATS)[number];
  * registry.json. One rule for the mutating webhook, conversion, the controller and the CLI.
  */
 export function defaultFormatOf(sourceType: unknown): RegistryFormat {
-  return sourceType === 'registry' ? 'upstream' : 'toolhive';
+  // A kubernetes source builds upstream server.json entries from workloads (SPEC §12).
+  return sourceType === 'registry' || sourceType === 'kubernetes' ? 'upstream' : 'toolhive';
 }
 export const PHASES = ['Pending', 'Syncing', 'Ready', 'Failed', 'Terminating'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -75,5 +82,6 @@ export const LIMITS = {
   gitRef: 255,
   duration: 64,
   sources: 16,
+  discoveryNamespaces: 32,
   message: 32768,
 } as const;

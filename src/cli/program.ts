@@ -100,10 +100,19 @@ export function buildProgram(io: CliIO): Command {
       'path of the registry file in the repository (with --git; default registry.json)',
     )
     .option('--registry <url>', 'base URL of an MCP registry API (/v0.1/servers)')
+    .option(
+      '--kubernetes',
+      'catalog the ToolHive workloads running in the cluster that carry the export annotations',
+    )
+    .option(
+      '--namespaces <ns,...>',
+      'with --kubernetes: namespaces to discover in (default: the registry’s own; repeatable)',
+      collect,
+    )
     .addOption(
       new Option(
         '--format <format>',
-        'format of the source data (default: upstream with --registry, toolhive otherwise)',
+        'format of the source data (default: upstream with --registry or --kubernetes, toolhive otherwise)',
       ).choices(FORMATS),
     )
     .option('--interval <duration>', 'sync interval, a Go duration (30m, 1h30m)')
@@ -125,6 +134,7 @@ export function buildProgram(io: CliIO): Command {
       'thv registry add community --url https://example.com/registry.json --format upstream --interval 1h',
       'thv registry add tools --git https://github.com/org/catalog.git --branch main --path data/registry.json',
       'thv registry add official --registry https://registry.modelcontextprotocol.io --include "io.github.*" --wait',
+      'thv registry add running --kubernetes --namespaces team-a,team-b',
       '# see what admission would do, without creating anything',
       'thv registry add demo --configmap demo-catalog --dry-run -o yaml',
     ]),

@@ -9,10 +9,16 @@ import { fetchRegistrySource } from './registry-source.ts';
 import { readSecretKey } from './secrets.ts';
 import { readCredentialSecret, readHeadersSecret, refuseCredentialsOverHttp } from './credentials.ts';
 import { durationMs, MAX_TIMER_MS } from '../api/duration.ts';
-import { SourceError, type FetchedSource, type ParsedDocument } from './types.ts';
+import { SourceError, type FetchedSource, type ParsedDocument, type SourceToFetch } from './types.ts';
 import { policyRefusal } from './policy-check.ts';
 
-export { SourceError, type FetchedSource, type ParsedDocument } from './types.ts';
+export {
+  SourceError,
+  type DiscoveredSource,
+  type FetchedSource,
+  type ParsedDocument,
+  type SourceToFetch,
+} from './types.ts';
 export { UrlCache } from './url.ts';
 
 export interface FetchContext {
@@ -25,11 +31,21 @@ export interface FetchContext {
   retryDelayMs?: number;
 }
 
-export async function fetchSource(ctx: FetchContext, source: SourceV1beta1): Promise<FetchedSource> {
+export async function fetchSource(ctx: FetchContext, source: SourceToFetch): Promise<FetchedSource> {
   const format = source.format ?? defaultFormatOf(source.type);
   // The policy in force now, not the one the spec was admitted under (SPEC §18).
   const refused = policyRefusal(source);
   if (refused) throw refused;
+  if (source.type === 'kubernetes') {
+    // Built by the controller from its informers (src/controller/discovery): nothing to fetch here.
+    const d = source.discovered;
+    if (!d)
+      throw new SourceError(
+        'DiscoveryUnavailable',
+        `source ${source.name}: workloads are discovered by the operator's controller only`,
+      );
+    return { name: source.name, text: d.text, format: 'upstream', skipped: d.skipped };
+  }
   const got = await fetchText(ctx, source);
   // The registry source hands over its pages already parsed (no second parse of a large catalog).
   return typeof got === 'string'
@@ -94,5 +110,7 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
         r,
       );
     }
+    case 'kubernetes':
+      throw new SourceError('InvalidSpec', `source ${source.name}: a kubernetes source is not fetched`);
   }
 }

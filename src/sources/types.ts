@@ -1,6 +1,7 @@
 /** What every source adapter returns: the raw bytes (hashed as they are) and how to read them. */
 import type { SourceFormat } from '../registry/index.ts';
 import { withoutNodeHints } from '../api/node-hints.ts';
+import type { SourceV1beta1 } from '../api/types.ts';
 
 /**
  * A document a source has already parsed (the registry API source parses each page as it arrives).
@@ -22,7 +23,22 @@ interface Fetched {
   /** The source's name in spec.sources. */
   name: string;
   format: SourceFormat | 'auto';
+  /**
+   * What the source itself left out, named (a `kubernetes` source's exported workloads that lack a
+   * required annotation): counted and reported with the invalid entries, and part of the hash.
+   */
+  skipped?: readonly { workload: string; reason: string }[];
 }
+
+/** A `kubernetes` source's document, built by the controller from its informers (SPEC §12). */
+export interface DiscoveredSource {
+  /** A JSON array of server.json entries. */
+  text: string;
+  skipped: readonly { workload: string; reason: string }[];
+}
+
+/** A source as fetchSource takes it: a `kubernetes` source comes with what was discovered. */
+export type SourceToFetch = SourceV1beta1 & { discovered?: DiscoveredSource };
 
 /** Either the fetched text (most sources), or the parsed document and a way to hash its text. */
 export type FetchedSource = Fetched &

@@ -45,6 +45,8 @@ export function sourceToHub(alpha: AlphaSource, name: string): JsonObject {
   } else if (source.registry !== undefined) {
     out.registry = source.registry;
   }
+  // Same shape in both versions (SPEC §12).
+  if (source.kubernetes !== undefined) out.kubernetes = copyJson(source.kubernetes);
   return out;
 }
 
@@ -74,6 +76,7 @@ export function sourceFromHub(src: JsonObject): AlphaSource {
     if (src.registry.registryRef !== undefined) reg.registryRef = copyJson(src.registry.registryRef);
     source.registry = reg;
   }
+  if (src.kubernetes !== undefined) source.kubernetes = copyJson(src.kubernetes);
   const out: AlphaSource = { source };
   if (src.format !== undefined) out.format = src.format;
   return out;

@@ -64,6 +64,23 @@ function git(raw: Obj, path: string, p: Problems): Obj | undefined {
   return out;
 }
 
+/**
+ * ToolHive's `kubernetes: {namespaces: [...]}`: the same list. Here a namespace other than the
+ * registry's own must consent (docs/user-guide.md, discovery), so the migration says so.
+ */
+function kubernetes(raw: Obj, path: string, p: Problems): Obj | undefined {
+  const k = raw.kubernetes === undefined || raw.kubernetes === null ? {} : raw.kubernetes;
+  if (!isObj(k)) return p.fail(`${path}.kubernetes: must be an object such as {namespaces: [team-a]}`);
+  const list = k.namespaces;
+  if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) return {};
+  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string' && DNS_LABEL.test(n)))
+    return p.fail(`${path}.kubernetes.namespaces: must be a list of namespace names`);
+  p.warn(
+    `${path}.kubernetes.namespaces: each namespace other than the registry's own must consent (annotation toolhive.stacklok.io/discovery-readers on the Namespace) and the platform policy must set allowCrossNamespaceDiscovery; until then it reads as empty`,
+  );
+  return { namespaces: [...list] };
+}
+
 /** Returns the v1beta1 source, or undefined (after p.fail) when it has no equivalent. */
 export function migrateSourceEntry(raw: Obj, path: string, p: Problems): Obj | undefined {
   const name = String(raw.name ?? '');
@@ -103,10 +120,16 @@ export function migrateSourceEntry(raw: Obj, path: string, p: Problems): Obj | u
       return p.fail(
         `${path}.pvcRef: a PersistentVolumeClaim source has no equivalent; put the registry file in a ConfigMap (configMapRef) or a Git repository`,
       );
-    case 'kubernetes':
-      return p.fail(
-        `${path}.kubernetes: a source built from MCPServer resources has no equivalent; this registry catalogs servers from ConfigMaps, URLs, Git and registry APIs`,
-      );
+    case 'kubernetes': {
+      const k = kubernetes(raw, path, p);
+      if (!k) return undefined;
+      Object.assign(out, { type: 'kubernetes', ...(Object.keys(k).length ? { kubernetes: k } : {}) });
+      if (format !== undefined && format !== 'upstream') {
+        p.warn(`${path}.format: dropped; a kubernetes source builds upstream server.json entries`);
+        format = undefined;
+      }
+      break;
+    }
     default:
       return p.fail(`${path}: unknown source type ${type === undefined ? '(none set)' : `"${type}"`}`);
   }

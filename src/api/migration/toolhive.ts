@@ -98,6 +98,7 @@ function fromSingleSource(spec: Obj, p: Problems): Obj | undefined {
   const alpha: Obj = { type: entry.type };
   if (entry.type === 'configmap') alpha.configmap = entry.configMapRef;
   if (entry.type === 'registry') alpha.registry = { url: (entry.registry as Obj).baseURL };
+  if (entry.type === 'kubernetes' && entry.kubernetes) alpha.kubernetes = entry.kubernetes;
   if (entry.type === 'git') {
     const git = entry.git as Obj;
     const { ref, authSecretRef, ...rest } = git;

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LIMITS, SOURCE_TYPES } from '../constants.ts';
 import * as c from './common.ts';
+import { kubernetesSource, requiredSubObject } from './kubernetes.ts';
 
 const configmapSource = c.obj(
   { name: c.configMapName, key: Type.Optional(c.configMapKey) },
@@ -48,12 +49,7 @@ const registrySource = c.obj(
 /** CEL: exactly the sub-object named by `type` is set. One rule per sub-object, so each error names its field. */
 function oneOfRules(fields: Record<(typeof SOURCE_TYPES)[number], string>) {
   return Object.entries(fields).flatMap(([type, field]) => [
-    {
-      rule: `self.type != '${type}' || has(self.${field})`,
-      message: `${field} is required when type is '${type}'`,
-      fieldPath: `.${field}`,
-      reason: 'FieldValueRequired',
-    },
+    ...requiredSubObject(type, field),
     {
       rule: `self.type == '${type}' || !has(self.${field})`,
       messageExpression: `'${field} must not be set when type is \\'' + self.type + '\\''`,
@@ -65,11 +61,15 @@ function oneOfRules(fields: Record<(typeof SOURCE_TYPES)[number], string>) {
 
 export const sourceV1alpha1 = c.obj(
   {
-    type: c.stringEnum(SOURCE_TYPES, 'Kind of source: `configmap`, `url`, `git` or `registry`.'),
+    type: c.stringEnum(
+      SOURCE_TYPES,
+      'Kind of source: `configmap`, `url`, `git`, `registry` or `kubernetes`.',
+    ),
     configmap: Type.Optional(configmapSource),
     url: Type.Optional(urlSource),
     git: Type.Optional(gitSource),
     registry: Type.Optional(registrySource),
+    kubernetes: Type.Optional(kubernetesSource),
   },
   'Where the registry data comes from. Exactly the sub-object named by `type` must be set.',
   {
@@ -78,6 +78,7 @@ export const sourceV1alpha1 = c.obj(
       url: 'url',
       git: 'git',
       registry: 'registry',
+      kubernetes: 'kubernetes',
     }),
   },
 );

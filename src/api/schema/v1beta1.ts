@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LIMITS, SOURCE_TYPES } from '../constants.ts';
 import * as c from './common.ts';
+import { kubernetesSource, requiredSubObject } from './kubernetes.ts';
 
 const configMapRef = c.obj(
   { name: c.configMapName, key: Type.Optional(c.configMapKey) },
@@ -89,18 +90,19 @@ const registrySource = c.obj(
   { 'x-kubernetes-validations': c.oneRegistryTarget('baseURL') },
 );
 
-const FIELD_BY_TYPE = { configmap: 'configMapRef', url: 'url', git: 'git', registry: 'registry' } as const;
+const FIELD_BY_TYPE = {
+  configmap: 'configMapRef',
+  url: 'url',
+  git: 'git',
+  registry: 'registry',
+  kubernetes: 'kubernetes',
+} as const;
 
 function oneOfRules() {
   return SOURCE_TYPES.flatMap((type) => {
     const field = FIELD_BY_TYPE[type];
     return [
-      {
-        rule: `self.type != '${type}' || has(self.${field})`,
-        message: `${field} is required when type is '${type}'`,
-        fieldPath: `.${field}`,
-        reason: 'FieldValueRequired',
-      },
+      ...requiredSubObject(type, field),
       {
         rule: `self.type == '${type}' || !has(self.${field})`,
         messageExpression: `'${field} must not be set when type is \\'' + self.type + '\\''`,
@@ -118,12 +120,16 @@ export const sourceV1beta1 = c.obj(
       maxLength: LIMITS.dnsLabel,
       pattern: c.DNS_LABEL_PATTERN,
     }),
-    type: c.stringEnum(SOURCE_TYPES, 'Kind of source: `configmap`, `url`, `git` or `registry`.'),
+    type: c.stringEnum(
+      SOURCE_TYPES,
+      'Kind of source: `configmap`, `url`, `git`, `registry` or `kubernetes`.',
+    ),
     format: Type.Optional(c.format),
     configMapRef: Type.Optional(configMapRef),
     url: Type.Optional(urlSource),
     git: Type.Optional(gitSource),
     registry: Type.Optional(registrySource),
+    kubernetes: Type.Optional(kubernetesSource),
     filter: Type.Optional(c.filter),
   },
   'One source of registry data. Exactly the sub-object named by `type` must be set.',

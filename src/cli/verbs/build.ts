@@ -21,6 +21,10 @@ export interface AddFlags {
   commit?: string;
   path?: string;
   registry?: string;
+  /** Discover the ToolHive workloads running in the cluster (SPEC §12). */
+  kubernetes?: boolean;
+  /** With --kubernetes: the namespaces to discover in (default: the registry's own). */
+  namespaces?: string[];
   format?: 'toolhive' | 'upstream';
   interval?: string;
   include?: string[];
@@ -37,9 +41,11 @@ const SOURCE_FLAGS: Record<SourceType, { flag: string; usage: string }> = {
   url: { flag: '--url', usage: '--url URL' },
   git: { flag: '--git', usage: '--git REPO' },
   registry: { flag: '--registry', usage: '--registry URL' },
+  kubernetes: { flag: '--kubernetes', usage: '--kubernetes [--namespaces NS,...]' },
 };
 
-const SOURCE_HINT = 'Give exactly one of --configmap NAME[:KEY], --url URL, --git REPO or --registry URL.';
+const SOURCE_HINT =
+  'Give exactly one of --configmap NAME[:KEY], --url URL, --git REPO, --registry URL or --kubernetes.';
 
 function chosenSource(flags: AddFlags): SourceType {
   const given = (Object.keys(SOURCE_FLAGS) as SourceType[]).filter((t) => flags[t] !== undefined);
@@ -115,6 +121,23 @@ function gitOnly(flags: AddFlags, type: SourceType): void {
     );
 }
 
+/** --namespaces: comma-separated and repeatable; only meaningful with --kubernetes. */
+function discoveryNamespaces(flags: AddFlags, type: SourceType): string[] | undefined {
+  if (flags.namespaces === undefined) return undefined;
+  if (type !== 'kubernetes')
+    throw new UsageError(
+      '--namespaces is only valid with --kubernetes',
+      'For example --kubernetes --namespaces team-a,team-b (each must consent: see docs/user-guide.md).',
+    );
+  const list = flags.namespaces.flatMap((n) => n.split(',')).map((n) => n.trim());
+  if (list.some((n) => n === ''))
+    throw new UsageError(
+      `--namespaces ${JSON.stringify(flags.namespaces.join(','))}: empty namespace name`,
+      'For example --namespaces team-a,team-b.',
+    );
+  return list;
+}
+
 function buildSource(flags: AddFlags, type: SourceType): SourceV1beta1 {
   const source: SourceV1beta1 = { name: CLI_SOURCE_NAME, type };
   if (flags.format) source.format = flags.format;
@@ -145,6 +168,11 @@ function buildSource(flags: AddFlags, type: SourceType): SourceV1beta1 {
       source.registry = { baseURL: flags.registry ?? '', ...(ca ? { caBundleRef: ca } : {}) };
       break;
     }
+    case 'kubernetes': {
+      const namespaces = discoveryNamespaces(flags, type);
+      if (namespaces) source.kubernetes = { namespaces };
+      break;
+    }
   }
   return source;
 }
@@ -171,6 +199,7 @@ export function buildRegistry(name: string, namespace: string, flags: AddFlags):
   const type = chosenSource(flags);
   gitOnly(flags, type);
   caBundleRef(flags, type);
+  discoveryNamespaces(flags, type);
   const filter = buildFilter(flags);
   return {
     apiVersion: API_VERSION_V1BETA1,
@@ -201,6 +230,7 @@ const FIELD_FLAGS: [string, string][] = [
   [`spec.sources[0].registry.baseURL`, '--registry'],
   [`spec.sources[0].url.caBundleRef`, '--ca-secret'],
   [`spec.sources[0].registry.caBundleRef`, '--ca-secret'],
+  [`spec.sources[0].kubernetes.namespaces`, '--namespaces'],
   [`spec.sources[0].format`, '--format'],
   ['spec.syncPolicy.interval', '--interval'],
   ['spec.filter.names.include', '--include'],

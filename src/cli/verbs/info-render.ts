@@ -54,6 +54,10 @@ export function sourceLocation(s: SourceV1beta1): string {
       if (ref) return `MCPRegistry ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
       return s.registry?.baseURL ?? NONE;
     }
+    case 'kubernetes': {
+      const ns = s.kubernetes?.namespaces;
+      return `workloads in ${ns?.length ? `namespaces ${ns.join(', ')}` : 'the registry’s namespace'}`;
+    }
   }
 }
 

@@ -33,6 +33,7 @@ enforced:
     allowHTTP: true,
     allowFileGit: true,
     allowClusterLocalHTTP: false,
+    allowCrossNamespaceDiscovery: false,
     clusterDomain: 'corp.internal',
     allowedCIDRs: ['127.0.0.1', '10.1.0.0/16'],
     deniedCIDRs: ['10.0.0.0/8', 'fd00::/8'],
@@ -65,7 +66,7 @@ const bad: [string, string, string][] = [
   [
     'unknown field (typo)',
     'allowedHost: [a]',
-    'allowedHost: Forbidden: unknown field; known fields: allowedSourceTypes, allowedHosts, allowHTTP, allowFileGit, allowClusterLocalHTTP, clusterDomain, allowedCIDRs, deniedCIDRs, allowPrivateNetworks, minSyncInterval, defaults, enforced',
+    'allowedHost: Forbidden: unknown field; known fields: allowedSourceTypes, allowedHosts, allowHTTP, allowFileGit, allowClusterLocalHTTP, clusterDomain, allowedCIDRs, deniedCIDRs, allowPrivateNetworks, allowCrossNamespaceDiscovery, minSyncInterval, defaults, enforced',
   ],
   [
     'unknown source type',

@@ -175,5 +175,9 @@ test('one-of CEL rules exist for every source type in both versions', () => {
     (betaSources.items as JSONSchemaProps)['x-kubernetes-validations'] as { rule: string }[]
   ).map((r) => r.rule);
   assert.ok(betaRules.includes(`self.type != 'configmap' || has(self.configMapRef)`));
-  assert.equal(betaRules.length, 8);
+  // kubernetes: its sub-object is optional (every field defaults), so only the "must not be set" rule.
+  assert.ok(rules.includes(`self.type == 'kubernetes' || !has(self.kubernetes)`));
+  assert.ok(!rules.includes(`self.type != 'kubernetes' || has(self.kubernetes)`));
+  assert.ok(betaRules.includes(`self.type == 'kubernetes' || !has(self.kubernetes)`));
+  assert.equal(betaRules.length, 9);
 });

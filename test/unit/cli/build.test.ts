@@ -94,7 +94,7 @@ test('values are not checked here: admission owns the rules and its message is s
 });
 
 test('flag combinations that mean nothing are usage errors (exit 2) with the exact message and hint', () => {
-  const source = 'Give exactly one of --configmap NAME[:KEY], --url URL, --git REPO or --registry URL.';
+  const source = 'Give exactly one of --configmap NAME[:KEY], --url URL, --git REPO, --registry URL or --kubernetes.';
   const cases: [AddFlags, string, string][] = [
     [{}, 'a source is required', source],
     [{ type: 'git' }, '--type git needs --git REPO', source],
@@ -171,4 +171,43 @@ test('flagHint maps the field paths of an admission message back to add flags', 
     'Fix the flag and run the command again (spec.sources[0].git.ref is --branch/--tag/--commit).',
   );
   assert.equal(flagHint('something else entirely'), undefined);
+});
+
+test('--kubernetes builds a kubernetes source; --namespaces is comma-separated and repeatable', () => {
+  const cases: [AddFlags, unknown][] = [
+    [{ kubernetes: true }, { name: 'default', type: 'kubernetes' }],
+    [
+      { kubernetes: true, namespaces: ['team-a,team-b', 'team-c'] },
+      { name: 'default', type: 'kubernetes', kubernetes: { namespaces: ['team-a', 'team-b', 'team-c'] } },
+    ],
+  ];
+  for (const [flags, source] of cases)
+    assert.deepEqual(buildRegistry('demo', 'team-a', flags).spec.sources, [source]);
+  const usage: [AddFlags, string, string][] = [
+    [
+      { configmap: 'c', namespaces: ['team-b'] },
+      '--namespaces is only valid with --kubernetes',
+      'For example --kubernetes --namespaces team-a,team-b (each must consent: see docs/user-guide.md).',
+    ],
+    [
+      { kubernetes: true, namespaces: ['team-a,'] },
+      '--namespaces "team-a,": empty namespace name',
+      'For example --namespaces team-a,team-b.',
+    ],
+    [
+      { kubernetes: true, configmap: 'c' },
+      'only one source may be given, got --configmap and --kubernetes',
+      'Give exactly one of --configmap NAME[:KEY], --url URL, --git REPO, --registry URL or --kubernetes.',
+    ],
+  ];
+  for (const [flags, message, hint] of usage)
+    assert.throws(
+      () => buildRegistry('demo', 'team-a', flags),
+      (e: unknown) => e instanceof UsageError && e.message === message && e.hint === hint,
+      message,
+    );
+  assert.equal(
+    flagHint('spec.sources[0].kubernetes.namespaces[1]: Duplicate value: "team-a"'),
+    'Fix the flag and run the command again (spec.sources[0].kubernetes.namespaces[1] is --namespaces).',
+  );
 });

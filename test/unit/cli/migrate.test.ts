@@ -109,6 +109,23 @@ test('pure mapping: each shape, and what is refused', () => {
       },
     },
     {
+      name: "ToolHive's kubernetes source becomes ours, its namespaces kept",
+      spec: { source: { type: 'kubernetes', kubernetes: { namespaces: ['team-a'] } } },
+      apiVersion: 'toolhive.stacklok.io/v1alpha1',
+      spec2: { source: { type: 'kubernetes', kubernetes: { namespaces: ['team-a'] } } },
+    },
+    {
+      name: 'a kubernetes source without namespaces reads its own',
+      spec: { registries: [{ name: 'k8s', kubernetes: {} }] },
+      apiVersion: 'toolhive.stacklok.io/v1beta1',
+      spec2: { sources: [{ name: 'k8s', type: 'kubernetes' }] },
+    },
+    {
+      name: 'a kubernetes source with a namespaces value that is not a list',
+      spec: { source: { kubernetes: { namespaces: 'team-a' } } },
+      errors: ['spec.source.kubernetes.namespaces: must be a list of namespace names'],
+    },
+    {
       name: 'no source',
       spec: { displayName: 'x' },
       errors: ['spec.source: missing'],

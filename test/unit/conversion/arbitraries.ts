@@ -106,8 +106,20 @@ export const metadataArb = fc.record(
 );
 
 const SUB_OBJECTS = {
-  v1alpha1: { configmap: 'configmap', url: 'url', git: 'git', registry: 'registry' },
-  v1beta1: { configmap: 'configMapRef', url: 'url', git: 'git', registry: 'registry' },
+  v1alpha1: {
+    configmap: 'configmap',
+    url: 'url',
+    git: 'git',
+    registry: 'registry',
+    kubernetes: 'kubernetes',
+  },
+  v1beta1: {
+    configmap: 'configMapRef',
+    url: 'url',
+    git: 'git',
+    registry: 'registry',
+    kubernetes: 'kubernetes',
+  },
 } as const;
 
 /**
