@@ -40,6 +40,12 @@ export const displayName = str('Human-readable name of the registry, shown by `t
   maxLength: LIMITS.displayName,
 });
 
+/** SPEC §11: the same field and meaning in both versions, so conversion carries it unchanged. */
+export const enforceServers = Type.Boolean({
+  description:
+    "When true, every MCPServer image (and MCPRemoteProxy / MCPServerEntry remote URL) created or changed in this namespace must be listed by at least one MCPRegistry of the namespace (ToolHive's `enforceServers`: one enforcing registry turns enforcement on for the whole namespace). Workloads that predate it are never changed, and an update that keeps their image or URL is allowed with a warning.",
+});
+
 export const interval = str(
   'How often to sync, as a Go duration (`30m`, `1h30m`). Absent: sync only when the source or the spec changes, or on demand through the `toolhive.stacklok.io/sync-trigger` annotation.',
   { maxLength: LIMITS.duration },

@@ -90,6 +90,7 @@ export const specV1alpha1 = c.obj(
     source: sourceV1alpha1,
     syncPolicy: Type.Optional(c.syncPolicy),
     filter: Type.Optional(c.filter),
+    enforceServers: Type.Optional(c.enforceServers),
   },
   'Desired state of the MCPRegistry: where its catalog comes from and which servers it keeps.',
 );

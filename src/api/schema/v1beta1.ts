@@ -151,6 +151,7 @@ export const specV1beta1 = c.obj(
     ),
     syncPolicy: Type.Optional(c.syncPolicy),
     filter: Type.Optional(c.filter),
+    enforceServers: Type.Optional(c.enforceServers),
   },
   'Desired state of the MCPRegistry: its sources, sync policy and the filter applied after merging.',
 );
