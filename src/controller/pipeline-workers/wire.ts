@@ -18,6 +18,8 @@ export interface WireSource {
   text?: string;
   /** A parsed document's value; its text pieces are made again in the worker (fromWire). */
   value?: unknown;
+  /** What the source skipped (a kubernetes source's exported workloads missing an annotation). */
+  skipped?: FetchedSource['skipped'];
 }
 
 export interface WireRequest {
@@ -45,9 +47,10 @@ export type WireResult =
   | { ok: false; error: WireError };
 
 export function toWire(f: FetchedSource): WireSource {
+  const skipped = f.skipped?.length ? { skipped: f.skipped } : {};
   return f.parsed
-    ? { name: f.name, format: f.format, value: f.parsed.value }
-    : { name: f.name, format: f.format, text: f.text };
+    ? { name: f.name, format: f.format, value: f.parsed.value, ...skipped }
+    : { name: f.name, format: f.format, text: f.text, ...skipped };
 }
 
 /**
@@ -56,7 +59,8 @@ export function toWire(f: FetchedSource): WireSource {
  * the registry source cuts it, so the parse-once cache sees the same pieces; anything else is one.
  */
 export function fromWire(w: WireSource): FetchedSource {
-  if (w.text !== undefined) return { name: w.name, format: w.format, text: w.text };
+  if (w.text !== undefined)
+    return { name: w.name, format: w.format, text: w.text, ...(w.skipped && { skipped: w.skipped }) };
   const v = w.value;
   const page = v as { servers?: unknown; metadata?: { count?: unknown } } | null;
   const keys = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];

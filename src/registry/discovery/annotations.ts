@@ -1,0 +1,82 @@
+/**
+ * ToolHive's export annotations (SPEC §12), read the way ToolHive's registry server reads them, and
+ * the workload kinds a `kubernetes` source catalogs. Pure.
+ */
+
+/** ToolHive's workload group and annotation prefix (not ours: our MCPRegistry is toolhive.stacklok.io). */
+export const EXPORT_PREFIX = 'toolhive.stacklok.dev/';
+
+export const ANNOTATIONS = {
+  export: `${EXPORT_PREFIX}registry-export`,
+  url: `${EXPORT_PREFIX}registry-url`,
+  description: `${EXPORT_PREFIX}registry-description`,
+  title: `${EXPORT_PREFIX}registry-title`,
+  icon: `${EXPORT_PREFIX}registry-icon`,
+  category: `${EXPORT_PREFIX}registry-category`,
+  version: `${EXPORT_PREFIX}registry-version`,
+  tools: `${EXPORT_PREFIX}tools`,
+  toolDefinitions: `${EXPORT_PREFIX}tool-definitions`,
+  authzClaims: `${EXPORT_PREFIX}authz-claims`,
+} as const;
+
+/**
+ * The kinds discovered, in the order a name shared by two of them is settled (the first wins).
+ * VirtualMCPServer is left out: its CRD is not among the fixtures this project tests against
+ * (docs/user-guide.md, discovery).
+ */
+export const DISCOVERY_KINDS = [
+  { kind: 'MCPServer', plural: 'mcpservers' },
+  { kind: 'MCPServerEntry', plural: 'mcpserverentries' },
+  { kind: 'MCPRemoteProxy', plural: 'mcpremoteproxies' },
+] as const;
+export type DiscoveryKind = (typeof DISCOVERY_KINDS)[number]['kind'];
+export const WORKLOAD_GROUP = 'toolhive.stacklok.dev';
+
+/** Where in an entry's `_meta` the workload it came from is named. */
+export const WORKLOAD_META_KEY = 'toolhive.stacklok.io/kubernetes';
+
+/** Whether a workload asks to be exported: exactly `"true"`, as ToolHive reads it. */
+export function exported(annotations: Readonly<Record<string, string>> | undefined): boolean {
+  return annotations?.[ANNOTATIONS.export] === 'true';
+}
+
+/** `tools`: a JSON array of names, or a comma-separated list (both seen in ToolHive manifests). */
+export function parseTools(text: string): string[] | undefined {
+  const t = text.trim();
+  if (t.startsWith('[')) {
+    try {
+      const v: unknown = JSON.parse(t);
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return t
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** A JSON annotation (`tool-definitions`, `authz-claims`): the value, or undefined when not JSON. */
+export function parseJsonAnnotation(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+const SEMVER = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
+
+/**
+ * The semver of an image reference's tag (`ghcr.io/org/server:v1.2.3` → `1.2.3`), or undefined: no
+ * tag, `latest`, a digest only, or a tag that is not a version. A registry port is not a tag.
+ */
+export function imageSemver(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const noDigest = image.split('@')[0] ?? '';
+  const last = noDigest.slice(noDigest.lastIndexOf('/') + 1);
+  const i = last.lastIndexOf(':');
+  if (i < 0) return undefined;
+  return SEMVER.exec(last.slice(i + 1))?.[1];
+}
