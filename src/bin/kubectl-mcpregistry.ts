@@ -5,11 +5,5 @@
  */
 import { run } from '../cli/main.ts';
 import { processIO } from '../cli/io.ts';
-import { productVersion } from '../config/version.ts';
 
-const argv = process.argv.slice(2);
-if (argv.length === 1 && argv[0] === '--version') {
-  process.stdout.write(`kubectl-mcpregistry ${productVersion()}\n`);
-} else {
-  process.exitCode = await run(['registry', ...argv], processIO());
-}
+process.exitCode = await run(['mcpregistry', ...process.argv.slice(2)], processIO(), true);

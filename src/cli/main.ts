@@ -10,8 +10,19 @@ function configure(cmd: Command, io: CliIO): void {
   for (const sub of cmd.commands) configure(sub, io);
 }
 
-export async function run(args: string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io);
+/**
+ * The kubectl plugin (`kubectl-mcpregistry`, run as `kubectl mcpregistry <verb>`): the same program
+ * under kubectl's names, so usage lines and errors read `kubectl mcpregistry list`; its arguments
+ * are given after `mcpregistry`, as `thv`'s are after `registry`.
+ */
+function asKubectlPlugin(program: Command): void {
+  program.name('kubectl');
+  program.commands.find((c) => c.name() === 'registry')?.name('mcpregistry');
+}
+
+export async function run(args: string[], io: CliIO, plugin = false): Promise<number> {
+  const program = buildProgram(io, plugin ? 'kubectl-mcpregistry' : 'thv');
+  if (plugin) asKubectlPlugin(program);
   configure(program, io);
   try {
     await program.parseAsync(args, { from: 'user' });

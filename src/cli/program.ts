@@ -32,14 +32,15 @@ function waitOptions(cmd: Command, what: string): Command {
     .option('--timeout <duration>', 'how long --wait waits (Go duration: 90s, 5m)', DEFAULT_TIMEOUT);
 }
 
-export function buildProgram(io: CliIO): Command {
+/** `binary` is the name --version reports: `thv`, or `kubectl-mcpregistry` for the kubectl plugin (main.ts). */
+export function buildProgram(io: CliIO, binary = 'thv'): Command {
   // The Kubernetes client is loaded only by commands that talk to a cluster: --help, convert and
   // completion start in a fraction of the time.
   const connect = async (cmd: Command): Promise<Cluster> =>
     (await import('./cluster.ts')).Cluster.connect(cmd.optsWithGlobals<GlobalOptions>());
   const program = new Command('thv')
     .description('Manage MCPRegistry resources (toolhive.stacklok.io) in a Kubernetes cluster.')
-    .version(`thv ${productVersion()}`, '--version', 'print the version')
+    .version(`${binary} ${productVersion()}`, '--version', 'print the version')
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'namespace (default: the context’s namespace, else "default")')
