@@ -9,10 +9,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import { client, createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
 import { stackInfo } from '../../support/stack.ts';
+import { startRegistryApi, type RegistryApiProcess } from '../../support/registry-api-process.ts';
 import { MALFORMED_REQUESTS, MALFORMED_TARGETS, rawExchange, rawGet } from '../../support/raw-http.ts';
 import { writeStorage } from '../../../src/storage/configmaps.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
@@ -20,10 +19,8 @@ import { parseRegistryDocument, serializeForStorage } from '../../../src/registr
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 import { FIXTURE } from '../controller/helpers.ts';
 
-const BIN = resolve(import.meta.dirname, '../../../src/bin/thv-registry-api.ts');
-let api: ChildProcess;
+let api: RegistryApiProcess;
 let url: string;
-let stderr = '';
 
 before(async () => {
   const ns = await createNamespace('malformed');
@@ -41,50 +38,25 @@ before(async () => {
     { namespace: ns, name: 'victim', uid: reg.body.metadata.uid ?? '' },
     serializeForStorage(parseRegistryDocument(FIXTURE, 'toolhive').catalog),
   );
-  api = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--from-configmap',
-      'victim-registry-storage',
-      '--registry-name',
-      'victim',
-      '-n',
-      ns,
-      '--kubeconfig',
-      kubeconfigPath(),
-      '--address',
-      '127.0.0.1:0',
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  api.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  url = await new Promise<string>((res, rej) => {
-    let out = '';
-    api.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m?.[1]) res(m[1]);
-    });
-    api.once('exit', (code) => rej(new Error(`thv-registry-api exited ${code}: ${stderr}`)));
+  api = await startRegistryApi({
+    configMap: 'victim-registry-storage',
+    registryName: 'victim',
+    namespace: ns,
+    kubeconfig: kubeconfigPath(),
   });
+  url = api.url;
   await eventually('the catalog is loaded', async () =>
     (await fetch(`${url}/v0.1/servers?limit=1`)).status === 200 ? true : undefined,
   );
 });
-after(() => {
-  api.kill('SIGTERM');
-});
+after(() => api?.stop());
 
 /** 400: unreadable target; 404: a readable path that names no page; 431: a head over node's limit. */
 const readable = new Set(['//x:99999/', '//[/', '//@/', '//[::1/', '///', '/\\\\x/']);
 const expected = (t: string) => (t.length > 16_000 ? 431 : readable.has(t) ? 404 : 400);
 
 async function stillServes(): Promise<void> {
-  assert.equal(api.exitCode, null, `thv-registry-api exited: ${stderr}`);
+  assert.equal(api.child.exitCode, null, `thv-registry-api exited: ${api.output()}`);
   const r = await fetch(`${url}/v0.1/servers?limit=100`);
   assert.equal(r.status, 200);
   assert.equal(((await r.json()) as { metadata: { count: number } }).metadata.count, 88);
