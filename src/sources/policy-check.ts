@@ -39,6 +39,6 @@ export function policyRefusal(source: SourceV1beta1): SourceError | undefined {
   if (details.length === 0) return undefined;
   return new SourceError(
     POLICY_FORBIDS,
-    `source ${source.name}: the platform policy in force does not allow this source, so it is not fetched and the last good data is kept: ${details.join('; ')}`,
+    `source ${source.name}: not fetched: the platform policy in force does not allow it: ${details.join('; ')}`,
   );
 }
