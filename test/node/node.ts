@@ -100,6 +100,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RealNode> {
   mkdirSync(cniConfDir, { recursive: true });
   writeFileSync(join(cniConfDir, '10-mcpr.conflist'), cniConflist(base));
   const registryConfigDir = join(base, 'certs.d');
+  mkdirSync(registryConfigDir, { recursive: true });
   for (const { host, caFile } of opts.registries ?? []) {
     mkdirSync(join(registryConfigDir, host), { recursive: true });
     writeFileSync(join(registryConfigDir, host, 'hosts.toml'), registryHostsToml(host, caFile));
