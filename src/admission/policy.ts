@@ -51,6 +51,12 @@ export interface Policy {
     filter?: PolicyFilter;
   };
   enforced: { excludeNames: string[]; excludeTags: string[] };
+  /**
+   * ToolHive workloads (SPEC §11): MCPRegistries (`namespace/name`) every namespace must draw its
+   * workloads' images and remote URLs from, except namespaces labelled
+   * `toolhive.stacklok.io/enforcement=exempt`. Absent or empty: none.
+   */
+  workloads?: { registries: { namespace: string; name: string }[] };
 }
 
 export const DEFAULT_POLICY: Policy = Object.freeze({
@@ -80,6 +86,7 @@ export class PolicyError extends Error {
 }
 
 const TOP_KEYS = [
+  'workloads',
   'allowedSourceTypes',
   'allowedHosts',
   'allowHTTP',
@@ -193,6 +200,19 @@ export function parsePolicy(text: string): Policy {
       excludeTags: rd.strings(enforced.excludeTags, 'enforced.excludeTags'),
     },
   };
+  const workloads = rd.object(top.workloads, 'workloads', ['registries']);
+  const registries = rd.strings(workloads.registries, 'workloads.registries').flatMap((r, i) => {
+    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(r);
+    if (m) return [{ namespace: m[1] ?? '', name: m[3] ?? '' }];
+    rd.errors.push({
+      type: 'Invalid',
+      field: `workloads.registries[${i}]`,
+      value: r,
+      detail: 'must be namespace/name of an MCPRegistry',
+    });
+    return [];
+  });
+  if (registries.length > 0) policy.workloads = { registries };
   if (rd.errors.length) throw new PolicyError(rd.errors);
   return policy;
 }

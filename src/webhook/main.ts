@@ -12,6 +12,19 @@ import { webhookMetrics } from './metrics.ts';
 import { loadPolicyStore } from './policy-store.ts';
 import { createWebhookServer } from './server.ts';
 import { readCertPair, reloadCerts } from './tls.ts';
+import { AccessReviewer, kubeAccessApi } from './access-review.ts';
+
+/** The first call's promise for every call; a failed load is tried again by the next caller. */
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= f().catch((e: unknown) => {
+      p = undefined;
+      throw e;
+    });
+    return p;
+  };
+}
 import { startWorkloads } from './workloads/start.ts';
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
@@ -54,7 +67,7 @@ export async function runWebhooks(
   }
   let draining = false;
   const workloads = startWorkloads(config.kubeconfig, log.child({ component: 'workloads' }), () => ({
-    registries: [],
+    registries: policy.current().workloads?.registries ?? [],
   }));
   const server = createWebhookServer({
     ...('admission' in workloads && { workloads: workloads.admission }),
@@ -63,6 +76,8 @@ export async function runWebhooks(
     log,
     metrics: webhookMetrics(metrics),
     draining: () => draining,
+    // The Kubernetes client is loaded on the first spec that names a Secret or another registry's API.
+    access: new AccessReviewer({ api: once(() => kubeAccessApi(config.kubeconfig)) }),
   });
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
   await listen(server, config.webhookPort, config.webhookHost);
