@@ -86,7 +86,6 @@ export class PolicyError extends Error {
 }
 
 const TOP_KEYS = [
-  'workloads',
   'allowedSourceTypes',
   'allowedHosts',
   'allowHTTP',
@@ -100,6 +99,7 @@ const TOP_KEYS = [
   'minSyncInterval',
   'defaults',
   'enforced',
+  'workloads',
 ];
 
 function readFilter(rd: Reader, v: unknown, field: string): PolicyFilter | undefined {
