@@ -32,6 +32,8 @@ export interface RegistryQuestion {
 export interface AccessQuestions {
   secrets: SecretQuestion[];
   registries: RegistryQuestion[];
+  /** Refusals that need no question: credentials named for a plain-http URL. */
+  errors: FieldError[];
 }
 
 /** The requesting user as the AdmissionReview names them (request.userInfo). */
@@ -64,7 +66,7 @@ function fieldOf(obj: Obj, hubField: string): string {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export function accessQuestions(obj: unknown, oldObj: unknown, clusterDomain: string): AccessQuestions {
-  const out: AccessQuestions = { secrets: [], registries: [] };
+  const out: AccessQuestions = { secrets: [], registries: [], errors: [] };
   if (!isObj(obj)) return out;
   const meta = isObj(obj.metadata) ? obj.metadata : {};
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
@@ -74,11 +76,27 @@ export function accessQuestions(obj: unknown, oldObj: unknown, clusterDomain: st
     const block = s[s.type];
     if (!isObj(block)) return;
     const path = `spec.sources[${i}].${s.type}`;
+    const named: SecretQuestion[] = [];
     for (const [k, v] of Object.entries(block))
       if (k.endsWith('SecretRef') && isObj(v) && typeof v.name === 'string' && v.name !== '')
-        out.secrets.push({ field: fieldOf(obj, `${path}.${k}.name`), namespace, name: v.name });
-    const url = s.type === 'url' ? block.href : s.type === 'registry' ? block.baseURL : undefined;
-    const key = s.type === 'url' ? 'href' : 'baseURL';
+        named.push({ field: fieldOf(obj, `${path}.${k}.name`), namespace, name: v.name });
+    out.secrets.push(...named);
+    const url =
+      s.type === 'url'
+        ? block.href
+        : s.type === 'registry'
+          ? block.baseURL
+          : s.type === 'git'
+            ? block.repository
+            : undefined;
+    const key = s.type === 'url' ? 'href' : s.type === 'git' ? 'repository' : 'baseURL';
+    if (typeof url === 'string' && /^http:/i.test(url.trim()))
+      for (const q of named)
+        out.errors.push({
+          type: 'Forbidden',
+          field: q.field,
+          detail: `credentials are never sent over plain http: ${fieldOf(obj, `${path}.${key}`)} must use https`,
+        });
     const target = typeof url === 'string' ? foreignRegistryApi(url, namespace, clusterDomain) : undefined;
     if (target) out.registries.push({ field: fieldOf(obj, `${path}.${key}`), reader: namespace, target });
   });

@@ -10,6 +10,7 @@ import { defaultingPatch } from './patch.ts';
 import type { Policy } from './policy.ts';
 import { isObj } from './shape.ts';
 import { validate } from './validate.ts';
+import type { UserInfo } from './access.ts';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 
@@ -49,6 +50,8 @@ export interface AdmissionRequest {
   name?: string;
   object?: unknown;
   oldObject?: unknown;
+  /** Who sends the request (the webhook asks whether they may read the Secrets a spec names). */
+  userInfo?: UserInfo;
 }
 
 /** Checks the envelope; throws AdmissionDecodeError when there is no request we could answer. */
@@ -150,6 +153,27 @@ export function validateReview(
     review: envelope({ uid: req.uid, allowed: false, status: invalidStatus(objectName(req), errors), ...w }),
     verdict: 'denied',
   };
+}
+
+/**
+ * A review the validation allowed, refused after all for what the cluster answered about access
+ * (access.ts: Secrets the author may not read, registries that do not consent); its warnings kept.
+ */
+export function refuseForAccess(
+  req: AdmissionRequest,
+  allowed: AdmissionReviewOut,
+  errors: FieldError[],
+): { review: AdmissionReviewOut; verdict: Verdict } {
+  const w = allowed.response.warnings?.length ? { warnings: allowed.response.warnings } : {};
+  return {
+    review: envelope({ uid: req.uid, allowed: false, status: invalidStatus(objectName(req), errors), ...w }),
+    verdict: 'denied',
+  };
+}
+
+/** Whether the webhook reviews this request at all (CREATE and UPDATE of the object, not subresources). */
+export function isReviewed(req: AdmissionRequest): boolean {
+  return reviewed(req);
 }
 
 /** An unexpected failure in a handler: still a review, so the apiserver shows our message, not a protocol error. */

@@ -10,7 +10,9 @@ import {
   AdmissionDecodeError,
   decodeAdmissionReview,
   errorReview,
+  isReviewed,
   mutate,
+  refuseForAccess,
   validateReview,
   type Policy,
   type Verdict,
@@ -20,6 +22,7 @@ import { checkContentType, HttpError, readJsonBody } from './body.ts';
 import type { WebhookMetrics } from './metrics.ts';
 import { TLS_OPTIONS } from './tls.ts';
 import { guardServer, guarded, type RequestTarget } from '../http/guard.ts';
+import type { AccessReviewer } from './access-review.ts';
 
 export const PATHS = {
   mutate: '/mutate-toolhive-stacklok-io-mcpregistry',
@@ -40,6 +43,8 @@ export interface WebhookServerOptions {
     paths: readonly string[];
     review(path: string, body: unknown): Promise<{ review: unknown; verdict: Verdict }>;
   };
+  /** The cluster questions of a validation (access-review.ts); without it, none are asked. */
+  access?: AccessReviewer;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
@@ -53,7 +58,12 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
   res.end(text);
 }
 
-function handleReview(path: string, body: unknown, policy: Policy): { out: unknown; verdict: Verdict } {
+async function handleReview(
+  path: string,
+  body: unknown,
+  policy: Policy,
+  access: AccessReviewer | undefined,
+): Promise<{ out: unknown; verdict: Verdict }> {
   if (path === PATHS.convert) {
     const out = handleConversionReview(body);
     return { out, verdict: out.response.result.status === 'Success' ? 'allowed' : 'denied' };
@@ -61,6 +71,14 @@ function handleReview(path: string, body: unknown, policy: Policy): { out: unkno
   const req = decodeAdmissionReview(body);
   try {
     const r = path === PATHS.mutate ? mutate(req, policy) : validateReview(req, policy);
+    // A spec the rules allow is still refused when it names what its author may not read (SPEC §18).
+    if (path === PATHS.validate && access && r.review.response.allowed && isReviewed(req)) {
+      const errors = await access.review(req.object, req.oldObject, req.userInfo ?? {}, policy.clusterDomain);
+      if (errors.length) {
+        const refused = refuseForAccess(req, r.review, errors);
+        return { out: refused.review, verdict: refused.verdict };
+      }
+    }
     return { out: r.review, verdict: r.verdict };
   } catch (e) {
     return { out: errorReview(req.uid, e), verdict: 'error' };
@@ -89,7 +107,7 @@ export function createWebhookServer(opts: WebhookServerOptions): Server {
         const r =
           opts.workloads && workloadPaths.has(path)
             ? await opts.workloads.review(path, body).then((x) => ({ out: x.review, verdict: x.verdict }))
-            : handleReview(path, body, opts.policy());
+            : await handleReview(path, body, opts.policy(), opts.access);
         verdict = r.verdict;
         send(res, 200, r.out, opts.draining());
         if (r.verdict === 'error') opts.log.error({ path, out: r.out }, 'webhook handler failed');
