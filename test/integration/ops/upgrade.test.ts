@@ -1,6 +1,6 @@
 /**
- * `helm upgrade` from the previous release with registries live (SPEC §17), on a control plane of its
- * own. What is real: the previous release's chart (git tag mcp-registry-operator-0.1.0, extracted with
+ * `helm upgrade` from the previous release with registries live (SPEC §17), then `helm rollback` to it,
+ * on a control plane of its own. What is real: the previous release's chart (git tag mcp-registry-operator-0.1.0, extracted with
  * `git archive`) installed with the real helm and upgraded to the current chart, every object applied
  * by helm to the real apiserver; the operator of each release run from that release's own source tree
  * (the previous one from the same `git archive`) as a process on loopback, with leader election, the
@@ -25,7 +25,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, freePort, type ControlPlane } from '../../../src/local/control-plane.ts';
@@ -34,13 +34,12 @@ import { createCA, issueCert } from '../../../src/pki/pki.ts';
 import { pollUntil } from '../../../src/local/poll.ts';
 import { LOOPBACK_POLICY_YAML } from '../../support/destinations.ts';
 import { CHART, NAMESPACE, RELEASE, ROOT, helm } from '../helm/chart.ts';
-import { FIXTURE } from '../controller/helpers.ts';
+import { TEAM, startSources, type Sources } from './upgrade-sources.ts';
 
 export const PREVIOUS_RELEASE = 'mcp-registry-operator-0.1.0';
 /** The commit the tag names, for a clone without tags. */
 const PREVIOUS_COMMIT = 'fb827dfa62b1453afdae26701c49958fbef38d81';
 
-const TEAM = 'team-a';
 const REGS = { group: 'toolhive.stacklok.io', plural: 'mcpregistries', namespace: TEAM };
 const CMS = { group: '', version: 'v1', plural: 'configmaps', namespace: TEAM };
 
@@ -61,8 +60,8 @@ interface Op {
 }
 
 /** The operator of the release in `tree`, serving webhooks and running for the lease. */
-async function startOperator(tree: string, name: string): Promise<Op> {
-  const port = await freePort();
+async function startOperator(tree: string, name: string, port?: number): Promise<Op> {
+  port ??= await freePort();
   const health = await freePort();
   const log = join(work, `${name}.log`);
   const child = spawn(
@@ -103,7 +102,7 @@ async function startOperator(tree: string, name: string): Promise<Op> {
 
 /** The chart at `chart`, applied by helm with its webhooks pointed at `op`. */
 function helmApply(verb: 'install' | 'upgrade', chart: string, op: Op) {
-  const script = join(work, `post-render-${op.url.split(':').pop()}.sh`);
+  const script = join(work, `post-render-${op.url.split(':').pop() ?? ''}.sh`);
   writeFileSync(
     script,
     `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test/integration/ops/url-webhooks.ts')}" "${op.url}" "${join(certDir, 'ca.crt')}"\n`,
@@ -182,114 +181,40 @@ after(async () => {
   await cp?.stop();
 });
 
-/** The four sources: a ConfigMap, a URL over HTTPS, a git repository and an MCP registry API. */
-async function startSources() {
-  await client.create({ group: '', version: 'v1', plural: 'namespaces' }, { metadata: { name: TEAM } });
-  await client.create(CMS, { metadata: { name: 'catalog' }, data: { 'registry.json': FIXTURE } });
-  const ca = await createCA('upgrade-source-ca', 2);
-  const cert = await issueCert(ca, {
-    commonName: 'source',
-    ipAddresses: ['127.0.0.1'],
-    usage: 'server',
-    validDays: 2,
-  });
-  source = createServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) =>
-    res.writeHead(200, { 'content-type': 'application/json' }).end(FIXTURE),
-  );
-  await new Promise<void>((r) => source!.listen(0, '127.0.0.1', r));
-  const addr = source.address();
-  const href = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/registry.json`;
-  await client.create(
-    { group: '', version: 'v1', plural: 'secrets', namespace: TEAM },
-    { metadata: { name: 'source-ca' }, stringData: { 'ca.crt': ca.certPem } },
-  );
-  const repo = join(work, 'repo');
-  mkdirSync(repo);
-  writeFileSync(join(repo, 'registry.json'), FIXTURE);
-  const git = (...a: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...a], { cwd: repo });
-  git('init', '-q', '-b', 'main');
-  git('add', 'registry.json');
-  git('commit', '-q', '-m', 'catalog');
-  // Our own registry API (thv-registry-api) serving the catalog as the upstream /v0.1/servers API.
-  const fixtureFile = join(work, 'registry.json');
-  writeFileSync(fixtureFile, FIXTURE);
-  const api = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'src/bin/thv-registry-api.ts'),
-      'serve',
-      `--from-file=${fixtureFile}`,
-      '--address=127.0.0.1:0',
-      '--log-level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.push(api);
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    api.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    api.once('exit', (code) => reject(new Error(`thv-registry-api exited ${code}`)));
-  });
-  return {
-    configmap: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }],
-    url: [{ name: 'web', type: 'url', url: { href, caBundleRef: { name: 'source-ca' } } }],
-    git: [{ name: 'repo', type: 'git', git: { repository: `file://${repo}`, ref: { branch: 'main' } } }],
-    registry: [{ name: 'upstream', type: 'registry', format: 'upstream', registry: { baseURL: apiUrl } }],
-  };
-}
-
 type Reg = { metadata: { name: string; resourceVersion: string }; status?: { phase?: string } };
 type Cm = {
   metadata: { name: string; resourceVersion: string; labels?: Record<string, string> };
   data?: Record<string, string>;
 };
 
-test('helm upgrade from the previous release with registries live: no failed request, no registry leaves Ready, no storage rewrite', async () => {
-  const old = await startOperator(previous, 'previous-operator');
-  helmApply('install', join(previous, 'charts/mcp-registry-operator'), old);
-  await pollUntil('the previous operator to lead', () => leads(old).then((l) => l || undefined), 60_000);
+/** The state the upgrade leaves for the rollback. */
+const state: {
+  steady: string[];
+  sources?: Sources;
+  current?: Op;
+  oldPort?: number;
+} = {
+  steady: [],
+};
 
-  const sources = await startSources();
-  const steady = Object.keys(sources);
-  for (const [name, spec] of Object.entries(sources))
-    await client.create(
-      { ...REGS, version: 'v1beta1' },
-      {
-        apiVersion: 'toolhive.stacklok.io/v1beta1',
-        kind: 'MCPRegistry',
-        metadata: { name },
-        spec: { sources: spec },
-      },
-    );
-  await pollUntil(
-    'every registry to be Ready',
-    async () => {
-      const { items } = await client.list<Reg>({ ...REGS, version: 'v1beta1' });
-      const ready = items.filter((r) => r.status?.phase === 'Ready').map((r) => r.metadata.name);
-      return steady.every((n) => ready.includes(n)) || undefined;
-    },
-    120_000,
+const ofSteady = (cm: string) => state.steady.some((r) => cm.startsWith(`${r}-registry-storage`));
+/** The steady registries' storage ConfigMaps (the client's registries get theirs while it runs). */
+const storage = async () =>
+  Object.fromEntries(
+    (await client.list<Cm>(CMS, { labelSelector: 'toolhive.stacklok.io/registry' })).items
+      .filter((c) => ofSteady(c.metadata.name))
+      .map((c) => [c.metadata.name, c.metadata.resourceVersion]),
   );
-  // The steady registries' storage (the client's registries get theirs while it runs).
-  const ofSteady = (cm: string) => steady.some((r) => cm.startsWith(`${r}-registry-storage`));
-  const storage = async () =>
-    Object.fromEntries(
-      (await client.list<Cm>(CMS, { labelSelector: 'toolhive.stacklok.io/registry' })).items
-        .filter((c) => ofSteady(c.metadata.name))
-        .map((c) => [c.metadata.name, c.metadata.resourceVersion]),
-    );
-  const storageBefore = await storage();
-  assert.equal(Object.keys(storageBefore).length >= steady.length, true, JSON.stringify(storageBefore));
 
-  // Watches from now on: every phase a steady registry shows, every write to a storage ConfigMap.
+/**
+ * Watches every phase a steady registry shows and every write to its storage, and runs the client:
+ * MCPRegistries applied in a loop in both versions, a steady one read back as v1alpha1.
+ */
+async function startTraffic() {
   const abort = new AbortController();
   const phases: string[] = [];
   const storageWrites: string[] = [];
+  const failures: string[] = [];
   const { metadata: regList } = await client.list<Reg>({ ...REGS, version: 'v1beta1' });
   const { metadata: cmList } = await client.list<Cm>(CMS);
   const watches = [
@@ -297,7 +222,7 @@ test('helm upgrade from the previous release with registries live: no failed req
       { ...REGS, version: 'v1beta1' },
       { resourceVersion: regList.resourceVersion },
       (e) => {
-        if (steady.includes(e.object.metadata.name) && e.object.status?.phase !== 'Ready')
+        if (state.steady.includes(e.object.metadata.name) && e.object.status?.phase !== 'Ready')
           phases.push(`${e.type} ${e.object.metadata.name}: ${e.object.status?.phase}`);
       },
       abort.signal,
@@ -312,19 +237,16 @@ test('helm upgrade from the previous release with registries live: no failed req
       abort.signal,
     ),
   ];
-
-  // The client: applies MCPRegistries in a loop, in both versions, and reads one back as v1alpha1.
-  const failures: string[] = [];
-  let done = 0;
-  let stop = false;
+  const t = { done: 0, stop: false, failures, phases, storageWrites };
   const loop = (async () => {
-    for (let i = 0; !stop; i++) {
+    for (let i = 0; !t.stop; i++) {
       const alpha = i % 2 === 1;
+      const name = `churn-${i % 4}`;
       const body = alpha
         ? {
             apiVersion: 'toolhive.stacklok.io/v1alpha1',
             kind: 'MCPRegistry',
-            metadata: { name: `churn-${i % 4}` },
+            metadata: { name },
             spec: {
               displayName: `round ${i}`,
               source: { type: 'configmap', configmap: { name: 'catalog' } },
@@ -333,76 +255,173 @@ test('helm upgrade from the previous release with registries live: no failed req
         : {
             apiVersion: 'toolhive.stacklok.io/v1beta1',
             kind: 'MCPRegistry',
-            metadata: { name: `churn-${i % 4}` },
-            spec: { displayName: `round ${i}`, sources: sources.configmap },
+            metadata: { name },
+            spec: { displayName: `round ${i}`, sources: state.sources!.configmap },
           };
       try {
-        await client.patch(
-          { ...REGS, version: alpha ? 'v1alpha1' : 'v1beta1', name: body.metadata.name },
-          'apply',
-          body,
-          { fieldManager: 'upgrade-client', force: true },
-        );
-        await client.get({ ...REGS, version: 'v1alpha1', name: steady[i % steady.length] });
-        done++;
+        await client.patch({ ...REGS, version: alpha ? 'v1alpha1' : 'v1beta1', name }, 'apply', body, {
+          fieldManager: 'upgrade-client',
+          force: true,
+        });
+        await client.get({ ...REGS, version: 'v1alpha1', name: state.steady[i % state.steady.length] });
+        t.done++;
       } catch (e) {
         failures.push(`round ${i}: ${(e as Error).message}`);
       }
     }
   })();
-  await pollUntil('the client to run', () => (done >= 10 ? true : undefined), 60_000);
+  await pollUntil('the client to run', () => (t.done >= 10 ? true : undefined), 60_000);
+  return {
+    ...t,
+    get done() {
+      return t.done;
+    },
+    async stop() {
+      t.stop = true;
+      await loop;
+      abort.abort();
+      await Promise.allSettled(watches);
+    },
+  };
+}
 
-  // The upgrade, as a rolling update does it: the new operator is up (serving, standing by for the
-  // lease) before the release changes; the old one stops only once the apiserver calls the new one.
-  const next = await startOperator(ROOT, 'current-operator');
-  assert.equal(await leads(next), false);
-  const upgraded = helmApply('upgrade', CHART, next);
-  assert.match(upgraded, /REVISION: 2/);
+/**
+ * A release change as a rolling update makes it: `to` is up (serving, standing by for the lease)
+ * before helm changes the release; `from` stops (SIGTERM, draining) only once the apiserver calls
+ * `to` for admission and conversion; then `to` takes the lease. The client keeps going meanwhile.
+ */
+async function handOver(
+  from: Op,
+  to: Op,
+  change: () => void,
+  traffic: Awaited<ReturnType<typeof startTraffic>>,
+) {
+  assert.equal(await leads(to), false);
+  change();
   await pollUntil(
-    'the apiserver to call the new operator for admission and conversion',
+    'the apiserver to call the new process for admission and conversion',
     async () =>
-      (await counter(next, '/validate-toolhive-stacklok-io-mcpregistry')) > 0 &&
-      (await counter(next, '/convert')) > 0
+      (await counter(to, '/validate-toolhive-stacklok-io-mcpregistry')) > 0 &&
+      (await counter(to, '/convert')) > 0
         ? true
         : undefined,
     60_000,
   );
-  old.child.kill('SIGTERM');
-  await new Promise((r) => old.child.once('exit', r));
-  await pollUntil('the new operator to lead', () => leads(next).then((l) => l || undefined), 60_000);
-  // Let the new leader reconcile everything once, with the client still applying.
-  const atSwitch = done;
-  await pollUntil('the client to go on', () => (done >= atSwitch + 20 ? true : undefined), 60_000);
+  from.child.kill('SIGTERM');
+  await new Promise((r) => (from.child.exitCode === null ? from.child.once('exit', r) : r(undefined)));
+  assert.equal(from.child.exitCode, 0, readFileSync(from.log, 'utf8').slice(-2000));
+  await pollUntil('the new process to lead', () => leads(to).then((l) => l || undefined), 60_000);
+  // Let the new leader reconcile everything, with the client still applying.
+  const atSwitch = traffic.done;
+  await pollUntil('the client to go on', () => (traffic.done >= atSwitch + 20 ? true : undefined), 60_000);
   await new Promise((r) => setTimeout(r, 3000));
-  stop = true;
-  await loop;
-  abort.abort();
-  await Promise.allSettled(watches);
+  await traffic.stop();
+}
 
-  assert.deepEqual(failures, []);
-  assert.equal(old.child.exitCode, 0, readFileSync(old.log, 'utf8').slice(-2000));
-  assert.deepEqual(phases, [], 'no steady registry left Ready');
-  assert.deepEqual(storageWrites, [], 'no storage ConfigMap was written');
+/** What both directions must show: no failure, Ready throughout, storage untouched, `to` in charge. */
+async function assertNoBlip(
+  traffic: Awaited<ReturnType<typeof startTraffic>>,
+  storageBefore: Record<string, string>,
+  to: Op,
+  current: boolean,
+) {
+  assert.deepEqual(traffic.failures, []);
+  assert.deepEqual(traffic.phases, [], 'no steady registry left Ready');
+  assert.deepEqual(traffic.storageWrites, [], 'no storage ConfigMap was written');
   assert.deepEqual(await storage(), storageBefore);
-  assert.match(readFileSync(next.log, 'utf8'), /"msg":"controller started"/);
-  // The new leader did reconcile every steady registry (their series are set on each reconcile)...
-  const page = await (await fetch(`${next.health}/metrics`)).text();
-  for (const name of steady)
-    assert.match(
-      page,
-      new RegExp(`^mcpregistry_sync_consecutive_failures\\{namespace="${TEAM}",name="${name}"\\} 0$`, 'm'),
-    );
-  // ...and the release now sends admission and conversion to it.
+  assert.ok(traffic.done >= 30, `${traffic.done} rounds`);
+  assert.match(readFileSync(to.log, 'utf8'), /"msg":"controller started"/);
+  // The new leader reconciled every steady registry: the current release sets their series on each
+  // reconcile; the previous one has no per-registry series, only the reconcile count.
+  const page = await (await fetch(`${to.health}/metrics`)).text();
+  assert.match(
+    page,
+    /^controller_runtime_reconcile_total\{controller="mcpregistry",result="success"\} [1-9]/m,
+  );
+  if (current)
+    for (const name of state.steady)
+      assert.match(
+        page,
+        new RegExp(`^mcpregistry_sync_consecutive_failures\\{namespace="${TEAM}",name="${name}"\\} 0$`, 'm'),
+      );
+  // ...and the release sends admission to it.
   const hooks = await client.get<{ webhooks: { clientConfig: { url?: string } }[] }>({
     group: 'admissionregistration.k8s.io',
     version: 'v1',
     plural: 'validatingwebhookconfigurations',
     name: 'mcp-registry-operator-validating',
   });
-  assert.equal(hooks.webhooks[0]?.clientConfig.url, `${next.url}/validate-toolhive-stacklok-io-mcpregistry`);
-  assert.ok(done > atSwitch + 20, `${done} requests`);
+  assert.equal(hooks.webhooks[0]?.clientConfig.url, `${to.url}/validate-toolhive-stacklok-io-mcpregistry`);
+}
+
+test('helm upgrade from the previous release with registries live: no failed request, no registry leaves Ready, no storage rewrite', async () => {
+  const old = await startOperator(previous, 'previous-operator');
+  state.oldPort = Number(old.url.split(':').pop());
+  helmApply('install', join(previous, 'charts/mcp-registry-operator'), old);
+  await pollUntil('the previous operator to lead', () => leads(old).then((l) => l || undefined), 60_000);
+
+  state.sources = await startSources(
+    client,
+    work,
+    (c) => children.push(c),
+    (s) => (source = s),
+  );
+  state.steady = Object.keys(state.sources);
+  for (const [name, spec] of Object.entries(state.sources))
+    await client.create(
+      { ...REGS, version: 'v1beta1' },
+      {
+        apiVersion: 'toolhive.stacklok.io/v1beta1',
+        kind: 'MCPRegistry',
+        metadata: { name },
+        spec: { sources: spec },
+      },
+    );
+  await pollUntil(
+    'every registry to be Ready',
+    async () => {
+      const { items } = await client.list<Reg>({ ...REGS, version: 'v1beta1' });
+      const ready = items.filter((r) => r.status?.phase === 'Ready').map((r) => r.metadata.name);
+      return state.steady.every((n) => ready.includes(n)) || undefined;
+    },
+    120_000,
+  );
+  const storageBefore = await storage();
+  assert.deepEqual(
+    Object.keys(storageBefore).sort(),
+    state.steady.map((r) => `${r}-registry-storage`).sort(),
+  );
+
+  const traffic = await startTraffic();
+  const next = await startOperator(ROOT, 'current-operator');
+  await handOver(old, next, () => assert.match(helmApply('upgrade', CHART, next), /REVISION: 2/), traffic);
+  await assertNoBlip(traffic, storageBefore, next, true);
   assert.match(
     helm(['history', RELEASE, '-n', NAMESPACE], cp.kubeconfigPath).stdout,
     /2\s+.*deployed\s+mcp-registry-operator-/,
+  );
+  state.current = next;
+});
+
+test('helm rollback to the previous release, the same way: no failed request, no registry leaves Ready, no storage rewrite', async () => {
+  assert.ok(state.current && state.oldPort, 'the upgrade ran');
+  const storageBefore = await storage();
+  const traffic = await startTraffic();
+  // Revision 1's stored manifest names the previous operator's address: its process comes back there.
+  const back = await startOperator(previous, 'previous-operator-again', state.oldPort);
+  await handOver(
+    state.current,
+    back,
+    () => {
+      const r = helm(['rollback', RELEASE, '1', '--namespace', NAMESPACE], cp.kubeconfigPath);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'Rollback was a success! Happy Helming!\n');
+    },
+    traffic,
+  );
+  await assertNoBlip(traffic, storageBefore, back, false);
+  assert.match(
+    helm(['history', RELEASE, '-n', NAMESPACE], cp.kubeconfigPath).stdout,
+    /3\s+.*deployed\s+mcp-registry-operator-0\.1\.0\s+0\.1\.0\s+Rollback to 1/,
   );
 });
