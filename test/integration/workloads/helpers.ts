@@ -7,6 +7,7 @@ import { client, createNamespace, kubectl, kubectlOk } from '../../support/clust
 import { parseRegistryDocument, serializeForStorage } from '../../../src/registry/index.ts';
 import { writeStorage } from '../../../src/storage/configmaps.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
+import { applyObject, webhookConfigsForUrl } from '../../../src/local/stack.ts';
 import { TOOLHIVE_DOC, UPSTREAM_DOC } from '../../unit/admission/workloads/catalogs.ts';
 
 export { TOOLHIVE_DOC, UPSTREAM_DOC };
@@ -58,5 +59,47 @@ export function getSpec(namespace: string, plural: string, name: string) {
   ) as {
     spec: Record<string, unknown>;
     metadata: { annotations: Record<string, string> };
+  };
+}
+
+/**
+ * The workload webhook registrations of webhooks/, renamed and pointed at a test's own operator, only
+ * for namespaces labelled `workload-test=<id>` (the shared stack's own registrations still apply).
+ * Returns a function that deletes them.
+ */
+export async function registerOwnWorkloadWebhooks(
+  op: { webhookUrl: string; caBundle: string },
+  id: string,
+): Promise<() => Promise<void>> {
+  const created: { plural: string; name: string }[] = [];
+  for (const cfg of webhookConfigsForUrl(op.webhookUrl, op.caBundle)) {
+    const c = cfg as unknown as {
+      kind: string;
+      metadata: { name: string };
+      webhooks: { name: string; namespaceSelector: { matchExpressions: object[] } }[];
+    };
+    c.webhooks = c.webhooks.filter((w) => w.name.includes('workload'));
+    for (const w of c.webhooks)
+      w.namespaceSelector.matchExpressions.push({ key: 'workload-test', operator: 'In', values: [id] });
+    const mutating = c.kind === 'MutatingWebhookConfiguration';
+    c.metadata.name = `workload-test-${id}-${mutating ? 'm' : 'v'}`;
+    const plural = mutating ? 'mutatingwebhookconfigurations' : 'validatingwebhookconfigurations';
+    created.push({ plural, name: c.metadata.name });
+    await applyObject(
+      client(),
+      'admissionregistration.k8s.io',
+      'v1',
+      plural,
+      c as unknown as { metadata: { name: string } },
+    );
+  }
+  return async () => {
+    for (const n of created)
+      await client().deleteIfExists({
+        group: 'admissionregistration.k8s.io',
+        version: 'v1',
+        plural: n.plural,
+        name: n.name,
+      });
   };
 }
