@@ -53,23 +53,29 @@ const CONTROLLER_ROOMS = {
   'pipeline-workers': ['sync'],
 };
 const CLI_ROOMS = { validate: [], migrate: [], verbs: [], storage: [] };
+// The patterns are anchored at the adapter's folder (`../` once per level below it), so a room
+// named like a top-level folder (cli/storage vs src/storage) never forbids the layer below.
+const ROOM_DEPTHS = [1, 2, 3];
 const rooms = (adapter, table, composers) =>
-  Object.entries(table).map(([room, neighbours]) => {
+  Object.entries(table).flatMap(([room, neighbours]) => {
     const others = Object.keys(table).filter((r) => r !== room && !neighbours.includes(r));
-    const patterns = [...adapterPatterns(adapter)];
-    if (others.length)
+    return ROOM_DEPTHS.map((depth) => {
+      const toAdapter = `^(\\.\\./){${depth}}`;
+      const patterns = [...adapterPatterns(adapter)];
+      if (others.length)
+        patterns.push({
+          regex: `${toAdapter}(${others.join('|')})/`,
+          message: `the ${adapter}/${room} room imports only ${neighbours.length ? neighbours.join(', ') + ' and ' : ''}the ${adapter}'s shared files`,
+        });
       patterns.push({
-        regex: `^(\\.\\./)+(${others.join('|')})/`,
-        message: `the ${adapter}/${room} room imports only ${neighbours.length ? neighbours.join(', ') + ' and ' : ''}the ${adapter}'s shared files`,
+        regex: `${toAdapter}(${composers.join('|')})\\.ts$`,
+        message: `${composers.join(' and ')} compose the ${adapter}'s rooms; a room never imports them`,
       });
-    patterns.push({
-      regex: `^(\\.\\./)+(${composers.join('|')})\\.ts$`,
-      message: `${composers.join(' and ')} compose the ${adapter}'s rooms; a room never imports them`,
+      return {
+        files: [`src/${adapter}/${room}/${'*/'.repeat(depth - 1)}*.ts`],
+        rules: { 'no-restricted-imports': ['error', { patterns }] },
+      };
     });
-    return {
-      files: [`src/${adapter}/${room}/**/*.ts`],
-      rules: { 'no-restricted-imports': ['error', { patterns }] },
-    };
   });
 const layers = [
   {
