@@ -115,6 +115,12 @@ test('a misspelt field is refused by the real CRD under strict validation (the c
   );
 });
 
+test('helm lint --strict passes with every monitoring object on', () => {
+  const r = helm(['lint', '--strict', CHART, ...setArgs(MONITORING)]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+});
+
 test('a wrong monitoring value is refused with the path and the reason', () => {
   const r = helm(['template', RELEASE, CHART, ...setArgs({ 'monitoring.serviceMonitor.interval': 30 })]);
   assert.notEqual(r.code, 0);
