@@ -14,6 +14,7 @@ import { Authenticator } from '../registry-api/auth.ts';
 import { createApiMetrics } from '../registry-api/metrics.ts';
 import { loadFromConfigMap, loadFromFile, type Loader } from '../registry-api/loaders.ts';
 import { startApiServer } from '../registry-api/server.ts';
+import { corsPolicy } from '../registry-api/cors.ts';
 
 interface ServeOptions {
   fromFile?: string;
@@ -26,6 +27,7 @@ interface ServeOptions {
   jwksUrl?: string;
   jwtIssuer?: string;
   jwtAudience?: string;
+  corsOrigins?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -42,6 +44,13 @@ async function serve(o: ServeOptions): Promise<void> {
     throw new UsageError('give exactly one of --from-file PATH or --from-configmap NAME');
   if (o.jwksUrl && (!o.jwtIssuer || !o.jwtAudience))
     throw new UsageError('--jwks-url needs --jwt-issuer and --jwt-audience');
+  const authenticated = Boolean(o.apiKeysFile || o.jwksUrl);
+  let cors;
+  try {
+    cors = corsPolicy(o.corsOrigins, authenticated);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const log = createLogger(o.logLevel, 'registry-api');
   const registry = createMetricsRegistry();
   const metrics = createApiMetrics(registry);
@@ -69,6 +78,7 @@ async function serve(o: ServeOptions): Promise<void> {
     auth,
     metrics,
     metricsRegistry: registry,
+    cors,
   });
   log.info({ url: srv.url, auth: auth.enabled }, 'registry API listening');
   process.stdout.write(`listening on ${srv.url}\n`);
@@ -110,6 +120,10 @@ program
   .option('--jwks-url <url>', 'enable JWT auth against this JWKS')
   .option('--jwt-issuer <iss>', 'required JWT issuer')
   .option('--jwt-audience <aud>', 'required JWT audience')
+  .option(
+    '--cors-origins <origins>',
+    'origins browsers may read the API from: "*" or scheme://host[:port],… (default: "*" without auth, none with auth)',
+  )
   .addOption(
     new Option('--log-level <level>', 'log level')
       .choices(['fatal', 'error', 'warn', 'info', 'debug'])

@@ -92,6 +92,17 @@ export function prepareBody(body: Buffer): void {
   if (body.length >= GZIP_MIN_BYTES) gzCache.gzip(body, etag);
 }
 
+/** Appends a token to Vary (sendBody and cors.ts both add one; neither may drop the other's). */
+export function addVary(res: ServerResponse, token: string): void {
+  const have = res.getHeader('Vary');
+  const list = (Array.isArray(have) ? have.join(',') : typeof have === 'string' ? have : '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (list.some((t) => t.toLowerCase() === token.toLowerCase() || t === '*')) return;
+  res.setHeader('Vary', [...list, token].join(', '));
+}
+
 export function sendBody(
   req: IncomingMessage,
   res: ServerResponse,
@@ -102,7 +113,7 @@ export function sendBody(
   res.setHeader('Content-Type', opts.contentType ?? 'application/json; charset=utf-8');
   // Every answer, JSON or not: a browser must never read one as something else (HTML, script).
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Vary', 'Accept-Encoding');
+  addVary(res, 'Accept-Encoding');
   for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
   let etag: string | undefined;
   if (opts.cacheable) {

@@ -11,6 +11,7 @@ import type { ApiMetrics } from './metrics.ts';
 import { sendBody, sendError } from './respond.ts';
 import { createUiRoutes } from '../ui/server/route.ts';
 import { guardServer, guarded } from '../http/guard.ts';
+import { applyCors, corsPolicy, type CorsPolicy } from './cors.ts';
 
 export interface ApiServerOptions {
   address: string;
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   auth?: Authenticator;
   metrics?: ApiMetrics;
   metricsRegistry?: Registry;
+  /** Cross-origin access (cors.ts); default: `*` when anonymous, none when authenticated. */
+  cors?: CorsPolicy;
 }
 
 /** `:8080` → all interfaces; `127.0.0.1:0` → loopback on a free port. */
@@ -56,8 +59,10 @@ export async function startApiServer(
     onError: (err, path) => opts.log.error({ err, path }, 'catalog page request failed'),
   });
   // One guarded entry (src/http/guard.ts): the target is parsed there, and no request can end the process.
+  const cors = opts.cors ?? corsPolicy(undefined, Boolean(opts.auth?.enabled));
   const listener = guarded(
     (req, res, target) => {
+      if (applyCors(cors, req, res)) return;
       if (!ui(req, res, target.path)) return handler(req, res, target);
       res.once('finish', () =>
         opts.metrics?.requests.inc({

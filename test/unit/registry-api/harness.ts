@@ -9,6 +9,7 @@ import { startApiServer } from '../../../src/registry-api/server.ts';
 import { snapshotOf } from '../../../src/registry-api/catalog-entries.ts';
 import { buildOpenApi } from '../../../src/registry-api/openapi.ts';
 import { Authenticator, type AuthOptions } from '../../../src/registry-api/auth.ts';
+import type { CorsPolicy } from '../../../src/registry-api/cors.ts';
 import { parseRegistryDocument, type Catalog } from '../../../src/registry/index.ts';
 
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv2020) => Ajv2020 };
@@ -21,7 +22,7 @@ export function catalogOfFixture(): Catalog {
   return parseRegistryDocument(FIXTURE, 'toolhive').catalog;
 }
 
-export async function startApi(catalog: Catalog, auth?: AuthOptions) {
+export async function startApi(catalog: Catalog, auth?: AuthOptions, cors?: CorsPolicy) {
   const store = new SnapshotStore();
   store.set(
     snapshotOf(catalog, JSON.stringify(catalog.servers.map((s) => s.name)), {
@@ -35,6 +36,7 @@ export async function startApi(catalog: Catalog, auth?: AuthOptions) {
     store,
     log: pino({ level: 'silent' }),
     auth: auth ? new Authenticator(auth) : undefined,
+    cors,
   });
   return { ...srv, store };
 }
