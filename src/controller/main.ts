@@ -31,9 +31,11 @@ import {
   apiName,
   apiStatusFrom,
   cleanupApiWorkload,
+  grantStorage,
   reconcileApiWorkload,
   type DeploymentStatusView,
 } from './workload/api-workload.ts';
+import { networkPolicyStale } from './workload/network-policy.ts';
 
 type DeploymentObject = KubeObject & DeploymentStatusView;
 
@@ -168,9 +170,19 @@ export async function runController(
       }),
       apiWorkload: config.deployRegistryApi
         ? {
-            reconcile: (reg) =>
-              reconcileApiWorkload(client, reg, { image: config.registryApiImage, enabled: true, guard }),
+            reconcile: (reg, storage) =>
+              reconcileApiWorkload(client, reg, {
+                image: config.registryApiImage,
+                enabled: true,
+                guard,
+                storage,
+                operatorNamespace: config.namespace,
+              }),
+            grant: (reg, storage) =>
+              grantStorage(client, reg, storage, { guard, operatorNamespace: config.namespace }),
             observe: (reg) => {
+              // Consent changed since the NetworkPolicy was applied: re-apply the workload now.
+              if (networkPolicyStale(reg)) return undefined;
               const d = cached(
                 ownedInformers,
                 reg.metadata.namespace ?? '',

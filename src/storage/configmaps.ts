@@ -193,6 +193,8 @@ export async function writeStorage(
   content: string | Catalog | Layout,
   guard: () => void = () => {},
   cache?: StorageCache,
+  /** Called with every name this write keeps once all are checked, before anything is written. */
+  beforeWrite?: (names: string[]) => Promise<void>,
 ): Promise<StoredInfo> {
   // A Layout was made off the event loop already (the controller's sync workers).
   const layout =
@@ -206,6 +208,7 @@ export async function writeStorage(
   // 0-2 rewritten under the old index.
   const checked = new Map<string, { existing: ConfigMapObject | undefined }>();
   for (const name of names) checked.set(name, { existing: await checkOwned(client, reg, name, cache) });
+  await beforeWrite?.(names);
   const versions: Record<string, string> = {};
   for (const shard of layout.shards)
     versions[shard.name] = await put(

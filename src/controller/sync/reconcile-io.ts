@@ -24,7 +24,10 @@ import { recordEvent } from '../events.ts';
 import type { ApiView } from './decide.ts';
 
 export interface ApiWorkloadHooks {
-  reconcile(reg: MCPRegistryV1beta1): Promise<ApiView>;
+  /** Applies the workload; its Role grants `storage` (default: the ConfigMaps status records). */
+  reconcile(reg: MCPRegistryV1beta1, storage?: readonly string[]): Promise<ApiView>;
+  /** Applies only the Role, granting `storage`: before a write that adds shards the main ConfigMap will name. */
+  grant?(reg: MCPRegistryV1beta1, storage: readonly string[]): Promise<void>;
   /** The workload's state from the controller's cache; undefined when its Deployment is missing. */
   observe(reg: MCPRegistryV1beta1): ApiView | undefined;
   cleanup(reg: MCPRegistryV1beta1): Promise<void>;
@@ -200,7 +203,14 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
     },
     async writeStorage(reg, content) {
       const r = ref(reg);
-      const info = await writeStorage(client, r, content, guard, storageCache(reg));
+      const granted = new Set([storageName(r.name), ...(reg.status?.storage?.configMaps ?? [])]);
+      const grant = o.apiWorkload?.grant;
+      const info = await writeStorage(client, r, content, guard, storageCache(reg), async (names) => {
+        // The API reads the shards the new main ConfigMap names as soon as it changes: the Role must
+        // grant them first (old ones too, until the write is done; the sync narrows it afterwards).
+        if (grant && names.some((n) => !granted.has(n)))
+          await grant(reg, [...new Set([...granted, ...names])]);
+      });
       // Stale shards this write deleted stay remembered until a check finds them missing: harmless.
       for (const [name, rv] of Object.entries(info.versions)) verified.remember(r.uid, name, rv);
       return info;

@@ -237,7 +237,7 @@ export class Reconciler {
       if (io.apiWorkload && failure?.reason === 'NameConflict') api = conflictApi(failure.message);
       else if (io.apiWorkload)
         try {
-          api = await io.apiWorkload.reconcile(reg);
+          api = await io.apiWorkload.reconcile(reg, storage.configMaps); // the Role: what storage holds now
         } catch (e) {
           if (!(e instanceof NameConflictError)) throw e;
           failure = conflictFailure(e);

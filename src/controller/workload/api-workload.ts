@@ -9,9 +9,10 @@
 import { isStatus, type KubeClient, type ResourceRef } from '../../kube/client.ts';
 import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
-import { shardName, storageName } from '../../storage/layout.ts';
+import { storageName } from '../../storage/layout.ts';
 import { controlledBy, NameConflictError } from '../../storage/ownership.ts';
 import type { CondInput } from '../conditions.ts';
+import { forgetApplied, networkPolicySpec, rememberApplied } from './network-policy.ts';
 
 export const API_PORT = 8080;
 export const apiName = (registry: string) => `${registry}-api`;
@@ -29,19 +30,26 @@ function labels(reg: string) {
 
 /**
  * The desired objects (pure). The Role names the storage ConfigMaps by resourceNames, since RBAC
- * cannot glob: the main one and shards 0..N, where N stays at least 4 above the shards the last sync
- * wrote (and at least 16), so a growing catalog's new shard is readable before the Role catches up.
- * list/watch are authorized by name only with a metadata.name field selector, which is how the API
- * watches the main ConfigMap.
+ * cannot glob: exactly the ConfigMaps the registry wrote (status.storage.configMaps, or `storage` for
+ * a write in progress), never a name it merely may write one day, so a user's ConfigMap named like a
+ * future shard is never readable by the API (SPEC §18). A sync that adds shards widens the Role before
+ * the main ConfigMap names them (reconcile-io.ts) and narrows it after. list/watch are authorized by
+ * name only with a metadata.name field selector, which is how the API watches the main ConfigMap.
  */
 /**
  * V8 grows its young generation under load and keeps it; with 2 MiB semi-spaces a reload's new snapshot
- * is promoted as it is built instead of being copied by the first scavenge after the swap, which fell on
- * the first requests (docs/performance.md), and the pod stays further below its memory limit.
- */
+ * is promoted as it is built instead of being copied by the first scavenge after the swap, which fell
+ * on the first requests (docs/performance.md), and the pod stays further below its memory limit. */
 export const API_NODE_OPTIONS = '--max-semi-space-size=2';
 
-export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string): Obj[] {
+export interface WorkloadOptions {
+  /** The storage ConfigMaps the Role grants (default: what status records, else the main one). */
+  storage?: readonly string[];
+  /** The operator's namespace: the NetworkPolicy lets it in (federation reads go through it). */
+  operatorNamespace?: string;
+}
+
+export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: WorkloadOptions = {}): Obj[] {
   const name = reg.metadata.name ?? '';
   const namespace = reg.metadata.namespace ?? '';
   const owner = [
@@ -56,8 +64,8 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string): Obj[]
   ];
   const meta = (n: string) => ({ name: n, namespace, labels: labels(name), ownerReferences: owner });
   const api = apiName(name);
-  const shards = Math.max(16, (reg.status?.storage?.configMaps?.length ?? 0) + 4);
-  const storage = [storageName(name), ...Array.from({ length: shards }, (_, i) => shardName(name, i))];
+  const written = o.storage ?? reg.status?.storage?.configMaps ?? [];
+  const storage = [...new Set([storageName(name), ...written])].sort();
   const selector = { 'app.kubernetes.io/instance': api };
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(api), automountServiceAccountToken: true },
@@ -135,6 +143,12 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string): Obj[]
       metadata: meta(api),
       spec: { selector, ports: [{ name: 'http', port: API_PORT, targetPort: 'http', protocol: 'TCP' }] },
     },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(api),
+      spec: networkPolicySpec(reg, selector, API_PORT, o.operatorNamespace ?? ''),
+    },
   ];
 }
 
@@ -149,6 +163,7 @@ function refOf(o: Obj): ResourceRef {
       RoleBinding: 'rolebindings',
       Deployment: 'deployments',
       Service: 'services',
+      NetworkPolicy: 'networkpolicies',
     }[o.kind] ?? '';
   return { group, version, plural, namespace: String(o.metadata.namespace), name: String(o.metadata.name) };
 }
@@ -189,7 +204,7 @@ const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export async function reconcileApiWorkload(
   client: KubeClient,
   reg: MCPRegistryV1beta1,
-  opts: { image: string; enabled: boolean; guard?: () => void },
+  opts: { image: string; enabled: boolean; guard?: () => void } & WorkloadOptions,
 ): Promise<{ endpoint?: string; readyReplicas: number; condition: CondInput }> {
   if (!opts.enabled)
     return {
@@ -203,8 +218,8 @@ export async function reconcileApiWorkload(
     };
   const guard = opts.guard ?? (() => {});
   let deployment: DeploymentStatusView = {};
-  const objects = desiredApiObjects(reg, opts.image);
-  // All five are checked before any is applied, so a conflict leaves nothing half-done.
+  const objects = desiredApiObjects(reg, opts.image, opts);
+  // All are checked before any is applied, so a conflict leaves nothing half-done.
   const existing = await existingOwned(client, reg, objects);
   for (const [i, o] of objects.entries()) {
     // The observed uid rides along as a precondition: an object swapped in since the check is refused.
@@ -212,7 +227,22 @@ export async function reconcileApiWorkload(
     const out = await apply(client, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, guard);
     if (o.kind === 'Deployment') deployment = out as typeof deployment;
   }
+  rememberApplied(reg);
   return apiStatusFrom(reg, deployment);
+}
+
+/** Applies only the Role, granting `storage` (reconcile-io.ts widens it before a write adds shards). */
+export async function grantStorage(
+  client: KubeClient,
+  reg: MCPRegistryV1beta1,
+  storage: readonly string[],
+  opts: { guard?: () => void } & WorkloadOptions = {},
+): Promise<void> {
+  const role = desiredApiObjects(reg, 'unused', { ...opts, storage }).filter((o) => o.kind === 'Role');
+  const [existing] = await existingOwned(client, reg, role);
+  const uid = existing?.metadata.uid;
+  for (const o of role)
+    await apply(client, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, opts.guard ?? (() => {}));
 }
 
 export interface DeploymentStatusView {
@@ -254,6 +284,7 @@ export async function cleanupApiWorkload(
   guard: () => void = () => {},
 ): Promise<void> {
   const uid = reg.metadata.uid ?? '';
+  forgetApplied(reg);
   for (const o of desiredApiObjects(reg, 'unused').reverse()) {
     const ref = refOf(o);
     if (!DNS_1123_LABEL.test(ref.name ?? '')) continue;

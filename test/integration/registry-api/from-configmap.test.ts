@@ -15,7 +15,11 @@ import { join } from 'node:path';
 import { useIsolatedCluster } from '../controller/isolated.ts';
 import { client, createNamespace, eventually, kubectl } from '../../support/cluster.ts';
 import { writeStorage } from '../../../src/storage/configmaps.ts';
-import { reconcileApiWorkload, cleanupApiWorkload } from '../../../src/controller/workload/api-workload.ts';
+import {
+  reconcileApiWorkload,
+  cleanupApiWorkload,
+  grantStorage,
+} from '../../../src/controller/workload/api-workload.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { kubeconfigFor, type ControlPlane } from '../../../src/local/control-plane.ts';
 import { parseRegistryDocument, serializeForStorage, type Catalog } from '../../../src/registry/index.ts';
@@ -66,11 +70,14 @@ function sized(n: number, salt: string): Catalog {
   return { ...base, servers };
 }
 
-async function store(catalog: Catalog) {
+async function store(catalog: Catalog, beforeWrite?: (names: string[]) => Promise<void>) {
   return writeStorage(
     client(),
     { namespace: ns, name: 'cat', uid: reg.metadata.uid ?? '' },
     serializeForStorage(catalog),
+    undefined,
+    undefined,
+    beforeWrite,
   );
 }
 
@@ -244,7 +251,9 @@ test('the API workload: objects, idempotence, a Role that grants only this stora
   const can = (...args: string[]) =>
     kubectl(['auth', 'can-i', `--as=${sa}`, '-n', ns, ...args]).stdout.trim();
   assert.equal(can('get', 'configmaps/cat-registry-storage'), 'yes');
-  assert.equal(can('get', 'configmaps/cat-registry-storage-3'), 'yes');
+  // Only what the registry wrote (SPEC §18): a user's ConfigMap named like a future shard stays private.
+  assert.equal(can('get', 'configmaps/cat-registry-storage-3'), 'no');
+  assert.equal(can('get', 'configmaps/cat-registry-storage-0'), 'no');
   assert.equal(can('get', 'configmaps/someone-else'), 'no');
   assert.equal(can('list', 'configmaps'), 'no');
   assert.equal(can('get', 'secrets/anything'), 'no');
@@ -270,18 +279,21 @@ test('the API workload: objects, idempotence, a Role that grants only this stora
   await eventually('served as the ServiceAccount', async () =>
     (await info(url)).serverCount === 88 ? true : undefined,
   );
-  await store(sized(10_000, 'again'));
+  // As the controller does: the Role grants the new shards before the main ConfigMap names them.
+  const grown = await store(sized(10_000, 'again'), (names) => grantStorage(client(), withStatus, names));
   await eventually(
     'sharded, as the ServiceAccount',
     async () => ((await info(url)).serverCount === 10_000 ? true : undefined),
     60_000,
   );
+  assert.equal(can('get', `configmaps/${grown.configMaps[1]}`), 'yes');
+  assert.equal(can('get', `configmaps/cat-registry-storage-${grown.configMaps.length - 1}`), 'no');
 
   await cleanupApiWorkload(client(), withStatus);
   assert.equal(
     kubectl([
       'get',
-      'deployment,service,role,rolebinding,serviceaccount',
+      'deployment,service,role,rolebinding,serviceaccount,networkpolicy',
       '-n',
       ns,
       '-l',
