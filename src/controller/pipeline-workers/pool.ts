@@ -50,6 +50,10 @@ export class SyncWorkerPool {
     return this.slots.length;
   }
 
+  get memoryMb(): number {
+    return this.o.memoryMb;
+  }
+
   /** Runs one job; rejects with SyncWorkerError when its worker fails or the queue is full. */
   run(req: WireRequest): Promise<WireResult> {
     if (this.closed)

@@ -61,3 +61,21 @@ test('--help lists every flag with its environment variable; --version reads pac
   assert.match(productVersion(), /^\d+\.\d+\.\d+/);
   assert.equal(productVersion('/'), '0.0.0-unknown');
 });
+
+test('sync workers: unset by default (cores - 1), 0 allowed, set by flag or environment', () => {
+  const none = parseOperatorConfig([], {});
+  assert.equal(none.syncWorkers, undefined);
+  assert.equal(none.syncWorkerMemoryMb, undefined);
+  assert.equal(parseOperatorConfig(['--sync-workers=0'], {}).syncWorkers, 0);
+  assert.equal(parseOperatorConfig([], { SYNC_WORKERS: '3' }).syncWorkers, 3);
+  assert.equal(parseOperatorConfig(['--sync-worker-memory=1024'], {}).syncWorkerMemoryMb, 1024);
+});
+
+for (const [argv, message] of [
+  [['--sync-workers=-1'], '--sync-workers: invalid value "-1": must be an integer 0-64'],
+  [['--sync-workers=65'], '--sync-workers: invalid value "65": must be an integer 0-64'],
+  [['--sync-worker-memory=32'], '--sync-worker-memory: invalid value "32": must be an integer 64-65536'],
+  [['--sync-worker-memory=1g'], '--sync-worker-memory: invalid value "1g": must be an integer 64-65536'],
+] as const)
+  test(`a bad sync worker setting is refused: ${argv.join(' ')}`, () =>
+    assert.throws(() => parseOperatorConfig([...argv], {}), { message }));

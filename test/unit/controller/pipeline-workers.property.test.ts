@@ -1,0 +1,368 @@
+/**
+ * The sync's CPU work on a worker thread (pipeline-workers/) gives exactly what the in-process path
+ * gives (SPEC §18; issue #34 item 1): the same hashes, counts, invalid entries, warnings and
+ * "filtered out" figures, the same stored bytes (the ConfigMap layout: plain, gzip or shards), and
+ * the same errors (a DataError with its source and message, a catalog over the storage limit).
+ * Property over catalogs (ToolHive and upstream, as text and as a registry source's parsed pages,
+ * with invalid entries and unreadable documents) and filters. A worker over its heap limit fails
+ * only its job, with SyncOutOfMemory, and is replaced.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { runPipeline } from '../../../src/controller/sync/pipeline.ts';
+import { figuresOf } from '../../../src/controller/sync/sync-work.ts';
+import { SyncWorkerPool, workerSyncWork } from '../../../src/controller/pipeline-workers/index.ts';
+import { storageChunks } from '../../../src/registry/index.ts';
+import { layoutPieces } from '../../../src/storage/layout.ts';
+import { apiDocument } from '../../../src/sources/registry-page.ts';
+import type { FetchedSource } from '../../../src/sources/types.ts';
+import type { FilterSpec, SourceV1beta1, SpecV1beta1 } from '../../../src/api/types.ts';
+import { registry, serverNames, toolhiveDoc } from './fixtures.ts';
+
+let pool: SyncWorkerPool;
+before(() => {
+  pool = new SyncWorkerPool({ size: 1, maxQueued: 8, memoryMb: 384 });
+});
+after(() => pool.close());
+
+type Outcome =
+  { error: { name: string; message: string; source?: string } } | { figures: unknown; layout: unknown };
+
+const asError = (e: unknown) => {
+  const err = e as Error & { source?: string };
+  return { name: err.name, message: err.message, ...(err.source !== undefined && { source: err.source }) };
+};
+
+/** The path before the workers: runPipeline, then writeStorage's layoutPieces(storageChunks(catalog)). */
+async function inProcess(spec: SpecV1beta1, fetched: FetchedSource[]): Promise<Outcome> {
+  let r;
+  try {
+    r = runPipeline(spec, fetched);
+  } catch (e) {
+    return { error: asError(e) };
+  }
+  let layout: unknown;
+  try {
+    layout = await layoutPieces('demo', storageChunks(r.catalog));
+  } catch (e) {
+    layout = asError(e);
+  }
+  return { figures: figuresOf(r), layout };
+}
+
+async function onWorker(spec: SpecV1beta1, fetched: FetchedSource[]): Promise<Outcome> {
+  let r;
+  try {
+    r = await workerSyncWork(pool)({ registry: 'demo', spec, fetched });
+  } catch (e) {
+    return { error: asError(e) };
+  }
+  let layout: unknown;
+  try {
+    layout = r.content();
+  } catch (e) {
+    layout = asError(e);
+  }
+  const { content: _content, ...figures } = r;
+  return { figures, layout };
+}
+
+const OFFICIAL = 'io.modelcontextprotocol.registry/official';
+const NAMES = serverNames(68);
+const GLOBS = [
+  '*',
+  'a*',
+  '*-mcp*',
+  '*a*a*b',
+  'github',
+  '*server*',
+  '?',
+  'io.github.*/*',
+  'io.example/s*',
+  '[a-f]*',
+];
+const TAGS = ['api', 'search', 'database', 'ai', 'analytics', 'nope'];
+
+const filter: fc.Arbitrary<FilterSpec | undefined> = fc.option(
+  fc.record(
+    {
+      names: fc.record(
+        {
+          include: fc.array(fc.constantFrom(...GLOBS), { maxLength: 3 }),
+          exclude: fc.array(fc.constantFrom(...GLOBS), { maxLength: 2 }),
+        },
+        { requiredKeys: [] },
+      ),
+      tags: fc.record(
+        {
+          include: fc.array(fc.constantFrom(...TAGS), { maxLength: 2 }),
+          exclude: fc.array(fc.constantFrom(...TAGS), { maxLength: 2 }),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  { nil: undefined },
+);
+
+/** Upstream API items: valid servers, an entry missing fields, a deleted one, odd text. */
+const upstreamItems = fc.array(
+  fc.record({
+    n: fc.integer({ min: 0, max: 40 }),
+    text: fc.string({ maxLength: 12 }),
+    kind: fc.constantFrom('ok', 'ok', 'ok', 'invalid', 'deleted', 'unnamed'),
+    latest: fc.boolean(),
+  }),
+  { maxLength: 12 },
+);
+const item = (x: { n: number; text: string; kind: string; latest: boolean }) =>
+  x.kind === 'unnamed'
+    ? { server: { version: '1.0.0', description: x.text } }
+    : {
+        server: {
+          name: `io.example/s${x.n}`,
+          version: `1.${x.n}.0`,
+          ...(x.kind !== 'invalid' && {
+            description: `server ${x.text} "q" ü`,
+            packages: [
+              {
+                registryType: 'oci',
+                identifier: `ghcr.io/example/s${x.n}:1.0.0`,
+                transport: { type: 'stdio' },
+              },
+            ],
+          }),
+        },
+        _meta: { [OFFICIAL]: { status: x.kind === 'deleted' ? 'deleted' : 'active', isLatest: x.latest } },
+      };
+
+/** One source: its spec entry and what was fetched for it. */
+const source = (name: string): fc.Arbitrary<[SourceV1beta1, FetchedSource]> =>
+  fc.oneof(
+    fc
+      .record({ names: fc.subarray(NAMES, { maxLength: 20 }), bad: fc.boolean(), f: filter })
+      .map(({ names, bad, f }) => {
+        const base = JSON.parse(toolhiveDoc(68)) as { servers: Record<string, Record<string, unknown>> };
+        const servers = Object.fromEntries(names.map((n) => [n, base.servers[n]]));
+        // An entry without its image is invalid: skipped and counted, with its message.
+        if (bad)
+          servers['broken-entry'] = {
+            description: 'no image',
+            transport: 'stdio',
+            tier: 'Community',
+            status: 'Active',
+            tools: [],
+          };
+        const text = JSON.stringify({ version: '1.0.0', last_updated: '2025-10-22T00:00:00Z', servers });
+        return [
+          {
+            name,
+            type: 'configmap',
+            format: 'toolhive',
+            configMapRef: { name: 'cat' },
+            ...(f && { filter: f }),
+          } as SourceV1beta1,
+          { name, format: 'toolhive', text } as FetchedSource,
+        ];
+      }),
+    fc.record({ items: upstreamItems, parsed: fc.boolean(), f: filter }).map(({ items, parsed, f }) => {
+      const all = items.map(item);
+      const fetched: FetchedSource = parsed
+        ? { name, format: 'upstream', parsed: apiDocument(all) }
+        : {
+            name,
+            format: 'upstream',
+            text: JSON.stringify({ servers: all, metadata: { count: all.length } }),
+          };
+      return [
+        {
+          name,
+          type: 'registry',
+          format: 'upstream',
+          registry: { baseURL: 'https://r.example' },
+          ...(f && { filter: f }),
+        } as SourceV1beta1,
+        fetched,
+      ];
+    }),
+    // Bytes that are no document: the sync fails with the parser's message, the same either way.
+    fc
+      .constantFrom('{', '[1,', 'null', '{"servers": 5}', '', '\u0000')
+      .map((text): [SourceV1beta1, FetchedSource] => [
+        { name, type: 'configmap', format: 'auto', configMapRef: { name: 'cat' } } as SourceV1beta1,
+        { name, format: 'auto', text },
+      ]),
+  );
+
+const specAndSources = fc
+  .tuple(fc.integer({ min: 1, max: 3 }), filter)
+  .chain(([n, f]) =>
+    fc.tuple(fc.tuple(...Array.from({ length: n }, (_, i) => source(`s${i}`))), fc.constant(f)),
+  );
+
+test('worker and in-process paths agree: figures, stored bytes and errors (property)', async () => {
+  await fc.assert(
+    fc.asyncProperty(specAndSources, async ([pairs, f]) => {
+      const spec = registry({ sources: pairs.map(([s]) => s), ...(f && { filter: f }) }).spec;
+      const fetched = pairs.map(([, x]) => x);
+      // Each path gets its own objects: nothing may depend on what the other did to them.
+      const again = () =>
+        pairs.map(([, x]) =>
+          x.parsed
+            ? {
+                ...x,
+                parsed: apiDocument(
+                  structuredClone((x.parsed.value as { servers: Record<string, unknown>[] }).servers),
+                ),
+              }
+            : x,
+        );
+      assert.deepEqual(await onWorker(spec, again()), await inProcess(spec, fetched));
+    }),
+    { numRuns: 120 },
+  );
+});
+
+test('a catalog stored as gzip shards: the same shards, index and hash from the worker', async () => {
+  const base = Object.values(
+    (JSON.parse(toolhiveDoc(68)) as { servers: Record<string, Record<string, unknown>> }).servers,
+  );
+  const servers: Record<string, unknown> = {};
+  for (let i = 0; i < 10_000; i++) {
+    const e = base[i % base.length] ?? {};
+    servers[`server-${i}`] = {
+      ...e,
+      description: `${String(e.description)} ${randomBytes(64).toString('hex')}`,
+    };
+  }
+  const text = JSON.stringify({ version: '1.0.0', servers });
+  const spec = registry().spec;
+  const fetched: FetchedSource[] = [{ name: 'main', format: 'toolhive', text }];
+  const want = await inProcess(spec, fetched);
+  assert.ok(
+    'layout' in want && (want.layout as { shards: unknown[] }).shards.length >= 2,
+    'the catalog is sharded',
+  );
+  assert.deepEqual(await onWorker(spec, fetched), want);
+});
+
+test('a result equal to what is stored: the same figures, and no storage laid out', async () => {
+  const spec = registry().spec;
+  const fetched: FetchedSource[] = [{ name: 'main', format: 'toolhive', text: toolhiveDoc(10) }];
+  const r = runPipeline(spec, fetched);
+  const w = await workerSyncWork(pool)({
+    registry: 'demo',
+    spec,
+    fetched,
+    stored: { hash: r.hash, filterHash: r.filterHash },
+  });
+  const { content, ...figures } = w;
+  assert.deepEqual(figures, figuresOf(r));
+  assert.throws(content, { message: 'the sync worker laid out no storage for a changed result' });
+});
+
+test('a worker over its heap limit fails its job with SyncOutOfMemory and is replaced', async () => {
+  const replaced: string[] = [];
+  const tight = new SyncWorkerPool({
+    size: 1,
+    maxQueued: 1,
+    memoryMb: 64,
+    onReplaced: (why) => replaced.push(why),
+  });
+  try {
+    // A registry source's parsed pages (60,000 entries) grow the worker's heap object by object.
+    const items = Array.from({ length: 60_000 }, (_, i) => ({
+      server: {
+        name: `io.example/server-${i}`,
+        version: '1.0.0',
+        description: `server ${i}`,
+        websiteUrl: `https://example.com/${'x'.repeat(300)}/${i}`,
+        packages: [
+          { registryType: 'oci', identifier: `ghcr.io/example/s${i}:1.0.0`, transport: { type: 'stdio' } },
+        ],
+      },
+      _meta: { [OFFICIAL]: { status: 'active', isLatest: true } },
+    }));
+    const spec = registry().spec;
+    await assert.rejects(
+      workerSyncWork(tight)({
+        registry: 'demo',
+        spec,
+        fetched: [{ name: 'up', format: 'upstream', parsed: apiDocument(items) }],
+      }),
+      {
+        name: 'SyncWorkerError',
+        reason: 'SyncOutOfMemory',
+        stage: 'data',
+        message:
+          'reading the sources needs more memory than a sync worker has (64 MiB, --sync-worker-memory); the source is too large for it',
+      },
+    );
+    assert.equal(replaced.length, 1);
+    // The replacement works: the next job of the same pool succeeds.
+    const ok = await workerSyncWork(tight)({
+      registry: 'demo',
+      spec,
+      fetched: [{ name: 'main', format: 'toolhive', text: toolhiveDoc(5) }],
+    });
+    assert.equal(ok.serverCount, 5);
+  } finally {
+    await tight.close();
+  }
+});
+
+test('source text the worker heap cannot hold is refused before any worker reads it', async () => {
+  const replaced: string[] = [];
+  const tight = new SyncWorkerPool({
+    size: 1,
+    maxQueued: 1,
+    memoryMb: 64,
+    onReplaced: (why) => replaced.push(why),
+  });
+  try {
+    const text = `{"servers":{},"pad":"${'x'.repeat(14 * 1024 * 1024)}"}`;
+    await assert.rejects(
+      workerSyncWork(tight)({
+        registry: 'demo',
+        spec: registry().spec,
+        fetched: [{ name: 'main', format: 'toolhive', text }],
+      }),
+      {
+        name: 'SyncWorkerError',
+        reason: 'SyncOutOfMemory',
+        message:
+          'the sources hold 14.0 MiB of text; a sync worker of 64 MiB (--sync-worker-memory) reads at most 12 MiB',
+      },
+    );
+    assert.deepEqual(replaced, []);
+  } finally {
+    await tight.close();
+  }
+});
+
+test('the queue is bounded: a job beyond it is refused with SyncWorkersBusy', async () => {
+  const p = new SyncWorkerPool({ size: 1, maxQueued: 1, memoryMb: 256 });
+  try {
+    const spec = registry().spec;
+    const job = () =>
+      workerSyncWork(p)({
+        registry: 'demo',
+        spec,
+        fetched: [{ name: 'main', format: 'toolhive', text: toolhiveDoc(68) }],
+      });
+    const running = job();
+    const waiting = job();
+    await assert.rejects(job(), {
+      name: 'SyncWorkerError',
+      reason: 'SyncWorkersBusy',
+      message: 'all 1 sync workers are busy and 1 syncs wait; retrying later',
+    });
+    assert.equal((await running).serverCount, 68);
+    assert.equal((await waiting).serverCount, 68);
+  } finally {
+    await p.close();
+  }
+});
