@@ -50,7 +50,10 @@ before(async () => {
   );
   await client().create(
     { group: '', version: 'v1', plural: 'secrets', namespace: ns },
-    { metadata: { name: 'source-headers' }, stringData: { Authorization: 'Bearer s3cret' } },
+    {
+      metadata: { name: 'source-headers', labels: { 'toolhive.stacklok.io/registry-credential': 'true' } },
+      stringData: { Authorization: 'Bearer s3cret' },
+    },
   );
   ctrl = startController({ kubeconfig, namespaces: [ns] });
 });

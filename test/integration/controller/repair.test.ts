@@ -113,7 +113,10 @@ test('a registry failing on a missing Secret syncs soon after the Secret is crea
     Date.parse(failed.status?.sync?.lastAttemptTime ?? '') + failureBackoffMs(3, BASE_MS, 600_000);
   await client().create(
     { group: '', version: 'v1', plural: 'secrets', namespace: ns },
-    { metadata: { name: 'late-headers' }, stringData: { 'X-Team': 'search' } },
+    {
+      metadata: { name: 'late-headers', labels: { 'toolhive.stacklok.io/registry-credential': 'true' } },
+      stringData: { 'X-Team': 'search' },
+    },
   );
   const next = await eventually(
     'the attempt after the Secret exists',

@@ -38,7 +38,8 @@ const page = (from: number, to: number, nextCursor?: string) =>
 async function secret(name: string, stringData: Record<string, string>) {
   await client().create(
     { group: '', version: 'v1', plural: 'secrets', namespace: ns },
-    { metadata: { name }, stringData },
+    // Credentials opt in to registry use (SPEC §18 "Secrets by consent").
+    { metadata: { name, labels: { 'toolhive.stacklok.io/registry-credential': 'true' } }, stringData },
   );
 }
 
