@@ -261,7 +261,8 @@ export function apiserverErrors(version: string, object: Obj): ApiError[] {
       seen.add(key);
       schemaErrs.push(fe);
     }
-    for (const e of schemaErrs.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0))) errs.push(e);
+    for (const e of schemaErrs.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)))
+      errs.push(e);
   }
   listMapErrors(object, schema, '', errs);
   if (errs.some((e) => BLOCKING.has(e.reason))) return [...errs, CEL_SKIPPED];
