@@ -94,7 +94,8 @@ test('values are not checked here: admission owns the rules and its message is s
 });
 
 test('flag combinations that mean nothing are usage errors (exit 2) with the exact message and hint', () => {
-  const source = 'Give exactly one of --configmap NAME[:KEY], --url URL, --git REPO, --registry URL or --kubernetes.';
+  const source =
+    'Give exactly one of --configmap NAME[:KEY], --url URL, --git REPO, --registry URL or --kubernetes.';
   const cases: [AddFlags, string, string][] = [
     [{}, 'a source is required', source],
     [{ type: 'git' }, '--type git needs --git REPO', source],

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DataError, runPipeline, sourcesHash, specFilterHash } from '../../../src/controller/sync/pipeline.ts';
+import {
+  DataError,
+  runPipeline,
+  sourcesHash,
+  specFilterHash,
+} from '../../../src/controller/sync/pipeline.ts';
 import { registry, serverNames, toolhiveDoc } from './fixtures.ts';
 
 const spec = registry().spec;
