@@ -2,6 +2,7 @@
  * An in-memory ReconcilerIO: one registry object with a resourceVersion, storage as a map, Events as
  * a list. For the reconciler's pure-logic tests; the integration tests run the real one.
  */
+import type { SyncWork } from '../../../src/controller/sync/sync-work.ts';
 import { Registry } from 'prom-client';
 import type { MCPRegistryV1beta1, StatusV1beta1 } from '../../../src/api/types.ts';
 import type { ReconcilerIO } from '../../../src/controller/sync/reconcile-io.ts';
@@ -73,7 +74,7 @@ export function world(reg: MCPRegistryV1beta1, fetch: FakeWorld['fetch']): FakeW
 export function reconcilerFor(
   w: FakeWorld,
   now = () => Date.parse('2026-01-01T00:00:00Z'),
-  opts: { syncingAfterMs?: number } = {},
+  opts: { syncingAfterMs?: number; work?: SyncWork } = {},
 ): Reconciler {
   return new Reconciler({
     ...opts,
