@@ -27,6 +27,7 @@ import { readersOf } from './federation/registry-refs.ts';
 import { federationHooks, REF_SETTLE_MS } from './federation/registry-ref-resolver.ts';
 import { createControllerMetrics } from './metrics.ts';
 import { startSyncWorkers, workerSyncWork } from './pipeline-workers/index.ts';
+import { setPreReading } from '../registry/pre-read.ts';
 import {
   apiName,
   apiStatusFrom,
@@ -65,6 +66,9 @@ export async function runController(
           memoryMb: config.syncWorkerMemoryMb,
           onReplaced: (why) => log.warn({ reason: why }, 'sync worker replaced'),
         });
+  // Registry pages are still parsed here as they arrive (their cursors lead the fetch); validating
+  // and converting them ahead is for an in-process pipeline only.
+  if (pool) setPreReading(false);
   const queue = new WorkQueue({
     now: Date.now,
     baseDelayMs: t.queueBaseDelayMs,

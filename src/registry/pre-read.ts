@@ -26,6 +26,17 @@ export interface PreRead {
  */
 const ahead = new WeakMap<object, PreRead>();
 
+/**
+ * Whether pre-reading is worth doing on this thread. Not when the pipeline runs on a sync worker
+ * (controller/pipeline-workers/): the objects it reads are copies, so what was pre-read here would be
+ * CPU spent on the event loop that answers admission, for nothing (SPEC §18).
+ */
+let preReading = true;
+
+export function setPreReading(on: boolean): void {
+  preReading = on;
+}
+
 /** The registry's official status of an item, from its `_meta` (what readUpstream converts with). */
 export function registryStatusOf(meta: unknown): UpstreamStatus | undefined {
   return upstreamStatusOf(officialOf(isObject(meta) ? meta : undefined).status);
@@ -36,6 +47,7 @@ export function registryStatusOf(meta: unknown): UpstreamStatus | undefined {
  * readUpstream, which fails the same way at the time it always did (with the pipeline's messages).
  */
 export function preReadUpstreamItem(item: JsonObject): void {
+  if (!preReading) return;
   const server = item.server;
   if (!isObject(server)) return;
   try {
