@@ -17,6 +17,7 @@ import { LIST_OUTPUTS, runList, type ListOutput } from './verbs/list.ts';
 import { addValidateCommand } from './validate/command.ts';
 import { registerMigrate } from './migrate/migrate.ts';
 import { registerMigrateStorage } from './storage/migrate-storage.ts';
+import { registerManifest } from './workloads/manifest.ts';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -215,6 +216,7 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
     .action(async (file: string, opts: ConvertOptions) => runConvert(io, file, opts));
   registerMigrate(registry, io, examples);
   registerMigrateStorage(registry, io, connect, examples);
+  registerManifest(registry, io, connect, examples);
 
   addValidateCommand(registry, io);
 

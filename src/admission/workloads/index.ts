@@ -22,3 +22,4 @@ export {
   type MutateContext,
   type ValidateContext,
 } from './review.ts';
+export { workloadManifest, workloadName, type ManifestRequest } from './manifest.ts';
