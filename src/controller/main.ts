@@ -26,6 +26,8 @@ import { Manager, registriesForConfigMap } from './manager.ts';
 import { readersOf } from './federation/registry-refs.ts';
 import { federationHooks, REF_SETTLE_MS } from './federation/registry-ref-resolver.ts';
 import { createControllerMetrics } from './metrics.ts';
+import { Discovery } from './discovery/discovery.ts';
+import { sourcePolicy } from '../sources/destinations.ts';
 import { startSyncWorkers, workerSyncWork } from './pipeline-workers/index.ts';
 import { setPreReading } from '../registry/pre-read.ts';
 import {
@@ -101,6 +103,14 @@ export async function runController(
   const allRegistries = function* () {
     for (const inf of registryInformers) yield* inf.list();
   };
+  // kubernetes sources (SPEC §12): workload informers opened where registries read, watch-driven.
+  const discovery = new Discovery({
+    client,
+    log: log.child({ component: 'discovery' }),
+    registries: allRegistries,
+    enqueue: (key, afterMs) => queue.addAfter(key, afterMs),
+    crossNamespace: () => sourcePolicy().allowCrossNamespaceDiscovery,
+  });
   for (const ns of namespaces) {
     registryInformers.push(
       new Informer<MCPRegistryV1beta1>(
@@ -108,6 +118,7 @@ export async function runController(
         { ...REGISTRIES, namespace: ns },
         (_t, o) => {
           manager.enqueue(Informer.key(o));
+          discovery.scheduleRefresh();
           // Registries reading this one by registryRef look again once its API has the new data.
           for (const key of readersOf(o, allRegistries())) queue.addAfter(key, REF_SETTLE_MS);
         },
@@ -166,12 +177,14 @@ export async function runController(
         );
         return inf?.hasSynced() ? inf.list() : undefined;
       },
-      ...federationHooks({
-        cached: (namespace, name) => cached(registryInformers, namespace, name),
-        get: (namespace, name) => getRegistry(client, namespace, name),
-        endpoints: config.registryRefEndpoints,
-        apiDeployed: config.deployRegistryApi,
-      }),
+      ...discovery.around(
+        federationHooks({
+          cached: (namespace, name) => cached(registryInformers, namespace, name),
+          get: (namespace, name) => getRegistry(client, namespace, name),
+          endpoints: config.registryRefEndpoints,
+          apiDeployed: config.deployRegistryApi,
+        }),
+      ),
       apiWorkload: config.deployRegistryApi
         ? {
             reconcile: (reg, storage) =>
@@ -212,6 +225,7 @@ export async function runController(
   const start = () => {
     metrics.isLeader.set(1);
     for (const inf of informers()) inf.start();
+    discovery.start();
     manager.start();
     log.info(
       {
@@ -226,6 +240,7 @@ export async function runController(
   const stopWork = async () => {
     metrics.isLeader.set(0);
     for (const inf of informers()) inf.stop();
+    discovery.stop();
     await manager.stop();
   };
 

@@ -36,11 +36,12 @@ export type LocalStack = OperatorProcess;
 export const DEFAULT_POLICY_YAML = `# Platform policy for MCPRegistry admission (docs/policy.md). The built-in values, except that
 # this local dev stack allows loopback destinations, so a server on this machine can be a source.
 # The built-in policy (the shipped manifests' policy) refuses them (docs/security.md).
-allowedSourceTypes: [configmap, url, git, registry]
+allowedSourceTypes: [configmap, url, git, registry, kubernetes]
 allowedHosts: []
 allowHTTP: false
 allowFileGit: false
 allowedCIDRs: [127.0.0.0/8, "::1/128"]
+allowCrossNamespaceDiscovery: false
 minSyncInterval: 30s
 defaults:
   syncInterval: 1h

@@ -46,11 +46,15 @@ export async function fetchSource(ctx: FetchContext, source: SourceToFetch): Pro
       );
     return { name: source.name, text: d.text, format: 'upstream', skipped: d.skipped };
   }
+  if (source.prefetched) return source.prefetched;
   const got = await fetchText(ctx, source);
   // The registry source hands over its pages already parsed (no second parse of a large catalog).
-  return typeof got === 'string'
-    ? { name: source.name, text: got, format }
-    : { name: source.name, parsed: got, format };
+  const fetched: FetchedSource =
+    typeof got === 'string'
+      ? { name: source.name, text: got, format }
+      : { name: source.name, parsed: got, format };
+  source.remember?.(fetched);
+  return fetched;
 }
 
 async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string | ParsedDocument> {

@@ -37,8 +37,16 @@ export interface DiscoveredSource {
   skipped: readonly { workload: string; reason: string }[];
 }
 
-/** A source as fetchSource takes it: a `kubernetes` source comes with what was discovered. */
-export type SourceToFetch = SourceV1beta1 & { discovered?: DiscoveredSource };
+/**
+ * A source as fetchSource takes it: a `kubernetes` source comes with what was discovered; another
+ * source may come with what it fetched last time (`prefetched`, returned as is: a sync caused by a
+ * workload change does not read the other sources again) or ask to be told what it fetched.
+ */
+export type SourceToFetch = SourceV1beta1 & {
+  discovered?: DiscoveredSource;
+  prefetched?: FetchedSource;
+  remember?: (fetched: FetchedSource) => void;
+};
 
 /** Either the fetched text (most sources), or the parsed document and a way to hash its text. */
 export type FetchedSource = Fetched &

@@ -113,7 +113,8 @@ export function syncedEventMessage(r: PipelineFigures, sourceNames: string[]): s
   const invalid = r.invalid.length
     ? ` (${r.invalid.length} invalid entries skipped: ${r.invalid
         .slice(0, 3)
-        .map((i) => `${i.entry}: ${i.field}: ${i.reason}`)
+        // An empty field is the entry itself (a skipped workload): no empty `: :` in the message.
+        .map((i) => `${i.entry}: ${i.field ? `${i.field}: ` : ''}${i.reason}`)
         .join('; ')}${r.invalid.length > 3 ? '; …' : ''})`
     : '';
   const w = r.warnings ?? [];

@@ -58,7 +58,7 @@ test('usage errors exit 2 with commander’s or our message', async () => {
     ],
     [
       ['registry', 'add', 'demo', '--type', 'oci'],
-      "error: option '--type <type>' argument 'oci' is invalid. Allowed choices are configmap, url, git, registry.\n",
+      "error: option '--type <type>' argument 'oci' is invalid. Allowed choices are configmap, url, git, registry, kubernetes.\n",
     ],
     [['registry', 'convert', 'f.json'], "error: required option '--to <format>' not specified\n"],
     [

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPipeline, sourcesHash } from '../../../src/controller/sync/pipeline.ts';
+import { syncedEventMessage } from '../../../src/controller/sync/decide.ts';
 import { fromWire, toWire } from '../../../src/controller/pipeline-workers/wire.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
 import type { SpecV1beta1 } from '../../../src/api/types.ts';
@@ -40,4 +41,12 @@ test('the skips are part of the hash', () => {
 test('the skips cross to a sync worker and back', () => {
   const f: FetchedSource = { name: 'running', format: 'upstream', text, skipped };
   assert.deepEqual(fromWire(structuredClone(toWire(f))), f);
+});
+
+test('the Synced Event names a skipped workload and why, without an empty field', () => {
+  const r = runPipeline(spec, [{ name: 'running', format: 'upstream', text, skipped }]);
+  assert.equal(
+    syncedEventMessage(r, ['running']),
+    'synced 1 servers from running (1 invalid entries skipped: MCPServer team-a/broken: exported but … is missing)',
+  );
 });
