@@ -63,7 +63,7 @@ test('usage errors exit 2 with commander’s or our message', async () => {
     [['registry', 'convert', 'f.json'], "error: required option '--to <format>' not specified\n"],
     [
       ['--kubeconfig', kubeconfig, 'registry', 'add', 'demo'],
-      'error: a source is required\nGive exactly one of --configmap NAME[:KEY], --url URL, --git REPO or --registry URL.\n',
+      'error: a source is required\nGive exactly one of --configmap NAME[:KEY], --url URL, --git REPO, --registry URL or --kubernetes.\n',
     ],
     [
       ['--kubeconfig', kubeconfig, 'registry', 'add', 'demo', '--url', 'https://x', '--branch', 'main'],
