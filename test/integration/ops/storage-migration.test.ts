@@ -8,10 +8,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../../../src/local/control-plane.ts';
+import { kubeconfigFor, startControlPlane, type ControlPlane } from '../../../src/local/control-plane.ts';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import { buildCrd } from '../../../src/api/crd.ts';
 import { CRD_NAME } from '../../../src/api/constants.ts';
@@ -26,6 +26,7 @@ function thv(args: string[]) {
     encoding: 'utf8',
     timeout: 120_000,
   });
+  if (r.error) throw r.error;
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -65,11 +66,26 @@ async function applyCrd(storage: string): Promise<void> {
     fieldManager: 'mcp-registry-local-stack',
     force: true,
   });
+  // The apiserver switches its encoder some time after the CRD changes: a probe object written until
+  // etcd holds it in the new version says the switch is done.
+  const probe = { ...registries, version: 'v1beta1', namespace: 'team-a' };
   await pollUntil(
-    `the CRD to store ${storage}`,
+    `new objects to be stored as ${storage}`,
     async () => {
-      const c = await client.get<Crd>({ ...CRDS, name: CRD_NAME });
-      return c.spec.versions.find((v) => v.storage)?.name === storage || undefined;
+      await client.create(probe, {
+        apiVersion: 'toolhive.stacklok.io/v1beta1',
+        kind: 'MCPRegistry',
+        metadata: { name: 'storage-probe' },
+        spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'catalog' } }] },
+      });
+      const version = (await stored())['team-a/storage-probe'];
+      await client.delete({ ...probe, name: 'storage-probe' });
+      await pollUntil(
+        'the probe to go',
+        async () => !(await stored())['team-a/storage-probe'] || undefined,
+        30_000,
+      );
+      return version === `toolhive.stacklok.io/${storage}` || undefined;
     },
     30_000,
   );
@@ -178,4 +194,25 @@ test('objects stored as v1alpha1 are rewritten as v1beta1; storedVersions is tri
   // Safe to repeat.
   assert.equal(thv(['registry', 'migrate-storage']).code, 0);
   assert.deepEqual((await client.get<Crd>({ ...CRDS, name: CRD_NAME })).status?.storedVersions, ['v1beta1']);
+});
+
+test('without the rights it needs, migrate-storage says which and what to ask for, and changes nothing', async () => {
+  const kc = join(mkdtempSync(join(tmpdir(), 'mcpr-migrate-user-')), 'kubeconfig');
+  writeFileSync(kc, await kubeconfigFor(cp, 'someone'));
+  const before = await client.get<Crd>({ ...CRDS, name: CRD_NAME });
+  const r = spawnSync(process.execPath, [THV, '--kubeconfig', kc, 'registry', 'migrate-storage'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.deepEqual(
+    { code: r.status, out: r.stdout, err: r.stderr },
+    {
+      code: 1,
+      out: '',
+      err:
+        'error: permission denied: customresourcedefinitions.apiextensions.k8s.io "mcpregistries.toolhive.stacklok.io" is forbidden: User "someone" cannot get resource "customresourcedefinitions" in API group "apiextensions.k8s.io" at the cluster scope\n' +
+        'Ask a cluster administrator for a ClusterRole that allows "get" on customresourcedefinitions.apiextensions.k8s.io in all namespaces; check your access with `kubectl auth can-i get customresourcedefinitions.apiextensions.k8s.io --all-namespaces`.\n',
+    },
+  );
+  assert.deepEqual((await client.get<Crd>({ ...CRDS, name: CRD_NAME })).status, before.status);
 });
