@@ -137,6 +137,18 @@ const apiImage = () =>
     SAMPLES,
   ]).spec.template.spec.containers[0]!.image;
 
+/** The image digests containerd reports for the Pods with these labels: what it pulled them from. */
+function imageIds(namespace: string, selector: string): string[] {
+  return json<{ items: { status: { containerStatuses?: { imageID: string }[] } }[] }>([
+    'get',
+    'pods',
+    '-n',
+    namespace,
+    '-l',
+    selector,
+  ]).items.flatMap((p) => (p.status.containerStatuses ?? []).map((c) => c.imageID));
+}
+
 const phase = () =>
   k(['get', `mcpregistries.v1beta1.${GROUP}/toolhive-all`, '-n', SAMPLES, '-o', 'jsonpath={.status.phase}'])
     .stdout;
@@ -155,6 +167,9 @@ test('helm install oci://…/mcp-registry-operator --version X: containerd pulls
     node.imageRefs().includes(first.image),
     `containerd pulled ${first.image}: ${node.imageRefs().join(', ')}`,
   );
+  const ids = imageIds(NS, 'app.kubernetes.io/name=mcp-registry-operator');
+  assert.equal(ids.length, 2);
+  for (const id of ids) assert.match(id, new RegExp(`^${reg.host}/${NAME}@sha256:[0-9a-f]{64}$`));
 });
 
 test('the sample registry syncs, and its API Deployment (the same image, pulled) serves the catalog', async () => {
@@ -173,6 +188,16 @@ test('the sample registry syncs, and its API Deployment (the same image, pulled)
   const total = Object.keys(doc.servers).length + Object.keys(doc.remote_servers ?? {}).length;
   await pollUntil('toolhive-all Ready', () => phase() === 'Ready', 300_000, 2000);
   assert.equal(apiImage(), first.image);
+  const ids = await pollUntil(
+    'the API Pod’s image digest',
+    () => {
+      const i = imageIds(SAMPLES, 'app.kubernetes.io/instance=toolhive-all-api');
+      return i.length > 0 && i.every(Boolean) ? i : undefined;
+    },
+    120_000,
+    1000,
+  );
+  for (const id of ids) assert.match(id, new RegExp(`^${reg.host}/${NAME}@sha256:[0-9a-f]{64}$`));
   const info = await apiInfo();
   assert.deepEqual([info.name, info.serverCount], ['toolhive-all', total]);
 });
