@@ -18,6 +18,7 @@ import { addValidateCommand } from './validate/command.ts';
 import { registerMigrate } from './migrate/migrate.ts';
 import { registerMigrateStorage } from './storage/migrate-storage.ts';
 import { registerManifest } from './workloads/manifest.ts';
+import { registerAudit } from './workloads/audit.ts';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -217,6 +218,7 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
   registerMigrate(registry, io, examples);
   registerMigrateStorage(registry, io, connect, examples);
   registerManifest(registry, io, connect, examples);
+  registerAudit(registry, io, connect, examples);
 
   addValidateCommand(registry, io);
 

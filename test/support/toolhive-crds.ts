@@ -119,6 +119,16 @@ export async function installToolhiveCrds(
         },
         timeoutMs,
       );
+    // Right after (re)creation a LIST can still answer "storage is (re)initializing".
+    await pollUntil(
+      `${d.spec.names.plural} to be listable`,
+      async () => {
+        const v = d.spec.versions.find((x) => x.served)?.name ?? 'v1alpha1';
+        await client().request(`/apis/${TOOLHIVE_GROUP}/${v}/${d.spec.names.plural}?limit=1`);
+        return true;
+      },
+      timeoutMs,
+    );
   }
   return toolhiveKinds(generation).filter((k) => !opts.kinds || opts.kinds.includes(k.kind));
 }

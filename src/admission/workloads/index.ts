@@ -23,3 +23,4 @@ export {
   type ValidateContext,
 } from './review.ts';
 export { workloadManifest, workloadName, type ManifestRequest } from './manifest.ts';
+export { auditWorkloads, type AuditRow, type AuditSubject } from './audit.ts';
