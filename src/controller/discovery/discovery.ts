@@ -15,7 +15,7 @@ import {
   type DiscoveryKind,
   type WorkloadObject,
 } from '../../registry/discovery/index.ts';
-import type { DiscoveredSource, SourceToFetch } from '../../sources/types.ts';
+import { SourceError, type DiscoveredSource, type SourceToFetch } from '../../sources/types.ts';
 import { Informer, type KubeObject } from '../watch/informer.ts';
 import { ServedKinds } from './served-kinds.ts';
 import { WorkloadInformers } from './workload-informers.ts';
@@ -184,6 +184,13 @@ export class Discovery {
       }
       const reads = this.readable(reg, s);
       await this.workloads.synced(reads, Math.max(0, until - Date.now()));
+      // Only namespaces this registry may read are ever listed, so naming them reveals nothing.
+      const refused = this.workloads.refused(reads);
+      if (refused.length)
+        throw new SourceError(
+          'DiscoveryForbidden',
+          `source ${s.name}: the operator may not list ${refused.join(', ')}; grant it list and watch on ToolHive's workloads there (docs/controller.md, RBAC)`,
+        );
       const byKind: Partial<Record<DiscoveryKind, WorkloadObject[]>> = {};
       for (const ns of reads)
         for (const [kind, list] of Object.entries(this.workloads.workloads(ns)) as [

@@ -121,14 +121,31 @@ export class WorkloadInformers {
     return out;
   }
 
-  /** Resolves when every open informer of these namespaces has listed once, or after timeoutMs. */
+  /**
+   * Resolves when every open informer of these namespaces has listed once or failed (a refused
+   * list is reported by `refused`, not waited out), or after timeoutMs.
+   */
   async synced(namespaces: readonly string[], timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
     const pending = () =>
       [...this.informers.entries()].some(
-        ([k, i]) => namespaces.some((ns) => k.endsWith(`/${ns}`)) && !i.informer.hasSynced(),
+        ([k, i]) =>
+          namespaces.some((ns) => k.endsWith(`/${ns}`)) &&
+          !i.informer.hasSynced() &&
+          i.informer.lastError() === undefined,
       );
     while (pending() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /** `plural in namespace` the apiserver refused to list (403) and that never listed. */
+  refused(namespaces: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const [k, { informer, kind }] of this.informers) {
+      const ns = k.slice(k.lastIndexOf('/') + 1);
+      if (namespaces.includes(ns) && !informer.hasSynced() && informer.lastError()?.status === 403)
+        out.push(`${kind.plural} in namespace ${ns}`);
+    }
+    return out.sort();
   }
 
   stop(): void {

@@ -47,6 +47,7 @@ export class Informer<T extends KubeObject> {
   private running = false;
   private synced = false;
   private failures = 0;
+  private lastFailure: { status?: number; message: string } | undefined;
 
   constructor(
     client: KubeClient,
@@ -81,6 +82,11 @@ export class Informer<T extends KubeObject> {
     return this.synced;
   }
 
+  /** Why the last list or watch failed (HTTP status when the apiserver answered); cleared by a list. */
+  lastError(): { status?: number; message: string } | undefined {
+    return this.lastFailure;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -97,10 +103,16 @@ export class Informer<T extends KubeObject> {
       try {
         const rv = await this.relist();
         this.failures = 0;
+        this.lastFailure = undefined;
         await this.watchFrom(rv);
       } catch (e) {
         if (!this.running) return;
         this.failures++;
+        const status = (e as { status?: unknown }).status;
+        this.lastFailure = {
+          ...(typeof status === 'number' ? { status } : {}),
+          message: (e as Error).message,
+        };
         const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 8));
         this.log.warn(
           { err: (e as Error).message, resource: this.ref.plural, retryInMs: delay },

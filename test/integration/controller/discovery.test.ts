@@ -10,26 +10,29 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parse, stringify } from 'yaml';
-import { client, createNamespace, eventually, kubeconfigPath, kubectl } from '../../support/cluster.ts';
-import { stackInfo } from '../../support/stack.ts';
+import { client, createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { LOOPBACK_POLICY_YAML } from '../../support/destinations.ts';
-import { installToolhiveCrds, removeToolhiveCrds, TOOLHIVE_GROUP } from '../../support/toolhive-crds.ts';
+import { installToolhiveCrds, removeToolhiveCrds } from '../../support/toolhive-crds.ts';
 import { startLocalRegistryApi } from '../../../src/registry-api/local.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { getReg, putConfigMap, registry, startHttpsSource, waitPhase } from './helpers.ts';
-
-/** #31: in or out of the catalog and the API within 5 s. A deadline to poll against, not a timing. */
-const BOUND_MS = 5000;
-const PP = 'io.modelcontextprotocol.registry/publisher-provided';
-const EXPORT = 'toolhive.stacklok.dev/registry-export';
-const URL_A = 'toolhive.stacklok.dev/registry-url';
-const DESC = 'toolhive.stacklok.dev/registry-description';
-const VERSION = 'toolhive.stacklok.dev/registry-version';
-const MERGE = 'merge' as const;
-const READERS = 'toolhive.stacklok.io/discovery-readers';
+import {
+  allowCrossNamespaceAtAdmission,
+  annotate,
+  BOUND_MS,
+  createWorkload,
+  DESC,
+  EXPORT,
+  exported,
+  k8s,
+  MERGE,
+  PP,
+  READERS,
+  ref,
+  URL_A,
+  VERSION,
+} from './discovery-helpers.ts';
 
 let ns: string;
 let consenting: string;
@@ -38,52 +41,7 @@ let ctrl: ControllerProcess;
 let api: { url: string; stop: () => Promise<void> } | undefined;
 let urlSource: { base: string; close: () => void };
 let urlReads = 0;
-let sharedPolicy: string | undefined;
-
-const PLURALS: Record<string, string> = {
-  MCPServer: 'mcpservers',
-  MCPRemoteProxy: 'mcpremoteproxies',
-  MCPServerEntry: 'mcpserverentries',
-};
-
-function ref(kind: string, version: string, namespace: string, name?: string) {
-  return { group: TOOLHIVE_GROUP, version, plural: PLURALS[kind]!, namespace, ...(name ? { name } : {}) };
-}
-
-function exported(name: string, extra: Record<string, string> = {}) {
-  return {
-    [EXPORT]: 'true',
-    [URL_A]: `https://${name}.example.com/mcp`,
-    [DESC]: `The ${name} server`,
-    ...extra,
-  };
-}
-
-async function createWorkload(
-  kind: string,
-  version: string,
-  namespace: string,
-  name: string,
-  annotations: Record<string, string>,
-  spec: Record<string, unknown>,
-) {
-  await client().create(ref(kind, version, namespace), {
-    apiVersion: `${TOOLHIVE_GROUP}/${version}`,
-    kind,
-    metadata: { name, namespace, annotations },
-    spec,
-  });
-}
-
-async function annotate(
-  kind: string,
-  version: string,
-  namespace: string,
-  name: string,
-  a: Record<string, string | null>,
-) {
-  await client().patch(ref(kind, version, namespace, name), MERGE, { metadata: { annotations: a } });
-}
+let restorePolicy: (() => void) | undefined;
 
 interface Served {
   server: {
@@ -115,8 +73,6 @@ async function servedWithin(what: string, pred: (n: string[]) => boolean): Promi
   );
 }
 
-const k8s = (namespace: string, name: string) => `k8s.${namespace}/${name}`;
-
 before(async () => {
   await removeToolhiveCrds();
   ns = await createNamespace('disc');
@@ -136,20 +92,7 @@ before(async () => {
       ]),
     );
   });
-  // The shared webhook's policy, relaxed for cross-namespace discovery while this file runs (only
-  // kubernetes sources read the setting); restored after.
-  const { policyFile } = stackInfo();
-  sharedPolicy = readFileSync(policyFile, 'utf8');
-  writeFileSync(policyFile, stringify({ ...parse(sharedPolicy), allowCrossNamespaceDiscovery: true }));
-  await eventually('the relaxed policy in force', () => {
-    const r = kubectl(
-      ['create', '--dry-run=server', '-f', '-'],
-      registry(ns, 'probe', {
-        sources: [{ name: 'k', type: 'kubernetes', kubernetes: { namespaces: [consenting] } }],
-      }),
-    );
-    return r.code === 0 ? true : undefined;
-  });
+  restorePolicy = await allowCrossNamespaceAtAdmission(ns, consenting);
   ctrl = startController({
     kubeconfig: kubeconfigPath(),
     namespaces: [ns, consenting, silent],
@@ -157,7 +100,7 @@ before(async () => {
   });
 });
 after(async () => {
-  if (sharedPolicy !== undefined) writeFileSync(stackInfo().policyFile, sharedPolicy);
+  restorePolicy?.();
   await api?.stop();
   await ctrl?.stop();
   urlSource?.close();
