@@ -3,10 +3,21 @@ import { aa } from './aa.ts';
 import { api } from './api.ts';
 import { apiserver } from './apiserver.ts';
 import { conversion } from './conversion.ts';
+import { isolation } from './isolation.ts';
 import { reconcile } from './reconcile.ts';
 import { sync } from './sync.ts';
 import { webhook } from './webhook.ts';
 import { ui } from './ui.ts';
 
 /** In the order `npm run bench` runs them (the A/A harness check first, then cheapest first). */
-export const BENCHMARKS: Benchmark[] = [aa, conversion, webhook, api, apiserver, sync, reconcile, ui];
+export const BENCHMARKS: Benchmark[] = [
+  aa,
+  conversion,
+  webhook,
+  api,
+  apiserver,
+  sync,
+  isolation,
+  reconcile,
+  ui,
+];

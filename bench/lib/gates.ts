@@ -153,6 +153,16 @@ export const GATES: Gate[] = [
     on: 'ratio',
   },
   {
+    id: 'isolation-admission-p99',
+    bench: 'isolation',
+    label: 'isolation: admission p99 while the largest admitted sync runs, vs idle admission',
+    scenario: re('# servers, # globs, open loop # req/s /validate'),
+    metric: 'admission p99 while the largest admitted sync runs',
+    op: '<=',
+    target: 1.5,
+    on: 'ratio',
+  },
+  {
     id: 'reconcile-time',
     bench: 'reconcile',
     label: 'reconcile: 1,000 MCPRegistries created at once, time until all Ready',
