@@ -165,7 +165,7 @@ test('a namespace the platform does not list is refused with the exact status, a
     registry: { registryRef: { name: 'platform', namespace: platformNs } },
   });
   const failed = await waitPhase(otherNs, 'outsider', 'Failed');
-  const why = `source default: MCPRegistry ${platformNs}/platform does not allow registries in namespace ${otherNs} to read it; its owners can add "${otherNs}" to its ${READERS} annotation`;
+  const why = `source default: MCPRegistry ${platformNs}/platform does not exist or does not allow registries in namespace ${otherNs} to read it; its owners can add "${otherNs}" to its ${READERS} annotation`;
   assert.equal(failed.status?.message, `${why}; no data stored yet`);
   assert.deepEqual(
     {
