@@ -19,6 +19,7 @@ echo "== build the official MCP registry server"; export MCPR_UPSTREAM_REGISTRY_
 echo "== build helm"; export MCPR_HELM_BIN; MCPR_HELM_BIN=$(bash test/helm/build.sh)
 echo "== build promtool (alert rules and dashboard tests)"; export MCPR_PROMTOOL_BIN; MCPR_PROMTOOL_BIN=$(bash test/promtool/build.sh)
 echo "== install schemathesis (registry API conformance)"; export MCPR_SCHEMATHESIS_BIN; MCPR_SCHEMATHESIS_BIN=$(bash test/schemathesis/install.sh)
+echo "== install the MCP Inspector (npm; /mcp tests)"; export MCPR_MCP_INSPECTOR_BIN; MCPR_MCP_INSPECTOR_BIN=$(bash test/mcp-inspector/install.sh)
 echo "== build kubeconform and the kstatus probe (GitOps tests)"; bash test/kubeconform/build.sh >/dev/null; bash test/kstatus/build.sh >/dev/null
 echo "== build the image (npm run image; skipped when its inputs are unchanged)"; export MCPR_IMAGE; MCPR_IMAGE=$(bash scripts/image.sh)
 echo "== build the OCI registry (CNCF Distribution, for the release tests)"; export MCPR_OCI_REGISTRY_BIN; MCPR_OCI_REGISTRY_BIN=$(bash test/oci-registry/build.sh)

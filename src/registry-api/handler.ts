@@ -25,6 +25,7 @@ import { listBody, upstreamView, view } from './views.ts';
 import { sendBody, sendError, sendJson } from './respond.ts';
 import { PUBLISH_ROUTES, allowedOn, canonicalPath } from './paths.ts';
 import { cachedResponse, rememberResponse, responseKey } from './response-cache.ts';
+import { handleMcp } from './mcp/endpoint.ts';
 
 export interface HandlerDeps {
   store: SnapshotStore;
@@ -143,6 +144,11 @@ function versionV01(ctx: Ctx): void {
   ok(ctx, upstreamView(e));
 }
 
+async function mcp(ctx: Ctx): Promise<void> {
+  const snap = snapshotOr503(ctx);
+  if (snap) await handleMcp(ctx.req, ctx.res, snap);
+}
+
 function notImplemented(ctx: Ctx): void {
   sendError(ctx.req, ctx.res, 501, PUBLISH_501);
 }
@@ -208,6 +214,8 @@ const ROUTES: [RegExp, Route][] = [
       run: versionV01,
     },
   ],
+  // The registry as an MCP server (mcp/README.md): same credentials and snapshot as the routes above.
+  [/^\/mcp$/, { template: '/mcp', methods: ['POST'], run: mcp }],
 ];
 
 /** 405 with every method of the path in Allow (the read routes' and the publish routes'). */
