@@ -82,7 +82,10 @@ export async function httpGet(href: string, opts: HttpGetOptions): Promise<HttpR
   let url = new URL(href);
   for (let hop = 0; ; hop++) {
     const sameOrigin = url.origin === origin;
-    const res = await requestOnce(url, destinationOf(url, opts, hop === 0 ? 'document' : 'redirect'), {
+    // The first request is judged on the URL as the spec wrote it (one parser: what admission read).
+    const judged =
+      hop === 0 ? destinationOf(href, opts, 'document') : destinationOf(url.href, opts, 'redirect');
+    const res = await requestOnce(url, judged, {
       ...opts,
       headers: sameOrigin ? opts.headers : undefined,
       timeoutMs,
@@ -109,7 +112,7 @@ export async function httpGet(href: string, opts: HttpGetOptions): Promise<HttpR
         'RedirectRefused',
         `${redact(url)}: redirects to the API of MCPRegistry ${next.hostname}; name it with registryRef instead`,
       );
-    const refused = destinationRefusal(destinationOf(next, opts, 'redirect'));
+    const refused = destinationRefusal(destinationOf(next.href, opts, 'redirect'));
     if (refused)
       throw new SourceError(
         DESTINATION_REFUSED,
@@ -119,11 +122,11 @@ export async function httpGet(href: string, opts: HttpGetOptions): Promise<HttpR
   }
 }
 
-function destinationOf(url: URL, opts: HttpGetOptions, role: 'document' | 'redirect'): FetchDestination {
+function destinationOf(url: string, opts: HttpGetOptions, role: 'document' | 'redirect'): FetchDestination {
   const source = opts.source ?? { type: 'url' };
   return {
     type: source.type,
-    url: url.href,
+    url,
     role,
     // A redirect leaves the address the operator chose: it is judged like any URL.
     ...(source.operatorEndpoint && role === 'document' ? { operatorEndpoint: true } : {}),

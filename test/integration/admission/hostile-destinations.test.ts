@@ -241,10 +241,10 @@ test('policy tightened: an admitted registry stops fetching and says why; only a
     // The controller re-reads the same file on its own poll (2 s).
     await sleep(2500);
     await trigger('admitted');
-    const why = await failedWith('admitted', 'ForbiddenByPolicy');
+    const why = await failedWith('admitted', 'DestinationRefused');
     assert.equal(
       timeless(why),
-      `source web: not fetched: the platform policy in force does not allow it: host "api.tenant.svc" is not allowed by the platform policy (allowedHosts: *.good.test)${KEPT}`,
+      `${href}: refused by the platform policy: host "api.tenant.svc" is not allowed by the platform policy (allowedHosts: *.good.test)${KEPT}`,
     );
     assert.deepEqual(await storageConfigMaps(ns, 'admitted'), stored);
     assert.equal(web.requests.slice(served).filter((q) => q.includes('/registry.json')).length, 0);
@@ -271,6 +271,16 @@ test('policy tightened: an admitted registry stops fetching and says why; only a
     const ok = kubectl(['replace', '-f', '-'], labelled);
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stderr.trim(), `Warning: ${typeError} (kept because this update does not change it)`);
+    // The source type is judged at sync too: nothing is fetched, the data is kept.
+    await sleep(2500);
+    await trigger('admitted');
+    const typeWhy = await failedWith('admitted', 'ForbiddenByPolicy');
+    assert.equal(
+      timeless(typeWhy),
+      `source web: not fetched: the platform policy in force does not allow it: source type "url" is not allowed by the platform policy (allowedSourceTypes: configmap)${KEPT}`,
+    );
+    assert.deepEqual(await storageConfigMaps(ns, 'admitted'), stored);
+    assert.equal(web.requests.slice(served).filter((q) => q.includes('/registry.json')).length, 0);
   } finally {
     setPolicy(POLICY);
   }
