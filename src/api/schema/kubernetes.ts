@@ -20,7 +20,7 @@ export const kubernetesSource = obj(
       ),
     ),
   },
-  'MCP workloads running in the cluster (ToolHive MCPServer, MCPRemoteProxy, MCPServerEntry) annotated `toolhive.stacklok.dev/registry-export: "true"`, as remote servers at their `registry-url`. Optional when type is `kubernetes`; must not be set otherwise.',
+  'MCP workloads running in the cluster (ToolHive MCPServer, MCPRemoteProxy, MCPServerEntry, VirtualMCPServer) annotated `toolhive.stacklok.dev/registry-export: "true"`, as remote servers at their `registry-url`. Optional when type is `kubernetes`; must not be set otherwise.',
 );
 
 /** Source types whose sub-object may be left out (everything in it has a default). */

@@ -21,13 +21,14 @@ export const ANNOTATIONS = {
 
 /**
  * The kinds discovered, in the order a name shared by two of them is settled (the first wins).
- * VirtualMCPServer is left out: its CRD is not among the fixtures this project tests against
- * (docs/user-guide.md, discovery).
+ * VirtualMCPServer exists only in the newer generation (its CRD is tested from
+ * test/fixtures/toolhive-crds-virtualmcp/); it serves streamable HTTP and names no image.
  */
 export const DISCOVERY_KINDS = [
   { kind: 'MCPServer', plural: 'mcpservers' },
   { kind: 'MCPServerEntry', plural: 'mcpserverentries' },
   { kind: 'MCPRemoteProxy', plural: 'mcpremoteproxies' },
+  { kind: 'VirtualMCPServer', plural: 'virtualmcpservers' },
 ] as const;
 export type DiscoveryKind = (typeof DISCOVERY_KINDS)[number]['kind'];
 export const WORKLOAD_GROUP = 'toolhive.stacklok.dev';

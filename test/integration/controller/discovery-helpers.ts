@@ -20,6 +20,7 @@ const PLURALS: Record<string, string> = {
   MCPServer: 'mcpservers',
   MCPRemoteProxy: 'mcpremoteproxies',
   MCPServerEntry: 'mcpserverentries',
+  VirtualMCPServer: 'virtualmcpservers',
 };
 
 export function ref(kind: string, version: string, namespace: string, name?: string) {

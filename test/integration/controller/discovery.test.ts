@@ -13,6 +13,9 @@ import assert from 'node:assert/strict';
 import { client, createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { LOOPBACK_POLICY_YAML } from '../../support/destinations.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
 import { installToolhiveCrds, removeToolhiveCrds } from '../../support/toolhive-crds.ts';
 import { startLocalRegistryApi } from '../../../src/registry-api/local.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
@@ -33,6 +36,12 @@ import {
   URL_A,
   VERSION,
 } from './discovery-helpers.ts';
+
+const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' };
+const VMCP_CRD = resolve(
+  import.meta.dirname,
+  '../../fixtures/toolhive-crds-virtualmcp/toolhive.stacklok.dev_virtualmcpservers.yaml',
+);
 
 let ns: string;
 let consenting: string;
@@ -101,6 +110,7 @@ before(async () => {
 });
 after(async () => {
   restorePolicy?.();
+  await client().deleteIfExists({ ...CRDS, name: 'virtualmcpservers.toolhive.stacklok.dev' });
   await api?.stop();
   await ctrl?.stop();
   urlSource?.close();
@@ -196,7 +206,22 @@ test('every kind of the newer generation is exported, named in _meta; missing an
       image: 'ghcr.io/org/x:1.0.0',
     },
   );
-  await servedWithin('each kind', (n) => ['weather', 'proxy', 'entry'].every((w) => n.includes(k8s(ns, w))));
+  // VirtualMCPServer's CRD is not part of the generation's folder (test/fixtures/PROVENANCE.md).
+  await client().create(CRDS, parse(readFileSync(VMCP_CRD, 'utf8')));
+  await eventually('a VirtualMCPServer created once its CRD is served', async () => {
+    try {
+      await createWorkload('VirtualMCPServer', 'v1beta1', ns, 'virtual', exported('virtual'), {
+        groupRef: { name: 'default' },
+        incomingAuth: { type: 'anonymous' },
+      });
+      return true;
+    } catch {
+      return undefined;
+    }
+  });
+  await servedWithin('each kind', (n) =>
+    ['weather', 'proxy', 'entry', 'virtual'].every((w) => n.includes(k8s(ns, w))),
+  );
   const all = await servers();
   const got = Object.fromEntries(all.map((s) => [s.server.name, s.server]));
   assert.ok(!got[k8s(ns, 'no-url')] && !got[k8s(ns, 'not-exported')]);
@@ -215,6 +240,10 @@ test('every kind of the newer generation is exported, named in _meta; missing an
     image: 'ghcr.io/org/weather:v1.4.2',
     transport: 'streamable-http',
   });
+  assert.equal(
+    got[k8s(ns, 'virtual')]?._meta?.[PP]?.['toolhive.stacklok.io/kubernetes']?.kind,
+    'VirtualMCPServer',
+  );
   assert.deepEqual(got[k8s(ns, 'entry')]?.remotes, [
     { type: 'streamable-http', url: 'https://entry.example.com/mcp' },
   ]);

@@ -53,6 +53,7 @@ test('each kind becomes a remote server at the annotated URL, naming the workloa
     ['MCPServer', { image: 'weather', transport: 'streamable-http' }, 'streamable-http', '1.0.0', 'weather'],
     ['MCPRemoteProxy', { transport: 'sse' }, 'sse', '1.0.0', undefined],
     ['MCPServerEntry', { transport: 'streamable-http' }, 'streamable-http', '1.0.0', undefined],
+    ['VirtualMCPServer', {}, 'streamable-http', '1.0.0', undefined],
   ];
   for (const [kind, spec, transport, version, image] of cases) {
     const r = entryFromWorkload(kind, workload(exported, spec));
