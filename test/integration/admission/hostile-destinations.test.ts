@@ -36,7 +36,7 @@ import {
   startHostileHttp,
   type DnsServer,
   type HostileHttp,
-} from './hostile-servers.ts';
+} from '../../support/hostile-servers.ts';
 
 let ns: string;
 let op: OperatorProcess;

@@ -9,11 +9,7 @@ import assert from 'node:assert/strict';
 import { fetchGit } from '../../../src/sources/git.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
-import {
-  closedPort,
-  startHostileHttp,
-  type HostileHttp,
-} from '../../integration/admission/hostile-servers.ts';
+import { closedPort, startHostileHttp, type HostileHttp } from '../../support/hostile-servers.ts';
 
 let web: HostileHttp;
 let closed = 0;

@@ -13,7 +13,7 @@ import {
   startHostileHttp,
   type DnsServer,
   type HostileHttp,
-} from '../../integration/admission/hostile-servers.ts';
+} from '../../support/hostile-servers.ts';
 
 let dns: DnsServer;
 let web: HostileHttp;

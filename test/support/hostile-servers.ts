@@ -1,5 +1,5 @@
 /**
- * What a hostile tenant points sources at, on loopback, for hostile-destinations.test.ts:
+ * What a hostile tenant points sources at, on loopback, for test/integration/admission/hostile-destinations.test.ts and the git unit tests:
  * - a DNS server (UDP) whose answers the test decides per name and per query (rebinding);
  * - one HTTP server that serves a catalog, redirects out of the allowed hosts or to public plain http,
  *   serves a real git repository over git's "dumb" HTTP protocol, and plays a git server that puts
