@@ -8,7 +8,8 @@
  * source types (configmap, url over HTTPS, git, an MCP registry API) synced by them.
  * What is not: there is no node, so the chart's Deployment never runs Pods; a Helm post-renderer
  * (url-webhooks.ts) points the chart's webhook registrations and CRD conversion at the operator
- * process of the release being installed instead of at the Service (docs/operations.md says so); test/e2e/helm-upgrade.test.ts upgrades with Pods on a real node.
+ * process of the release being installed instead of at the Service (docs/operations.md says so);
+ * test/e2e/helm-upgrade.test.ts upgrades with Pods on a real node.
  * While a client applies MCPRegistries in a loop (v1beta1 and v1alpha1, so conversion is in the
  * path) and reads them as v1alpha1: no request fails, no registry leaves Ready, no storage ConfigMap
  * is written (each one's resourceVersion is the same before and after; a watch sees no write).
