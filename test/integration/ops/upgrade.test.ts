@@ -1,7 +1,7 @@
 /**
- * `helm upgrade` from the previous release with registries live (SPEC §17), then `helm rollback` to it,
- * on a control plane of its own. What is real: the previous release's chart (git tag mcp-registry-operator-0.1.0, extracted with
- * `git archive`) installed with the real helm and upgraded to the current chart, every object applied
+ * `helm upgrade` from the previous release with registries live (SPEC §17), then `helm rollback` to
+ * it, on a control plane of its own. What is real: the previous release's chart (git tag
+ * mcp-registry-operator-0.1.0, extracted with `git archive`) installed with the real helm and upgraded to the current chart, every object applied
  * by helm to the real apiserver; the operator of each release run from that release's own source tree
  * (the previous one from the same `git archive`) as a process on loopback, with leader election, the
  * two overlapping during the upgrade as a rolling update's old and new Pods do; registries of four
