@@ -74,7 +74,7 @@ test('RBAC: an operator allowed only where registries may read never asks elsewh
   await role(`${user}-workloads`, [
     {
       apiGroups: ['toolhive.stacklok.dev'],
-      resources: ['mcpservers', 'mcpremoteproxies', 'mcpserverentries'],
+      resources: ['mcpservers', 'mcpremoteproxies', 'mcpserverentries', 'virtualmcpservers'],
       verbs: ['list', 'watch'],
     },
   ]);
