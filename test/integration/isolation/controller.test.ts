@@ -51,8 +51,12 @@ const secret = (name: string, data: Record<string, string>, labels?: Record<stri
     { group: '', version: 'v1', plural: 'secrets', namespace: ns },
     { metadata: { name, labels }, stringData: data },
   );
-const create = (namespace: string, name: string, spec: MCPRegistryV1beta1['spec'], annotations?: Record<string, string>) =>
-  client().create({ ...REGISTRIES, namespace }, registry(namespace, name, spec, annotations));
+const create = (
+  namespace: string,
+  name: string,
+  spec: MCPRegistryV1beta1['spec'],
+  annotations?: Record<string, string>,
+) => client().create({ ...REGISTRIES, namespace }, registry(namespace, name, spec, annotations));
 const urlSource = (href: string, headers: string) => ({
   name: 'web',
   type: 'url' as const,
@@ -157,17 +161,25 @@ test('a ring of 18 registryRefs is a cycle, named on each registry', async () =>
 });
 
 test("registryRef to another namespace: a missing registry and a refusing one read alike; cycles do not name other namespaces' registries", async () => {
-  await create(victim, 'private', { sources: [{ name: 'c', type: 'configmap', configMapRef: { name: 'c' } }] });
+  await create(victim, 'private', {
+    sources: [{ name: 'c', type: 'configmap', configMapRef: { name: 'c' } }],
+  });
   const ref = (name: string) => ({
-    sources: [{ name: 'up', type: 'registry' as const, registry: { registryRef: { name, namespace: victim } } }],
+    sources: [
+      { name: 'up', type: 'registry' as const, registry: { registryRef: { name, namespace: victim } } },
+    ],
   });
   await create(ns, 'ref-ghost', ref('ghost'));
   await create(ns, 'ref-private', ref('private'));
   const failed = async (name: string) =>
-    eventually(`${name} refused`, async () => {
-      const reg = await getReg(ns, name);
-      return condition(reg, 'SyncSuccessful')?.status === 'False' ? reg : undefined;
-    }, 60_000);
+    eventually(
+      `${name} refused`,
+      async () => {
+        const reg = await getReg(ns, name);
+        return condition(reg, 'SyncSuccessful')?.status === 'False' ? reg : undefined;
+      },
+      60_000,
+    );
   const [ghost, priv] = [await failed('ref-ghost'), await failed('ref-private')];
   const view = (r: MCPRegistryV1beta1, target: string) =>
     JSON.stringify({
@@ -182,12 +194,29 @@ test("registryRef to another namespace: a missing registry and a refusing one re
   );
 
   // A ring through another namespace (which consents) names only this namespace's registries.
-  await create(victim, 'mirror', { sources: [{ name: 'back', type: 'registry', registry: { registryRef: { name: 'loop', namespace: ns } } }] }, { [READERS]: ns });
-  await create(ns, 'loop', { sources: [{ name: 'up', type: 'registry', registry: { registryRef: { name: 'mirror', namespace: victim } } }] });
-  const loop = await eventually('loop reports the cycle', async () => {
-    const reg = await getReg(ns, 'loop');
-    return condition(reg, 'SyncSuccessful')?.reason === 'RegistryRefCycle' ? reg : undefined;
-  }, 60_000);
+  await create(
+    victim,
+    'mirror',
+    {
+      sources: [
+        { name: 'back', type: 'registry', registry: { registryRef: { name: 'loop', namespace: ns } } },
+      ],
+    },
+    { [READERS]: ns },
+  );
+  await create(ns, 'loop', {
+    sources: [
+      { name: 'up', type: 'registry', registry: { registryRef: { name: 'mirror', namespace: victim } } },
+    ],
+  });
+  const loop = await eventually(
+    'loop reports the cycle',
+    async () => {
+      const reg = await getReg(ns, 'loop');
+      return condition(reg, 'SyncSuccessful')?.reason === 'RegistryRefCycle' ? reg : undefined;
+    },
+    60_000,
+  );
   assert.equal(
     loop.status?.message,
     `source up: registry reference cycle ${ns}/loop → a registry in another namespace → ${ns}/loop: a registry cannot read itself, directly or through others; remove one of these references; no data stored yet`,
@@ -195,15 +224,28 @@ test("registryRef to another namespace: a missing registry and a refusing one re
 });
 
 test("a baseURL at another namespace's registry API is refused at fetch once its consent is withdrawn", async () => {
-  await create(victim, 'shared', { sources: [{ name: 'c', type: 'configmap', configMapRef: { name: 'c' } }] }, { [READERS]: ns });
-  await create(ns, 'side', { sources: [{ name: 'main', type: 'registry', registry: { baseURL: `http://shared-api.${victim}.svc:8080` } }] });
+  await create(
+    victim,
+    'shared',
+    { sources: [{ name: 'c', type: 'configmap', configMapRef: { name: 'c' } }] },
+    { [READERS]: ns },
+  );
+  await create(ns, 'side', {
+    sources: [
+      { name: 'main', type: 'registry', registry: { baseURL: `http://shared-api.${victim}.svc:8080` } },
+    ],
+  });
   const first = await waitPhase(ns, 'side', 'Failed', () => true, 60_000);
   assert.doesNotMatch(first.status?.message ?? '', /does not allow/, 'with consent, the fetch is attempted');
   kubectlOk(['annotate', 'mcpregistry', 'shared', '-n', victim, `${READERS}-`]);
-  const refused = await eventually('the consent refusal', async () => {
-    const reg = await getReg(ns, 'side');
-    return condition(reg, 'SyncSuccessful')?.reason === 'RegistryRefForbidden' ? reg : undefined;
-  }, 60_000);
+  const refused = await eventually(
+    'the consent refusal',
+    async () => {
+      const reg = await getReg(ns, 'side');
+      return condition(reg, 'SyncSuccessful')?.reason === 'RegistryRefForbidden' ? reg : undefined;
+    },
+    60_000,
+  );
   assert.equal(
     refused.status?.message,
     `source main: reaches the API of MCPRegistry ${victim}/shared, which does not exist or does not allow registries in namespace ${ns} to read it; its owners can add "${ns}" to its ${READERS} annotation; no data stored yet`,
