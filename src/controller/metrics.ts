@@ -19,7 +19,7 @@ export interface ControllerMetrics {
 
 export function createControllerMetrics(registry: Registry): ControllerMetrics {
   const registers = [registry];
-  return {
+  const metrics = {
     reconcileTotal: new Counter({
       name: 'controller_runtime_reconcile_total',
       help: 'Reconciliations by result',
@@ -73,8 +73,8 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
       help: '1 when this process leads',
       registers,
     }),
-    registries: new RegistryGauges(registry),
   };
+  return { ...metrics, registries: new RegistryGauges(registry, metrics.servers) };
 }
 
 /** Counts one sync attempt (act) by source type and result, with its duration. */
@@ -105,6 +105,7 @@ const keyOf = (reg: MCPRegistryV1beta1): Key => ({
  * a deleted registry never looks stale. Only the leader reconciles, so only the leader has them.
  */
 export class RegistryGauges {
+  private readonly servers: Gauge<'namespace' | 'name'>;
   private readonly failures: Gauge<'namespace' | 'name'>;
   private readonly lastSuccess: Gauge<'namespace' | 'name'>;
   private readonly interval: Gauge<'namespace' | 'name'>;
@@ -115,7 +116,9 @@ export class RegistryGauges {
   /** The fetch-error label sets per registry, to remove them with it. */
   private readonly errorLabels = new Map<string, Map<string, { source_type: string; reason: string }>>();
 
-  constructor(registry: Registry) {
+  /** `servers` (mcpregistry_servers) is set by the sync; it goes with the registry too. */
+  constructor(registry: Registry, servers: Gauge<'namespace' | 'name'>) {
+    this.servers = servers;
     const registers = [registry];
     const labelNames = ['namespace', 'name'] as const;
     this.failures = new Gauge({
@@ -184,7 +187,8 @@ export class RegistryGauges {
     const key = { namespace, name };
     const id = `${namespace}/${name}`;
     this.successes.delete(id);
-    for (const g of [this.failures, this.lastSuccess, this.interval, this.apiReady]) g.remove(key);
+    for (const g of [this.failures, this.lastSuccess, this.interval, this.apiReady, this.servers])
+      g.remove(key);
     // Counters of a deleted registry go too (its label sets would otherwise stay forever).
     for (const labels of this.errorLabels.get(id)?.values() ?? [])
       this.fetchErrors.remove({ ...key, ...labels });

@@ -86,7 +86,8 @@ for (const c of cases)
 
 test('synced: a success is fresh data even when status is older (an unchanged sync writes none); a failed fetch counts by source type and reason; forget removes every series', async () => {
   const r = new Registry();
-  const g = createControllerMetrics(r).registries;
+  const m = createControllerMetrics(r);
+  const g = m.registries;
   const old = reg({ sync: { lastSyncTime: T1, lastAttemptTime: T1, attempts: 0 } } as Status, '1h');
   g.synced(old, 'unchanged', 'url', Date.parse(T2));
   assert.ok((await samples(r)).includes(`mcpregistry_last_sync_success_timestamp_seconds${L} ${sec(T2)}`));
@@ -127,6 +128,8 @@ test('synced: a success is fresh data even when status is older (an unchanged sy
       `mcpregistry_source_fetch_errors_total{namespace="team-a",name="r",source_type="url",reason="FetchTimeout"} 2`,
     ),
   );
+  m.servers.set({ namespace: 'team-a', name: 'r' }, 12);
   g.forget('team-a', 'r');
   assert.deepEqual(await samples(r), []);
+  assert.doesNotMatch(await r.metrics(), /^mcpregistry_servers\{/m, 'the server count goes too');
 });
