@@ -18,12 +18,13 @@ import {
   parseFormat,
   parseLimit,
   parseUpdatedSince,
+  v01After,
   v01Matcher,
   v1Matcher,
 } from './query.ts';
 import { listBody, upstreamView, view } from './views.ts';
 import { sendBody, sendError, sendJson } from './respond.ts';
-import { PUBLISH_ROUTES, allowedOn, canonicalPath } from './paths.ts';
+import { PUBLISH_501, PUBLISH_ROUTES, allowedOn, canonicalPath, trailingSlashTarget } from './paths.ts';
 import { cachedResponse, rememberResponse, responseKey } from './response-cache.ts';
 import { handleMcp } from './mcp/endpoint.ts';
 
@@ -38,8 +39,6 @@ export interface HandlerDeps {
 }
 
 const NOT_FOUND = 'Server not found';
-const PUBLISH_501 =
-  'Publishing is not supported by this registry: it serves a catalog managed by an MCPRegistry';
 
 interface Route {
   /** Template for metrics and logs, e.g. `/v0.1/servers/{serverName}/versions`. */
@@ -107,7 +106,7 @@ function info(ctx: Ctx): void {
 export function listV01Body(snap: Snapshot, q: URLSearchParams): unknown {
   const limit = parseLimit(q.get('limit'), LIMITS.v01);
   const cursor = q.get('cursor');
-  const after = cursor ? decodeCursor(cursor) : undefined;
+  const after = cursor ? v01After(snap, cursor) : undefined;
   const updatedSince = parseUpdatedSince(q.get('updated_since'));
   parseBool('include_deleted', q.get('include_deleted')); // nothing here is ever deleted
   const match = v01Matcher({ search: q.get('search'), updatedSince, version: q.get('version') });
@@ -147,10 +146,6 @@ function versionV01(ctx: Ctx): void {
 async function mcp(ctx: Ctx): Promise<void> {
   const snap = snapshotOr503(ctx);
   if (snap) await handleMcp(ctx.req, ctx.res, snap);
-}
-
-function notImplemented(ctx: Ctx): void {
-  sendError(ctx.req, ctx.res, 501, PUBLISH_501);
 }
 
 async function metricsEndpoint(ctx: Ctx): Promise<void> {
@@ -246,11 +241,17 @@ export function createHandler(
       deps.metrics?.duration.observe({ route: template }, Number(process.hrtime.bigint() - started) / 1e9);
     });
     try {
+      const redirect = trailingSlashTarget(target.path, target.search);
+      if (redirect !== undefined) {
+        template = 'trailing slash';
+        res.writeHead(308, { Location: redirect, 'Content-Length': '0' });
+        return void res.end();
+      }
       const path = canonicalPath(target.path);
-      for (const [re, tmpl, methods] of PUBLISH_ROUTES) {
+      for (const [re, tmpl, methods, message] of PUBLISH_ROUTES) {
         if (re.test(path) && methods.includes(method)) {
           template = tmpl;
-          return notImplemented({ req, res, target, params: [], deps });
+          return sendError(req, res, 501, message ?? PUBLISH_501);
         }
       }
       for (const [re, route] of ROUTES) {

@@ -79,7 +79,7 @@ const versionParam = {
 };
 const includeDeleted = q(
   'include_deleted',
-  'Accepted for compatibility (`true` or `false`); this registry holds no deleted servers.',
+  'Accepted for compatibility (Go boolean spellings: `true`, `1`, `t`, `TRUE`, …; empty is unset); this registry holds no deleted servers.',
   { type: 'boolean', default: false },
 );
 
@@ -218,6 +218,12 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
         patch: publish501('Change the status of every version (not supported)', [serverName]),
       },
       '/v0.1/publish': { post: publish501('Publish a server (not supported)') },
+      '/v0.1/validate': { post: publish501('Validate a server.json (not supported)') },
+      '/v0.1/auth/{method}': {
+        post: publish501('Publisher log-in (not supported)', [
+          { name: 'method', in: 'path', required: true, schema: { type: 'string' } },
+        ]),
+      },
       '/openapi.json': {
         get: {
           summary: 'This document',

@@ -1,7 +1,17 @@
 /** Path-level rules of the registry API: the upstream write routes (501), `/v0` as `/v0.1`, and Allow. */
 
-/** Write operations of the upstream API: declared, answered 501. Matched before the read routes' 405. */
-export const PUBLISH_ROUTES: [RegExp, string, readonly string[]][] = [
+export const PUBLISH_501 =
+  'Publishing is not supported by this registry: it serves a catalog managed by an MCPRegistry';
+const AUTH_501 =
+  'Publisher authentication is not supported by this registry: it serves a catalog managed by an MCPRegistry, and nothing is published to it';
+const VALIDATE_501 =
+  'Validation is not supported by this registry: it serves a catalog managed by an MCPRegistry; validate server.json with the official registry or mcp-publisher';
+
+/**
+ * Write operations of the upstream API, and its publisher log-in and validation: declared, answered
+ * 501 with the message (the fourth item; publishing's when absent). Matched before the read routes' 405.
+ */
+export const PUBLISH_ROUTES: [RegExp, string, readonly string[], string?][] = [
   [/^\/v0\.1\/publish$/, '/v0.1/publish', ['POST']],
   [
     /^\/v0\.1\/servers\/(.+)\/versions\/([^/]+)$/,
@@ -14,7 +24,21 @@ export const PUBLISH_ROUTES: [RegExp, string, readonly string[]][] = [
     ['PATCH'],
   ],
   [/^\/v0\.1\/servers\/(.+)\/status$/, '/v0.1/servers/{serverName}/status', ['PATCH']],
+  [/^\/v0\.1\/auth\/[^/]+$/, '/v0.1/auth/{method}', ['POST'], AUTH_501],
+  [/^\/v0\.1\/validate$/, '/v0.1/validate', ['POST'], VALIDATE_501],
 ];
+
+/**
+ * Where a path with a trailing slash redirects (308, so the method and body are kept), as the
+ * official server does: repeated slashes collapsed, trailing ones dropped, the query kept. The
+ * target is a path only, and never starts with `//` (no way to an open redirect); undefined when
+ * the path has no trailing slash (or is `/`).
+ */
+export function trailingSlashTarget(path: string, search: string): string | undefined {
+  if (path === '/' || !path.endsWith('/')) return undefined;
+  const clean = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+  return (clean === '' ? '/' : clean) + search;
+}
 
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 

@@ -47,9 +47,13 @@ export function parseFormat(raw: string | null): Format {
   throw new BadRequest("Unsupported format. Supported formats: 'toolhive', 'upstream'");
 }
 
+/** Go's strconv.ParseBool spellings, which the official server (huma) accepts; empty means unset. */
+const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE = new Set(['', '0', 'f', 'F', 'FALSE', 'false', 'False']);
+
 export function parseBool(name: string, raw: string | null): boolean {
-  if (raw === null || raw === 'false') return false;
-  if (raw === 'true') return true;
+  if (raw === null || FALSE.has(raw)) return false;
+  if (TRUE.has(raw)) return true;
   throw new BadRequest(`Invalid ${name} parameter: must be true or false`);
 }
 
@@ -58,6 +62,37 @@ export function parseUpdatedSince(raw: string | null): number | undefined {
   const t = toRfc3339(raw);
   if (!t) throw new BadRequest('Invalid updated_since parameter: must be an RFC 3339 timestamp');
   return Date.parse(t);
+}
+
+/**
+ * A /v0.1 cursor as the official server reads cursors: it never refuses one. Ours (base64url of
+ * `v1:<name>`) resumes after that name; anything else is read as the official server's own
+ * `serverName:version` (or a bare name), so a cursor carried over from the official registry, or
+ * made up, resumes where that name would be instead of failing the whole listing. The canonical form
+ * for the response cache's key: no snapshot is needed to compute it.
+ */
+export function v01CursorPosition(cursor: string): { name: string; version?: string } {
+  try {
+    return { name: decodeCursor(cursor) };
+  } catch (e) {
+    if (!(e instanceof BadRequest)) throw e;
+  }
+  const colon = cursor.indexOf(':');
+  return colon < 0 ? { name: cursor } : { name: cursor.slice(0, colon), version: cursor.slice(colon + 1) };
+}
+
+/** The catalog key to page after (`''`: from the start) for a /v0.1 cursor, over this snapshot. */
+export function v01After(snap: Snapshot, cursor: string): string {
+  const { name, version } = v01CursorPosition(cursor);
+  // Official cursors name servers by server.json name; our order is by catalog key.
+  const e = snap.byName.get(name) ?? snap.byServerName.get(name);
+  if (!e) return name;
+  // The official server resumes after (name, version): a later version of the same server comes next.
+  if (version !== undefined && compareNames(e.version, version) > 0) {
+    const i = indexAfter(snap.entries, e.name) - 2;
+    return i >= 0 ? snap.entries[i]!.name : '';
+  }
+  return e.name;
 }
 
 /** Index of the first entry whose name sorts strictly after `name`. */
@@ -110,8 +145,10 @@ export function v01Matcher(opts: {
   version: string | null;
 }): (e: ApiEntry) => boolean {
   const needle = opts.search?.toLowerCase() ?? '';
-  // Each server has exactly one (current) version here, so `latest` selects every server.
-  const version = opts.version === null || opts.version === 'latest' ? undefined : opts.version;
+  // Each server has exactly one (current) version here, so `latest` selects every server; an empty
+  // `version=` is no filter, as on the official server.
+  const version =
+    opts.version === null || opts.version === '' || opts.version === 'latest' ? undefined : opts.version;
   return (e) =>
     (needle === '' || e.nameLower.includes(needle)) &&
     (opts.updatedSince === undefined || e.updatedAtMs > opts.updatedSince) &&

@@ -14,13 +14,25 @@
  */
 import { BoundedCache } from '../registry/bounded-cache.ts';
 import type { Snapshot } from './snapshot.ts';
-import { LIMITS, decodeCursor, parseBool, parseFormat, parseLimit, parseUpdatedSince } from './query.ts';
+import {
+  LIMITS,
+  decodeCursor,
+  parseBool,
+  parseFormat,
+  parseLimit,
+  parseUpdatedSince,
+  v01CursorPosition,
+} from './query.ts';
 
 export const RESPONSE_CACHE_BOUNDS = { maxEntries: 2048, maxBytes: 32 * 1024 * 1024 };
 
 const cursorOf = (q: URLSearchParams) => {
   const c = q.get('cursor');
   return c ? decodeCursor(c) : null;
+};
+const v01CursorOf = (q: URLSearchParams) => {
+  const c = q.get('cursor');
+  return c ? v01CursorPosition(c) : null;
 };
 const searchOf = (q: URLSearchParams) => q.get('search')?.toLowerCase() ?? '';
 const ignoredDeleted = (q: URLSearchParams) => void parseBool('include_deleted', q.get('include_deleted'));
@@ -41,10 +53,10 @@ const QUERY_KEYS: Readonly<Record<string, (q: URLSearchParams) => unknown>> = {
     const version = q.get('version');
     return [
       parseLimit(q.get('limit'), LIMITS.v01),
-      cursorOf(q),
+      v01CursorOf(q),
       parseUpdatedSince(q.get('updated_since')) ?? null,
       searchOf(q),
-      version === 'latest' ? null : version,
+      version === 'latest' || version === '' ? null : version,
     ];
   },
   '/v0.1/servers/{serverName}/versions': (q) => ignoredDeleted(q) ?? null,
