@@ -21,7 +21,7 @@ import { admissionCorpus } from '../lib/corpus.ts';
 import type { LoadResult } from '../lib/load.ts';
 import { SERVER_CORE, runLoadPinned, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable, type Metric } from '../lib/report.ts';
-import { medianBy } from '../lib/stats.ts';
+import { median, medianBy } from '../lib/stats.ts';
 import { PATHS } from '../lib/webhook-proc.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/toolhive-registry/registry-2025-10-22.json');
@@ -131,10 +131,15 @@ async function measure(
     const idle: LoadResult[] = [];
     const syncing: LoadResult[] = [];
     let syncs = 0;
+    // The longest event-loop stall in each window, from the probe preloaded into the operator.
+    const stalls = { idle: [] as number[], syncing: [] as number[] };
     for (let r = 0; r < ctx.settings.reps; r++) {
+      await ctl.proc.probe();
       idle.push(await runLoadPinned(load));
+      stalls.idle.push((await ctl.proc.probe()).eldMaxMs);
       const driver = keepSyncing(client, opts.name);
       syncing.push(await runLoadPinned(load));
+      stalls.syncing.push((await ctl.proc.probe()).eldMaxMs);
       syncs += await driver.stop();
     }
     await client.delete({ ...ref, name: opts.name });
@@ -142,6 +147,7 @@ async function measure(
       idle: medianBy(idle, (x) => x.latencyMs.p99),
       syncing: medianBy(syncing, (x) => x.latencyMs.p99),
       syncs,
+      stallMs: { idle: median(stalls.idle), syncing: median(stalls.syncing) },
     };
   } finally {
     await ctl.proc.stop();
@@ -226,6 +232,24 @@ export const isolation: Benchmark = {
           inline.idle.latencyMs.p99,
           'lower',
           'the sync on the event loop, as before the workers',
+        ),
+        metric(
+          sc,
+          'longest event-loop stall while syncing',
+          'ms',
+          ours.stallMs.syncing,
+          ours.stallMs.idle,
+          'lower',
+          'baseline: idle',
+        ),
+        metric(
+          sc,
+          'INFO --sync-workers=0: longest event-loop stall while syncing',
+          'ms',
+          inline.stallMs.syncing,
+          inline.stallMs.idle,
+          'lower',
+          'baseline: idle',
         ),
       ];
       return { metrics, details: { ours, inline } };
