@@ -3,6 +3,7 @@ import { aa } from './aa.ts';
 import { api } from './api.ts';
 import { apiserver } from './apiserver.ts';
 import { conversion } from './conversion.ts';
+import { discovery } from './discovery.ts';
 import { isolation } from './isolation.ts';
 import { reconcile } from './reconcile.ts';
 import { sync } from './sync.ts';
@@ -19,5 +20,6 @@ export const BENCHMARKS: Benchmark[] = [
   sync,
   isolation,
   reconcile,
+  discovery,
   ui,
 ];

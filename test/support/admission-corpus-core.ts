@@ -408,4 +408,19 @@ export const CORE_CASES: CoreCase[] = [
       'spec.filter.names.exclude[0]: Invalid value: "[": invalid glob: unclosed [ at position 1',
     ],
   },
+  // kubernetes sources (SPEC §12); another namespace is a unit test (its message names the namespace)
+  {
+    name: 'kubernetes sub-object on another type',
+    obj: beta({
+      sources: [{ name: 'a', type: 'configmap', configMapRef: { name: 'c' }, kubernetes: {} }],
+    }),
+    want: ["spec.sources[0].kubernetes: Forbidden: kubernetes must not be set when type is 'configmap'"],
+  },
+  {
+    name: 'kubernetes source with a format other than upstream',
+    obj: alpha({ format: 'toolhive', source: { type: 'kubernetes' } }),
+    want: [
+      'spec.format: Invalid value: "toolhive": a kubernetes source builds upstream server.json entries; set "upstream" or leave it out',
+    ],
+  },
 ];

@@ -78,6 +78,16 @@ export const VALID_CASES: { name: string; obj: Manifest; policy?: string }[] = [
       filter: { names: { include: ['a/*'], exclude: ['a/*'] } },
     }),
   },
+  {
+    name: 'kubernetes sources (SPEC §12), in both versions, with and without namespaces',
+    obj: beta({
+      sources: [
+        { name: 'running', type: 'kubernetes' },
+        { name: 'listed', type: 'kubernetes', kubernetes: {} },
+      ],
+    }),
+  },
+  { name: 'a v1alpha1 kubernetes source', obj: alpha({ source: { type: 'kubernetes' } }) },
 ];
 
 /** Manifests the apiserver itself refuses before our validating webhook runs (decoding, schema, CEL). */
