@@ -197,7 +197,7 @@ export class Discovery {
           DiscoveryKind,
           WorkloadObject[],
         ][])
-          (byKind[kind] ??= []).push(...list);
+          for (const w of list) (byKind[kind] ??= []).push(w); // no push(...list): RangeError when long
       const doc = discoveredDocument(byKind);
       for (const skip of doc.skipped)
         this.o.log.warn(

@@ -117,7 +117,11 @@ export class WorkloadInformers {
   workloads(namespace: string): Partial<Record<DiscoveryKind, WorkloadObject[]>> {
     const out: Partial<Record<DiscoveryKind, WorkloadObject[]>> = {};
     for (const [key, { informer, kind }] of this.informers)
-      if (key.endsWith(`/${namespace}`)) (out[kind.kind] ??= []).push(...informer.list());
+      if (key.endsWith(`/${namespace}`)) {
+        // A loop, not push(...list): a spread of ~120,000 workloads overflows the stack (RangeError).
+        const into = (out[kind.kind] ??= []);
+        for (const w of informer.list()) into.push(w);
+      }
     return out;
   }
 
