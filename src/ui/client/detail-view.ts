@@ -3,6 +3,7 @@ import { h, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { buildDetail, safeHref, type Detail, type Variable } from '../core/detail.ts';
 import { mcpClientConfig, thvRunCommand } from '../core/snippets.ts';
+import { kubernetesManifest } from '../core/kubernetes.ts';
 import { AuthRequired, NotFound, getJson } from './api.ts';
 import { CopyButton } from './copy-button.ts';
 import { Badges } from './list-view.ts';
@@ -11,7 +12,7 @@ import { linkClick } from './router.ts';
 type Obj = Record<string, unknown>;
 type State =
   | { kind: 'loading' }
-  | { kind: 'ok'; d: Detail }
+  | { kind: 'ok'; d: Detail; k8s?: string | undefined }
   | { kind: 'missing'; message: string }
   | { kind: 'error'; message: string };
 
@@ -75,7 +76,7 @@ function ExternalLink(props: { url: string }) {
   return href ? h('a', { href, rel: 'noopener noreferrer' }, props.url) : h('span', null, props.url);
 }
 
-function DetailBody({ d }: { d: Detail }) {
+function DetailBody({ d, k8s }: { d: Detail; k8s?: string | undefined }) {
   const facts: [string, ComponentChildren][] = [];
   if (d.version) facts.push(['Version', `${d.version} (latest)`]);
   if (d.otherVersions.length) facts.push(['Image tags', d.otherVersions.join(', ')]);
@@ -96,6 +97,17 @@ function DetailBody({ d }: { d: Detail }) {
         h('p', null, 'In an MCP client configuration:'),
         h('pre', { class: 'snippet', 'aria-label': 'MCP client configuration' }, h('code', null, config)),
         h(CopyButton, { text: config, label: 'Copy MCP client configuration' }),
+        ...(k8s
+          ? [
+              h(
+                'p',
+                null,
+                'On Kubernetes, as a ToolHive workload (admission fills the rest from this catalog):',
+              ),
+              h('pre', { class: 'snippet', 'aria-label': 'Kubernetes manifest' }, h('code', null, k8s)),
+              h(CopyButton, { text: k8s, label: 'Copy Kubernetes manifest' }),
+            ]
+          : []),
       ]),
       d.overview
         ? h(Section, { id: 'overview', title: 'Overview' }, h(Overview, { text: d.overview }))
@@ -184,6 +196,22 @@ function DetailBody({ d }: { d: Detail }) {
   ]);
 }
 
+function kubernetesSnippet(d: Detail, th: Obj, up: Obj, about: Obj | undefined): string | undefined {
+  const registry = typeof about?.name === 'string' ? about.name : undefined;
+  if (!registry) return undefined;
+  const server = up.server;
+  return kubernetesManifest({
+    registry,
+    name: d.name,
+    upstreamName: d.upstreamName,
+    ...(d.version && { version: d.version }),
+    toolhive: th,
+    ...(typeof server === 'object' &&
+      server !== null &&
+      !Array.isArray(server) && { upstream: server as Obj }),
+  });
+}
+
 export function DetailView(props: { name: string; backHref: string; onAuth: (message: string) => void }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const heading = useRef<HTMLHeadingElement>(null);
@@ -191,8 +219,14 @@ export function DetailView(props: { name: string; backHref: string; onAuth: (mes
     let live = true;
     setState({ kind: 'loading' });
     const path = `/api/v1/registry/servers/${encodeURIComponent(props.name)}`;
-    Promise.all([getJson<Obj>(path), getJson<Obj>(`${path}?format=upstream`)]).then(
-      ([th, up]) => live && setState({ kind: 'ok', d: buildDetail(props.name, th, up) }),
+    // The registry's name, for the Kubernetes snippet; the page works without it.
+    const info = getJson<Obj>('/api/v1/registry/info').catch(() => undefined);
+    Promise.all([getJson<Obj>(path), getJson<Obj>(`${path}?format=upstream`), info]).then(
+      ([th, up, about]) => {
+        if (!live) return;
+        const d = buildDetail(props.name, th, up);
+        setState({ kind: 'ok', d, k8s: kubernetesSnippet(d, th, up, about) });
+      },
       (e: unknown) => {
         if (!live) return;
         if (e instanceof AuthRequired) return props.onAuth(e.message);
@@ -237,6 +271,6 @@ export function DetailView(props: { name: string; backHref: string; onAuth: (mes
       ? h('p', { role: 'alert' }, `No server named “${props.name}” in this catalog.`)
       : null,
     state.kind === 'error' ? h('p', { role: 'alert' }, `Could not load this server: ${state.message}`) : null,
-    d ? h(DetailBody, { d }) : null,
+    d ? h(DetailBody, { d, k8s: state.kind === 'ok' ? state.k8s : undefined }) : null,
   ]);
 }

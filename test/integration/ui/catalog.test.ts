@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import { parse } from 'yaml';
 import { REPO, launchBrowser, startApi, type ApiProcess, type Launched } from './browser.ts';
 import { DEPRECATED, entries, readDoc, searchHits, writeMarkedFixture, type Entry } from './fixtures.ts';
 
@@ -207,6 +208,22 @@ test('copy buttons put `thv run <name>` and the shown MCP client config on the c
     Object.keys(entry.env),
     (e.env_vars as { name: string }[]).map((v) => v.name),
   );
+  // The Kubernetes snippet (SPEC §11): the workload thv registry manifest prints, naming this registry.
+  await page.getByRole('button', { name: 'Copy Kubernetes manifest' }).click();
+  const manifest = String(await page.evaluate('navigator.clipboard.readText()'));
+  assert.equal(manifest, await page.locator('pre[aria-label="Kubernetes manifest"]').textContent());
+  const info = (await (await fetch(`${api.url}/api/v1/registry/info`)).json()) as { name: string };
+  const m = parse(manifest) as {
+    kind: string;
+    metadata: { annotations: Record<string, string> };
+    spec: { image: string };
+  };
+  assert.equal(m.kind, 'MCPServer');
+  assert.equal(m.spec.image, e.image);
+  assert.deepEqual(m.metadata.annotations, {
+    'toolhive.stacklok.io/registry': info.name,
+    'toolhive.stacklok.io/server': 'adb-mysql-mcp-server',
+  });
   await page.close();
 });
 
