@@ -28,8 +28,8 @@ import { ANNOTATION_SYNC_TRIGGER } from '../../../src/api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { writeAtomically } from '../../support/atomic-writer.ts';
-import { client, createNamespace, eventually, kubectl, sleep } from '../../support/cluster.ts';
-import { FIXTURE, registry, storageConfigMaps, waitPhase } from '../controller/helpers.ts';
+import { client, createNamespace, eventually, kubectl } from '../../support/cluster.ts';
+import { FIXTURE, getReg, registry, storageConfigMaps, waitPhase } from '../controller/helpers.ts';
 import {
   closedPort,
   startDns,
@@ -125,6 +125,31 @@ async function trigger(name: string): Promise<void> {
   await client().patch({ ...REGISTRIES, namespace: ns, name }, 'merge', {
     metadata: { annotations: { [ANNOTATION_SYNC_TRIGGER]: String(Date.now()) } },
   });
+}
+
+/**
+ * Asks for syncs until one fails with `reason` (the controller re-reads the policy file on its own
+ * poll, so the first ones may still run under the old policy), then asks for one more and checks
+ * that it fetched nothing: the message of that refusal.
+ */
+async function refusedAtSync(name: string, reason: string): Promise<string> {
+  await eventually(
+    `${name} refused at sync (${reason})`,
+    async () => {
+      await trigger(name);
+      const r = await getReg(ns, name);
+      return r.status?.phase === 'Failed' && (r.status.conditions ?? []).some((c) => c.reason === reason)
+        ? true
+        : undefined;
+    },
+    60_000,
+  );
+  const before = (await getReg(ns, name)).status?.sync?.attempts ?? 0;
+  const served = web.requests.length;
+  await trigger(name);
+  const after = await waitPhase(ns, name, 'Failed', (r) => (r.status?.sync?.attempts ?? 0) > before);
+  assert.deepEqual(web.requests.slice(served), [], 'a refused source is not fetched');
+  return after.status?.message ?? '';
 }
 
 test('admission: `\\@`, user-info and a leading "-" are refused with the exact message', () => {
@@ -231,23 +256,18 @@ test('policy tightened: an admitted registry stops fetching and says why; only a
   await client().create({ ...REGISTRIES, namespace: ns }, reg('admitted', url(href)));
   await waitPhase(ns, 'admitted', 'Ready');
   const stored = await storageConfigMaps(ns, 'admitted');
-  const served = web.requests.length;
   try {
     setPolicy(POLICY.replace('"*.tenant.svc", ', ''));
     await eventually('the tightened policy in the webhook', () => {
       const r = kubectl(['apply', '--dry-run=server', '-f', '-'], reg('probe', url(href)));
       return r.code === 1 ? true : undefined;
     });
-    // The controller re-reads the same file on its own poll (2 s).
-    await sleep(2500);
-    await trigger('admitted');
-    const why = await failedWith('admitted', 'DestinationRefused');
+    const why = await refusedAtSync('admitted', 'DestinationRefused');
     assert.equal(
       timeless(why),
       `${href}: refused by the platform policy: host "api.tenant.svc" is not allowed by the platform policy (allowedHosts: *.good.test)${KEPT}`,
     );
     assert.deepEqual(await storageConfigMaps(ns, 'admitted'), stored);
-    assert.equal(web.requests.slice(served).filter((q) => q.includes('/registry.json')).length, 0);
 
     // The finding sits on .type: only the same source ratchets, a changed one behind it is judged anew.
     setPolicy(`${POLICY}allowedSourceTypes: [configmap]\n`);
@@ -256,31 +276,37 @@ test('policy tightened: an admitted registry stops fetching and says why; only a
       const r = kubectl(['apply', '--dry-run=server', '-f', '-'], reg('probe', url(href)));
       return r.stderr.includes('allowedSourceTypes') ? true : undefined;
     });
-    const current = await client().get<MCPRegistryV1beta1>({
-      ...REGISTRIES,
-      namespace: ns,
-      name: 'admitted',
-    });
-    const changed = structuredClone(current);
-    changed.spec.sources[0]!.url!.href = `http://api.tenant.svc:${web.port}/other.json`;
-    const r = kubectl(['replace', '-f', '-'], changed);
+    // Patches, not replaces: the controller writes status meanwhile, and no resourceVersion races it.
+    const patch = (type: string, body: unknown) =>
+      kubectl([
+        'patch',
+        '-n',
+        ns,
+        'mcpregistries.toolhive.stacklok.io',
+        'admitted',
+        `--type=${type}`,
+        '-p',
+        JSON.stringify(body),
+      ]);
+    const r = patch('json', [
+      {
+        op: 'replace',
+        path: '/spec/sources/0/url/href',
+        value: `http://api.tenant.svc:${web.port}/other.json`,
+      },
+    ]);
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim(), invalid('admitted', typeError));
-    const labelled = structuredClone(current);
-    labelled.metadata.labels = { team: 'a' };
-    const ok = kubectl(['replace', '-f', '-'], labelled);
+    const ok = patch('merge', { metadata: { labels: { team: 'a' } } });
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stderr.trim(), `Warning: ${typeError} (kept because this update does not change it)`);
     // The source type is judged at sync too: nothing is fetched, the data is kept.
-    await sleep(2500);
-    await trigger('admitted');
-    const typeWhy = await failedWith('admitted', 'ForbiddenByPolicy');
+    const typeWhy = await refusedAtSync('admitted', 'ForbiddenByPolicy');
     assert.equal(
       timeless(typeWhy),
       `source web: not fetched: the platform policy in force does not allow it: source type "url" is not allowed by the platform policy (allowedSourceTypes: configmap)${KEPT}`,
     );
     assert.deepEqual(await storageConfigMaps(ns, 'admitted'), stored);
-    assert.equal(web.requests.slice(served).filter((q) => q.includes('/registry.json')).length, 0);
   } finally {
     setPolicy(POLICY);
   }
