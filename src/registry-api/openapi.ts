@@ -25,6 +25,12 @@ const cursor = q(
   // What encodeCursor writes (base64url of `v1:` and a name), so a conforming value is one we accept.
   { type: 'string', pattern: '^(djE6[A-Za-z0-9_-]{2,})?$' },
 );
+/** /v0.1 reads cursors as the official server does: never refused (query.ts, v01After). */
+const v01Cursor = q(
+  'cursor',
+  'Opaque cursor from `metadata.nextCursor` of the previous page, passed back as it is; empty or absent means the first page. Paging resumes after the last server that page returned, so servers added or removed meanwhile are neither repeated nor skipped. Any other value is accepted, as the official registry accepts it: its own `serverName:version` (or a bare name) resumes after that server, anything else where it would sort.',
+  { type: 'string' },
+);
 const limit = (b: { default: number; max: number }) =>
   q('limit', `Page size, 1 to ${b.max}.`, {
     type: 'integer',
@@ -166,7 +172,7 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
           summary: 'List servers (upstream ServerList)',
           ...tags('upstream'),
           parameters: [
-            cursor,
+            v01Cursor,
             limit(LIMITS.v01),
             q('search', 'Case-insensitive substring of the server name.', { type: 'string' }),
             q('updated_since', 'Only servers updated after this RFC 3339 time.', {
