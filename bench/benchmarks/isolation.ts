@@ -124,7 +124,9 @@ async function measure(
       maxRequests: ctx.settings.maxRequests,
       check: 'review-uid' as const,
       warmupMs: ctx.settings.warmupMs,
-      durationMs: ctx.settings.measureMs,
+      // Long enough to hold several whole syncs (fetch, then the CPU work): a window of a few seconds
+      // caught the fetch of one and missed its 10-second stall on the event loop (--sync-workers=0).
+      durationMs: Math.max(ctx.settings.measureMs, ctx.settings.quick ? 5000 : 20_000),
       // Longer than any admission answer may take; a late answer counts in the p99, not as lost.
       timeoutMs: 30_000,
     };
