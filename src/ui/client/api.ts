@@ -28,6 +28,8 @@ export const credential = {
 /** A 401: the message is the API's own (`Unauthorized: invalid API key`). */
 export class AuthRequired extends Error {}
 export class NotFound extends Error {}
+/** No answer at all (the API is down, the port-forward ended, the network is gone). */
+export class Unreachable extends Error {}
 
 async function errorOf(res: Response): Promise<string> {
   try {
@@ -36,16 +38,24 @@ async function errorOf(res: Response): Promise<string> {
   } catch {
     /* not JSON */
   }
-  return `HTTP ${res.status}`;
+  return res.statusText || 'no details';
 }
 
 export async function getJson<T>(path: string): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = credential.get();
   if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path, { headers });
+  let res: Response;
+  try {
+    res = await fetch(path, { headers });
+  } catch {
+    // The browser's own text ("Failed to fetch") tells a user nothing they can act on.
+    throw new Unreachable(
+      'The registry API did not answer. Check that thv-registry-api is running and reachable (a port-forward may have ended), then retry.',
+    );
+  }
   if (res.status === 401) throw new AuthRequired(await errorOf(res));
   if (res.status === 404) throw new NotFound(await errorOf(res));
-  if (!res.ok) throw new Error(await errorOf(res));
+  if (!res.ok) throw new Error(`The registry API answered HTTP ${res.status}: ${await errorOf(res)}`);
   return (await res.json()) as T;
 }

@@ -1,13 +1,14 @@
 /** One server: everything a developer needs to decide on it and to run it, with copyable snippets. */
 import { h, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { buildDetail, safeHref, type Detail, type Variable } from '../core/detail.ts';
+import { buildDetail, safeHref, type Detail, type Known, type Variable } from '../core/detail.ts';
 import { mcpClientConfig, thvRunCommand } from '../core/snippets.ts';
 import { kubernetesManifest } from '../core/kubernetes.ts';
 import { AuthRequired, NotFound, getJson } from './api.ts';
 import { CopyButton } from './copy-button.ts';
 import { Badges } from './list-view.ts';
 import { linkClick } from './router.ts';
+import { TrustSections } from './trust-view.ts';
 
 type Obj = Record<string, unknown>;
 type State =
@@ -78,7 +79,8 @@ function ExternalLink(props: { url: string }) {
 
 function DetailBody({ d, k8s }: { d: Detail; k8s?: string | undefined }) {
   const facts: [string, ComponentChildren][] = [];
-  if (d.version) facts.push(['Version', `${d.version} (latest)`]);
+  if (d.version) facts.push(['Version', d.version]);
+  else if (d.imageTag) facts.push(['Image tag', h('code', null, d.imageTag)]);
   if (d.otherVersions.length) facts.push(['Image tags', d.otherVersions.join(', ')]);
   if (d.stars !== undefined) facts.push(['Stars', d.stars.toLocaleString('en')]);
   if (d.pulls !== undefined) facts.push(['Pulls', d.pulls.toLocaleString('en')]);
@@ -135,6 +137,7 @@ function DetailBody({ d, k8s }: { d: Detail; k8s?: string | undefined }) {
           ? h(VariablesTable, { vars: d.env, caption: 'Environment variables' })
           : h('p', { class: 'muted' }, 'None.'),
       ),
+      ...TrustSections({ d }),
       d.packages.length
         ? h(
             Section,
@@ -212,8 +215,14 @@ function kubernetesSnippet(d: Detail, th: Obj, up: Obj, about: Obj | undefined):
   });
 }
 
-export function DetailView(props: { name: string; backHref: string; onAuth: (message: string) => void }) {
+export function DetailView(props: {
+  name: string;
+  backHref: string;
+  onAuth: (message: string) => void;
+  known?: Known;
+}) {
   const [state, setState] = useState<State>({ kind: 'loading' });
+  const [attempt, setAttempt] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     let live = true;
@@ -224,7 +233,7 @@ export function DetailView(props: { name: string; backHref: string; onAuth: (mes
     Promise.all([getJson<Obj>(path), getJson<Obj>(`${path}?format=upstream`), info]).then(
       ([th, up, about]) => {
         if (!live) return;
-        const d = buildDetail(props.name, th, up);
+        const d = buildDetail(props.name, th, up, props.known);
         setState({ kind: 'ok', d, k8s: kubernetesSnippet(d, th, up, about) });
       },
       (e: unknown) => {
@@ -235,7 +244,7 @@ export function DetailView(props: { name: string; backHref: string; onAuth: (mes
       },
     );
     return () => void (live = false);
-  }, [props.name]);
+  }, [props.name, attempt]);
   useEffect(() => heading.current?.focus(), [props.name]);
   useEffect(() => {
     document.title = `${props.name} · MCP server catalog`;
@@ -270,7 +279,16 @@ export function DetailView(props: { name: string; backHref: string; onAuth: (mes
     state.kind === 'missing'
       ? h('p', { role: 'alert' }, `No server named “${props.name}” in this catalog.`)
       : null,
-    state.kind === 'error' ? h('p', { role: 'alert' }, `Could not load this server: ${state.message}`) : null,
+    state.kind === 'error'
+      ? h('div', { class: 'message-box' }, [
+          h('p', { role: 'alert' }, `Could not load this server. ${state.message}`),
+          h(
+            'button',
+            { type: 'button', class: 'button primary', onClick: () => setAttempt(attempt + 1) },
+            'Retry',
+          ),
+        ])
+      : null,
     d ? h(DetailBody, { d, k8s: state.kind === 'ok' ? state.k8s : undefined }) : null,
   ]);
 }

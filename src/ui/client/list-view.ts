@@ -4,91 +4,96 @@
  * 10,000 servers, and only one page (50) is in the DOM, so typing stays smooth.
  */
 import { h, type ComponentChildren } from 'preact';
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
   FACETS,
   PAGE_SIZE,
   SORTS,
-  facetValues,
+  facetOrder,
   pageCount,
   pageOf,
   queryString,
   runQuery,
-  type Counts,
   type Facet,
   type Indexed,
   type Query,
   type Sort,
 } from '../core/query.ts';
 import type { ServerSummary } from '../core/summary.ts';
+import { FACET_LABEL, Filters, FiltersToggle } from './filters.ts';
 import { linkClick, navigate, serverHref } from './router.ts';
 
-const FACET_LABEL: Record<Facet | 'tags', string> = {
-  tier: 'Tier',
-  transport: 'Transport',
-  status: 'Status',
-  tags: 'Tags',
-};
-const SORT_LABEL: Record<Sort, string> = { name: 'Name', stars: 'Most stars', updated: 'Recently updated' };
-const TOP_TAGS = 12;
+/** `/` focuses the search box (as on GitHub and most catalogs), unless the user is typing somewhere. */
+function useSlashToSearch(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+      e.preventDefault();
+      document.getElementById('search')?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+}
 
-export function Badges(props: { tier?: string; transport?: string; status: string }) {
+const SEARCH_LABEL = 'Search servers by name, description or tag';
+const SORT_LABEL: Record<Sort, string> = { name: 'Name', stars: 'Most stars', updated: 'Recently updated' };
+
+/** Tier badges differ by tier: an Official server is not dressed like a Community one. */
+export function Badges(props: {
+  tier?: string | undefined;
+  transport?: string | undefined;
+  status?: string | undefined;
+}) {
   const b: ComponentChildren[] = [];
-  if (props.status !== 'Active')
+  if (props.status && props.status !== 'Active')
     b.push(h('span', { class: `badge badge-${props.status.toLowerCase()}` }, props.status));
-  if (props.tier) b.push(h('span', { class: `badge badge-tier` }, props.tier));
+  if (props.tier)
+    b.push(
+      h(
+        'span',
+        { class: `badge badge-tier badge-tier-${props.tier.toLowerCase().replace(/[^a-z0-9-]/g, '')}` },
+        props.tier,
+      ),
+    );
   if (props.transport) b.push(h('span', { class: 'badge badge-transport' }, props.transport));
   return h('span', { class: 'badges' }, b);
 }
 
-function ServerItem({ s }: { s: ServerSummary }) {
+function ServerItem({ s, sort }: { s: ServerSummary; sort: Sort }) {
   const href = serverHref(s.name);
   return h('li', { class: 'server' }, [
     h('div', { class: 'server-head' }, [
       h('h2', null, h('a', { href, onClick: linkClick(href) }, s.name)),
       h(Badges, { tier: s.tier, transport: s.transport, status: s.status }),
     ]),
+    s.fullName ? h('p', { class: 'server-fullname' }, h('code', null, s.fullName)) : null,
     s.title ? h('p', { class: 'server-title' }, s.title) : null,
     h('p', { class: 'server-desc' }, s.description),
+    // The value a list is sorted by is on each card, or the order cannot be checked.
+    sort === 'stars'
+      ? h(
+          'p',
+          { class: 'server-sortkey' },
+          s.stars !== undefined ? `★ ${s.stars.toLocaleString('en')} stars` : 'No star count',
+        )
+      : null,
+    sort === 'updated'
+      ? h(
+          'p',
+          { class: 'server-sortkey' },
+          s.updatedAt
+            ? ['Updated ', h('time', { dateTime: s.updatedAt }, s.updatedAt.slice(0, 10))]
+            : 'No update date',
+        )
+      : null,
     s.tags.length
       ? h('p', { class: 'tags' }, [
           h('span', { class: 'visually-hidden' }, 'Tags: '),
           ...s.tags.map((t) => h('span', { class: 'tag' }, t)),
         ])
-      : null,
-  ]);
-}
-
-function FacetGroup(props: {
-  facet: Facet | 'tags';
-  counts: Counts;
-  selected: string[];
-  onToggle: (value: string, on: boolean) => void;
-}) {
-  const [all, setAll] = useState(false);
-  const values = facetValues(props.counts, props.selected);
-  const limited = props.facet === 'tags' && !all ? values.slice(0, TOP_TAGS) : values;
-  const extra = props.facet === 'tags' ? values.length - TOP_TAGS : 0;
-  return h('fieldset', { class: 'facet' }, [
-    h('legend', null, FACET_LABEL[props.facet]),
-    values.length === 0 ? h('p', { class: 'muted' }, 'None') : null,
-    ...limited.map(([v, n]) =>
-      h('label', { key: v, class: 'facet-value' }, [
-        h('input', {
-          type: 'checkbox',
-          checked: props.selected.includes(v),
-          onChange: (e: Event) => props.onToggle(v, (e.currentTarget as HTMLInputElement).checked),
-        }),
-        h('span', { class: 'facet-name' }, v),
-        h('span', { class: 'count' }, `(${n})`),
-      ]),
-    ),
-    extra > 0
-      ? h(
-          'button',
-          { type: 'button', class: 'link-button', 'aria-expanded': all, onClick: () => setAll(!all) },
-          all ? 'Show fewer tags' : `Show all ${values.length} tags`,
-        )
       : null,
   ]);
 }
@@ -120,6 +125,9 @@ export function ListView(props: { index: Indexed[]; total: number; query: Query 
   const key = queryString({ ...q, page: 1 });
   // Recomputed when the query (not its page) changes: paging never re-runs the filter.
   const result = useMemo(() => runQuery(props.index, q), [props.index, key]);
+  const order = useMemo(() => facetOrder(props.index), [props.index]);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  useSlashToSearch();
   const pages = pageCount(result.matches.length);
   const page = Math.min(q.page, pages);
   const items = pageOf(result.matches, page);
@@ -136,27 +144,20 @@ export function ListView(props: { index: Indexed[]; total: number; query: Query 
     ...FACETS.flatMap((f) => q[f].map((v) => [f, v] as const)),
   ];
   return h('div', { class: 'layout' }, [
-    h('aside', { class: 'filters', 'aria-label': 'Filters' }, [
-      h('h2', { class: 'filters-title' }, 'Filter'),
-      ...FACETS.map((f) =>
-        h(FacetGroup, { key: f, facet: f, counts: result.facets[f], selected: q[f], onToggle: toggle(f) }),
-      ),
-      h(FacetGroup, {
-        key: 'tags',
-        facet: 'tags',
-        counts: result.facets.tags,
-        selected: q.tags,
-        onToggle: toggle('tags'),
-      }),
-    ]),
+    h(FiltersToggle, {
+      open: filtersOpen,
+      active: active.length,
+      onToggle: () => setFiltersOpen(!filtersOpen),
+    }),
+    h(Filters, { open: filtersOpen, facets: result.facets, order, query: q, toggle }),
     h('main', { id: 'main', class: 'results', tabIndex: -1 }, [
       h('h1', { class: 'visually-hidden' }, 'MCP servers'),
       h('form', { role: 'search', class: 'search', onSubmit: (e: Event) => e.preventDefault() }, [
-        h('label', { for: 'search', class: 'visually-hidden' }, 'Search servers by name or description'),
+        h('label', { for: 'search', class: 'visually-hidden' }, SEARCH_LABEL),
         h('input', {
           id: 'search',
           type: 'search',
-          placeholder: 'Search servers by name or description',
+          placeholder: `${SEARCH_LABEL} (press /)`,
           value: q.q,
           autocomplete: 'off',
           onInput: (e: Event) => set({ q: (e.currentTarget as HTMLInputElement).value }, true),
@@ -210,8 +211,24 @@ export function ListView(props: { index: Indexed[]; total: number; query: Query 
       h(
         'ul',
         { class: 'servers', 'aria-label': 'Servers' },
-        items.map((s) => h(ServerItem, { key: s.name, s })),
+        items.map((s) => h(ServerItem, { key: s.name, s, sort: q.sort })),
       ),
+      result.matches.length === 0
+        ? h('div', { class: 'empty' }, [
+            h(
+              'p',
+              null,
+              q.q.trim()
+                ? `No server matches every word of “${q.q.trim()}”${active.length ? ' with these filters' : ''}.`
+                : 'No server has all of these filters.',
+            ),
+            h(
+              'button',
+              { type: 'button', class: 'button', onClick: () => navigate('/') },
+              'Clear search and filters',
+            ),
+          ])
+        : null,
       h(Pager, {
         page,
         pages,

@@ -6,7 +6,7 @@ import './styles.css';
 import { h, render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { indexServers, queryString, type Indexed } from '../core/query.ts';
-import type { CatalogSummary } from '../core/summary.ts';
+import { findServer, type CatalogSummary } from '../core/summary.ts';
 import { AuthRequired, credential, getJson } from './api.ts';
 import { DetailView } from './detail-view.ts';
 import { ListView } from './list-view.ts';
@@ -102,9 +102,24 @@ function App() {
     body = h('main', { id: 'main', class: 'message' }, [
       h('h1', null, 'The catalog could not be loaded'),
       h('p', { role: 'alert' }, catalog.message),
+      h('button', { type: 'button', class: 'button primary', onClick: load }, 'Retry'),
     ]);
-  else if (route.kind === 'detail') body = h(DetailView, { name: route.name, backHref: lastList, onAuth });
-  else if (ok) body = h(ListView, { index: ok.index, total: ok.summary.servers.length, query: route.query });
+  else if (route.kind === 'detail' && ok) {
+    // The catalog names each server by its key and, for upstream entries, by its full server.json name
+    // (`io.github.stacklok/github`): a link by either opens the same server, as the API's /v0.1 does.
+    const s = findServer(ok.summary.servers, route.name);
+    body = h(DetailView, {
+      key: s?.name ?? route.name,
+      name: s?.name ?? route.name,
+      backHref: lastList,
+      onAuth,
+      known: {
+        ...(ok.summary.registry.format && { format: ok.summary.registry.format }),
+        ...(s && { summary: s }),
+      },
+    });
+  } else if (ok && route.kind === 'list')
+    body = h(ListView, { index: ok.index, total: ok.summary.servers.length, query: route.query });
   else body = h('main', { id: 'main', class: 'message' }, h('p', { role: 'status' }, 'Loading the catalog…'));
   return h('div', { class: 'app' }, [
     h(Header, { summary: ok?.summary, signedIn: credential.get() !== undefined, onSignOut: signOut }),

@@ -4,7 +4,17 @@
  * upstream ServerResponse (`?format=upstream`: packages of every registry type, remotes with headers,
  * version, status). Either may lack what the other has (an upstream-only server has no ToolHive entry).
  */
-import { OFFICIAL_META, displayStatus, isObj, num, publisherExtension, str, type Obj } from './summary.ts';
+import {
+  OFFICIAL_META,
+  displayStatus,
+  isObj,
+  num,
+  publisherExtension,
+  str,
+  type Obj,
+  type ServerSummary,
+} from './summary.ts';
+import { permissionsOf, provenanceOf, type Permissions, type SigstoreProvenance } from './trust.ts';
 
 export interface Variable {
   name: string;
@@ -35,7 +45,8 @@ export interface Detail {
   title?: string;
   description: string;
   overview?: string;
-  status: string;
+  /** Absent when the data says none (an upstream server without a status). */
+  status?: string;
   statusMessage?: string;
   tier?: string;
   transport?: string;
@@ -45,7 +56,11 @@ export interface Detail {
   packages: Package[];
   remotes: Remote[];
   repositoryUrl?: string;
+  /** The version the data gives (server.json's); a ToolHive entry has none, only its image's tag. */
   version?: string;
+  imageTag?: string;
+  provenance?: SigstoreProvenance;
+  permissions?: Permissions;
   /** Other versions the catalog names (ToolHive `docker_tags`); the catalog serves one version per server. */
   otherVersions: string[];
   stars?: number;
@@ -78,8 +93,29 @@ const variables = (v: unknown): Variable[] =>
     .map(variable)
     .filter((x): x is Variable => x !== undefined);
 
-export function buildDetail(name: string, toolhive: Obj | undefined, upstream: Obj | undefined): Detail {
-  const th: Obj = toolhive && toolhive.upstream_only !== true ? toolhive : {};
+/** The tag of an image reference (`ghcr.io/x/y:v1.2` → `v1.2`); a digest or no tag gives none. */
+export function imageTag(ref: string | undefined): string | undefined {
+  if (!ref || ref.includes('@')) return undefined;
+  const m = /:([\w][\w.-]{0,127})$/.exec(ref.slice(ref.lastIndexOf('/') + 1));
+  return m?.[1];
+}
+
+/** What the page already knows from the catalog summary: its facts are the honest ones (summary.ts). */
+export interface Known {
+  format?: 'toolhive' | 'upstream';
+  summary?: ServerSummary;
+}
+
+export function buildDetail(
+  name: string,
+  toolhive: Obj | undefined,
+  upstream: Obj | undefined,
+  known: Known = {},
+): Detail {
+  // In an upstream catalog the ToolHive shape is a conversion (tier, status filled in): not data.
+  const fromToolhive =
+    toolhive !== undefined && toolhive.upstream_only !== true && known.format !== 'upstream';
+  const th: Obj = fromToolhive ? toolhive : {};
   const server: Obj = isObj(upstream?.server) ? upstream.server : {};
   const official =
     isObj(upstream?._meta) && isObj(upstream._meta[OFFICIAL_META]) ? upstream._meta[OFFICIAL_META] : {};
@@ -98,7 +134,7 @@ export function buildDetail(name: string, toolhive: Obj | undefined, upstream: O
       identifier: str(p.identifier) ?? '',
       env: variables(p.environmentVariables),
     };
-    const version = str(p.version);
+    const version = str(p.version) ?? (p.registryType === 'oci' ? imageTag(str(p.identifier)) : undefined);
     const transport = isObj(p.transport) ? str(p.transport.type) : undefined;
     const hint = str(p.runtimeHint);
     if (version) pkg.version = version;
@@ -107,7 +143,13 @@ export function buildDetail(name: string, toolhive: Obj | undefined, upstream: O
     return pkg;
   });
   if (packages.length === 0 && str(th.image))
-    packages.push({ registryType: 'oci', identifier: str(th.image)!, transport: str(th.transport), env: [] });
+    packages.push({
+      registryType: 'oci',
+      identifier: str(th.image)!,
+      transport: str(th.transport),
+      version: imageTag(str(th.image)),
+      env: [],
+    });
   const remotes: Remote[] = list(server.remotes).map((r) => ({
     type: str(r.type) ?? 'streamable-http',
     url: str(r.url) ?? '',
@@ -128,7 +170,6 @@ export function buildDetail(name: string, toolhive: Obj | undefined, upstream: O
     name,
     upstreamName: str(server.name) ?? name,
     description: str(th.description) ?? str(server.description) ?? '',
-    status: displayStatus(str(th.status) ?? str(ext.status) ?? str(official.status)),
     tags: strings(th.tags ?? ext.tags),
     tools: toolNames.map((n) =>
       described.get(n) ? { name: n, description: described.get(n)! } : { name: n },
@@ -142,13 +183,22 @@ export function buildDetail(name: string, toolhive: Obj | undefined, upstream: O
     title: str(th.title) ?? str(server.title),
     overview: str(th.overview) ?? str(ext.overview),
     statusMessage: str(official.statusMessage),
-    tier: str(th.tier) ?? str(ext.tier),
+    status: known.summary
+      ? known.summary.status
+      : displayStatus(str(th.status) ?? str(ext.status) ?? str(official.status)),
+    tier: known.summary ? known.summary.tier : (str(th.tier) ?? str(ext.tier)),
     transport: str(th.transport) ?? packages[0]?.transport ?? remotes[0]?.type,
     repositoryUrl: str(th.repository_url) ?? repo,
-    version: str(server.version),
+    // A ToolHive entry has no version: the converter's server.json carries a placeholder one.
+    version: fromToolhive ? undefined : str(server.version),
+    imageTag: imageTag(str(th.image) ?? packages.find((p) => p.registryType === 'oci')?.identifier),
+    provenance: provenanceOf(th.provenance ?? ext.provenance),
+    permissions: permissionsOf(th.permissions ?? ext.permissions),
     stars: num(metadata.stars),
     pulls: num(metadata.pulls),
-    lastUpdated: str(metadata.last_updated) ?? str(official.updatedAt),
+    lastUpdated: known.summary
+      ? known.summary.updatedAt
+      : (str(metadata.last_updated) ?? str(official.updatedAt)),
   };
   for (const [k, v] of Object.entries(opt))
     if (v !== undefined) (d as unknown as Record<string, unknown>)[k] = v;

@@ -17,6 +17,8 @@ export interface SummaryEntry {
 
 export interface SummaryInfo {
   readonly name: string;
+  /** The source document's format: an upstream catalog's ToolHive fields are filled by conversion, not data. */
+  readonly format?: 'toolhive' | 'upstream';
   readonly displayName?: string;
   readonly serverCount: number;
   readonly lastUpdated?: string;
@@ -25,12 +27,14 @@ export interface SummaryInfo {
 
 export interface ServerSummary {
   name: string;
+  /** The upstream server.json name (`io.github.stacklok/github`) when it differs from `name`. */
+  fullName?: string;
   title?: string;
   description: string;
   tier?: string;
   transport?: string;
-  /** Display form: Active, Deprecated, Deleted (or the source's own word, capitalised). */
-  status: string;
+  /** Display form: Active, Deprecated, Deleted (or the source's own word, capitalised); absent when the data says none. */
+  status?: string;
   tags: string[];
   stars?: number;
   updatedAt?: string;
@@ -40,6 +44,7 @@ export interface CatalogSummary {
   registry: {
     name: string;
     displayName?: string;
+    format?: 'toolhive' | 'upstream';
     serverCount: number;
     lastUpdated?: string;
     version?: string;
@@ -68,7 +73,7 @@ export function publisherExtension(server: Obj | undefined): Obj {
   return {};
 }
 
-/** `active`, `DEPRECATED`, `Deprecated` → `Active`, `Deprecated`; missing → Active. */
+/** `active`, `DEPRECATED`, `Deprecated` → `Active`, `Deprecated`; missing → Active (ToolHive's default). */
 export function displayStatus(raw: string | undefined): string {
   const s = (raw ?? 'active').trim().toLowerCase();
   return s === '' ? 'Active' : s[0]!.toUpperCase() + s.slice(1);
@@ -85,22 +90,38 @@ function upstreamTransport(server: Obj): string | undefined {
   return undefined;
 }
 
-export function summarize(e: SummaryEntry): ServerSummary {
-  const th = e.toolhive;
+/**
+ * What the data says about a server, and nothing else. In an upstream catalog the ToolHive entry's tier
+ * (`Community`) and status are filled by the conversion because ToolHive's format requires them, and the
+ * API's timestamps fall back to the catalog's date or the load time: those are not facts about the
+ * server, so only the publisher's extension, a status other than the default, and real dates count.
+ */
+export interface DataOrigin {
+  format?: 'toolhive' | 'upstream';
+  /** Times that are not the server's own (the snapshot's load time, the catalog's date). */
+  notServerTimes?: readonly string[];
+}
+
+export function summarize(e: SummaryEntry, p: DataOrigin = {}): ServerSummary {
+  const th = p.format === 'upstream' ? {} : e.toolhive;
   const ext = publisherExtension(e.server);
   const official = isObj(e.meta[OFFICIAL_META]) ? e.meta[OFFICIAL_META] : {};
   const metadata = isObj(th.metadata) ? th.metadata : isObj(ext.metadata) ? ext.metadata : {};
-  const s: ServerSummary = {
-    name: e.name,
-    description: e.description,
-    status: displayStatus(str(th.status) ?? str(ext.status) ?? str(official.status)),
-    tags: [...e.tags],
-  };
+  const officialStatus = str(official.status);
+  const rawStatus =
+    str(th.status) ??
+    str(ext.status) ??
+    (p.format === 'upstream' && officialStatus?.toLowerCase() === 'active' ? undefined : officialStatus);
+  const s: ServerSummary = { name: e.name, description: e.description, tags: [...e.tags] };
+  if (rawStatus || p.format !== 'upstream') s.status = displayStatus(rawStatus);
+  const fullName = str(e.server.name);
+  if (fullName && fullName !== e.name) s.fullName = fullName;
   const title = str(th.title) ?? str(e.server.title);
   const tier = str(th.tier) ?? str(ext.tier);
   const transport = str(th.transport) ?? upstreamTransport(e.server);
   const stars = num(metadata.stars);
-  const updatedAt = str(metadata.last_updated) ?? str(e.updatedAt);
+  const ownTime = str(e.updatedAt) && !p.notServerTimes?.includes(e.updatedAt) ? e.updatedAt : undefined;
+  const updatedAt = str(metadata.last_updated) ?? ownTime;
   if (title) s.title = title;
   if (tier) s.tier = tier;
   if (transport) s.transport = transport;
@@ -109,10 +130,22 @@ export function summarize(e: SummaryEntry): ServerSummary {
   return s;
 }
 
-export function catalogSummary(info: SummaryInfo, entries: readonly SummaryEntry[]): CatalogSummary {
+export function catalogSummary(
+  info: SummaryInfo,
+  entries: readonly SummaryEntry[],
+  loadedAt?: string,
+): CatalogSummary {
   const registry: CatalogSummary['registry'] = { name: info.name, serverCount: info.serverCount };
   if (info.displayName) registry.displayName = info.displayName;
+  if (info.format) registry.format = info.format;
   if (info.lastUpdated) registry.lastUpdated = info.lastUpdated;
   if (info.version) registry.version = info.version;
-  return { registry, servers: entries.map(summarize) };
+  const notServerTimes = [loadedAt, info.lastUpdated].filter((t): t is string => t !== undefined);
+  const p: DataOrigin = { notServerTimes, ...(info.format && { format: info.format }) };
+  return { registry, servers: entries.map((e) => summarize(e, p)) };
+}
+
+/** A server by its catalog key or its full upstream name. */
+export function findServer(servers: readonly ServerSummary[], name: string): ServerSummary | undefined {
+  return servers.find((s) => s.name === name) ?? servers.find((s) => s.fullName === name);
 }

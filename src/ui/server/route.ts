@@ -14,6 +14,8 @@ import { loadAssets } from './assets.ts';
 export interface UiSnapshot {
   readonly info: SummaryInfo;
   readonly entries: readonly SummaryEntry[];
+  /** When the snapshot was built: a server time equal to it is a fallback, not the server's own. */
+  readonly loadedAt?: string;
 }
 
 export interface SendOpts {
@@ -56,8 +58,27 @@ const summaries = new WeakMap<UiSnapshot, Buffer>();
 function summaryBody(snap: UiSnapshot): Buffer {
   let body = summaries.get(snap);
   if (!body)
-    summaries.set(snap, (body = Buffer.from(JSON.stringify(catalogSummary(snap.info, snap.entries)))));
+    summaries.set(
+      snap,
+      (body = Buffer.from(JSON.stringify(catalogSummary(snap.info, snap.entries, snap.loadedAt)))),
+    );
   return body;
+}
+
+/**
+ * A `/servers/<name>` page for a name the snapshot does not hold is a 404 (with the page, which says
+ * so): crawlers, link checkers and `curl -f` see a missing server as missing. The name may be the
+ * catalog key or the upstream server.json name (`io.github.stacklok/github`), like the API's `/v0.1`.
+ */
+export function serverPageMissing(snap: UiSnapshot | undefined, path: string): boolean {
+  if (!snap || !path.startsWith('/servers/')) return false;
+  let name = path.slice('/servers/'.length);
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    return true;
+  }
+  return !snap.entries.some((e) => e.name === name || e.server.name === name);
 }
 
 /** Which paths are the page's: everything else is left to the API handler. */
@@ -102,8 +123,9 @@ async function serve(deps: UiDeps, req: IncomingMessage, res: ServerResponse, pa
   const file = path.startsWith('/ui/') ? path.slice(4) : 'index.html';
   const asset = file === 'index.html' && path.startsWith('/ui/') ? undefined : assets.get(file);
   if (!asset) return deps.sendError(req, res, 404, 'Not found');
-  deps.send(req, res, 200, asset.body, {
-    cacheable: true,
+  const status = file === 'index.html' && serverPageMissing(deps.snapshot(), path) ? 404 : 200;
+  deps.send(req, res, status, asset.body, {
+    cacheable: status === 200,
     contentType: asset.contentType,
     headers: file === 'index.html' ? PAGE_HEADERS : { 'X-Content-Type-Options': 'nosniff' },
   });

@@ -80,8 +80,21 @@ export function writeScaledFixture(dir: string, n: number): string {
   return file;
 }
 
+/**
+ * The page's search (docs/ui.md): every word a case-insensitive substring of the name, title,
+ * description or a tag; servers whose name holds every word first. (Full names: the phone test.)
+ */
+export function searchHits(xs: Entry[], q: string): Entry[] {
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+  const text = (e: Entry) =>
+    [e.name, typeof e.title === 'string' ? e.title : '', e.description, ...e.tags].join('\n').toLowerCase();
+  const hits = xs.filter((e) => words.every((w) => text(e).includes(w)));
+  const named = (e: Entry) => words.length > 0 && words.every((w) => e.name.toLowerCase().includes(w));
+  return [...hits.filter(named), ...hits.filter((e) => !named(e))];
+}
+
 /** The API's `search`: case-insensitive substring of name or description. */
-export const searchHits = (xs: Entry[], q: string) =>
+export const apiSearchHits = (xs: Entry[], q: string) =>
   xs.filter(
     (e) =>
       e.name.toLowerCase().includes(q.toLowerCase()) || e.description.toLowerCase().includes(q.toLowerCase()),

@@ -58,7 +58,7 @@ test('a query survives the URL round trip, and junk parameters fall back to defa
   assert.equal(queryString(emptyQuery()), '');
 });
 
-test('search is a case-insensitive substring of name or description, like the API', () => {
+test('a one-word search is a case-insensitive substring (of name, description, title, tags, full name)', () => {
   assert.deepEqual(
     run({ q: 'DB' }).matches.map((s) => s.name),
     ['a-db', 'c-old'],
