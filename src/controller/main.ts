@@ -27,7 +27,8 @@ import { readersOf } from './federation/registry-refs.ts';
 import { federationHooks, REF_SETTLE_MS } from './federation/registry-ref-resolver.ts';
 import { createControllerMetrics } from './metrics.ts';
 import { Discovery } from './discovery/discovery.ts';
-import { sourcePolicy } from '../sources/destinations.ts';
+import { setRegistryApiAddresses, sourcePolicy } from '../sources/destinations.ts';
+import { registryApiAddresses, type ServiceObject } from './workload/api-addresses.ts';
 import { startSyncWorkers, workerSyncWork } from './pipeline-workers/index.ts';
 import { setPreReading } from '../registry/pre-read.ts';
 import {
@@ -100,6 +101,8 @@ export async function runController(
   const registryInformers: Informer<MCPRegistryV1beta1>[] = [];
   const configMapInformers: ConfigMapInformers[] = [];
   const ownedInformers: Informer<DeploymentObject>[] = [];
+  // The registry API Services, so a fetch never reaches one by address instead of by name (SPEC §18).
+  const apiServices: Informer<ServiceObject>[] = [];
   const allRegistries = function* () {
     for (const inf of registryInformers) yield* inf.list();
   };
@@ -134,6 +137,15 @@ export async function runController(
           for (const key of registriesForConfigMap(cm, allRegistries())) manager.enqueue(key);
         },
         log.child({ informer: 'configmaps', namespace: ns }),
+      ),
+    );
+    apiServices.push(
+      new Informer<ServiceObject>(
+        client,
+        { group: '', version: 'v1', plural: 'services', namespace: ns },
+        () => {},
+        log.child({ informer: 'services', namespace: ns }),
+        { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY},app.kubernetes.io/name=thv-registry-api` },
       ),
     );
     if (config.deployRegistryApi)
@@ -221,7 +233,8 @@ export async function runController(
     slots: new HostSlots(t.workers - 1, (keys) => keys.forEach((k) => manager.enqueue(k))),
   });
 
-  const informers = () => [...registryInformers, ...configMapInformers, ...ownedInformers];
+  setRegistryApiAddresses(registryApiAddresses(() => apiServices.flatMap((inf) => inf.list())));
+  const informers = () => [...registryInformers, ...configMapInformers, ...ownedInformers, ...apiServices];
   const start = () => {
     metrics.isLeader.set(1);
     for (const inf of informers()) inf.start();

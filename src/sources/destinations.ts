@@ -22,6 +22,8 @@ import { judgeDestination, type DestinationQuery } from '../admission/destinatio
 import type { NetworkRules } from '../admission/destinations.ts';
 import { DEFAULT_POLICY, type Policy } from '../admission/policy.ts';
 import { SourceError } from './types.ts';
+import { apiByAddress } from './api-address.ts';
+import type { RegistryApiTarget } from '../admission/registry-api-host.ts';
 
 export const DESTINATION_REFUSED = 'DestinationRefused';
 
@@ -54,7 +56,17 @@ export function destinationRefusal(
   policy: Policy = current,
 ): string | undefined {
   const decision = judgeDestination({ ...d, ...(addresses ? { addresses } : {}) }, policy);
-  return decision.allowed ? undefined : decision.refusals.map((r) => r.detail).join('; ');
+  if (!decision.allowed) return decision.refusals.map((r) => r.detail).join('; ');
+  return apiByAddress(d.url, addresses ?? [], policy.clusterDomain, registryApiAt);
+}
+
+/** The registry whose API Service has this address (the controller knows: it created them), if any. */
+export type RegistryApiAddresses = (address: string) => RegistryApiTarget | undefined;
+let registryApiAt: RegistryApiAddresses = () => undefined;
+
+/** Set by the controller from its informer on the registry API Services (SPEC §18). */
+export function setRegistryApiAddresses(lookup: RegistryApiAddresses): void {
+  registryApiAt = lookup;
 }
 
 /**

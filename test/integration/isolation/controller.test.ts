@@ -9,7 +9,8 @@
  *   - a ring of 18 registryRefs is reported as a cycle;
  *   - registryRef to a missing and to a refusing registry of another namespace read alike, and cycle
  *     messages do not name other namespaces' registries;
- *   - a baseURL naming another namespace's registry API is refused at fetch once consent is withdrawn.
+ *   - a baseURL naming another namespace's registry API is refused at fetch once consent is withdrawn,
+ *     and its ClusterIP is no way around the name.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { client, createNamespace, eventually, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { createCA, issueCert } from '../../../src/pki/pki.ts';
+import { reconcileApiWorkload } from '../../../src/controller/workload/api-workload.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 import { FIXTURE, FIXTURE_DOC, getReg, registry, waitPhase } from '../controller/helpers.ts';
@@ -249,5 +251,38 @@ test("a baseURL at another namespace's registry API is refused at fetch once its
   assert.equal(
     refused.status?.message,
     `source main: reaches the API of MCPRegistry ${victim}/shared, which does not exist or does not allow registries in namespace ${ns} to read it; its owners can add "${ns}" to its ${READERS} annotation; no data stored yet`,
+  );
+});
+
+test("another namespace's registry API is not reachable by its ClusterIP instead of its name", async () => {
+  const exposed = (
+    await create(victim, 'exposed', {
+      sources: [{ name: 'c', type: 'configmap', configMapRef: { name: 'c' } }],
+    })
+  ).body as MCPRegistryV1beta1;
+  // The API workload as the controller applies it (its Service gets a real ClusterIP).
+  await reconcileApiWorkload(client(), exposed, { image: 'example.invalid/thv:test', enabled: true });
+  const svc = await client().get<{ spec: { clusterIP: string } }>({
+    group: '',
+    version: 'v1',
+    plural: 'services',
+    namespace: victim,
+    name: 'exposed-api',
+  });
+  const ip = svc.spec.clusterIP;
+  const href = `https://${ip}:8080/v0.1/servers`;
+  await create(ns, 'by-address', { sources: [{ name: 'main', type: 'url', url: { href, timeout: '2s' } }] });
+  const r = await eventually(
+    'the address refusal',
+    async () => {
+      const reg = await getReg(ns, 'by-address');
+      return reg.status?.message?.includes('by its address') ? reg : undefined;
+    },
+    60_000,
+  );
+  assert.equal(condition(r, 'SyncSuccessful')?.reason, 'DestinationRefused');
+  assert.equal(
+    r.status?.message,
+    `https://${ip}:8080/v0.1/servers: refused by the platform policy: "${ip}" reaches the API of MCPRegistry ${victim}/exposed (${ip}) by its address; name it by its Service (exposed-api.${victim}.svc) or with registryRef, so that its consent is checked; no data stored yet`,
   );
 });
