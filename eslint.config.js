@@ -52,7 +52,7 @@ const CONTROLLER_ROOMS = {
   discovery: ['watch'],
   'pipeline-workers': ['sync'],
 };
-const CLI_ROOMS = { validate: [], migrate: [], verbs: [], storage: [] };
+const CLI_ROOMS = { validate: [], migrate: [], verbs: [], storage: [], workloads: [] };
 // The patterns are anchored at the adapter's folder (`../` once per level below it), so a room
 // named like a top-level folder (cli/storage vs src/storage) never forbids the layer below.
 const ROOM_DEPTHS = [1, 2, 3];

@@ -3,7 +3,7 @@
  * indexes that answer "which entry is X" and "which images/URLs does this registry list". Built once
  * per stored catalog change (in a worker thread by the webhook), never per request.
  */
-import type { Catalog, CatalogServer } from '../../registry/index.ts';
+import type { Catalog, CatalogServer } from '../../registry/model.ts';
 import { parseImage, normaliseUrl } from './matching.ts';
 
 export interface EntryInput {

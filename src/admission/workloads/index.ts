@@ -24,3 +24,4 @@ export {
 } from './review.ts';
 export { workloadManifest, workloadName, type ManifestRequest } from './manifest.ts';
 export { auditWorkloads, type AuditRow, type AuditSubject } from './audit.ts';
+export { toYaml } from './yaml.ts';

@@ -4,14 +4,13 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { stringify } from 'yaml';
 import type { Cluster } from '../cluster.ts';
 import { CliError, UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
-import { single } from '../verbs/shared.ts';
 import {
   WORKLOAD_KINDS,
   kindInfo,
+  toYaml,
   workloadManifest,
   type WorkloadKind,
 } from '../../admission/workloads/index.ts';
@@ -31,7 +30,12 @@ export async function runManifest(
   server: string,
   o: ManifestOptions,
 ): Promise<void> {
-  const ns = single(cluster, 'manifest');
+  if (cluster.allNamespaces)
+    throw new UsageError(
+      '-A/--all-namespaces cannot be used with manifest',
+      'Name the namespace of the MCPRegistry with -n NAMESPACE.',
+    );
+  const ns = cluster.namespace;
   const kind = o.kind === undefined ? undefined : kindInfo(o.kind);
   if (o.kind !== undefined && !kind)
     throw new UsageError(
@@ -59,7 +63,7 @@ export async function runManifest(
   });
   if ('errors' in r) throw new CliError(r.errors.map((e) => e.detail ?? '').join('; '));
   for (const w of r.warnings) io.err(`warning: ${w}\n`);
-  io.out(stringify(r.manifest));
+  io.out(toYaml(r.manifest));
 }
 
 export function registerManifest(
