@@ -172,6 +172,28 @@ test('self-signed overlay: applies; restricted pods; RBAC minimal and sufficient
   assert.equal(can('delete', 'events', '-n', 'default'), 'no');
   assert.equal(can('patch', 'validatingwebhookconfigurations/mcp-registry-operator-validating'), 'yes');
   assert.equal(can('patch', 'customresourcedefinitions/mcpregistries.toolhive.stacklok.io'), 'yes');
+  // kubernetes sources (docs/controller.md, "Discovery RBAC"): ToolHive's workloads read, never
+  // written (get is the workload webhook's, #28). Asked by SubjectAccessReview: kubectl cannot name a resource whose CRD is not installed here.
+  const toolhive = async (verb: string, resource: string) => {
+    const admin = KubeClient.load({ kubeconfig: cp.kubeconfigPath });
+    const r = await admin.create<{ status: { allowed: boolean } }>(
+      { group: 'authorization.k8s.io', version: 'v1', plural: 'subjectaccessreviews' },
+      {
+        spec: {
+          user: SA,
+          resourceAttributes: { group: 'toolhive.stacklok.dev', resource, verb, namespace: 'default' },
+        },
+      },
+    );
+    admin.close();
+    return r.body.status.allowed ? 'yes' : 'no';
+  };
+  assert.equal(await toolhive('list', 'mcpservers'), 'yes');
+  assert.equal(await toolhive('watch', 'virtualmcpservers'), 'yes');
+  assert.equal(await toolhive('update', 'mcpremoteproxies'), 'no');
+  assert.equal(await toolhive('delete', 'mcpservers'), 'no');
+  assert.equal(can('list', 'namespaces'), 'yes');
+  assert.equal(can('update', 'namespaces/default'), 'no');
 
   // Sufficient: run the self-signed bootstrap and the controller as the ServiceAccount.
   const dir = mkdtempSync(join(tmpdir(), 'mcpr-sa-'));
