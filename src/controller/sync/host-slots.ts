@@ -18,17 +18,29 @@ export class HostSlots {
   /** Waiters, each with what it was refused for and when it first asked (kept while woken). */
   private readonly waiting = new Map<string, { namespace: string; hosts: string[]; seq: number }>();
   private readonly arrived = new Map<string, number>();
-  /** A free host promised to the waiter a release woke for it. */
-  private readonly turns = new Map<string, string>();
+  /** A free host promised to the waiter a release woke for it, until when. */
+  private readonly turns = new Map<string, { key: string; until: number }>();
   /** Per host, when each namespace last took it (a counter, not a clock); pruned with the host's waiters. */
   private readonly served = new Map<string, Map<string, number>>();
   private tick = 0;
   private readonly perNamespace: number;
   private readonly onFree: (keys: string[]) => void;
+  private readonly turnMs: number;
+  private readonly now: () => number;
 
-  constructor(perNamespace: number, onFree: (keys: string[]) => void = () => {}) {
+  /**
+   * A turn lapses after `turnMs` (a woken registry that no longer syncs, or never asks again, must
+   * not hold a host from everyone); the requeue of every waiter (SLOT_RETRY_MS) is of the same order.
+   */
+  constructor(
+    perNamespace: number,
+    onFree: (keys: string[]) => void = () => {},
+    o: { turnMs?: number; now?: () => number } = {},
+  ) {
     this.perNamespace = Math.max(1, perNamespace);
     this.onFree = onFree;
+    this.turnMs = o.turnMs ?? 10_000;
+    this.now = o.now ?? Date.now;
   }
 
   /** Takes every slot key needs, or none; true when taken. A key without hosts needs none. */
@@ -38,7 +50,12 @@ export class HostSlots {
       return true;
     }
     const inNs = this.namespaces.get(namespace) ?? 0;
-    const busy = (h: string) => this.hosts.has(h) || (this.turns.has(h) && this.turns.get(h) !== key);
+    const busy = (h: string) => {
+      const turn = this.turns.get(h);
+      if (turn && turn.until <= this.now()) this.turns.delete(h);
+      else if (turn && turn.key !== key) return true;
+      return this.hosts.has(h);
+    };
     if (this.held.has(key) || hosts.some(busy) || inNs >= this.perNamespace) {
       if (!this.waiting.has(key)) {
         // A woken key that asks again keeps its place in line.
@@ -48,7 +65,7 @@ export class HostSlots {
       }
       // A turn not taken (the namespace is at its cap, or another host is busy) is given up: the host
       // is free for whoever asks next rather than held for a key that cannot use it.
-      for (const [h, k] of this.turns) if (k === key) this.turns.delete(h);
+      for (const [h, t] of this.turns) if (t.key === key) this.turns.delete(h);
       return false;
     }
     this.forget(key);
@@ -78,7 +95,7 @@ export class HostSlots {
       const next = this.nextFor(host, wake);
       if (next) {
         wake.add(next);
-        this.turns.set(host, next);
+        this.turns.set(host, { key: next, until: this.now() + this.turnMs });
       } else if (!this.hosts.has(host)) this.served.delete(host);
     }
     let first: [string, number] | undefined;
@@ -105,7 +122,7 @@ export class HostSlots {
   forget(key: string): void {
     this.waiting.delete(key);
     this.arrived.delete(key);
-    for (const [h, k] of this.turns) if (k === key) this.turns.delete(h);
+    for (const [h, t] of this.turns) if (t.key === key) this.turns.delete(h);
   }
 
   /** Who holds host now (for the log line of a registry that waits). */

@@ -166,3 +166,15 @@ test('a turn not taken is given up: the woken key at its namespace cap frees the
   assert.equal(s.tryAcquire('b/wants-h', 'b', ['h']), false, 'b is at its namespace cap: turn given up');
   assert.equal(s.tryAcquire('c/wants-h', 'c', ['h']), true);
 });
+
+test('a turn lapses: a woken registry that never asks again does not hold the host from others', () => {
+  let now = 0;
+  const s = new HostSlots(10, () => {}, { turnMs: 1000, now: () => now });
+  assert.equal(s.tryAcquire('a/holder', 'a', ['h']), true);
+  assert.equal(s.tryAcquire('b/gone-quiet', 'b', ['h']), false);
+  assert.equal(s.tryAcquire('c/next', 'c', ['h']), false);
+  s.release('a/holder');
+  assert.equal(s.tryAcquire('c/next', 'c', ['h']), false, "b's turn");
+  now = 1000;
+  assert.equal(s.tryAcquire('c/next', 'c', ['h']), true, "b's turn lapsed");
+});
