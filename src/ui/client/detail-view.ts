@@ -2,10 +2,11 @@
 import { h, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { buildDetail, safeHref, type Detail, type Known, type Variable } from '../core/detail.ts';
-import { mcpClientConfig, thvRunCommand } from '../core/snippets.ts';
+import { thvRunCommand } from '../core/snippets.ts';
 import { kubernetesManifest } from '../core/kubernetes.ts';
 import { AuthRequired, NotFound, getJson } from './api.ts';
 import { CopyButton } from './copy-button.ts';
+import { InstallPanels } from './install-view.ts';
 import { Badges } from './list-view.ts';
 import { linkClick } from './router.ts';
 import { TrustSections } from './trust-view.ts';
@@ -89,16 +90,14 @@ function DetailBody({ d, k8s }: { d: Detail; k8s?: string | undefined }) {
   if (d.repositoryUrl) facts.push(['Repository', h(ExternalLink, { url: d.repositoryUrl })]);
   if (d.upstreamName !== d.name) facts.push(['Registry name', h('code', null, d.upstreamName)]);
   const run = thvRunCommand(d.name);
-  const config = mcpClientConfig(d);
   return h('div', { class: 'detail-grid' }, [
     h('div', { class: 'detail-main' }, [
       h(Section, { id: 'use', title: 'Run it' }, [
         h('p', null, 'With ToolHive:'),
         h('pre', { class: 'snippet', 'aria-label': 'thv run command' }, h('code', null, run)),
         h(CopyButton, { text: run, label: 'Copy thv run command' }),
-        h('p', null, 'In an MCP client configuration:'),
-        h('pre', { class: 'snippet', 'aria-label': 'MCP client configuration' }, h('code', null, config)),
-        h(CopyButton, { text: config, label: 'Copy MCP client configuration' }),
+        h('p', null, 'In an MCP client (only the required settings; replace or supply the placeholders):'),
+        h(InstallPanels, { d }),
         ...(k8s
           ? [
               h(

@@ -198,25 +198,56 @@ test('the detail view shows env vars with required/secret markers, packages, rep
   await page.close();
 });
 
-test('copy buttons put `thv run <name>` and the shown MCP client config on the clipboard', async () => {
+test('copy buttons put `thv run <name>`, the install panels and the Kubernetes manifest on the clipboard', async () => {
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
   const page = await open('/servers/adb-mysql-mcp-server');
   await page.getByRole('button', { name: 'Copy thv run command' }).click();
   await page.getByRole('status').filter({ hasText: 'Copied' }).first().waitFor();
   assert.equal(await page.evaluate('navigator.clipboard.readText()'), 'thv run adb-mysql-mcp-server');
-  await page.getByRole('button', { name: 'Copy MCP client configuration' }).click();
-  const copied = String(await page.evaluate('navigator.clipboard.readText()'));
-  assert.equal(copied, await page.locator('pre[aria-label="MCP client configuration"]').textContent());
-  const cfg = JSON.parse(copied) as {
-    mcpServers: Record<string, { command: string; args: string[]; env: object }>;
-  };
   const e = readDoc().servers['adb-mysql-mcp-server']!;
-  const entry = cfg.mcpServers['adb-mysql-mcp-server']!;
+  const required = (e.env_vars as { name: string; required?: boolean; secret?: boolean }[]).filter(
+    (v) => v.required,
+  );
+  // Install panels (SPEC §14): VS Code first, with its one-click link carrying the same server.
+  const vscode = JSON.parse(
+    String(await page.locator('pre[aria-label="VS Code configuration"]').textContent()),
+  ) as {
+    inputs: { id: string; password?: boolean }[];
+    servers: Record<string, { command: string; args: string[]; env: Record<string, string> }>;
+  };
+  const server = vscode.servers['adb-mysql-mcp-server']!;
+  assert.equal(server.args.at(-1), e.image);
+  assert.deepEqual(
+    vscode.inputs.map((i) => [i.id, i.password === true]),
+    required.map((v) => [v.name.toLowerCase().replace(/_/g, '-'), v.secret === true]),
+  );
+  const href = String(await page.getByRole('link', { name: 'Install in VS Code' }).getAttribute('href'));
+  const linked = JSON.parse(decodeURIComponent(href.slice('vscode:mcp/install?'.length))) as Record<
+    string,
+    unknown
+  >;
+  assert.deepEqual(linked, { name: 'adb-mysql-mcp-server', ...server, inputs: vscode.inputs });
+  // Cursor: the copied text is the shown one; every required variable from the environment, nothing else.
+  await page.getByRole('button', { name: 'Cursor', exact: true }).click();
+  await page.getByRole('button', { name: 'Copy Cursor configuration' }).click();
+  const copied = String(await page.evaluate('navigator.clipboard.readText()'));
+  assert.equal(copied, await page.locator('pre[aria-label="Cursor configuration"]').textContent());
+  const entry = (
+    JSON.parse(copied) as { mcpServers: Record<string, { command: string; args: string[]; env: object }> }
+  ).mcpServers['adb-mysql-mcp-server']!;
   assert.equal(entry.command, 'docker');
   assert.equal(entry.args.at(-1), e.image);
-  assert.deepEqual(
-    Object.keys(entry.env),
-    (e.env_vars as { name: string }[]).map((v) => v.name),
+  assert.deepEqual(entry.env, Object.fromEntries(required.map((v) => [v.name, `\${env:${v.name}}`])));
+  // ToolHive: this registry first, then the run, the secret through thv's secret store.
+  await page.getByRole('button', { name: 'ToolHive', exact: true }).click();
+  const thv = String(await page.locator('pre[aria-label="ToolHive configuration"]').textContent()).split(
+    '\n',
+  );
+  assert.equal(thv[0], `thv config set-registry ${api.url}`);
+  assert.equal(thv[1], 'thv secret set ADB_MYSQL_PASSWORD');
+  assert.match(
+    thv[2]!,
+    /^thv run .*--secret ADB_MYSQL_PASSWORD,target=ADB_MYSQL_PASSWORD .*adb-mysql-mcp-server$/,
   );
   // The Kubernetes snippet (SPEC §11): the workload thv registry manifest prints, naming this registry.
   await page.getByRole('button', { name: 'Copy Kubernetes manifest' }).click();
