@@ -99,3 +99,29 @@ test('authenticated registry without --cors-origins: the browser refuses the ans
   assert.deepEqual(await readFrom(`${authedNoCors.url}/v0.1/servers?limit=2`, KEY), { error: 'TypeError' });
   assert.deepEqual(await readFrom(`${authedNoCors.url}/v0.1/servers?limit=2`), { error: 'TypeError' });
 });
+
+test('a page on another origin talks MCP to /mcp (preflight with Content-Type and Mcp-Protocol-Version)', async () => {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(siteOrigin + '/');
+    const answer = await page.evaluate(async (u) => {
+      const r = await fetch(u, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          'Mcp-Protocol-Version': '2025-06-18',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+      });
+      const body = (await r.json()) as { result?: { tools?: { name: string }[] } };
+      return { status: r.status, tools: body.result?.tools?.map((t) => t.name) };
+    }, `${anon.url}/mcp`);
+    assert.deepEqual(answer, {
+      status: 200,
+      tools: ['search_servers', 'get_server', 'list_server_versions'],
+    });
+  } finally {
+    await page.close();
+  }
+});
