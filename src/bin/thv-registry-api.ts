@@ -20,6 +20,7 @@ interface ServeOptions {
   fromFile?: string;
   fromConfigmap?: string;
   registryName?: string;
+  displayName?: string;
   namespace?: string;
   kubeconfig?: string;
   address: string;
@@ -63,13 +64,13 @@ async function serve(o: ServeOptions): Promise<void> {
   });
   let loader: Loader;
   if (o.fromFile) {
-    loader = loadFromFile(o.fromFile, o.registryName ?? 'registry', store, log, metrics);
+    loader = loadFromFile(o.fromFile, o.registryName ?? 'registry', store, log, metrics, o.displayName);
   } else {
     const cm = o.fromConfigmap ?? '';
     const name = o.registryName ?? cm.replace(/-registry-storage$/, '');
     const client = KubeClient.load({ kubeconfig: o.kubeconfig, userAgent: 'thv-registry-api' });
     const namespace = o.namespace ?? inClusterNamespace() ?? client.defaultNamespace;
-    loader = loadFromConfigMap(client, namespace, cm, name, store, log, metrics);
+    loader = loadFromConfigMap(client, namespace, cm, name, store, log, metrics, o.displayName);
   }
   const srv = await startApiServer({
     address: o.address,
@@ -109,6 +110,10 @@ program
   .option(
     '--registry-name <name>',
     'name reported by /api/v1/registry/info (default: derived from the ConfigMap)',
+  )
+  .option(
+    '--display-name <text>',
+    'displayName reported by /api/v1/registry/info and shown in the catalog page header (the MCPRegistry’s spec.displayName)',
   )
   .option(
     '-n, --namespace <ns>',

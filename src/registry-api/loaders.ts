@@ -44,12 +44,18 @@ export function loadFromFile(
   store: SnapshotStore,
   log: Logger,
   metrics?: ApiMetrics,
+  displayName?: string,
 ): Loader {
   const load = (): 'unchanged' | number => {
     const text = readFileSync(path, 'utf8');
     if (store.current?.digest === sha256(text)) return 'unchanged';
     const parsed = parseRegistryDocument(text, 'auto');
-    const snap = snapshotOf(parsed.catalog, text, { registryName, source: `file:${path}` }, parsed.format);
+    const snap = snapshotOf(
+      parsed.catalog,
+      text,
+      { registryName, source: `file:${path}`, ...(displayName && { displayName }) },
+      parsed.format,
+    );
     store.set(snap);
     return snap.entries.length;
   };
@@ -80,6 +86,7 @@ export function loadFromConfigMap(
   store: SnapshotStore,
   log: Logger,
   metrics?: ApiMetrics,
+  displayName?: string,
 ): Loader {
   let running = true;
   const abort = new AbortController();
@@ -97,6 +104,7 @@ export function loadFromConfigMap(
           const snap = snapshotOf(parseStorage(stored.text), stored.text, {
             registryName,
             source: `configmap:${namespace}/${storageConfigMap}`,
+            ...(displayName && { displayName }),
           });
           store.set(snap);
           return snap.entries.length;

@@ -1,10 +1,8 @@
 /**
- * The registry API workload of one MCPRegistry: ServiceAccount, Role and RoleBinding that can read
- * only that registry's storage ConfigMaps, a Deployment running `thv-registry-api serve
- * --from-configmap`, and Service `<name>-api` on 8080. All owned by the registry, created or
- * replaced when they differ from what this function builds (so they follow spec and image changes).
- * An object of the same name that the registry does not control is a NameConflictError, never applied
- * over or deleted.
+ * The registry API workload of one MCPRegistry: ServiceAccount, Role and RoleBinding reading only its
+ * storage ConfigMaps, a Deployment running `thv-registry-api serve --from-configmap` (passing on the
+ * spec's displayName), Service `<name>-api` on 8080; all owned by the registry, replaced when they differ
+ * from what this builds. An object of that name the registry does not control is a NameConflictError.
  */
 import { isStatus, type KubeClient, type ResourceRef } from '../../kube/client.ts';
 import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../../api/constants.ts';
@@ -118,6 +116,7 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: Wor
                   storageName(name),
                   '--registry-name',
                   name,
+                  ...(reg.spec.displayName ? ['--display-name', reg.spec.displayName] : []),
                   '--address',
                   `:${API_PORT}`,
                 ],

@@ -36,7 +36,7 @@ before(async () => {
   );
   const file = join(dir, 'upstream.json');
   writeFileSync(file, JSON.stringify([...docs, github.server]));
-  upstream = await startApi(file);
+  upstream = await startApi(file, ['--display-name', 'Platform MCP catalog']);
   browser = await launchBrowser();
 });
 after(async () => {
@@ -241,6 +241,12 @@ test('the data, and nothing made up: image tag not a placeholder version; proven
 test('an upstream catalog: no converted tier, status or load-time date; Official distinct from Community; sort keys on cards', async () => {
   const { page } = await open('/?sort=updated', DESKTOP, upstream.url);
   await page.locator('#result-count', { hasText: '4 servers' }).waitFor();
+  // The header names the registry by its displayName (the MCPRegistry's, passed as --display-name).
+  await page.getByRole('banner').getByRole('link', { name: 'Platform MCP catalog' }).waitFor();
+  const info = (await (await fetch(`${upstream.url}/api/v1/registry/info`)).json()) as {
+    displayName: string;
+  };
+  assert.equal(info.displayName, 'Platform MCP catalog');
   const card = (name: string) =>
     page.locator('ul.servers > li').filter({ has: page.getByRole('link', { name, exact: true }) });
   const weather = card('io.github.user/weather');
