@@ -71,9 +71,14 @@ export class AccessReviewer {
     if (q.secrets.length === 0 && q.registries.length === 0) return [];
     let api: AccessApi;
     try {
-      api = await this.o.api();
+      // Loading the client (first question only) counts against the same deadline; it goes on loading
+      // for the next request when this one gives up.
+      api = await withDeadline(this.o.api(), this.o.timeoutMs);
     } catch (e) {
-      const reason = `the Kubernetes client could not be loaded: ${(e as Error).message}`;
+      const reason =
+        e instanceof Timeout
+          ? 'the Kubernetes client was still loading'
+          : `the Kubernetes client could not be loaded: ${(e as Error).message}`;
       return [
         ...q.secrets.map((s) => secretUnchecked(s, reason)),
         ...q.registries.map((r) => registryUnchecked(r, reason)),
