@@ -11,8 +11,9 @@ import {
   runQuery,
   PAGE_SIZE,
 } from '../../../src/ui/core/query.ts';
-import { buildDetail, safeHref } from '../../../src/ui/core/detail.ts';
-import { mcpClientConfig, shellQuote, thvRunCommand } from '../../../src/ui/core/snippets.ts';
+import { buildDetail, safeHref, type Detail } from '../../../src/ui/core/detail.ts';
+import { configKey, shellQuote, thvRunCommand } from '../../../src/ui/core/snippets.ts';
+import { installChoices, installPanels, type InstallChoice } from '../../../src/ui/core/install.ts';
 import { displayStatus, type ServerSummary } from '../../../src/ui/core/summary.ts';
 
 const S = (name: string, o: Partial<ServerSummary> = {}): ServerSummary => ({
@@ -154,13 +155,21 @@ test('detail: upstream packages and remotes with headers, ToolHive env vars and 
   ]);
   assert.deepEqual(d.remotes[0]!.headers, [{ name: 'X-Key', required: true, secret: true }]);
   assert.equal(d.transport, 'stdio');
-  const cfg = JSON.parse(mcpClientConfig(d)) as { mcpServers: Record<string, unknown> };
-  assert.deepEqual(cfg.mcpServers.x, {
+  // The install panels over this detail (src/ui/core/install.ts): required variables only, no secret as "".
+  const npm = installChoices(d).find((c) => c.source.kind === 'package');
+  assert.deepEqual(cursorEntry(d, npm), {
     command: 'npx',
     args: ['-y', '@org/x@2.1.0'],
-    env: { TOKEN: '', MODE: 'fast' },
+    env: { TOKEN: '${env:TOKEN}' },
   });
 });
+
+function cursorEntry(d: Detail, choice: InstallChoice | undefined): unknown {
+  const panel = installPanels(d, choice, 'https://registry.example').find((p) => p.id === 'cursor');
+  return (JSON.parse(panel?.text ?? '{}') as { mcpServers?: Record<string, unknown> }).mcpServers?.[
+    configKey(d.name)
+  ];
+}
 
 test('snippets: remote config by URL and headers; pypi via uvx; names quoted for the shell', () => {
   const remote = buildDetail(
@@ -172,13 +181,14 @@ test('snippets: remote config by URL and headers; pypi via uvx; names quoted for
     },
     undefined,
   );
-  assert.deepEqual(JSON.parse(mcpClientConfig(remote)), {
-    mcpServers: { r: { type: 'http', url: 'https://r.example/mcp', headers: { Authorization: '' } } },
+  assert.deepEqual(cursorEntry(remote, installChoices(remote)[0]), {
+    url: 'https://r.example/mcp',
+    headers: { Authorization: '${env:Authorization}' },
   });
   const py = buildDetail('p', undefined, {
     server: { packages: [{ registryType: 'pypi', identifier: 'p-mcp', version: '1.0' }] },
   });
-  assert.deepEqual(JSON.parse(mcpClientConfig(py)).mcpServers.p, { command: 'uvx', args: ['p-mcp==1.0'] });
+  assert.deepEqual(cursorEntry(py, installChoices(py)[0]), { command: 'uvx', args: ['p-mcp==1.0'] });
   assert.equal(thvRunCommand('fetch'), 'thv run fetch');
   assert.equal(shellQuote("it's; rm"), `'it'\\''s; rm'`);
 });
