@@ -61,12 +61,28 @@ export class Discovery {
     );
   }
 
+  private running = false;
+  private watching = false;
+
+  /**
+   * Leader only. The CRD and Namespace watches open with the first registry that has a kubernetes
+   * source: an operator whose registries discover nothing needs (and asks for) none of that RBAC.
+   */
   start(): void {
+    this.running = true;
+    this.scheduleRefresh();
+  }
+
+  private watch(): void {
+    if (this.watching || !this.running) return;
+    this.watching = true;
     this.kinds.start();
     this.namespaces.start();
   }
 
   stop(): void {
+    this.running = false;
+    this.watching = false;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.kinds.stop();
@@ -131,6 +147,7 @@ export class Discovery {
     }
     this.needed = needed;
     this.memo.retain(discovering);
+    if (discovering.size > 0) this.watch();
     this.workloads.reconcile(this.kinds.list(), needed);
   }
 
@@ -159,6 +176,7 @@ export class Discovery {
   /** Changes when what the registry's kubernetes sources would read changes; '' without any. */
   fingerprint(reg: MCPRegistryV1beta1): string {
     if (!discovers(reg)) return '';
+    this.watch();
     const reads = this.readsOf(reg);
     if (reads.some((ns) => !this.needed.has(ns))) this.refresh();
     const kinds = this.kinds
@@ -172,8 +190,13 @@ export class Discovery {
   /** The registry's sources with each kubernetes source's document attached for the fetch. */
   async resolve(reg: MCPRegistryV1beta1, sources: SourceToFetch[]): Promise<SourceToFetch[]> {
     if (!discovers(reg)) return sources;
+    this.watch();
+    this.refresh();
     const until = Date.now() + SYNC_WAIT_MS;
-    while (!(this.kinds.hasSynced() && this.namespaces.hasSynced()) && Date.now() < until)
+    // Listed, or refused (RBAC): a refusal is not waited out on every sync.
+    const settled = (i: { hasSynced(): boolean; lastError(): unknown }) =>
+      i.hasSynced() || i.lastError() !== undefined;
+    while (!(settled(this.kinds) && settled(this.namespaces)) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 50));
     this.refresh();
     const out: SourceToFetch[] = [];

@@ -55,6 +55,10 @@ export class ServedKinds {
     return this.informer.hasSynced() && this.reading === 0;
   }
 
+  lastError(): unknown {
+    return this.informer.lastError();
+  }
+
   start(): void {
     for (const k of DISCOVERY_KINDS)
       this.log.debug({ kind: k.kind }, 'watching for the CRD of a discovered kind');

@@ -19,6 +19,7 @@ import { parse } from 'yaml';
 import { installToolhiveCrds, removeToolhiveCrds } from '../../support/toolhive-crds.ts';
 import { startLocalRegistryApi } from '../../../src/registry-api/local.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
+import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 import { getReg, putConfigMap, registry, startHttpsSource, waitPhase } from './helpers.ts';
 import {
   allowCrossNamespaceAtAdmission,
@@ -324,6 +325,27 @@ test('another namespace is read only when it consents; one that does not reads a
   const text = JSON.stringify(reg.status);
   assert.ok(!text.includes(silent), 'status says nothing about the namespace that did not consent');
   assert.equal(reg.status?.phase, 'Ready');
+  // A namespace that does not exist reads exactly like one that does not consent (no probing).
+  const status = (r: MCPRegistryV1beta1) =>
+    JSON.stringify({
+      phase: r.status?.phase,
+      message: r.status?.message,
+      conditions: r.status?.conditions?.map((c) => [c.type, c.status, c.reason, c.message]),
+    });
+  for (const [name, other] of [
+    ['probe-silent', silent],
+    ['probe-absent', 'disc-no-such-namespace'],
+  ] as const)
+    await client().create(
+      { ...REGISTRIES, namespace: ns },
+      registry(ns, name, {
+        sources: [{ name: 'running', type: 'kubernetes', kubernetes: { namespaces: [other] } }],
+      }),
+    );
+  const a = await waitPhase(ns, 'probe-silent', 'Ready');
+  const b = await waitPhase(ns, 'probe-absent', 'Ready');
+  assert.equal(status(a), status(b));
+  assert.equal(a.status?.sync?.serverCount, 0);
   // Consent given later is acted on without any change to the registry.
   await client().patch({ group: '', version: 'v1', plural: 'namespaces', name: silent }, MERGE, {
     metadata: { annotations: { [READERS]: ns } },
