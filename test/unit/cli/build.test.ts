@@ -212,3 +212,12 @@ test('--kubernetes builds a kubernetes source; --namespaces is comma-separated a
     'Fix the flag and run the command again (spec.sources[0].kubernetes.namespaces[1] is --namespaces).',
   );
 });
+
+test('info shows where a kubernetes source reads', async () => {
+  const { sourceLocation } = await import('../../../src/cli/verbs/info-render.ts');
+  assert.equal(sourceLocation({ name: 'k', type: 'kubernetes' }), 'workloads in the registry’s namespace');
+  assert.equal(
+    sourceLocation({ name: 'k', type: 'kubernetes', kubernetes: { namespaces: ['team-a', 'team-b'] } }),
+    'workloads in namespaces team-a, team-b',
+  );
+});
