@@ -55,6 +55,17 @@ before(async () => {
   tenant('alice', false);
   tenant('bob', true);
   kubectlOk(['create', 'secret', 'generic', 'team-token', '-n', ns, '--from-literal=token=s3cret']);
+  // The webhook loads its Kubernetes client on the first question; a request refused while it still
+  // loads says so and is retried here, so the cases below meet a loaded client.
+  const warm = registry('warm-up', {
+    type: 'url',
+    url: { href: 'https://example.com/r.json', headersSecretRef: { name: 'team-token' } },
+  });
+  for (let i = 0; i < 20; i++) {
+    const r = kubectl(['create', '--dry-run=server', '-f', '-'], warm);
+    if (r.code === 0) break;
+    assert.match(r.stderr, /still loading|did not answer/, r.stderr);
+  }
 });
 
 const registry = (name: string, source: Record<string, unknown>, namespace = ns) => ({
