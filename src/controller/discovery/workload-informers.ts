@@ -8,8 +8,12 @@
 import type { Logger } from 'pino';
 import type { KubeClient } from '../../kube/client.ts';
 import {
+  ANNOTATIONS,
   EXPORT_PREFIX,
+  MAX_EXPORT_ANNOTATION_BYTES,
+  OVERSIZE_MARKER,
   WORKLOAD_GROUP,
+  exportAnnotationBytes,
   type DiscoveryKind,
   type WorkloadObject,
 } from '../../registry/discovery/index.ts';
@@ -26,9 +30,18 @@ type Cached = WorkloadObject & { metadata: WorkloadObject['metadata'] & { name?:
 
 /** What discovery keeps of a workload; the text of it is what the namespace version compares. */
 export function project(o: WorkloadObject): Cached {
-  const annotations: Record<string, string> = {};
+  let annotations: Record<string, string> = {};
   for (const [k, v] of Object.entries(o.metadata.annotations ?? {}))
     if (k.startsWith(EXPORT_PREFIX)) annotations[k] = v;
+  const bytes = exportAnnotationBytes(annotations);
+  // An oversized workload is skipped anyway (entry.ts): keep its size, not its annotations.
+  if (bytes > MAX_EXPORT_ANNOTATION_BYTES)
+    annotations = {
+      ...(annotations[ANNOTATIONS.export] !== undefined
+        ? { [ANNOTATIONS.export]: annotations[ANNOTATIONS.export] }
+        : {}),
+      [OVERSIZE_MARKER]: String(bytes),
+    };
   const s = o.spec ?? {};
   return {
     metadata: {

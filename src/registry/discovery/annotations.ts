@@ -33,6 +33,24 @@ export const DISCOVERY_KINDS = [
 export type DiscoveryKind = (typeof DISCOVERY_KINDS)[number]['kind'];
 export const WORKLOAD_GROUP = 'toolhive.stacklok.dev';
 
+/**
+ * Most bytes of ToolHive annotations one workload may bring into a catalog. The apiserver allows
+ * 256 KiB of annotations per object; a tenant with a few hundred workloads full of `tool-definitions`
+ * would otherwise put tens of MB into every registry reading the namespace, and into the controller's
+ * cache. Over it the workload is skipped, named, with its size.
+ */
+export const MAX_EXPORT_ANNOTATION_BYTES = 64 * 1024;
+/** Set by the controller's cache (instead of the annotations) on a workload over that size. */
+export const OVERSIZE_MARKER = 'toolhive.stacklok.io/discovery-oversize';
+
+/** UTF-8 bytes of a workload's ToolHive annotations, keys and values. */
+export function exportAnnotationBytes(annotations: Readonly<Record<string, string>> | undefined): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(annotations ?? {}))
+    if (k.startsWith(EXPORT_PREFIX)) n += Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
+}
+
 /** Where in an entry's `_meta` the workload it came from is named. */
 export const WORKLOAD_META_KEY = 'toolhive.stacklok.io/kubernetes';
 

@@ -6,7 +6,10 @@
 import { PUBLISHER_PROVIDED, TOOLHIVE_NAMESPACE, UPSTREAM_SCHEMA_URL, type JsonObject } from '../model.ts';
 import {
   ANNOTATIONS,
+  MAX_EXPORT_ANNOTATION_BYTES,
+  OVERSIZE_MARKER,
   WORKLOAD_META_KEY,
+  exportAnnotationBytes,
   imageSemver,
   parseJsonAnnotation,
   parseTools,
@@ -61,6 +64,14 @@ export function workloadTransport(kind: DiscoveryKind, spec: WorkloadObject['spe
 export function entryFromWorkload(kind: DiscoveryKind, w: WorkloadObject): EntryResult {
   const a = w.metadata.annotations ?? {};
   const label = workloadLabel(kind, w);
+  const bytes = Number(a[OVERSIZE_MARKER] ?? exportAnnotationBytes(a));
+  if (bytes > MAX_EXPORT_ANNOTATION_BYTES)
+    return {
+      skipped: {
+        workload: label,
+        reason: `its toolhive.stacklok.dev/ annotations hold ${bytes} bytes, more than the ${MAX_EXPORT_ANNOTATION_BYTES} one catalog entry may take`,
+      },
+    };
   const missing = [ANNOTATIONS.url, ANNOTATIONS.description].filter((k) => !str(a[k]?.trim()));
   if (missing.length)
     return {
