@@ -296,6 +296,25 @@ test('/mcp bounds: body size, batches, JSON, methods; the process keeps answerin
       allow: 'POST',
       body: `{"error":"Method ${method} not allowed; use POST"}`,
     });
+  // Deep nesting within the bound: refused by validation, never a stack overflow.
+  const nested = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+  const deepArgs = await raw(s, {
+    method: 'POST',
+    body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_servers","arguments":{"query":${nested}}}}`,
+  });
+  assert.equal(deepArgs.status, 200);
+  assert.match(
+    deepArgs.body,
+    /^\{"result":\{"content":\[\{"type":"text","text":"MCP error -32602: Input validation error: Invalid arguments for tool search_servers: Invalid input: expected string/,
+  );
+  assert.deepEqual(
+    await raw(s, { method: 'POST', body: `{"jsonrpc":"2.0","id":${nested},"method":"tools/list"}` }),
+    {
+      status: 400,
+      allow: null,
+      body: '{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: Invalid JSON-RPC message"},"id":null}',
+    },
+  );
   const health = await fetch(`${s.api.url}/healthz`);
   assert.equal(health.status, 200);
   // The same answer as before the abuse.
