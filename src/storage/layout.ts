@@ -138,6 +138,40 @@ export async function layoutPieces(
   return gzipLayout(registry, Buffer.concat(out), bytes, limit);
 }
 
+/**
+ * layoutPieces without the thread pool, for a thread that may block (the controller's sync workers,
+ * which run at the lowest CPU priority: zlib's async API would gzip on libuv's thread pool at normal
+ * priority, beside the event loop that answers admission). The text is encoded in batches into
+ * Buffers (outside the V8 heap, so no single string the size of the catalog is built) and gzipped in
+ * one call: the same layout and the same bytes as layoutPieces (test/unit/storage/layout.test.ts).
+ */
+export function layoutPiecesSync(registry: string, pieces: Iterable<string>, limit = LIMIT_BYTES): Layout {
+  let bytes = 0;
+  const out: Buffer[] = [];
+  let batch: string[] = [];
+  let batchBytes = 0;
+  const flush = () => {
+    out.push(Buffer.from(batch.join(''), 'utf8'));
+    batch = [];
+    batchBytes = 0;
+  };
+  for (const piece of pieces) {
+    const n = Buffer.byteLength(piece);
+    bytes += n;
+    // Counted on to the end, so the refusal says the size, as layoutCatalog's does; never kept.
+    if (bytes > MAX_CATALOG_BYTES) continue;
+    batch.push(piece);
+    batchBytes += n;
+    if (batchBytes >= BATCH_BYTES) flush();
+  }
+  if (bytes > MAX_CATALOG_BYTES) throw tooLarge(bytes);
+  flush();
+  const raw = Buffer.concat(out, bytes);
+  if (bytes <= limit)
+    return { main: { data: { [STORAGE_KEY]: raw.toString('utf8') } }, shards: [], bytes, compressed: false };
+  return gzipLayout(registry, gzipSync(raw, GZIP), bytes, limit);
+}
+
 function tooLarge(bytes: number): StorageTooLargeError {
   return new StorageTooLargeError(
     `the catalog is ${bytes} bytes, over the storage limit of ${MAX_CATALOG_BYTES} bytes`,

@@ -4,7 +4,7 @@
  * out in ConfigMaps (storage/layout.ts, what writeStorage did on the event loop before).
  */
 import { storageChunks } from '../../registry/index.ts';
-import { layoutPieces } from '../../storage/layout.ts';
+import { layoutPiecesSync } from '../../storage/layout.ts';
 import { runPipeline } from '../sync/pipeline.ts';
 import { figuresOf, sameAsStored } from '../sync/sync-work.ts';
 import { fromWire, toWireError, type WireRequest, type WireResult } from './wire.ts';
@@ -19,7 +19,8 @@ export async function doSyncWork(req: WireRequest): Promise<WireResult> {
   const figures = figuresOf(r);
   if (sameAsStored(figures, req.stored)) return { ok: true, figures };
   try {
-    return { ok: true, figures, layout: await layoutPieces(req.registry, storageChunks(r.catalog)) };
+    // Gzipped on this thread (nice 19), not on libuv's thread pool beside the event loop.
+    return { ok: true, figures, layout: layoutPiecesSync(req.registry, storageChunks(r.catalog)) };
   } catch (e) {
     return { ok: true, figures, layoutError: toWireError(e) };
   }

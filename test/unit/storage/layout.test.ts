@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import {
   layoutCatalog,
   layoutPieces,
+  layoutPiecesSync,
   readLayout,
   StorageTooLargeError,
   TornReadError,
@@ -98,6 +99,8 @@ test('layoutPieces (gzip as the pieces come) gives the layout layoutCatalog give
     assert.equal(pieces.join(''), text);
     const streamed = await layoutPieces('reg', pieces, limit);
     assert.deepEqual(streamed, layoutCatalog('reg', text, limit), what);
+    // The sync workers' twin (no thread pool) gives the same layout and bytes.
+    assert.deepEqual(layoutPiecesSync('reg', pieces, limit), streamed, `${what} (sync)`);
     const shards = new Map(streamed.shards.map((s) => [s.name, s.binaryData.chunk]));
     assert.equal((await readLayout(streamed.main, async (n) => shards.get(n))).text, text, what);
   }
@@ -110,6 +113,10 @@ test('layoutPieces refuses a catalog over the storage limit with the same messag
   pieces.push('y');
   await assert.rejects(
     layoutPieces('r', pieces),
+    new StorageTooLargeError('the catalog is 67108865 bytes, over the storage limit of 67108864 bytes'),
+  );
+  assert.throws(
+    () => layoutPiecesSync('r', pieces),
     new StorageTooLargeError('the catalog is 67108865 bytes, over the storage limit of 67108864 bytes'),
   );
 });
