@@ -51,6 +51,7 @@ const CONTROLLER_ROOMS = {
   sync: ['watch', 'federation', 'workload'],
   discovery: ['watch'],
   'pipeline-workers': ['sync'],
+  compliance: [],
 };
 const CLI_ROOMS = { validate: [], migrate: [], verbs: [], storage: [], workloads: [] };
 // The patterns are anchored at the adapter's folder (`../` once per level below it), so a room

@@ -58,6 +58,8 @@ export interface ControllerTuning {
   queueMaxDelayMs: number;
   /** First delay between HTTP retries of a source (MCPR_SOURCE_RETRY_DELAY_MS); unset = the source's default. */
   sourceRetryDelayMs?: number;
+  /** How often workloads are checked against enforcing registries (MCPR_COMPLIANCE_INTERVAL_MS). */
+  complianceIntervalMs: number;
 }
 
 export const TUNING_ENV_VARS = {
@@ -67,6 +69,7 @@ export const TUNING_ENV_VARS = {
   queueBaseDelayMs: 'MCPR_QUEUE_BASE_DELAY_MS',
   queueMaxDelayMs: 'MCPR_QUEUE_MAX_DELAY_MS',
   sourceRetryDelayMs: 'MCPR_SOURCE_RETRY_DELAY_MS',
+  complianceIntervalMs: 'MCPR_COMPLIANCE_INTERVAL_MS',
 } as const;
 
 function positive(name: string, v: string | undefined, def: number, max: number): number {
@@ -87,6 +90,7 @@ function parseTuning(env: Record<string, string | undefined>): ControllerTuning 
     syncBackoffMaxMs: positive(E.syncBackoffMaxMs, env[E.syncBackoffMaxMs], 300_000, DAY),
     queueBaseDelayMs: positive(E.queueBaseDelayMs, env[E.queueBaseDelayMs], 1000, DAY),
     queueMaxDelayMs: positive(E.queueMaxDelayMs, env[E.queueMaxDelayMs], 300_000, DAY),
+    complianceIntervalMs: positive(E.complianceIntervalMs, env[E.complianceIntervalMs], 30_000, DAY),
     ...(retry ? { sourceRetryDelayMs: positive(E.sourceRetryDelayMs, retry, 500, DAY) } : {}),
   };
 }

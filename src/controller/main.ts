@@ -27,6 +27,7 @@ import { readersOf } from './federation/registry-refs.ts';
 import { federationHooks, REF_SETTLE_MS } from './federation/registry-ref-resolver.ts';
 import { createControllerMetrics } from './metrics.ts';
 import { Discovery } from './discovery/discovery.ts';
+import { Compliance } from './compliance/compliance.ts';
 import { setRegistryApiAddresses, sourcePolicy } from '../sources/destinations.ts';
 import { registryApiAddresses, type ServiceObject } from './workload/api-addresses.ts';
 import { startSyncWorkers, workerSyncWork } from './pipeline-workers/index.ts';
@@ -235,10 +236,19 @@ export async function runController(
 
   setRegistryApiAddresses(registryApiAddresses(() => apiServices.flatMap((inf) => inf.list())));
   const informers = () => [...registryInformers, ...configMapInformers, ...ownedInformers, ...apiServices];
+  // Workloads that predate enforcement, counted on each enforcing registry (SPEC §11).
+  const compliance = new Compliance({
+    client,
+    log: log.child({ component: 'compliance' }),
+    guard,
+    namespaces: config.watchNamespaces,
+    intervalMs: t.complianceIntervalMs,
+  });
   const start = () => {
     metrics.isLeader.set(1);
     for (const inf of informers()) inf.start();
     discovery.start();
+    compliance.start();
     manager.start();
     log.info(
       {
@@ -254,6 +264,7 @@ export async function runController(
     metrics.isLeader.set(0);
     for (const inf of informers()) inf.stop();
     discovery.stop();
+    await compliance.stop();
     await manager.stop();
   };
 

@@ -11,6 +11,7 @@ test('controller tuning defaults, and every MCPR_* variable read through the con
     syncBackoffMaxMs: 300_000,
     queueBaseDelayMs: 1000,
     queueMaxDelayMs: 300_000,
+    complianceIntervalMs: 30_000,
   });
   const env = {
     MCPR_WORKERS: '2',
@@ -19,6 +20,7 @@ test('controller tuning defaults, and every MCPR_* variable read through the con
     MCPR_QUEUE_BASE_DELAY_MS: '10',
     MCPR_QUEUE_MAX_DELAY_MS: '20',
     MCPR_SOURCE_RETRY_DELAY_MS: '50',
+    MCPR_COMPLIANCE_INTERVAL_MS: '1000',
   };
   assert.deepEqual(parseOperatorConfig([], env).tuning, {
     workers: 2,
@@ -26,6 +28,7 @@ test('controller tuning defaults, and every MCPR_* variable read through the con
     syncBackoffMaxMs: 4000,
     queueBaseDelayMs: 10,
     queueMaxDelayMs: 20,
+    complianceIntervalMs: 1000,
     sourceRetryDelayMs: 50,
   });
 });

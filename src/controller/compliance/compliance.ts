@@ -1,0 +1,181 @@
+/**
+ * Counts, every `intervalMs` while leading, the workloads enforcement would refuse in each namespace
+ * with an enforcing MCPRegistry, and writes the result on those registries (condition.ts). Catalogs
+ * are indexed once per storage change (metadata GET first), and only storage the registry controls is
+ * read. A registry that stops enforcing loses the condition.
+ */
+import type { Logger } from 'pino';
+import type { Condition, MCPRegistryV1beta1 } from '../../api/types.ts';
+import { METADATA_ACCEPT, type KubeClient } from '../../kube/client.ts';
+import { CONFIGMAPS as CM, type ConfigMapObject } from '../../kube/configmaps.ts';
+import { REGISTRIES, updateStatus } from '../../kube/mcpregistries.ts';
+import { readStoredCatalog } from '../../storage/configmaps.ts';
+import { storageName } from '../../storage/layout.ts';
+import { controlledBy } from '../../storage/ownership.ts';
+import {
+  WORKLOAD_GROUP,
+  WORKLOAD_KINDS,
+  auditWorkloads,
+  indexEntries,
+  type AuditSubject,
+  type EntryIndex,
+} from '../../admission/workloads/index.ts';
+import { CONDITION, complianceCondition } from './condition.ts';
+
+const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' } as const;
+
+export interface ComplianceOptions {
+  client: KubeClient;
+  log: Logger;
+  guard: () => void;
+  /** Namespaces watched; empty = all. */
+  namespaces: readonly string[];
+  intervalMs?: number;
+}
+
+export class Compliance {
+  private readonly o: ComplianceOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private indexes = new Map<string, { rv: string; index: EntryIndex }>();
+
+  constructor(o: ComplianceOptions) {
+    this.o = o;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.running ??= this.tick()
+        .catch((e: unknown) => this.o.log.warn({ err: e }, 'workload compliance check failed'))
+        .finally(() => (this.running = undefined));
+    };
+    tick();
+    this.timer = setInterval(tick, this.o.intervalMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async registries(): Promise<MCPRegistryV1beta1[]> {
+    const scopes = this.o.namespaces.length ? this.o.namespaces : [undefined];
+    const lists = await Promise.all(
+      scopes.map((namespace) => this.o.client.list<MCPRegistryV1beta1>({ ...REGISTRIES, namespace })),
+    );
+    return lists.flatMap((l) => l.items);
+  }
+
+  private async index(reg: MCPRegistryV1beta1): Promise<EntryIndex | undefined> {
+    const namespace = reg.metadata.namespace ?? '';
+    const name = reg.metadata.name ?? '';
+    const meta = await this.o.client.find<ConfigMapObject>(
+      { ...CM, namespace, name: storageName(name) },
+      undefined,
+      METADATA_ACCEPT,
+    );
+    if (!meta || !controlledBy(meta, reg.metadata.uid ?? '')) return undefined;
+    const key = `${namespace}/${name}`;
+    const rv = meta.metadata.resourceVersion ?? '';
+    const held = this.indexes.get(key);
+    if (held?.rv === rv) return held.index;
+    const stored = await readStoredCatalog(this.o.client, namespace, name);
+    if (!stored) return undefined;
+    const index = indexEntries(stored.catalog);
+    this.indexes.set(key, { rv, index });
+    return index;
+  }
+
+  /** Workloads of every installed kind in a namespace, read in each CRD's storage version. */
+  private async workloads(namespace: string): Promise<AuditSubject[]> {
+    const out: AuditSubject[] = [];
+    for (const kind of WORKLOAD_KINDS) {
+      type Crd = {
+        spec: {
+          versions: {
+            name: string;
+            storage: boolean;
+            schema?: { openAPIV3Schema?: { properties?: { spec?: { properties?: object } } } };
+          }[];
+        };
+      };
+      const crd = await this.o.client.find<Crd>({ ...CRDS, name: `${kind.plural}.${WORKLOAD_GROUP}` });
+      const v = crd?.spec.versions.find((x) => x.storage);
+      if (!v) continue;
+      const fields = new Set(Object.keys(v.schema?.openAPIV3Schema?.properties?.spec?.properties ?? {}));
+      const list = await this.o.client.list<{ metadata: { name: string } } & Record<string, unknown>>({
+        group: WORKLOAD_GROUP,
+        version: v.name,
+        plural: kind.plural,
+        namespace,
+      });
+      for (const item of list.items)
+        out.push({ kind, namespace, name: item.metadata.name, object: item, fields });
+    }
+    return out;
+  }
+
+  async tick(): Promise<void> {
+    const all = await this.registries();
+    const byNs = new Map<string, MCPRegistryV1beta1[]>();
+    for (const r of all)
+      byNs.set(r.metadata.namespace ?? '', [...(byNs.get(r.metadata.namespace ?? '') ?? []), r]);
+    const live = new Set(all.map((r) => `${r.metadata.namespace}/${r.metadata.name}`));
+    for (const k of this.indexes.keys()) if (!live.has(k)) this.indexes.delete(k);
+    for (const [namespace, regs] of byNs) {
+      const enforcing = regs.filter((r) => (r.spec as { enforceServers?: boolean }).enforceServers === true);
+      const stale = regs.filter(
+        (r) => !enforcing.includes(r) && r.status?.conditions?.some((c) => c.type === CONDITION),
+      );
+      for (const r of stale) await this.write(r, undefined);
+      if (enforcing.length === 0) continue;
+      const checked = await Promise.all(
+        regs.map(async (r) => ({ label: r.metadata.name ?? '', index: await this.index(r) })),
+      );
+      const set = checked.map((c) => ({ label: c.label, ...(c.index && { index: c.index }) }));
+      const rows = auditWorkloads(await this.workloads(namespace), () => ({ namespace: set, policy: [] }));
+      const cond = complianceCondition(namespace, rows);
+      for (const r of enforcing) await this.write(r, cond);
+    }
+  }
+
+  /** Sets (or, with undefined, removes) the condition when it differs from what the registry shows. */
+  private async write(reg: MCPRegistryV1beta1, cond: ReturnType<typeof complianceCondition> | undefined) {
+    const differs = (r: MCPRegistryV1beta1) => {
+      const cur = r.status?.conditions?.find((c) => c.type === CONDITION);
+      if (!cond) return cur !== undefined;
+      return !cur || cur.status !== cond.status || cur.reason !== cond.reason || cur.message !== cond.message;
+    };
+    if (!differs(reg)) return;
+    await updateStatus(
+      this.o.client,
+      reg,
+      (fresh) => {
+        if (!differs(fresh)) return undefined;
+        const prev = fresh.status?.conditions ?? [];
+        const old = prev.find((c) => c.type === CONDITION);
+        const rest = prev.filter((c) => c.type !== CONDITION);
+        const conditions: Condition[] = cond
+          ? [
+              ...rest,
+              {
+                ...cond,
+                observedGeneration: fresh.metadata.generation ?? 0,
+                lastTransitionTime:
+                  old && old.status === cond.status
+                    ? old.lastTransitionTime
+                    : new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+              },
+            ]
+          : rest;
+        return { ...fresh.status, conditions } as NonNullable<MCPRegistryV1beta1['status']>;
+      },
+      this.o.guard,
+    );
+    this.o.log.info(
+      { namespace: reg.metadata.namespace, name: reg.metadata.name, condition: cond?.reason ?? 'removed' },
+      'workload compliance condition written',
+    );
+  }
+}
