@@ -48,7 +48,7 @@ const refusedSmuggling: [string, unknown[], string][] = [
   [
     'stash-bogus',
     [{ name: 'evil', type: 'bogus' }],
-    `${AT}.sources[1].type: Unsupported value: "bogus": supported values: "configmap", "url", "git", "registry"`,
+    `${AT}.sources[1].type: Unsupported value: "bogus": supported values: "configmap", "url", "git", "registry", "kubernetes"`,
   ],
   [
     'stash-duplicate',
