@@ -76,6 +76,8 @@ export const msg = {
   }),
   ratcheted: (kind: string, name: string, what: string, value: string, checked: string[]) =>
     `${kind} ${q(name)}: ${what} ${q(value)} is in none of the registries enforced in this namespace (checked: ${checked.join(', ')}); allowed because this update does not change it`,
+  notReResolved: (kind: string, name: string, errors: FieldError[]) =>
+    `${kind} ${q(name)}: not resolved again, kept as it is: ${errors.map((e) => e.detail ?? '').join('; ')}`,
   enforcingNoData: (names: string[]) =>
     `enforcing registries without a synced catalog were skipped: ${names.join(', ')}`,
 };

@@ -6,9 +6,16 @@
 import type { AdmissionRequest, AdmissionReviewOut, Verdict } from '../review.ts';
 import { ADMISSION_API_VERSION } from '../review.ts';
 import { enforceWorkload, type CheckedRegistry } from './enforce.ts';
-import { kindInfo, type KindInfo } from './kinds.ts';
-import { workloadInvalid } from './messages.ts';
-import { readReference, type Reference } from './reference.ts';
+import {
+  ANNOTATION_REGISTRY,
+  ANNOTATION_RESOLVED,
+  ANNOTATION_SERVER,
+  ANNOTATION_SERVER_VERSION,
+  kindInfo,
+  type KindInfo,
+} from './kinds.ts';
+import { msg, workloadInvalid } from './messages.ts';
+import { annotationsOf, readReference, type Reference } from './reference.ts';
 import { resolveWorkload, type RegistryState } from './resolve.ts';
 
 export interface WorkloadRequest extends AdmissionRequest {
@@ -68,9 +75,20 @@ export interface MutateContext {
   registryNames: readonly string[];
 }
 
+/** An UPDATE whose reference annotations equal the stored object's, which admission had resolved. */
+function keepsResolvedReference(req: WorkloadRequest): boolean {
+  if (req.operation !== 'UPDATE') return false;
+  const now = annotationsOf(req.object);
+  const old = annotationsOf(req.oldObject);
+  const keys = [ANNOTATION_REGISTRY, ANNOTATION_SERVER, ANNOTATION_SERVER_VERSION];
+  return old[ANNOTATION_RESOLVED] !== undefined && keys.every((k) => now[k] === old[k]);
+}
+
 export function mutateWorkload(req: WorkloadRequest, ctx: MutateContext): Out {
   const s = workloadSubject(req);
   if (!s?.reference) return allow(req.uid);
+  // An object being deleted only loses finalizers: nothing to resolve, never blocked.
+  if (rec(s.object.metadata)?.deletionTimestamp) return allow(req.uid);
   const deny = (errors: Parameters<typeof workloadInvalid>[2], warnings: string[] = []): Out => ({
     review: {
       apiVersion: ADMISSION_API_VERSION,
@@ -95,7 +113,13 @@ export function mutateWorkload(req: WorkloadRequest, ctx: MutateContext): Out {
     registry: ctx.registry,
     registryNames: ctx.registryNames,
   });
-  if (r.errors.length > 0) return deny(r.errors, r.warnings);
+  if (r.errors.length > 0) {
+    // An update that keeps a reference resolved before (the registry deleted or the entry gone
+    // since, or a controller adding a finalizer) is never blocked: it keeps what it has.
+    if (keepsResolvedReference(req))
+      return allow(req.uid, [...r.warnings, msg.notReResolved(s.kind.kind, s.name, r.errors)]);
+    return deny(r.errors, r.warnings);
+  }
   if (r.ops.length === 0) return allow(req.uid, r.warnings);
   return {
     review: {

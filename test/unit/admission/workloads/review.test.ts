@@ -1,0 +1,123 @@
+/**
+ * Workload AdmissionReviews: what the webhook answers around resolution and enforcement. Requests
+ * that are not ours pass untouched; updates never strand a workload whose registry or entry went
+ * away, nor an object being deleted.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  mutateWorkload,
+  validateWorkload,
+  type WorkloadRequest,
+} from '../../../../src/admission/workloads/index.ts';
+import { toolhiveIndex } from './catalogs.ts';
+
+const ANN = { 'toolhive.stacklok.io/registry': 'corp', 'toolhive.stacklok.io/server': 'fetch' };
+const FIELDS = new Set(['image', 'transport', 'mcpPort', 'args', 'env', 'permissionProfile']);
+const req = (over: Partial<WorkloadRequest>): WorkloadRequest => ({
+  uid: 'u1',
+  operation: 'CREATE',
+  namespace: 'team-a',
+  kind: { group: 'toolhive.stacklok.dev', version: 'v1beta1', kind: 'MCPServer' },
+  object: { metadata: { name: 'w', annotations: ANN } },
+  ...over,
+});
+const ctxGone = { fields: FIELDS, registry: undefined, registryNames: [] };
+const patchOf = (r: ReturnType<typeof mutateWorkload>) =>
+  JSON.parse(Buffer.from(r.review.response.patch ?? '', 'base64').toString()) as { path: string }[];
+
+test('not ours: other kinds, status writes, deletes and unannotated objects pass untouched', () => {
+  for (const r of [
+    req({ kind: { kind: 'MCPGroup' } }),
+    req({ subResource: 'status' }),
+    req({ operation: 'DELETE' }),
+    req({ object: { metadata: { name: 'w' } } }),
+  ]) {
+    const out = mutateWorkload(r, ctxGone);
+    assert.deepEqual(out.review.response, { uid: 'u1', allowed: true });
+  }
+});
+
+test('CREATE: patched with the filled fields and the resolved annotation', () => {
+  const out = mutateWorkload(req({}), {
+    fields: FIELDS,
+    registry: { name: 'corp', index: toolhiveIndex() },
+    registryNames: ['corp'],
+  });
+  assert.equal(out.verdict, 'patched');
+  assert.equal(out.review.response.patchType, 'JSONPatch');
+  assert.deepEqual(
+    patchOf(out).map((o) => o.path),
+    [
+      '/spec',
+      '/spec/image',
+      '/spec/transport',
+      '/spec/mcpPort',
+      '/spec/args',
+      '/spec/env',
+      '/spec/permissionProfile',
+      '/metadata/annotations/toolhive.stacklok.io~1resolved',
+    ],
+  );
+});
+
+test('UPDATE keeping a resolved reference whose registry is gone: allowed with a warning', () => {
+  const resolved = { ...ANN, 'toolhive.stacklok.io/resolved': 'io.github.stacklok/fetch@1.0.0' };
+  const obj = { metadata: { name: 'w', annotations: resolved }, spec: { image: 'x:1' } };
+  const out = mutateWorkload(req({ operation: 'UPDATE', object: obj, oldObject: obj }), ctxGone);
+  assert.deepEqual(out.review.response, {
+    uid: 'u1',
+    allowed: true,
+    warnings: [
+      'MCPServer "w": not resolved again, kept as it is: no MCPRegistry "corp" in namespace "team-a"; this namespace has no MCPRegistry',
+    ],
+  });
+  // Changing the reference is a new reference: checked like a CREATE.
+  const moved = {
+    metadata: { name: 'w', annotations: { ...resolved, 'toolhive.stacklok.io/server': 'github' } },
+  };
+  assert.equal(
+    mutateWorkload(req({ operation: 'UPDATE', object: moved, oldObject: obj }), ctxGone).review.response
+      .allowed,
+    false,
+  );
+  // An object being deleted (finalizers coming off) is never blocked.
+  const deleting = { metadata: { ...obj.metadata, deletionTimestamp: '2026-12-07T00:00:00Z' } };
+  assert.deepEqual(
+    mutateWorkload(req({ operation: 'UPDATE', object: deleting, oldObject: obj }), ctxGone).review.response,
+    {
+      uid: 'u1',
+      allowed: true,
+    },
+  );
+});
+
+test('validate: the Forbidden status names the kind, group and field', () => {
+  const out = validateWorkload(
+    req({ object: { metadata: { name: 'w' }, spec: { image: 'evil.example/x:1' } } }),
+    {
+      fields: FIELDS,
+      namespace: [{ label: 'corp', index: toolhiveIndex() }],
+      policy: [],
+    },
+  );
+  assert.deepEqual(out.review.response.status, {
+    code: 403,
+    reason: 'Forbidden',
+    message:
+      'MCPServer.toolhive.stacklok.dev "w" is forbidden: spec.image: Forbidden: image "evil.example/x:1" is in none of the registries enforced in this namespace (checked: corp)',
+    details: {
+      name: 'w',
+      group: 'toolhive.stacklok.dev',
+      kind: 'MCPServer',
+      causes: [
+        {
+          reason: 'FieldValueForbidden',
+          message:
+            'Forbidden: image "evil.example/x:1" is in none of the registries enforced in this namespace (checked: corp)',
+          field: 'spec.image',
+        },
+      ],
+    },
+  });
+});
