@@ -55,7 +55,7 @@ test('kubeconform refuses each kind of invalid manifest at the field, in its wor
   );
   assert.deepEqual(byName, {
     'unknown-type': [
-      "/spec/source/type: value must be one of 'configmap', 'url', 'git', 'registry'",
+      "/spec/source/type: value must be one of 'configmap', 'url', 'git', 'registry', 'kubernetes'",
       "/spec/source: 'allOf' failed",
     ],
     'unknown-field': ["/spec: additional properties 'sync' not allowed"],
