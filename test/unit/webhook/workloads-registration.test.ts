@@ -29,6 +29,7 @@ const RULES = [
     scope: 'Namespaced',
   },
 ];
+const NOT_DELETING = { name: 'not-being-deleted', expression: '!has(object.metadata.deletionTimestamp)' };
 const SYSTEM = {
   key: 'kubernetes.io/metadata.name',
   operator: 'NotIn',
@@ -41,7 +42,8 @@ test('mutating: annotated workloads only, Fail', () => {
   assert.deepEqual(w.rules, RULES);
   assert.equal(w.failurePolicy, 'Fail');
   assert.deepEqual(w.namespaceSelector.matchExpressions, [SYSTEM]);
-  assert.equal(w.matchConditions?.length, 1);
+  assert.equal(w.matchConditions?.length, 2);
+  assert.deepEqual(w.matchConditions?.[1], NOT_DELETING);
   assert.match(
     w.matchConditions?.[0]?.expression ?? '',
     /'toolhive\.stacklok\.io\/server' in object\.metadata\.annotations/,
@@ -55,7 +57,8 @@ test('validating: Fail in enforcing-labelled namespaces, Ignore elsewhere, never
   for (const h of [strict, open]) {
     assert.equal(h.clientConfig.service.path, WORKLOAD_PATHS.validate);
     assert.deepEqual(h.rules, RULES);
-    assert.equal(h.matchConditions, undefined);
+    // An object being deleted only loses finalizers: never blocked, even with the operator down.
+    assert.deepEqual(h.matchConditions, [NOT_DELETING]);
   }
   assert.equal(strict.failurePolicy, 'Fail');
   assert.equal(open.failurePolicy, 'Ignore');
