@@ -27,6 +27,11 @@ export function addValidateCommand(registry: Command, io: CliIO): void {
       'print the valid objects as admission would store them (defaults filled), as YAML',
     )
     .option('-v, --verbose', 'also list valid documents and the skipped documents of other kinds')
+    .option(
+      '--catalog <name=file>',
+      'an MCPRegistry’s catalog (registry JSON), to review ToolHive workloads that reference or must match it (repeatable)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .addHelpText(
       'after',
       [

@@ -10,6 +10,7 @@ import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../admission/index.
 import { CliError, UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 import { admit, isRegistryKind } from './admit.ts';
+import { admitWorkload, isWorkloadKind, loadCatalogs, type OfflineRegistries } from './workloads.ts';
 import { expandPaths, readInputs } from './input.ts';
 import {
   defaultsYaml,
@@ -27,6 +28,8 @@ export interface ValidateOptions {
   output: 'text' | 'json';
   showDefaults?: boolean;
   verbose?: boolean;
+  /** `NAME=FILE`: an MCPRegistry's catalog, for ToolHive workloads in the input (SPEC §11). */
+  catalog?: string[];
 }
 
 async function loadPolicy(file: string | undefined): Promise<Policy> {
@@ -64,16 +67,27 @@ export async function runValidate(io: CliIO, args: string[], opts: ValidateOptio
     );
   const policy = await loadPolicy(opts.policy);
   const inputs = await readInputs(io, await expandPaths(paths));
+  const offline: OfflineRegistries = {
+    registries: new Map(),
+    catalogs: await loadCatalogs(opts.catalog ?? []),
+  };
+  for (const doc of inputs.flatMap((i) => i.documents))
+    if (isObj(doc.value) && isRegistryKind(doc.value) && isObj(doc.value.metadata)) {
+      const ns = typeof doc.value.metadata.namespace === 'string' ? doc.value.metadata.namespace : 'default';
+      const spec = isObj(doc.value.spec) ? doc.value.spec : {};
+      offline.registries.set(`${ns}/${String(doc.value.metadata.name)}`, spec.enforceServers === true);
+    }
   const documents: DocumentReport[] = [];
   for (const input of inputs) {
     for (const doc of input.documents) {
       if (doc.value === undefined) continue;
       const base = { file: doc.file, index: doc.index, ...describe(doc.value) };
-      if (!isObj(doc.value) || !isRegistryKind(doc.value)) {
+      const workload = isObj(doc.value) && isWorkloadKind(doc.value);
+      if (!isObj(doc.value) || (!isRegistryKind(doc.value) && !workload)) {
         documents.push({ ...base, result: 'skipped', errors: [], warnings: [] });
         continue;
       }
-      const v = admit(doc.value, policy);
+      const v = workload ? admitWorkload(doc.value, offline, policy) : admit(doc.value, policy);
       documents.push({
         ...base,
         result: v.valid ? 'valid' : 'invalid',
