@@ -35,6 +35,11 @@ export interface OperatorConfig {
    * instead of the registry's Service (tests and the local stack, whose APIs run on loopback ports).
    */
   registryRefEndpoints: Record<string, string>;
+  /**
+   * Labels (all must match) of namespaces let into every registry API's NetworkPolicy besides the
+   * consenting ones, e.g. Prometheus's namespace to scrape /metrics; empty = none.
+   */
+  registryApiIngressNamespaceSelector: Record<string, string>;
   drainSeconds: number;
   /**
    * Sync worker threads (SPEC §18): undefined = every core but one, at least one; 0 = the sync's CPU
@@ -112,6 +117,7 @@ const ENV: Record<string, string> = {
   'registry-api-image': 'REGISTRY_API_IMAGE',
   'deploy-registry-api': 'DEPLOY_REGISTRY_API',
   'registry-ref-endpoints': 'REGISTRY_REF_ENDPOINTS',
+  'registry-api-ingress-namespace-selector': 'REGISTRY_API_INGRESS_NAMESPACE_SELECTOR',
   'enable-webhooks': 'ENABLE_WEBHOOKS',
   'enable-controller': 'ENABLE_CONTROLLER',
   'drain-seconds': 'DRAIN_SECONDS',
@@ -148,6 +154,30 @@ export function parseRefEndpoints(v: string | undefined): Record<string, string>
         `--registry-ref-endpoints: invalid entry "${entry}": use namespace/name=http://host:port, comma-separated`,
       );
     out[`${m[1]}/${m[2]}`] = m[3] ?? '';
+  }
+  return out;
+}
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** `key=value,…` → matchLabels; each key and value checked as Kubernetes labels. */
+export function parseLabelSelector(flag: string, v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [key = '', value, ...rest] = entry.split('=');
+    const parts = key.split('/');
+    const name = parts.pop() ?? '';
+    const prefixOk = parts.length === 0 || (parts.length === 1 && LABEL_PREFIX.test(parts[0] ?? ''));
+    const valueOk = value !== undefined && (value === '' || LABEL_NAME.test(value));
+    if (!prefixOk || !LABEL_NAME.test(name) || !valueOk || rest.length > 0 || key in out)
+      throw new Error(
+        `--${flag}: invalid entry "${entry}": use label=value, comma-separated, each label once (namespaces with all of them)`,
+      );
+    out[key] = value;
   }
   return out;
 }
@@ -211,6 +241,10 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
     registryApiImage: get('registry-api-image') ?? 'ghcr.io/stacklok/mcp-registry-operator:0.1.0',
     deployRegistryApi: bool(get('deploy-registry-api'), true),
     registryRefEndpoints: parseRefEndpoints(get('registry-ref-endpoints')),
+    registryApiIngressNamespaceSelector: parseLabelSelector(
+      'registry-api-ingress-namespace-selector',
+      get('registry-api-ingress-namespace-selector'),
+    ),
     drainSeconds: int('drain-seconds', get('drain-seconds'), 5),
     ...optionalInt('sync-workers', 'syncWorkers', get('sync-workers'), 0, 64),
     ...optionalInt('sync-worker-memory', 'syncWorkerMemoryMb', get('sync-worker-memory'), 64, 65536),

@@ -24,6 +24,11 @@ const FLAGS: [flag: string, value: string, meaning: string][] = [
     'ns/name=url,…',
     'fixed API addresses of registries read by registryRef (tests, local stack; default: their Services)',
   ],
+  [
+    'registry-api-ingress-namespace-selector',
+    'label=value,…',
+    "namespaces also let into every registry API's NetworkPolicy, e.g. Prometheus's (default: none)",
+  ],
   ['drain-seconds', 'n', 'after SIGTERM, keep serving webhooks this long (default: 5)'],
   [
     'sync-workers',

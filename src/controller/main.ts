@@ -207,6 +207,7 @@ export async function runController(
                 guard,
                 storage,
                 operatorNamespace: config.namespace,
+                ingressNamespaceSelector: config.registryApiIngressNamespaceSelector,
               }),
             grant: (reg, storage) =>
               grantStorage(client, reg, storage, { guard, operatorNamespace: config.namespace }),

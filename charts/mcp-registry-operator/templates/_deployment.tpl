@@ -104,6 +104,9 @@ spec:
             {{- with $op.registryRefEndpoints }}
             - --registry-ref-endpoints={{ range $i, $k := keys . | sortAlpha }}{{ if $i }},{{ end }}{{ $k }}={{ index $op.registryRefEndpoints $k }}{{ end }}
             {{- end }}
+            {{- with $op.registryApiIngressNamespaceSelector }}
+            - --registry-api-ingress-namespace-selector={{ range $i, $k := keys . | sortAlpha }}{{ if $i }},{{ end }}{{ $k }}={{ index $op.registryApiIngressNamespaceSelector $k }}{{ end }}
+            {{- end }}
             {{- if and (not $op.enableWebhooks) (ne $role "controller") }}
             - --enable-webhooks=false
             {{- end }}

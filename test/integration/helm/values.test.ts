@@ -99,6 +99,7 @@ test('each operator value, changed, reaches the operator as that setting', () =>
       'platform/catalog': 'http://catalog.platform.example:8080',
       'team-a/shared': 'https://shared.team-a.example',
     },
+    registryApiIngressNamespaceSelector: { 'kubernetes.io/metadata.name': 'monitoring', team: 'platform' },
     enableWebhooks: false,
     enableController: false,
     webhookHost: '127.0.0.1',
@@ -209,7 +210,7 @@ const refusals: [Record<string, unknown>, string][] = [
   ],
   [
     { 'policy.allowedSourceTypes': ['ftp'] },
-    "- at '/policy/allowedSourceTypes/0': value must be one of 'configmap', 'url', 'git', 'registry'",
+    "- at '/policy/allowedSourceTypes/0': value must be one of 'configmap', 'url', 'git', 'registry', 'kubernetes'",
   ],
   [
     { 'policy.minSyncInterval': '30 seconds' },

@@ -4,7 +4,8 @@
  *   - a user's ConfigMap named like a shard the registry has not written (`t2-registry-storage-5`) is
  *     never granted to the API's ServiceAccount; the Role follows the shards storage actually holds;
  *   - each registry API gets a NetworkPolicy the apiserver accepts: ingress from its own namespace,
- *     the operator's namespace and the consenting readers only, following the annotation.
+ *     the operator's namespace and the consenting readers only, following the annotation, plus the
+ *     namespaces the platform selects by label (its monitoring) when it does.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,4 +101,21 @@ test('each registry API has a NetworkPolicy: own namespace, operator, consenting
   ).body;
   await reconcileApiWorkload(client(), open, image);
   assert.deepEqual(policyOf('shared').spec.ingress[0]?.from, [{ namespaceSelector: {} }]);
+});
+
+test("the platform's monitoring namespace, selected by label, is let into the policy (Prometheus scrapes /metrics)", async () => {
+  const reg = await registryNamed('scraped');
+  const monitoring = { 'kubernetes.io/metadata.name': 'monitoring' };
+  await reconcileApiWorkload(client(), reg, { ...image, ingressNamespaceSelector: monitoring });
+  assert.deepEqual(policyOf('scraped').spec.ingress[0]?.from, [
+    { podSelector: {} },
+    byName('toolhive-system'),
+    { namespaceSelector: { matchLabels: monitoring } },
+  ]);
+  // Unset again (the default): the next apply takes the peer away.
+  await reconcileApiWorkload(client(), reg, image);
+  assert.deepEqual(policyOf('scraped').spec.ingress[0]?.from, [
+    { podSelector: {} },
+    byName('toolhive-system'),
+  ]);
 });

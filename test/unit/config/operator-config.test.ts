@@ -82,3 +82,39 @@ for (const [argv, message] of [
 ] as const)
   test(`a bad sync worker setting is refused: ${argv.join(' ')}`, () =>
     assert.throws(() => parseOperatorConfig([...argv], {}), { message }));
+
+test('registry API ingress namespaces: none by default, labels by flag or environment', () => {
+  assert.deepEqual(parseOperatorConfig([], {}).registryApiIngressNamespaceSelector, {});
+  assert.deepEqual(
+    parseOperatorConfig(
+      ['--registry-api-ingress-namespace-selector=kubernetes.io/metadata.name=monitoring'],
+      {},
+    ).registryApiIngressNamespaceSelector,
+    { 'kubernetes.io/metadata.name': 'monitoring' },
+  );
+  assert.deepEqual(
+    parseOperatorConfig([], { REGISTRY_API_INGRESS_NAMESPACE_SELECTOR: ' team=platform , scrape=' })
+      .registryApiIngressNamespaceSelector,
+    { team: 'platform', scrape: '' },
+  );
+});
+
+for (const entry of [
+  'monitoring',
+  '=x',
+  'a/b/c=x',
+  'team=a=b',
+  'team=-x',
+  'Bad_Prefix/x=y',
+  `k=${'v'.repeat(64)}`,
+])
+  test(`a bad registry API ingress selector entry is refused: ${entry.slice(0, 20)}`, () =>
+    assert.throws(() => parseOperatorConfig([`--registry-api-ingress-namespace-selector=${entry}`], {}), {
+      message: `--registry-api-ingress-namespace-selector: invalid entry "${entry}": use label=value, comma-separated, each label once (namespaces with all of them)`,
+    }));
+
+test('a label given twice in the registry API ingress selector is refused', () =>
+  assert.throws(() => parseOperatorConfig(['--registry-api-ingress-namespace-selector=team=a,team=b'], {}), {
+    message:
+      '--registry-api-ingress-namespace-selector: invalid entry "team=b": use label=value, comma-separated, each label once (namespaces with all of them)',
+  }));
