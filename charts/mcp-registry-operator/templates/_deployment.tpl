@@ -146,7 +146,7 @@ spec:
             - name: NODE_OPTIONS
               value: {{ . | quote }}
             {{- end }}
-            {{- range $name, $pair := dict "MCPR_WORKERS" (list $t.workers 4) "MCPR_SYNC_BACKOFF_BASE_MS" (list $t.syncBackoffBaseMs 5000) "MCPR_SYNC_BACKOFF_MAX_MS" (list $t.syncBackoffMaxMs 300000) "MCPR_QUEUE_BASE_DELAY_MS" (list $t.queueBaseDelayMs 1000) "MCPR_QUEUE_MAX_DELAY_MS" (list $t.queueMaxDelayMs 300000) "MCPR_SOURCE_RETRY_DELAY_MS" (list $t.sourceRetryDelayMs 500) }}
+            {{- range $name, $pair := dict "MCPR_WORKERS" (list $t.workers 4) "MCPR_SYNC_BACKOFF_BASE_MS" (list $t.syncBackoffBaseMs 5000) "MCPR_SYNC_BACKOFF_MAX_MS" (list $t.syncBackoffMaxMs 300000) "MCPR_QUEUE_BASE_DELAY_MS" (list $t.queueBaseDelayMs 1000) "MCPR_QUEUE_MAX_DELAY_MS" (list $t.queueMaxDelayMs 300000) "MCPR_SOURCE_RETRY_DELAY_MS" (list $t.sourceRetryDelayMs 500) "MCPR_COMPLIANCE_INTERVAL_MS" (list $t.complianceIntervalMs 30000) }}
             {{- if ne (int (index $pair 0)) (int (index $pair 1)) }}
             - name: {{ $name }}
               value: {{ index $pair 0 | int | toString | quote }}

@@ -114,7 +114,13 @@ test('each operator value, changed, reaches the operator as that setting', () =>
     deployRegistryApi: false,
     drainSeconds: 12,
   };
-  const tuning = { workers: 8, syncBackoffBaseMs: 1000, syncBackoffMaxMs: 60000, queueBaseDelayMs: 200 };
+  const tuning = {
+    workers: 8,
+    syncBackoffBaseMs: 1000,
+    syncBackoffMaxMs: 60000,
+    queueBaseDelayMs: 200,
+    complianceIntervalMs: 5000,
+  };
   const tuningSet = Object.fromEntries(Object.entries(tuning).map(([k, v]) => [`operator.tuning.${k}`, v]));
   const set = Object.fromEntries(Object.entries(changed).map(([k, v]) => [`operator.${k}`, v]));
   const objs = renderChart({ ...set, ...tuningSet, policy: { allowHTTP: true } });
