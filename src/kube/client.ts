@@ -52,6 +52,9 @@ export class KubeClient {
   readonly kc: KubeConfig;
   readonly server: URL;
   private readonly agent: Agent;
+  // Watches hold a connection for minutes: 64 of them (3 informers per watched namespace, discovery's
+  // per kind and namespace) would take every request socket and starve GETs and PATCHes forever.
+  private readonly watchAgent: Agent;
   private readonly opts: KubeClientOptions;
 
   private constructor(kc: KubeConfig, opts: KubeClientOptions) {
@@ -62,6 +65,7 @@ export class KubeClient {
       throw new Error('the kubeconfig has no current cluster; set a context with --context or KUBECONFIG');
     this.server = new URL(cluster.server);
     this.agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    this.watchAgent = new Agent({ keepAlive: false });
   }
 
   /** Loads --kubeconfig, then $KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
@@ -103,15 +107,15 @@ export class KubeClient {
     return opts;
   }
 
-  private agentFor(opts: RequestOptions): Agent {
-    // applyToHTTPSOptions puts the TLS material on the options; keep one keep-alive agent for it.
-    Object.assign(this.agent.options, {
+  private agentFor(opts: RequestOptions, agent: Agent = this.agent): Agent {
+    // applyToHTTPSOptions puts the TLS material on the options; keep one agent for it.
+    Object.assign(agent.options, {
       ca: opts.ca,
       cert: opts.cert,
       key: opts.key,
       rejectUnauthorized: opts.rejectUnauthorized,
     });
-    return this.agent;
+    return agent;
   }
 
   async request<T>(path: string, args: RequestArgs = {}): Promise<Response<T>> {
@@ -244,7 +248,9 @@ export class KubeClient {
       withQuery(resourcePath(ref), { ...query, watch: true }),
       accept ? { Accept: accept } : {},
     );
-    const send = this.server.protocol === 'https:' ? httpsRequest : httpRequest;
+    const https = this.server.protocol === 'https:';
+    if (https) opts.agent = this.agentFor(opts, this.watchAgent);
+    const send = https ? httpsRequest : httpRequest;
     return new Promise<void>((resolve, reject) => {
       const req = send({ ...opts, signal }, (res) => {
         const status = res.statusCode ?? 0;
@@ -289,5 +295,6 @@ export class KubeClient {
 
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 }
