@@ -54,6 +54,8 @@ function alphaPath(rest: string): string | undefined {
 
 /** `spec.sources[i]...` of the converted object → the path in the user's v1alpha1 object. */
 export function userPath(field: string): string {
+  if (field === 'spec.api' || field.startsWith('spec.api.') || field.startsWith('spec.api['))
+    return `${STASH_FIELD}.api${field.slice('spec.api'.length)}`;
   const m = /^spec\.sources(?:\[(\d+)\](.*))?$/.exec(field);
   if (!m) return field;
   if (m[1] === undefined) return `${STASH_FIELD}.sources`;

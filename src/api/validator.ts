@@ -127,6 +127,10 @@ export function ajvErrorToFieldError(err: ErrorObject, root: unknown): FieldErro
       return { type: 'Invalid', field, value, detail: `must be a valid ${String(p.format)}` };
     case 'minimum':
       return { type: 'Invalid', field, value, detail: `must be greater than or equal to ${String(p.limit)}` };
+    case 'maximum':
+      return { type: 'Invalid', field, value, detail: `must be less than or equal to ${String(p.limit)}` };
+    case 'maxProperties':
+      return { type: 'TooMany', field, detail: `must have at most ${String(p.limit)} items` };
     default:
       return { type: 'Invalid', field, value, detail: err.message ?? err.keyword };
   }

@@ -66,8 +66,10 @@ function specToHub(spec: JsonObject, stash: Stash): JsonObject {
   const out: JsonObject = {};
   for (const k of Object.keys(spec)) {
     if (k === 'source') out.sources = sourcesToHub(spec, stash);
-    else if (k !== 'format') out[k] = spec[k];
+    else if (k !== 'format' && k !== 'api') out[k] = spec[k];
   }
+  // v1alpha1 has no spec.api (the apiserver prunes one written there): it lives in the stash only.
+  if (stash.api) out.api = stash.api;
   return out;
 }
 
@@ -119,6 +121,7 @@ function fromHubObject(obj: JsonObject): JsonObject {
     const r = specFromHub(obj.spec);
     spec = r.spec;
     if (r.sources) stash.sources = r.sources;
+    if (r.api) stash.api = r.api;
   }
   let status: JsonObject | undefined;
   if (isObject(obj.status)) {
@@ -131,7 +134,7 @@ function fromHubObject(obj: JsonObject): JsonObject {
   if (spec) out.spec = spec;
   if (status) out.status = status;
   // No metadata object in (never from the apiserver) but a stash to keep: it gets one, last.
-  if (!metaIn && (stash.sources || stash.status)) out.metadata = alphaMetadata({}, stash);
+  if (!metaIn && (stash.sources || stash.api || stash.status)) out.metadata = alphaMetadata({}, stash);
   return out;
 }
 
@@ -142,7 +145,7 @@ function fromHubObject(obj: JsonObject): JsonObject {
  */
 function alphaMetadata(metadata: JsonObject, stash: Stash): JsonObject {
   const annotations = isObject(metadata.annotations) ? metadata.annotations : undefined;
-  if (stash.sources || stash.status) {
+  if (stash.sources || stash.api || stash.status) {
     // A computed key in a literal makes V8 build a slower object than a plain store does.
     const withStash: JsonObject = { ...annotations };
     withStash[ANNOTATION_V1BETA1_SPEC] = encodeStash(stash);
@@ -154,7 +157,7 @@ function alphaMetadata(metadata: JsonObject, stash: Stash): JsonObject {
   return metadata;
 }
 
-function specFromHub(spec: JsonObject): { spec: JsonObject; sources?: JsonObject[] } {
+function specFromHub(spec: JsonObject): { spec: JsonObject; sources?: JsonObject[]; api?: JsonObject } {
   const sources = spec.sources;
   if (!Array.isArray(sources) || sources.length === 0 || !sources.every(isObject)) {
     throw new ConversionError('spec.sources: Required value: at least one source object is needed');
@@ -168,7 +171,7 @@ function specFromHub(spec: JsonObject): { spec: JsonObject; sources?: JsonObject
     if (k === 'sources') {
       if (alpha.format !== undefined) out.format = alpha.format;
       out.source = alpha.source;
-    } else if (k !== 'format' && k !== 'source') {
+    } else if (k !== 'format' && k !== 'source' && k !== 'api') {
       // format and source are v1alpha1-only spec fields (compared inline: a Set lookup per key cost
       // more); displayName, syncPolicy, filter and unknown fields are copied as they are.
       out[k] = spec[k];
@@ -180,7 +183,8 @@ function specFromHub(spec: JsonObject): { spec: JsonObject; sources?: JsonObject
     sources.length === 1 &&
     first.name === DEFAULT_SOURCE_NAME &&
     jsonEqual(sourceToHub(alpha, DEFAULT_SOURCE_NAME), first);
-  return plain ? { spec: out } : { spec: out, sources: sources as JsonObject[] };
+  const api = isObject(spec.api) ? { api: spec.api } : {};
+  return plain ? { spec: out, ...api } : { spec: out, sources: sources as JsonObject[], ...api };
 }
 
 function withVersion(obj: JsonObject, apiVersion: string, metadata: JsonObject | undefined): JsonObject {

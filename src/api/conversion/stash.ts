@@ -10,6 +10,8 @@ import { isObject, type JsonObject } from './json.ts';
 export interface Stash {
   /** spec.sources of the v1beta1 object, all of them, as they were. */
   sources?: JsonObject[];
+  /** spec.api (SPEC §13), which v1alpha1 has no field for, as it was. */
+  api?: JsonObject;
   /** status.sync, status.storage and status.api of the v1beta1 object, as they were. */
   status?: { sync?: JsonObject; storage?: JsonObject; api?: JsonObject };
 }
@@ -20,6 +22,7 @@ export class StashError extends Error {}
 export function encodeStash(stash: Stash): string {
   const out: JsonObject = {};
   if (stash.sources) out.sources = stash.sources;
+  if (stash.api) out.api = stash.api;
   if (stash.status) {
     const st: JsonObject = {};
     if (stash.status.sync) st.sync = stash.status.sync;
@@ -69,6 +72,10 @@ export function decodeStash(text: string): Stash {
       throw new StashError(`${where}: Invalid value: sources must be a non-empty list of objects`);
     }
     stash.sources = raw.sources;
+  }
+  if (raw.api !== undefined) {
+    if (!isObject(raw.api)) throw new StashError(`${where}: Invalid value: api must be an object`);
+    stash.api = raw.api;
   }
   if (raw.status !== undefined) {
     if (!isObject(raw.status)) throw new StashError(`${where}: Invalid value: status must be an object`);

@@ -5,6 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { LIMITS, SOURCE_TYPES } from '../constants.ts';
 import * as c from './common.ts';
 import { kubernetesSource, requiredSubObject } from './kubernetes.ts';
+import { apiSpec } from './api.ts';
 
 const configMapRef = c.obj(
   { name: c.configMapName, key: Type.Optional(c.configMapKey) },
@@ -152,6 +153,7 @@ export const specV1beta1 = c.obj(
     syncPolicy: Type.Optional(c.syncPolicy),
     filter: Type.Optional(c.filter),
     enforceServers: Type.Optional(c.enforceServers),
+    api: Type.Optional(apiSpec),
   },
   'Desired state of the MCPRegistry: its sources, sync policy and the filter applied after merging.',
 );

@@ -24,6 +24,7 @@ type Schema = {
   minItems?: number;
   maxItems?: number;
   minimum?: number;
+  maximum?: number;
   'x-kubernetes-list-map-keys'?: string[];
 };
 
@@ -54,7 +55,7 @@ export function fromSchema(s: Schema): fc.Arbitrary<unknown> {
     case 'string':
       return stringArb(s);
     case 'integer':
-      return fc.integer({ min: s.minimum ?? -1000, max: 1_000_000 });
+      return fc.integer({ min: s.minimum ?? -1000, max: s.maximum ?? 1_000_000 });
     case 'boolean':
       return fc.boolean();
     case 'array': {

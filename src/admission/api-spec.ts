@@ -1,0 +1,205 @@
+/**
+ * `spec.api` (SPEC §13) beyond what the schema says: values the apiserver would only refuse when the
+ * controller applies the Deployment or Service, minutes later and as a condition, are refused here with
+ * the apiserver's own wording. Pure.
+ */
+import type { FieldError } from '../api/field-error.ts';
+import { isObj, type Obj } from './shape.ts';
+
+/** apimachinery's resource.Quantity grammar (suffixes: binary Ki..Ei, decimal n..E, or an exponent). */
+const QUANTITY = /^[+-]?(\d+\.?\d*|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+const QUANTITY_DETAIL =
+  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const SCALE: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** The quantity's value as a number (enough to compare a request with a limit), or undefined. */
+export function quantityValue(text: string): number | undefined {
+  const m = QUANTITY.exec(text);
+  if (!m) return undefined;
+  const suffix = m[2] ?? '';
+  const n = Number(text.slice(0, text.length - suffix.length));
+  if (/^[eE]/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
+  return n * (SCALE[suffix] ?? 1);
+}
+
+const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const KEY_DETAIL =
+  "must be a qualified name: an optional DNS subdomain prefix and '/', then a name of at most 63 alphanumeric characters, '-', '_' or '.', starting and ending with an alphanumeric character";
+
+/** A label or annotation key (apimachinery's IsQualifiedName). */
+export function isQualifiedName(key: string): boolean {
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  const name = parts[parts.length - 1]!;
+  if (name.length > 63 || !NAME_PART.test(name)) return false;
+  if (parts.length === 2) return parts[0]!.length <= 253 && DNS_SUBDOMAIN.test(parts[0]!);
+  return true;
+}
+
+const AFFINITY_KEYS = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
+
+function checkKeys(map: unknown, field: string, out: FieldError[]): void {
+  if (!isObj(map)) return;
+  for (const k of Object.keys(map))
+    if (!isQualifiedName(k))
+      out.push({ type: 'Invalid', field: `${field}[${k}]`, value: k, detail: KEY_DETAIL });
+}
+
+function checkResources(res: unknown, out: FieldError[]): void {
+  if (!isObj(res)) return;
+  const values: Record<string, Record<string, number>> = { requests: {}, limits: {} };
+  for (const part of ['requests', 'limits'] as const) {
+    const list = res[part];
+    if (!isObj(list)) continue;
+    for (const r of ['cpu', 'memory']) {
+      const q = list[r];
+      if (typeof q !== 'string') continue;
+      const v = quantityValue(q);
+      const field = `spec.api.resources.${part}.${r}`;
+      if (v === undefined) out.push({ type: 'Invalid', field, value: q, detail: QUANTITY_DETAIL });
+      else if (v <= 0) out.push({ type: 'Invalid', field, value: q, detail: 'must be greater than 0' });
+      else values[part]![r] = v;
+    }
+  }
+  for (const r of ['cpu', 'memory']) {
+    const req = values.requests![r];
+    const lim = values.limits![r];
+    if (req !== undefined && lim !== undefined && req > lim) {
+      const limText = String((res.limits as Obj)[r]);
+      out.push({
+        type: 'Invalid',
+        field: `spec.api.resources.requests.${r}`,
+        value: (res.requests as Obj)[r],
+        detail: `must be less than or equal to ${r} limit of ${limText}`,
+      });
+    }
+  }
+}
+
+function checkTolerations(list: unknown, out: FieldError[]): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((t: unknown, i) => {
+    if (!isObj(t)) return;
+    const field = `spec.api.tolerations[${i}]`;
+    const exists = t.operator === 'Exists';
+    if ((t.key === undefined || t.key === '') && !exists)
+      out.push({
+        type: 'Invalid',
+        field: `${field}.operator`,
+        value: t.operator ?? '',
+        detail: 'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+      });
+    if (exists && typeof t.value === 'string' && t.value !== '')
+      out.push({
+        type: 'Invalid',
+        field: `${field}.operator`,
+        value: t.value,
+        detail: "value must be empty when `operator` is 'Exists'",
+      });
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute')
+      out.push({
+        type: 'Invalid',
+        field: `${field}.effect`,
+        value: t.effect ?? '',
+        detail: "effect must be 'NoExecute' when `tolerationSeconds` is set",
+      });
+  });
+}
+
+/** The origin rule of `thv-registry-api --cors-origins` (registry-api/cors.ts), said about the field. */
+function checkCors(api: Obj, out: FieldError[]): void {
+  const origins = isObj(api.cors) ? api.cors.origins : undefined;
+  if (!Array.isArray(origins)) return;
+  const field = 'spec.api.cors.origins';
+  const anonymous = !isObj(api.auth) || api.auth.mode === undefined || api.auth.mode === 'anonymous';
+  origins.forEach((o: unknown, i) => {
+    if (typeof o !== 'string') return;
+    if (o === '*') {
+      if (origins.length > 1)
+        out.push({
+          type: 'Invalid',
+          field: `${field}[${i}]`,
+          value: o,
+          detail: '"*" cannot be combined with other origins',
+        });
+      else if (!anonymous)
+        out.push({
+          type: 'Invalid',
+          field: `${field}[${i}]`,
+          value: o,
+          detail: '"*" cannot be used with authentication: list the origins that may send credentials',
+        });
+      return;
+    }
+    const why = originProblem(o);
+    if (why)
+      out.push({
+        type: 'Invalid',
+        field: `${field}[${i}]`,
+        value: o,
+        detail: `not an origin (${why}); use scheme://host[:port], e.g. https://app.example.com`,
+      });
+  });
+}
+
+function originProblem(text: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return 'not a URL';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'only http and https';
+  if (u.username || u.password) return 'no user information';
+  if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash || text.endsWith('/'))
+    return 'no path, query or fragment';
+  return undefined;
+}
+
+/** Every finding about `spec.api` (the schema's own are reported by the structural validation). */
+export function checkApiSpec(spec: Obj): FieldError[] {
+  const api = spec.api;
+  if (!isObj(api)) return [];
+  const out: FieldError[] = [];
+  checkResources(api.resources, out);
+  checkKeys(api.nodeSelector, 'spec.api.nodeSelector', out);
+  if (isObj(api.service)) checkKeys(api.service.annotations, 'spec.api.service.annotations', out);
+  checkTolerations(api.tolerations, out);
+  if (isObj(api.affinity))
+    for (const [k, v] of Object.entries(api.affinity)) {
+      if (!AFFINITY_KEYS.includes(k))
+        out.push({
+          type: 'Unsupported',
+          field: `spec.api.affinity.${k}`,
+          value: k,
+          detail: `supported values: ${AFFINITY_KEYS.map((a) => `"${a}"`).join(', ')}`,
+        });
+      else if (!isObj(v))
+        out.push({
+          type: 'Invalid',
+          field: `spec.api.affinity.${k}`,
+          value: v,
+          detail: 'must be of type object',
+        });
+    }
+  checkCors(api, out);
+  return out;
+}
