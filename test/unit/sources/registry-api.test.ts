@@ -3,33 +3,22 @@
  * delays (with a recording sleep, so no test waits), every budget, and the exact message of each
  * malformed page.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { latestPerServer, nestingDepth, parsePage, valueDepth } from '../../../src/sources/registry-page.ts';
 import { SourceError, type ParsedDocument } from '../../../src/sources/types.ts';
 import { takePreRead } from '../../../src/registry/pre-read.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
+import { loopbackHttp } from '../../support/loopback-http.ts';
 
 // The servers below listen on loopback, which the built-in policy refuses (SPEC §8).
 allowLoopbackSources();
 
-let server: Server;
-let base: string;
 let handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end();
-
-before(async () => {
-  server = createServer((req, res) => handler(req, res));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-});
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const web = loopbackHttp((req, res) => handler(req, res));
 
 const item = (name: string, version: string, official: Record<string, unknown> = {}) => ({
   server: { name, version, description: name },
@@ -67,13 +56,13 @@ async function sourceError(p: Promise<unknown>): Promise<SourceError> {
 test('asks for version=latest and limit=100 on every page and follows the cursor', async () => {
   const queries: string[] = [];
   handler = (req, res) => {
-    const u = new URL(req.url ?? '', base);
+    const u = new URL(req.url ?? '', web.url);
     queries.push(`${u.pathname}?${u.searchParams.toString()}`);
     res.end(
       u.searchParams.get('cursor') ? page([item('a/y', '1.0.0')]) : page([item('a/x', '1.0.0')], 'n/2'),
     );
   };
-  const doc = JSON.parse(textOf(await fetchRegistryApi(`${base}/`, opts().o))) as { servers: unknown[] };
+  const doc = JSON.parse(textOf(await fetchRegistryApi(`${web.url}/`, opts().o))) as { servers: unknown[] };
   assert.deepEqual(queries, [
     '/v0.1/servers?version=latest&limit=100',
     '/v0.1/servers?version=latest&limit=100&cursor=n%2F2',
@@ -90,10 +79,10 @@ test('a registry that ignores version=latest: later pages supersede earlier ones
     page([item('r/a', '1.5.0'), item('r/b', '2.0.0'), item('r/c', '0.1.0', { isLatest: true })]),
   ];
   handler = (req, res) => {
-    const cursor = new URL(req.url ?? '', base).searchParams.get('cursor');
+    const cursor = new URL(req.url ?? '', web.url).searchParams.get('cursor');
     res.end(pages[cursor ? Number(cursor) - 1 : 0]);
   };
-  const doc = await fetchRegistryApi(base, opts().o);
+  const doc = await fetchRegistryApi(web.url, opts().o);
   const value = doc.value as { servers: { server: { name?: string; version: string } }[] };
   assert.deepEqual(
     value.servers.map((i) => `${i.server.name ?? '(unnamed)'}@${i.server.version}`),
@@ -109,20 +98,20 @@ test('a registry that ignores version=latest: later pages supersede earlier ones
 test('all pages of one sync share one connection, which is closed when paging ends', async () => {
   const sockets = new Set<Socket>();
   const onConnection = (s: Socket) => sockets.add(s);
-  server.on('connection', onConnection);
+  web.server.on('connection', onConnection);
   handler = (req, res) => {
-    const n = Number(new URL(req.url ?? '', base).searchParams.get('cursor') ?? 0);
+    const n = Number(new URL(req.url ?? '', web.url).searchParams.get('cursor') ?? 0);
     res.end(page([item(`a/s${n}`, '1.0.0')], n < 4 ? String(n + 1) : undefined));
   };
   try {
-    const doc = await fetchRegistryApi(base, opts().o);
+    const doc = await fetchRegistryApi(web.url, opts().o);
     assert.equal((doc.value as { servers: unknown[] }).servers.length, 5);
     assert.equal(sockets.size, 1);
     const [socket] = sockets;
     // The agent is destroyed with the sync: no idle connection stays behind.
     await new Promise<void>((r) => (socket?.closed ? r() : socket?.once('close', () => r())));
   } finally {
-    server.off('connection', onConnection);
+    web.server.off('connection', onConnection);
   }
 });
 
@@ -139,60 +128,60 @@ test('503 and 429 are retried with exponential backoff; Retry-After is honoured 
     else res.end(page([item('a/x', '1.0.0')]));
   };
   const { o, sleeps } = opts({ maxRetryAfterMs: 30_000 });
-  await fetchRegistryApi(base, o);
+  await fetchRegistryApi(web.url, o);
   assert.deepEqual(sleeps, [500, 7000, 30_000]);
 });
 
 test('a 5xx that outlasts the retries fails as ServerError, saying how often it was tried', async () => {
   handler = (_q, res) => res.writeHead(502).end();
-  const e = await sourceError(fetchRegistryApi(base, opts().o));
+  const e = await sourceError(fetchRegistryApi(web.url, opts().o));
   assert.equal(e.reason, 'ServerError');
-  assert.equal(e.message, `${base}/v0.1/servers answered HTTP 502 4 times`);
+  assert.equal(e.message, `${web.url}/v0.1/servers answered HTTP 502 4 times`);
 });
 
 test('4xx is not retried and names what to check', async () => {
   let n = 0;
   handler = (_q, res) => (n++, res.writeHead(401).end());
-  const e = await sourceError(fetchRegistryApi(base, opts().o));
+  const e = await sourceError(fetchRegistryApi(web.url, opts().o));
   assert.equal(n, 1);
   assert.equal(
     e.message,
-    `${base}/v0.1/servers answered HTTP 401; check the credentials in authSecretRef or headersSecretRef`,
+    `${web.url}/v0.1/servers answered HTTP 401; check the credentials in authSecretRef or headersSecretRef`,
   );
   handler = (_q, res) => res.writeHead(404).end();
   assert.equal(
-    (await sourceError(fetchRegistryApi(`${base}/v0.1`, opts().o))).message,
-    `${base}/v0.1/v0.1/servers answered HTTP 404; baseURL must be the registry's root, without /v0.1`,
+    (await sourceError(fetchRegistryApi(`${web.url}/v0.1`, opts().o))).message,
+    `${web.url}/v0.1/v0.1/servers answered HTTP 404; baseURL must be the registry's root, without /v0.1`,
   );
 });
 
 test('page size, byte, page and time budgets each stop the sync with their own message', async () => {
   handler = (_q, res) => res.end(page([item('a/x', '1.0.0')]) + ' '.repeat(2000));
-  const big = await sourceError(fetchRegistryApi(base, opts({ maxBytes: 1000 }).o));
+  const big = await sourceError(fetchRegistryApi(web.url, opts({ maxBytes: 1000 }).o));
   assert.equal(big.reason, 'ResponseTooLarge');
   assert.equal(
     big.message,
-    `${base}/v0.1/servers page 1 is larger than 1000 bytes, the page size limit of a registry source`,
+    `${web.url}/v0.1/servers page 1 is larger than 1000 bytes, the page size limit of a registry source`,
   );
   let n = 0;
   handler = (_q, res) => (n++, res.end(page([item('a/x', '1.0.0')], `c${n}`).padEnd(900)));
-  const total = await sourceError(fetchRegistryApi(base, opts({ maxBytes: 1000, maxTotalBytes: 2500 }).o));
+  const total = await sourceError(fetchRegistryApi(web.url, opts({ maxBytes: 1000, maxTotalBytes: 2500 }).o));
   assert.equal(
     total.message,
-    `${base}/v0.1/servers: the registry sent more than 2500 bytes in 3 pages, the byte budget of a registry source; stopping`,
+    `${web.url}/v0.1/servers: the registry sent more than 2500 bytes in 3 pages, the byte budget of a registry source; stopping`,
   );
   assert.equal(n, 3, 'stopped at the page that crossed the budget');
-  const pages = await sourceError(fetchRegistryApi(base, opts({ maxPages: 4 }).o));
+  const pages = await sourceError(fetchRegistryApi(web.url, opts({ maxPages: 4 }).o));
   assert.equal(pages.reason, 'TooManyPages');
-  assert.equal(pages.message, `${base}/v0.1/servers: more than 4 pages; stopping`);
+  assert.equal(pages.message, `${web.url}/v0.1/servers: more than 4 pages; stopping`);
   let clock = 0;
   const late = await sourceError(
-    fetchRegistryApi(base, opts({ deadlineMs: 60_000, now: () => (clock += 25_000) }).o),
+    fetchRegistryApi(web.url, opts({ deadlineMs: 60_000, now: () => (clock += 25_000) }).o),
   );
   assert.equal(late.reason, 'FetchTimeout');
   assert.equal(
     late.message,
-    `${base}/v0.1/servers: paging did not finish within 60 s (stopped before page 3)`,
+    `${web.url}/v0.1/servers: paging did not finish within 60 s (stopped before page 3)`,
   );
 });
 
@@ -265,11 +254,11 @@ test('the depth of a parsed page is the nesting depth of its text', () => {
 test('a cursor cycle is named with the cursor, bounded in length', async () => {
   const long = 'c'.repeat(200);
   handler = (_q, res) => res.end(page([item('a/x', '1.0.0')], long));
-  const e = await sourceError(fetchRegistryApi(base, opts().o));
+  const e = await sourceError(fetchRegistryApi(web.url, opts().o));
   assert.equal(e.reason, 'CursorCycle');
   assert.equal(
     e.message,
-    `${base}/v0.1/servers: cursor "${'c'.repeat(80)}…" repeats after 2 pages; the registry's paging loops`,
+    `${web.url}/v0.1/servers: cursor "${'c'.repeat(80)}…" repeats after 2 pages; the registry's paging loops`,
   );
 });
 

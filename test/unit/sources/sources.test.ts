@@ -1,7 +1,7 @@
 /** Source adapters against real loopback HTTP servers and a real git repository. */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,27 +16,17 @@ import {
 import { fetchGit } from '../../../src/sources/git.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
+import { loopbackHttp } from '../../support/loopback-http.ts';
 
 // The servers below listen on loopback, which the built-in policy refuses (SPEC §8).
 allowLoopbackSources();
 
-let server: Server;
-let base: string;
 let handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end();
 const hits: string[] = [];
 
-before(async () => {
-  server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url} ${req.headers['if-none-match'] ?? ''}`);
-    handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-});
-after(() => {
-  server.closeAllConnections();
-  server.close();
+const web = loopbackHttp((req, res) => {
+  hits.push(`${req.method} ${req.url} ${req.headers['if-none-match'] ?? ''}`);
+  handler(req, res);
 });
 
 const fast = { ...DEFAULT_URL_OPTIONS, timeoutMs: 1000, baseRetryDelayMs: 1, maxRetryDelayMs: 5 };
@@ -54,7 +44,7 @@ async function sourceError(p: Promise<unknown>): Promise<SourceError> {
 test('URL: retries 5xx, then succeeds', async () => {
   let n = 0;
   handler = (_q, res) => (++n < 3 ? res.writeHead(503).end() : res.end('{"servers":{}}'));
-  assert.equal(await fetchUrl(`${base}/a`, fast), '{"servers":{}}');
+  assert.equal(await fetchUrl(`${web.url}/a`, fast), '{"servers":{}}');
   assert.equal(n, 3);
 });
 
@@ -64,9 +54,9 @@ test('URL: persistent 500 fails with the status, after the retries', async () =>
     n++;
     res.writeHead(500).end();
   };
-  const e = await sourceError(fetchUrl(`${base}/b?token=secret`, fast));
+  const e = await sourceError(fetchUrl(`${web.url}/b?token=secret`, fast));
   assert.equal(e.reason, 'ServerError');
-  assert.equal(e.message, `${base}/b answered HTTP 500`);
+  assert.equal(e.message, `${web.url}/b answered HTTP 500`);
   assert.equal(n, fast.retries + 1);
 });
 
@@ -75,7 +65,7 @@ test('URL: 429 honours Retry-After', async () => {
   let n = 0;
   handler = (_q, res) => (++n === 1 ? res.writeHead(429, { 'Retry-After': '2' }).end() : res.end('{}'));
   assert.equal(
-    await fetchUrl(`${base}/c`, {
+    await fetchUrl(`${web.url}/c`, {
       ...fast,
       maxRetryDelayMs: 10_000,
       sleep: async (ms) => void slept.push(ms),
@@ -91,14 +81,14 @@ test('URL: 404 is not retried', async () => {
     n++;
     res.writeHead(404).end();
   };
-  const e = await sourceError(fetchUrl(`${base}/d`, fast));
+  const e = await sourceError(fetchUrl(`${web.url}/d`, fast));
   assert.equal(e.reason, 'NotFound');
   assert.equal(n, 1);
 });
 
 test('URL: a hanging server times out', async () => {
   handler = () => {};
-  const e = await sourceError(fetchUrl(`${base}/e`, { ...fast, retries: 0, timeoutMs: 200 }));
+  const e = await sourceError(fetchUrl(`${web.url}/e`, { ...fast, retries: 0, timeoutMs: 200 }));
   assert.equal(e.reason, 'FetchTimeout');
   assert.match(e.message, /no (complete )?response within 200 ms/);
 });
@@ -108,12 +98,12 @@ test('URL: a response over the size limit is refused while streaming', async () 
     res.write('x'.repeat(600));
     res.end('x'.repeat(600));
   };
-  const e = await sourceError(fetchUrl(`${base}/f`, { ...fast, maxBytes: 1000 }));
+  const e = await sourceError(fetchUrl(`${web.url}/f`, { ...fast, maxBytes: 1000 }));
   assert.equal(e.reason, 'ResponseTooLarge');
-  assert.equal(e.message, `${base}/f: response exceeds the limit of 1000 bytes`);
+  assert.equal(e.message, `${web.url}/f: response exceeds the limit of 1000 bytes`);
   handler = (_q, res) => res.writeHead(200, { 'Content-Length': '5000' }).end('x'.repeat(5000));
   assert.match(
-    (await sourceError(fetchUrl(`${base}/g`, { ...fast, maxBytes: 1000 }))).message,
+    (await sourceError(fetchUrl(`${web.url}/g`, { ...fast, maxBytes: 1000 }))).message,
     /response of 5000 bytes exceeds the limit of 1000 bytes/,
   );
 });
@@ -124,8 +114,8 @@ test('URL: ETag revalidation reuses the cached body on 304', async () => {
       ? res.writeHead(304).end()
       : res.writeHead(200, { ETag: '"v1"' }).end('{"v":1}');
   const cache = new UrlCache();
-  assert.equal(await fetchUrl(`${base}/h`, fast, cache), '{"v":1}');
-  assert.equal(await fetchUrl(`${base}/h`, fast, cache), '{"v":1}');
+  assert.equal(await fetchUrl(`${web.url}/h`, fast, cache), '{"v":1}');
+  assert.equal(await fetchUrl(`${web.url}/h`, fast, cache), '{"v":1}');
   assert.ok(hits.includes('GET /h "v1"'));
 });
 
@@ -156,13 +146,13 @@ test('registry API: pages through nextCursor, keeps the latest version, drops de
   };
   const seen: string[] = [];
   handler = (req, res) => {
-    const u = new URL(req.url ?? '', base);
+    const u = new URL(req.url ?? '', web.url);
     seen.push(
       `${u.pathname}?limit=${u.searchParams.get('limit')}&cursor=${u.searchParams.get('cursor') ?? ''}`,
     );
     res.end(JSON.stringify(pages[u.searchParams.get('cursor') ?? '']));
   };
-  const fetched = await fetchRegistryApi(`${base}/`, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000 });
+  const fetched = await fetchRegistryApi(`${web.url}/`, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000 });
   // The pieces the pipeline hashes are exactly the text of the parsed value.
   assert.equal([...fetched.chunks()].join(''), JSON.stringify(fetched.value));
   const doc = fetched.value as { servers: { server: { name: string; version: string } }[] };
@@ -180,18 +170,20 @@ test('registry API: pages through nextCursor, keeps the latest version, drops de
 test('registry API: a cursor cycle and runaway paging are stopped with a clear error', async () => {
   handler = (_q, res) =>
     res.end(JSON.stringify({ servers: [item('a/x', '1.0.0')], metadata: { nextCursor: 'same' } }));
-  const e = await sourceError(fetchRegistryApi(base, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000 }));
+  const e = await sourceError(
+    fetchRegistryApi(web.url, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000 }),
+  );
   assert.equal(e.reason, 'CursorCycle');
   assert.equal(
     e.message,
-    `${base}/v0.1/servers: cursor "same" repeats after 2 pages; the registry's paging loops`,
+    `${web.url}/v0.1/servers: cursor "same" repeats after 2 pages; the registry's paging loops`,
   );
   let n = 0;
   handler = (_q, res) => res.end(JSON.stringify({ servers: [], metadata: { nextCursor: `c${n++}` } }));
   const e2 = await sourceError(
-    fetchRegistryApi(base, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000, maxPages: 5 }),
+    fetchRegistryApi(web.url, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000, maxPages: 5 }),
   );
-  assert.equal(e2.message, `${base}/v0.1/servers: more than 5 pages; stopping`);
+  assert.equal(e2.message, `${web.url}/v0.1/servers: more than 5 pages; stopping`);
 });
 
 test('latestPerServer prefers isLatest, then the highest version (numerically)', () => {

@@ -3,35 +3,24 @@
  * tenants choose the URLs, so however many they name, it holds at most its count and size; an evicted
  * URL is fetched whole (no If-None-Match) and answered correctly.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { fetchUrl, UrlCache, DEFAULT_URL_OPTIONS } from '../../../src/sources/url.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
+import { loopbackHttp } from '../../support/loopback-http.ts';
 
 // The server below listens on loopback, which the built-in policy refuses (SPEC §8).
 allowLoopbackSources();
 
-let server: Server;
-let base: string;
 const conditional: string[] = [];
 
-before(async () => {
-  server = createServer((req, res) => {
-    const etag = `"${req.url}"`;
-    if (req.headers['if-none-match'] === etag) {
-      conditional.push(req.url ?? '');
-      return res.writeHead(304).end();
-    }
-    res.writeHead(200, { ETag: etag }).end(JSON.stringify({ url: req.url, pad: 'x'.repeat(100) }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-});
-after(() => {
-  server.closeAllConnections();
-  server.close();
+const web = loopbackHttp((req, res) => {
+  const etag = `"${req.url}"`;
+  if (req.headers['if-none-match'] === etag) {
+    conditional.push(req.url ?? '');
+    return res.writeHead(304).end();
+  }
+  res.writeHead(200, { ETag: etag }).end(JSON.stringify({ url: req.url, pad: 'x'.repeat(100) }));
 });
 
 const fast = { ...DEFAULT_URL_OPTIONS, timeoutMs: 1000, baseRetryDelayMs: 1, maxRetryDelayMs: 5 };
@@ -39,15 +28,15 @@ const fast = { ...DEFAULT_URL_OPTIONS, timeoutMs: 1000, baseRetryDelayMs: 1, max
 test('many URLs: the cache stays within its bounds, and an evicted URL is fetched whole', async () => {
   const cache = new UrlCache({ maxEntries: 4, maxBytes: 1000 });
   for (let i = 0; i < 50; i++) {
-    const body = await fetchUrl(`${base}/r${i}`, fast, cache);
+    const body = await fetchUrl(`${web.url}/r${i}`, fast, cache);
     assert.equal(JSON.parse(body).url, `/r${i}`);
     assert.ok(cache.size <= 1000, `${cache.size} held`);
   }
   assert.deepEqual(conditional, []);
   // The newest is revalidated with its ETag; the first was evicted and comes back whole.
-  assert.equal(JSON.parse(await fetchUrl(`${base}/r49`, fast, cache)).url, '/r49');
+  assert.equal(JSON.parse(await fetchUrl(`${web.url}/r49`, fast, cache)).url, '/r49');
   assert.deepEqual(conditional, ['/r49']);
-  assert.equal(JSON.parse(await fetchUrl(`${base}/r0`, fast, cache)).url, '/r0');
+  assert.equal(JSON.parse(await fetchUrl(`${web.url}/r0`, fast, cache)).url, '/r0');
   assert.deepEqual(conditional, ['/r49']);
 });
 
