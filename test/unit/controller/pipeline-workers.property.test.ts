@@ -144,7 +144,7 @@ const source = (name: string): fc.Arbitrary<[SourceV1beta1, FetchedSource]> =>
   fc.oneof(
     fc
       .record({ names: fc.subarray(NAMES, { maxLength: 20 }), bad: fc.boolean(), f: filter })
-      .map(({ names, bad, f }) => {
+      .map(({ names, bad, f }): [SourceV1beta1, FetchedSource] => {
         const base = JSON.parse(toolhiveDoc(68)) as { servers: Record<string, Record<string, unknown>> };
         const servers = Object.fromEntries(names.map((n) => [n, base.servers[n]]));
         // An entry without its image is invalid: skipped and counted, with its message.
@@ -168,31 +168,33 @@ const source = (name: string): fc.Arbitrary<[SourceV1beta1, FetchedSource]> =>
           { name, format: 'toolhive', text } as FetchedSource,
         ];
       }),
-    fc.record({ items: upstreamItems, parsed: fc.boolean(), f: filter }).map(({ items, parsed, f }) => {
-      const all = items.map(item);
-      const fetched: FetchedSource = parsed
-        ? { name, format: 'upstream', parsed: apiDocument(all) }
-        : {
+    fc
+      .record({ items: upstreamItems, parsed: fc.boolean(), f: filter })
+      .map(({ items, parsed, f }): [SourceV1beta1, FetchedSource] => {
+        const all = items.map(item);
+        const fetched: FetchedSource = parsed
+          ? { name, format: 'upstream', parsed: apiDocument(all) }
+          : {
+              name,
+              format: 'upstream',
+              text: JSON.stringify({ servers: all, metadata: { count: all.length } }),
+            };
+        return [
+          {
             name,
+            type: 'registry',
             format: 'upstream',
-            text: JSON.stringify({ servers: all, metadata: { count: all.length } }),
-          };
-      return [
-        {
-          name,
-          type: 'registry',
-          format: 'upstream',
-          registry: { baseURL: 'https://r.example' },
-          ...(f && { filter: f }),
-        } as SourceV1beta1,
-        fetched,
-      ];
-    }),
+            registry: { baseURL: 'https://r.example' },
+            ...(f && { filter: f }),
+          } as SourceV1beta1,
+          fetched,
+        ];
+      }),
     // Bytes that are no document: the sync fails with the parser's message, the same either way.
     fc
       .constantFrom('{', '[1,', 'null', '{"servers": 5}', '', '\u0000')
       .map((text): [SourceV1beta1, FetchedSource] => [
-        { name, type: 'configmap', format: 'auto', configMapRef: { name: 'cat' } } as SourceV1beta1,
+        { name, type: 'configmap', format: 'toolhive', configMapRef: { name: 'cat' } } as SourceV1beta1,
         { name, format: 'auto', text },
       ]),
   );
