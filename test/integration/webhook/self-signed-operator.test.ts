@@ -21,16 +21,17 @@ let cp: ControlPlane;
 let kube: KubeClient;
 let op: OperatorProcess | undefined;
 const NS = 'toolhive-system';
+const SHIPPED = [
+  ['webhooks/mutating.yaml', 'mutatingwebhookconfigurations'],
+  ['webhooks/validating.yaml', 'validatingwebhookconfigurations'],
+] as const;
 
 before(async () => {
   cp = await startControlPlane({});
   kube = KubeClient.load({ kubeconfig: cp.kubeconfigPath });
   await kube.create({ group: '', version: 'v1', plural: 'namespaces' }, { metadata: { name: NS } });
   // The shipped registrations as they are (Service references, no caBundle yet), and the CRD.
-  for (const [file, plural] of [
-    ['webhooks/mutating.yaml', 'mutatingwebhookconfigurations'],
-    ['webhooks/validating.yaml', 'validatingwebhookconfigurations'],
-  ] as const) {
+  for (const [file, plural] of SHIPPED) {
     const cfg = parse(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8'));
     await applyObject(kube, 'admissionregistration.k8s.io', 'v1', plural, cfg);
   }
@@ -78,19 +79,21 @@ test('the operator with --self-signed mints the Secret, serves its certificate a
   assert.equal(served.subjectAltName?.includes(`DNS:mcp-registry-operator-webhook.${NS}.svc`), true);
 
   const bundle = Buffer.from(caPem).toString('base64');
-  for (const plural of ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations']) {
-    const name = plural.startsWith('mutating')
-      ? 'mcp-registry-operator-mutating'
-      : 'mcp-registry-operator-validating';
-    const cfg = await kube.get<{ webhooks: { clientConfig: { caBundle?: string } }[] }>({
+  // Every webhook the shipped files register, the MCPRegistry ones and the workload ones (#28).
+  for (const [file, plural] of SHIPPED) {
+    const shipped = parse(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8')) as {
+      metadata: { name: string };
+      webhooks: { name: string }[];
+    };
+    const cfg = await kube.get<{ webhooks: { name: string; clientConfig: { caBundle?: string } }[] }>({
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       plural,
-      name,
+      name: shipped.metadata.name,
     });
     assert.deepEqual(
-      cfg.webhooks.map((w) => w.clientConfig.caBundle),
-      [bundle],
+      cfg.webhooks.map((w) => [w.name, w.clientConfig.caBundle]),
+      shipped.webhooks.map((w) => [w.name, bundle]),
     );
   }
   const crd = await kube.get<{ spec: { conversion: { webhook: { clientConfig: { caBundle?: string } } } } }>({
