@@ -31,29 +31,21 @@ test('CRDs appear after the operator started: kinds picked up, /readyz says whic
     await workloadsDetail(op.healthUrl),
     'handling no workload kinds; CRD not installed: MCPServer, MCPRemoteProxy, MCPServerEntry; 0 catalog(s) loaded',
   );
+  // The CRDs are created one after another: wait for the whole generation, then compare.
+  const settled = (expected: string, what: string) =>
+    eventually(
+      what,
+      async () => ((await workloadsDetail(op.healthUrl)) === expected ? true : undefined),
+      60_000,
+    );
   await installToolhiveCrds('2025-10-31');
-  const detail = await eventually(
-    'the operator to pick up the October-2025 CRDs',
-    async () => {
-      const d = await workloadsDetail(op.healthUrl);
-      return d.startsWith('handling MCPServer') ? d : undefined;
-    },
-    30_000,
-  );
-  assert.equal(
-    detail,
+  await settled(
     'handling MCPServer (v1alpha1), MCPRemoteProxy (v1alpha1); CRD not installed: MCPServerEntry; 0 catalog(s) loaded',
+    'the operator to pick up the October-2025 CRDs',
   );
   await installToolhiveCrds('2026-08-21');
-  assert.equal(
-    await eventually(
-      'the operator to pick up the 2026 CRDs',
-      async () => {
-        const d = await workloadsDetail(op.healthUrl);
-        return d.includes('MCPServerEntry (') ? d : undefined;
-      },
-      30_000,
-    ),
+  await settled(
     'handling MCPServer (v1alpha1, v1beta1), MCPRemoteProxy (v1alpha1, v1beta1), MCPServerEntry (v1alpha1, v1beta1); 0 catalog(s) loaded',
+    'the operator to pick up the 2026 CRDs',
   );
 });
