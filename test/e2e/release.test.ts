@@ -10,7 +10,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +19,7 @@ import { startNode, type RealNode } from '../node/node.ts';
 import { startOciRegistry, type OciRegistry } from '../support/oci-registry.ts';
 import {
   NAME,
+  installNpmRelease,
   packageVersion,
   publish,
   releaseDir,
@@ -55,20 +56,7 @@ before(async () => {
   useKubeconfig(node.kubeconfigPath);
   prefix = mkdtempSync(join(tmpdir(), 'mcpr-e2e-prefix-'));
   work = mkdtempSync(join(tmpdir(), 'mcpr-e2e-user-'));
-  execFileSync(
-    'npm',
-    [
-      'install',
-      '--global',
-      '--prefix',
-      prefix,
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      join(dir, releaseFiles(V1).npm),
-    ],
-    { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 },
-  );
+  installNpmRelease(prefix, join(dir, releaseFiles(V1).npm), work);
 });
 after(async () => {
   await node?.stop();

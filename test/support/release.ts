@@ -31,6 +31,23 @@ export function releaseDir(): string {
 
 export { NAME, packageVersion, releaseFiles };
 
+/**
+ * `npm install --global` of a release's npm tarball into `prefix`, run from `cwd` (a directory outside
+ * the checkout, as a user would), with `env` if given; npm's output only on failure.
+ */
+export function installNpmRelease(
+  prefix: string,
+  tarball: string,
+  cwd: string,
+  env?: NodeJS.ProcessEnv,
+): void {
+  execFileSync(
+    'npm',
+    ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', tarball],
+    { cwd, stdio: ['ignore', 'ignore', 'pipe'], ...(env && { env }), timeout: 600_000 },
+  );
+}
+
 export interface Published {
   /** <host>/mcp-registry-operator:<tag> */
   image: string;

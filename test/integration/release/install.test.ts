@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MIN_NODE } from '../../../src/bin/launch/node-check.ts';
-import { NAME, packageVersion, releaseDir, releaseFiles } from '../../support/release.ts';
+import { NAME, installNpmRelease, packageVersion, releaseDir, releaseFiles } from '../../support/release.ts';
 
 const COMMANDS = ['thv', 'thv-registry-api', 'mcp-registry-operator', 'kubectl-mcpregistry'];
 const version = packageVersion();
@@ -26,20 +26,10 @@ before(() => {
   work = mkdtempSync(join(tmpdir(), 'mcpr-user-'));
   // Node 24 (this process's) first, then the installed commands, then the system (kubectl).
   path = [dirname(process.execPath), join(prefix, 'bin'), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
-  execFileSync(
-    'npm',
-    [
-      'install',
-      '--global',
-      '--prefix',
-      prefix,
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      join(releaseDir(), releaseFiles(version).npm),
-    ],
-    { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PATH: path }, timeout: 600_000 },
-  );
+  installNpmRelease(prefix, join(releaseDir(), releaseFiles(version).npm), work, {
+    ...process.env,
+    PATH: path,
+  });
 });
 after(() => {
   rmSync(prefix, { recursive: true, force: true });
