@@ -1,169 +1,52 @@
 /**
- * The registry API workload of one MCPRegistry: ServiceAccount, Role and RoleBinding reading only its
- * storage ConfigMaps, a Deployment running `thv-registry-api serve --from-configmap` (passing on the
- * spec's displayName), Service `<name>-api` on 8080; all owned by the registry, replaced when they differ
- * from what this builds. An object of that name the registry does not control is a NameConflictError.
+ * Applies the registry API workload of one MCPRegistry (the objects api-objects.ts builds): all owned
+ * by the registry, replaced when they differ from what it builds, and the kinds its spec no longer
+ * wants (`spec.api.enabled: false`, fewer than 2 replicas for the PodDisruptionBudget) deleted. An
+ * object of one of those names the registry does not control is a NameConflictError.
  */
 import { isStatus, type KubeClient, type ResourceRef } from '../../kube/client.ts';
-import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../../api/constants.ts';
+import { MANAGED_BY } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
-import { storageName } from '../../storage/layout.ts';
 import { controlledBy, NameConflictError } from '../../storage/ownership.ts';
 import type { CondInput } from '../conditions.ts';
-import { forgetApplied, networkPolicySpec, rememberApplied, type IngressOptions } from './network-policy.ts';
+import { forgetApplied, rememberApplied } from './network-policy.ts';
+import {
+  API_PORT,
+  apiEnabled,
+  apiName,
+  desiredApiObjects,
+  unwantedKinds,
+  WORKLOAD_KINDS,
+  type Obj,
+  type WorkloadOptions,
+} from './api-objects.ts';
 
-export const API_PORT = 8080;
-export const apiName = (registry: string) => `${registry}-api`;
+export {
+  API_NODE_OPTIONS,
+  API_PORT,
+  apiName,
+  desiredApiObjects,
+  type WorkloadOptions,
+} from './api-objects.ts';
 
-type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown>; [k: string]: unknown };
+const KIND_REFS: Record<string, { group: string; version: string; plural: string }> = {
+  ServiceAccount: { group: '', version: 'v1', plural: 'serviceaccounts' },
+  Role: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles' },
+  RoleBinding: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings' },
+  Deployment: { group: 'apps', version: 'v1', plural: 'deployments' },
+  Service: { group: '', version: 'v1', plural: 'services' },
+  NetworkPolicy: { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies' },
+  PodDisruptionBudget: { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets' },
+};
 
-function labels(reg: string) {
-  return {
-    [LABEL_MANAGED_BY]: MANAGED_BY,
-    [LABEL_REGISTRY]: reg,
-    'app.kubernetes.io/name': 'thv-registry-api',
-    'app.kubernetes.io/instance': apiName(reg),
-  };
-}
-
-/**
- * The desired objects (pure). The Role names the storage ConfigMaps by resourceNames, since RBAC
- * cannot glob: exactly the ConfigMaps the registry wrote (status.storage.configMaps, or `storage` for
- * a write in progress), never a name it merely may write one day, so a user's ConfigMap named like a
- * future shard is never readable by the API (SPEC §18). A sync that adds shards widens the Role before
- * the main ConfigMap names them (reconcile-io.ts) and narrows it after. list/watch are authorized by
- * name only with a metadata.name field selector, which is how the API watches the main ConfigMap.
- */
-/**
- * V8 grows its young generation under load and keeps it; with 2 MiB semi-spaces a reload's new snapshot
- * is promoted as it is built instead of being copied by the first scavenge after the swap, which fell
- * on the first requests (docs/performance.md), and the pod stays further below its memory limit. */
-export const API_NODE_OPTIONS = '--max-semi-space-size=2';
-
-/** Besides the storage, who the NetworkPolicy lets in (network-policy.ts). */
-export interface WorkloadOptions extends IngressOptions {
-  /** The storage ConfigMaps the Role grants (default: what status records, else the main one). */
-  storage?: readonly string[];
-}
-
-export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: WorkloadOptions = {}): Obj[] {
-  const name = reg.metadata.name ?? '';
-  const namespace = reg.metadata.namespace ?? '';
-  const owner = [
-    {
-      apiVersion: `${GROUP}/v1beta1`,
-      kind: KIND,
-      name,
-      uid: reg.metadata.uid ?? '',
-      controller: true,
-      blockOwnerDeletion: true,
-    },
-  ];
-  const meta = (n: string) => ({ name: n, namespace, labels: labels(name), ownerReferences: owner });
-  const api = apiName(name);
-  const written = o.storage ?? reg.status?.storage?.configMaps ?? [];
-  const storage = [...new Set([storageName(name), ...written])].sort();
-  const selector = { 'app.kubernetes.io/instance': api };
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(api), automountServiceAccountToken: true },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: meta(api),
-      rules: [
-        {
-          apiGroups: [''],
-          resources: ['configmaps'],
-          resourceNames: storage,
-          verbs: ['get', 'list', 'watch'],
-        },
-      ],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: meta(api),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: api },
-      subjects: [{ kind: 'ServiceAccount', name: api, namespace }],
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: meta(api),
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: { ...labels(name), ...selector } },
-          spec: {
-            serviceAccountName: api,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: 65532,
-              runAsGroup: 65532,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            containers: [
-              {
-                name: 'registry-api',
-                image,
-                // The image's entrypoint is node; the first argument picks the program (one image).
-                args: [
-                  'dist/src/bin/thv-registry-api.js',
-                  'serve',
-                  '--from-configmap',
-                  storageName(name),
-                  '--registry-name',
-                  name,
-                  ...(reg.spec.displayName ? ['--display-name', reg.spec.displayName] : []),
-                  '--address',
-                  `:${API_PORT}`,
-                ],
-                env: [{ name: 'NODE_OPTIONS', value: API_NODE_OPTIONS }],
-                ports: [{ name: 'http', containerPort: API_PORT }],
-                readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
-                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: meta(api),
-      spec: { selector, ports: [{ name: 'http', port: API_PORT, targetPort: 'http', protocol: 'TCP' }] },
-    },
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: meta(api),
-      spec: networkPolicySpec(reg, selector, API_PORT, o),
-    },
-  ];
+function refOfKind(kind: string, reg: MCPRegistryV1beta1): ResourceRef {
+  const k = KIND_REFS[kind] ?? { group: '', version: 'v1', plural: '' };
+  return { ...k, namespace: reg.metadata.namespace ?? '', name: apiName(reg.metadata.name ?? '') };
 }
 
 function refOf(o: Obj): ResourceRef {
-  const [group, version] = o.apiVersion.includes('/')
-    ? (o.apiVersion.split('/') as [string, string])
-    : ['', o.apiVersion];
-  const plural =
-    {
-      ServiceAccount: 'serviceaccounts',
-      Role: 'roles',
-      RoleBinding: 'rolebindings',
-      Deployment: 'deployments',
-      Service: 'services',
-      NetworkPolicy: 'networkpolicies',
-    }[o.kind] ?? '';
-  return { group, version, plural, namespace: String(o.metadata.namespace), name: String(o.metadata.name) };
+  const k = KIND_REFS[o.kind] ?? { group: '', version: 'v1', plural: '' };
+  return { ...k, namespace: String(o.metadata.namespace), name: String(o.metadata.name) };
 }
 
 /** Server-side apply with our field manager: idempotent, and only our fields are ours. */
@@ -225,6 +108,17 @@ export async function reconcileApiWorkload(
     const out = await apply(client, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, guard);
     if (o.kind === 'Deployment') deployment = out as typeof deployment;
   }
+  await deleteOwned(client, reg, unwantedKinds(reg), guard);
+  if (!apiEnabled(reg))
+    return {
+      readyReplicas: 0,
+      condition: {
+        type: 'APIReady',
+        status: 'False',
+        reason: 'Disabled',
+        message: 'spec.api.enabled is false: the registry API is not deployed',
+      },
+    };
   rememberApplied(reg);
   return apiStatusFrom(reg, deployment);
 }
@@ -281,11 +175,21 @@ export async function cleanupApiWorkload(
   reg: MCPRegistryV1beta1,
   guard: () => void = () => {},
 ): Promise<void> {
-  const uid = reg.metadata.uid ?? '';
   forgetApplied(reg);
-  for (const o of desiredApiObjects(reg, 'unused').reverse()) {
-    const ref = refOf(o);
-    if (!DNS_1123_LABEL.test(ref.name ?? '')) continue;
+  await deleteOwned(client, reg, [...WORKLOAD_KINDS].reverse(), guard);
+}
+
+/** Deletes the objects of these kinds that this registry controls; someone else's of the same name stay. */
+async function deleteOwned(
+  client: KubeClient,
+  reg: MCPRegistryV1beta1,
+  kinds: readonly string[],
+  guard: () => void,
+): Promise<void> {
+  const uid = reg.metadata.uid ?? '';
+  if (kinds.length === 0 || !DNS_1123_LABEL.test(apiName(reg.metadata.name ?? ''))) return;
+  for (const kind of kinds) {
+    const ref = refOfKind(kind, reg);
     const found = await client.find<Existing>(ref);
     if (!found || !controlledBy(found, uid)) continue;
     guard();
