@@ -18,12 +18,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  applyObject,
-  startOperator,
-  webhookConfigsForUrl,
-  type OperatorProcess,
-} from '../../../src/local/stack.ts';
+import { startOperator, type OperatorProcess } from '../../../src/local/stack.ts';
+import { registerWebhooksForNamespace } from '../../support/namespace-webhooks.ts';
 import { ANNOTATION_SYNC_TRIGGER } from '../../../src/api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
@@ -44,7 +40,7 @@ let policyDir: string;
 let dns: DnsServer;
 let web: HostileHttp;
 let closed = 0;
-const configNames: [string, string][] = [];
+let unregister: (() => Promise<void>) | undefined;
 
 const POLICY = 'allowedCIDRs: ["127.0.0.1/32"]\nallowedHosts: ["*.tenant.svc", "*.good.test"]\n';
 const HOSTS = '*.tenant.svc, *.good.test';
@@ -73,17 +69,7 @@ before(async () => {
     enableController: true,
     extraArgs: [`--watch-namespaces=${ns}`, '--deploy-registry-api=false'],
   });
-  for (const cfg of webhookConfigsForUrl(op.webhookUrl, op.caBundle)) {
-    const plural =
-      cfg.kind === 'MutatingWebhookConfiguration'
-        ? 'mutatingwebhookconfigurations'
-        : 'validatingwebhookconfigurations';
-    cfg.metadata.name = `${cfg.metadata.name}-${ns}`;
-    for (const w of cfg.webhooks as Record<string, unknown>[])
-      w.namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': ns } };
-    await applyObject(client(), 'admissionregistration.k8s.io', 'v1', plural, cfg);
-    configNames.push([plural, cfg.metadata.name]);
-  }
+  unregister = await registerWebhooksForNamespace(client(), op, ns);
   await eventually('this namespace’s webhook to be live', () => {
     const r = kubectl(
       ['apply', '--dry-run=server', '-f', '-'],
@@ -94,8 +80,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const [plural, name] of configNames)
-    await client().delete({ group: 'admissionregistration.k8s.io', version: 'v1', plural, name });
+  await unregister?.();
   await op?.stop();
   web?.close();
   dns?.close();

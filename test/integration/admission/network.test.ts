@@ -9,19 +9,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  applyObject,
-  startOperator,
-  webhookConfigsForUrl,
-  type OperatorProcess,
-} from '../../../src/local/stack.ts';
+import { startOperator, type OperatorProcess } from '../../../src/local/stack.ts';
+import { registerWebhooksForNamespace } from '../../support/namespace-webhooks.ts';
 import { writeAtomically } from '../../support/atomic-writer.ts';
 import { client, createNamespace, eventually, kubectl, kubectlOk } from '../../support/cluster.ts';
 
 let ns: string;
 let op: OperatorProcess;
 let policyDir: string;
-const configNames: [string, string][] = [];
+let unregister: (() => Promise<void>) | undefined;
 
 const reg = (name: string, source: Record<string, unknown>) => ({
   apiVersion: 'toolhive.stacklok.io/v1alpha1',
@@ -60,17 +56,7 @@ before(async () => {
     dir,
     policyFile: join(policyDir, 'policy.yaml'),
   });
-  for (const cfg of webhookConfigsForUrl(op.webhookUrl, op.caBundle)) {
-    const plural =
-      cfg.kind === 'MutatingWebhookConfiguration'
-        ? 'mutatingwebhookconfigurations'
-        : 'validatingwebhookconfigurations';
-    cfg.metadata.name = `${cfg.metadata.name}-${ns}`;
-    for (const w of cfg.webhooks as Record<string, unknown>[])
-      w.namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': ns } };
-    await applyObject(client(), 'admissionregistration.k8s.io', 'v1', plural, cfg);
-    configNames.push([plural, cfg.metadata.name]);
-  }
+  unregister = await registerWebhooksForNamespace(client(), op, ns);
   await eventually('this namespace’s webhook to be live', () => {
     const r = kubectl(['apply', '--dry-run=server', '-f', '-'], url('probe', 'https://127.0.0.1/r.json'));
     return r.code === 1 && r.stderr.includes('loopback') ? true : undefined;
@@ -78,8 +64,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const [plural, name] of configNames)
-    await client().delete({ group: 'admissionregistration.k8s.io', version: 'v1', plural, name });
+  await unregister?.();
   await op?.stop();
 });
 

@@ -8,19 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  applyObject,
-  startOperator,
-  webhookConfigsForUrl,
-  type OperatorProcess,
-} from '../../../src/local/stack.ts';
+import { startOperator, type OperatorProcess } from '../../../src/local/stack.ts';
+import { registerWebhooksForNamespace } from '../../support/namespace-webhooks.ts';
 import { writeAtomically } from '../../support/atomic-writer.ts';
 import { client, createNamespace, eventually, kubectl, kubectlOk } from '../../support/cluster.ts';
 
 let ns: string;
 let op: OperatorProcess;
 let policyDir: string;
-const configNames: [string, string][] = [];
+let unregister: (() => Promise<void>) | undefined;
 
 const STRICT = 'allowedHosts: ["*.allowed.example"]\nenforced: {excludeTags: [internal]}\n';
 const reg = (name: string, url: string, labels: Record<string, string> = {}) => ({
@@ -42,18 +38,7 @@ before(async () => {
     dir,
     policyFile: join(policyDir, 'policy.yaml'),
   });
-  // The same registrations as webhooks/, renamed and narrowed to this namespace.
-  for (const cfg of webhookConfigsForUrl(op.webhookUrl, op.caBundle)) {
-    const plural =
-      cfg.kind === 'MutatingWebhookConfiguration'
-        ? 'mutatingwebhookconfigurations'
-        : 'validatingwebhookconfigurations';
-    cfg.metadata.name = `${cfg.metadata.name}-${ns}`;
-    for (const w of cfg.webhooks as Record<string, unknown>[])
-      w.namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': ns } };
-    await applyObject(client(), 'admissionregistration.k8s.io', 'v1', plural, cfg);
-    configNames.push([plural, cfg.metadata.name]);
-  }
+  unregister = await registerWebhooksForNamespace(client(), op, ns);
   await eventually('this namespace’s policy webhook to be live', () => {
     const r = kubectl(
       ['apply', '--dry-run=server', '-f', '-'],
@@ -64,8 +49,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const [plural, name] of configNames)
-    await client().delete({ group: 'admissionregistration.k8s.io', version: 'v1', plural, name });
+  await unregister?.();
   await op?.stop();
 });
 
