@@ -3,32 +3,21 @@
  * scripts/test.sh), rendering the chart and a kustomize overlay, and a comparison of the two that
  * ignores only Helm's own labels and annotations and names every path where they differ.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
+import { toolBin } from '../../support/tool-bin.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const CHART = join(ROOT, 'charts/mcp-registry-operator');
 export const RELEASE = 'mcp-registry-operator';
 export const NAMESPACE = 'toolhive-system';
 
-let bin: string | undefined;
 /** The helm binary: MCPR_HELM_BIN, else built (or found in the cache) by test/helm/build.sh. */
-export function helmBin(): string {
-  bin ??=
-    process.env.MCPR_HELM_BIN ||
-    execFileSync('bash', [join(ROOT, 'test/helm/build.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-      .trim()
-      .split('\n')
-      .pop()!;
-  return bin;
-}
+export const helmBin = (): string => toolBin('MCPR_HELM_BIN', 'test/helm/build.sh');
 
 // Helm keeps its repository cache and config per user; give the tests their own.
 const helmHome = mkdtempSync(join(tmpdir(), 'mcpr-helm-home-'));

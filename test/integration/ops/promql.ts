@@ -3,27 +3,16 @@
  * MCPR_PROMTOOL_BIN from scripts/test.sh), the metric names a PromQL expression selects, and the
  * names a /metrics page exposes.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { parse, stringify } from 'yaml';
+import { toolBin } from '../../support/tool-bin.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 
-let bin: string | undefined;
-export function promtoolBin(): string {
-  bin ??=
-    process.env.MCPR_PROMTOOL_BIN ||
-    execFileSync('bash', [join(ROOT, 'test/promtool/build.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-      .trim()
-      .split('\n')
-      .pop()!;
-  return bin;
-}
+export const promtoolBin = (): string => toolBin('MCPR_PROMTOOL_BIN', 'test/promtool/build.sh');
 
 /** Runs promtool in `cwd`; never throws (assert on the result). */
 export function promtool(args: string[], cwd: string) {
