@@ -6,13 +6,16 @@
  *
  * Generations cannot be swapped in place: the 2026 CRDs store v1beta1, which the 2025 ones do not
  * serve, so switching deletes the installed CRDs (and with them every workload) first. The test
- * apiserver is shared by the files of a run: a file installs the generation it needs.
+ * apiserver is shared by the files of a run: a file installs the generation it needs, and holds the
+ * `toolhive-crds` lock (cluster-lock.ts) from its first install or removal until it exits, so no two
+ * files change the CRDs under each other.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { pollUntil } from '../../src/local/poll.ts';
 import { client } from './cluster.ts';
+import { holdClusterLock } from './cluster-lock.ts';
 
 export const TOOLHIVE_GENERATIONS = ['2025-10-31', '2026-08-21'] as const;
 export type ToolhiveGeneration = (typeof TOOLHIVE_GENERATIONS)[number];
@@ -61,6 +64,7 @@ function sameShape(a: CrdDoc, b: CrdDoc): boolean {
 
 /** Deletes every toolhive.stacklok.dev CRD (and so every workload) and waits until they are gone. */
 export async function removeToolhiveCrds(timeoutMs = 60_000): Promise<void> {
+  await holdClusterLock('toolhive-crds');
   const all = await client().list<CrdDoc>(CRDS);
   const ours = all.items.filter((c) => c.metadata.name.endsWith(`.${TOOLHIVE_GROUP}`));
   for (const c of ours) await client().deleteIfExists({ ...CRDS, name: c.metadata.name });
@@ -81,6 +85,7 @@ export async function installToolhiveCrds(
   generation: ToolhiveGeneration,
   opts: { kinds?: readonly string[]; timeoutMs?: number } = {},
 ): Promise<ToolhiveKind[]> {
+  await holdClusterLock('toolhive-crds');
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const docs = toolhiveCrdDocs(generation).filter(
     (d) => !opts.kinds || opts.kinds.includes(d.spec.names.kind),
