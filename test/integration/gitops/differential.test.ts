@@ -18,12 +18,8 @@ import { stringify } from 'yaml';
 import { KubeClient } from '../../../src/kube/client.ts';
 import { startControlPlane, type ControlPlane } from '../../../src/local/control-plane.ts';
 import { installCrd } from '../../../src/local/crd-install.ts';
-import {
-  applyObject,
-  startOperator,
-  webhookConfigsForUrl,
-  type OperatorProcess,
-} from '../../../src/local/stack.ts';
+import { startOperator, type OperatorProcess } from '../../../src/local/stack.ts';
+import { registerWebhooksForNamespace } from '../../support/namespace-webhooks.ts';
 import { pollUntil } from '../../../src/local/poll.ts';
 import { allManifests, type Manifest } from '../../support/admission-corpus.ts';
 import { kubectlVerdict, kubectlVerdictAsync, type KubectlOutcome, type Outcome } from './kubectl-verdict.ts';
@@ -58,16 +54,7 @@ async function startPolicyOperator(policy: string, i: number): Promise<OperatorP
 /** Registers one operator's webhooks for one namespace and waits until both are in force there. */
 async function register(op: OperatorProcess, ns: string): Promise<void> {
   await kube.create({ group: '', version: 'v1', plural: 'namespaces' }, { metadata: { name: ns } });
-  for (const cfg of webhookConfigsForUrl(op.webhookUrl, op.caBundle)) {
-    const plural =
-      cfg.kind === 'MutatingWebhookConfiguration'
-        ? 'mutatingwebhookconfigurations'
-        : 'validatingwebhookconfigurations';
-    cfg.metadata.name = `${cfg.metadata.name}-${ns}`;
-    for (const w of cfg.webhooks as Record<string, unknown>[])
-      w.namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': ns } };
-    await applyObject(kube, 'admissionregistration.k8s.io', 'v1', plural, cfg);
-  }
+  await registerWebhooksForNamespace(kube, op, ns);
   const probe = (filter: unknown) =>
     withNamespace(
       {
