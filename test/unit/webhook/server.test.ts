@@ -190,7 +190,7 @@ test('health, readiness with detail, and metrics by path and verdict', async () 
     checks: {
       webhook: 'serving',
       policy: 'built-in defaults',
-      // The harness's apiserver-less client finds none of ToolHive's CRDs (#28).
+      // No cluster behind the harness: none of ToolHive's workload CRDs is found (#28).
       workloads:
         'handling no workload kinds; CRD not installed: MCPServer, MCPRemoteProxy, MCPServerEntry; 0 catalog(s) loaded',
       tls: `certificate loaded 1 time(s) from ${h.certDir}`,
