@@ -3,7 +3,7 @@
  * `completion`. Each action connects to the cluster lazily, so `convert`, `completion` and
  * `--help` work without one.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { FORMATS, SOURCE_TYPES } from '../api/constants.ts';
 import { productVersion } from '../config/version.ts';
 import type { Cluster, GlobalOptions } from './cluster.ts';
@@ -13,7 +13,7 @@ import type { WaitFlags } from './verbs/shared.ts';
 import { completionScript } from './completion.ts';
 import { runConvert, type ConvertOptions } from './verbs/convert.ts';
 import type { CliIO } from './io.ts';
-import { LIST_OUTPUTS, runList, type ListOutput } from './verbs/list.ts';
+import { LIST_OUTPUTS, parseListOutput, runList, type ListFlags } from './verbs/list.ts';
 import { addValidateCommand } from './validate/command.ts';
 import { registerMigrate } from './migrate/migrate.ts';
 import { registerMigrateStorage } from './storage/migrate-storage.ts';
@@ -21,6 +21,17 @@ import { registerManifest } from './workloads/manifest.ts';
 import { registerAudit } from './workloads/audit.ts';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** An option parser whose refusal commander prints as `error: option '-o …' argument '…' is invalid. …`. */
+function cliArg<T>(parse: (v: string) => T): (v: string) => T {
+  return (v) => {
+    try {
+      return parse(v);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
+}
 
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => (l.startsWith('#') || !l ? `  ${l}` : `  $ ${l}`)).join('\n')}\n`;
@@ -66,7 +77,15 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
     .command('list')
     .alias('ls')
     .description('List MCPRegistries: NAME PHASE SERVERS SOURCE LAST SYNC AGE.')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(LIST_OUTPUTS).default('table'))
+    .option(
+      '-o, --output <format>',
+      `output format: ${LIST_OUTPUTS.join(', ')} or jsonpath=TEMPLATE`,
+      cliArg(parseListOutput),
+      'table',
+    )
+    .option('-l, --selector <selector>', 'label selector, as kubectl: app=x,tier!=y, env in (a,b)')
+    .option('--no-headers', 'print table rows without the header line')
+    .option('-w, --watch', 'after the list, print a line per change until interrupted')
     .addHelpText(
       'after',
       examples([
@@ -75,11 +94,11 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
         'thv registry list -A -o yaml',
         '# names only, for scripts',
         'thv registry list -o name',
+        "thv registry list -l team=platform -o jsonpath='{.items[*].metadata.name}'",
+        'thv registry list -w',
       ]),
     )
-    .action(async (opts: { output: ListOutput }, cmd: Command) =>
-      runList(await connect(cmd), io, opts.output),
-    );
+    .action(async (opts: ListFlags, cmd: Command) => runList(await connect(cmd), io, opts));
 
   const add = registry
     .command('add')
@@ -221,6 +240,11 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
   registerAudit(registry, io, connect, examples);
 
   addValidateCommand(registry, io);
+
+  program
+    .command('version')
+    .description('Print the version (the same as --version).')
+    .action(() => io.out(`${binary} ${productVersion()}\n`));
 
   program
     .command('completion')

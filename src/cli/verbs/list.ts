@@ -1,12 +1,36 @@
-/** `thv registry list`: the registries of one namespace (or all) as a table, names, JSON or YAML. */
+/**
+ * `thv registry list`: the registries of one namespace (or all) as a table, names, JSON, YAML or a
+ * JSONPath template, with kubectl's -l/--selector, --no-headers and -w/--watch.
+ */
 import { API_VERSION_V1BETA1, LIST_KIND, SINGULAR, GROUP, defaultFormatOf } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import type { Cluster } from '../cluster.ts';
 import { NONE, age, structured, table } from '../format.ts';
 import type { CliIO } from '../io.ts';
+import { JsonPathError, renderJsonPath } from './jsonpath.ts';
 
 export const LIST_OUTPUTS = ['table', 'wide', 'json', 'yaml', 'name'] as const;
-export type ListOutput = (typeof LIST_OUTPUTS)[number];
+export type ListOutput = (typeof LIST_OUTPUTS)[number] | `jsonpath=${string}`;
+
+/** commander's parser for -o: one of LIST_OUTPUTS or jsonpath=TEMPLATE (checked before any request). */
+export function parseListOutput(value: string): ListOutput {
+  if ((LIST_OUTPUTS as readonly string[]).includes(value)) return value as ListOutput;
+  if (value.startsWith('jsonpath=')) {
+    renderJsonPath(value.slice('jsonpath='.length), {}); // refuses an unsupported template now
+    return value as ListOutput;
+  }
+  throw new JsonPathError(
+    `unknown output format "${value}": use ${LIST_OUTPUTS.join(', ')} or jsonpath=TEMPLATE (e.g. jsonpath='{.items[*].metadata.name}')`,
+  );
+}
+
+export interface ListFlags {
+  output: ListOutput;
+  selector?: string;
+  /** commander's --no-headers: false when given. */
+  headers?: boolean;
+  watch?: boolean;
+}
 
 export interface ListView {
   allNamespaces: boolean;
@@ -58,8 +82,15 @@ export function listTable(items: readonly MCPRegistryV1beta1[], view: ListView):
 export function renderList(
   items: readonly MCPRegistryV1beta1[],
   output: ListOutput,
-  view: Omit<ListView, 'wide'>,
+  view: Omit<ListView, 'wide'> & { headers?: boolean },
 ): string {
+  if (output.startsWith('jsonpath='))
+    return renderJsonPath(output.slice('jsonpath='.length), {
+      apiVersion: API_VERSION_V1BETA1,
+      kind: LIST_KIND,
+      metadata: {},
+      items: [...items],
+    });
   switch (output) {
     case 'json':
     case 'yaml':
@@ -69,23 +100,53 @@ export function renderList(
       );
     case 'name':
       return items.map((r) => `${SINGULAR}.${GROUP}/${r.metadata.name}\n`).join('');
-    default:
-      return listTable(items, { ...view, wide: output === 'wide' });
+    default: {
+      const t = listTable(items, { ...view, wide: output === 'wide' });
+      return view.headers === false ? t.slice(t.indexOf('\n') + 1) : t;
+    }
   }
 }
 
-export async function runList(cluster: Cluster, io: CliIO, output: ListOutput): Promise<void> {
+/** One watch event as -w prints it: a row (no header), the object, its name, or the template over it. */
+function renderEvent(r: MCPRegistryV1beta1, output: ListOutput, view: Omit<ListView, 'wide'>): string {
+  if (output === 'json' || output === 'yaml') return structured(r, output);
+  if (output.startsWith('jsonpath=')) return renderJsonPath(output.slice('jsonpath='.length), r);
+  return renderList([r], output, { ...view, headers: false });
+}
+
+export async function runList(cluster: Cluster, io: CliIO, flags: ListFlags): Promise<void> {
+  const { output } = flags;
   const ns = cluster.allNamespaces ? undefined : cluster.namespace;
-  const { items } = await cluster.call({ namespace: ns }, () =>
-    cluster.client.list<MCPRegistryV1beta1>(cluster.registries(ns)),
+  const query = flags.selector ? { labelSelector: flags.selector } : {};
+  const list = await cluster.call({ namespace: ns }, () =>
+    cluster.client.list<MCPRegistryV1beta1>(cluster.registries(ns), query),
   );
+  const { items } = list;
+  const view = { allNamespaces: cluster.allNamespaces, now: io.now(), headers: flags.headers };
   if (items.length === 0 && (output === 'table' || output === 'wide')) {
+    const matching = flags.selector ? ` matching "${flags.selector}"` : '';
     io.err(
       ns
-        ? `No MCPRegistries found in namespace "${ns}". Add one with \`thv registry add NAME -n ${ns} --configmap CONFIGMAP\`.\n`
-        : 'No MCPRegistries found in any namespace.\n',
+        ? `No MCPRegistries${matching} found in namespace "${ns}".${flags.selector ? '' : ` Add one with \`thv registry add NAME -n ${ns} --configmap CONFIGMAP\`.`}\n`
+        : `No MCPRegistries${matching} found in any namespace.\n`,
     );
-    return;
+    if (!flags.watch) return;
+  } else io.out(renderList(items, output, view));
+  if (!flags.watch) return;
+  // Like kubectl get -w: from the listed version on, one line (or object) per change, until interrupted;
+  // a watch the apiserver ends (its timeout) is resumed where it stopped.
+  let resourceVersion = list.metadata.resourceVersion;
+  for (;;) {
+    await cluster.call({ namespace: ns }, () =>
+      cluster.client.watch<MCPRegistryV1beta1>(
+        cluster.registries(ns),
+        { ...query, ...(resourceVersion && { resourceVersion }), allowWatchBookmarks: true },
+        (ev) => {
+          resourceVersion = ev.object?.metadata?.resourceVersion ?? resourceVersion;
+          if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')
+            io.out(renderEvent(ev.object, output, { ...view, now: io.now() }));
+        },
+      ),
+    );
   }
-  io.out(renderList(items, output, { allNamespaces: cluster.allNamespaces, now: io.now() }));
 }

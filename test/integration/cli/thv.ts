@@ -27,6 +27,8 @@ export interface Running {
   /** Output so far, to see progress appear before the command ends. */
   stdout(): string;
   stderr(): string;
+  /** Ends a command that runs until interrupted (`list -w`), as Ctrl-C would. */
+  kill(): void;
 }
 
 export function start(args: string[], opts: ThvOptions = {}): Running {
@@ -45,7 +47,7 @@ export function start(args: string[], opts: ThvOptions = {}): Running {
     child.on('error', rej);
     child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
   });
-  return { done, stdout: () => stdout, stderr: () => stderr };
+  return { done, stdout: () => stdout, stderr: () => stderr, kill: () => void child.kill('SIGINT') };
 }
 
 /** Lines of a table, columns split on runs of 2+ spaces. */

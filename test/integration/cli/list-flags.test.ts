@@ -1,0 +1,123 @@
+/**
+ * kubectl conventions on `thv registry list` (issue #32.8) against the real apiserver: -l/--selector,
+ * --no-headers, -o name, -o jsonpath=… (and the message for a template it cannot run), -w/--watch
+ * printing a line per change; `thv version`.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createNamespace, eventually, kubectlOk } from '../../support/cluster.ts';
+import { start, thv } from './thv.ts';
+
+let ns: string;
+const registry = (name: string, team: string) => ({
+  apiVersion: 'toolhive.stacklok.io/v1beta1',
+  kind: 'MCPRegistry',
+  metadata: { name, namespace: ns, labels: { team } },
+  spec: { sources: [{ name: 'catalog', type: 'configmap', configMapRef: { name: 'catalog' } }] },
+});
+
+before(async () => {
+  ns = await createNamespace('cli-list');
+  kubectlOk(['apply', '-f', '-'], {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [registry('r1', 'a'), registry('r2', 'b')],
+  });
+});
+
+test('-l/--selector narrows the list; -o name prints kind/name lines', async () => {
+  const cases: [string, string][] = [
+    ['team=a', 'mcpregistry.toolhive.stacklok.io/r1\n'],
+    ['team in (a,b)', 'mcpregistry.toolhive.stacklok.io/r1\nmcpregistry.toolhive.stacklok.io/r2\n'],
+    ['team!=a', 'mcpregistry.toolhive.stacklok.io/r2\n'],
+  ];
+  for (const [selector, want] of cases) {
+    const r = await thv(['registry', 'list', '-n', ns, '-l', selector, '-o', 'name']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, want, selector);
+  }
+  const none = await thv(['registry', 'list', '-n', ns, '--selector', 'team=zzz']);
+  assert.equal(none.code, 0);
+  assert.equal(none.stdout, '');
+  assert.equal(none.stderr, `No MCPRegistries matching "team=zzz" found in namespace "${ns}".\n`);
+});
+
+test('--no-headers drops the header line only', async () => {
+  const full = await thv(['registry', 'list', '-n', ns]);
+  const bare = await thv(['registry', 'list', '-n', ns, '--no-headers']);
+  assert.equal(bare.code, 0, bare.stderr);
+  const lines = full.stdout.trimEnd().split('\n');
+  assert.match(lines[0]!, /^NAME\s+PHASE/);
+  assert.deepEqual(
+    bare.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0]),
+    ['r1', 'r2'],
+  );
+  // The same rows (AGE, the last column, may have ticked between the two runs).
+  const noAge = (l: string) => l.replace(/\S+$/, '');
+  assert.deepEqual(bare.stdout.trimEnd().split('\n').map(noAge), lines.slice(1).map(noAge));
+});
+
+test('-o jsonpath=… over the list, and the exact message for a template outside the subset', async () => {
+  const cases: [string, string][] = [
+    ['{.items[*].metadata.name}', 'r1 r2'],
+    ['{.items[0].metadata.labels.team}{"\\n"}', 'a\n'],
+    ["{.items[-1].metadata['name']}", 'r2'],
+    ['{.kind}', 'MCPRegistryList'],
+    ['{.items[*].spec.sources[0].type}', 'configmap configmap'],
+  ];
+  for (const [template, want] of cases) {
+    const r = await thv(['registry', 'list', '-n', ns, '-o', `jsonpath=${template}`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, want, template);
+  }
+  const bad = await thv(['registry', 'list', '-n', ns, '-o', 'jsonpath={.items[?(@.x)]}']);
+  assert.equal(bad.code, 2);
+  assert.equal(
+    bad.stderr,
+    `error: option '-o, --output <format>' argument 'jsonpath={.items[?(@.x)]}' is invalid. unsupported JSONPath ".items[?(@.x)]" at "[?(@.x)]" (no filters or slices)\n`,
+  );
+  const unknown = await thv(['registry', 'list', '-o', 'table2']);
+  assert.equal(unknown.code, 2);
+  assert.match(
+    unknown.stderr,
+    /unknown output format "table2": use table, wide, json, yaml, name or jsonpath=TEMPLATE/,
+  );
+});
+
+test('-w prints the list, then a line per change, until interrupted', async () => {
+  const w = start(['registry', 'list', '-n', ns, '-l', 'team=w', '-w', '--no-headers']);
+  await eventually(
+    'the empty-list note',
+    () => w.stderr().includes(`No MCPRegistries matching "team=w" found in namespace "${ns}".`) || undefined,
+  );
+  kubectlOk(['apply', '-f', '-'], registry('r3', 'w'));
+  await eventually('a row for the new registry', () => /^r3\s+/m.test(w.stdout()) || undefined);
+  const named = start(['registry', 'list', '-n', ns, '-l', 'team=w', '-w', '-o', 'name']);
+  await eventually(
+    '-o name lists it',
+    () => named.stdout().includes('mcpregistry.toolhive.stacklok.io/r3\n') || undefined,
+  );
+  kubectlOk(['delete', 'mcpregistries.toolhive.stacklok.io', 'r3', '-n', ns, '--wait=false']);
+  await eventually(
+    'its deletion printed too',
+    () => named.stdout().split('mcpregistry.toolhive.stacklok.io/r3\n').length > 2 || undefined,
+  );
+  w.kill();
+  named.kill();
+  await Promise.all([w.done, named.done]);
+  // r2 (team=b) is not selected: it never appears.
+  assert.ok(!w.stdout().includes('r2') && !named.stdout().includes('/r2'));
+});
+
+test('thv version prints what --version prints', async () => {
+  const [a, b] = await Promise.all([
+    thv(['version'], { kubeconfig: null }),
+    thv(['--version'], { kubeconfig: null }),
+  ]);
+  assert.equal(a.code, 0);
+  assert.equal(a.stdout, b.stdout);
+  assert.match(a.stdout, /^thv \d+\.\d+\.\d+/);
+});
