@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useIsolatedCluster } from '../controller/isolated.ts';
 import { client, createNamespace, eventually, kubectl } from '../../support/cluster.ts';
-import { writeStorage } from '../../../src/storage/configmaps.ts';
 import {
   reconcileApiWorkload,
   cleanupApiWorkload,
@@ -22,9 +21,9 @@ import {
 } from '../../../src/controller/workload/api-workload.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { kubeconfigFor, type ControlPlane } from '../../../src/local/control-plane.ts';
-import { parseRegistryDocument, serializeForStorage, type Catalog } from '../../../src/registry/index.ts';
+import type { Catalog } from '../../../src/registry/index.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
-import { FIXTURE } from '../controller/helpers.ts';
+import { createRegistry, fixtureCatalog, storeCatalog } from '../../support/stored-registry.ts';
 import { startRegistryApi } from '../../support/registry-api-process.ts';
 
 let cp: ControlPlane;
@@ -32,23 +31,14 @@ let kubeconfig: string;
 let ns: string;
 let reg: MCPRegistryV1beta1;
 const procs: ChildProcess[] = [];
-const base = parseRegistryDocument(FIXTURE, 'toolhive').catalog;
+const base = fixtureCatalog();
 
 before(async () => {
   const c = await useIsolatedCluster();
   cp = c.cp;
   kubeconfig = c.kubeconfig;
   ns = await createNamespace('api');
-  const created = await client().create<MCPRegistryV1beta1>(
-    { ...REGISTRIES, namespace: ns },
-    {
-      apiVersion: 'toolhive.stacklok.io/v1beta1',
-      kind: 'MCPRegistry',
-      metadata: { name: 'cat', namespace: ns },
-      spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'x' } }] },
-    },
-  );
-  reg = created.body;
+  reg = await createRegistry(ns, 'cat');
 });
 after(async () => {
   for (const p of procs) p.kill('SIGTERM');
@@ -70,16 +60,8 @@ function sized(n: number, salt: string): Catalog {
   return { ...base, servers };
 }
 
-async function store(catalog: Catalog, beforeWrite?: (names: string[]) => Promise<void>) {
-  return writeStorage(
-    client(),
-    { namespace: ns, name: 'cat', uid: reg.metadata.uid ?? '' },
-    serializeForStorage(catalog),
-    undefined,
-    undefined,
-    beforeWrite,
-  );
-}
+const store = (catalog: Catalog, beforeWrite?: (names: string[]) => Promise<void>) =>
+  storeCatalog(reg, catalog, beforeWrite);
 
 async function serve(kc: string): Promise<string> {
   const api = await startRegistryApi({

@@ -12,12 +12,8 @@ import { resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { useIsolatedCluster } from '../controller/isolated.ts';
 import { client, createNamespace, eventually } from '../../support/cluster.ts';
-import { writeStorage } from '../../../src/storage/configmaps.ts';
-import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import type { ControlPlane } from '../../../src/local/control-plane.ts';
-import { parseRegistryDocument, serializeForStorage } from '../../../src/registry/index.ts';
-import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
-import { FIXTURE } from '../controller/helpers.ts';
+import { createRegistry, fixtureCatalog, storeCatalog } from '../../support/stored-registry.ts';
 
 const BIN = resolve(import.meta.dirname, '../../../src/bin/thv-registry-api.ts');
 let cp: ControlPlane;
@@ -63,21 +59,9 @@ function peakRssKiB(pid: number): number {
 }
 
 test('a gzip bomb in the storage ConfigMap is refused, the previous snapshot keeps serving, memory stays bounded', async () => {
-  const created = await client().create<MCPRegistryV1beta1>(
-    { ...REGISTRIES, namespace: ns },
-    {
-      apiVersion: 'toolhive.stacklok.io/v1beta1',
-      kind: 'MCPRegistry',
-      metadata: { name: 'cat', namespace: ns },
-      spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'x' } }] },
-    },
-  );
-  const base = parseRegistryDocument(FIXTURE, 'toolhive').catalog;
-  await writeStorage(
-    client(),
-    { namespace: ns, name: 'cat', uid: created.body.metadata.uid ?? '' },
-    serializeForStorage(base),
-  );
+  const created = await createRegistry(ns, 'cat');
+  const base = fixtureCatalog();
+  await storeCatalog(created, base);
   const child = spawn(
     process.execPath,
     [

@@ -9,35 +9,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
+import { createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
 import { stackInfo } from '../../support/stack.ts';
 import { startRegistryApi, type RegistryApiProcess } from '../../support/registry-api-process.ts';
 import { MALFORMED_REQUESTS, MALFORMED_TARGETS, rawExchange, rawGet } from '../../support/raw-http.ts';
-import { writeStorage } from '../../../src/storage/configmaps.ts';
-import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
-import { parseRegistryDocument, serializeForStorage } from '../../../src/registry/index.ts';
-import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
-import { FIXTURE } from '../controller/helpers.ts';
+import { createRegistry, storeCatalog } from '../../support/stored-registry.ts';
 
 let api: RegistryApiProcess;
 let url: string;
 
 before(async () => {
   const ns = await createNamespace('malformed');
-  const reg = await client().create<MCPRegistryV1beta1>(
-    { ...REGISTRIES, namespace: ns },
-    {
-      apiVersion: 'toolhive.stacklok.io/v1beta1',
-      kind: 'MCPRegistry',
-      metadata: { name: 'victim', namespace: ns },
-      spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'x' } }] },
-    },
-  );
-  await writeStorage(
-    client(),
-    { namespace: ns, name: 'victim', uid: reg.body.metadata.uid ?? '' },
-    serializeForStorage(parseRegistryDocument(FIXTURE, 'toolhive').catalog),
-  );
+  const reg = await createRegistry(ns, 'victim');
+  await storeCatalog(reg);
   api = await startRegistryApi({
     configMap: 'victim-registry-storage',
     registryName: 'victim',
@@ -113,14 +97,6 @@ test("the operator's webhook and health servers answer every malformed target wi
     }
   // The apiserver still gets its reviews answered: a create goes through both webhooks.
   const ns = await createNamespace('malformed-after');
-  const r = await client().create<MCPRegistryV1beta1>(
-    { ...REGISTRIES, namespace: ns },
-    {
-      apiVersion: 'toolhive.stacklok.io/v1beta1',
-      kind: 'MCPRegistry',
-      metadata: { name: 'after', namespace: ns },
-      spec: { sources: [{ name: 'main', type: 'configmap', configMapRef: { name: 'x' } }] },
-    },
-  );
-  assert.equal(r.body.metadata.name, 'after');
+  const r = await createRegistry(ns, 'after');
+  assert.equal(r.metadata.name, 'after');
 });
