@@ -188,13 +188,20 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
     .argument('<name>', 'the MCPRegistry to show')
     .description('Show a registry: spec, status, conditions, recent events, storage and API endpoint.')
     .option('--servers', 'also list the stored servers: NAME TYPE TRANSPORT TAGS')
-    .addOption(new Option('-o, --output <format>', 'print as JSON or YAML').choices(['json', 'yaml']))
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        'print the object as JSON or YAML (as kubectl get -o yaml)',
+      ).choices(['json', 'yaml']),
+    )
+    .option('--events', 'with -o: print {registry, events, servers?} instead of the object alone')
     .addHelpText(
       'after',
       examples([
         'thv registry info demo',
         'thv registry info demo --servers',
-        'thv registry info demo -o json',
+        'thv registry info demo -o yaml > demo.yaml',
+        'thv registry info demo -o json --events',
       ]),
     )
     .action(async (name: string, opts: InfoOptions, cmd: Command) =>

@@ -158,7 +158,10 @@ export function renderInfo({ registry: r, events, servers, now }: InfoInput): st
       ],
       ['Last Sync', when(sync?.lastSyncTime, now)],
       ['Last Attempt', when(sync?.lastAttemptTime, now)],
-      ['Attempts', String(sync?.attempts ?? 0)],
+      // The status counts attempts since the last success: 0 after one says nothing worth a line.
+      ...(sync?.attempts
+        ? [['Failed Attempts', `${sync.attempts} since the last success`] as [string, string]]
+        : []),
       ['Source Hash', sync?.hash ?? NONE],
       ['Last Manual Trigger', sync?.lastManualSyncTrigger ?? NONE],
     ]),

@@ -10,6 +10,8 @@ import { single } from './shared.ts';
 
 export interface InfoOptions {
   servers?: boolean;
+  /** With -o json|yaml: wrap the object with its events (and --servers rows) instead of printing it alone. */
+  events?: boolean;
   output?: StructuredFormat;
 }
 
@@ -35,6 +37,8 @@ export async function runInfo(cluster: Cluster, io: CliIO, name: string, o: Info
   const registry = await cluster.call({ namespace: ns, name }, () =>
     cluster.client.get<MCPRegistryV1beta1>(cluster.registries(ns, name)),
   );
+  // -o json|yaml alone is the object alone, as kubectl get -o yaml prints it: re-appliable, pipeable.
+  if (o.output && !o.events && !o.servers) return io.out(structured(registry, o.output));
   let events: EventLike[] | { error: string };
   try {
     const list = await cluster.client.list<EventLike>(

@@ -1,11 +1,13 @@
 /**
  * kubectl conventions on `thv registry list` (issue #32.8) against the real apiserver: -l/--selector,
  * --no-headers, -o name, -o jsonpath=… (and the message for a template it cannot run), -w/--watch
- * printing a line per change; `thv version`.
+ * printing a line per change; `info -o yaml` is the object alone (kubectl apply takes it back), events
+ * only with --events; `thv version`.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createNamespace, eventually, kubectlOk } from '../../support/cluster.ts';
+import { parse } from 'yaml';
 import { start, thv } from './thv.ts';
 
 let ns: string;
@@ -120,4 +122,26 @@ test('thv version prints what --version prints', async () => {
   assert.equal(a.code, 0);
   assert.equal(a.stdout, b.stdout);
   assert.match(a.stdout, /^thv \d+\.\d+\.\d+/);
+});
+
+test('info -o yaml prints the object alone, which kubectl applies back; --events wraps it with its events', async () => {
+  const yaml = await thv(['registry', 'info', 'r1', '-n', ns, '-o', 'yaml']);
+  assert.equal(yaml.code, 0, yaml.stderr);
+  const obj = parse(yaml.stdout) as { kind: string; metadata: { name: string; managedFields?: unknown } };
+  assert.equal(obj.kind, 'MCPRegistry');
+  assert.equal(obj.metadata.name, 'r1');
+  assert.equal(obj.metadata.managedFields, undefined);
+  assert.deepEqual(
+    Object.keys(obj).filter((k) => k === 'events' || k === 'registry'),
+    [],
+  );
+  assert.match(
+    kubectlOk(['apply', '-f', '-'], yaml.stdout),
+    /mcpregistry\.toolhive\.stacklok\.io\/r1 (unchanged|configured)/,
+  );
+  const wrapped = await thv(['registry', 'info', 'r1', '-n', ns, '-o', 'json', '--events']);
+  assert.equal(wrapped.code, 0, wrapped.stderr);
+  const w = JSON.parse(wrapped.stdout) as { registry: { metadata: { name: string } }; events: unknown[] };
+  assert.equal(w.registry.metadata.name, 'r1');
+  assert.ok(Array.isArray(w.events));
 });

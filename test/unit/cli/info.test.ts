@@ -178,7 +178,6 @@ test('info shows spec, status, sync, storage, API, conditions, events and server
       '  Servers:             2 (1 invalid skipped, 0 conflicts)',
       '  Last Sync:           2026-11-23T11:58:00Z (2m ago)',
       '  Last Attempt:        2026-11-23T11:58:00Z (2m ago)',
-      '  Attempts:            0',
       '  Source Hash:         abc',
       '  Last Manual Trigger: T1',
       'Storage:      ConfigMap demo-registry-storage, 1234 bytes',
@@ -214,4 +213,27 @@ test('a registry without status says <none>, and an events error is shown instea
   assert.match(out, /^Conditions: {2}<none>$/m);
   assert.match(out, /^Events: {2}cannot list events: events is forbidden$/m);
   assert.doesNotMatch(out, /Servers:\n/);
+});
+
+test('attempts since the last success: a line only while syncs fail (0 after a success says nothing)', () => {
+  const cases: [number | undefined, string | undefined][] = [
+    [0, undefined],
+    [undefined, undefined],
+    [3, '  Failed Attempts:     3 since the last success'],
+  ];
+  for (const [attempts, line] of cases) {
+    const out = renderInfo({
+      registry: {
+        apiVersion: 'toolhive.stacklok.io/v1beta1',
+        kind: 'MCPRegistry',
+        metadata: { name: 'x', namespace: 'n' },
+        spec: { sources: [{ name: 'default', type: 'url', url: { href: 'https://x' } }] },
+        status: { phase: 'Failed', sync: { ...(attempts !== undefined && { attempts }), hash: 'h' } },
+      },
+      events: [],
+      now,
+    });
+    const found = out.split('\n').find((l) => /Attempts/.test(l));
+    assert.equal(found, line, String(attempts));
+  }
 });
