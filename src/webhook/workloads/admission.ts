@@ -61,7 +61,9 @@ export class WorkloadAdmission {
     if (!s) return allowed(req.uid);
     try {
       // Without the CRD's schema (not readable yet), the newest generation's field names.
-      const known = await this.o.crds.fields(s.kind, req.kind?.version ?? '');
+      const spec = s.object.spec;
+      const specKeys = typeof spec === 'object' && spec !== null ? Object.keys(spec) : [];
+      const known = await this.o.crds.fields(s.kind, req.kind?.version ?? '', specKeys);
       const fields = [...(known ?? NEWEST_FIELDS[s.kind.kind])];
       return path === WORKLOAD_PATHS.mutate
         ? await this.mutate(req, s.namespace, fields)

@@ -95,10 +95,18 @@ export class WorkloadCrds {
     this.log.info({ kind: k.kind, versions: [...versions.keys()] }, 'workload CRD found: kind handled');
   }
 
-  /** The spec field names of a kind's served version; checks the CRD at once when not known yet. */
-  async fields(kind: KindInfo, version: string): Promise<Set<string> | undefined> {
+  /**
+   * The spec field names of a kind's served version; checks the CRD at once when not known yet, or
+   * when the object uses a field the cached schema lacks (the CRD was replaced since, e.g. by a newer
+   * generation, within the check interval).
+   */
+  async fields(
+    kind: KindInfo,
+    version: string,
+    specKeys: readonly string[] = [],
+  ): Promise<Set<string> | undefined> {
     const known = this.installed.get(kind.kind)?.versions.get(version);
-    if (known) return known;
+    if (known && specKeys.every((k) => known.has(k))) return known;
     await this.refresh(kind);
     return this.installed.get(kind.kind)?.versions.get(version);
   }
