@@ -17,11 +17,10 @@ import { pollUntil } from '../../src/local/poll.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { startNode, type RealNode } from '../node/node.ts';
 import { helm } from '../integration/helm/chart.ts';
+import { extractPreviousRelease } from '../support/previous-release.ts';
 import { GROUP, NS, json, k, kOk, leaseHolder, operatorPods, ready, useKubeconfig } from './cluster.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const PREVIOUS_RELEASE = 'mcp-registry-operator-0.1.0';
-const PREVIOUS_COMMIT = 'fb827dfa62b1453afdae26701c49958fbef38d81';
 const REPO = 'localhost/mcp-registry-operator';
 const TEAM = 'upgrade-e2e';
 const REGS = { group: GROUP, plural: 'mcpregistries', namespace: TEAM };
@@ -41,16 +40,7 @@ function buildImage(context?: string): string {
 
 before(async () => {
   previousTree = mkdtempSync(join(tmpdir(), 'mcpr-previous-'));
-  let rev = PREVIOUS_COMMIT;
-  try {
-    rev = execFileSync('git', ['rev-parse', '--verify', `${PREVIOUS_RELEASE}^{commit}`], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    /* no tags in this clone: the commit it names */
-  }
-  execFileSync('sh', ['-c', `git archive ${rev} | tar -x -C "${previousTree}"`], { cwd: ROOT });
+  extractPreviousRelease(previousTree);
   const previous = buildImage(previousTree);
   // image.sh tags :dev on what it built: build (or find) the current one last, so :dev is current.
   const current = buildImage();

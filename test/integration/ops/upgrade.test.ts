@@ -16,7 +16,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -36,10 +36,7 @@ import { pollUntil } from '../../../src/local/poll.ts';
 import { LOOPBACK_POLICY_YAML } from '../../support/destinations.ts';
 import { CHART, NAMESPACE, RELEASE, ROOT, helm } from '../helm/chart.ts';
 import { TEAM, startSources, type Sources } from './upgrade-sources.ts';
-
-export const PREVIOUS_RELEASE = 'mcp-registry-operator-0.1.0';
-/** The commit the tag names, for a clone without tags. */
-const PREVIOUS_COMMIT = 'fb827dfa62b1453afdae26701c49958fbef38d81';
+import { extractPreviousRelease } from '../../support/previous-release.ts';
 
 const REGS = { group: 'toolhive.stacklok.io', plural: 'mcpregistries', namespace: TEAM };
 const CMS = { group: '', version: 'v1', plural: 'configmaps', namespace: TEAM };
@@ -142,18 +139,7 @@ before(async () => {
   // The previous release's tree: its chart and its operator's source (the dependencies are the same).
   previous = join(work, 'previous');
   mkdirSync(previous);
-  let rev = PREVIOUS_COMMIT;
-  try {
-    rev = execFileSync('git', ['rev-parse', '--verify', `${PREVIOUS_RELEASE}^{commit}`], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    /* no tags in this clone: the commit it names */
-  }
-  execFileSync('sh', ['-c', `git archive ${rev} charts src package.json | tar -x -C "${previous}"`], {
-    cwd: ROOT,
-  });
+  extractPreviousRelease(previous, ['charts', 'src', 'package.json']);
   symlinkSync(join(ROOT, 'node_modules'), join(previous, 'node_modules'));
 
   certDir = join(work, 'certs');
