@@ -77,11 +77,12 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
     .command('list')
     .alias('ls')
     .description('List MCPRegistries: NAME PHASE SERVERS SOURCE LAST SYNC AGE.')
-    .option(
-      '-o, --output <format>',
-      `output format: ${LIST_OUTPUTS.join(', ')} or jsonpath=TEMPLATE`,
-      cliArg(parseListOutput),
-      'table',
+    .addOption(
+      // choices() for --help and completion; the parser after it also takes jsonpath=TEMPLATE.
+      new Option('-o, --output <format>', 'output format (or jsonpath=TEMPLATE)')
+        .choices(LIST_OUTPUTS)
+        .argParser(cliArg(parseListOutput))
+        .default('table'),
     )
     .option('-l, --selector <selector>', 'label selector, as kubectl: app=x,tier!=y, env in (a,b)')
     .option('--no-headers', 'print table rows without the header line')
@@ -147,7 +148,14 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
       '--ca-secret <name[:key]>',
       'Secret with the PEM CA certificates of an --url or --registry source with a private CA (key default ca.crt)',
     )
-    .option('--dry-run', 'send with server-side dry run: admission runs, nothing is stored')
+    .addOption(
+      new Option(
+        '--dry-run [strategy]',
+        'server (the default): send with a server-side dry run, admission runs, nothing is stored; client: print the object the flags build, no cluster needed',
+      )
+        .choices(['server', 'client'])
+        .preset('server'),
+    )
     .addOption(new Option('-o, --output <format>', 'print the created object').choices(['json', 'yaml']));
   waitOptions(add, 'the first sync ended').addHelpText(
     'after',
@@ -159,11 +167,15 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
       'thv registry add running --kubernetes --namespaces team-a,team-b',
       '# see what admission would do, without creating anything',
       'thv registry add demo --configmap demo-catalog --dry-run -o yaml',
+      '# the manifest only, without a cluster (for GitOps)',
+      'thv registry add demo --configmap demo-catalog --dry-run=client -o yaml > demo.yaml',
     ]),
   );
-  add.action(async (name: string, opts: AddOptions, cmd: Command) =>
-    (await import('./verbs/add.ts')).runAdd(await connect(cmd), io, name, opts),
-  );
+  add.action(async (name: string, opts: AddOptions, cmd: Command) => {
+    const verb = await import('./verbs/add.ts');
+    if (opts.dryRun !== 'client') return verb.runAdd(await connect(cmd), io, name, opts);
+    verb.runAddClient(io, name, cmd.optsWithGlobals<GlobalOptions>(), opts);
+  });
 
   waitOptions(
     registry

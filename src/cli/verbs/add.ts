@@ -9,8 +9,35 @@ import type { CliIO } from '../io.ts';
 import { QUALIFIED, follow, single, write, type WaitFlags } from './shared.ts';
 
 export interface AddOptions extends AddFlags, WaitFlags {
-  dryRun?: boolean;
+  /** `--dry-run` alone is `server` (admission runs); `client` builds the object without a cluster. */
+  dryRun?: 'server' | 'client';
   output?: StructuredFormat;
+}
+
+/**
+ * `--dry-run=client`: the manifest the flags build, checked only by the flag rules, with no cluster
+ * (no kubeconfig needed), like `kubectl create --dry-run=client -o yaml`. Nothing the apiserver would
+ * add (uid, creationTimestamp, status); the namespace only when -n names one, so `kubectl apply -f`
+ * puts it where the reader's context points otherwise.
+ */
+export function runAddClient(
+  io: CliIO,
+  name: string,
+  where: { namespace?: string; allNamespaces?: boolean },
+  o: AddOptions,
+): void {
+  if (where.allNamespaces)
+    throw new UsageError(
+      '-A/--all-namespaces cannot be used with add',
+      'Name the namespace with -n NAMESPACE (only list works across namespaces).',
+    );
+  const namespace = where.namespace || undefined;
+  if (o.wait)
+    throw new UsageError('--wait cannot be used with --dry-run', 'A dry run creates nothing to wait for.');
+  const obj = buildRegistry(name, namespace ?? '', o);
+  if (namespace === undefined) delete obj.metadata.namespace;
+  if (o.output) io.out(structured(obj, o.output));
+  else io.out(`${QUALIFIED}/${name} created (client dry run)\n`);
 }
 
 export async function runAdd(cluster: Cluster, io: CliIO, name: string, o: AddOptions): Promise<void> {

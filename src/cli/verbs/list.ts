@@ -20,7 +20,7 @@ export function parseListOutput(value: string): ListOutput {
     return value as ListOutput;
   }
   throw new JsonPathError(
-    `unknown output format "${value}": use ${LIST_OUTPUTS.join(', ')} or jsonpath=TEMPLATE (e.g. jsonpath='{.items[*].metadata.name}')`,
+    `Allowed choices are ${LIST_OUTPUTS.join(', ')}, or jsonpath=TEMPLATE (e.g. jsonpath='{.items[*].metadata.name}').`,
   );
 }
 

@@ -83,9 +83,9 @@ test('-o jsonpath=… over the list, and the exact message for a template outsid
   );
   const unknown = await thv(['registry', 'list', '-o', 'table2']);
   assert.equal(unknown.code, 2);
-  assert.match(
+  assert.equal(
     unknown.stderr,
-    /unknown output format "table2": use table, wide, json, yaml, name or jsonpath=TEMPLATE/,
+    "error: option '-o, --output <format>' argument 'table2' is invalid. Allowed choices are table, wide, json, yaml, name, or jsonpath=TEMPLATE (e.g. jsonpath='{.items[*].metadata.name}').\n",
   );
 });
 
@@ -144,4 +144,46 @@ test('info -o yaml prints the object alone, which kubectl applies back; --events
   const w = JSON.parse(wrapped.stdout) as { registry: { metadata: { name: string } }; events: unknown[] };
   assert.equal(w.registry.metadata.name, 'r1');
   assert.ok(Array.isArray(w.events));
+});
+
+test('add --dry-run=client -o yaml needs no cluster and prints a clean manifest that the apiserver accepts', async () => {
+  const noCluster = {
+    kubeconfig: null,
+    env: { KUBECONFIG: '/nonexistent/kubeconfig', HOME: '/nonexistent' },
+  };
+  const r = await thv(
+    [
+      'registry',
+      'add',
+      'gitops',
+      '--configmap',
+      'catalog',
+      '--interval',
+      '1h',
+      '--dry-run=client',
+      '-o',
+      'yaml',
+    ],
+    noCluster,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const obj = parse(r.stdout) as { metadata: Record<string, unknown>; status?: unknown };
+  assert.deepEqual(obj.metadata, { name: 'gitops' }); // no uid, creationTimestamp or namespace without -n
+  assert.equal(obj.status, undefined);
+  kubectlOk(['apply', '-n', ns, '-f', '-'], r.stdout);
+  assert.match(
+    kubectlOk(['get', 'mcpregistries.toolhive.stacklok.io', 'gitops', '-n', ns, '-o', 'name']),
+    /gitops/,
+  );
+  const withNs = await thv(
+    ['registry', 'add', 'x', '-n', 'team-a', '--configmap', 'c', '--dry-run=client'],
+    noCluster,
+  );
+  assert.equal(withNs.stdout, 'mcpregistry.toolhive.stacklok.io/x created (client dry run)\n');
+  const all = await thv(['registry', 'add', 'x', '-A', '--configmap', 'c', '--dry-run=client'], noCluster);
+  assert.equal(all.code, 2);
+  assert.equal(
+    all.stderr,
+    'error: -A/--all-namespaces cannot be used with add\nName the namespace with -n NAMESPACE (only list works across namespaces).\n',
+  );
 });

@@ -49,7 +49,7 @@ test('usage errors exit 2 with commander’s or our message', async () => {
     [['registry', 'list', '--bogus'], "error: unknown option '--bogus'\n"],
     [
       ['registry', 'list', '-o', 'xml'],
-      "error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are table, wide, json, yaml, name.\n",
+      "error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are table, wide, json, yaml, name, or jsonpath=TEMPLATE (e.g. jsonpath='{.items[*].metadata.name}').\n",
     ],
     [['registry', 'info'], "error: missing required argument 'name'\n"],
     [
