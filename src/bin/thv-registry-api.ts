@@ -11,6 +11,7 @@ import { createMetricsRegistry } from '../observability/metrics.ts';
 import { KubeClient } from '../kube/client.ts';
 import { SnapshotStore } from '../registry-api/snapshot.ts';
 import { Authenticator } from '../registry-api/auth.ts';
+import { KubernetesAuth } from '../registry-api/kubernetes-auth.ts';
 import { createApiMetrics } from '../registry-api/metrics.ts';
 import { loadFromConfigMap, loadFromFile, type Loader } from '../registry-api/loaders.ts';
 import { startApiServer } from '../registry-api/server.ts';
@@ -29,6 +30,8 @@ interface ServeOptions {
   jwtIssuer?: string;
   jwtAudience?: string;
   corsOrigins?: string;
+  auth: 'anonymous' | 'kubernetes';
+  authCacheSeconds: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -45,7 +48,13 @@ async function serve(o: ServeOptions): Promise<void> {
     throw new UsageError('give exactly one of --from-file PATH or --from-configmap NAME');
   if (o.jwksUrl && (!o.jwtIssuer || !o.jwtAudience))
     throw new UsageError('--jwks-url needs --jwt-issuer and --jwt-audience');
-  const authenticated = Boolean(o.apiKeysFile || o.jwksUrl);
+  const kubernetesAuth = o.auth === 'kubernetes';
+  if (kubernetesAuth && o.fromFile && !o.registryName)
+    throw new UsageError('--auth kubernetes needs --registry-name: reading is granted per registry');
+  const cacheSeconds = Number(o.authCacheSeconds);
+  if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 3600)
+    throw new UsageError(`--auth-cache-seconds "${o.authCacheSeconds}": use a whole number from 0 to 3600`);
+  const authenticated = Boolean(o.apiKeysFile || o.jwksUrl || kubernetesAuth);
   let cors;
   try {
     cors = corsPolicy(o.corsOrigins, authenticated);
@@ -56,7 +65,17 @@ async function serve(o: ServeOptions): Promise<void> {
   const registry = createMetricsRegistry();
   const metrics = createApiMetrics(registry);
   const store = new SnapshotStore();
+  const client =
+    o.fromConfigmap || kubernetesAuth
+      ? KubeClient.load({ kubeconfig: o.kubeconfig, userAgent: 'thv-registry-api' })
+      : undefined;
+  const namespace = o.namespace ?? inClusterNamespace() ?? client?.defaultNamespace ?? 'default';
+  const registryName = o.registryName ?? (o.fromConfigmap ?? '').replace(/-registry-storage$/, '');
   const auth = new Authenticator({
+    kubernetes:
+      kubernetesAuth && client
+        ? new KubernetesAuth({ client, namespace, registry: registryName, ttlMs: cacheSeconds * 1000 })
+        : undefined,
     apiKeysFile: o.apiKeysFile,
     jwt: o.jwksUrl
       ? { jwksUrl: o.jwksUrl, issuer: o.jwtIssuer ?? '', audience: o.jwtAudience ?? '' }
@@ -67,10 +86,7 @@ async function serve(o: ServeOptions): Promise<void> {
     loader = loadFromFile(o.fromFile, o.registryName ?? 'registry', store, log, metrics, o.displayName);
   } else {
     const cm = o.fromConfigmap ?? '';
-    const name = o.registryName ?? cm.replace(/-registry-storage$/, '');
-    const client = KubeClient.load({ kubeconfig: o.kubeconfig, userAgent: 'thv-registry-api' });
-    const namespace = o.namespace ?? inClusterNamespace() ?? client.defaultNamespace;
-    loader = loadFromConfigMap(client, namespace, cm, name, store, log, metrics, o.displayName);
+    loader = loadFromConfigMap(client!, namespace, cm, registryName, store, log, metrics, o.displayName);
   }
   const srv = await startApiServer({
     address: o.address,
@@ -125,6 +141,15 @@ program
   .option('--jwks-url <url>', 'enable JWT auth against this JWKS')
   .option('--jwt-issuer <iss>', 'required JWT issuer')
   .option('--jwt-audience <aud>', 'required JWT audience')
+  .addOption(
+    new Option(
+      '--auth <mode>',
+      'anonymous, or kubernetes: a bearer token checked with TokenReview, and get on mcpregistries/catalog <registry> in its namespace (SubjectAccessReview)',
+    )
+      .choices(['anonymous', 'kubernetes'])
+      .default('anonymous'),
+  )
+  .option('--auth-cache-seconds <n>', 'how long a token or access review answer is reused, at most', '60')
   .option(
     '--cors-origins <origins>',
     'origins browsers may read the API from: "*" or scheme://host[:port],… (default: "*" without auth, none with auth)',

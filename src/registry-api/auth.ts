@@ -1,10 +1,13 @@
 /**
- * Optional authentication. Off unless API keys or a JWKS URL are configured; then every request
+ * Optional authentication. Off unless API keys, a JWKS URL or `kubernetes` (kubernetes-auth.ts:
+ * TokenReview then SubjectAccessReview) are configured; then every request
  * but the health, readiness and metrics endpoints needs one valid credential:
  *  - `X-API-Key: <key>`, or `Authorization: Bearer <key>`, with a key from the keys file;
  *  - `Authorization: Bearer <JWT>` signed by a key in the issuer's JWKS, with the configured
  *    issuer and audience, unexpired. Only asymmetric algorithms are accepted, so neither `alg: none`
- *    nor an HS256 token "signed" with the public key can pass.
+ *    nor an HS256 token "signed" with the public key can pass;
+ *  - `Authorization: Bearer <token>` the apiserver vouches for, from a caller RBAC lets read this
+ *    registry's catalog (`kubernetes`): the only mode that answers 403, for a known caller without it.
  */
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual, createHash } from 'node:crypto';
@@ -32,12 +35,20 @@ export interface JwtOptions {
   clockToleranceSec?: number;
 }
 
+/** What `kubernetes` mode needs of kubernetes-auth.ts (an interface, so tests of this file need no cluster). */
+export interface TokenChecker {
+  check(token: string): Promise<AuthResult>;
+}
+
 export interface AuthOptions {
   apiKeysFile?: string;
   jwt?: JwtOptions;
+  kubernetes?: TokenChecker;
 }
 
-export type AuthResult = { ok: true; subject: string } | { ok: false; message: string };
+/** A refusal is a 401 unless it says otherwise (403: known but not allowed; 503: the review failed). */
+export type AuthResult =
+  { ok: true; subject: string } | { ok: false; message: string; status?: 401 | 403 | 503 };
 
 /** One key per line; blank lines and `#` comments ignored (the layout of a mounted Secret key). */
 export function parseKeys(text: string): string[] {
@@ -57,7 +68,7 @@ export class Authenticator {
 
   constructor(opts: AuthOptions) {
     this.opts = opts;
-    this.enabled = Boolean(opts.apiKeysFile || opts.jwt);
+    this.enabled = Boolean(opts.apiKeysFile || opts.jwt || opts.kubernetes);
     if (opts.apiKeysFile) this.reloadKeys();
     if (opts.jwt) {
       if (!opts.jwt.issuer || !opts.jwt.audience)
@@ -91,6 +102,7 @@ export class Authenticator {
     if (!m) return { ok: false, message: 'authentication required' };
     const token = m[1]!;
     if (this.opts.apiKeysFile && this.keyMatches(token)) return { ok: true, subject: 'api-key' };
+    if (this.opts.kubernetes && !this.jwks) return this.opts.kubernetes.check(token);
     if (!this.jwks || !this.opts.jwt || token.split('.').length !== 3)
       return {
         ok: false,
@@ -106,6 +118,8 @@ export class Authenticator {
       });
       return { ok: true, subject: subjectOf(payload) };
     } catch (e) {
+      // Not one of the issuer's: the apiserver may still vouch for it.
+      if (this.opts.kubernetes) return this.opts.kubernetes.check(token);
       return { ok: false, message: `invalid token: ${jwtFailure(e)}` };
     }
   }

@@ -261,10 +261,7 @@ export function createHandler(
         if (!route.methods.includes(method)) return notAllowed(req, res, method, path);
         if (!route.open && deps.auth?.enabled) {
           const r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
-          if (!r.ok)
-            return sendError(req, res, 401, `Unauthorized: ${r.message}`, {
-              'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
-            });
+          if (!r.ok) return refuse(req, res, r.status ?? 401, r.message);
         }
         const ctx: Ctx = { req, res, target, params: decodeParams(m), deps };
         if (route.cached) {
@@ -287,4 +284,13 @@ export function createHandler(
       throw e;
     }
   };
+}
+
+/** 401 names the scheme to retry with (RFC 6750); 403 and 503 are answers for a caller already known. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: 401 | 403 | 503, message: string): void {
+  if (status === 401)
+    return sendError(req, res, 401, `Unauthorized: ${message}`, {
+      'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
+    });
+  sendError(req, res, status, `${status === 403 ? 'Forbidden' : 'Service Unavailable'}: ${message}`);
 }

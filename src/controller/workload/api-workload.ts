@@ -10,6 +10,7 @@ import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import { controlledBy, NameConflictError } from '../../storage/ownership.ts';
 import type { CondInput } from '../conditions.ts';
 import { forgetApplied, rememberApplied } from './network-policy.ts';
+import { reconcileReviewBinding } from './review-binding.ts';
 import {
   API_PORT,
   apiEnabled,
@@ -109,6 +110,7 @@ export async function reconcileApiWorkload(
     if (o.kind === 'Deployment') deployment = out as typeof deployment;
   }
   await deleteOwned(client, reg, unwantedKinds(reg), guard);
+  await reconcileReviewBinding(client, reg, guard);
   if (!apiEnabled(reg))
     return {
       readyReplicas: 0,
@@ -176,6 +178,7 @@ export async function cleanupApiWorkload(
   guard: () => void = () => {},
 ): Promise<void> {
   forgetApplied(reg);
+  await reconcileReviewBinding(client, reg, guard, false);
   await deleteOwned(client, reg, [...WORKLOAD_KINDS].reverse(), guard);
 }
 

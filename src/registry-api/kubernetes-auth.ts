@@ -1,0 +1,131 @@
+/**
+ * `--auth kubernetes` (SPEC §13): a bearer token is checked with a TokenReview (so ServiceAccount
+ * tokens and anything else the apiserver trusts work), then the caller must be allowed `get` on
+ * `mcpregistries/catalog` named after this registry, in its namespace (a SubjectAccessReview), so
+ * plain RBAC grants reading. Results are cached, bounded, for at most the token's own validity and
+ * `ttlMs`: a revoked token or a removed RoleBinding stops working within `ttlMs`.
+ */
+import { createHash } from 'node:crypto';
+import type { KubeClient } from '../kube/client.ts';
+import { BoundedCache } from '../registry/bounded-cache.ts';
+import { GROUP } from '../api/constants.ts';
+
+export type KubernetesAuthResult =
+  { ok: true; subject: string } | { ok: false; status: 401 | 403 | 503; message: string };
+
+export interface KubernetesAuthOptions {
+  client: Pick<KubeClient, 'create'>;
+  namespace: string;
+  registry: string;
+  /** Longest time a review's answer is reused (default 60 s, as short as the apiserver's own webhook cache). */
+  ttlMs?: number;
+  /** Most cached answers (default 10,000; each a few hundred bytes). */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface TokenReviewStatus {
+  authenticated?: boolean;
+  user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+  error?: string;
+}
+
+const TOKEN_REVIEWS = { group: 'authentication.k8s.io', version: 'v1', plural: 'tokenreviews' };
+const ACCESS_REVIEWS = { group: 'authorization.k8s.io', version: 'v1', plural: 'subjectaccessreviews' };
+/** A token longer than this is no token the apiserver issued (JWTs are ~1 KiB): refused unsent. */
+const MAX_TOKEN = 16 * 1024;
+
+/** The token's own `exp` (ms), read without trusting it: it only shortens how long an answer is kept. */
+export function tokenExpiry(token: string): number | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class KubernetesAuth {
+  private readonly cache: BoundedCache<string, { result: KubernetesAuthResult; until: number }>;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly o: KubernetesAuthOptions;
+
+  constructor(o: KubernetesAuthOptions) {
+    this.o = o;
+    this.ttlMs = o.ttlMs ?? 60_000;
+    this.now = o.now ?? Date.now;
+    const maxEntries = o.maxEntries ?? 10_000;
+    this.cache = new BoundedCache({ maxEntries, maxBytes: maxEntries * 1024 });
+  }
+
+  async check(token: string): Promise<KubernetesAuthResult> {
+    if (token.length > MAX_TOKEN) return { ok: false, status: 401, message: 'invalid token' };
+    // Keyed by a digest: the cache never holds a token.
+    const key = createHash('sha256').update(token).digest('base64');
+    const now = this.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.result;
+    const result = await this.review(token);
+    if (result.ok || result.status !== 503) {
+      const until = Math.min(now + this.ttlMs, tokenExpiry(token) ?? Infinity);
+      const bytes = 256 + (result.ok ? result.subject.length : result.message.length);
+      if (until > now) this.cache.set(key, { result, until }, bytes);
+    }
+    return result;
+  }
+
+  private async review(token: string): Promise<KubernetesAuthResult> {
+    let status: TokenReviewStatus;
+    try {
+      const r = await this.o.client.create<{ status?: TokenReviewStatus }>(TOKEN_REVIEWS, {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenReview',
+        spec: { token },
+      });
+      status = r.body.status ?? {};
+    } catch (e) {
+      return { ok: false, status: 503, message: `token review failed: ${(e as Error).message}` };
+    }
+    // The apiserver's reason (expired, unknown key, deleted ServiceAccount) is not repeated to the
+    // caller: it would tell a prober which of its guesses came close.
+    if (!status.authenticated || !status.user?.username)
+      return { ok: false, status: 401, message: 'invalid token' };
+    const user = status.user;
+    const username = user.username!;
+    const attrs = {
+      namespace: this.o.namespace,
+      verb: 'get',
+      group: GROUP,
+      resource: 'mcpregistries',
+      subresource: 'catalog',
+      name: this.o.registry,
+    };
+    let allowed = false;
+    try {
+      const r = await this.o.client.create<{ status?: { allowed?: boolean } }>(ACCESS_REVIEWS, {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {
+          user: username,
+          ...(user.uid ? { uid: user.uid } : {}),
+          ...(user.groups ? { groups: user.groups } : {}),
+          ...(user.extra ? { extra: user.extra } : {}),
+          resourceAttributes: attrs,
+        },
+      });
+      allowed = r.body.status?.allowed === true;
+    } catch (e) {
+      return { ok: false, status: 503, message: `access review failed: ${(e as Error).message}` };
+    }
+    if (!allowed)
+      return {
+        ok: false,
+        status: 403,
+        message: `${username} may not get mcpregistries/catalog "${this.o.registry}" in namespace "${this.o.namespace}"`,
+      };
+    return { ok: true, subject: username };
+  }
+}
