@@ -5,6 +5,13 @@
  */
 import type { FieldError } from '../api/field-error.ts';
 import { isObj, type Obj } from './shape.ts';
+import type { Finding } from './url.ts';
+
+/** The platform policy's caps (policy.ts `api`), as this file needs them. */
+export interface ApiCaps {
+  maxReplicas?: number;
+  maxResources?: { cpu?: string; memory?: string };
+}
 
 /** apimachinery's resource.Quantity grammar (suffixes: binary Ki..Ei, decimal n..E, or an exponent). */
 const QUANTITY = /^[+-]?(\d+\.?\d*|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
@@ -174,11 +181,45 @@ function originProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What the platform policy refuses: marked `policy` so an update that leaves the value as it was is
+ * accepted with a warning (validate.ts), as for every policy rule.
+ */
+function checkCaps(api: Obj, caps: ApiCaps | undefined): Finding[] {
+  const out: Finding[] = [];
+  if (!caps) return out;
+  const max = caps.maxReplicas;
+  if (max !== undefined && typeof api.replicas === 'number' && api.replicas > max)
+    out.push({
+      type: 'Forbidden',
+      field: 'spec.api.replicas',
+      detail: `at most ${max} replicas are allowed by the platform policy (api.maxReplicas)`,
+      policy: true,
+    });
+  const res = isObj(api.resources) ? api.resources : {};
+  for (const part of ['requests', 'limits'])
+    for (const r of ['cpu', 'memory'] as const) {
+      const cap = caps.maxResources?.[r];
+      const list = res[part];
+      const q = isObj(list) ? list[r] : undefined;
+      if (cap === undefined || typeof q !== 'string') continue;
+      const v = quantityValue(q);
+      if (v !== undefined && v > (quantityValue(cap) ?? Infinity))
+        out.push({
+          type: 'Forbidden',
+          field: `spec.api.resources.${part}.${r}`,
+          detail: `more than ${cap} is not allowed by the platform policy (api.maxResources.${r})`,
+          policy: true,
+        });
+    }
+  return out;
+}
+
 /** Every finding about `spec.api` (the schema's own are reported by the structural validation). */
-export function checkApiSpec(spec: Obj): FieldError[] {
+export function checkApiSpec(spec: Obj, caps?: ApiCaps): Finding[] {
   const api = spec.api;
   if (!isObj(api)) return [];
-  const out: FieldError[] = [];
+  const out: Finding[] = checkCaps(api, caps);
   checkResources(api.resources, out);
   checkKeys(api.nodeSelector, 'spec.api.nodeSelector', out);
   if (isObj(api.service)) checkKeys(api.service.annotations, 'spec.api.service.annotations', out);

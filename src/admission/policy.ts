@@ -3,6 +3,7 @@
  * it imposes. Built-in defaults apply without a file; a YAML file (docs/policy.md) overrides them.
  * Pure: parsePolicy(text) either returns a complete Policy or throws PolicyError listing every problem.
  */
+import { quantityValue } from './api-spec.ts';
 import { parse as parseYaml } from 'yaml';
 import { SOURCE_TYPES, type SourceType } from '../api/constants.ts';
 import { formatFieldError, type FieldError } from '../api/field-error.ts';
@@ -57,6 +58,8 @@ export interface Policy {
    * `toolhive.stacklok.io/enforcement=exempt`. Absent or empty: none.
    */
   workloads?: { registries: { namespace: string; name: string }[] };
+  /** Caps on `spec.api` (SPEC §13): replicas, and CPU/memory a request or limit may name. */
+  api?: { maxReplicas?: number; maxResources?: { cpu?: string; memory?: string } };
 }
 
 export const DEFAULT_POLICY: Policy = Object.freeze({
@@ -100,6 +103,7 @@ const TOP_KEYS = [
   'defaults',
   'enforced',
   'workloads',
+  'api',
 ];
 
 function readFilter(rd: Reader, v: unknown, field: string): PolicyFilter | undefined {
@@ -115,6 +119,43 @@ function readFilter(rd: Reader, v: unknown, field: string): PolicyFilter | undef
       ...(p.include !== undefined ? { include: read('include') } : {}),
       ...(p.exclude !== undefined ? { exclude: read('exclude') } : {}),
     };
+  }
+  return out;
+}
+
+/** `api: {maxReplicas, maxResources: {cpu, memory}}`: caps admission holds `spec.api` to. */
+function readApiCaps(rd: Reader, v: unknown): Policy['api'] {
+  if (v === undefined || v === null) return undefined;
+  const o = rd.object(v, 'api', ['maxReplicas', 'maxResources']);
+  const out: NonNullable<Policy['api']> = {};
+  if (o.maxReplicas !== undefined) {
+    const n = o.maxReplicas;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1) out.maxReplicas = n;
+    else
+      rd.errors.push({
+        type: 'Invalid',
+        field: 'api.maxReplicas',
+        value: n,
+        detail: 'must be a whole number of at least 1',
+      });
+  }
+  if (o.maxResources !== undefined) {
+    const r = rd.object(o.maxResources, 'api.maxResources', ['cpu', 'memory']);
+    const caps: { cpu?: string; memory?: string } = {};
+    for (const k of ['cpu', 'memory'] as const) {
+      const q = r[k];
+      if (q === undefined) continue;
+      const text = typeof q === 'number' ? String(q) : q;
+      if (typeof text === 'string' && (quantityValue(text) ?? 0) > 0) caps[k] = text;
+      else
+        rd.errors.push({
+          type: 'Invalid',
+          field: `api.maxResources.${k}`,
+          value: q,
+          detail: 'must be a Kubernetes quantity greater than 0 (`2`, `500m`, `1Gi`)',
+        });
+    }
+    out.maxResources = caps;
   }
   return out;
 }
@@ -213,6 +254,8 @@ export function parsePolicy(text: string): Policy {
     return [];
   });
   if (registries.length > 0) policy.workloads = { registries };
+  const api = readApiCaps(rd, top.api);
+  if (api) policy.api = api;
   if (rd.errors.length) throw new PolicyError(rd.errors);
   return policy;
 }

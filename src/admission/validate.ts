@@ -263,7 +263,7 @@ export function validate(obj: unknown, oldObj: unknown, policy: Policy): Validat
   const remote = views.some((v) => typeof v.source.type === 'string' && REMOTE.has(v.source.type));
   checkInterval(spec, remote, policy, c);
   checkFilter('spec.filter', spec.filter, c);
-  if (version !== V1ALPHA1) for (const e of checkApiSpec(spec)) c.errors.push(e);
+  if (version !== V1ALPHA1) for (const e of checkApiSpec(spec, policy.api)) c.errors.push(e);
 
   const old = isObj(oldObj) ? oldObj : undefined;
   // Names are immutable: checked when the object is created only, so an existing one stays deletable.

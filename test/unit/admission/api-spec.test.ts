@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ANNOTATION_V1BETA1_SPEC } from '../../../src/api/constants.ts';
-import { alpha, beta, messages } from './helpers.ts';
+import { alpha, beta, messages, policy, warnings } from './helpers.ts';
 
 const source = { name: 'main', type: 'configmap', configMapRef: { name: 'cm' } };
 const withApi = (api: unknown) => beta({ sources: [source], api });
@@ -177,4 +177,53 @@ test('a stash whose api is not an object is refused with the conversion’s mess
   assert.deepEqual(messages(obj), [
     `metadata.annotations[${ANNOTATION_V1BETA1_SPEC}]: Invalid value: api must be an object`,
   ]);
+});
+
+const capped = policy(`api:
+  maxReplicas: 3
+  maxResources: { cpu: "1", memory: 1Gi }
+`);
+
+test('the platform policy caps replicas and resources, with the policy named', () => {
+  assert.deepEqual(
+    messages(
+      withApi({
+        replicas: 4,
+        resources: { requests: { cpu: '1500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
+      }),
+      capped,
+    ),
+    [
+      'spec.api.replicas: Forbidden: at most 3 replicas are allowed by the platform policy (api.maxReplicas)',
+      'spec.api.resources.requests.cpu: Forbidden: more than 1 is not allowed by the platform policy (api.maxResources.cpu)',
+      'spec.api.resources.limits.cpu: Forbidden: more than 1 is not allowed by the platform policy (api.maxResources.cpu)',
+      'spec.api.resources.limits.memory: Forbidden: more than 1Gi is not allowed by the platform policy (api.maxResources.memory)',
+    ],
+  );
+  assert.deepEqual(
+    messages(withApi({ replicas: 3, resources: { limits: { memory: '1024Mi' } } }), capped),
+    [],
+  );
+});
+
+test('a capped value the update leaves unchanged is kept with a warning', () => {
+  const old = withApi({ replicas: 5 });
+  const now = { ...old, metadata: { ...old.metadata, labels: { a: 'b' } } };
+  assert.deepEqual(messages(now, capped, old), []);
+  assert.deepEqual(warnings(now, capped, old), [
+    'spec.api.replicas: Forbidden: at most 3 replicas are allowed by the platform policy (api.maxReplicas) (kept because this update does not change it)',
+  ]);
+});
+
+test('policy api caps that are not caps are refused with the field named', () => {
+  assert.throws(
+    () => policy('api:\n  maxReplicas: 0\n  maxResources: { cpu: lots, gpu: 1 }\n'),
+    (e: Error) =>
+      e.message ===
+      [
+        'api.maxReplicas: Invalid value: 0: must be a whole number of at least 1',
+        'api.maxResources.gpu: Forbidden: unknown field; known fields: cpu, memory',
+        'api.maxResources.cpu: Invalid value: "lots": must be a Kubernetes quantity greater than 0 (`2`, `500m`, `1Gi`)',
+      ].join('; '),
+  );
 });
