@@ -29,6 +29,8 @@ packages=(
   # Releases (test/integration/release, test/e2e/release.test.ts): skopeo copies the release's OCI
   # image archive to the test suite's OCI registry (test/oci-registry), as a user mirrors it.
   skopeo:skopeo
+  # `thv completion fish` is tested in fish's own completion engine (test/integration/cli/completion.test.ts).
+  fish:fish
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,8 @@
 /**
- * `thv completion bash|zsh`: a completion script generated from the command tree itself, so it
+ * `thv completion bash|zsh|fish`: a completion script generated from the command tree itself, so it
  * never drifts from the flags. Registry names, namespaces and contexts are completed live (through
- * `thv registry list -o name` and kubectl). zsh reuses the bash function through bashcompinit.
+ * `thv registry list -o name` and kubectl). zsh reuses the bash function through bashcompinit; fish
+ * gets the same decisions (command path, flag values, names) as a fish function.
  */
 import type { Command } from 'commander';
 
@@ -25,7 +26,10 @@ function walk(cmd: Command, path: string, inherited: Command[], out: Node[]): vo
   for (const c of scope)
     for (const o of c.options) {
       for (const f of [o.short, o.long]) if (f) flags.push(f);
-      const words = o.argChoices?.join(' ') ?? (o.long && FILE_FLAGS.has(o.long) ? '__files' : undefined);
+      // A flag with an optional value (--dry-run[=client]) takes it only after `=`: the next word is not its value.
+      const words = o.optional
+        ? undefined
+        : (o.argChoices?.join(' ') ?? (o.long && FILE_FLAGS.has(o.long) ? '__files' : undefined));
       if (words) for (const f of [o.short, o.long]) if (f) values.set(f, words);
     }
   flags.push('--help');
@@ -48,9 +52,14 @@ function walk(cmd: Command, path: string, inherited: Command[], out: Node[]): vo
       );
 }
 
-function bashFunction(root: Command): string {
+function nodesOf(root: Command): Node[] {
   const nodes: Node[] = [];
   walk(root, '', [], nodes);
+  return nodes;
+}
+
+function bashFunction(root: Command): string {
+  const nodes = nodesOf(root);
   const known = nodes
     .filter((n) => n.path)
     .map((n) => `"${n.path}"`)
@@ -104,7 +113,67 @@ ${pathLines}
 `;
 }
 
-export function completionScript(root: Command, shell: 'bash' | 'zsh'): string {
+/** fish: the same path walk and value table as bash, printed one candidate a line for `complete -a`. */
+function fishScript(root: Command): string {
+  const nodes = nodesOf(root);
+  const q = (w: string) => `'${w.replace(/[\\']/g, '\\$&')}'`;
+  const known = nodes.filter((n) => n.path).map((n) => q(n.path));
+  const values = nodes
+    .flatMap((n) =>
+      [...n.values].map(([f, w]) => {
+        const pattern = n.ownFlags.has(f) && n.path ? q(`${n.path}|${f}`) : q(`*|${f}`);
+        const reply = w === '__files' ? '__fish_complete_path (commandline -ct)' : `printf '%s\\n' ${w}`;
+        return `        case ${pattern}\n            ${reply}; return`;
+      }),
+    )
+    .filter((line, i, all) => all.indexOf(line) === i)
+    .join('\n');
+  const paths = nodes
+    .map((n) => {
+      const names = n.takesRegistryName ? '\n            __thv_registries' : '';
+      return `        case ${q(n.path)}\n            printf '%s\\n' ${[...n.subcommands, ...n.flags].join(' ')}${names}`;
+    })
+    .join('\n');
+  return `# fish completion for thv: thv completion fish | source
+function __thv_registries
+    set -l tokens (commandline -opc)
+    set -l args
+    for i in (seq 2 (math (count $tokens) - 1))
+        switch $tokens[$i]
+            case -n --namespace --kubeconfig --context
+                set -a args $tokens[$i] $tokens[(math $i + 1)]
+        end
+    end
+    thv registry list -o name $args 2>/dev/null | string replace -r '.*/' ''
+end
+
+function __thv_complete
+    set -l known ${known.join(' ')}
+    set -l tokens (commandline -opc)
+    set -l path ''
+    for w in $tokens[2..-1]
+        set -l next (string trim -- "$path $w")
+        contains -- $next $known; and set path $next
+    end
+    set -l prev $tokens[-1]
+    switch "$path|$prev"
+        case '*|-n' '*|--namespace'
+            kubectl get namespaces -o name 2>/dev/null | string replace -r '.*/' ''; return
+        case '*|--context'
+            kubectl config get-contexts -o name 2>/dev/null; return
+${values}
+    end
+    switch "$path"
+${paths}
+    end
+end
+
+complete -c thv -f -a '(__thv_complete)'
+`;
+}
+
+export function completionScript(root: Command, shell: 'bash' | 'zsh' | 'fish'): string {
+  if (shell === 'fish') return fishScript(root);
   const fn = bashFunction(root);
   if (shell === 'bash')
     return `# bash completion for thv: source <(thv completion bash)\n${fn}complete -F _thv thv\n`;

@@ -267,16 +267,22 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
 
   program
     .command('completion')
-    .argument('<shell>', 'bash or zsh')
+    .argument('<shell>', 'bash, zsh or fish')
     .description('Print a shell completion script.')
     .addHelpText(
       'after',
-      examples(['source <(thv completion bash)', '# zsh, in ~/.zshrc:', 'source <(thv completion zsh)']),
+      examples([
+        'source <(thv completion bash)',
+        '# zsh, in ~/.zshrc:',
+        'source <(thv completion zsh)',
+        '# fish, once:',
+        'thv completion fish > ~/.config/fish/completions/thv.fish',
+      ]),
     )
     .action((shell: string) => {
-      if (shell !== 'bash' && shell !== 'zsh')
-        program.error(`error: unsupported shell "${shell}": use bash or zsh`, { exitCode: 2 });
-      io.out(completionScript(program, shell as 'bash' | 'zsh'));
+      if (shell !== 'bash' && shell !== 'zsh' && shell !== 'fish')
+        program.error(`error: unsupported shell "${shell}": use bash, zsh or fish`, { exitCode: 2 });
+      io.out(completionScript(program, shell as 'bash' | 'zsh' | 'fish'));
     });
 
   return program;

@@ -45,3 +45,33 @@ test('registry names complete for sync, info and remove, honouring -n and --kube
   assert.deepEqual(complete(`thv --kubeconfig ${kc} -n ${ns} registry sync b`), ['beta']);
   assert.deepEqual(complete(`thv registry remove --kubeconfig ${kc} --namespace ${ns} al`), ['alpha']);
 });
+
+test('fish: commands, flag values and live registry names, honouring -n and --kubeconfig on the line', async () => {
+  const script = (await thv(['completion', 'fish'], { kubeconfig: null })).stdout;
+  const bin = mkdtempSync(join(tmpdir(), 'thv-bin-'));
+  writeFileSync(
+    join(bin, 'thv'),
+    `#!/bin/sh\nexec "${process.execPath}" "${resolve(import.meta.dirname, '../../../src/bin/thv.ts')}" "$@"\n`,
+  );
+  chmodSync(join(bin, 'thv'), 0o755);
+  const file = join(bin, 'thv.fish');
+  writeFileSync(file, script);
+  // fish's own completion engine (complete -C), as at a prompt.
+  const complete = (line: string) => {
+    const r = spawnSync('fish', ['--no-config', '-c', `source ${file}; complete -C '${line}'`], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.split('\n').filter(Boolean);
+  };
+  const kc = kubeconfigPath();
+  assert.deepEqual(complete('thv registry li'), ['list']);
+  assert.deepEqual(complete('thv registry list -o '), ['json', 'name', 'table', 'wide', 'yaml']);
+  assert.deepEqual(complete('thv ver'), ['version']);
+  assert.deepEqual(
+    complete(`thv --kubeconfig ${kc} registry info -n ${ns} `).filter((w) => !w.startsWith('-')),
+    ['alpha', 'beta'],
+  );
+  assert.deepEqual(complete(`thv --kubeconfig ${kc} -n ${ns} registry sync b`), ['beta']);
+});

@@ -81,7 +81,7 @@ test('usage errors exit 2 with commander’s or our message', async () => {
       ['--kubeconfig', kubeconfig, 'registry', 'add', 'demo', '--configmap', 'c', '--dry-run', '--wait'],
       'error: --wait cannot be used with --dry-run\nA dry run creates nothing to wait for.\n',
     ],
-    [['completion', 'fish'], 'error: unsupported shell "fish": use bash or zsh\n'],
+    [['completion', 'tcsh'], 'error: unsupported shell "tcsh": use bash, zsh or fish\n'],
   ];
   for (const [args, stderr] of cases) {
     const r = await thv(args);
