@@ -3,7 +3,7 @@
  * -n/--namespace, -A), the MCPRegistry resource paths, and the translation of failures into
  * messages that say what to do next.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeApiError, KubeClient, type ResourceRef } from '../kube/client.ts';
@@ -35,10 +35,30 @@ const NETWORK_CODES = new Set([
   'EPIPE',
 ]);
 
-export const NO_CLUSTER_HINT =
-  'Check that the cluster is running and that thv points at it: --kubeconfig, then $KUBECONFIG, then ~/.kube/config are used, and --context picks a context (see `kubectl config get-contexts`). For a local cluster, run `npm start` and use the kubeconfig it prints.';
+/**
+ * `npm start` (a local cluster) exists only in a checkout of this project: a hint to run it is for
+ * contributors, and confuses everyone who installed the package.
+ */
+export function inCheckout(dir = process.cwd()): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+    return pkg.name === 'mcp-registry-operator' && existsSync(join(dir, 'scripts/with-node.sh'));
+  } catch {
+    return false;
+  }
+}
 
-export const NO_CRD_HINT = `Install the CRD and the operator first (kubectl apply -f crds/ and kubectl apply -k manifests/overlays/self-signed, see docs/user-guide.md); \`kubectl get crd ${CRD_NAME}\` shows whether it is there.`;
+export const NO_CLUSTER_HINT =
+  'Check that the cluster is running and that thv points at it: --kubeconfig, then $KUBECONFIG, then ~/.kube/config are used, and --context picks a context (see `kubectl config get-contexts`).' +
+  (inCheckout()
+    ? ' For a local cluster from this checkout, run `npm start` and use the kubeconfig it prints.'
+    : '');
+
+export const NO_CRD_HINT = `Install the CRD and the operator first: with Helm (\`helm install mcp-registry-operator oci://REGISTRY/charts/mcp-registry-operator\`, docs/helm.md, which installs the CRD too) or with kustomize (\`kubectl apply -f crds/\` and \`kubectl apply -k manifests/overlays/self-signed\`, docs/install.md); \`kubectl get crd ${CRD_NAME}\` shows whether it is there.`;
+
+/** The most common install-day error: our admission webhook did not answer (operator not running or not ready yet). */
+export const WEBHOOK_HINT =
+  'The operator’s admission webhook did not answer. Check that the operator runs and is ready (`kubectl get pods -n toolhive-system -l app.kubernetes.io/name=mcp-registry-operator`, or the namespace you installed it in) and that its webhook Service has endpoints; right after an install, wait for `kubectl rollout status deployment/mcp-registry-operator -n toolhive-system` and retry. A certificate error here means the webhook’s CA bundle is not injected yet (docs/troubleshooting.md).';
 
 export class Cluster {
   readonly client: KubeClient;
@@ -141,6 +161,7 @@ export class Cluster {
       if (target.name && e.body.details?.name)
         return notFound(target.name, target.namespace ?? this.namespace);
     }
+    if (/failed calling webhook/.test(e.message)) return new ServerError(e.reason, e.message, WEBHOOK_HINT);
     return new ServerError(e.reason, e.message);
   }
 
@@ -178,7 +199,10 @@ export function missingKubeconfig(opts: GlobalOptions, env: NodeJS.ProcessEnv): 
     : `$KUBECONFIG (not set) and ${home} (no such file)`;
   return new CliError(
     `no kubeconfig found: looked at --kubeconfig (not given), ${looked}.`,
-    'Point thv at a cluster with --kubeconfig FILE or KUBECONFIG=FILE; for a local cluster, run `npm start` and use the .local/kubeconfig it writes.',
+    'Point thv at a cluster with --kubeconfig FILE or KUBECONFIG=FILE' +
+      (inCheckout()
+        ? '; for a local cluster, run `npm start` and use the .local/kubeconfig it writes.'
+        : ' (a cloud provider’s CLI writes one: e.g. `aws eks update-kubeconfig`, `gcloud container clusters get-credentials`).'),
   );
 }
 

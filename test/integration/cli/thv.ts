@@ -16,6 +16,8 @@ export interface ThvOptions {
   /** Defaults to the test cluster's kubeconfig; `null` passes no --kubeconfig at all. */
   kubeconfig?: string | null;
   env?: Record<string, string>;
+  /** Working directory (default: this one, a checkout). */
+  cwd?: string;
 }
 
 export function thv(args: string[], opts: ThvOptions = {}): Promise<ThvResult> {
@@ -36,6 +38,7 @@ export function start(args: string[], opts: ThvOptions = {}): Running {
   const argv = [BIN, ...(kc ? ['--kubeconfig', kc] : []), ...args];
   const child = spawn(process.execPath, argv, {
     env: { ...process.env, ...opts.env },
+    ...(opts.cwd && { cwd: opts.cwd }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
