@@ -29,6 +29,7 @@ import {
   useKubeconfig,
   webhookCalls,
 } from './cluster.ts';
+import { workloadsThroughTheWebhookService } from './workloads.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LOCAL_IMAGE = 'localhost/mcp-registry-operator:dev';
@@ -259,6 +260,9 @@ test('deleting the leader Pod moves leadership, and a client applying specs in a
   assert.deepEqual(failures, []);
   assert.ok(applied >= 10, `${applied} applies`);
 });
+
+test('ToolHive workloads (SPEC §11): an annotation-only MCPServer is resolved, an unlisted image refused under enforcement', () =>
+  workloadsThroughTheWebhookService(ROOT));
 
 test('kubectl delete -k removes everything', async () => {
   kOk(['delete', `mcpregistries.${GROUP}`, '--all', '-n', SAMPLES, '--wait=true', '--timeout=180s']);
