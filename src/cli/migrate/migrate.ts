@@ -211,8 +211,8 @@ export function registerMigrate(registry: Command, io: CliIO, examples: (lines: 
       examples([
         'thv registry migrate old-registry.yaml > registry.yaml',
         'thv registry migrate --in-place deploy/registries/',
-        '# move the registries out of the operator namespace while migrating',
-        'thv registry migrate -n registries deploy/ | kubectl apply -f -',
+        '# move the registries out of the operator namespace while migrating; pipefail keeps a failure',
+        'set -o pipefail; thv registry migrate -n registries deploy/ | kubectl apply -f -',
       ]),
     )
     .action(async (paths: string[], opts: { inPlace?: boolean }, cmd: Command) => {

@@ -67,6 +67,11 @@ test('helm install (defaults: self-signed) creates every object the chart render
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /STATUS: deployed/);
   assert.match(r.stdout, /kubectl -n toolhive-system rollout status deployment\/mcp-registry-operator/);
+  // The readiness check forwards a local port other than 8080, which the registry API's docs use (#32.11).
+  assert.match(
+    r.stdout,
+    /port-forward deployment\/mcp-registry-operator 18081:8080 &\n +curl -s localhost:18081\/readyz\n/,
+  );
   const rendered = renderChart();
   assert.ok(rendered.length >= 15);
   for (const o of rendered) {
