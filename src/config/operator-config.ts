@@ -3,6 +3,8 @@
  * is table-tested; src/bin/operator.ts only calls it. Every setting is documented in
  * docs/configuration.md.
  */
+import { parseApiResources, type ApiResources } from './api-defaults.ts';
+import { DEFAULT_API_RESOURCES } from '../api/schema/api.ts';
 import { parseArgs } from 'node:util';
 
 export interface OperatorConfig {
@@ -40,6 +42,9 @@ export interface OperatorConfig {
    * consenting ones, e.g. Prometheus's namespace to scrape /metrics; empty = none.
    */
   registryApiIngressNamespaceSelector: Record<string, string>;
+  /** Replicas and resources of a registry API whose spec.api leaves them out (api-defaults.ts). */
+  registryApiReplicas: number;
+  registryApiResources: ApiResources;
   drainSeconds: number;
   /**
    * Sync worker threads (SPEC §18): undefined = every core but one, at least one; 0 = the sync's CPU
@@ -118,6 +123,8 @@ const ENV: Record<string, string> = {
   'deploy-registry-api': 'DEPLOY_REGISTRY_API',
   'registry-ref-endpoints': 'REGISTRY_REF_ENDPOINTS',
   'registry-api-ingress-namespace-selector': 'REGISTRY_API_INGRESS_NAMESPACE_SELECTOR',
+  'registry-api-replicas': 'REGISTRY_API_REPLICAS',
+  'registry-api-resources': 'REGISTRY_API_RESOURCES',
   'enable-webhooks': 'ENABLE_WEBHOOKS',
   'enable-controller': 'ENABLE_CONTROLLER',
   'drain-seconds': 'DRAIN_SECONDS',
@@ -245,6 +252,12 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
       'registry-api-ingress-namespace-selector',
       get('registry-api-ingress-namespace-selector'),
     ),
+    registryApiReplicas:
+      optionalInt('registry-api-replicas', 'registryApiReplicas', get('registry-api-replicas'), 1, 50)
+        .registryApiReplicas ?? 1,
+    registryApiResources:
+      parseApiResources('registry-api-resources', get('registry-api-resources')) ??
+      structuredClone(DEFAULT_API_RESOURCES),
     drainSeconds: int('drain-seconds', get('drain-seconds'), 5),
     ...optionalInt('sync-workers', 'syncWorkers', get('sync-workers'), 0, 64),
     ...optionalInt('sync-worker-memory', 'syncWorkerMemoryMb', get('sync-worker-memory'), 64, 65536),

@@ -29,6 +29,16 @@ const FLAGS: [flag: string, value: string, meaning: string][] = [
     'label=value,…',
     "namespaces also let into every registry API's NetworkPolicy, e.g. Prometheus's (default: none)",
   ],
+  [
+    'registry-api-replicas',
+    'n',
+    'replicas of a registry API whose spec.api.replicas is unset, 1-50 (default: 1; from 2 with a PodDisruptionBudget)',
+  ],
+  [
+    'registry-api-resources',
+    'requests.cpu=Q,…',
+    'resources of a registry API whose spec.api.resources is unset: requests.cpu, requests.memory, limits.cpu, limits.memory (default: requests.cpu=50m,requests.memory=64Mi,limits.memory=256Mi)',
+  ],
   ['drain-seconds', 'n', 'after SIGTERM, keep serving webhooks this long (default: 5)'],
   [
     'sync-workers',

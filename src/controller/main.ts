@@ -208,6 +208,7 @@ export async function runController(
                 storage,
                 operatorNamespace: config.namespace,
                 ingressNamespaceSelector: config.registryApiIngressNamespaceSelector,
+                apiDefaults: { replicas: config.registryApiReplicas, resources: config.registryApiResources },
               }),
             grant: (reg, storage) =>
               grantStorage(client, reg, storage, { guard, operatorNamespace: config.namespace }),

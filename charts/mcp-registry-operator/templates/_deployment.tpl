@@ -107,6 +107,13 @@ spec:
             {{- with $op.registryApiIngressNamespaceSelector }}
             - --registry-api-ingress-namespace-selector={{ range $i, $k := keys . | sortAlpha }}{{ if $i }},{{ end }}{{ $k }}={{ index $op.registryApiIngressNamespaceSelector $k }}{{ end }}
             {{- end }}
+            {{- if ne (int $op.registryApiReplicas) 1 }}
+            - --registry-api-replicas={{ $op.registryApiReplicas }}
+            {{- end }}
+            {{- $res := $op.registryApiResources | default (dict) }}
+            {{- if ne (toJson $res) (toJson (dict "requests" (dict "cpu" "50m" "memory" "64Mi") "limits" (dict "memory" "256Mi"))) }}
+            - --registry-api-resources={{ $first := true }}{{ range $part := list "requests" "limits" }}{{ range $r := list "cpu" "memory" }}{{ with index (dig $part (dict) $res) $r | default "" }}{{ if not $first }},{{ end }}{{ $part }}.{{ $r }}={{ . }}{{ $first = false }}{{ end }}{{ end }}{{ end }}
+            {{- end }}
             {{- if and (not $op.enableWebhooks) (ne $role "controller") }}
             - --enable-webhooks=false
             {{- end }}

@@ -152,3 +152,9 @@ export const apiSpec = obj(
 );
 
 export type ApiSpec = Static<typeof apiSpec>;
+
+/** What an API container gets when neither spec.api nor the operator's `--registry-api-resources` say otherwise. */
+export const DEFAULT_API_RESOURCES: NonNullable<ApiSpec['resources']> = Object.freeze({
+  requests: Object.freeze({ cpu: '50m', memory: '64Mi' }),
+  limits: Object.freeze({ memory: '256Mi' }),
+});

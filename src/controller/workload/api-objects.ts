@@ -6,7 +6,7 @@
  */
 import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
-import type { ApiSpec } from '../../api/schema/api.ts';
+import { DEFAULT_API_RESOURCES, type ApiSpec } from '../../api/schema/api.ts';
 import { storageName } from '../../storage/layout.ts';
 import { networkPolicySpec, type IngressOptions } from './network-policy.ts';
 
@@ -26,16 +26,12 @@ export type Obj = {
  * on the first requests (docs/performance.md), and the pod stays further below its memory limit. */
 export const API_NODE_OPTIONS = '--max-semi-space-size=2';
 
-/** What an API container gets when neither spec.api nor the operator's defaults say otherwise. */
-export const DEFAULT_API_RESOURCES = {
-  requests: { cpu: '50m', memory: '64Mi' },
-  limits: { memory: '256Mi' },
-} as const;
-
 /** Besides the storage, who the NetworkPolicy lets in (network-policy.ts). */
 export interface WorkloadOptions extends IngressOptions {
   /** The storage ConfigMaps the Role grants (default: what status records, else the main one). */
   storage?: readonly string[];
+  /** The operator's defaults for what spec.api leaves out (--registry-api-replicas, --registry-api-resources). */
+  apiDefaults?: { replicas?: number; resources?: ApiSpec['resources'] };
 }
 
 /** Every kind the workload may own, in apply order (cleanup runs it backwards). */
@@ -52,12 +48,13 @@ export const WORKLOAD_KINDS = [
 const SERVING_KINDS = new Set(['Deployment', 'Service', 'NetworkPolicy', 'PodDisruptionBudget']);
 
 export const apiEnabled = (reg: MCPRegistryV1beta1): boolean => reg.spec.api?.enabled !== false;
-export const apiReplicas = (reg: MCPRegistryV1beta1): number => reg.spec.api?.replicas ?? 1;
+export const apiReplicas = (reg: MCPRegistryV1beta1, o: WorkloadOptions = {}): number =>
+  reg.spec.api?.replicas ?? o.apiDefaults?.replicas ?? 1;
 
 /** The kinds this registry's spec does not want (they are deleted when we own one). */
-export function unwantedKinds(reg: MCPRegistryV1beta1): string[] {
+export function unwantedKinds(reg: MCPRegistryV1beta1, o: WorkloadOptions = {}): string[] {
   if (!apiEnabled(reg)) return [...SERVING_KINDS];
-  return apiReplicas(reg) >= 2 ? [] : ['PodDisruptionBudget'];
+  return apiReplicas(reg, o) >= 2 ? [] : ['PodDisruptionBudget'];
 }
 
 function labels(reg: string) {
@@ -155,7 +152,7 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: Wor
       kind: 'Deployment',
       metadata: meta(svc),
       spec: {
-        replicas: apiReplicas(reg),
+        replicas: apiReplicas(reg, o),
         selector: { matchLabels: selector },
         template: {
           metadata: { labels: { ...labels(name), ...selector } },
@@ -178,7 +175,9 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: Wor
                 ports: [{ name: 'http', containerPort: API_PORT }],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                resources: api.resources ?? DEFAULT_API_RESOURCES,
+                resources: structuredClone(
+                  api.resources ?? o.apiDefaults?.resources ?? DEFAULT_API_RESOURCES,
+                ),
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -218,6 +217,6 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: Wor
       spec: { minAvailable: 1, selector: { matchLabels: selector } },
     },
   ];
-  const unwanted = new Set(unwantedKinds(reg));
+  const unwanted = new Set(unwantedKinds(reg, o));
   return all.filter((x) => !unwanted.has(x.kind));
 }

@@ -109,7 +109,7 @@ export async function reconcileApiWorkload(
     const out = await apply(client, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, guard);
     if (o.kind === 'Deployment') deployment = out as typeof deployment;
   }
-  await deleteOwned(client, reg, unwantedKinds(reg), guard);
+  await deleteOwned(client, reg, unwantedKinds(reg, opts), guard);
   await reconcileReviewBinding(client, reg, guard);
   if (!apiEnabled(reg))
     return {

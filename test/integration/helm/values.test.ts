@@ -100,6 +100,8 @@ test('each operator value, changed, reaches the operator as that setting', () =>
       'team-a/shared': 'https://shared.team-a.example',
     },
     registryApiIngressNamespaceSelector: { 'kubernetes.io/metadata.name': 'monitoring', team: 'platform' },
+    registryApiReplicas: 2,
+    registryApiResources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
     enableWebhooks: false,
     enableController: false,
     webhookHost: '127.0.0.1',
