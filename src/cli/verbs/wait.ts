@@ -40,7 +40,17 @@ function success(obj: MCPRegistryV1beta1): string {
   const invalid = obj.status?.sync?.invalidServerCount ?? 0;
   const skipped = invalid ? ` (${invalid} invalid entr${invalid === 1 ? 'y' : 'ies'} skipped)` : '';
   const servers = `${count} server${count === 1 ? '' : 's'}${skipped}`;
-  return phase === 'Ready' ? `synced: ${servers}, Ready` : `synced: ${servers} (${phaseLine(obj)})`;
+  const line = phase === 'Ready' ? `synced: ${servers}, Ready` : `synced: ${servers} (${phaseLine(obj)})`;
+  return count === 0 ? `${line}; ${emptyBecause(obj)}` : line;
+}
+
+/** An empty catalog is a success the user rarely wants: say which filter (or the source) left nothing. */
+function emptyBecause(obj: MCPRegistryV1beta1): string {
+  const filtered =
+    obj.spec.filter !== undefined || (obj.spec.sources ?? []).some((s) => s.filter !== undefined);
+  return filtered
+    ? `the filter matched no server (check its include/exclude patterns and tags: \`thv registry info ${obj.metadata.name} -n ${obj.metadata.namespace}\` shows them)`
+    : 'the source holds no servers';
 }
 
 export function evaluate(obj: MCPRegistryV1beta1, goal: WaitGoal): Verdict {

@@ -174,3 +174,23 @@ test('remove --wait returns once the finalizer has deleted the storage', async (
     }
   });
 });
+
+test('add --wait with a filter that matches nothing exits 0 and says so', async () => {
+  const r = await thv([
+    'registry',
+    'add',
+    'none',
+    '-n',
+    a,
+    '--configmap',
+    'catalog',
+    '--include',
+    'zzz-*',
+    '--wait',
+  ]);
+  assert.equal(r.code, 0, `${r.stderr}\n--- controller log ---\n${controller.log().slice(-3000)}`);
+  assert.equal(
+    r.stdout,
+    `mcpregistry.toolhive.stacklok.io/none created\nmcpregistry.toolhive.stacklok.io/none synced: 0 servers, Ready; the filter matched no server (check its include/exclude patterns and tags: \`thv registry info none -n ${a}\` shows them)\n`,
+  );
+});

@@ -43,6 +43,25 @@ test('first sync: progress until the current generation is observed, then Ready 
       { done: true, ok: true, summary: 'synced: 1 server, Ready' },
     ],
     [
+      reg(1, { phase: 'Ready', observedGeneration: 1, sync: { serverCount: 0 } }),
+      { done: true, ok: true, summary: 'synced: 0 servers, Ready; the source holds no servers' },
+    ],
+    [
+      {
+        ...reg(1, { phase: 'Ready', observedGeneration: 1, sync: { serverCount: 0 } }),
+        spec: {
+          sources: [{ name: 'default', type: 'configmap', configMapRef: { name: 'c' } }],
+          filter: { names: { include: ['zzz-*'] } },
+        },
+      },
+      {
+        done: true,
+        ok: true,
+        summary:
+          'synced: 0 servers, Ready; the filter matched no server (check its include/exclude patterns and tags: `thv registry info r -n n` shows them)',
+      },
+    ],
+    [
       reg(1, { phase: 'Ready', observedGeneration: 1, sync: { serverCount: 9, invalidServerCount: 2 } }),
       { done: true, ok: true, summary: 'synced: 9 servers (2 invalid entries skipped), Ready' },
     ],
