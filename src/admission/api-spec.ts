@@ -11,6 +11,7 @@ import type { Finding } from './url.ts';
 export interface ApiCaps {
   maxReplicas?: number;
   maxResources?: { cpu?: string; memory?: string };
+  allowAnonymous?: boolean;
 }
 
 /** apimachinery's resource.Quantity grammar (suffixes: binary Ki..Ei, decimal n..E, or an exponent). */
@@ -215,11 +216,34 @@ function checkCaps(api: Obj, caps: ApiCaps | undefined): Finding[] {
   return out;
 }
 
+/**
+ * `api.allowAnonymous: false`: every registry must authenticate its API. Judged on the whole spec
+ * (scope `spec`), so a registry created before the policy changed keeps being updatable (labels,
+ * finalizers) until its spec changes, like every other policy rule.
+ */
+function checkAnonymous(spec: Obj, caps: ApiCaps | undefined): Finding[] {
+  if (caps?.allowAnonymous !== false) return [];
+  const api = isObj(spec.api) ? spec.api : {};
+  if (api.enabled === false) return [];
+  const mode = isObj(api.auth) ? api.auth.mode : undefined;
+  if (mode !== undefined && mode !== 'anonymous') return [];
+  return [
+    {
+      type: 'Forbidden',
+      field: 'spec.api.auth.mode',
+      detail: 'anonymous access is not allowed by the platform policy (api.allowAnonymous); use kubernetes',
+      policy: true,
+      scope: 'spec',
+    },
+  ];
+}
+
 /** Every finding about `spec.api` (the schema's own are reported by the structural validation). */
 export function checkApiSpec(spec: Obj, caps?: ApiCaps): Finding[] {
+  const anonymous = checkAnonymous(spec, caps);
   const api = spec.api;
-  if (!isObj(api)) return [];
-  const out: Finding[] = checkCaps(api, caps);
+  if (!isObj(api)) return anonymous;
+  const out: Finding[] = [...anonymous, ...checkCaps(api, caps)];
   checkResources(api.resources, out);
   checkKeys(api.nodeSelector, 'spec.api.nodeSelector', out);
   if (isObj(api.service)) checkKeys(api.service.annotations, 'spec.api.service.annotations', out);

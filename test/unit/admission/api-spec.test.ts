@@ -227,3 +227,22 @@ test('policy api caps that are not caps are refused with the field named', () =>
       ].join('; '),
   );
 });
+
+const closed = policy('api:\n  allowAnonymous: false\n');
+
+test('api.allowAnonymous: false refuses anonymous APIs (stated or by default), not disabled or kubernetes ones', () => {
+  const refusal =
+    'spec.api.auth.mode: Forbidden: anonymous access is not allowed by the platform policy (api.allowAnonymous); use kubernetes';
+  assert.deepEqual(messages(beta({ sources: [source] }), closed), [refusal]);
+  assert.deepEqual(messages(withApi({ auth: { mode: 'anonymous' } }), closed), [refusal]);
+  assert.deepEqual(messages(withApi({ auth: { mode: 'kubernetes' } }), closed), []);
+  assert.deepEqual(messages(withApi({ enabled: false }), closed), []);
+  // A registry from before the policy: updates that leave its spec alone pass, with a warning.
+  const old = beta({ sources: [source] });
+  const labelled = { ...old, metadata: { ...old.metadata, labels: { a: 'b' } } };
+  assert.deepEqual(messages(labelled, closed, old), []);
+  assert.deepEqual(warnings(labelled, closed, old), [
+    `${refusal} (kept because this update does not change it)`,
+  ]);
+  assert.deepEqual(messages(withApi({ replicas: 2 }), closed, old), [refusal]);
+});
