@@ -19,7 +19,7 @@ export function addValidateCommand(registry: Command, io: CliIO): void {
     .option('-f, --filename <path>', 'a manifest file or directory, like kubectl -f (repeatable)', collect)
     .option(
       '--policy <file>',
-      'the platform policy file the cluster’s webhooks use (default: built-in policy)',
+      'the platform policy the cluster’s webhooks use: the policy file, its ConfigMap manifest or the chart’s values file (default: built-in policy)',
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option(

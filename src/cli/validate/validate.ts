@@ -21,6 +21,7 @@ import {
   textDiagnostics,
   type DocumentReport,
 } from './report.ts';
+import { policyText } from './policy-input.ts';
 
 export interface ValidateOptions {
   filename?: string[];
@@ -40,11 +41,12 @@ async function loadPolicy(file: string | undefined): Promise<Policy> {
   } catch (e) {
     throw new UsageError(`--policy ${file}: ${(e as Error).message}`, 'Name the platform policy YAML file.');
   }
+  const policy = policyText(text);
   try {
-    return parsePolicy(text);
+    return parsePolicy(policy.text);
   } catch (e) {
     throw new UsageError(
-      `--policy ${file} is not a valid policy: ${(e as Error).message}`,
+      `--policy ${file}${policy.from} is not a valid policy: ${(e as Error).message}`,
       'See docs/policy.md for the fields a policy file may set.',
     );
   }

@@ -221,3 +221,51 @@ test('the installed command: exit codes reach the shell', () => {
     /Validate MCPRegistry manifests offline, exactly as the cluster’s admission would/,
   );
 });
+
+test('--policy takes the policy file, its ConfigMap manifest (alone or among others) and the chart values file alike', async () => {
+  const policy = 'allowedHosts: ["*.allowed.example"]\n';
+  const indented = `${policy.trimEnd().replace(/^/gm, '    ')}\n`;
+  const forms: [string, string][] = [
+    ['bare.yaml', policy],
+    [
+      'configmap.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: mcp-registry-policy, namespace: toolhive-system}\ndata:\n  policy.yaml: |\n${indented}`,
+    ],
+    [
+      'rendered.yaml',
+      `${OTHER}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: mcp-registry-policy}\ndata:\n  policy.yaml: |\n${indented}---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n`,
+    ],
+    ['values.yaml', `replicaCount: 2\npolicy:\n  allowedHosts: ["*.allowed.example"]\n`],
+  ];
+  for (const [file, text] of forms) {
+    writeFileSync(join(dir, file), text);
+    const r = await thv(['--policy', join(dir, file), join(dir, 'good.yaml')]);
+    assert.equal(r.code, 1, file);
+    assert.equal(
+      r.stderr.split('\n')[0],
+      `${join(dir, 'good.yaml')}[0] MCPRegistry/good: spec.source.url: Forbidden: host "a.example" is not allowed by the platform policy (allowedHosts: *.allowed.example)`,
+      file,
+    );
+  }
+  // The built-in policy from a values file without one (policy: {}) lets good.yaml pass.
+  writeFileSync(join(dir, 'values-default.yaml'), 'replicaCount: 2\npolicy: {}\n');
+  assert.equal((await thv(['--policy', join(dir, 'values-default.yaml'), join(dir, 'good.yaml')])).code, 0);
+  // A bad policy inside a ConfigMap or values file: the message says where it was read from.
+  const bad: [string, string, string][] = [
+    [
+      'bad-cm.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: mcp-registry-policy}\ndata:\n  policy.yaml: |\n    allowHTTP: maybe\n',
+      ' (ConfigMap mcp-registry-policy, key policy.yaml)',
+    ],
+    ['bad-values.yaml', 'policy:\n  allowHTTP: maybe\n', ' (Helm values, key policy)'],
+  ];
+  for (const [file, text, from] of bad) {
+    writeFileSync(join(dir, file), text);
+    const r = await thv(['--policy', join(dir, file), join(dir, 'good.yaml')]);
+    assert.equal(r.code, 2, file);
+    assert.equal(
+      r.stderr,
+      `error: --policy ${join(dir, file)}${from} is not a valid policy: allowHTTP: Invalid value: "maybe": must be true or false\nSee docs/policy.md for the fields a policy file may set.\n`,
+    );
+  }
+});
