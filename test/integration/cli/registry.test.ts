@@ -227,7 +227,7 @@ test('-A lists across namespaces with NAMESPACE first; an empty namespace says h
   );
 });
 
-test('info shows the spec summary and status; -o json gives the object and its events', async () => {
+test('info shows the spec summary and status; -o json gives the object, with --events also its events', async () => {
   const r = await thv(['registry', 'info', 'from-git', '-n', ns]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Name: +from-git$/m);
@@ -237,8 +237,14 @@ test('info shows the spec summary and status; -o json gives the object and its e
     /^ {2}default +git +toolhive +https:\/\/github\.com\/org\/catalog\.git tag v1\.2\.0, path data\/registry\.json +<none>$/m,
   );
   assert.match(r.stdout, /^Events: +<none>$/m);
-  const json = JSON.parse(
+  // -o json is the object alone (as kubectl get -o json); --events wraps it with its events.
+  const alone = JSON.parse(
     (await thv(['registry', 'describe', 'from-git', '-n', ns, '-o', 'json'])).stdout,
+  ) as Obj & { kind: string };
+  assert.equal(alone.kind, 'MCPRegistry');
+  assert.equal(alone.metadata.name, 'from-git');
+  const json = JSON.parse(
+    (await thv(['registry', 'describe', 'from-git', '-n', ns, '-o', 'json', '--events'])).stdout,
   ) as {
     registry: Obj;
     events: unknown[];
