@@ -62,6 +62,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export class Authenticator {
   readonly enabled: boolean;
+  /** Whether a refusal may be a 403 (a known caller without the permission): `kubernetes` only. */
+  readonly mayForbid: boolean;
   private keyDigests: Buffer[] = [];
   private readonly opts: AuthOptions;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
@@ -69,6 +71,7 @@ export class Authenticator {
   constructor(opts: AuthOptions) {
     this.opts = opts;
     this.enabled = Boolean(opts.apiKeysFile || opts.jwt || opts.kubernetes);
+    this.mayForbid = Boolean(opts.kubernetes);
     if (opts.apiKeysFile) this.reloadKeys();
     if (opts.jwt) {
       if (!opts.jwt.issuer || !opts.jwt.audience)

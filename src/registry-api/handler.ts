@@ -23,7 +23,7 @@ import {
   v1Matcher,
 } from './query.ts';
 import { listBody, upstreamView, view } from './views.ts';
-import { sendBody, sendError, sendJson } from './respond.ts';
+import { refuse, sendBody, sendError, sendJson } from './respond.ts';
 import { PUBLISH_501, PUBLISH_ROUTES, allowedOn, canonicalPath, trailingSlashTarget } from './paths.ts';
 import { cachedResponse, rememberResponse, responseKey } from './response-cache.ts';
 import { handleMcp } from './mcp/endpoint.ts';
@@ -284,13 +284,4 @@ export function createHandler(
       throw e;
     }
   };
-}
-
-/** 401 names the scheme to retry with (RFC 6750); 403 and 503 are answers for a caller already known. */
-function refuse(req: IncomingMessage, res: ServerResponse, status: 401 | 403 | 503, message: string): void {
-  if (status === 401)
-    return sendError(req, res, 401, `Unauthorized: ${message}`, {
-      'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
-    });
-  sendError(req, res, status, `${status === 403 ? 'Forbidden' : 'Service Unavailable'}: ${message}`);
 }

@@ -157,3 +157,17 @@ export function sendError(
 ): void {
   sendJson(req, res, status, { error: message }, { headers });
 }
+
+/** 401 names the scheme to retry with (RFC 6750); 403 and 503 are answers for a caller already known. */
+export function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: 401 | 403 | 503,
+  message: string,
+): void {
+  if (status === 401)
+    return sendError(req, res, 401, `Unauthorized: ${message}`, {
+      'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
+    });
+  sendError(req, res, status, `${status === 403 ? 'Forbidden' : 'Service Unavailable'}: ${message}`);
+}

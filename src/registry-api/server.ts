@@ -8,7 +8,7 @@ import { buildOpenApi } from './openapi.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import type { Authenticator } from './auth.ts';
 import type { ApiMetrics } from './metrics.ts';
-import { sendBody, sendError } from './respond.ts';
+import { refuse, sendBody, sendError } from './respond.ts';
 import { createUiRoutes } from '../ui/server/route.ts';
 import { guardServer, guarded } from '../http/guard.ts';
 import { applyCors, corsPolicy, type CorsPolicy } from './cors.ts';
@@ -61,8 +61,14 @@ export async function startApiServer(
   // One guarded entry (src/http/guard.ts): the target is parsed there, and no request can end the process.
   const cors = opts.cors ?? corsPolicy(undefined, Boolean(opts.auth?.enabled));
   const listener = guarded(
-    (req, res, target) => {
+    async (req, res, target) => {
       if (applyCors(cors, req, res)) return;
+      // The page's data answers a known caller without the permission 403, as the API does: the page's
+      // route (src/ui) only knows 401. The second check inside it is a cache hit.
+      if (target.path === '/ui/catalog.json' && opts.auth?.mayForbid) {
+        const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+        if (!r.ok && r.status !== undefined && r.status !== 401) return refuse(req, res, r.status, r.message);
+      }
       if (!ui(req, res, target.path)) return handler(req, res, target);
       res.once('finish', () =>
         opts.metrics?.requests.inc({

@@ -136,6 +136,8 @@ test('an authenticated ServiceAccount without the permission: 403 naming what it
   const r = await get('/v0.1/servers', token('stranger'));
   assert.equal(r.status, 403);
   assert.equal(r.headers.get('www-authenticate'), null);
+  // The catalog page's data answers the same.
+  assert.equal((await get('/ui/catalog.json', token('stranger'))).status, 403);
   assert.match(
     await r.text(),
     new RegExp(
