@@ -42,13 +42,20 @@ test('the view and edit roles aggregate into the built-in roles; the catalog rea
   const docs = parseAllDocuments(readFileSync(FILE, 'utf8')).map(
     (d) => d.toJS() as { metadata: { name: string; labels: Record<string, string> } },
   );
+  const people = [
+    'mcp-registry-operator-view',
+    'mcp-registry-operator-edit',
+    'mcp-registry-operator-catalog-reader',
+  ];
   const labels = Object.fromEntries(
-    docs.map((d) => [
-      d.metadata.name,
-      Object.keys(d.metadata.labels)
-        .filter((k) => k.startsWith('rbac.authorization.k8s.io/'))
-        .sort(),
-    ]),
+    docs
+      .filter((d) => people.includes(d.metadata.name))
+      .map((d) => [
+        d.metadata.name,
+        Object.keys(d.metadata.labels)
+          .filter((k) => k.startsWith('rbac.authorization.k8s.io/'))
+          .sort(),
+      ]),
   );
   assert.deepEqual(labels, {
     'mcp-registry-operator-view': ['rbac.authorization.k8s.io/aggregate-to-view'],
