@@ -18,13 +18,17 @@ interface Node {
 }
 
 const FILE_FLAGS = new Set(['--kubeconfig', '--out']);
+/** -A is a root flag, but only these commands accept it (the others refuse it with exit 2): offer it there only. */
+const ALL_NAMESPACES_COMMANDS = new Set(['list', 'ls', 'audit']);
 
 function walk(cmd: Command, path: string, inherited: Command[], out: Node[]): void {
   const scope = [...inherited, cmd];
   const flags: string[] = [];
   const values = new Map<string, string>();
+  const allNamespaces = ALL_NAMESPACES_COMMANDS.has(cmd.name());
   for (const c of scope)
     for (const o of c.options) {
+      if (o.long === '--all-namespaces' && !allNamespaces) continue;
       for (const f of [o.short, o.long]) if (f) flags.push(f);
       // A flag with an optional value (--dry-run[=client]) takes it only after `=`: the next word is not its value.
       const words = o.optional

@@ -135,6 +135,14 @@ test('bash completion completes commands, flags and flag values from the command
   assert.deepEqual(complete(r.stdout, 'thv registry list -o '), ['table', 'wide', 'json', 'yaml', 'name']);
   assert.deepEqual(complete(r.stdout, 'thv -n x registry add demo --inc'), ['--include', '--include-tag']);
   assert.deepEqual(complete(r.stdout, 'thv registry convert --to '), ['toolhive', 'upstream']);
+  // -A only where it is accepted.
+  assert.deepEqual(complete(r.stdout, 'thv registry list --all'), ['--all-namespaces']);
+  assert.ok(complete(r.stdout, 'thv registry audit -').includes('-A'));
+  for (const line of ['thv registry info x -', 'thv registry add x -', 'thv registry sync x -'])
+    assert.ok(
+      !complete(r.stdout, line).includes('-A') && !complete(r.stdout, line).includes('--all-namespaces'),
+      line,
+    );
   const zsh = await thv(['completion', 'zsh']);
   assert.match(zsh.stdout, /^#compdef thv\n/);
   assert.match(zsh.stdout, /autoload -U \+X bashcompinit && bashcompinit\n/);
