@@ -4,7 +4,9 @@
  * operator's two replicas up from the image; the apiserver calls the webhooks through their Service
  * (a denial, a default, a conversion); one replica holds the Lease; the sample registry syncs and its
  * API Deployment serves the catalog through its Service; deleting the leader Pod moves the Lease
- * while a client applying specs in a loop sees no failure; `kubectl delete -k` removes everything;
+ * while a client applying specs in a loop sees no failure; ToolHive's workload CRDs installed while it
+ * runs, an annotation-only MCPServer is resolved and enforcement refuses an unlisted image (workloads.ts);
+ * `kubectl delete -k` removes everything;
  * and stopping the node leaves nothing behind on the host.
  */
 import { test, before, after } from 'node:test';
