@@ -44,6 +44,25 @@ test('--help exits 0 and shows examples for every command', async () => {
   }
 });
 
+test('thv registry --help lists every verb, migrate and validate included; thv --help lists version', async () => {
+  const r = await thv(['registry', '--help']);
+  const verbs = [...r.stdout.matchAll(/^ {2}([a-z-]+)(?:\|[a-z]+)*(?= |$)/gm)].map((m) => m[1]);
+  for (const v of [
+    'list',
+    'add',
+    'sync',
+    'info',
+    'remove',
+    'convert',
+    'migrate',
+    'validate',
+    'manifest',
+    'audit',
+  ])
+    assert.ok(verbs.includes(v), `${v} in: ${verbs.join(' ')}`);
+  assert.match((await thv(['--help'])).stdout, /^ {2}version +Print the version/m);
+});
+
 test('usage errors exit 2 with commander’s or our message', async () => {
   const cases: [string[], string][] = [
     [['registry', 'list', '--bogus'], "error: unknown option '--bogus'\n"],
