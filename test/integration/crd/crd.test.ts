@@ -93,7 +93,7 @@ const rejected: [string, string, string, string[]][] = [
     'v1alpha1',
     '  source: {type: ftp}',
     [
-      '* spec.source.type: Unsupported value: "ftp": supported values: "configmap", "url", "git", "registry"',
+      '* spec.source.type: Unsupported value: "ftp": supported values: "configmap", "url", "git", "registry", "kubernetes"',
       NOT_CHECKED,
     ],
   ],

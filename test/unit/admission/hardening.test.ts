@@ -39,7 +39,7 @@ const stashCases: [string, unknown[], string[]][] = [
     'a source of type bogus',
     [FIRST, { name: 'evil', type: 'bogus' }],
     [
-      `${AT}.sources[1].type: Unsupported value: "bogus": supported values: "configmap", "url", "git", "registry"`,
+      `${AT}.sources[1].type: Unsupported value: "bogus": supported values: "configmap", "url", "git", "registry", "kubernetes"`,
     ],
   ],
   [

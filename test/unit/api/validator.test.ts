@@ -46,7 +46,9 @@ const cases: [string, 'v1alpha1' | 'v1beta1', unknown, string[]][] = [
     'unknown source type',
     'v1alpha1',
     alpha({ source: { type: 'ftp' } }),
-    ['spec.source.type: Unsupported value: "ftp": supported values: "configmap", "url", "git", "registry"'],
+    [
+      'spec.source.type: Unsupported value: "ftp": supported values: "configmap", "url", "git", "registry", "kubernetes"',
+    ],
   ],
   [
     'unknown format',
