@@ -54,15 +54,19 @@ const CONTROLLER_ROOMS = {
   compliance: [],
 };
 const CLI_ROOMS = { validate: [], migrate: [], verbs: [], storage: [], workloads: [] };
+const REGISTRY_API_ROOMS = { access: [], snapshot: [], openapi: [], mcp: ['snapshot'] };
+// The core admission folder has rooms too; they keep the core rule (no I/O) as their base.
+const ADMISSION_ROOMS = { policy: [], 'source-rules': ['policy'], workloads: [] };
+const CORE_MESSAGE = 'core (api, admission, registry, storage format) imports only core';
 // The patterns are anchored at the adapter's folder (`../` once per level below it), so a room
 // named like a top-level folder (cli/storage vs src/storage) never forbids the layer below.
 const ROOM_DEPTHS = [1, 2, 3];
-const rooms = (adapter, table, composers) =>
+const rooms = (adapter, table, composers, base = { patterns: adapterPatterns(adapter) }) =>
   Object.entries(table).flatMap(([room, neighbours]) => {
     const others = Object.keys(table).filter((r) => r !== room && !neighbours.includes(r));
     return ROOM_DEPTHS.map((depth) => {
       const toAdapter = `^(\\.\\./){${depth}}`;
-      const patterns = [...adapterPatterns(adapter)];
+      const patterns = [...base.patterns];
       if (others.length)
         patterns.push({
           regex: `${toAdapter}(${others.join('|')})/`,
@@ -74,18 +78,14 @@ const rooms = (adapter, table, composers) =>
       });
       return {
         files: [`src/${adapter}/${room}/${'*/'.repeat(depth - 1)}*.ts`],
-        rules: { 'no-restricted-imports': ['error', { patterns }] },
+        rules: { 'no-restricted-imports': ['error', { paths: base.paths ?? [], patterns }] },
       };
     });
   });
 const layers = [
   {
     files: ['src/api/**/*.ts', 'src/admission/**/*.ts', 'src/registry/**/*.ts', 'src/storage/layout.ts'],
-    rules: forbid(
-      [...IO, ...SUPPORT, ...ADAPTERS, ...COMPOSITION],
-      'core (api, admission, registry, storage format) imports only core',
-      noNodeIo,
-    ),
+    rules: forbid([...IO, ...SUPPORT, ...ADAPTERS, ...COMPOSITION], CORE_MESSAGE, noNodeIo),
   },
   {
     files: ['src/storage/layout.ts'],
@@ -137,6 +137,11 @@ const layers = [
   })),
   ...rooms('controller', CONTROLLER_ROOMS, ['main', 'manager']),
   ...rooms('cli', CLI_ROOMS, ['main', 'program']),
+  ...rooms('registry-api', REGISTRY_API_ROOMS, ['handler', 'server']),
+  ...rooms('admission', ADMISSION_ROOMS, ['index', 'validate'], {
+    paths: noNodeIo,
+    patterns: [{ regex: up([...IO, ...SUPPORT, ...ADAPTERS, ...COMPOSITION]), message: CORE_MESSAGE }],
+  }),
 ];
 
 export default tseslint.config(

@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../api/field-error.ts';
 import { isObj, type Obj } from './shape.ts';
-import type { Finding } from './url.ts';
+import type { Finding } from './finding.ts';
 
 /** The platform policy's caps (policy.ts `api`), as this file needs them. */
 export interface ApiCaps {

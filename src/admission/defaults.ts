@@ -11,7 +11,7 @@ import {
   type ApiVersionName,
 } from '../api/constants.ts';
 import { versionOf } from '../api/validator.ts';
-import type { Policy, PolicyFilter } from './policy.ts';
+import type { Policy, PolicyFilter } from './policy/policy.ts';
 import { copyJson } from '../api/conversion/json.ts';
 import { isObj, sourcesOf, type Obj } from './shape.ts';
 

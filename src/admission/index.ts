@@ -1,7 +1,7 @@
 /** The admission core's public API: used by the webhook server, the CLI and the benchmarks. */
 export { defaultSpec, normaliseList } from './defaults.ts';
 export { validate, valueAtPath, type ValidationResult } from './validate.ts';
-export { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy, type PolicyFilter } from './policy.ts';
+export { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy, type PolicyFilter } from './policy/policy.ts';
 export { parseGoDuration, formatGoDuration, type DurationResult } from '../api/duration.ts';
 export { defaultingPatch } from './patch.ts';
 export {

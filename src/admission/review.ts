@@ -7,10 +7,10 @@ import { GROUP, KIND } from '../api/constants.ts';
 import { formatFieldErrors, type FieldError } from '../api/field-error.ts';
 import { defaultSpec } from './defaults.ts';
 import { defaultingPatch } from './patch.ts';
-import type { Policy } from './policy.ts';
+import type { Policy } from './policy/policy.ts';
 import { isObj } from './shape.ts';
 import { validate } from './validate.ts';
-import type { UserInfo } from './access.ts';
+import type { UserInfo } from './source-rules/access.ts';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 

@@ -9,13 +9,13 @@ import { createLogger } from '../observability/logger.ts';
 import { productVersion } from '../config/version.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { KubeClient } from '../kube/client.ts';
-import { SnapshotStore } from '../registry-api/snapshot.ts';
-import { Authenticator } from '../registry-api/auth.ts';
-import { KubernetesAuth } from '../registry-api/kubernetes-auth.ts';
+import { SnapshotStore } from '../registry-api/snapshot/snapshot.ts';
+import { Authenticator } from '../registry-api/access/auth.ts';
+import { KubernetesAuth } from '../registry-api/access/kubernetes-auth.ts';
 import { createApiMetrics } from '../registry-api/metrics.ts';
-import { loadFromConfigMap, loadFromFile, type Loader } from '../registry-api/loaders.ts';
+import { loadFromConfigMap, loadFromFile, type Loader } from '../registry-api/snapshot/loaders.ts';
 import { startApiServer } from '../registry-api/server.ts';
-import { corsPolicy } from '../registry-api/cors.ts';
+import { corsPolicy } from '../registry-api/access/cors.ts';
 
 interface ServeOptions {
   fromFile?: string;

@@ -7,7 +7,7 @@
  * answering pre-built bytes does not. Four bodies of at most 100 servers: bounded by the page limit,
  * not by the catalog. Keys are formed by response-cache.ts, as for a request.
  */
-import type { Snapshot } from './snapshot.ts';
+import type { Snapshot } from './snapshot/snapshot.ts';
 import { listV01Body, listV1Body } from './handler.ts';
 import { prepareBody } from './respond.ts';
 import { rememberResponse, responseKey } from './response-cache.ts';

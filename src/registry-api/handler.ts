@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { SnapshotStore, Snapshot } from './snapshot.ts';
-import type { Authenticator } from './auth.ts';
+import type { SnapshotStore, Snapshot } from './snapshot/snapshot.ts';
+import type { Authenticator } from './access/auth.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { RequestTarget } from '../http/guard.ts';
 import {

@@ -6,7 +6,7 @@
  * between two requests cannot make a client see a server twice or skip one that exists before and
  * after the change (the name itself may be gone; the next page starts after where it would be).
  */
-import { compareNames, toRfc3339, type ApiEntry, type Snapshot } from './snapshot.ts';
+import { compareNames, toRfc3339, type ApiEntry, type Snapshot } from './snapshot/snapshot.ts';
 
 export class BadRequest extends Error {}
 

@@ -13,7 +13,7 @@
  * route itself would, so a cached answer is never given to a request the route would refuse.
  */
 import { BoundedCache } from '../registry/bounded-cache.ts';
-import type { Snapshot } from './snapshot.ts';
+import type { Snapshot } from './snapshot/snapshot.ts';
 import {
   LIMITS,
   decodeCursor,

@@ -4,14 +4,14 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createHandler } from './handler.ts';
 import { prepareFirstPages } from './first-pages.ts';
-import { buildOpenApi } from './openapi.ts';
-import type { SnapshotStore } from './snapshot.ts';
-import type { Authenticator } from './auth.ts';
+import { buildOpenApi } from './openapi/openapi.ts';
+import type { SnapshotStore } from './snapshot/snapshot.ts';
+import type { Authenticator } from './access/auth.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { refuse, sendBody, sendError } from './respond.ts';
 import { createUiRoutes } from '../ui/server/route.ts';
 import { guardServer, guarded } from '../http/guard.ts';
-import { applyCors, corsPolicy, type CorsPolicy } from './cors.ts';
+import { applyCors, corsPolicy, type CorsPolicy } from './access/cors.ts';
 
 export interface ApiServerOptions {
   address: string;

@@ -1,5 +1,5 @@
 /** The two wire shapes of one server, and the list envelope both APIs share. */
-import type { ApiEntry } from './snapshot.ts';
+import type { ApiEntry } from './snapshot/snapshot.ts';
 import type { Format, Page } from './query.ts';
 
 export const OFFICIAL_META_KEY = 'io.modelcontextprotocol.registry/official';

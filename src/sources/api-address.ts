@@ -6,8 +6,8 @@
  * precedes every connection and on the literal IP of a URL. Pure.
  */
 import { isIP } from 'node:net';
-import { registryApiHost, type RegistryApiTarget } from '../admission/registry-api-host.ts';
-import { parseRemoteUrl } from '../admission/remote-url.ts';
+import { registryApiHost, type RegistryApiTarget } from '../admission/source-rules/registry-api-host.ts';
+import { parseRemoteUrl } from '../admission/source-rules/remote-url.ts';
 
 export function apiByAddress(
   url: string,

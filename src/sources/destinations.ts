@@ -18,12 +18,12 @@ import {
 } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
-import { judgeDestination, type DestinationQuery } from '../admission/destination-policy.ts';
-import type { NetworkRules } from '../admission/destinations.ts';
-import { DEFAULT_POLICY, type Policy } from '../admission/policy.ts';
+import { judgeDestination, type DestinationQuery } from '../admission/source-rules/destination-policy.ts';
+import type { NetworkRules } from '../admission/policy/destinations.ts';
+import { DEFAULT_POLICY, type Policy } from '../admission/policy/policy.ts';
 import { SourceError } from './types.ts';
 import { apiByAddress } from './api-address.ts';
-import type { RegistryApiTarget } from '../admission/registry-api-host.ts';
+import type { RegistryApiTarget } from '../admission/source-rules/registry-api-host.ts';
 
 export const DESTINATION_REFUSED = 'DestinationRefused';
 

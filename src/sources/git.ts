@@ -8,8 +8,8 @@ import { lstat, mkdtemp, readFile, readlink, rm, stat, writeFile, chmod } from '
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { DEFAULT_GIT_PATH } from '../api/constants.ts';
-import { judgeDestination } from '../admission/destination-policy.ts';
-import { literalIp } from '../admission/destinations.ts';
+import { judgeDestination } from '../admission/source-rules/destination-policy.ts';
+import { literalIp } from '../admission/policy/destinations.ts';
 import { DESTINATION_REFUSED, destinationRefusal, resolveAll, sourcePolicy } from './destinations.ts';
 import { SourceError } from './types.ts';
 

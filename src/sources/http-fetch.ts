@@ -25,7 +25,7 @@ import {
   sourcePolicy,
   type FetchDestination,
 } from './destinations.ts';
-import { registryApiHost } from '../admission/registry-api-host.ts';
+import { registryApiHost } from '../admission/source-rules/registry-api-host.ts';
 import { SourceError } from './types.ts';
 
 export interface HttpGetOptions {

@@ -7,7 +7,7 @@
  * its status says which rule refuses the source.
  */
 import type { SourceV1beta1 } from '../api/types.ts';
-import { sourceTypeRefusal } from '../admission/destination-policy.ts';
+import { sourceTypeRefusal } from '../admission/source-rules/destination-policy.ts';
 import { sourcePolicy } from './destinations.ts';
 import { SourceError } from './types.ts';
 

@@ -18,8 +18,8 @@ import {
   secretForbidden,
   secretUnchecked,
   type UserInfo,
-} from '../admission/access.ts';
-import { readerAllowed } from '../admission/registry-api-host.ts';
+} from '../admission/source-rules/access.ts';
+import { readerAllowed } from '../admission/source-rules/registry-api-host.ts';
 
 /** The two calls, over whatever client the process has (a KubeClient in the operator). */
 export interface AccessApi {

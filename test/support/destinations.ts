@@ -4,7 +4,7 @@
  * (SPEC §18). They allow loopback the way the local dev stack's policy does (`npm start`), and plain
  * http and file:// repositories too.
  */
-import { parsePolicy } from '../../src/admission/policy.ts';
+import { parsePolicy } from '../../src/admission/policy/policy.ts';
 import { setSourcePolicy } from '../../src/sources/destinations.ts';
 
 export const LOOPBACK_POLICY_YAML =

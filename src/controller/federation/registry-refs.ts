@@ -8,7 +8,7 @@
 import { ANNOTATION_ALLOWED_READERS } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import { API_PORT, apiName } from '../workload/api-workload.ts';
-import { readerAllowed as readerAllowedBy } from '../../admission/registry-api-host.ts';
+import { readerAllowed as readerAllowedBy } from '../../admission/source-rules/registry-api-host.ts';
 
 type Registry = Pick<MCPRegistryV1beta1, 'metadata' | 'spec'> & Partial<Pick<MCPRegistryV1beta1, 'status'>>;
 type Source = MCPRegistryV1beta1['spec']['sources'][number];

@@ -4,7 +4,7 @@
  * Service controlled by an MCPRegistry counts: a look-alike label on a user's Service proves nothing.
  */
 import { KIND, LABEL_REGISTRY } from '../../api/constants.ts';
-import type { RegistryApiTarget } from '../../admission/registry-api-host.ts';
+import type { RegistryApiTarget } from '../../admission/source-rules/registry-api-host.ts';
 
 export interface ServiceObject {
   metadata: {

@@ -7,7 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { ApiEntry, Snapshot } from '../snapshot.ts';
+import type { ApiEntry, Snapshot } from '../snapshot/snapshot.ts';
 import { BadRequest, decodeCursor, page, v1Matcher } from '../query.ts';
 import { listBody, upstreamView } from '../views.ts';
 import { productVersion } from '../../config/version.ts';

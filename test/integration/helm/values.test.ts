@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import * as operatorConfig from '../../../src/config/operator-config.ts';
-import { parsePolicy, PolicyError } from '../../../src/admission/policy.ts';
+import { parsePolicy, PolicyError } from '../../../src/admission/policy/policy.ts';
 import { CHART, NAMESPACE, RELEASE, helm, renderChart, setArgs, type K8sObject } from './chart.ts';
 
 type Obj = Record<string, unknown>;

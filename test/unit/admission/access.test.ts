@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessQuestions } from '../../../src/admission/access.ts';
-import { registryApiHost } from '../../../src/admission/registry-api-host.ts';
+import { accessQuestions } from '../../../src/admission/source-rules/access.ts';
+import { registryApiHost } from '../../../src/admission/source-rules/registry-api-host.ts';
 
 const hosts: [string, { namespace: string; name: string } | undefined][] = [
   ['private-api.victim.svc', { namespace: 'victim', name: 'private' }],

@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeDestination, type DestinationQuery } from '../../../src/admission/destination-policy.ts';
-import { parsePolicy } from '../../../src/admission/policy.ts';
+import { judgeDestination, type DestinationQuery } from '../../../src/admission/source-rules/destination-policy.ts';
+import { parsePolicy } from '../../../src/admission/policy/policy.ts';
 
 interface Row {
   name: string;

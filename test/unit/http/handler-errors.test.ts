@@ -10,7 +10,7 @@ import type { Registry } from 'prom-client';
 import { guarded } from '../../../src/http/guard.ts';
 import { HealthServer } from '../../../src/observability/health.ts';
 import { startApiServer } from '../../../src/registry-api/server.ts';
-import { SnapshotStore } from '../../../src/registry-api/snapshot.ts';
+import { SnapshotStore } from '../../../src/registry-api/snapshot/snapshot.ts';
 
 /** A metrics registry whose scrape fails, as prom-client's does when a collect callback throws. */
 const failingRegistry = {

@@ -54,6 +54,16 @@ const cases: [file: string, importPath: string, refusedBecause: RegExp | undefin
   ['src/cli/verbs/x.ts', '../../storage/configmaps.ts', undefined],
   ['src/cli/verbs/x.ts', '../storage/x.ts', /cli\/verbs room imports only/],
   ['src/cli/verbs/x.ts', '../../controller/main.ts', /adapters never import each other/],
+  ['src/registry-api/mcp/x.ts', '../snapshot/snapshot.ts', undefined],
+  ['src/registry-api/access/x.ts', '../snapshot/snapshot.ts', /registry-api\/access room imports only/],
+  ['src/registry-api/snapshot/x.ts', '../handler.ts', /compose the registry-api's rooms/],
+  ['src/registry-api/mcp/x.ts', '../../cli/main.ts', /adapters never import each other/],
+  ['src/admission/source-rules/x.ts', '../policy/policy.ts', undefined],
+  ['src/admission/policy/x.ts', '../source-rules/url.ts', /admission\/policy room imports only/],
+  ['src/admission/workloads/x.ts', '../validate.ts', /compose the admission's rooms/],
+  // A room of the core keeps the core rule: no I/O.
+  ['src/admission/policy/x.ts', '../../kube/client.ts', /imports only core/],
+  ['src/admission/source-rules/x.ts', 'node:dns', /core is pure/],
 ];
 for (const [file, importPath, why] of cases)
   test(`${file} importing ${importPath} is ${why ? 'refused' : 'allowed'}`, async () => {

@@ -14,8 +14,8 @@ import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { catalogOfFixture, startApi, validateResponse } from './harness.ts';
-import { buildOpenApi } from '../../../src/registry-api/openapi.ts';
-import { snapshotOf } from '../../../src/registry-api/catalog-entries.ts';
+import { buildOpenApi } from '../../../src/registry-api/openapi/openapi.ts';
+import { snapshotOf } from '../../../src/registry-api/snapshot/catalog-entries.ts';
 import type { Catalog, CatalogServer } from '../../../src/registry/index.ts';
 
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogOfFixture, startApi, validateResponse } from './harness.ts';
-import { buildOpenApi } from '../../../src/registry-api/openapi.ts';
+import { buildOpenApi } from '../../../src/registry-api/openapi/openapi.ts';
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const catalog = catalogOfFixture();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { corsPolicy } from '../../../src/registry-api/cors.ts';
+import { corsPolicy } from '../../../src/registry-api/access/cors.ts';
 import { catalogOfFixture, startApi } from './harness.ts';
 
 const ALLOWED = 'http://127.0.0.1:5173';

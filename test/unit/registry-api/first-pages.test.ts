@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { snapshotOf } from '../../../src/registry-api/catalog-entries.ts';
+import { snapshotOf } from '../../../src/registry-api/snapshot/catalog-entries.ts';
 import { catalogOfFixture, startApi } from './harness.ts';
 
 /** The bytes, ETag and (decoded) gzip of one path. */

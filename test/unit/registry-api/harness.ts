@@ -4,12 +4,12 @@ import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { pino } from 'pino';
-import { SnapshotStore } from '../../../src/registry-api/snapshot.ts';
+import { SnapshotStore } from '../../../src/registry-api/snapshot/snapshot.ts';
 import { startApiServer } from '../../../src/registry-api/server.ts';
-import { snapshotOf } from '../../../src/registry-api/catalog-entries.ts';
-import { buildOpenApi } from '../../../src/registry-api/openapi.ts';
-import { Authenticator, type AuthOptions } from '../../../src/registry-api/auth.ts';
-import type { CorsPolicy } from '../../../src/registry-api/cors.ts';
+import { snapshotOf } from '../../../src/registry-api/snapshot/catalog-entries.ts';
+import { buildOpenApi } from '../../../src/registry-api/openapi/openapi.ts';
+import { Authenticator, type AuthOptions } from '../../../src/registry-api/access/auth.ts';
+import type { CorsPolicy } from '../../../src/registry-api/access/cors.ts';
 import { parseRegistryDocument, type Catalog } from '../../../src/registry/index.ts';
 
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv2020) => Ajv2020 };

@@ -1,7 +1,7 @@
 /** How long a review answer may be kept is bounded by the token's own `exp`, read without trusting it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenExpiry } from '../../../src/registry-api/kubernetes-auth.ts';
+import { tokenExpiry } from '../../../src/registry-api/access/kubernetes-auth.ts';
 
 const jwt = (claims: unknown) =>
   `e30.${Buffer.from(typeof claims === 'string' ? claims : JSON.stringify(claims)).toString('base64url')}.sig`;

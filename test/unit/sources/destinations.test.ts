@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { parsePolicy } from '../../../src/admission/policy.ts';
+import { parsePolicy } from '../../../src/admission/policy/policy.ts';
 import { httpGet } from '../../../src/sources/http-fetch.ts';
 import { setSourcePolicy } from '../../../src/sources/destinations.ts';
 import { SourceError } from '../../../src/sources/types.ts';

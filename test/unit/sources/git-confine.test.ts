@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePolicy } from '../../../src/admission/policy.ts';
+import { parsePolicy } from '../../../src/admission/policy/policy.ts';
 import { setDestinationRules, setSourcePolicy } from '../../../src/sources/destinations.ts';
 import { fetchGit } from '../../../src/sources/git.ts';
 import { SourceError } from '../../../src/sources/types.ts';

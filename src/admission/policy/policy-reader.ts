@@ -2,10 +2,10 @@
  * Reads the fields of a policy document, collecting every problem as a field error instead of
  * stopping at the first (a platform team fixes a rejected file in one go).
  */
-import type { FieldError } from '../api/field-error.ts';
-import { parseGlob } from '../registry/glob.ts';
+import type { FieldError } from '../../api/field-error.ts';
+import { parseGlob } from '../../registry/glob.ts';
 import { parseCidr, type Cidr } from './destinations.ts';
-import { parseGoDuration } from '../api/duration.ts';
+import { parseGoDuration } from '../../api/duration.ts';
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

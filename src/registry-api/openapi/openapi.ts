@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document served at /openapi.json. It is the contract the tests hold every
  * response to, so it must say exactly what handler.ts does.
  */
-import { LIMITS } from './query.ts';
+import { LIMITS } from '../query.ts';
 import { componentSchemas } from './openapi-schemas.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

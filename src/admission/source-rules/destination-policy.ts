@@ -6,9 +6,9 @@
  * after every DNS answer and about every redirect, and the controller about registries admitted
  * under an older policy. Pure.
  */
-import type { Policy } from './policy.ts';
-import { parseGlob } from '../registry/glob.ts';
-import { judge, literalIp, parseIp, refusal } from './destinations.ts';
+import type { Policy } from '../policy/policy.ts';
+import { parseGlob } from '../../registry/glob.ts';
+import { judge, literalIp, parseIp, refusal } from '../policy/destinations.ts';
 import { parseRemoteUrl, type RemoteUrl } from './remote-url.ts';
 
 /**

@@ -4,8 +4,8 @@
  * that does not consent reads as empty, exactly like one that does not exist (no probing). Pure.
  */
 import type { Self } from './registry-ref.ts';
-import type { Policy } from './policy.ts';
-import { isObj, type SourceView } from './shape.ts';
+import type { Policy } from '../policy/policy.ts';
+import { isObj, type SourceView } from '../shape.ts';
 import type { Finding } from './url.ts';
 
 export function checkKubernetesSource(v: SourceView, policy: Policy, self: Self): Finding[] {

@@ -5,12 +5,12 @@
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
-import type { KubeClient } from '../kube/client.ts';
-import { parseRegistryDocument, parseStorage } from '../registry/index.ts';
-import { readStoredText } from '../storage/configmaps.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { parseRegistryDocument, parseStorage } from '../../registry/index.ts';
+import { readStoredText } from '../../storage/configmaps.ts';
 import { snapshotOf } from './catalog-entries.ts';
 import { sha256, type SnapshotStore } from './snapshot.ts';
-import type { ApiMetrics } from './metrics.ts';
+import type { ApiMetrics } from '../metrics.ts';
 
 export interface Loader {
   stop(): void;

@@ -6,9 +6,9 @@
  * `ttlMs`: a revoked token or a removed RoleBinding stops working within `ttlMs`.
  */
 import { createHash } from 'node:crypto';
-import type { KubeClient } from '../kube/client.ts';
-import { BoundedCache } from '../registry/bounded-cache.ts';
-import { GROUP } from '../api/constants.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { BoundedCache } from '../../registry/bounded-cache.ts';
+import { GROUP } from '../../api/constants.ts';
 
 export type KubernetesAuthResult =
   { ok: true; subject: string } | { ok: false; status: 401 | 403 | 503; message: string };

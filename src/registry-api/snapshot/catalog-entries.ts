@@ -1,5 +1,5 @@
 /** Turns a Catalog into the snapshot's entries: both wire shapes computed once per reload. */
-import { toToolhiveServer, toUpstreamServerResponse, type Catalog } from '../registry/index.ts';
+import { toToolhiveServer, toUpstreamServerResponse, type Catalog } from '../../registry/index.ts';
 import { buildSnapshot, sha256, type EntryInput, type Snapshot } from './snapshot.ts';
 
 export function catalogEntries(catalog: Catalog): EntryInput[] {

@@ -1,5 +1,5 @@
 /** Git source rules (SPEC §2.2): repository scheme and host, one ref at most, the document path. */
-import type { Policy } from './policy.ts';
+import type { Policy } from '../policy/policy.ts';
 import { checkUrlAs, type Finding, type UrlCheck } from './url.ts';
 
 /** https://, ssh://, git@host:path (scp-like) or, where the policy allows, file://. */

@@ -6,9 +6,9 @@
  * Whether the referenced registry exists and lets this namespace read it is the controller's to say
  * (it needs the cluster); so is a longer cycle (A reads B reads A). Pure.
  */
-import { V1ALPHA1, type ApiVersionName } from '../api/constants.ts';
-import { API_SUFFIX, MAX_REGISTRY_NAME } from './names.ts';
-import { isObj, type Obj, type SourceView } from './shape.ts';
+import { V1ALPHA1, type ApiVersionName } from '../../api/constants.ts';
+import { API_SUFFIX, MAX_REGISTRY_NAME } from '../names.ts';
+import { isObj, type Obj, type SourceView } from '../shape.ts';
 import type { Finding } from './url.ts';
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

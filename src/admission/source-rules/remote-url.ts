@@ -6,7 +6,7 @@
  * all agree, and then asks the WHATWG parser for a second opinion: any difference is a refusal, never a
  * guess. Pure.
  */
-import { literalIp } from './destinations.ts';
+import { literalIp } from '../policy/destinations.ts';
 
 export type Scheme = 'https' | 'http' | 'ssh' | 'file';
 

@@ -7,7 +7,7 @@
  * registry lists the reader's namespace in `allowed-reader-namespaces`. Admission judges the URL a
  * spec names, the controller judges it again at every fetch. Pure.
  */
-import { API_SUFFIX, MAX_REGISTRY_NAME } from './names.ts';
+import { API_SUFFIX, MAX_REGISTRY_NAME } from '../names.ts';
 import { parseRemoteUrl } from './remote-url.ts';
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

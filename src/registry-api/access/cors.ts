@@ -12,7 +12,7 @@
  * is never sent: our credentials are request headers, not cookies, so no browser needs it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { addVary } from './respond.ts';
+import { addVary } from '../respond.ts';
 
 export type CorsPolicy =
   | { readonly kind: 'any' }

@@ -1,5 +1,5 @@
 /** The component schemas of /openapi.json: every body the API returns. */
-import { OFFICIAL_META_KEY } from './views.ts';
+import { OFFICIAL_META_KEY } from '../views.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 

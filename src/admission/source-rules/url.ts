@@ -2,22 +2,12 @@
  * URL and host rules shared by `url`, `registry` and Git sources (SPEC §2.2), as admission findings:
  * the decision itself is destination-policy.ts's, the same one the fetchers apply.
  */
-import type { FieldError } from '../api/field-error.ts';
 import { judgeDestination, type UrlRole } from './destination-policy.ts';
-import type { Policy } from './policy.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { Finding } from '../finding.ts';
 
+export type { Finding } from '../finding.ts';
 export { hostAllowed, isClusterLocal } from './destination-policy.ts';
-
-/** A policy violation: reported as an error on create, ratcheted on update when the value is unchanged. */
-export interface Finding extends FieldError {
-  policy?: boolean;
-  /**
-   * The path of the value the finding judges, when wider than `field`: a finding on a source's type
-   * judges the whole source (its URL, registryRef, everything the type governs), so any change there
-   * is judged anew instead of ratcheting.
-   */
-  scope?: string;
-}
 
 export interface UrlCheck {
   errors: Finding[];
