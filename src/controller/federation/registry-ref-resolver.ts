@@ -16,7 +16,10 @@ import { ANNOTATION_ALLOWED_READERS } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1, SourceV1beta1 } from '../../api/types.ts';
 import { SourceError } from '../../sources/types.ts';
 import { sourcePolicy } from '../../sources/destinations.ts';
-import { foreignRegistryApi, foreignRegistryRefusal } from '../../admission/source-rules/registry-api-host.ts';
+import {
+  foreignRegistryApi,
+  foreignRegistryRefusal,
+} from '../../admission/source-rules/registry-api-host.ts';
 import {
   describeCycle,
   findCycle,

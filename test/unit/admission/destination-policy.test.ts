@@ -6,7 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeDestination, type DestinationQuery } from '../../../src/admission/source-rules/destination-policy.ts';
+import {
+  judgeDestination,
+  type DestinationQuery,
+} from '../../../src/admission/source-rules/destination-policy.ts';
 import { parsePolicy } from '../../../src/admission/policy/policy.ts';
 
 interface Row {
