@@ -6,6 +6,7 @@
 import type { FieldError } from '../api/field-error.ts';
 import { isObj, type Obj } from './shape.ts';
 import type { Finding } from './finding.ts';
+import { isQualifiedName } from '../api/labels.ts';
 
 /** The platform policy's caps (policy.ts `api`), as this file needs them. */
 export interface ApiCaps {
@@ -47,20 +48,8 @@ export function quantityValue(text: string): number | undefined {
   return n * (SCALE[suffix] ?? 1);
 }
 
-const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const KEY_DETAIL =
   "must be a qualified name: an optional DNS subdomain prefix and '/', then a name of at most 63 alphanumeric characters, '-', '_' or '.', starting and ending with an alphanumeric character";
-
-/** A label or annotation key (apimachinery's IsQualifiedName). */
-export function isQualifiedName(key: string): boolean {
-  const parts = key.split('/');
-  if (parts.length > 2) return false;
-  const name = parts[parts.length - 1]!;
-  if (name.length > 63 || !NAME_PART.test(name)) return false;
-  if (parts.length === 2) return parts[0]!.length <= 253 && DNS_SUBDOMAIN.test(parts[0]!);
-  return true;
-}
 
 const AFFINITY_KEYS = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
 

@@ -4,6 +4,7 @@
  * docs/configuration.md.
  */
 import { parseApiResources, type ApiResources } from './api-defaults.ts';
+import { isLabelValue, isQualifiedName } from '../api/labels.ts';
 import { DEFAULT_API_RESOURCES } from '../api/schema/api.ts';
 import { parseArgs } from 'node:util';
 
@@ -165,9 +166,6 @@ export function parseRefEndpoints(v: string | undefined): Record<string, string>
   return out;
 }
 
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-
 /** `key=value,…` → matchLabels; each key and value checked as Kubernetes labels. */
 export function parseLabelSelector(flag: string, v: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -176,11 +174,8 @@ export function parseLabelSelector(flag: string, v: string | undefined): Record<
     .map((s) => s.trim())
     .filter(Boolean)) {
     const [key = '', value, ...rest] = entry.split('=');
-    const parts = key.split('/');
-    const name = parts.pop() ?? '';
-    const prefixOk = parts.length === 0 || (parts.length === 1 && LABEL_PREFIX.test(parts[0] ?? ''));
-    const valueOk = value !== undefined && (value === '' || LABEL_NAME.test(value));
-    if (!prefixOk || !LABEL_NAME.test(name) || !valueOk || rest.length > 0 || key in out)
+    const valueOk = value !== undefined && isLabelValue(value);
+    if (!isQualifiedName(key) || !valueOk || rest.length > 0 || key in out)
       throw new Error(
         `--${flag}: invalid entry "${entry}": use label=value, comma-separated, each label once (namespaces with all of them)`,
       );

@@ -17,6 +17,7 @@ import {
 } from './layout.ts';
 import { CONFIGMAPS as CM, type ConfigMapObject } from '../kube/configmaps.ts';
 import { ANNOTATION_CONTENT_SHA256, contentSha256, controlledBy, NameConflictError } from './ownership.ts';
+import { isLabelValue } from '../api/labels.ts';
 
 export interface RegistryRef {
   namespace: string;
@@ -133,7 +134,7 @@ export async function ownedStorage(
 ): Promise<ConfigMapObject[]> {
   // Narrowed, the list after every write returns this registry's few ConfigMaps, not every registry's
   // storage in the namespace: with 200 registries that list was ~21 MB of JSON per sync (docs/performance.md).
-  const own = narrow && LABEL_VALUE.test(reg.name) ? `,${LABEL_REGISTRY}=${reg.name}` : '';
+  const own = narrow && reg.name !== '' && isLabelValue(reg.name) ? `,${LABEL_REGISTRY}=${reg.name}` : '';
   // Metadata only: deleting needs names and uids, not every ConfigMap's content.
   const all = await client.list<ConfigMapObject>(
     { ...CM, namespace: reg.namespace },
@@ -142,9 +143,6 @@ export async function ownedStorage(
   );
   return all.items.filter((cm) => controlledBy(cm, reg.uid));
 }
-
-/** A Kubernetes label value: at most 63 characters, alphanumeric at both ends, `-_.` inside. */
-const LABEL_VALUE = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 async function deleteOwned(client: KubeClient, reg: RegistryRef, cm: ConfigMapObject, guard: () => void) {
   guard();
