@@ -142,7 +142,7 @@ async function pages(
     for (const item of items) if (latest.add(item)) preReadUpstreamItem(item);
     if (!nextCursor) break;
   }
-  return apiDocument(latest.items());
+  return apiDocument(latest.items(), total);
 }
 
 /** One page, with the messages a user sees for its failures. */

@@ -202,12 +202,13 @@ export function latestPerServer(items: Json[]): Json[] {
  * The latest versions as one API page document, `{servers, metadata: {count}}`, without its text:
  * `chunks()` yields exactly `JSON.stringify(value)` one server at a time (JSON.stringify of an object
  * literal and of an array has no whitespace, so joining the pieces gives the same text), so the
- * sources hash is what it was when this document was one string.
+ * sources hash is what it was when this document was one string. `textBytes`: the pages' bytes.
  */
-export function apiDocument(servers: Json[]): ParsedDocument {
+export function apiDocument(servers: Json[], textBytes: number): ParsedDocument {
   const metadata = { count: servers.length };
   return {
     value: { servers, metadata },
+    textBytes,
     *chunks() {
       yield '{"servers":[';
       for (let i = 0; i < servers.length; i++)

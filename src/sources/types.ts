@@ -12,6 +12,13 @@ export interface ParsedDocument {
   /** The document, as JSON.parse of its text would give it. */
   readonly value: unknown;
   /**
+   * The bytes of text it was read from (a registry source: every page it received, superseded
+   * versions included; what its fetch counts against the byte budget). A sync worker's heap must
+   * hold the objects as it would the text, so this is what is weighed before one is handed over
+   * (controller/pipeline-workers).
+   */
+  readonly textBytes: number;
+  /**
    * The document's text in pieces whose concatenation is exactly `JSON.stringify(value)`: hashed
    * piece by piece, so the same content gives the same hash as if it had been fetched as one text.
    * Produced on demand, one piece at a time; nothing holds the whole text.

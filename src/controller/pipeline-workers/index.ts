@@ -8,6 +8,7 @@ import { DataError } from '../sync/pipeline.ts';
 import { SyncWorkerError, type SyncWork } from '../sync/sync-work.ts';
 import { SyncWorkerPool, type PoolOptions } from './pool.ts';
 import { toWire, type WireError } from './wire.ts';
+import type { FetchedSource } from '../../sources/types.ts';
 
 export { SyncWorkerPool, type PoolOptions } from './pool.ts';
 
@@ -29,13 +30,15 @@ export const DEFAULT_SYNC_WORKER_MEMORY_MB = 384;
 export const HEAP_PER_TEXT = 5;
 
 /**
- * Refuses, before the worker sees them, sources whose text the worker's heap cannot hold. V8 ends a
- * worker that reaches its limit step by step (many small objects: ERR_WORKER_OUT_OF_MEMORY), but one
- * huge allocation (JSON.parse of a string near the limit) can abort the whole process instead
- * (nodejs/node#47224): the webhooks with it. So the heap limit is a backstop, this is the rule.
+ * Refuses, before the worker sees them, sources its heap cannot hold: source text, and a registry
+ * source's parsed pages weighed by the bytes of text they were read from (ParsedDocument.textBytes).
+ * V8 ends a worker that reaches its limit step by step (many small objects: ERR_WORKER_OUT_OF_MEMORY),
+ * but not always: one huge allocation, or sometimes a heap exhausted object by object, aborts the
+ * whole process instead (nodejs/node#47224), the webhooks with it. So this is the rule for everything
+ * handed to a worker, and the heap limit only a backstop.
  */
-function checkFits(fetched: { text?: string }[], memoryMb: number): void {
-  const chars = fetched.reduce((n, f) => n + (f.text?.length ?? 0), 0);
+function checkFits(fetched: readonly FetchedSource[], memoryMb: number): void {
+  const chars = fetched.reduce((n, f) => n + (f.parsed ? f.parsed.textBytes : f.text.length), 0);
   const max = Math.floor(memoryMb / HEAP_PER_TEXT);
   if (chars * HEAP_PER_TEXT > memoryMb * 1024 * 1024)
     throw new SyncWorkerError(

@@ -18,6 +18,8 @@ export interface WireSource {
   text?: string;
   /** A parsed document's value; its text pieces are made again in the worker (fromWire). */
   value?: unknown;
+  /** A parsed document's ParsedDocument.textBytes. */
+  textBytes?: number;
   /** What the source skipped (a kubernetes source's exported workloads missing an annotation). */
   skipped?: FetchedSource['skipped'];
 }
@@ -49,7 +51,7 @@ export type WireResult =
 export function toWire(f: FetchedSource): WireSource {
   const skipped = f.skipped?.length ? { skipped: f.skipped } : {};
   return f.parsed
-    ? { name: f.name, format: f.format, value: f.parsed.value, ...skipped }
+    ? { name: f.name, format: f.format, value: f.parsed.value, textBytes: f.parsed.textBytes, ...skipped }
     : { name: f.name, format: f.format, text: f.text, ...skipped };
 }
 
@@ -62,6 +64,7 @@ export function fromWire(w: WireSource): FetchedSource {
   if (w.text !== undefined)
     return { name: w.name, format: w.format, text: w.text, ...(w.skipped && { skipped: w.skipped }) };
   const v = w.value;
+  const textBytes = w.textBytes ?? 0;
   const page = v as { servers?: unknown; metadata?: { count?: unknown } } | null;
   const keys = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
   if (
@@ -71,14 +74,15 @@ export function fromWire(w: WireSource): FetchedSource {
     Array.isArray(page?.servers) &&
     JSON.stringify(page.metadata) === JSON.stringify({ count: page.servers.length })
   ) {
-    const doc = apiDocument(page.servers as Parameters<typeof apiDocument>[0]);
-    return { name: w.name, format: w.format, parsed: { value: v, chunks: () => doc.chunks() } };
+    const doc = apiDocument(page.servers as Parameters<typeof apiDocument>[0], textBytes);
+    return { name: w.name, format: w.format, parsed: { value: v, textBytes, chunks: () => doc.chunks() } };
   }
   return {
     name: w.name,
     format: w.format,
     parsed: {
       value: v,
+      textBytes,
       *chunks() {
         yield JSON.stringify(v);
       },

@@ -51,13 +51,13 @@ const asText = (n: number): FetchedSource => ({
 const asParsed = (n: number): FetchedSource => ({
   name: 'up',
   format: 'upstream',
-  parsed: apiDocument(items(n)),
+  parsed: apiDocument(items(n), 0),
 });
 /** The same, as the registry source hands it over: reduced as paged, each kept item pre-read. */
 function asPaged(n: number): FetchedSource {
   const latest = new LatestVersions();
   for (const item of items(n)) if (latest.add(item)) preReadUpstreamItem(item);
-  return { name: 'up', format: 'upstream', parsed: apiDocument(latest.items()) };
+  return { name: 'up', format: 'upstream', parsed: apiDocument(latest.items(), 0) };
 }
 
 test('a parsed source: same hash, catalog, invalid entries and stored text as the same document as text', () => {

@@ -175,7 +175,7 @@ const source = (name: string): fc.Arbitrary<[SourceV1beta1, FetchedSource]> =>
       .map(({ items, parsed, f }): [SourceV1beta1, FetchedSource] => {
         const all = items.map(item);
         const fetched: FetchedSource = parsed
-          ? { name, format: 'upstream', parsed: apiDocument(all) }
+          ? { name, format: 'upstream', parsed: apiDocument(all, JSON.stringify(all).length) }
           : {
               name,
               format: 'upstream',
@@ -220,6 +220,7 @@ test('worker and in-process paths agree: figures, stored bytes and errors (prope
                 ...x,
                 parsed: apiDocument(
                   structuredClone((x.parsed.value as { servers: Record<string, unknown>[] }).servers),
+                  x.parsed.textBytes,
                 ),
               }
             : x,
@@ -292,6 +293,55 @@ test('source text the worker heap cannot hold is refused before any worker reads
       },
     );
     assert.deepEqual(replaced, []);
+  } finally {
+    await tight.close();
+  }
+});
+
+test("a registry source's parsed pages the worker heap cannot hold are refused before any worker reads them", async () => {
+  // The pages a registry source received are weighed as the text they were (ParsedDocument.textBytes,
+  // the bytes its fetch counts against the byte budget): 14 MiB of pages is over what a 64 MiB worker
+  // reads, however few of their entries were kept. No worker sees them, so none can run out of heap
+  // (which V8 sometimes answers by aborting the whole process, nodejs/node#47224).
+  const replaced: string[] = [];
+  const tight = new SyncWorkerPool({
+    size: 1,
+    maxQueued: 1,
+    memoryMb: 64,
+    onReplaced: (why) => replaced.push(why),
+  });
+  try {
+    const kept = [
+      {
+        server: { name: 'io.example/one', version: '1.0.0', description: 'kept after paging' },
+        _meta: { [OFFICIAL]: { status: 'active', isLatest: true } },
+      },
+    ];
+    await assert.rejects(
+      workerSyncWork(tight)({
+        registry: 'demo',
+        spec: registry().spec,
+        fetched: [
+          { name: 'main', format: 'toolhive', text: toolhiveDoc(3) },
+          { name: 'up', format: 'upstream', parsed: apiDocument(kept, 14 * 1024 * 1024) },
+        ],
+      }),
+      {
+        name: 'SyncWorkerError',
+        reason: 'SyncOutOfMemory',
+        stage: 'data',
+        message:
+          'the sources hold 14.0 MiB of text; a sync worker of 64 MiB (--sync-worker-memory) reads at most 12 MiB',
+      },
+    );
+    assert.deepEqual(replaced, []);
+    // The same pages within the bound reach the worker and sync.
+    const ok = await workerSyncWork(tight)({
+      registry: 'demo',
+      spec: registry().spec,
+      fetched: [{ name: 'up', format: 'upstream', parsed: apiDocument(kept, 12 * 1024 * 1024) }],
+    });
+    assert.equal(ok.serverCount, 1);
   } finally {
     await tight.close();
   }

@@ -95,6 +95,19 @@ test('a registry that ignores version=latest: later pages supersede earlier ones
   for (const i of value.servers) assert.ok(takePreRead(i.server), `${i.server.name ?? '(unnamed)'} pre-read`);
 });
 
+test("the document's textBytes are every page's bytes received, superseded entries included", async () => {
+  // What a sync worker's heap is weighed against (controller/pipeline-workers): the pages as they came.
+  const pages = [
+    page([item('t/a', '1.0.0'), item('t/b', '1.0.0')], '2'),
+    page([item('t/a', '2.0.0', { isLatest: true })]),
+  ];
+  handler = (req, res) =>
+    res.end(new URL(req.url ?? '', web.url).searchParams.get('cursor') ? pages[1] : pages[0]);
+  const doc = await fetchRegistryApi(web.url, opts().o);
+  assert.equal(doc.textBytes, Buffer.byteLength(pages[0]!) + Buffer.byteLength(pages[1]!));
+  assert.ok(doc.textBytes > textOf(doc).length);
+});
+
 test('all pages of one sync share one connection, which is closed when paging ends', async () => {
   const sockets = new Set<Socket>();
   const onConnection = (s: Socket) => sockets.add(s);
