@@ -3,7 +3,9 @@
  * tokens and anything else the apiserver trusts work), then the caller must be allowed `get` on
  * `mcpregistries/catalog` named after this registry, in its namespace (a SubjectAccessReview), so
  * plain RBAC grants reading. Results are cached, bounded, for at most the token's own validity and
- * `ttlMs`: a revoked token or a removed RoleBinding stops working within `ttlMs`.
+ * `ttlMs`: a revoked token or a removed RoleBinding stops working within `ttlMs`. Concurrent requests
+ * with the same uncached token share one review: a client opening many connections at once (a page's
+ * parallel fetches, an agent's burst) costs the apiserver one TokenReview, not one per request.
  */
 import { createHash } from 'node:crypto';
 import type { KubeClient } from '../../kube/client.ts';
@@ -52,6 +54,8 @@ export class KubernetesAuth {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly o: KubernetesAuthOptions;
+  /** Reviews under way, by the same digest as the cache (bounded by the server's open connections). */
+  private readonly pending = new Map<string, Promise<KubernetesAuthResult>>();
 
   constructor(o: KubernetesAuthOptions) {
     this.o = o;
@@ -68,6 +72,14 @@ export class KubernetesAuth {
     const now = this.now();
     const hit = this.cache.get(key);
     if (hit && hit.until > now) return hit.result;
+    const running = this.pending.get(key);
+    if (running) return running;
+    const review = this.reviewAndRemember(token, key, now).finally(() => this.pending.delete(key));
+    this.pending.set(key, review);
+    return review;
+  }
+
+  private async reviewAndRemember(token: string, key: string, now: number): Promise<KubernetesAuthResult> {
     const result = await this.review(token);
     if (result.ok || result.status !== 503) {
       const until = Math.min(now + this.ttlMs, tokenExpiry(token) ?? Infinity);

@@ -18,6 +18,8 @@ import { useIsolatedCluster } from '../controller/isolated.ts';
 import { client, createNamespace, eventually, kubectl, kubectlOk } from '../../support/cluster.ts';
 import { cleanupApiWorkload, reconcileApiWorkload } from '../../../src/controller/workload/api-workload.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
+import type { KubeClient } from '../../../src/kube/client.ts';
+import { KubernetesAuth } from '../../../src/registry-api/access/kubernetes-auth.ts';
 import { kubeconfigFor, type ControlPlane } from '../../../src/local/control-plane.ts';
 import { writeStorage } from '../../../src/storage/configmaps.ts';
 import { parseRegistryDocument } from '../../../src/registry/index.ts';
@@ -185,6 +187,31 @@ test('no token, garbage and an expired token: 401 with WWW-Authenticate: Bearer,
       assert.equal(r.status, 401, `${what} ${path}`);
       assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="thv-registry-api"', `${what} ${path}`);
     }
+});
+
+test('a burst of requests with one new token costs the apiserver one review, not one per request', async () => {
+  // The real reviews, counted on their way to the apiserver: every check of the burst starts before
+  // the first answer arrives, so without sharing each one would send its own TokenReview.
+  const sent: string[] = [];
+  const counting: Pick<KubeClient, 'create'> = {
+    create<T>(...args: Parameters<KubeClient['create']>) {
+      sent.push(args[0].plural);
+      return client().create<T>(...args);
+    },
+  };
+  const auth = new KubernetesAuth({ client: counting, namespace: ns, registry: 'cat' });
+  const reader = token('reader');
+  const answers = await Promise.all(Array.from({ length: 20 }, () => auth.check(reader)));
+  assert.deepEqual(
+    new Set(answers.map((a) => JSON.stringify(a))),
+    new Set([JSON.stringify({ ok: true, subject: `system:serviceaccount:${ns}:reader` })]),
+  );
+  assert.deepEqual(sent, ['tokenreviews', 'subjectaccessreviews']);
+  // A refused token is shared the same way, and then answered from the cache.
+  const refused = await Promise.all(Array.from({ length: 20 }, () => auth.check('not-a-token')));
+  assert.ok(refused.every((a) => !a.ok && a.status === 401 && a.message === 'invalid token'));
+  await auth.check('not-a-token');
+  assert.deepEqual(sent, ['tokenreviews', 'subjectaccessreviews', 'tokenreviews']);
 });
 
 test('a deleted ServiceAccount: its token stops working (401) once the cached answer ends', async () => {
