@@ -119,25 +119,31 @@ function vscode(d: Detail, s: InstallSource): InstallPanel {
   };
 }
 
+/** A name the shell can expand as `$NAME`; any other (`X-API-Key`, or hostile catalog data) cannot. */
+const SHELL_VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const shellVar: Placeholder = (v) => `$${v.name}`;
-/** `NAME="$NAME"`-style arguments: the shell expands a placeholder, a default is quoted as it is. */
-const shellPair = (name: string, value: string, isPlaceholder: boolean, sep = '=') =>
-  isPlaceholder ? `"${name}${sep}${value}"` : shellQuote(`${name}${sep}${value}`);
+/**
+ * `NAME="$NAME"`-style arguments: the shell expands a placeholder, a default is quoted as it is. Only a
+ * valid variable name goes between double quotes (where `$(…)` and backquotes still run): any other
+ * name is written single-quoted with a `<NAME>` to replace, so catalog data never runs in the shell.
+ */
+const shellPair = (v: Variable, sep = '=') =>
+  v.default !== undefined
+    ? shellQuote(`${v.name}${sep}${v.default}`)
+    : SHELL_VARIABLE.test(v.name)
+      ? `"${v.name}${sep}${shellVar(v)}"`
+      : shellQuote(`${v.name}${sep}<${v.name}>`);
 
 function claudeCode(d: Detail, s: InstallSource): InstallPanel {
   const key = shellQuote(configKey(d.name));
   let text: string;
   if (s.kind === 'remote') {
     const transport = s.remote.type === 'sse' ? 'sse' : 'http';
-    const headers = required(s.remote.headers).map(
-      (v) => `--header ${shellPair(v.name, v.default ?? shellVar(v), v.default === undefined, ': ')}`,
-    );
+    const headers = required(s.remote.headers).map((v) => `--header ${shellPair(v, ': ')}`);
     text = ['claude mcp add --transport', transport, key, shellQuote(s.remote.url), ...headers].join(' ');
   } else {
     const c = packageCommand(d, s.pkg, shellVar);
-    const env = required(varsOf(d, s)).map(
-      (v) => `--env ${shellPair(v.name, v.default ?? shellVar(v), v.default === undefined)}`,
-    );
+    const env = required(varsOf(d, s)).map((v) => `--env ${shellPair(v)}`);
     text = ['claude mcp add', key, ...env, '--', c.command, ...c.args.map(shellQuote)].join(' ');
   }
   return { id: 'claude-code', label: 'Claude Code', where: 'a terminal', text };
@@ -201,7 +207,7 @@ function toolhive(d: Detail, vars: readonly Variable[], registryUrl: string): In
     if (v.secret && v.default === undefined) {
       lines.push(`thv secret set ${shellQuote(v.name)}`);
       flags.push(`--secret ${shellQuote(v.name)},target=${shellQuote(v.name)}`);
-    } else flags.push(`-e ${shellPair(v.name, v.default ?? shellVar(v), v.default === undefined)}`);
+    } else flags.push(`-e ${shellPair(v)}`);
   }
   lines.push(['thv run', ...flags, shellQuote(d.name)].join(' '));
   return { id: 'toolhive', label: 'ToolHive', where: 'a terminal', text: lines.join('\n') };

@@ -5,6 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Detail, Variable } from '../../../src/ui/core/detail.ts';
 import { installChoices, installPanels } from '../../../src/ui/core/install.ts';
 
@@ -214,4 +218,82 @@ test('a secret is never an empty string, in any panel of any choice', () => {
       assert.doesNotMatch(p.text, /""|=''|= *$/m, `${c.id} ${p.id}`);
       assert.doesNotMatch(p.text, /DEBUG/);
     }
+});
+
+test('the shell lines keep hostile catalog data literal: run by a real shell, nothing in them runs', () => {
+  // Relative to the shell's working directory, so the name's last segment (its config key) holds it.
+  const dir = mkdtempSync(join(tmpdir(), 'mcpr-install-'));
+  const mark = 'ran';
+  const run = `$(touch ${mark})`;
+  const evil: Variable = { name: `X${run}`, required: true, secret: false };
+  const evilSecret: Variable = { name: `S\`touch ${mark}\``, required: true, secret: true };
+  const header: Variable = { name: 'X-API-Key', required: true, secret: true };
+  const url = `https://h.example/${run}'"`;
+  const d = detail({
+    name: `io.x/a'; touch ${mark}; '`,
+    env: [evil, evilSecret, REGION],
+    remotes: [{ type: 'streamable-http', url, headers: [evil, header] }],
+    packages: [
+      { registryType: 'npm', identifier: run, env: [] },
+      { registryType: 'oci', identifier: 'img', env: [evil, REGION] },
+    ],
+  });
+  // `claude` and `thv` print their arguments one per line; REGION is set, so `"$REGION"` expands.
+  const shell = (text: string) =>
+    execFileSync('sh', ['-c', `claude() { printf '%s\\n' "$@"; }\nthv() { printf '%s\\n' "$@"; }\n${text}`], {
+      encoding: 'utf8',
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', REGION: 'eu' },
+    }).split('\n');
+  const lines: string[][] = [];
+  for (const c of installChoices(d))
+    for (const p of installPanels(d, c, REGISTRY))
+      if (p.id === 'claude-code' || p.id === 'toolhive') lines.push(shell(p.text));
+  assert.equal(existsSync(join(dir, mark)), false, 'a command in the catalog data ran');
+  const [remote, npm, oci] = lines.filter((l) => l[0] === 'mcp');
+  assert.deepEqual(remote!.slice(0, 8), [
+    'mcp',
+    'add',
+    '--transport',
+    'http',
+    `a'; touch ${mark}; '`,
+    url,
+    '--header',
+    `X${run}: <X${run}>`,
+  ]);
+  assert.deepEqual(remote!.slice(8, 10), ['--header', 'X-API-Key: <X-API-Key>']);
+  assert.deepEqual(npm!.slice(3, 10), [
+    '--env',
+    `X${run}=<X${run}>`,
+    '--env',
+    `S\`touch ${mark}\`=<S\`touch ${mark}\`>`,
+    '--env',
+    'REGION=eu',
+    '--',
+  ]);
+  assert.deepEqual(oci!.slice(oci!.indexOf('docker')), [
+    'docker',
+    'run',
+    '-i',
+    '--rm',
+    '-e',
+    `X${run}`,
+    '-e',
+    'REGION',
+    'img',
+    '',
+  ]);
+  // The npm choice's ToolHive panel: its package names no variables, so the entry's apply.
+  const th = lines[3]!;
+  assert.deepEqual(th.slice(th.indexOf('run')), [
+    'run',
+    '-e',
+    `X${run}=<X${run}>`,
+    '--secret',
+    `S\`touch ${mark}\`,target=S\`touch ${mark}\``,
+    '-e',
+    'REGION=eu',
+    `io.x/a'; touch ${mark}; '`,
+    '',
+  ]);
 });
