@@ -10,6 +10,7 @@ import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import { controlledBy, NameConflictError } from '../../storage/ownership.ts';
 import type { CondInput } from '../conditions.ts';
 import { forgetApplied, rememberApplied } from './network-policy.ts';
+import { forgetRegistry, knownAbsent, markAbsent, markApplying } from './known-absent.ts';
 import { reconcileReviewBinding } from './review-binding.ts';
 import {
   API_PORT,
@@ -51,8 +52,14 @@ function refOf(o: Obj): ResourceRef {
 }
 
 /** Server-side apply with our field manager: idempotent, and only our fields are ours. */
-async function apply(client: KubeClient, o: Obj, guard: () => void): Promise<unknown> {
+async function apply(
+  client: KubeClient,
+  reg: MCPRegistryV1beta1,
+  o: Obj,
+  guard: () => void,
+): Promise<unknown> {
   guard();
+  markApplying(reg.metadata.uid, o.kind);
   const r = await client.patch(refOf(o), 'apply', o, { fieldManager: MANAGED_BY, force: true });
   return r.body;
 }
@@ -106,7 +113,7 @@ export async function reconcileApiWorkload(
   for (const [i, o] of objects.entries()) {
     // The observed uid rides along as a precondition: an object swapped in since the check is refused.
     const uid = existing[i]?.metadata.uid;
-    const out = await apply(client, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, guard);
+    const out = await apply(client, reg, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, guard);
     if (o.kind === 'Deployment') deployment = out as typeof deployment;
   }
   await deleteOwned(client, reg, unwantedKinds(reg, opts), guard);
@@ -136,7 +143,7 @@ export async function grantStorage(
   const [existing] = await existingOwned(client, reg, role);
   const uid = existing?.metadata.uid;
   for (const o of role)
-    await apply(client, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, opts.guard ?? (() => {}));
+    await apply(client, reg, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, opts.guard ?? (() => {}));
 }
 
 export interface DeploymentStatusView {
@@ -180,9 +187,13 @@ export async function cleanupApiWorkload(
   forgetApplied(reg);
   await reconcileReviewBinding(client, reg, guard, false);
   await deleteOwned(client, reg, [...WORKLOAD_KINDS].reverse(), guard);
+  forgetRegistry(reg.metadata.uid);
 }
 
-/** Deletes the objects of these kinds that this registry controls; someone else's of the same name stay. */
+/**
+ * Deletes the objects of these kinds that this registry controls; someone else's of the same name
+ * stay. A kind this process already knows is not there is not looked up again (known-absent.ts).
+ */
 async function deleteOwned(
   client: KubeClient,
   reg: MCPRegistryV1beta1,
@@ -192,14 +203,17 @@ async function deleteOwned(
   const uid = reg.metadata.uid ?? '';
   if (kinds.length === 0 || !DNS_1123_LABEL.test(apiName(reg.metadata.name ?? ''))) return;
   for (const kind of kinds) {
+    if (knownAbsent(uid, kind)) continue;
     const ref = refOfKind(kind, reg);
     const found = await client.find<Existing>(ref);
-    if (!found || !controlledBy(found, uid)) continue;
-    guard();
-    await client
-      .delete(ref, undefined, { preconditions: { uid: found.metadata.uid } })
-      .catch((e: unknown) => {
-        if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
-      });
+    if (found && controlledBy(found, uid)) {
+      guard();
+      await client
+        .delete(ref, undefined, { preconditions: { uid: found.metadata.uid } })
+        .catch((e: unknown) => {
+          if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
+        });
+    }
+    markAbsent(uid, kind);
   }
 }

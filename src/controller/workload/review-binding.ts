@@ -15,9 +15,11 @@ import { GROUP, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../../api/c
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import { NameConflictError } from '../../storage/ownership.ts';
 import { apiEnabled, apiName } from './api-objects.ts';
+import { knownAbsent, markAbsent, markApplying } from './known-absent.ts';
 
 export const API_REVIEWER_ROLE = 'mcp-registry-operator-api-reviewer';
 const ANNOTATION_OWNER_UID = `${GROUP}/registry-uid`;
+const KIND = 'ClusterRoleBinding';
 const CRB = { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings' };
 
 export const reviewBindingName = (reg: MCPRegistryV1beta1) =>
@@ -46,13 +48,18 @@ export function desiredReviewBinding(reg: MCPRegistryV1beta1): Record<string, un
 const ours = (found: Existing, reg: MCPRegistryV1beta1) =>
   Boolean(reg.metadata.uid) && found.metadata.annotations?.[ANNOTATION_OWNER_UID] === reg.metadata.uid;
 
-/** Applies the binding when the registry authenticates with `kubernetes`, deletes ours otherwise. */
+/**
+ * Applies the binding when the registry authenticates with `kubernetes`, deletes ours otherwise; an
+ * anonymous registry's binding this process knows is not there is not looked up again (known-absent.ts).
+ */
 export async function reconcileReviewBinding(
   client: KubeClient,
   reg: MCPRegistryV1beta1,
   guard: () => void,
   wanted = needsReviews(reg),
 ): Promise<void> {
+  const owner = reg.metadata.uid;
+  if (!wanted && knownAbsent(owner, KIND)) return;
   const name = reviewBindingName(reg);
   let found: Existing | undefined;
   try {
@@ -60,15 +67,16 @@ export async function reconcileReviewBinding(
   } catch (e) {
     // An install without this permission cannot have made one: nothing to remove, and an anonymous
     // registry must not fail on RBAC it does not use.
-    if (!wanted && isStatus(e, 403)) return;
+    if (!wanted && isStatus(e, 403)) return markAbsent(owner, KIND);
     throw e;
   }
   if (found && !ours(found, reg)) {
-    if (!wanted) return;
-    throw new NameConflictError('ClusterRoleBinding', '', name, reg.metadata.name ?? '');
+    if (!wanted) return markAbsent(owner, KIND);
+    throw new NameConflictError(KIND, '', name, reg.metadata.name ?? '');
   }
   guard();
   if (wanted) {
+    markApplying(owner, KIND);
     const uid = found?.metadata.uid;
     const body = desiredReviewBinding(reg);
     const meta = body.metadata as Record<string, unknown>;
@@ -78,10 +86,11 @@ export async function reconcileReviewBinding(
     });
     return;
   }
-  if (!found) return;
-  await client
-    .delete({ ...CRB, name }, undefined, { preconditions: { uid: found.metadata.uid } })
-    .catch((e: unknown) => {
-      if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
-    });
+  if (found)
+    await client
+      .delete({ ...CRB, name }, undefined, { preconditions: { uid: found.metadata.uid } })
+      .catch((e: unknown) => {
+        if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
+      });
+  markAbsent(owner, KIND);
 }
