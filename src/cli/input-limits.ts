@@ -7,6 +7,7 @@
  * of YAML), which is why both are bounded.
  */
 import { open } from 'node:fs/promises';
+import type { CliIO } from './io.ts';
 
 /** Largest file (or standard input) read; an MCPRegistry manifest is a few KiB, an object at most ~1.5 MiB. */
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
@@ -29,8 +30,8 @@ export class InputLimitError extends Error {
 export const tooLarge = () =>
   `larger than ${MAX_INPUT_BYTES / MIB} MiB (the limit per file); split it into smaller files`;
 
-export const totalTooLarge = () =>
-  `not read: the files before it already hold ${MAX_TOTAL_BYTES / MIB} MiB (the limit per run); validate fewer files at a time`;
+export const totalTooLarge = (verb: string) =>
+  `not read: the files before it already hold ${MAX_TOTAL_BYTES / MIB} MiB (the limit per run); ${verb} fewer files at a time`;
 
 /** Reads a file as UTF-8, refusing one over the limit before reading more than the limit. */
 export async function readBoundedFile(path: string, maxBytes = MAX_INPUT_BYTES): Promise<string> {
@@ -55,6 +56,27 @@ export async function readBoundedFile(path: string, maxBytes = MAX_INPUT_BYTES):
   } finally {
     await f.close();
   }
+}
+
+/** What one run has read so far, against MAX_TOTAL_BYTES. */
+export interface ReadBudget {
+  verb: 'validate' | 'migrate';
+  total: number;
+}
+
+/**
+ * One input of an offline command (`-` is standard input) within the per-file limit and the run's
+ * total; past either, an InputLimitError with the message to show for that input.
+ */
+export async function readBoundedInput(
+  io: Pick<CliIO, 'readStdin'>,
+  file: string,
+  budget: ReadBudget,
+): Promise<string> {
+  if (budget.total > MAX_TOTAL_BYTES) throw new InputLimitError(totalTooLarge(budget.verb));
+  const text = file === '-' ? await io.readStdin(MAX_INPUT_BYTES) : await readBoundedFile(file);
+  budget.total += text.length;
+  return text;
 }
 
 /**

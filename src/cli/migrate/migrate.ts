@@ -15,10 +15,8 @@ import {
   documentCountProblem,
   InputLimitError,
   MAX_ALIASES,
-  MAX_INPUT_BYTES,
-  MAX_TOTAL_BYTES,
-  readBoundedFile,
-  totalTooLarge,
+  readBoundedInput,
+  type ReadBudget,
 } from '../input-limits.ts';
 import { applyKnownRenames, reconcileNode } from './yaml.ts';
 
@@ -126,15 +124,9 @@ function yamlFiles(path: string): string[] {
 }
 
 /** Reads one input within the limits; past them, an error naming the input (nothing is migrated). */
-async function bounded(
-  label: string,
-  read: () => Promise<string>,
-  budget: { total: number },
-): Promise<string> {
+async function bounded(io: CliIO, file: string, label: string, budget: ReadBudget): Promise<string> {
   try {
-    if (budget.total > MAX_TOTAL_BYTES) throw new InputLimitError(totalTooLarge());
-    const text = await read();
-    budget.total += text.length;
+    const text = await readBoundedInput(io, file, budget);
     const tooMany = documentCountProblem(text);
     if (tooMany) throw new InputLimitError(tooMany);
     return text;
@@ -151,13 +143,10 @@ export async function runMigrate(io: CliIO, paths: string[], opts: MigrateOption
   if (opts.inPlace && paths.includes('-'))
     throw new UsageError('--in-place cannot rewrite stdin', 'Name the files or directories to rewrite.');
   const inputs: { label: string; file?: string; text: string }[] = [];
-  const budget = { total: 0 };
+  const budget: ReadBudget = { verb: 'migrate', total: 0 };
   for (const p of paths) {
     if (p === '-') {
-      inputs.push({
-        label: '<stdin>',
-        text: await bounded('<stdin>', () => io.readStdin(MAX_INPUT_BYTES), budget),
-      });
+      inputs.push({ label: '<stdin>', text: await bounded(io, '-', '<stdin>', budget) });
       continue;
     }
     let files: string[];
@@ -169,8 +158,7 @@ export async function runMigrate(io: CliIO, paths: string[], opts: MigrateOption
         'Name a YAML file, a directory or -.',
       );
     }
-    for (const f of files)
-      inputs.push({ label: f, file: f, text: await bounded(f, () => readBoundedFile(f), budget) });
+    for (const f of files) inputs.push({ label: f, file: f, text: await bounded(io, f, f, budget) });
   }
   let migrated = 0;
   let errors = 0;

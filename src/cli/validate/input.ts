@@ -13,10 +13,8 @@ import {
   documentCountProblem,
   InputLimitError,
   MAX_ALIASES,
-  MAX_INPUT_BYTES,
-  MAX_TOTAL_BYTES,
-  readBoundedFile,
-  totalTooLarge,
+  readBoundedInput,
+  type ReadBudget,
 } from '../input-limits.ts';
 
 export interface InputDocument {
@@ -95,23 +93,18 @@ export function parseDocuments(file: string, text: string): InputFile {
 
 export async function readInputs(io: CliIO, files: string[]): Promise<InputFile[]> {
   const out: InputFile[] = [];
-  let total = 0;
+  const budget: ReadBudget = { verb: 'validate', total: 0 };
   for (const file of files) {
+    const label = file === '-' ? '<stdin>' : file;
     let text: string;
-    if (total > MAX_TOTAL_BYTES) {
-      out.push({ file: file === '-' ? '<stdin>' : file, documents: [], error: totalTooLarge() });
-      continue;
-    }
     try {
-      text = file === '-' ? await io.readStdin(MAX_INPUT_BYTES) : await readBoundedFile(file);
+      text = await readBoundedInput(io, file, budget);
     } catch (e) {
-      const label = file === '-' ? '<stdin>' : file;
       const error = e instanceof InputLimitError ? e.message : `cannot read: ${(e as Error).message}`;
       out.push({ file: label, documents: [], error });
       continue;
     }
-    total += text.length;
-    out.push(parseDocuments(file === '-' ? '<stdin>' : file, text));
+    out.push(parseDocuments(label, text));
   }
   return out;
 }

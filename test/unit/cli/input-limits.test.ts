@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../../src/cli/main.ts';
 import { memoryIO } from '../../../src/cli/io.ts';
-import { MAX_DOCUMENTS, MAX_INPUT_BYTES } from '../../../src/cli/input-limits.ts';
+import { MAX_DOCUMENTS, MAX_INPUT_BYTES, MAX_TOTAL_BYTES } from '../../../src/cli/input-limits.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thv-limits-'));
 const file = (name: string, text: string) => {
@@ -105,4 +105,27 @@ test('bounded tools: a file just within the document limit is read', async () =>
   assert.equal(r.code, 0, r.stderr);
   const m = await thv(['registry', 'migrate', fits]);
   assert.equal(m.code, 0, m.stderr);
+});
+
+test('bounded tools: the run total, named for the command that stopped', async () => {
+  // A file of exactly the per-file limit, named until the run holds more than the total: the next is not read.
+  const full = file('full.yaml', `# ${'x'.repeat(MAX_INPUT_BYTES - 3)}\n`);
+  const args = Array.from({ length: MAX_TOTAL_BYTES / MAX_INPUT_BYTES + 2 }, () => full);
+  const v = await thv(['registry', 'validate', ...args]);
+  assert.equal(v.code, 1, v.stderr);
+  assert.ok(
+    v.stderr.includes(
+      `${full}: not read: the files before it already hold 64 MiB (the limit per run); validate fewer files at a time\n`,
+    ),
+    v.stderr,
+  );
+  const m = await thv(['registry', 'migrate', ...args]);
+  assert.equal(m.code, 1, m.stderr);
+  assert.equal(m.stdout, '');
+  assert.ok(
+    m.stderr.startsWith(
+      `error: cannot migrate ${full}: not read: the files before it already hold 64 MiB (the limit per run); migrate fewer files at a time\n`,
+    ),
+    m.stderr,
+  );
 });
