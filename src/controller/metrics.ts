@@ -120,31 +120,24 @@ export class RegistryGauges {
   constructor(registry: Registry, servers: Gauge<'namespace' | 'name'>) {
     this.servers = servers;
     const registers = [registry];
-    const labelNames = ['namespace', 'name'] as const;
-    this.failures = new Gauge({
-      name: 'mcpregistry_sync_consecutive_failures',
-      help: 'Failed sync attempts since the last success (status.sync.attempts)',
-      labelNames,
-      registers,
-    });
-    this.lastSuccess = new Gauge({
-      name: 'mcpregistry_last_sync_success_timestamp_seconds',
-      help: 'Unix time of the last sync that succeeded, storing new data or finding it unchanged',
-      labelNames,
-      registers,
-    });
-    this.interval = new Gauge({
-      name: 'mcpregistry_sync_interval_seconds',
-      help: 'spec.syncPolicy.interval in seconds; 0 when the registry syncs only on change',
-      labelNames,
-      registers,
-    });
-    this.apiReady = new Gauge({
-      name: 'mcpregistry_api_ready',
-      help: "1 when the registry's API Deployment has a ready replica (APIReady), 0 when not",
-      labelNames,
-      registers,
-    });
+    const gauge = (name: string, help: string) =>
+      new Gauge({ name, help, labelNames: ['namespace', 'name'] as const, registers });
+    this.failures = gauge(
+      'mcpregistry_sync_consecutive_failures',
+      'Failed sync attempts since the last success (status.sync.attempts)',
+    );
+    this.lastSuccess = gauge(
+      'mcpregistry_last_sync_success_timestamp_seconds',
+      'Unix time of the last sync that succeeded, storing new data or finding it unchanged',
+    );
+    this.interval = gauge(
+      'mcpregistry_sync_interval_seconds',
+      'spec.syncPolicy.interval in seconds; 0 when the registry syncs only on change',
+    );
+    this.apiReady = gauge(
+      'mcpregistry_api_ready',
+      "1 when the registry's API Deployment has a ready replica (APIReady), 0 when not",
+    );
     this.fetchErrors = new Counter({
       name: 'mcpregistry_source_fetch_errors_total',
       help: "Failed fetches of a registry's sources, by source type and the SourceAvailable reason",

@@ -8,7 +8,7 @@
  * them on a redirect to another origin). A `caBundleRef` is not a credential and needs neither.
  */
 import type { KubeClient } from '../kube/client.ts';
-import { readSecretObject } from './secrets.ts';
+import { readSecretObject, secretKey } from './secrets.ts';
 import { SourceError } from './types.ts';
 
 export const LABEL_REGISTRY_CREDENTIAL = 'toolhive.stacklok.io/registry-credential';
@@ -49,12 +49,7 @@ export async function readCredentialKey(
   ref: { name: string; key?: string },
   defaultKey: string,
 ): Promise<string> {
-  const data = await readCredentialSecret(client, namespace, ref.name);
-  const key = ref.key ?? defaultKey;
-  const value = data[key];
-  if (value === undefined)
-    throw new SourceError('SecretKeyNotFound', `Secret ${namespace}/${ref.name} has no key "${key}"`);
-  return value;
+  return secretKey(await readCredentialSecret(client, namespace, ref.name), namespace, ref, defaultKey);
 }
 
 /**

@@ -49,7 +49,16 @@ export async function readSecretKey(
   ref: { name: string; key?: string },
   defaultKey: string,
 ): Promise<string> {
-  const data = await readSecret(client, namespace, ref.name);
+  return secretKey(await readSecret(client, namespace, ref.name), namespace, ref, defaultKey);
+}
+
+/** One key of a Secret's data (key defaults to `defaultKey`); a missing one is SecretKeyNotFound. */
+export function secretKey(
+  data: Record<string, string>,
+  namespace: string,
+  ref: { name: string; key?: string },
+  defaultKey: string,
+): string {
   const key = ref.key ?? defaultKey;
   const value = data[key];
   if (value === undefined)

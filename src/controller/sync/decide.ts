@@ -138,17 +138,7 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
   };
   if (f.failure || !f.result) {
     const failure = f.failure ?? internalFailure(new Error('sync produced neither data nor a failure'));
-    return {
-      result: 'failure',
-      status: (fresh) => statusAfterFailure(fresh, failure, ctx),
-      event: { type: 'Warning', reason: 'SyncFailed', message: failure.message },
-      requeue: 'backoff',
-      log: {
-        level: 'warn',
-        message: failure.message,
-        fields: { reason: failure.reason, stage: failure.stage },
-      },
-    };
+    return failurePlan(failure, ctx);
   }
   const r = f.result;
   // An unchanged result found by a periodic or source check changes nothing worth a status write.
@@ -210,9 +200,14 @@ export function decideInternalFailure(reg: RegistryView, e: unknown, now: string
 
 /** The Failed status, Event and log of a failure found outside a sync (e.g. a workload name taken). */
 export function decideFailure(reg: RegistryView, failure: FailureOutcome, now: string): SyncPlan {
+  return failurePlan(failure, { generation: reg.generation, now });
+}
+
+/** A failure's plan: Failed status, a SyncFailed Warning, the failure backoff and a warn log. */
+function failurePlan(failure: FailureOutcome, ctx: StatusContext): SyncPlan {
   return {
     result: 'failure',
-    status: (fresh) => statusAfterFailure(fresh, failure, { generation: reg.generation, now }),
+    status: (fresh) => statusAfterFailure(fresh, failure, ctx),
     event: { type: 'Warning', reason: 'SyncFailed', message: failure.message },
     requeue: 'backoff',
     log: {

@@ -2,6 +2,7 @@
  * Status after a sync attempt (pure). Conditions keep their lastTransitionTime while their status
  * does not change, as metav1.Condition expects.
  */
+import { CONDITION_TYPES } from '../../api/constants.ts';
 import type { Condition, StatusV1beta1 } from '../../api/types.ts';
 import type { CondInput } from '../conditions.ts';
 export type { CondInput, ConditionStatus } from '../conditions.ts';
@@ -27,15 +28,8 @@ export function setConditions(
     if (i >= 0) out[i] = cond;
     else out.push(cond);
   }
-  const order = [
-    'SourceAvailable',
-    'DataValid',
-    'SyncSuccessful',
-    'APIReady',
-    'Ready',
-    'Reconciling',
-    'Stalled',
-  ];
+  // The schema's order of condition types (api/constants.ts).
+  const order: readonly string[] = CONDITION_TYPES;
   return out.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }
 

@@ -8,15 +8,7 @@ import type { ApiView, RegistryView } from './decide.ts';
 import { sourceLabel } from '../federation/registry-refs.ts';
 import type { FailureOutcome } from './status.ts';
 
-export const NOT_DEPLOYED: ApiView = {
-  readyReplicas: 0,
-  condition: {
-    type: 'APIReady',
-    status: 'Unknown',
-    reason: 'NotDeployed',
-    message: 'the registry API workload is disabled',
-  },
-};
+export { NOT_DEPLOYED } from '../workload/api-objects.ts';
 
 export function view(reg: MCPRegistryV1beta1): RegistryView {
   return {

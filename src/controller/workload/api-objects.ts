@@ -8,6 +8,7 @@ import { GROUP, KIND, LABEL_MANAGED_BY, LABEL_REGISTRY, MANAGED_BY } from '../..
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import { DEFAULT_API_RESOURCES, type ApiSpec } from '../../api/schema/api.ts';
 import { storageName } from '../../storage/layout.ts';
+import type { CondInput } from '../conditions.ts';
 import { networkPolicySpec, type IngressOptions } from './network-policy.ts';
 
 export const API_PORT = 8080;
@@ -46,6 +47,17 @@ export const WORKLOAD_KINDS = [
 ] as const;
 /** The kinds that exist only while the API runs (`spec.api.enabled: false` removes them). */
 const SERVING_KINDS = new Set(['Deployment', 'Service', 'NetworkPolicy', 'PodDisruptionBudget']);
+
+/** The workload's view when the operator deploys no API (--deploy-registry-api=false). */
+export const NOT_DEPLOYED: { readonly readyReplicas: number; readonly condition: CondInput } = {
+  readyReplicas: 0,
+  condition: {
+    type: 'APIReady',
+    status: 'Unknown',
+    reason: 'NotDeployed',
+    message: 'the registry API workload is disabled',
+  },
+};
 
 export const apiEnabled = (reg: MCPRegistryV1beta1): boolean => reg.spec.api?.enabled !== false;
 export const apiReplicas = (reg: MCPRegistryV1beta1, o: WorkloadOptions = {}): number =>

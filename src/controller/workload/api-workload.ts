@@ -17,6 +17,7 @@ import {
   apiEnabled,
   apiName,
   desiredApiObjects,
+  NOT_DEPLOYED,
   unwantedKinds,
   WORKLOAD_KINDS,
   type Obj,
@@ -95,16 +96,7 @@ export async function reconcileApiWorkload(
   reg: MCPRegistryV1beta1,
   opts: { image: string; enabled: boolean; guard?: () => void } & WorkloadOptions,
 ): Promise<{ endpoint?: string; readyReplicas: number; condition: CondInput }> {
-  if (!opts.enabled)
-    return {
-      readyReplicas: 0,
-      condition: {
-        type: 'APIReady',
-        status: 'Unknown',
-        reason: 'NotDeployed',
-        message: 'the registry API workload is disabled',
-      },
-    };
+  if (!opts.enabled) return NOT_DEPLOYED;
   const guard = opts.guard ?? (() => {});
   let deployment: DeploymentStatusView = {};
   const objects = desiredApiObjects(reg, opts.image, opts);
