@@ -4,7 +4,9 @@
  */
 import { API_VERSION_V1BETA1, LIST_KIND, SINGULAR, GROUP, defaultFormatOf } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
+import type { KubeStatus } from '../../kube/types.ts';
 import type { Cluster } from '../cluster.ts';
+import { CliError } from '../errors.ts';
 import { NONE, age, structured, table } from '../format.ts';
 import type { CliIO } from '../io.ts';
 import { JsonPathError, renderJsonPath } from './jsonpath.ts';
@@ -114,6 +116,21 @@ function renderEvent(r: MCPRegistryV1beta1, output: ListOutput, view: Omit<ListV
   return renderList([r], output, { ...view, headers: false });
 }
 
+/**
+ * A watch the apiserver ended with an ERROR event (410 Expired: the version it resumed from is gone).
+ * The stream closes after it, and watching again from the same version would get the same answer
+ * at once, forever: it ends the command instead, saying so.
+ */
+export function watchEnded(s: KubeStatus): CliError {
+  const why = `${s.message || s.reason || 'unknown error'}${s.code ? ` (${s.code})` : ''}`;
+  return new CliError(
+    `the watch ended: ${why}.`,
+    s.code === 410
+      ? 'The apiserver no longer holds the changes since the last one shown; run the command again to list and watch from now.'
+      : 'Run the command again to list and watch from now.',
+  );
+}
+
 export async function runList(cluster: Cluster, io: CliIO, flags: ListFlags): Promise<void> {
   const { output } = flags;
   const ns = cluster.allNamespaces ? undefined : cluster.namespace;
@@ -142,6 +159,8 @@ export async function runList(cluster: Cluster, io: CliIO, flags: ListFlags): Pr
         cluster.registries(ns),
         { ...query, ...(resourceVersion && { resourceVersion }), allowWatchBookmarks: true },
         (ev) => {
+          // Thrown here, it ends the stream and the command (KubeClient.watch rejects with it).
+          if (ev.type === 'ERROR') throw watchEnded(ev.object as unknown as KubeStatus);
           resourceVersion = ev.object?.metadata?.resourceVersion ?? resourceVersion;
           if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')
             io.out(renderEvent(ev.object, output, { ...view, now: io.now() }));

@@ -6,7 +6,12 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNamespace, eventually, kubectlOk } from '../../support/cluster.ts';
+import { createNamespace, eventually, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
+import { Cluster } from '../../../src/cli/cluster.ts';
+import { CliError } from '../../../src/cli/errors.ts';
+import { memoryIO } from '../../../src/cli/io.ts';
+import { runList } from '../../../src/cli/verbs/list.ts';
+import type { KubeClient } from '../../../src/kube/client.ts';
 import { parse } from 'yaml';
 import { start, thv } from './thv.ts';
 
@@ -112,6 +117,46 @@ test('-w prints the list, then a line per change, until interrupted', async () =
   await Promise.all([w.done, named.done]);
   // r2 (team=b) is not selected: it never appears.
   assert.ok(!w.stdout().includes('r2') && !named.stdout().includes('/r2'));
+});
+
+test('-w whose resume version the apiserver no longer holds: one watch, then a readable error', async () => {
+  // The real apiserver's answer to a watch from a compacted version (a 200 stream of one ERROR event,
+  // 410 Expired, then the end): the list's version is made that old, as a long watch's can become.
+  const cluster = Cluster.connect({ kubeconfig: kubeconfigPath(), namespace: ns });
+  const real = cluster.client;
+  let watches = 0;
+  const client = Object.create(real) as KubeClient;
+  Object.assign(client, {
+    list: async (...args: Parameters<KubeClient['list']>) => {
+      const l = await real.list(...args);
+      return { ...l, metadata: { ...l.metadata, resourceVersion: '1' } };
+    },
+    watch: (...args: Parameters<KubeClient['watch']>) => {
+      // Before the fix the loop watched again from the same version, at once, forever.
+      if (++watches > 3) throw new Error('watched again and again from the same version');
+      return real.watch(...args);
+    },
+  });
+  Object.defineProperty(cluster, 'client', { value: client });
+  const io = memoryIO();
+  try {
+    await assert.rejects(
+      runList(cluster, io, { output: 'name', selector: 'team=a', watch: true }),
+      (e: unknown) => {
+        assert.ok(e instanceof CliError, String(e));
+        assert.match(e.message, /^the watch ended: too old resource version: 1 \(\d+\) \(410\)\.$/);
+        assert.equal(
+          e.hint,
+          'The apiserver no longer holds the changes since the last one shown; run the command again to list and watch from now.',
+        );
+        return true;
+      },
+    );
+  } finally {
+    real.close();
+  }
+  assert.equal(watches, 1);
+  assert.equal(io.stdout, 'mcpregistry.toolhive.stacklok.io/r1\n');
 });
 
 test('thv version prints what --version prints', async () => {
