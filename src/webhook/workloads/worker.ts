@@ -1,30 +1,54 @@
 /**
- * The workload admission worker thread: holds the parsed catalogs (entry indexes) and answers
- * workload reviews against them, so neither inflating and parsing a stored catalog (once per storage
- * change) nor searching it (per request) runs on the event loop that answers admission. Messages:
- * pool.ts. Decisions: src/admission/workloads (pure).
+ * The workload review thread: holds the catalogs' entry indexes and answers workload reviews against
+ * them, so searching a catalog (per request) never runs on the event loop that answers admission. The
+ * loader thread (load.ts) builds each index and sends it in bounded parts; an index is used only once
+ * whole, and reviews waiting meanwhile are answered between parts. Messages: protocol.ts. Decisions:
+ * src/admission/workloads (pure).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { mutateWorkload, validateWorkload, type EntryIndex } from '../../admission/workloads/index.ts';
 import {
-  indexEntries,
-  mutateWorkload,
-  validateWorkload,
-  type EntryIndex,
-} from '../../admission/workloads/index.ts';
-import { parseStorage } from '../../registry/index.ts';
-import { readLayout } from '../../storage/layout.ts';
-import type { WorkerRequest, WorkerReply } from './protocol.ts';
+  failure,
+  type IndexPart,
+  type LoadsAck,
+  type LoadsMessage,
+  type WorkerReply,
+  type WorkerRequest,
+} from './protocol.ts';
 
 const indexes = new Map<string, EntryIndex>();
+/** Indexes still arriving, by load id. */
+const arriving = new Map<number, EntryIndex>();
+const empty = (): EntryIndex => ({
+  entries: new Map(),
+  byFullName: new Map(),
+  byTail: new Map(),
+  urls: new Set(),
+  images: new Map(),
+});
 
-async function handle(m: WorkerRequest): Promise<WorkerReply> {
+function merge(idx: EntryIndex, p: IndexPart): void {
+  switch (p.field) {
+    case 'entries':
+      for (const [k, v] of p.items) idx.entries.set(k, v);
+      return;
+    case 'byFullName':
+      for (const [k, v] of p.items) idx.byFullName.set(k, v);
+      return;
+    case 'byTail':
+      for (const [k, v] of p.items) idx.byTail.set(k, v);
+      return;
+    case 'urls':
+      for (const u of p.items) idx.urls.add(u);
+      return;
+    case 'images':
+      for (const [k, v] of p.items) idx.images.set(k, v);
+      return;
+  }
+}
+
+function handle(m: WorkerRequest): WorkerReply {
   switch (m.op) {
-    case 'load': {
-      const r = await readLayout(m.main, async (name) => m.shards[name]);
-      const index = indexEntries(parseStorage(r.text));
-      indexes.set(m.key, index);
-      return { id: m.id, ok: true, servers: index.entries.size };
-    }
     case 'evict':
       indexes.delete(m.key);
       return { id: m.id, ok: true };
@@ -55,14 +79,26 @@ async function handle(m: WorkerRequest): Promise<WorkerReply> {
 }
 
 parentPort?.on('message', (m: WorkerRequest) => {
-  handle(m).then(
-    (reply) => parentPort?.postMessage(reply),
-    (e: unknown) =>
-      parentPort?.postMessage({
-        id: m.id,
-        ok: false,
-        error: (e as Error).message,
-        name: (e as Error).constructor.name,
-      }),
-  );
+  let reply: WorkerReply;
+  try {
+    reply = handle(m);
+  } catch (e) {
+    reply = failure(m.id, e);
+  }
+  parentPort?.postMessage(reply);
+});
+
+const loads = (workerData as { loads?: MessagePort } | null)?.loads;
+loads?.on('message', (m: LoadsMessage) => {
+  if (m.op === 'part') {
+    const idx = arriving.get(m.id) ?? empty();
+    arriving.set(m.id, idx);
+    merge(idx, m);
+    loads.postMessage({ id: m.id, op: 'ack' } satisfies LoadsAck);
+    return;
+  }
+  const idx = arriving.get(m.id) ?? empty();
+  arriving.delete(m.id);
+  indexes.set(m.key, idx);
+  parentPort?.postMessage({ id: m.id, ok: true, servers: idx.entries.size } satisfies WorkerReply);
 });
