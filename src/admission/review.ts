@@ -85,17 +85,24 @@ function objectName(req: AdmissionRequest): string {
   return typeof n === 'string' ? n : '';
 }
 
-/** The apiserver's StatusError for field errors (apierrors.NewInvalid): 422 with the paths in the message. */
-export function invalidStatus(name: string, errors: FieldError[]): NonNullable<AdmissionResponse['status']> {
-  const prefix = `${KIND}.${GROUP} ${JSON.stringify(name)} is invalid: `;
+/**
+ * The apiserver's StatusError for field errors (apierrors.NewInvalid): 422 with the paths in the
+ * message; an MCPRegistry's unless `of` names another kind (ToolHive workloads).
+ */
+export function invalidStatus(
+  name: string,
+  errors: FieldError[],
+  of: { group: string; kind: string } = { group: GROUP, kind: KIND },
+): NonNullable<AdmissionResponse['status']> {
+  const prefix = `${of.kind}.${of.group} ${JSON.stringify(name)} is invalid: `;
   return {
     code: 422,
     reason: 'Invalid',
     message: prefix + formatFieldErrors(errors),
     details: {
       name,
-      group: GROUP,
-      kind: KIND,
+      group: of.group,
+      kind: of.kind,
       causes: errors.map((e) => ({
         reason: REASONS[e.type],
         message: formatFieldErrors([e]).slice(e.field.length + 2),

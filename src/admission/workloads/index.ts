@@ -1,22 +1,13 @@
 /** Workload admission's public API (SPEC §11), for the webhook, the controller and the CLI. */
 export * from './kinds.ts';
-export { readReference, hasReference, annotationsOf, type Reference } from './reference.ts';
 export { closestNames } from './suggest.ts';
 export { parseImage, imageMatches, normaliseUrl, type ImageRef } from './matching.ts';
-export { indexEntries, lookupEntry, workloadEntry, type EntryIndex, type WorkloadEntry } from './entries.ts';
+export { indexEntries, lookupEntry, type EntryIndex, type WorkloadEntry } from './entries.ts';
 export { resolveWorkload, type RegistryState, type ResolveInput, type ResolveResult } from './resolve.ts';
-export {
-  enforceWorkload,
-  enforcedValue,
-  listedBy,
-  type CheckedRegistry,
-  type EnforceInput,
-} from './enforce.ts';
-export { msg as workloadMessages, workloadInvalid } from './messages.ts';
+export { enforceWorkload, type CheckedRegistry, type EnforceInput } from './enforce.ts';
 export {
   mutateWorkload,
   validateWorkload,
-  referenceOf,
   workloadSubject,
   type WorkloadRequest,
   type MutateContext,

@@ -3,6 +3,7 @@
  * field errors rendered like the apiserver's; warnings are plain sentences naming the object.
  */
 import { formatFieldErrors, type FieldError } from '../../api/field-error.ts';
+import { invalidStatus } from '../review.ts';
 import {
   ANNOTATION_REGISTRY,
   ANNOTATION_SERVER,
@@ -82,22 +83,17 @@ export const msg = {
     `enforcing registries without a synced catalog were skipped: ${names.join(', ')}`,
 };
 
-/** The apiserver's Invalid status for a workload (group toolhive.stacklok.dev, the workload's kind). */
+/**
+ * The apiserver's Invalid status for a workload (group toolhive.stacklok.dev, the workload's kind);
+ * Forbidden (403) when every error is a Forbidden one (enforcement).
+ */
 export function workloadInvalid(kind: string, name: string, errors: FieldError[]) {
-  const forbidden = errors.every((e) => e.type === 'Forbidden');
+  const status = invalidStatus(name, errors, { group: WORKLOAD_GROUP, kind });
+  if (!errors.every((e) => e.type === 'Forbidden')) return status;
   return {
-    code: forbidden ? 403 : 422,
-    reason: forbidden ? 'Forbidden' : 'Invalid',
-    message: `${kind}.${WORKLOAD_GROUP} ${q(name)} is ${forbidden ? 'forbidden' : 'invalid'}: ${formatFieldErrors(errors)}`,
-    details: {
-      name,
-      group: WORKLOAD_GROUP,
-      kind,
-      causes: errors.map((e) => ({
-        reason: e.type === 'Forbidden' ? 'FieldValueForbidden' : 'FieldValueInvalid',
-        message: formatFieldErrors([e]).slice(e.field.length + 2),
-        field: e.field,
-      })),
-    },
+    ...status,
+    code: 403,
+    reason: 'Forbidden',
+    message: `${kind}.${WORKLOAD_GROUP} ${q(name)} is forbidden: ${formatFieldErrors(errors)}`,
   };
 }

@@ -23,12 +23,6 @@ export function annotationsOf(obj: unknown): Record<string, string> {
   return out;
 }
 
-/** True when the object asks for resolution (carries the server annotation). */
-export function hasReference(obj: unknown): boolean {
-  const a = annotationsOf(obj);
-  return ANNOTATION_SERVER in a || ANNOTATION_REGISTRY in a;
-}
-
 /** The reference, or the field errors that make it unusable; undefined when there is none. */
 export function readReference(obj: unknown): { ref?: Reference; errors: FieldError[] } | undefined {
   const a = annotationsOf(obj);

@@ -14,8 +14,9 @@ import {
   kindInfo,
   type KindInfo,
 } from './kinds.ts';
+import type { FieldError } from '../../api/field-error.ts';
 import { msg, workloadInvalid } from './messages.ts';
-import { annotationsOf, readReference, type Reference } from './reference.ts';
+import { annotationsOf, readReference } from './reference.ts';
 import { resolveWorkload, type RegistryState } from './resolve.ts';
 
 export interface WorkloadRequest extends AdmissionRequest {
@@ -28,15 +29,35 @@ type Out = { review: AdmissionReviewOut; verdict: Verdict };
 const rec = (v: unknown): Record<string, unknown> | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
-function allow(uid: string, warnings: string[] = []): Out {
+/** A workload AdmissionReview answer; warnings only when there are some. */
+function answer(
+  uid: string,
+  verdict: Verdict,
+  response: Partial<AdmissionReviewOut['response']>,
+  warnings: string[] = [],
+): Out {
   return {
     review: {
       apiVersion: ADMISSION_API_VERSION,
       kind: 'AdmissionReview',
-      response: { uid, allowed: true, ...(warnings.length > 0 && { warnings }) },
+      response: { uid, allowed: verdict !== 'denied', ...response, ...(warnings.length > 0 && { warnings }) },
     },
-    verdict: 'allowed',
+    verdict,
   };
+}
+
+function allow(uid: string, warnings: string[] = []): Out {
+  return answer(uid, 'allowed', {}, warnings);
+}
+
+/** The refusal of a workload, as the apiserver words an Invalid (or Forbidden) object. */
+function refuse(
+  uid: string,
+  s: { kind: KindInfo; name: string },
+  errors: FieldError[],
+  warnings: string[] = [],
+): Out {
+  return answer(uid, 'denied', { status: workloadInvalid(s.kind.kind, s.name, errors) }, warnings);
 }
 
 /** What a workload request is about, or undefined when it is nothing we review. */
@@ -64,11 +85,6 @@ export function workloadSubject(req: WorkloadRequest):
   };
 }
 
-/** The reference a mutating request needs resolved (the webhook then gathers that registry). */
-export function referenceOf(req: WorkloadRequest): Reference | undefined {
-  return workloadSubject(req)?.reference?.ref;
-}
-
 export interface MutateContext {
   fields: ReadonlySet<string>;
   registry: RegistryState | undefined;
@@ -89,20 +105,7 @@ export function mutateWorkload(req: WorkloadRequest, ctx: MutateContext): Out {
   if (!s?.reference) return allow(req.uid);
   // An object being deleted only loses finalizers: nothing to resolve, never blocked.
   if (rec(s.object.metadata)?.deletionTimestamp) return allow(req.uid);
-  const deny = (errors: Parameters<typeof workloadInvalid>[2], warnings: string[] = []): Out => ({
-    review: {
-      apiVersion: ADMISSION_API_VERSION,
-      kind: 'AdmissionReview',
-      response: {
-        uid: req.uid,
-        allowed: false,
-        status: workloadInvalid(s.kind.kind, s.name, errors),
-        ...(warnings.length > 0 && { warnings }),
-      },
-    },
-    verdict: 'denied',
-  });
-  if (!s.reference.ref) return deny(s.reference.errors);
+  if (!s.reference.ref) return refuse(req.uid, s, s.reference.errors);
   const r = resolveWorkload({
     kind: s.kind,
     name: s.name,
@@ -118,23 +121,11 @@ export function mutateWorkload(req: WorkloadRequest, ctx: MutateContext): Out {
     // since, or a controller adding a finalizer) is never blocked: it keeps what it has.
     if (keepsResolvedReference(req))
       return allow(req.uid, [...r.warnings, msg.notReResolved(s.kind.kind, s.name, r.errors)]);
-    return deny(r.errors, r.warnings);
+    return refuse(req.uid, s, r.errors, r.warnings);
   }
   if (r.ops.length === 0) return allow(req.uid, r.warnings);
-  return {
-    review: {
-      apiVersion: ADMISSION_API_VERSION,
-      kind: 'AdmissionReview',
-      response: {
-        uid: req.uid,
-        allowed: true,
-        patchType: 'JSONPatch',
-        patch: Buffer.from(JSON.stringify(r.ops)).toString('base64'),
-        ...(r.warnings.length > 0 && { warnings: r.warnings }),
-      },
-    },
-    verdict: 'patched',
-  };
+  const patch = Buffer.from(JSON.stringify(r.ops)).toString('base64');
+  return answer(req.uid, 'patched', { patchType: 'JSONPatch', patch }, r.warnings);
 }
 
 export interface ValidateContext {
@@ -156,17 +147,5 @@ export function validateWorkload(req: WorkloadRequest, ctx: ValidateContext): Ou
     policy: ctx.policy,
   });
   if (r.errors.length === 0) return allow(req.uid, r.warnings);
-  return {
-    review: {
-      apiVersion: ADMISSION_API_VERSION,
-      kind: 'AdmissionReview',
-      response: {
-        uid: req.uid,
-        allowed: false,
-        status: workloadInvalid(s.kind.kind, s.name, r.errors),
-        ...(r.warnings.length > 0 && { warnings: r.warnings }),
-      },
-    },
-    verdict: 'denied',
-  };
+  return refuse(req.uid, s, r.errors, r.warnings);
 }
