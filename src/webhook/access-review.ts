@@ -20,6 +20,7 @@ import {
   type UserInfo,
 } from '../admission/source-rules/access.ts';
 import { readerAllowed } from '../admission/source-rules/registry-api-host.ts';
+import { BoundedCache } from '../registry/bounded-cache.ts';
 
 /** The two calls, over whatever client the process has (a KubeClient in the operator). */
 export interface AccessApi {
@@ -39,7 +40,7 @@ export interface AccessReviewOptions {
   timeoutMs?: number;
   /** How long an answer is reused. */
   ttlMs?: number;
-  /** Most answers kept. */
+  /** Most answers kept (and at most 1 KiB of key each on average: a user's groups and extra are in it). */
   maxEntries?: number;
   now?: () => number;
 }
@@ -51,7 +52,7 @@ export const ACCESS_MAX_ENTRIES = 4_096;
 class Timeout extends Error {}
 
 export class AccessReviewer {
-  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly cache: BoundedCache<string, { at: number; value: Promise<unknown> }>;
   private readonly o: Required<Omit<AccessReviewOptions, 'api'>> & Pick<AccessReviewOptions, 'api'>;
 
   constructor(o: AccessReviewOptions) {
@@ -62,6 +63,7 @@ export class AccessReviewer {
       now: Date.now,
       ...o,
     };
+    this.cache = new BoundedCache({ maxEntries: this.o.maxEntries, maxBytes: this.o.maxEntries * 1024 });
   }
 
   /** The field errors for what the user may not name; empty when nothing needs asking. */
@@ -126,16 +128,10 @@ export class AccessReviewer {
     const now = this.o.now();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < this.o.ttlMs) return hit.value as Promise<T>;
-    this.cache.delete(key);
-    while (this.cache.size >= this.o.maxEntries) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.cache.delete(oldest);
-    }
     const value = withDeadline(ask(), this.o.timeoutMs);
-    this.cache.set(key, { at: now, value });
+    this.cache.set(key, { at: now, value }, key.length);
     value.catch(() => {
-      if (this.cache.get(key)?.value === value) this.cache.delete(key);
+      if (this.cache.peek(key)?.value === value) this.cache.delete(key);
     });
     return value;
   }

@@ -82,3 +82,28 @@ test('a question the apiserver does not answer in time refuses that request, say
   assert.ok(sockets.length >= 3, `each question reached the server (${sockets.length} connections)`);
   assert.ok(calls >= 1);
 });
+
+test('answers are reused within their TTL, and at most maxEntries are kept (least recently used out)', async () => {
+  const asked: string[] = [];
+  let clock = 0;
+  const reviewer = new AccessReviewer({
+    api: async () => ({
+      canGetSecret: async (_user, namespace) => {
+        asked.push(namespace);
+        return true;
+      },
+      registryAnnotations: async () => undefined,
+    }),
+    maxEntries: 2,
+    ttlMs: 1_000,
+    now: () => clock,
+  });
+  const user = { username: 'alice' };
+  const ask = (ns: string) => reviewer.review(withSecret(ns), undefined, user, 'cluster.local');
+  for (const ns of ['a', 'b', 'a', 'c', 'a', 'b']) assert.deepEqual(await ask(ns), []);
+  // a and b asked; a reused; c evicted b (a was used since); a reused; b asked again.
+  assert.deepEqual(asked, ['a', 'b', 'c', 'b']);
+  clock = 1_000;
+  await ask('a');
+  assert.deepEqual(asked, ['a', 'b', 'c', 'b', 'a'], 'asked again once the TTL passed');
+});
