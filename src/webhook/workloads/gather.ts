@@ -5,6 +5,7 @@
  * is read, plus the registries the platform policy names; storage is trusted only when the registry
  * controls it (owner uid), so a ConfigMap planted under a storage name is never read as a catalog.
  */
+import { DNS_SUBDOMAIN_PATTERN } from '../../api/schema/common.ts';
 import { METADATA_ACCEPT, type KubeClient } from '../../kube/client.ts';
 import { CONFIGMAPS as CM, type ConfigMapObject } from '../../kube/configmaps.ts';
 import { REGISTRIES } from '../../kube/mcpregistries.ts';
@@ -41,11 +42,19 @@ export async function listRegistries(client: KubeClient, namespace: string): Pro
   return (await client.list<RegistryObject>({ ...REGISTRIES, namespace })).items;
 }
 
+const OBJECT_NAME = new RegExp(DNS_SUBDOMAIN_PATTERN);
+
+/**
+ * The registry of that name; undefined, without asking, for a name no object can have (a workload
+ * annotation is the tenant's text: `.` would otherwise name the collection, and the apiserver refuses
+ * the GET of `..`), so every such name is answered like a missing registry.
+ */
 export async function getRegistry(
   client: KubeClient,
   namespace: string,
   name: string,
 ): Promise<RegistryObject | undefined> {
+  if (name.length > 253 || !OBJECT_NAME.test(name)) return undefined;
   return client.find<RegistryObject>({ ...REGISTRIES, namespace, name });
 }
 

@@ -30,6 +30,12 @@ test('a reference never reaches another namespace, and refusals do not tell whet
     `../${victim}/corp`,
     `../../${victim}/mcpregistries/corp`,
     'no-such-registry',
+    // Names no object can have: never asked of the apiserver, answered alike.
+    '.',
+    '..',
+    'Corp',
+    'régistre',
+    'x'.repeat(300),
   ]) {
     const r = apply(tenant, server('x', annotations(ref, 'fetch')));
     assert.equal(
