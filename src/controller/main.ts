@@ -243,7 +243,9 @@ export async function runController(
     client,
     log: log.child({ component: 'compliance' }),
     guard,
-    namespaces: config.watchNamespaces,
+    // Every cache whole, or an enforcing registry's storage would look missing.
+    registries: () => (informers().every((i) => i.hasSynced()) ? [...allRegistries()] : undefined),
+    storageMeta: (namespace, name) => cached(configMapInformers, namespace, name),
     intervalMs: t.complianceIntervalMs,
   });
   const start = () => {
