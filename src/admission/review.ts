@@ -183,15 +183,18 @@ export function isReviewed(req: AdmissionRequest): boolean {
   return reviewed(req);
 }
 
-/** An unexpected failure in a handler: still a review, so the apiserver shows our message, not a protocol error. */
-export function errorReview(uid: string, err: unknown): AdmissionReviewOut {
+/**
+ * An unexpected failure in a handler: still a review, so the apiserver shows our message, not a
+ * protocol error; `webhook` names which one failed (the MCPRegistry or the workload webhook).
+ */
+export function errorReview(uid: string, err: unknown, webhook = 'MCPRegistry'): AdmissionReviewOut {
   return envelope({
     uid,
     allowed: false,
     status: {
       code: 500,
       reason: 'InternalError',
-      message: `internal error in the MCPRegistry webhook: ${(err as Error).message}`,
+      message: `internal error in the ${webhook} webhook: ${(err as Error).message}`,
     },
   });
 }

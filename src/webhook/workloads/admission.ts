@@ -70,7 +70,7 @@ export class WorkloadAdmission {
         : await this.validate(req, s.namespace, fields);
     } catch (e) {
       this.o.log.error({ err: e, path, namespace: s.namespace, name: s.name }, 'workload review failed');
-      return { review: errorReview(req.uid, e), verdict: 'error' };
+      return { review: errorReview(req.uid, e, 'workload'), verdict: 'error' };
     }
   }
 
