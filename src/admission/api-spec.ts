@@ -6,7 +6,7 @@
 import type { FieldError } from '../api/field-error.ts';
 import { isObj, type Obj } from './shape.ts';
 import type { Finding } from './finding.ts';
-import { isQualifiedName } from '../api/labels.ts';
+import { isQualifiedName, labelValueProblems } from '../api/labels.ts';
 
 /** The platform policy's caps (policy.ts `api`), as this file needs them. */
 export interface ApiCaps {
@@ -53,11 +53,33 @@ const KEY_DETAIL =
 
 const AFFINITY_KEYS = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
 
+/** apimachinery's TotalAnnotationSizeLimitB: keys and values of one object's annotations together. */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
 function checkKeys(map: unknown, field: string, out: FieldError[]): void {
   if (!isObj(map)) return;
   for (const k of Object.keys(map))
     if (!isQualifiedName(k))
       out.push({ type: 'Invalid', field: `${field}[${k}]`, value: k, detail: KEY_DETAIL });
+}
+
+/** Values the Deployment's Pod template cannot carry as its nodeSelector (refused when applied). */
+function checkLabelValues(map: unknown, field: string, out: FieldError[]): void {
+  if (!isObj(map)) return;
+  for (const [k, v] of Object.entries(map))
+    if (typeof v === 'string')
+      for (const detail of labelValueProblems(v))
+        out.push({ type: 'Invalid', field: `${field}[${k}]`, value: v, detail });
+}
+
+/** Annotations the Service cannot carry: over the apiserver's total size. */
+function checkAnnotationsSize(map: unknown, field: string, out: FieldError[]): void {
+  if (!isObj(map)) return;
+  let bytes = 0;
+  for (const [k, v] of Object.entries(map))
+    bytes += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  if (bytes > ANNOTATIONS_MAX_BYTES)
+    out.push({ type: 'TooLong', field, detail: `must have at most ${ANNOTATIONS_MAX_BYTES} bytes` });
 }
 
 function checkResources(res: unknown, out: FieldError[]): void {
@@ -235,7 +257,11 @@ export function checkApiSpec(spec: Obj, caps?: ApiCaps): Finding[] {
   const out: Finding[] = [...anonymous, ...checkCaps(api, caps)];
   checkResources(api.resources, out);
   checkKeys(api.nodeSelector, 'spec.api.nodeSelector', out);
-  if (isObj(api.service)) checkKeys(api.service.annotations, 'spec.api.service.annotations', out);
+  checkLabelValues(api.nodeSelector, 'spec.api.nodeSelector', out);
+  if (isObj(api.service)) {
+    checkKeys(api.service.annotations, 'spec.api.service.annotations', out);
+    checkAnnotationsSize(api.service.annotations, 'spec.api.service.annotations', out);
+  }
   checkTolerations(api.tolerations, out);
   if (isObj(api.affinity))
     for (const [k, v] of Object.entries(api.affinity)) {

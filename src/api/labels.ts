@@ -20,3 +20,14 @@ export function isQualifiedName(key: string): boolean {
 export function isLabelValue(value: string): boolean {
   return value === '' || (value.length <= 63 && NAME_PART.test(value));
 }
+
+/** apimachinery's IsValidLabelValue messages, as the apiserver words them; none for a label value. */
+export function labelValueProblems(value: string): string[] {
+  const out: string[] = [];
+  if (Buffer.byteLength(value) > 63) out.push('must be no more than 63 bytes');
+  if (value !== '' && !NAME_PART.test(value))
+    out.push(
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+    );
+  return out;
+}

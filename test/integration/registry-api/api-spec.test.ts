@@ -96,6 +96,11 @@ const refused: [string, unknown, string][] = [
     '\n* spec.api.service.type: Unsupported value: "ExternalName": supported values: "ClusterIP", "NodePort", "LoadBalancer"\n* <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
   ],
   [
+    'nodeselector',
+    { nodeSelector: { zone: 'a b' } },
+    "spec.api.nodeSelector[zone]: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+  ],
+  [
     'toleration',
     { tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] },
     'spec.api.tolerations[0].operator: Invalid value: "v": value must be empty when `operator` is \'Exists\'',

@@ -7,6 +7,9 @@ import { alpha, beta, messages, policy, warnings } from './helpers.ts';
 const source = { name: 'main', type: 'configmap', configMapRef: { name: 'cm' } };
 const withApi = (api: unknown) => beta({ sources: [source], api });
 
+const LABEL_VALUE =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
 const CASES: { name: string; api: unknown; want: string[] }[] = [
   {
     name: 'a full, valid spec.api',
@@ -70,6 +73,24 @@ const CASES: { name: string; api: unknown; want: string[] }[] = [
     name: 'a nodeSelector value that is not a string',
     api: { nodeSelector: { zone: 3 } },
     want: ['spec.api.nodeSelector.zone: Invalid value: 3: must be of type string'],
+  },
+  {
+    name: 'nodeSelector values a Pod cannot carry',
+    api: { nodeSelector: { zone: 'a b', rack: 'x'.repeat(64), os: '', 'x/y': '-a.' } },
+    want: [
+      `spec.api.nodeSelector[zone]: Invalid value: "a b": ${LABEL_VALUE}`,
+      `spec.api.nodeSelector[rack]: Invalid value: "${'x'.repeat(64)}": must be no more than 63 bytes`,
+      `spec.api.nodeSelector[x/y]: Invalid value: "-a.": ${LABEL_VALUE}`,
+    ],
+  },
+  {
+    name: 'Service annotations over the apiserver’s total size',
+    api: {
+      service: {
+        annotations: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, 'v'.repeat(4096)])),
+      },
+    },
+    want: ['spec.api.service.annotations: Too long: must have at most 262144 bytes'],
   },
   {
     name: 'a bad Service annotation key',
