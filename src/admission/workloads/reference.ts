@@ -23,13 +23,28 @@ export function annotationsOf(obj: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * The longest reference value read (an object name has at most 253 characters, an upstream server
+ * name 200, its version 255): a longer one is refused before anything is looked up or echoed, so a
+ * megabyte annotation costs the review thread nothing and the refusal stays small.
+ */
+export const MAX_REFERENCE_LENGTH = 256;
+
 /** The reference, or the field errors that make it unusable; undefined when there is none. */
 export function readReference(obj: unknown): { ref?: Reference; errors: FieldError[] } | undefined {
   const a = annotationsOf(obj);
+  if (a[ANNOTATION_REGISTRY] === undefined && a[ANNOTATION_SERVER] === undefined) return undefined;
+  const errors: FieldError[] = [];
+  for (const key of [ANNOTATION_REGISTRY, ANNOTATION_SERVER, ANNOTATION_SERVER_VERSION])
+    if ((a[key]?.length ?? 0) > MAX_REFERENCE_LENGTH)
+      errors.push({
+        type: 'TooLong',
+        field: annotationPath(key),
+        detail: `may not be more than ${MAX_REFERENCE_LENGTH} characters`,
+      });
+  if (errors.length > 0) return { errors };
   const registry = a[ANNOTATION_REGISTRY]?.trim();
   const server = a[ANNOTATION_SERVER]?.trim();
-  if (registry === undefined && server === undefined) return undefined;
-  const errors: FieldError[] = [];
   if (!registry)
     errors.push({
       type: 'Required',

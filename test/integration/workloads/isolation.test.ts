@@ -35,7 +35,7 @@ test('a reference never reaches another namespace, and refusals do not tell whet
     '..',
     'Corp',
     'régistre',
-    'x'.repeat(300),
+    'x'.repeat(254),
   ]) {
     const r = apply(tenant, server('x', annotations(ref, 'fetch')));
     assert.equal(

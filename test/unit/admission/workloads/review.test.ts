@@ -121,3 +121,58 @@ test('validate: the Forbidden status names the kind, group and field', () => {
     },
   });
 });
+
+const refusal = (annotations: Record<string, string>) => {
+  const out = mutateWorkload(req({ object: { metadata: { name: 'w', annotations } } }), {
+    fields: FIELDS,
+    registry: { name: 'corp', index: toolhiveIndex() },
+    registryNames: ['corp'],
+  });
+  return out.review.response.status;
+};
+const PREFIX = 'MCPServer.toolhive.stacklok.dev "w" is invalid: metadata.annotations';
+
+test('hostile reference annotations: refused in words, the oversized ones without echoing them', () => {
+  const cases: [Record<string, string>, string][] = [
+    [
+      { ...ANN, 'toolhive.stacklok.io/server': 'x'.repeat(1_000_000) },
+      `${PREFIX}[toolhive.stacklok.io/server]: Too long: may not be more than 256 characters`,
+    ],
+    [
+      { 'toolhive.stacklok.io/registry': 'r'.repeat(257), 'toolhive.stacklok.io/server': 's'.repeat(300) },
+      'MCPServer.toolhive.stacklok.dev "w" is invalid: [metadata.annotations[toolhive.stacklok.io/registry]: Too long: may not be more than 256 characters, metadata.annotations[toolhive.stacklok.io/server]: Too long: may not be more than 256 characters]',
+    ],
+    [
+      { ...ANN, 'toolhive.stacklok.io/server-version': '../'.repeat(100) },
+      `${PREFIX}[toolhive.stacklok.io/server-version]: Too long: may not be more than 256 characters`,
+    ],
+    [
+      { ...ANN, 'toolhive.stacklok.io/server': '../fetch' },
+      `${PREFIX}[toolhive.stacklok.io/server]: Invalid value: "../fetch": no server "../fetch" in MCPRegistry "corp"; closest: fetch`,
+    ],
+    [
+      { ...ANN, 'toolhive.stacklok.io/server': 'fétch\u202e' },
+      `${PREFIX}[toolhive.stacklok.io/server]: Invalid value: "fétch\u202e": no server "fétch\u202e" in MCPRegistry "corp"; closest: fetch`,
+    ],
+    [
+      { ...ANN, 'toolhive.stacklok.io/server-version': '../' },
+      `${PREFIX}[toolhive.stacklok.io/server-version]: Invalid value: "../": MCPRegistry "corp" has version "1.0.0" of "io.github.stacklok/fetch" (a registry keeps the latest version of each server); use "latest" or "1.0.0"`,
+    ],
+  ];
+  for (const [annotations, message] of cases) {
+    const status = refusal(annotations);
+    assert.equal(status?.message, message);
+    assert.ok(JSON.stringify(status).length < 2_000, 'the refusal does not echo a huge value');
+  }
+});
+
+test('a missing reference annotation is Required, as the apiserver names the cause', () => {
+  const status = refusal({ 'toolhive.stacklok.io/server': 'fetch' });
+  assert.deepEqual(status?.details?.causes, [
+    {
+      reason: 'FieldValueRequired',
+      message: 'Required value: the MCPRegistry to resolve "fetch" from, in this namespace',
+      field: 'metadata.annotations[toolhive.stacklok.io/registry]',
+    },
+  ]);
+});
