@@ -9,7 +9,6 @@ export {
   AdmissionDecodeError,
   decodeAdmissionReview,
   errorReview,
-  invalidStatus,
   isReviewed,
   mutate,
   refuseForAccess,
@@ -19,3 +18,4 @@ export {
   type AdmissionReviewOut,
   type Verdict,
 } from './review.ts';
+export { invalidStatus } from './invalid-status.ts';

@@ -3,9 +3,9 @@
  * Pure: the HTTP server decodes JSON and calls these; anything thrown as AdmissionDecodeError becomes
  * a 400, everything else is answered with a review carrying the request's uid.
  */
-import { GROUP, KIND } from '../api/constants.ts';
-import { formatFieldErrors, type FieldError } from '../api/field-error.ts';
+import type { FieldError } from '../api/field-error.ts';
 import { defaultSpec } from './defaults.ts';
+import { invalidStatus, type InvalidStatus } from './invalid-status.ts';
 import { defaultingPatch } from './patch.ts';
 import type { Policy } from './policy/policy.ts';
 import { isObj } from './shape.ts';
@@ -19,17 +19,7 @@ export class AdmissionDecodeError extends Error {}
 export interface AdmissionResponse {
   uid: string;
   allowed: boolean;
-  status?: {
-    code: number;
-    reason?: string;
-    message: string;
-    details?: {
-      name?: string;
-      group: string;
-      kind: string;
-      causes: { reason: string; message: string; field: string }[];
-    };
-  };
+  status?: InvalidStatus;
   patch?: string;
   patchType?: 'JSONPatch';
   warnings?: string[];
@@ -69,47 +59,10 @@ export function decodeAdmissionReview(body: unknown): AdmissionRequest {
   return req as unknown as AdmissionRequest;
 }
 
-const REASONS: Record<FieldError['type'], string> = {
-  Required: 'FieldValueRequired',
-  Invalid: 'FieldValueInvalid',
-  Unsupported: 'FieldValueNotSupported',
-  Forbidden: 'FieldValueForbidden',
-  TooLong: 'FieldValueTooLong',
-  TooMany: 'FieldValueTooMany',
-  Duplicate: 'FieldValueDuplicate',
-};
-
 function objectName(req: AdmissionRequest): string {
   const meta = isObj(req.object) && isObj(req.object.metadata) ? req.object.metadata : {};
   const n = req.name || meta.name || meta.generateName || '';
   return typeof n === 'string' ? n : '';
-}
-
-/**
- * The apiserver's StatusError for field errors (apierrors.NewInvalid): 422 with the paths in the
- * message; an MCPRegistry's unless `of` names another kind (ToolHive workloads).
- */
-export function invalidStatus(
-  name: string,
-  errors: FieldError[],
-  of: { group: string; kind: string } = { group: GROUP, kind: KIND },
-): NonNullable<AdmissionResponse['status']> {
-  const prefix = `${of.kind}.${of.group} ${JSON.stringify(name)} is invalid: `;
-  return {
-    code: 422,
-    reason: 'Invalid',
-    message: prefix + formatFieldErrors(errors),
-    details: {
-      name,
-      group: of.group,
-      kind: of.kind,
-      causes: errors.map((e) => ({
-        reason: REASONS[e.type],
-        message: formatFieldErrors([e]).slice(e.field.length + 2),
-        field: e.field,
-      })),
-    },
-  };
 }
 
 function envelope(response: AdmissionResponse): AdmissionReviewOut {

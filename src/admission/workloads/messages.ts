@@ -3,7 +3,7 @@
  * field errors rendered like the apiserver's; warnings are plain sentences naming the object.
  */
 import { formatFieldErrors, type FieldError } from '../../api/field-error.ts';
-import { invalidStatus } from '../review.ts';
+import { invalidStatus } from '../invalid-status.ts';
 import {
   ANNOTATION_REGISTRY,
   ANNOTATION_SERVER,
