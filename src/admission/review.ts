@@ -4,7 +4,9 @@
  * a 400, everything else is answered with a review carrying the request's uid.
  */
 import type { FieldError } from '../api/field-error.ts';
+import { jsonEqual } from '../api/conversion/json.ts';
 import { defaultSpec } from './defaults.ts';
+import { specDepthErrors } from './depth.ts';
 import { invalidStatus, type InvalidStatus } from './invalid-status.ts';
 import { defaultingPatch } from './patch.ts';
 import type { Policy } from './policy/policy.ts';
@@ -82,6 +84,9 @@ export function mutate(
   // Defaulting reads only apiVersion and spec, and changes only spec: copying and diffing just those
   // keeps metadata (managedFields can be most of an object) out of the per-request work.
   const { apiVersion, spec } = req.object;
+  // Nothing to default in a spec nested too deep to walk: validation refuses it with the reason.
+  if (specDepthErrors(spec).length)
+    return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
   const defaulted = defaultSpec({ apiVersion, spec }, policy);
   const ops = defaultingPatch({ spec }, { spec: defaulted.spec });
   if (ops.length === 0) return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
@@ -101,6 +106,8 @@ export function validateReview(
   policy: Policy,
 ): { review: AdmissionReviewOut; verdict: Verdict } {
   if (!reviewed(req)) return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
+  const deep = tooDeep(req);
+  if (deep) return deep;
   const { errors, warnings } = validate(
     req.object,
     req.operation === 'UPDATE' ? req.oldObject : undefined,
@@ -111,6 +118,25 @@ export function validateReview(
     return { review: envelope({ uid: req.uid, allowed: true, ...w }), verdict: 'allowed' };
   return {
     review: envelope({ uid: req.uid, allowed: false, status: invalidStatus(objectName(req), errors), ...w }),
+    verdict: 'denied',
+  };
+}
+
+/**
+ * A spec nested too deep to validate (depth.ts): refused, unless the object is being deleted (its
+ * finalizer must still come off) or an update leaves its spec exactly as stored. Any other change is
+ * refused too, so a spec stored deep (before this check existed) is no way around validation.
+ */
+function tooDeep(req: AdmissionRequest): { review: AdmissionReviewOut; verdict: Verdict } | undefined {
+  const obj = isObj(req.object) ? req.object : {};
+  const errors = specDepthErrors(obj.spec);
+  if (errors.length === 0) return undefined;
+  const deleting = isObj(obj.metadata) && obj.metadata.deletionTimestamp;
+  const unchanged =
+    req.operation === 'UPDATE' && isObj(req.oldObject) && jsonEqual(req.oldObject.spec, obj.spec);
+  if (deleting || unchanged) return { review: envelope({ uid: req.uid, allowed: true }), verdict: 'allowed' };
+  return {
+    review: envelope({ uid: req.uid, allowed: false, status: invalidStatus(objectName(req), errors) }),
     verdict: 'denied',
   };
 }

@@ -5,21 +5,29 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Structural equality of JSON values; object key order does not matter (it carries no meaning in JSON). */
+/**
+ * Structural equality of JSON values; object key order does not matter (it carries no meaning in JSON).
+ * Walked with a stack of its own, so values of any depth compare (admission compares specs too deep
+ * for recursion, src/admission/depth.ts).
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
+  const pairs: [unknown, unknown][] = [[a, b]];
+  while (pairs.length) {
+    const [x, y] = pairs.pop() as [unknown, unknown];
+    if (x === y) continue;
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) pairs.push([x[i], y[i]]);
+    } else if (isObject(x) && isObject(y)) {
+      const keys = Object.keys(x);
+      if (keys.length !== Object.keys(y).length) return false;
+      for (const k of keys) {
+        if (!Object.hasOwn(y, k)) return false;
+        pairs.push([x[k], y[k]]);
+      }
+    } else return false;
   }
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!Object.hasOwn(b, k) || !jsonEqual(a[k], b[k])) return false;
-    return true;
-  }
-  return false;
+  return true;
 }
 
 /** Copies `from[key]` into `to[toKey]` only when present, so absent stays absent (never `undefined`). */
@@ -47,4 +55,20 @@ export function put(to: JsonObject, key: string, v: unknown): void {
   if (key === '__proto__')
     Object.defineProperty(to, key, { value: v, enumerable: true, writable: true, configurable: true });
   else to[key] = v;
+}
+
+/**
+ * Whether value nests objects and arrays deeper than max, measured with a stack of its own (no
+ * recursion): the recursive helpers here (and defaulting, conversion, validation) would end a
+ * document nested thousands of levels deep in "Maximum call stack size exceeded".
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return false;
 }

@@ -5,7 +5,7 @@
  * v1alpha1 projection of the stashed piece with the current fields) and restore the piece exactly if not.
  */
 import { ANNOTATION_V1BETA1_SPEC } from '../constants.ts';
-import { isObject, type JsonObject } from './json.ts';
+import { isObject, nestedDeeperThan, type JsonObject } from './json.ts';
 
 export interface Stash {
   /** spec.sources of the v1beta1 object, all of them, as they were. */
@@ -38,18 +38,6 @@ const where = `metadata.annotations[${ANNOTATION_V1BETA1_SPEC}]`;
 /** Deepest nesting of objects and arrays a stash may have (docs/conversion.md). */
 export const MAX_STASH_DEPTH = 32;
 
-/** Whether value nests deeper than max, measured with a stack of its own (no recursion). */
-function depthOver(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, d] = stack.pop() as [unknown, number];
-    if (typeof v !== 'object' || v === null) continue;
-    if (d > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
-  }
-  return false;
-}
-
 export function decodeStash(text: string): Stash {
   let raw: unknown;
   try {
@@ -62,7 +50,7 @@ export function decodeStash(text: string): Stash {
   if (!isObject(raw)) throw new StashError(`${where}: Invalid value: must be a JSON object`);
   // Conversion, defaulting and validation walk the stash recursively: a document nested thousands of
   // levels deep would end them in "Maximum call stack size exceeded". A v1beta1 spec is ~8 deep.
-  if (depthOver(raw, MAX_STASH_DEPTH))
+  if (nestedDeeperThan(raw, MAX_STASH_DEPTH))
     throw new StashError(
       `${where}: Invalid value: nested more than ${MAX_STASH_DEPTH} levels deep; a v1beta1 spec is far shallower`,
     );

@@ -7,7 +7,8 @@
  *   - a url or registry source whose URL names another namespace's registry API Service is refused
  *     unless that registry consents, in the same words whether it is missing or refusing;
  *   - credentials are never named for a plain-http URL;
- *   - a conversion stash nested deeper than 32 levels is refused with a clear message.
+ *   - a conversion stash nested deeper than 32 levels is refused with a clear message, and so is a
+ *     spec (its free-form spec.api.affinity) nested deeper than its stash could hold.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -233,4 +234,23 @@ test('a conversion stash nested deeper than 32 levels is refused with a message,
     r.stderr.trim(),
     'The MCPRegistry "deep" is invalid: metadata.annotations[toolhive.stacklok.io/v1beta1-spec]: Invalid value: nested more than 32 levels deep; a v1beta1 spec is far shallower',
   );
+});
+
+test('a spec nested deeper than 32 levels is refused with a message, not a stack overflow, nor stored', () => {
+  for (const depth of [40, 5000]) {
+    // Written as JSON text: the YAML writer kubectl() would use recurses and cannot write 5,000 levels.
+    const nested = `${'{"a":'.repeat(depth)}"x"${'}'.repeat(depth)}`;
+    const r = kubectl(
+      ['create', '-f', '-'],
+      `{"apiVersion":"${BETA}","kind":"MCPRegistry","metadata":{"name":"deep-${depth}","namespace":"${ns}"},` +
+        `"spec":{"sources":[{"name":"default","type":"url","url":{"href":"https://example.com/r.json"}}],` +
+        `"api":{"affinity":{"nodeAffinity":${nested}}}}}`,
+    );
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(
+      r.stderr.trim(),
+      `The MCPRegistry "deep-${depth}" is invalid: spec.api: Invalid value: nested more than 32 levels deep (counting from spec); a valid spec is far shallower`,
+      String(depth),
+    );
+  }
 });
