@@ -44,7 +44,7 @@ export async function fetchSource(ctx: FetchContext, source: SourceToFetch): Pro
         'DiscoveryUnavailable',
         `source ${source.name}: workloads are discovered by the operator's controller only`,
       );
-    return { name: source.name, text: d.text, format: 'upstream', skipped: d.skipped };
+    return { name: source.name, discovered: d, format: 'upstream' };
   }
   if (source.prefetched) return source.prefetched;
   const got = await fetchText(ctx, source);

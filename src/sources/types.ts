@@ -2,6 +2,7 @@
 import type { SourceFormat } from '../registry/index.ts';
 import { withoutNodeHints } from '../api/node-hints.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
+import type { DiscoveryKind, WorkloadObject } from '../registry/discovery/index.ts';
 
 /**
  * A document a source has already parsed (the registry API source parses each page as it arrives).
@@ -37,11 +38,15 @@ interface Fetched {
   skipped?: readonly { workload: string; reason: string }[];
 }
 
-/** A `kubernetes` source's document, built by the controller from its informers (SPEC §12). */
+/**
+ * A `kubernetes` source's exported workloads as the controller's informers hold them (SPEC §12). The
+ * pipeline maps them to the source's document (registry/discovery/document.ts), so that work runs on
+ * a sync worker, not on the event loop that holds the informers.
+ */
 export interface DiscoveredSource {
-  /** A JSON array of server.json entries. */
-  text: string;
-  skipped: readonly { workload: string; reason: string }[];
+  workloads: Partial<Record<DiscoveryKind, readonly WorkloadObject[]>>;
+  /** Characters of their annotations: weighed against a sync worker's heap like a text's length. */
+  chars: number;
 }
 
 /**
@@ -55,9 +60,16 @@ export type SourceToFetch = SourceV1beta1 & {
   remember?: (fetched: FetchedSource) => void;
 };
 
-/** Either the fetched text (most sources), or the parsed document and a way to hash its text. */
+/**
+ * The fetched text (most sources), the parsed document and a way to hash its text (registry), or the
+ * discovered workloads the pipeline turns into text (kubernetes).
+ */
 export type FetchedSource = Fetched &
-  ({ text: string; parsed?: undefined } | { parsed: ParsedDocument; text?: undefined });
+  (
+    | { text: string; parsed?: undefined; discovered?: undefined }
+    | { parsed: ParsedDocument; text?: undefined; discovered?: undefined }
+    | { discovered: DiscoveredSource; text?: undefined; parsed?: undefined }
+  );
 
 /** A fetch failure the user can act on; `reason` becomes the condition reason. */
 export class SourceError extends Error {

@@ -9,13 +9,12 @@ import type { Logger } from 'pino';
 import { METADATA_ACCEPT, METADATA_LIST_ACCEPT, type KubeClient } from '../../kube/client.ts';
 import type { MCPRegistryV1beta1, SourceV1beta1 } from '../../api/types.ts';
 import {
-  discoveredDocument,
   discoveryAllowed,
   sourceNamespaces,
   type DiscoveryKind,
   type WorkloadObject,
 } from '../../registry/discovery/index.ts';
-import { SourceError, type DiscoveredSource, type SourceToFetch } from '../../sources/types.ts';
+import { SourceError, type SourceToFetch } from '../../sources/types.ts';
 import { Informer, type KubeObject } from '../watch/informer.ts';
 import { ServedKinds } from './served-kinds.ts';
 import { WorkloadInformers } from './workload-informers.ts';
@@ -214,27 +213,19 @@ export class Discovery {
           'DiscoveryForbidden',
           `source ${s.name}: the operator may not list ${refused.join(', ')}; grant it list and watch on ToolHive's workloads there (docs/controller.md, RBAC)`,
         );
-      const byKind: Partial<Record<DiscoveryKind, WorkloadObject[]>> = {};
+      // The workloads as cached; the pipeline maps them to the document, on a sync worker.
+      const workloads: Partial<Record<DiscoveryKind, WorkloadObject[]>> = {};
+      let chars = 0;
       for (const ns of reads)
         for (const [kind, list] of Object.entries(this.workloads.workloads(ns)) as [
           DiscoveryKind,
           WorkloadObject[],
         ][])
-          for (const w of list) (byKind[kind] ??= []).push(w); // no push(...list): RangeError when long
-      const doc = discoveredDocument(byKind);
-      for (const skip of doc.skipped)
-        this.o.log.warn(
-          {
-            namespace: reg.metadata.namespace,
-            name: reg.metadata.name,
-            source: s.name,
-            workload: skip.workload,
-          },
-          `exported workload skipped: ${skip.reason}`,
-        );
-      const discovered: DiscoveredSource = { text: doc.text, skipped: doc.skipped };
-      const resolved: SourceToFetch = { ...s, discovered };
-      out.push(resolved);
+          for (const w of list) {
+            (workloads[kind] ??= []).push(w); // no push(...list): RangeError when long
+            for (const [k, v] of Object.entries(w.metadata.annotations ?? {})) chars += k.length + v.length;
+          }
+      out.push({ ...s, discovered: { workloads, chars } });
     }
     return out;
   }

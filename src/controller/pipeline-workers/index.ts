@@ -29,16 +29,24 @@ export const DEFAULT_SYNC_WORKER_MEMORY_MB = 384;
  */
 export const HEAP_PER_TEXT = 5;
 
+/** What a source weighs in a worker's heap, in characters of text (see checkFits). */
+function weight(f: FetchedSource): number {
+  if (f.parsed) return f.parsed.textBytes;
+  if (f.discovered) return f.discovered.chars;
+  return f.text.length;
+}
+
 /**
- * Refuses, before the worker sees them, sources its heap cannot hold: source text, and a registry
- * source's parsed pages weighed by the bytes of text they were read from (ParsedDocument.textBytes).
+ * Refuses, before the worker sees them, sources its heap cannot hold: source text, a registry source's
+ * parsed pages weighed by the bytes of text they were read from (ParsedDocument.textBytes), and a
+ * kubernetes source's workloads by their annotations' characters (DiscoveredSource.chars).
  * V8 ends a worker that reaches its limit step by step (many small objects: ERR_WORKER_OUT_OF_MEMORY),
  * but not always: one huge allocation, or sometimes a heap exhausted object by object, aborts the
  * whole process instead (nodejs/node#47224), the webhooks with it. So this is the rule for everything
  * handed to a worker, and the heap limit only a backstop.
  */
 function checkFits(fetched: readonly FetchedSource[], memoryMb: number): void {
-  const chars = fetched.reduce((n, f) => n + (f.parsed ? f.parsed.textBytes : f.text.length), 0);
+  const chars = fetched.reduce((n, f) => n + weight(f), 0);
   const max = Math.floor(memoryMb / HEAP_PER_TEXT);
   if (chars * HEAP_PER_TEXT > memoryMb * 1024 * 1024)
     throw new SyncWorkerError(

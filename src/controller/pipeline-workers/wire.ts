@@ -7,7 +7,7 @@
 import type { SpecV1beta1 } from '../../api/types.ts';
 import type { Layout } from '../../storage/layout.ts';
 import type { SourceFormat } from '../../registry/index.ts';
-import type { FetchedSource } from '../../sources/types.ts';
+import type { DiscoveredSource, FetchedSource } from '../../sources/types.ts';
 import { apiDocument } from '../../sources/registry-page.ts';
 import type { PipelineResult } from '../sync/pipeline.ts';
 import type { StoredHashes } from '../sync/sync-work.ts';
@@ -20,6 +20,8 @@ export interface WireSource {
   value?: unknown;
   /** A parsed document's ParsedDocument.textBytes. */
   textBytes?: number;
+  /** A kubernetes source's workloads (mapped to its document in the worker, by the pipeline). */
+  discovered?: DiscoveredSource;
   /** What the source skipped (a kubernetes source's exported workloads missing an annotation). */
   skipped?: FetchedSource['skipped'];
 }
@@ -50,6 +52,7 @@ export type WireResult =
 
 export function toWire(f: FetchedSource): WireSource {
   const skipped = f.skipped?.length ? { skipped: f.skipped } : {};
+  if (f.discovered) return { name: f.name, format: f.format, discovered: f.discovered, ...skipped };
   return f.parsed
     ? { name: f.name, format: f.format, value: f.parsed.value, textBytes: f.parsed.textBytes, ...skipped }
     : { name: f.name, format: f.format, text: f.text, ...skipped };
@@ -61,6 +64,13 @@ export function toWire(f: FetchedSource): WireSource {
  * the registry source cuts it, so the parse-once cache sees the same pieces; anything else is one.
  */
 export function fromWire(w: WireSource): FetchedSource {
+  if (w.discovered)
+    return {
+      name: w.name,
+      format: w.format,
+      discovered: w.discovered,
+      ...(w.skipped && { skipped: w.skipped }),
+    };
   if (w.text !== undefined)
     return { name: w.name, format: w.format, text: w.text, ...(w.skipped && { skipped: w.skipped }) };
   const v = w.value;

@@ -32,7 +32,7 @@ import {
 } from './decide.ts';
 import type { FailureOutcome } from './status.ts';
 import type { ReconcilerIO } from './reconcile-io.ts';
-import { conflictApi, conflictFailure, NOT_DEPLOYED, sourceTypeOf, view } from './views.ts';
+import { conflictApi, conflictFailure, NOT_DEPLOYED, skippedWorkloads, sourceTypeOf, view } from './views.ts';
 import { observeSync, type ControllerMetrics } from '../metrics.ts';
 
 export interface ReconcilerDeps {
@@ -204,6 +204,8 @@ export class Reconciler {
     try {
       try {
         result = await (this.deps.work ?? inProcessSyncWork)(syncRequest(reg, await io.fetchSources(reg), s));
+        for (const { reason, ...w } of skippedWorkloads(reg, result.invalid))
+          log.warn(w, `exported workload skipped: ${reason}`);
       } catch (e) {
         failure = classifyFailure(e);
         if (!failure) throw e;
@@ -260,11 +262,8 @@ export class Reconciler {
       api,
       drift: s.drift,
     });
-    if (plan.result !== 'failure' && result)
-      this.deps.metrics.servers.set(
-        { namespace: reg.metadata.namespace ?? '', name: reg.metadata.name ?? '' },
-        result.serverCount,
-      );
+    const series = { namespace: reg.metadata.namespace ?? '', name: reg.metadata.name ?? '' };
+    if (plan.result !== 'failure' && result) this.deps.metrics.servers.set(series, result.serverCount);
     return this.act(reg, plan, log, sourceTypeOf(reg), started);
   }
 

@@ -32,6 +32,20 @@ export function conflictApi(message: string): ApiView {
   };
 }
 
+/**
+ * The workloads a kubernetes source left out (the pipeline maps them on the sync worker, so they are
+ * known here, from its invalid entries: a skipped workload is an entry without a field).
+ */
+export function skippedWorkloads(
+  reg: Pick<MCPRegistryV1beta1, 'spec'>,
+  invalid: readonly { entry: string; field: string; reason: string; source: string }[],
+): { source: string; workload: string; reason: string }[] {
+  const discovering = new Set(reg.spec.sources.filter((s) => s.type === 'kubernetes').map((s) => s.name));
+  return invalid
+    .filter((i) => i.field === '' && discovering.has(i.source))
+    .map((i) => ({ source: i.source, workload: i.entry, reason: i.reason }));
+}
+
 export function sourceTypeOf(reg: MCPRegistryV1beta1): string {
   return reg.spec.sources.length === 1 ? (reg.spec.sources[0]?.type ?? 'none') : 'multiple';
 }

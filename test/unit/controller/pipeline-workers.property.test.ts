@@ -3,9 +3,9 @@
  * gives (SPEC §18; issue #34 item 1): the same hashes, counts, invalid entries, warnings and
  * "filtered out" figures, the same stored bytes (the ConfigMap layout: plain, gzip or shards), and
  * the same errors (a DataError with its source and message, a catalog over the storage limit).
- * Property over catalogs (ToolHive and upstream, as text and as a registry source's parsed pages,
- * with invalid entries and unreadable documents) and filters. Source text a worker's heap cannot
- * hold is refused before any worker reads it. (A test that drove a worker past its heap limit was
+ * Property over catalogs (ToolHive and upstream, as text, as a registry source's parsed pages and as
+ * a kubernetes source's workloads, with invalid entries, skipped workloads and unreadable documents)
+ * and filters. Sources a worker's heap cannot hold are refused before any worker reads them. (A test that drove a worker past its heap limit was
  * taken out: V8 sometimes aborts the whole process on a worker's heap exhaustion, nodejs/node#47224,
  * and it crashed the test runner in one clean-clone CI run; see docs/security.md, open in #26/#34.)
  */
@@ -20,6 +20,12 @@ import { storageChunks } from '../../../src/registry/index.ts';
 import { layoutPieces } from '../../../src/storage/layout.ts';
 import { apiDocument } from '../../../src/sources/registry-page.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
+import {
+  ANNOTATIONS,
+  DISCOVERY_KINDS,
+  type DiscoveryKind,
+  type WorkloadObject,
+} from '../../../src/registry/discovery/index.ts';
 import type { FilterSpec, SourceV1beta1, SpecV1beta1 } from '../../../src/api/types.ts';
 import { registry, serverNames, toolhiveDoc } from './fixtures.ts';
 
@@ -141,6 +147,35 @@ const item = (x: { n: number; text: string; kind: string; latest: boolean }) =>
         _meta: { [OFFICIAL]: { status: x.kind === 'deleted' ? 'deleted' : 'active', isLatest: x.latest } },
       };
 
+/** A kubernetes source's workloads: exported or not, a required annotation missing, names shared. */
+const workloads = fc.array(
+  fc.record({
+    kind: fc.constantFrom(...DISCOVERY_KINDS.map((k) => k.kind)),
+    n: fc.integer({ min: 0, max: 6 }),
+    shape: fc.constantFrom('exported', 'exported', 'no-url', 'not-exported', 'tools'),
+    text: fc.string({ maxLength: 12 }),
+  }),
+  { maxLength: 10 },
+);
+function discovered(list: { kind: DiscoveryKind; n: number; shape: string; text: string }[]) {
+  const byKind: Partial<Record<DiscoveryKind, WorkloadObject[]>> = {};
+  let chars = 0;
+  for (const w of list) {
+    const annotations: Record<string, string> = {
+      ...(w.shape !== 'not-exported' && { [ANNOTATIONS.export]: 'true' }),
+      ...(w.shape !== 'no-url' && { [ANNOTATIONS.url]: `https://w${w.n}.team-a.example/mcp` }),
+      [ANNOTATIONS.description]: `workload ${w.text} ü`,
+      ...(w.shape === 'tools' && { [ANNOTATIONS.tools]: `["a","${w.text.replace(/["\\]/g, '')}"]` }),
+    };
+    for (const [k, v] of Object.entries(annotations)) chars += k.length + v.length;
+    (byKind[w.kind] ??= []).push({
+      metadata: { name: `w${w.n}`, namespace: 'team-a', uid: `uid-${w.kind}-${w.n}`, annotations },
+      spec: { image: `ghcr.io/org/w${w.n}:v1.${w.n}.0`, transport: 'stdio' },
+    });
+  }
+  return { workloads: byKind, chars };
+}
+
 /** One source: its spec entry and what was fetched for it. */
 const source = (name: string): fc.Arbitrary<[SourceV1beta1, FetchedSource]> =>
   fc.oneof(
@@ -192,6 +227,12 @@ const source = (name: string): fc.Arbitrary<[SourceV1beta1, FetchedSource]> =>
           fetched,
         ];
       }),
+    fc
+      .record({ list: workloads, f: filter })
+      .map(({ list, f }): [SourceV1beta1, FetchedSource] => [
+        { name, type: 'kubernetes', ...(f && { filter: f }) } as SourceV1beta1,
+        { name, format: 'upstream', discovered: discovered(list) },
+      ]),
     // Bytes that are no document: the sync fails with the parser's message, the same either way.
     fc
       .constantFrom('{', '[1,', 'null', '{"servers": 5}', '', '\u0000')
@@ -299,10 +340,8 @@ test('source text the worker heap cannot hold is refused before any worker reads
 });
 
 test("a registry source's parsed pages the worker heap cannot hold are refused before any worker reads them", async () => {
-  // The pages a registry source received are weighed as the text they were (ParsedDocument.textBytes,
-  // the bytes its fetch counts against the byte budget): 14 MiB of pages is over what a 64 MiB worker
-  // reads, however few of their entries were kept. No worker sees them, so none can run out of heap
-  // (which V8 sometimes answers by aborting the whole process, nodejs/node#47224).
+  // Weighed as the text they were (textBytes: the bytes received), however few entries were kept: no
+  // worker sees them, so none can run out of heap (V8 sometimes aborts the process, nodejs/node#47224).
   const replaced: string[] = [];
   const tight = new SyncWorkerPool({
     size: 1,
@@ -342,6 +381,30 @@ test("a registry source's parsed pages the worker heap cannot hold are refused b
       fetched: [{ name: 'up', format: 'upstream', parsed: apiDocument(kept, 12 * 1024 * 1024) }],
     });
     assert.equal(ok.serverCount, 1);
+  } finally {
+    await tight.close();
+  }
+});
+
+test("a kubernetes source's workloads the worker heap cannot hold are refused before any worker reads them", async () => {
+  const tight = new SyncWorkerPool({ size: 1, maxQueued: 1, memoryMb: 64 });
+  try {
+    const annotations = { [ANNOTATIONS.toolDefinitions]: 'x'.repeat(14 * 1024 * 1024) };
+    const chars = Object.entries(annotations).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    const workloads = { MCPServer: [{ metadata: { name: 'w', namespace: 'team-a', annotations } }] };
+    await assert.rejects(
+      workerSyncWork(tight)({
+        registry: 'demo',
+        spec: { sources: [{ name: 'running', type: 'kubernetes' }] },
+        fetched: [{ name: 'running', format: 'upstream', discovered: { workloads, chars } }],
+      }),
+      {
+        name: 'SyncWorkerError',
+        reason: 'SyncOutOfMemory',
+        message:
+          'the sources hold 14.0 MiB of text; a sync worker of 64 MiB (--sync-worker-memory) reads at most 12 MiB',
+      },
+    );
   } finally {
     await tight.close();
   }
