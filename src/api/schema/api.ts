@@ -4,7 +4,7 @@
  * value before the Deployment apply would (a refused apply surfaces minutes later, as a condition).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DNS_SUBDOMAIN_PATTERN, list, obj, str, stringEnum } from './common.ts';
+import { DNS_SUBDOMAIN_PATTERN, list, obj, secretKeyRef, str, stringEnum } from './common.ts';
 
 export const API_LIMITS = {
   replicas: 50,
@@ -13,9 +13,11 @@ export const API_LIMITS = {
   mapEntries: 64,
   mapValue: 4096,
   corsOrigins: 32,
+  audiences: 8,
+  clockSkewSeconds: 300,
 } as const;
 
-export const AUTH_MODES = ['anonymous', 'kubernetes'] as const;
+export const AUTH_MODES = ['anonymous', 'kubernetes', 'oidc', 'api-keys'] as const;
 export const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
 export const TOLERATION_OPERATORS = ['Exists', 'Equal'] as const;
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
@@ -140,7 +142,42 @@ export const apiSpec = obj(
           mode: Type.Optional(
             stringEnum(
               AUTH_MODES,
-              '`anonymous` (the default: anyone who reaches the Service reads the catalog) or `kubernetes` (a bearer token checked with TokenReview; reading needs `get` on `mcpregistries/catalog` named after this registry, in its namespace).',
+              '`anonymous` (the default: anyone who reaches the Service reads the catalog), `kubernetes` (a bearer token checked with TokenReview; reading needs `get` on `mcpregistries/catalog` named after this registry, in its namespace), `oidc` (a JWT from `oidc.issuer`) or `api-keys` (a key from `apiKeysSecretRef`).',
+            ),
+          ),
+          oidc: Type.Optional(
+            obj(
+              {
+                issuer: str(
+                  'The issuer URL (https, no query or fragment): its `/.well-known/openid-configuration` names the JWKS. Judged by the platform policy like a source URL, when admitted and when fetched.',
+                  { minLength: 1, maxLength: 2048 },
+                ),
+                audiences: list(
+                  str('An accepted `aud` value.', { minLength: 1, maxLength: 256 }),
+                  'A token must carry at least one of these audiences.',
+                  { minItems: 1, maxItems: API_LIMITS.audiences },
+                ),
+                clockSkewSeconds: Type.Optional(
+                  Type.Integer({
+                    description: `Tolerated clock difference with the issuer for \`exp\`/\`nbf\`, 0 to ${API_LIMITS.clockSkewSeconds}. Defaults to 30.`,
+                    minimum: 0,
+                    maximum: API_LIMITS.clockSkewSeconds,
+                    format: 'int32',
+                  }),
+                ),
+                groupsClaim: Type.Optional(
+                  str('A claim (a string or a list of strings) whose values are the caller’s groups.', {
+                    minLength: 1,
+                    maxLength: 256,
+                  }),
+                ),
+              },
+              'OpenID Connect: required with mode `oidc`, refused otherwise.',
+            ),
+          ),
+          apiKeysSecretRef: Type.Optional(
+            secretKeyRef(
+              'The Secret holding the API keys, one per line (key defaults to `keys`); mounted into the API pods, so edits apply without a restart. Required with mode `api-keys`, refused otherwise. Its author must be allowed to read it.',
             ),
           ),
         },
