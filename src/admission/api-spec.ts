@@ -7,12 +7,14 @@ import type { FieldError } from '../api/field-error.ts';
 import { isObj, type Obj } from './shape.ts';
 import type { Finding } from './finding.ts';
 import { isQualifiedName, labelValueProblems } from '../api/labels.ts';
+import { checkApiExposure } from './api-exposure.ts';
 
 /** The platform policy's caps (policy.ts `api`), as this file needs them. */
 export interface ApiCaps {
   maxReplicas?: number;
   maxResources?: { cpu?: string; memory?: string };
   allowAnonymous?: boolean;
+  allowExposure?: boolean;
 }
 
 /** apimachinery's resource.Quantity grammar (suffixes: binary Ki..Ei, decimal n..E, or an exponent). */
@@ -242,7 +244,8 @@ function checkAnonymous(spec: Obj, caps: ApiCaps | undefined): Finding[] {
     {
       type: 'Forbidden',
       field: 'spec.api.auth.mode',
-      detail: 'anonymous access is not allowed by the platform policy (api.allowAnonymous); use kubernetes',
+      detail:
+        'anonymous access is not allowed by the platform policy (api.allowAnonymous); use kubernetes, oidc or api-keys',
       policy: true,
       scope: 'spec',
     },
@@ -281,5 +284,6 @@ export function checkApiSpec(spec: Obj, caps?: ApiCaps): Finding[] {
         });
     }
   checkCors(api, out);
+  out.push(...checkApiExposure(api, caps?.allowExposure));
   return out;
 }

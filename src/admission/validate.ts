@@ -20,6 +20,7 @@ import { sourceTypeRefusal } from './source-rules/destination-policy.ts';
 import { checkKubernetesSource } from './source-rules/kubernetes-source.ts';
 import { OPTIONAL_SUB_OBJECT } from '../api/schema/kubernetes.ts';
 import { checkApiSpec } from './api-spec.ts';
+import { checkApiAuth } from './api-auth.ts';
 
 export interface ValidationResult {
   errors: FieldError[];
@@ -264,6 +265,7 @@ export function validate(obj: unknown, oldObj: unknown, policy: Policy): Validat
   checkInterval(spec, remote, policy, c);
   checkFilter('spec.filter', spec.filter, c);
   if (version !== V1ALPHA1) for (const e of checkApiSpec(spec, policy.api)) c.errors.push(e);
+  if (version !== V1ALPHA1) c.add(checkApiAuth(spec, policy));
 
   const old = isObj(oldObj) ? oldObj : undefined;
   // Names are immutable: checked when the object is created only, so an existing one stays deletable.

@@ -166,8 +166,10 @@ const CASES: { name: string; api: unknown; want: string[] }[] = [
   },
   {
     name: 'an unknown auth mode',
-    api: { auth: { mode: 'oidc' } },
-    want: ['spec.api.auth.mode: Unsupported value: "oidc": supported values: "anonymous", "kubernetes"'],
+    api: { auth: { mode: 'saml' } },
+    want: [
+      'spec.api.auth.mode: Unsupported value: "saml": supported values: "anonymous", "kubernetes", "oidc", "api-keys"',
+    ],
   },
   { name: 'an unknown field', api: { ingress: {} }, want: ['spec.api.ingress: Forbidden: unknown field'] },
 ];
@@ -253,7 +255,7 @@ const closed = policy('api:\n  allowAnonymous: false\n');
 
 test('api.allowAnonymous: false refuses anonymous APIs (stated or by default), not disabled or kubernetes ones', () => {
   const refusal =
-    'spec.api.auth.mode: Forbidden: anonymous access is not allowed by the platform policy (api.allowAnonymous); use kubernetes';
+    'spec.api.auth.mode: Forbidden: anonymous access is not allowed by the platform policy (api.allowAnonymous); use kubernetes, oidc or api-keys';
   assert.deepEqual(messages(beta({ sources: [source] }), closed), [refusal]);
   assert.deepEqual(messages(withApi({ auth: { mode: 'anonymous' } }), closed), [refusal]);
   assert.deepEqual(messages(withApi({ auth: { mode: 'kubernetes' } }), closed), []);
