@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Document, isScalar, parseAllDocuments } from 'yaml';
 import { isToolhiveRegistry, migrateToolhiveRegistry, type Obj } from '../../api/migration/toolhive.ts';
+import { documentLabel } from '../documents.ts';
 import { CliError, UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 import {
@@ -51,7 +52,7 @@ export function migrateYamlText(text: string, label: string, opts: MigrateOption
   if (!Array.isArray(docs)) return result;
   const parts: string[] = [];
   docs.forEach((doc, i) => {
-    const where = `${label}#${i + 1}`;
+    const where = documentLabel(label, i);
     const original = text.slice(doc.range[0], doc.range[2]);
     let value: unknown;
     try {
@@ -76,7 +77,11 @@ export function migrateYamlText(text: string, label: string, opts: MigrateOption
       return;
     }
     const meta = (value.metadata ?? {}) as Obj;
-    const who = `${where} MCPRegistry ${meta.namespace ? `${String(meta.namespace)}/` : ''}${String(meta.name ?? '')}`;
+    const who = documentLabel(label, i, {
+      kind: 'MCPRegistry',
+      namespace: meta.namespace ? String(meta.namespace) : undefined,
+      name: meta.name !== undefined && meta.name !== null ? String(meta.name) : undefined,
+    });
     const m = migrateToolhiveRegistry(value, { namespace: opts.namespace });
     for (const w of m.warnings) result.warnings.push(`${who}: ${w}`);
     if (m.errors.length) {

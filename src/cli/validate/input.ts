@@ -1,11 +1,12 @@
 /**
  * The manifests `thv registry validate` reads: files, directories (walked recursively for .yaml, .yml
  * and .json, skipping hidden directories such as .git, in a stable order) and `-` for standard input;
- * each file split into its YAML documents, numbered from 0 as yq and kustomize number them.
+ * each file split into its YAML documents, numbered in messages as migrate numbers them (documents.ts).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { documentNumber } from '../documents.ts';
 import { UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 import {
@@ -19,6 +20,7 @@ import {
 
 export interface InputDocument {
   file: string;
+  /** The parser's position, from 0; messages say documentNumber(index). */
   index: number;
   /** The parsed document; undefined for an empty one (`---` with nothing after it). */
   value: unknown;
@@ -76,7 +78,7 @@ export function parseDocuments(file: string, text: string): InputFile {
       return {
         file,
         documents,
-        error: `document ${index}: cannot parse YAML: ${problem.message.split('\n')[0]}`,
+        error: `${documentNumber(index)}: cannot parse YAML: ${problem.message.split('\n')[0]}`,
       };
     let value: unknown;
     try {
@@ -84,7 +86,7 @@ export function parseDocuments(file: string, text: string): InputFile {
     } catch (e) {
       const alias = aliasProblem(e);
       if (!alias) throw e;
-      return { file, documents, error: `document ${index}: ${alias}` };
+      return { file, documents, error: `${documentNumber(index)}: ${alias}` };
     }
     documents.push({ file, index, value: value ?? undefined });
   }

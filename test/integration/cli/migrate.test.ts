@@ -37,7 +37,7 @@ test('a ToolHive example directory migrates in place with one command, applies, 
   assert.equal(r.stdout, '');
   assert.match(
     r.stderr,
-    /warning: .*2026-08-21-mcpregistry-configyaml-minimal\.yaml#1 MCPRegistry toolhive-system\/minimal-configyaml: spec\.configYAML\.database: no equivalent \(the catalog is stored in ConfigMaps\)\n/,
+    /warning: .*2026-08-21-mcpregistry-configyaml-minimal\.yaml: document 1 \(MCPRegistry toolhive-system\/minimal-configyaml\): spec\.configYAML\.database: no equivalent \(the catalog is stored in ConfigMaps\)\n/,
   );
   assert.match(r.stderr, /\nmigrated 5 MCPRegistries in 5 files\n$/);
   assert.doesNotMatch(r.stderr, /error:/);

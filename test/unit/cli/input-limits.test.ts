@@ -63,7 +63,7 @@ const cases: { name: string; args: string[]; stdin?: string; code: number; stder
     name: 'validate: an alias bomb',
     args: ['registry', 'validate', bomb],
     code: 1,
-    stderr: `${bomb}: document 1: more than 100 YAML alias expansions; refused as a possible alias bomb (expand the aliases in the file)\n`,
+    stderr: `${bomb}: document 2: more than 100 YAML alias expansions; refused as a possible alias bomb (expand the aliases in the file)\n`,
   },
   {
     name: 'migrate: a file over the size limit',
@@ -89,7 +89,7 @@ const cases: { name: string; args: string[]; stdin?: string; code: number; stder
     name: 'migrate: an alias bomb',
     args: ['registry', 'migrate', bomb],
     code: 1,
-    stderr: `error: ${bomb}#2: more than 100 YAML alias expansions; refused as a possible alias bomb (expand the aliases in the file)\n`,
+    stderr: `error: ${bomb}: document 2: more than 100 YAML alias expansions; refused as a possible alias bomb (expand the aliases in the file)\n`,
   },
 ];
 
