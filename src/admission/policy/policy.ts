@@ -59,7 +59,13 @@ export interface Policy {
    */
   workloads?: { registries: { namespace: string; name: string }[] };
   /** Caps on `spec.api` (SPEC §13): replicas, and CPU/memory a request or limit may name. */
-  api?: { maxReplicas?: number; maxResources?: { cpu?: string; memory?: string }; allowAnonymous?: boolean };
+  api?: {
+    maxReplicas?: number;
+    maxResources?: { cpu?: string; memory?: string };
+    allowAnonymous?: boolean;
+    /** false: no registry may set spec.api.ingress or spec.api.httpRoute. */
+    allowExposure?: boolean;
+  };
 }
 
 export const DEFAULT_POLICY: Policy = Object.freeze({
@@ -126,10 +132,11 @@ function readFilter(rd: Reader, v: unknown, field: string): PolicyFilter | undef
 /** `api: {maxReplicas, maxResources: {cpu, memory}}`: caps admission holds `spec.api` to. */
 function readApiCaps(rd: Reader, v: unknown): Policy['api'] {
   if (v === undefined || v === null) return undefined;
-  const o = rd.object(v, 'api', ['maxReplicas', 'maxResources', 'allowAnonymous']);
+  const o = rd.object(v, 'api', ['maxReplicas', 'maxResources', 'allowAnonymous', 'allowExposure']);
   const out: NonNullable<Policy['api']> = {};
   if (o.allowAnonymous !== undefined)
     out.allowAnonymous = rd.bool(o.allowAnonymous, 'api.allowAnonymous', true);
+  if (o.allowExposure !== undefined) out.allowExposure = rd.bool(o.allowExposure, 'api.allowExposure', true);
   if (o.maxReplicas !== undefined) {
     const n = o.maxReplicas;
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1) out.maxReplicas = n;

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DNS_SUBDOMAIN_PATTERN, list, obj, secretKeyRef, str, stringEnum } from './common.ts';
+import { basePath, httpRoute, ingress, oneExposure } from './api-exposure.ts';
 
 export const API_LIMITS = {
   replicas: 50,
@@ -122,6 +123,9 @@ export const apiSpec = obj(
         'The API Service `<name>-api`.',
       ),
     ),
+    basePath: Type.Optional(basePath),
+    ingress: Type.Optional(ingress),
+    httpRoute: Type.Optional(httpRoute),
     cors: Type.Optional(
       obj(
         {
@@ -186,6 +190,7 @@ export const apiSpec = obj(
     ),
   },
   'The registry’s REST API workload: scaling, scheduling, exposure and authentication.',
+  { 'x-kubernetes-validations': [oneExposure] },
 );
 
 export type ApiSpec = Static<typeof apiSpec>;
