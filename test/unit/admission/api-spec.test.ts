@@ -171,7 +171,7 @@ const CASES: { name: string; api: unknown; want: string[] }[] = [
       'spec.api.auth.mode: Unsupported value: "saml": supported values: "anonymous", "kubernetes", "oidc", "api-keys"',
     ],
   },
-  { name: 'an unknown field', api: { ingress: {} }, want: ['spec.api.ingress: Forbidden: unknown field'] },
+  { name: 'an unknown field', api: { gateway: {} }, want: ['spec.api.gateway: Forbidden: unknown field'] },
 ];
 
 for (const c of CASES)
