@@ -63,6 +63,10 @@ const gitSource = c.obj(
   'A file in a Git repository. Required when type is `git`.',
 );
 
+/** The bound on versions kept per server (SPEC §14), and its default: generous, as a mirror should be. */
+export const MAX_VERSIONS_PER_SERVER = 10_000;
+export const DEFAULT_VERSIONS_PER_SERVER = 100;
+
 const registrySource = c.obj(
   {
     baseURL: Type.Optional(
@@ -86,8 +90,16 @@ const registrySource = c.obj(
       ),
     ),
     headersSecretRef: Type.Optional(headersSecretRef()),
+    maxVersionsPerServer: Type.Optional(
+      Type.Integer({
+        description: `How many versions of each server are kept and served: the latest and the most recently published others, 1 to ${MAX_VERSIONS_PER_SERVER}. Defaults to ${DEFAULT_VERSIONS_PER_SERVER}; when a server has more, the status says how many were left out.`,
+        minimum: 1,
+        maximum: MAX_VERSIONS_PER_SERVER,
+        format: 'int32',
+      }),
+    ),
   },
-  'An MCP registry API (the upstream `/v0.1/servers` API), paged with `version=latest` and `limit=100`: a URL (`baseURL`) or another MCPRegistry (`registryRef`). Required when type is `registry`.',
+  'An MCP registry API (the upstream `/v0.1/servers` API), paged with `limit=100` and `include_deleted=true`, every version of each server kept (up to `maxVersionsPerServer`): a URL (`baseURL`) or another MCPRegistry (`registryRef`). Required when type is `registry`.',
   { 'x-kubernetes-validations': c.oneRegistryTarget('baseURL') },
 );
 
