@@ -16,6 +16,10 @@ import { createApiMetrics } from '../registry-api/metrics.ts';
 import { loadFromConfigMap, loadFromFile, type Loader } from '../registry-api/snapshot/loaders.ts';
 import { startApiServer } from '../registry-api/server.ts';
 import { corsPolicy } from '../registry-api/access/cors.ts';
+import { OidcVerifier } from '../registry-api/access/oidc.ts';
+import type { ResourceMetadataOptions } from '../registry-api/access/protected-resource.ts';
+import { parsePolicy } from '../admission/policy/policy.ts';
+import { setSourcePolicy } from '../sources/destinations.ts';
 
 interface ServeOptions {
   fromFile?: string;
@@ -30,8 +34,14 @@ interface ServeOptions {
   jwtIssuer?: string;
   jwtAudience?: string;
   corsOrigins?: string;
-  auth: 'anonymous' | 'kubernetes';
+  auth: 'anonymous' | 'kubernetes' | 'oidc' | 'api-keys';
   authCacheSeconds: string;
+  oidcIssuer?: string;
+  oidcAudience: string[];
+  oidcClockSkewSeconds: string;
+  oidcGroupsClaim?: string;
+  apiKeysReloadSeconds: string;
+  destinationPolicy?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -54,7 +64,11 @@ async function serve(o: ServeOptions): Promise<void> {
   const cacheSeconds = Number(o.authCacheSeconds);
   if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 3600)
     throw new UsageError(`--auth-cache-seconds "${o.authCacheSeconds}": use a whole number from 0 to 3600`);
-  const authenticated = Boolean(o.apiKeysFile || o.jwksUrl || kubernetesAuth);
+  const oidc = oidcOptions(o);
+  if (o.auth === 'api-keys' && !o.apiKeysFile)
+    throw new UsageError('--auth api-keys needs --api-keys-file: the file of a mounted Secret key');
+  const reloadSeconds = wholeNumber(o.apiKeysReloadSeconds, '--api-keys-reload-seconds', 0, 3600);
+  const authenticated = Boolean(o.apiKeysFile || o.jwksUrl || kubernetesAuth || oidc);
   let cors;
   try {
     cors = corsPolicy(o.corsOrigins, authenticated);
@@ -76,7 +90,9 @@ async function serve(o: ServeOptions): Promise<void> {
       kubernetesAuth && client
         ? new KubernetesAuth({ client, namespace, registry: registryName, ttlMs: cacheSeconds * 1000 })
         : undefined,
+    oidc: oidc ? new OidcVerifier(oidc) : undefined,
     apiKeysFile: o.apiKeysFile,
+    apiKeysReloadMs: reloadSeconds * 1000,
     jwt: o.jwksUrl
       ? { jwksUrl: o.jwksUrl, issuer: o.jwtIssuer ?? '', audience: o.jwtAudience ?? '' }
       : undefined,
@@ -96,6 +112,7 @@ async function serve(o: ServeOptions): Promise<void> {
     metrics,
     metricsRegistry: registry,
     cors,
+    resourceMetadata: resourceMetadataOf(o, registryName),
   });
   log.info({ url: srv.url, auth: auth.enabled }, 'registry API listening');
   process.stdout.write(`listening on ${srv.url}\n`);
@@ -107,6 +124,45 @@ async function serve(o: ServeOptions): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+function wholeNumber(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} "${text}": use a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** `--auth oidc`'s settings; the destination policy its fetches obey is set here, before any fetch. */
+function oidcOptions(o: ServeOptions) {
+  if (o.auth !== 'oidc') {
+    if (o.oidcIssuer || o.oidcAudience.length > 0)
+      throw new UsageError('--oidc-issuer and --oidc-audience need --auth oidc');
+    return undefined;
+  }
+  if (!o.oidcIssuer || o.oidcAudience.length === 0)
+    throw new UsageError('--auth oidc needs --oidc-issuer and at least one --oidc-audience');
+  if (o.destinationPolicy !== undefined) {
+    try {
+      setSourcePolicy(parsePolicy(o.destinationPolicy));
+    } catch (e) {
+      throw new UsageError(`--destination-policy: ${(e as Error).message}`);
+    }
+  }
+  return {
+    issuer: o.oidcIssuer,
+    audiences: o.oidcAudience,
+    clockSkewSec: wholeNumber(o.oidcClockSkewSeconds, '--oidc-clock-skew-seconds', 0, 300),
+    ...(o.oidcGroupsClaim ? { groupsClaim: o.oidcGroupsClaim } : {}),
+  };
+}
+
+function resourceMetadataOf(o: ServeOptions, registry: string): ResourceMetadataOptions | undefined {
+  if (o.auth === 'oidc') return { mode: 'oidc', issuer: o.oidcIssuer, registry };
+  if (o.auth === 'kubernetes') return { mode: 'kubernetes', registry };
+  if (o.jwksUrl) return { mode: 'jwt', issuer: o.jwtIssuer, registry };
+  if (o.apiKeysFile) return { mode: 'api-keys', registry };
+  return undefined;
+}
 
 const program = new Command('thv-registry-api')
   .description('Serve one MCP registry catalog over HTTP: the ToolHive API and the upstream /v0.1 API.')
@@ -144,12 +200,26 @@ program
   .addOption(
     new Option(
       '--auth <mode>',
-      'anonymous, or kubernetes: a bearer token checked with TokenReview, and get on mcpregistries/catalog <registry> in its namespace (SubjectAccessReview)',
+      'anonymous; kubernetes: a bearer token checked with TokenReview, and get on mcpregistries/catalog <registry> in its namespace (SubjectAccessReview); oidc: a JWT from --oidc-issuer; api-keys: a key from --api-keys-file',
     )
-      .choices(['anonymous', 'kubernetes'])
+      .choices(['anonymous', 'kubernetes', 'oidc', 'api-keys'])
       .default('anonymous'),
   )
   .option('--auth-cache-seconds <n>', 'how long a token or access review answer is reused, at most', '60')
+  .option('--oidc-issuer <url>', 'with --auth oidc: the issuer; its discovery document names the JWKS')
+  .option(
+    '--oidc-audience <aud>',
+    'with --auth oidc: an accepted audience (repeat for several)',
+    (v: string, all: string[]) => [...all, v],
+    [] as string[],
+  )
+  .option('--oidc-clock-skew-seconds <n>', 'tolerated clock difference with the issuer', '30')
+  .option('--oidc-groups-claim <claim>', 'a claim whose values are the caller’s groups')
+  .option(
+    '--destination-policy <json>',
+    'the platform policy’s destination rules (allowedHosts, allowHTTP, allowedCIDRs, deniedCIDRs, allowPrivateNetworks, clusterDomain) the OIDC fetches obey',
+  )
+  .option('--api-keys-reload-seconds <n>', 're-read --api-keys-file this often (0: never)', '10')
   .option(
     '--cors-origins <origins>',
     'origins browsers may read the API from: "*" or scheme://host[:port],… (default: "*" without auth, none with auth)',

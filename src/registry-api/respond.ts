@@ -158,6 +158,27 @@ export function sendError(
   sendJson(req, res, status, { error: message }, { headers });
 }
 
+export const RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+const HOST = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(:\d{1,5})?$/;
+
+/**
+ * Where the client reached us (`http(s)://host[:port]`), from Host and, behind a TLS-terminating proxy,
+ * X-Forwarded-Proto; undefined for a Host header that is no host (it is echoed into a header).
+ */
+export function publicOrigin(req: IncomingMessage): string | undefined {
+  const host = req.headers.host;
+  if (typeof host !== 'string' || !HOST.test(host)) return undefined;
+  const proto = req.headers['x-forwarded-proto'];
+  const https = (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim().toLowerCase() === 'https';
+  return `${https ? 'https' : 'http'}://${host}`;
+}
+
+/** RFC 6750's challenge with RFC 9728's `resource_metadata`: where a client learns how to get a token. */
+export function bearerChallenge(req: IncomingMessage): string {
+  const origin = publicOrigin(req);
+  return `Bearer realm="thv-registry-api"${origin ? `, resource_metadata="${origin}${RESOURCE_METADATA_PATH}"` : ''}`;
+}
+
 /** 401 names the scheme to retry with (RFC 6750); 403 and 503 are answers for a caller already known. */
 export function refuse(
   req: IncomingMessage,
@@ -167,7 +188,7 @@ export function refuse(
 ): void {
   if (status === 401)
     return sendError(req, res, 401, `Unauthorized: ${message}`, {
-      'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
+      'WWW-Authenticate': bearerChallenge(req),
     });
   sendError(req, res, status, `${status === 403 ? 'Forbidden' : 'Service Unavailable'}: ${message}`);
 }

@@ -1,17 +1,25 @@
 /** The registry API HTTP server: one node:http server for the API, health and metrics. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createHandler } from './handler.ts';
 import { prepareFirstPages } from './first-pages.ts';
 import { buildOpenApi } from './openapi/openapi.ts';
-import type { SnapshotStore } from './snapshot/snapshot.ts';
+import type { Snapshot, SnapshotStore } from './snapshot/snapshot.ts';
 import type { Authenticator } from './access/auth.ts';
+import type { EntryAuthorizer } from './access/authorize-entries.ts';
+import { beginAudit, noteAudit } from './access/audit.ts';
+import { pageNeedsView, pageView } from './authorized-view.ts';
 import type { ApiMetrics } from './metrics.ts';
-import { refuse, sendBody, sendError } from './respond.ts';
-import { createUiRoutes } from '../ui/server/route.ts';
+import { refuse, sendBody, sendError, sendJson } from './respond.ts';
+import { createUiRoutes, isUiPath } from '../ui/server/route.ts';
 import { guardServer, guarded } from '../http/guard.ts';
 import { applyCors, corsPolicy, type CorsPolicy } from './access/cors.ts';
+import {
+  isResourceMetadataPath,
+  resourceMetadata,
+  type ResourceMetadataOptions,
+} from './access/protected-resource.ts';
 
 export interface ApiServerOptions {
   address: string;
@@ -22,6 +30,12 @@ export interface ApiServerOptions {
   metricsRegistry?: Registry;
   /** Cross-origin access (cors.ts); default: `*` when anonymous, none when authenticated. */
   cors?: CorsPolicy;
+  /** Per-entry Cedar policies (SPEC §13); without them every caller reads every entry. */
+  authorizer?: EntryAuthorizer;
+  /** The audit logger (access/audit.ts): one line per request when set. */
+  audit?: Logger;
+  /** What `/.well-known/oauth-protected-resource` says (protected-resource.ts); served only with auth. */
+  resourceMetadata?: ResourceMetadataOptions;
 }
 
 /** `:8080` → all interfaces; `127.0.0.1:0` → loopback on a free port. */
@@ -40,6 +54,7 @@ export async function startApiServer(
   const handler = createHandler({
     store: opts.store,
     auth: opts.auth,
+    authorizer: opts.authorizer,
     metrics: opts.metrics,
     metricsRegistry: opts.metricsRegistry,
     log: opts.log,
@@ -47,8 +62,10 @@ export async function startApiServer(
   });
   // The catalog page (docs/ui.md) answers `/`, `/servers/…` and `/ui/…` from the same snapshot,
   // response writer and credentials as the API; every other path goes to the API handler.
+  const pageViews = new WeakMap<IncomingMessage, Snapshot>();
   const ui = createUiRoutes({
-    snapshot: () => opts.store.current,
+    // With policies, the page sees the caller's view only (pageViews), never the whole catalog.
+    snapshot: (req) => (opts.authorizer ? req && pageViews.get(req) : opts.store.current),
     authorize: async (req) => {
       if (!opts.auth?.enabled) return undefined;
       const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
@@ -62,12 +79,21 @@ export async function startApiServer(
   const cors = opts.cors ?? corsPolicy(undefined, Boolean(opts.auth?.enabled));
   const listener = guarded(
     async (req, res, target) => {
+      if (opts.audit) beginAudit(opts.audit, req, res, target.path);
       if (applyCors(cors, req, res)) return;
-      // The page's data answers a known caller without the permission 403, as the API does: the page's
-      // route (src/ui) only knows 401. The second check inside it is a cache hit.
-      if (target.path === '/ui/catalog.json' && opts.auth?.mayForbid) {
+      if (opts.auth?.enabled && opts.resourceMetadata && isResourceMetadataPath(target.path))
+        return sendJson(req, res, 200, resourceMetadata(req, opts.resourceMetadata));
+      // The page's data is refused as the API refuses (403 for a known caller without the permission,
+      // 503, the resource_metadata challenge): the page's route (src/ui) only knows a bare 401. The
+      // second check inside it is a cache hit, or a signature check.
+      if (target.path === '/ui/catalog.json' && opts.auth?.enabled) {
         const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
-        if (!r.ok && r.status !== undefined && r.status !== 401) return refuse(req, res, r.status, r.message);
+        if (!r.ok) return refuse(req, res, r.status ?? 401, r.message);
+      }
+      if (isUiPath(target.path)) {
+        noteAudit(req, { route: '/ui' });
+        const view = pageNeedsView(target.path) && (await pageView(opts, opts.store.current, req));
+        if (view) pageViews.set(req, view);
       }
       if (!ui(req, res, target.path)) return handler(req, res, target);
       res.once('finish', () =>

@@ -20,6 +20,8 @@ export interface SecretQuestion {
   field: string;
   namespace: string;
   name: string;
+  /** What the operator does with it: reads it for a source (the default) or mounts it into the API pods. */
+  use?: 'source' | 'api-keys';
 }
 
 export interface RegistryQuestion {
@@ -44,18 +46,29 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
-function hubSources(obj: unknown): Obj[] {
-  if (!isObj(obj)) return [];
+function hubSpec(obj: unknown): Obj {
+  if (!isObj(obj)) return {};
   let hub: unknown = obj;
   if (obj.apiVersion === API_VERSION_V1ALPHA1) {
     try {
       hub = convertObject(obj, API_VERSION_V1BETA1);
     } catch {
-      return []; // not convertible: validation refuses it with the reason
+      return {}; // not convertible: validation refuses it with the reason
     }
   }
-  const spec = isObj(hub) && isObj(hub.spec) ? hub.spec : {};
+  return isObj(hub) && isObj(hub.spec) ? hub.spec : {};
+}
+
+function hubSources(obj: unknown): Obj[] {
+  const spec = hubSpec(obj);
   return Array.isArray(spec.sources) ? spec.sources.filter(isObj) : [];
+}
+
+/** The Secret `spec.api.auth.apiKeysSecretRef` names, if any. */
+function apiKeysSecret(obj: unknown): string | undefined {
+  const api = hubSpec(obj).api;
+  const ref = isObj(api) && isObj(api.auth) ? api.auth.apiKeysSecretRef : undefined;
+  return isObj(ref) && typeof ref.name === 'string' && ref.name !== '' ? ref.name : undefined;
 }
 
 /** A field of the converted object as the user wrote it (a v1alpha1 object: spec.source or the stash). */
@@ -100,6 +113,14 @@ export function accessQuestions(obj: unknown, oldObj: unknown, clusterDomain: st
     const target = typeof url === 'string' ? foreignRegistryApi(url, namespace, clusterDomain) : undefined;
     if (target) out.registries.push({ field: fieldOf(obj, `${path}.${key}`), reader: namespace, target });
   });
+  const keys = apiKeysSecret(obj);
+  if (keys !== undefined && keys !== apiKeysSecret(oldObj))
+    out.secrets.push({
+      field: fieldOf(obj, 'spec.api.auth.apiKeysSecretRef.name'),
+      namespace,
+      name: keys,
+      use: 'api-keys',
+    });
   return out;
 }
 
@@ -112,7 +133,7 @@ export function secretForbidden(q: SecretQuestion, user: UserInfo): FieldError {
   return {
     type: 'Forbidden',
     field: q.field,
-    detail: `${describeUser(user)} cannot get Secret "${q.name}" in namespace "${q.namespace}" (missing permission: get secrets): a spec may name only Secrets its author may read, because the operator reads them and sends them to the source`,
+    detail: `${describeUser(user)} cannot get Secret "${q.name}" in namespace "${q.namespace}" (missing permission: get secrets): a spec may name only Secrets its author may read, because ${q.use === 'api-keys' ? 'the operator mounts it into the registry API’s pods' : 'the operator reads them and sends them to the source'}`,
   };
 }
 

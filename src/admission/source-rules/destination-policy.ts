@@ -19,7 +19,7 @@ import { parseRemoteUrl, type RemoteUrl } from './remote-url.ts';
 export type UrlRole = 'document' | 'base' | 'repository' | 'redirect';
 
 export interface DestinationQuery {
-  /** The source's type (`url`, `git`, `registry`): the policy's allowedSourceTypes judge it. */
+  /** The source's type (`url`, `git`, `registry`): the policy's allowedSourceTypes judge it; `''` for none. */
   type: string;
   url: string;
   role: UrlRole;
@@ -89,7 +89,8 @@ const NOT_A_URL = 'must be an absolute URL such as https://example.com/registry.
 export function judgeDestination(q: DestinationQuery, policy: Policy): DestinationDecision {
   const refusals: Refusal[] = [];
   const warnings: string[] = [];
-  const typeRefusal = sourceTypeRefusal(q.type, policy);
+  // Type `''`: not a source (admission's URL findings, the registry API's OIDC issuer): no type rule.
+  const typeRefusal = q.type === '' ? undefined : sourceTypeRefusal(q.type, policy);
   if (typeRefusal) refusals.push(typeRefusal);
   const invalid = (detail: string, isPolicy = false) =>
     refusals.push({ on: 'url', type: 'Invalid', detail, policy: isPolicy });

@@ -1,17 +1,20 @@
 /**
- * Optional authentication. Off unless API keys, a JWKS URL or `kubernetes` (kubernetes-auth.ts:
- * TokenReview then SubjectAccessReview) are configured; then every request
- * but the health, readiness and metrics endpoints needs one valid credential:
- *  - `X-API-Key: <key>`, or `Authorization: Bearer <key>`, with a key from the keys file;
+ * Optional authentication. Off unless API keys, a JWKS URL, an OIDC issuer or `kubernetes` are
+ * configured; then every request but the health, readiness, metrics and protected-resource endpoints
+ * needs one valid credential:
+ *  - `X-API-Key: <key>`, or `Authorization: Bearer <key>`, with a key from the keys file (api-keys.ts);
  *  - `Authorization: Bearer <JWT>` signed by a key in the issuer's JWKS, with the configured
- *    issuer and audience, unexpired. Only asymmetric algorithms are accepted, so neither `alg: none`
+ *    issuer and audience, unexpired (`--jwks-url`, or `--auth oidc`: oidc.ts, the JWKS found through the
+ *    issuer's discovery document). Only asymmetric algorithms are accepted, so neither `alg: none`
  *    nor an HS256 token "signed" with the public key can pass;
  *  - `Authorization: Bearer <token>` the apiserver vouches for, from a caller RBAC lets read this
- *    registry's catalog (`kubernetes`): the only mode that answers 403, for a known caller without it.
+ *    registry's catalog (`kubernetes`, kubernetes-auth.ts): the only mode that answers 403, for a
+ *    known caller without it.
  */
-import { readFileSync } from 'node:fs';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { KeyFile } from './api-keys.ts';
+
+export { parseKeys } from './api-keys.ts';
 
 export const ASYMMETRIC_ALGS = [
   'RS256',
@@ -35,44 +38,40 @@ export interface JwtOptions {
   clockToleranceSec?: number;
 }
 
-/** What `kubernetes` mode needs of kubernetes-auth.ts (an interface, so tests of this file need no cluster). */
+/** What `kubernetes` and `oidc` modes need of their checkers (an interface, so tests of this file need no cluster). */
 export interface TokenChecker {
   check(token: string): Promise<AuthResult>;
 }
 
 export interface AuthOptions {
   apiKeysFile?: string;
+  /** Re-read the keys file this often (ms); default: read once. */
+  apiKeysReloadMs?: number;
   jwt?: JwtOptions;
   kubernetes?: TokenChecker;
+  oidc?: TokenChecker;
 }
 
-/** A refusal is a 401 unless it says otherwise (403: known but not allowed; 503: the review failed). */
+/** A refusal is a 401 unless it says otherwise (403: known but not allowed; 503: the check failed). */
 export type AuthResult =
-  { ok: true; subject: string } | { ok: false; message: string; status?: 401 | 403 | 503 };
-
-/** One key per line; blank lines and `#` comments ignored (the layout of a mounted Secret key). */
-export function parseKeys(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
+  { ok: true; subject: string; groups?: string[] } | { ok: false; message: string; status?: 401 | 403 | 503 };
 
 export class Authenticator {
   readonly enabled: boolean;
   /** Whether a refusal may be a 403 (a known caller without the permission): `kubernetes` only. */
   readonly mayForbid: boolean;
-  private keyDigests: Buffer[] = [];
+  private readonly keys: KeyFile | undefined;
   private readonly opts: AuthOptions;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(opts: AuthOptions) {
     this.opts = opts;
-    this.enabled = Boolean(opts.apiKeysFile || opts.jwt || opts.kubernetes);
+    this.enabled = Boolean(opts.apiKeysFile || opts.jwt || opts.kubernetes || opts.oidc);
     this.mayForbid = Boolean(opts.kubernetes);
-    if (opts.apiKeysFile) this.reloadKeys();
+    if (opts.apiKeysFile) {
+      this.keys = new KeyFile(opts.apiKeysFile);
+      if (opts.apiKeysReloadMs) this.keys.watch(opts.apiKeysReloadMs);
+    }
     if (opts.jwt) {
       if (!opts.jwt.issuer || !opts.jwt.audience)
         throw new Error('JWT authentication needs both an issuer and an audience');
@@ -80,18 +79,18 @@ export class Authenticator {
     }
   }
 
-  /** Re-reads the keys file (a rotated Secret). Throws when it cannot be read. */
-  reloadKeys(): void {
-    if (!this.opts.apiKeysFile) return;
-    this.keyDigests = parseKeys(readFileSync(this.opts.apiKeysFile, 'utf8')).map(digest);
+  /** Re-reads the keys file now (a rotated Secret); the last keys stay when it cannot be read. */
+  reloadKeys(): Promise<void> {
+    return this.keys?.reload() ?? Promise.resolve();
+  }
+
+  /** Stops re-reading the keys file. */
+  close(): void {
+    this.keys?.stop();
   }
 
   private keyMatches(candidate: string): boolean {
-    const d = digest(candidate);
-    let found = false;
-    // Compare against every key, always, so timing says nothing about which one matched.
-    for (const k of this.keyDigests) found = timingSafeEqual(k, d) || found;
-    return found;
+    return this.keys?.matches(candidate) ?? false;
   }
 
   async check(headers: { authorization?: string; 'x-api-key'?: string | string[] }): Promise<AuthResult> {
@@ -105,6 +104,7 @@ export class Authenticator {
     if (!m) return { ok: false, message: 'authentication required' };
     const token = m[1]!;
     if (this.opts.apiKeysFile && this.keyMatches(token)) return { ok: true, subject: 'api-key' };
+    if (this.opts.oidc) return this.opts.oidc.check(token);
     if (this.opts.kubernetes && !this.jwks) return this.opts.kubernetes.check(token);
     if (!this.jwks || !this.opts.jwt || token.split('.').length !== 3)
       return {

@@ -146,6 +146,24 @@ test('a Secret the author cannot read stays refused when an update changes the s
   );
 });
 
+test('the API-key Secret of spec.api.auth: alice, who cannot get it, is refused; bob is admitted', () => {
+  const reg = {
+    ...registry('api-keys', { type: 'configmap', configMapRef: { name: 'cm' } }),
+  };
+  reg.spec = {
+    ...reg.spec,
+    api: { auth: { mode: 'api-keys', apiKeysSecretRef: { name: 'team-token' } } },
+  } as typeof reg.spec;
+  const r = as('alice', reg);
+  assert.equal(r.code, 1, r.stdout);
+  assert.equal(
+    r.stderr.trim(),
+    `The MCPRegistry "api-keys" is invalid: spec.api.auth.apiKeysSecretRef.name: Forbidden: user "alice" cannot get Secret "team-token" in namespace "${ns}" (missing permission: get secrets): a spec may name only Secrets its author may read, because the operator mounts it into the registry API’s pods`,
+  );
+  const ok = as('bob', reg);
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
 test('caBundleRef is not a credential: a user who cannot get Secrets may name one', () => {
   const r = as(
     'alice',

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessQuestions } from '../../../src/admission/source-rules/access.ts';
+import { accessQuestions, secretForbidden } from '../../../src/admission/source-rules/access.ts';
 import { registryApiHost } from '../../../src/admission/source-rules/registry-api-host.ts';
 
 const hosts: [string, { namespace: string; name: string } | undefined][] = [
@@ -110,6 +110,26 @@ const cases: {
     ],
   },
   {
+    name: 'the API-key Secret of spec.api.auth, asked when it is new or renamed, not when kept',
+    obj: {
+      ...beta([]),
+      spec: { sources: [], api: { auth: { mode: 'api-keys', apiKeysSecretRef: { name: 'k' } } } },
+    },
+    secrets: ['spec.api.auth.apiKeysSecretRef.name=t/k'],
+  },
+  {
+    name: 'an API-key Secret the update keeps is not asked about again',
+    obj: {
+      ...beta([]),
+      spec: { sources: [], api: { auth: { mode: 'api-keys', apiKeysSecretRef: { name: 'k' } } } },
+    },
+    old: {
+      ...beta([]),
+      spec: { sources: [], api: { auth: { mode: 'api-keys', apiKeysSecretRef: { name: 'k', key: 'x' } } } },
+    },
+    secrets: [],
+  },
+  {
     name: "another namespace's registry API by URL; the reader's own namespace needs no consent",
     obj: beta([
       url({}, 'http://private-api.victim.svc:8080/v0.1/servers'),
@@ -143,3 +163,16 @@ for (const c of cases)
       c.errors ?? [],
     );
   });
+
+test('an API-key Secret the author may not read: the refusal says why naming it is reading it', () => {
+  const q = {
+    field: 'spec.api.auth.apiKeysSecretRef.name',
+    namespace: 't',
+    name: 'k',
+    use: 'api-keys' as const,
+  };
+  assert.equal(
+    secretForbidden(q, { username: 'alice' }).detail,
+    'user "alice" cannot get Secret "k" in namespace "t" (missing permission: get secrets): a spec may name only Secrets its author may read, because the operator mounts it into the registry API’s pods',
+  );
+});

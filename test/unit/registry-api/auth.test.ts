@@ -78,7 +78,10 @@ test('API keys: valid key (header or bearer), wrong key, no key', async () => {
   const none = await call({});
   assert.equal(none.status, 401);
   assert.deepEqual(none.body, { error: 'Unauthorized: authentication required' });
-  assert.equal(none.www, 'Bearer realm="thv-registry-api"');
+  assert.equal(
+    none.www,
+    `Bearer realm="thv-registry-api", resource_metadata="http://${new URL(api.url).host}/.well-known/oauth-protected-resource"`,
+  );
 });
 
 test('a valid JWT from the issuer is accepted', async () => {

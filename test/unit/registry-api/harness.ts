@@ -10,6 +10,7 @@ import { snapshotOf } from '../../../src/registry-api/snapshot/catalog-entries.t
 import { buildOpenApi } from '../../../src/registry-api/openapi/openapi.ts';
 import { Authenticator, type AuthOptions } from '../../../src/registry-api/access/auth.ts';
 import type { CorsPolicy } from '../../../src/registry-api/access/cors.ts';
+import type { ResourceMetadataOptions } from '../../../src/registry-api/access/protected-resource.ts';
 import { parseRegistryDocument, type Catalog } from '../../../src/registry/index.ts';
 
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv2020) => Ajv2020 };
@@ -22,7 +23,12 @@ export function catalogOfFixture(): Catalog {
   return parseRegistryDocument(FIXTURE, 'toolhive').catalog;
 }
 
-export async function startApi(catalog: Catalog, auth?: AuthOptions, cors?: CorsPolicy) {
+export async function startApi(
+  catalog: Catalog,
+  auth?: AuthOptions,
+  cors?: CorsPolicy,
+  resourceMetadata?: ResourceMetadataOptions,
+) {
   const store = new SnapshotStore();
   store.set(
     snapshotOf(catalog, JSON.stringify(catalog.servers.map((s) => s.name)), {
@@ -31,14 +37,16 @@ export async function startApi(catalog: Catalog, auth?: AuthOptions, cors?: Cors
       source: 'test',
     }),
   );
+  const authenticator = auth ? new Authenticator(auth) : undefined;
   const srv = await startApiServer({
     address: '127.0.0.1:0',
     store,
     log: pino({ level: 'silent' }),
-    auth: auth ? new Authenticator(auth) : undefined,
+    auth: authenticator,
     cors,
+    resourceMetadata,
   });
-  return { ...srv, store };
+  return { ...srv, store, auth: authenticator };
 }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
