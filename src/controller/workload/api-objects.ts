@@ -10,6 +10,7 @@ import { DEFAULT_API_RESOURCES, type ApiSpec } from '../../api/schema/api.ts';
 import { storageName } from '../../storage/layout.ts';
 import type { CondInput } from '../conditions.ts';
 import { networkPolicySpec, type IngressOptions } from './network-policy.ts';
+import { authArgs, authVolumes } from './api-auth.ts';
 
 export const API_PORT = 8080;
 export const apiName = (registry: string) => `${registry}-api`;
@@ -33,6 +34,8 @@ export interface WorkloadOptions extends IngressOptions {
   storage?: readonly string[];
   /** The operator's defaults for what spec.api leaves out (--registry-api-replicas, --registry-api-resources). */
   apiDefaults?: { replicas?: number; resources?: ApiSpec['resources'] };
+  /** The platform policy's destination rules, for `oidc` (api-auth.ts destinationPolicyJson). */
+  destinationPolicy?: string;
 }
 
 /** Every kind the workload may own, in apply order (cleanup runs it backwards). */
@@ -79,7 +82,7 @@ function labels(reg: string) {
 }
 
 /** The API's command line: spec.api reaches the process as flags it already has. */
-function apiArgs(reg: MCPRegistryV1beta1, api: ApiSpec): string[] {
+function apiArgs(reg: MCPRegistryV1beta1, api: ApiSpec, o: WorkloadOptions): string[] {
   const name = reg.metadata.name ?? '';
   const origins = api.cors?.origins ?? [];
   return [
@@ -91,7 +94,7 @@ function apiArgs(reg: MCPRegistryV1beta1, api: ApiSpec): string[] {
     name,
     ...(reg.spec.displayName ? ['--display-name', reg.spec.displayName] : []),
     ...(origins.length > 0 ? ['--cors-origins', origins.join(',')] : []),
-    ...(api.auth?.mode === 'kubernetes' ? ['--auth', 'kubernetes'] : []),
+    ...authArgs(api, o.destinationPolicy),
     '--address',
     `:${API_PORT}`,
   ];
@@ -137,6 +140,7 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: Wor
   const written = o.storage ?? reg.status?.storage?.configMaps ?? [];
   const storage = [...new Set([storageName(name), ...written])].sort();
   const selector = { 'app.kubernetes.io/instance': svc };
+  const auth = authVolumes(api);
   const all: Obj[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(svc), automountServiceAccountToken: true },
     {
@@ -177,13 +181,15 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: Wor
               seccompProfile: { type: 'RuntimeDefault' },
             },
             ...scheduling(api),
+            ...(auth.volumes.length ? { volumes: auth.volumes } : {}),
             containers: [
               {
                 name: 'registry-api',
                 image,
                 // The image's entrypoint is node; the first argument picks the program (one image).
-                args: apiArgs(reg, api),
+                args: apiArgs(reg, api, o),
                 env: [{ name: 'NODE_OPTIONS', value: API_NODE_OPTIONS }],
+                ...(auth.mounts.length ? { volumeMounts: auth.mounts } : {}),
                 ports: [{ name: 'http', containerPort: API_PORT }],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },

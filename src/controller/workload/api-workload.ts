@@ -12,6 +12,8 @@ import type { CondInput } from '../conditions.ts';
 import { forgetApplied, rememberApplied } from './network-policy.ts';
 import { forgetRegistry, knownAbsent, markAbsent, markApplying } from './known-absent.ts';
 import { reconcileReviewBinding } from './review-binding.ts';
+import { sourcePolicy } from '../../sources/destinations.ts';
+import { destinationPolicyJson } from './api-auth.ts';
 import {
   API_PORT,
   apiEnabled,
@@ -99,7 +101,10 @@ export async function reconcileApiWorkload(
   if (!opts.enabled) return NOT_DEPLOYED;
   const guard = opts.guard ?? (() => {});
   let deployment: DeploymentStatusView = {};
-  const objects = desiredApiObjects(reg, opts.image, opts);
+  // The policy in force now (policy-file.ts keeps it current): an oidc API fetches under the same rules.
+  const destinationPolicy =
+    reg.spec.api?.auth?.mode === 'oidc' ? destinationPolicyJson(sourcePolicy()) : undefined;
+  const objects = desiredApiObjects(reg, opts.image, { ...opts, destinationPolicy });
   // All are checked before any is applied, so a conflict leaves nothing half-done.
   const existing = await existingOwned(client, reg, objects);
   for (const [i, o] of objects.entries()) {
