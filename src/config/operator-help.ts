@@ -30,6 +30,11 @@ const FLAGS: [flag: string, value: string, meaning: string][] = [
     "namespaces also let into every registry API's NetworkPolicy, e.g. Prometheus's (default: none)",
   ],
   [
+    'registry-api-ingress-class',
+    'name',
+    "IngressClass of a registry's spec.api.ingress that names none (default: the cluster's default class)",
+  ],
+  [
     'registry-api-replicas',
     'n',
     'replicas of a registry API whose spec.api.replicas is unset, 1-50 (default: 1; from 2 with a PodDisruptionBudget)',

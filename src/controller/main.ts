@@ -27,6 +27,8 @@ import { readersOf } from './federation/registry-refs.ts';
 import { federationHooks, REF_SETTLE_MS } from './federation/registry-ref-resolver.ts';
 import { createControllerMetrics } from './metrics.ts';
 import { Discovery } from './discovery/discovery.ts';
+import { GatewayApiWatch } from './gateway-api-watch.ts';
+import { routeStale } from './workload/exposure.ts';
 import { Compliance } from './compliance/compliance.ts';
 import { setRegistryApiAddresses, sourcePolicy } from '../sources/destinations.ts';
 import { registryApiAddresses, type ServiceObject } from './workload/api-addresses.ts';
@@ -114,6 +116,10 @@ export async function runController(
     registries: allRegistries,
     enqueue: (key, afterMs) => queue.addAfter(key, afterMs),
     crossNamespace: () => sourcePolicy().allowCrossNamespaceDiscovery,
+  });
+  // spec.api.httpRoute (SPEC §13): routes wait for the Gateway API and are created when it appears.
+  const gatewayApi = new GatewayApiWatch(client, log.child({ component: 'gateway-api' }), () => {
+    for (const r of allRegistries()) if (r.spec.api?.httpRoute) manager.enqueue(Informer.key(r));
   });
   for (const ns of namespaces) {
     registryInformers.push(
@@ -208,13 +214,14 @@ export async function runController(
                 storage,
                 operatorNamespace: config.namespace,
                 ingressNamespaceSelector: config.registryApiIngressNamespaceSelector,
+                ingressClass: config.registryApiIngressClass,
                 apiDefaults: { replicas: config.registryApiReplicas, resources: config.registryApiResources },
               }),
             grant: (reg, storage) =>
               grantStorage(client, reg, storage, { guard, operatorNamespace: config.namespace }),
             observe: (reg) => {
               // Consent changed since the NetworkPolicy was applied: re-apply the workload now.
-              if (networkPolicyStale(reg)) return undefined;
+              if (networkPolicyStale(reg) || routeStale(reg, gatewayApi.served())) return undefined;
               const d = cached(
                 ownedInformers,
                 reg.metadata.namespace ?? '',
@@ -252,6 +259,7 @@ export async function runController(
     metrics.isLeader.set(1);
     for (const inf of informers()) inf.start();
     discovery.start();
+    if (config.deployRegistryApi) gatewayApi.start();
     compliance.start();
     manager.start();
     log.info(
@@ -268,6 +276,7 @@ export async function runController(
     metrics.isLeader.set(0);
     for (const inf of informers()) inf.stop();
     discovery.stop();
+    gatewayApi.stop();
     await compliance.stop();
     await manager.stop();
   };

@@ -107,6 +107,9 @@ spec:
             {{- with $op.registryApiIngressNamespaceSelector }}
             - --registry-api-ingress-namespace-selector={{ range $i, $k := keys . | sortAlpha }}{{ if $i }},{{ end }}{{ $k }}={{ index $op.registryApiIngressNamespaceSelector $k }}{{ end }}
             {{- end }}
+            {{- with $op.registryApiIngressClass }}
+            - --registry-api-ingress-class={{ . }}
+            {{- end }}
             {{- if ne (int $op.registryApiReplicas) 1 }}
             - --registry-api-replicas={{ $op.registryApiReplicas }}
             {{- end }}

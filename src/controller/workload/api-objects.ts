@@ -11,6 +11,7 @@ import { storageName } from '../../storage/layout.ts';
 import type { CondInput } from '../conditions.ts';
 import { networkPolicySpec, type IngressOptions } from './network-policy.ts';
 import { authArgs, authVolumes } from './api-auth.ts';
+import { exposureObject, unwantedExposure, type ExposureOptions } from './exposure.ts';
 
 export const API_PORT = 8080;
 export const apiName = (registry: string) => `${registry}-api`;
@@ -29,7 +30,7 @@ export type Obj = {
 export const API_NODE_OPTIONS = '--max-semi-space-size=2';
 
 /** Besides the storage, who the NetworkPolicy lets in (network-policy.ts). */
-export interface WorkloadOptions extends IngressOptions {
+export interface WorkloadOptions extends IngressOptions, ExposureOptions {
   /** The storage ConfigMaps the Role grants (default: what status records, else the main one). */
   storage?: readonly string[];
   /** The operator's defaults for what spec.api leaves out (--registry-api-replicas, --registry-api-resources). */
@@ -47,9 +48,18 @@ export const WORKLOAD_KINDS = [
   'Service',
   'NetworkPolicy',
   'PodDisruptionBudget',
+  'Ingress',
+  'HTTPRoute',
 ] as const;
 /** The kinds that exist only while the API runs (`spec.api.enabled: false` removes them). */
-const SERVING_KINDS = new Set(['Deployment', 'Service', 'NetworkPolicy', 'PodDisruptionBudget']);
+const SERVING_KINDS = new Set([
+  'Deployment',
+  'Service',
+  'NetworkPolicy',
+  'PodDisruptionBudget',
+  'Ingress',
+  'HTTPRoute',
+]);
 
 /** The workload's view when the operator deploys no API (--deploy-registry-api=false). */
 export const NOT_DEPLOYED: { readonly readyReplicas: number; readonly condition: CondInput } = {
@@ -69,7 +79,8 @@ export const apiReplicas = (reg: MCPRegistryV1beta1, o: WorkloadOptions = {}): n
 /** The kinds this registry's spec does not want (they are deleted when we own one). */
 export function unwantedKinds(reg: MCPRegistryV1beta1, o: WorkloadOptions = {}): string[] {
   if (!apiEnabled(reg)) return [...SERVING_KINDS];
-  return apiReplicas(reg, o) >= 2 ? [] : ['PodDisruptionBudget'];
+  const exposure = unwantedExposure(reg.spec.api ?? {});
+  return apiReplicas(reg, o) >= 2 ? exposure : ['PodDisruptionBudget', ...exposure];
 }
 
 function labels(reg: string) {
@@ -95,6 +106,7 @@ function apiArgs(reg: MCPRegistryV1beta1, api: ApiSpec, o: WorkloadOptions): str
     ...(reg.spec.displayName ? ['--display-name', reg.spec.displayName] : []),
     ...(origins.length > 0 ? ['--cors-origins', origins.join(',')] : []),
     ...authArgs(api, o.destinationPolicy),
+    ...(api.basePath ? ['--base-path', api.basePath] : []),
     '--address',
     `:${API_PORT}`,
   ];
@@ -235,6 +247,8 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: Wor
       spec: { minAvailable: 1, selector: { matchLabels: selector } },
     },
   ];
+  const exposed = exposureObject(api, meta(svc), { name: svc, port: API_PORT }, o);
+  if (exposed) all.push(exposed);
   const unwanted = new Set(unwantedKinds(reg, o));
   return all.filter((x) => !unwanted.has(x.kind));
 }

@@ -4,7 +4,7 @@
  * wants (`spec.api.enabled: false`, fewer than 2 replicas for the PodDisruptionBudget) deleted. An
  * object of one of those names the registry does not control is a NameConflictError.
  */
-import { isStatus, type KubeClient, type ResourceRef } from '../../kube/client.ts';
+import { isStatus, KubeApiError, type KubeClient, type ResourceRef } from '../../kube/client.ts';
 import { MANAGED_BY } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import { controlledBy, NameConflictError } from '../../storage/ownership.ts';
@@ -14,6 +14,14 @@ import { forgetRegistry, knownAbsent, markAbsent, markApplying } from './known-a
 import { reconcileReviewBinding } from './review-binding.ts';
 import { sourcePolicy } from '../../sources/destinations.ts';
 import { destinationPolicyJson } from './api-auth.ts';
+import {
+  EXPOSURE_KINDS,
+  exposureCondition,
+  exposureFailure,
+  forgetExposure,
+  GATEWAY_GROUP,
+  rememberExposure,
+} from './exposure.ts';
 import {
   API_PORT,
   apiEnabled,
@@ -42,7 +50,10 @@ const KIND_REFS: Record<string, { group: string; version: string; plural: string
   Service: { group: '', version: 'v1', plural: 'services' },
   NetworkPolicy: { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies' },
   PodDisruptionBudget: { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets' },
+  Ingress: { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' },
+  HTTPRoute: { group: GATEWAY_GROUP, version: 'v1', plural: 'httproutes' },
 };
+const isExposure = (kind: string) => (EXPOSURE_KINDS as readonly string[]).includes(kind);
 
 function refOfKind(kind: string, reg: MCPRegistryV1beta1): ResourceRef {
   const k = KIND_REFS[kind] ?? { group: '', version: 'v1', plural: '' };
@@ -60,10 +71,12 @@ async function apply(
   reg: MCPRegistryV1beta1,
   o: Obj,
   guard: () => void,
+  strict = false,
 ): Promise<unknown> {
   guard();
   markApplying(reg.metadata.uid, o.kind);
-  const r = await client.patch(refOf(o), 'apply', o, { fieldManager: MANAGED_BY, force: true });
+  const query = { fieldManager: MANAGED_BY, force: true, ...(strict ? { fieldValidation: 'Strict' } : {}) };
+  const r = await client.patch(refOf(o), 'apply', o, query);
   return r.body;
 }
 
@@ -84,7 +97,7 @@ async function existingOwned(
   const out: (Existing | undefined)[] = [];
   for (const o of objects) {
     const ref = refOf(o);
-    const found = DNS_1123_LABEL.test(ref.name ?? '') ? await client.find<Existing>(ref) : undefined;
+    const found = DNS_1123_LABEL.test(ref.name ?? '') ? await findKind(client, o.kind, ref) : undefined;
     if (found && !controlledBy(found, uid))
       throw new NameConflictError(o.kind, ref.namespace ?? '', ref.name ?? '', reg.metadata.name ?? '');
     out.push(found);
@@ -92,6 +105,19 @@ async function existingOwned(
   return out;
 }
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * A lookup that, for the exposure kinds, takes a kind the cluster does not serve (no Gateway API) or
+ * the operator may not read (a platform that withholds ingresses) as none there: the apply says why.
+ */
+async function findKind(client: KubeClient, kind: string, ref: ResourceRef): Promise<Existing | undefined> {
+  try {
+    return await client.find<Existing>(ref);
+  } catch (e) {
+    if (isExposure(kind) && isStatus(e, 403)) return undefined;
+    throw e;
+  }
+}
 
 export async function reconcileApiWorkload(
   client: KubeClient,
@@ -110,7 +136,12 @@ export async function reconcileApiWorkload(
   for (const [i, o] of objects.entries()) {
     // The observed uid rides along as a precondition: an object swapped in since the check is refused.
     const uid = existing[i]?.metadata.uid;
-    const out = await apply(client, reg, uid ? { ...o, metadata: { ...o.metadata, uid } } : o, guard);
+    const body = uid ? { ...o, metadata: { ...o.metadata, uid } } : o;
+    if (isExposure(o.kind)) {
+      await applyExposure(client, reg, body, guard);
+      continue;
+    }
+    const out = await apply(client, reg, body, guard);
     if (o.kind === 'Deployment') deployment = out as typeof deployment;
   }
   await deleteOwned(client, reg, unwantedKinds(reg, opts), guard);
@@ -127,6 +158,22 @@ export async function reconcileApiWorkload(
     };
   rememberApplied(reg);
   return apiStatusFrom(reg, deployment);
+}
+
+/**
+ * The Ingress or HTTPRoute: a refusal (no Gateway API, no permission, an Ingress the apiserver or an
+ * ingress controller's webhook refuses) is remembered as the APIReady condition instead of failing
+ * the sync: the catalog and the in-cluster API do not depend on it.
+ */
+async function applyExposure(client: KubeClient, reg: MCPRegistryV1beta1, o: Obj, guard: () => void) {
+  try {
+    // Strict: a field the cluster's Ingress or HTTPRoute version does not know is an error, not dropped.
+    await apply(client, reg, o, guard, true);
+    rememberExposure(reg, o.kind);
+  } catch (e) {
+    if (!(e instanceof KubeApiError) || e.status >= 500 || e.status === 409) throw e;
+    rememberExposure(reg, o.kind, exposureCondition(o.kind, e.status, e.message));
+  }
 }
 
 /** Applies only the Role, granting `storage` (reconcile-io.ts widens it before a write adds shards). */
@@ -155,6 +202,9 @@ export function apiStatusFrom(
   const name = reg.metadata.name ?? '';
   const endpoint = `http://${apiName(name)}.${reg.metadata.namespace}.svc:${API_PORT}`;
   const ready = deployment.status?.readyReplicas ?? 0;
+  // Not where it was asked to be: said before readiness, which the user can see on the Deployment.
+  const failed = exposureFailure(reg);
+  if (failed) return { endpoint, readyReplicas: ready, condition: failed };
   return {
     endpoint,
     readyReplicas: ready,
@@ -182,6 +232,7 @@ export async function cleanupApiWorkload(
   guard: () => void = () => {},
 ): Promise<void> {
   forgetApplied(reg);
+  forgetExposure(reg);
   await reconcileReviewBinding(client, reg, guard, false);
   await deleteOwned(client, reg, [...WORKLOAD_KINDS].reverse(), guard);
   forgetRegistry(reg.metadata.uid);
@@ -202,7 +253,7 @@ async function deleteOwned(
   for (const kind of kinds) {
     if (knownAbsent(uid, kind)) continue;
     const ref = refOfKind(kind, reg);
-    const found = await client.find<Existing>(ref);
+    const found = await findKind(client, kind, ref);
     if (found && controlledBy(found, uid)) {
       guard();
       await client
