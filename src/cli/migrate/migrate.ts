@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Document, isScalar, parseAllDocuments } from 'yaml';
 import { isToolhiveRegistry, migrateToolhiveRegistry, type Obj } from '../../api/migration/toolhive.ts';
-import { documentLabel } from '../documents.ts';
+import { documentLabel, yamlProblem } from '../documents.ts';
 import { CliError, UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 import {
@@ -67,7 +67,8 @@ export function migrateYamlText(text: string, label: string, opts: MigrateOption
       return;
     }
     if (!isToolhiveRegistry(value)) {
-      if (doc.errors.length) result.errors.push(`${where}: not valid YAML: ${doc.errors[0]?.message}`);
+      if (doc.errors.length)
+        result.errors.push(`${where}: not valid YAML: ${yamlProblem(doc.errors[0]?.message)}`);
       const ns = doc.getIn(['metadata', 'namespace'], true);
       // -n moves the registries' ConfigMaps (and anything else namespaced) with them: a source
       // ConfigMap must be in its registry's namespace.
