@@ -15,8 +15,6 @@ import { KubernetesAuth } from '../registry-api/access/kubernetes-auth.ts';
 import { createApiMetrics } from '../registry-api/metrics.ts';
 import { loadFromConfigMap, loadFromFile, type Loader } from '../registry-api/snapshot/loaders.ts';
 import { startApiServer } from '../registry-api/server.ts';
-import { EntryAuthorizer } from '../registry-api/access/authorize-entries.ts';
-import { auditLogger } from '../registry-api/access/audit.ts';
 import { corsPolicy } from '../registry-api/access/cors.ts';
 import { OidcVerifier } from '../registry-api/access/oidc.ts';
 import type { ResourceMetadataOptions } from '../registry-api/access/protected-resource.ts';
@@ -44,8 +42,6 @@ interface ServeOptions {
   oidcGroupsClaim?: string;
   apiKeysReloadSeconds: string;
   destinationPolicy?: string;
-  authorizationPolicies?: string;
-  audit?: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -108,9 +104,6 @@ async function serve(o: ServeOptions): Promise<void> {
     const cm = o.fromConfigmap ?? '';
     loader = loadFromConfigMap(client!, namespace, cm, registryName, store, log, metrics, o.displayName);
   }
-  const authorizer = o.authorizationPolicies
-    ? new EntryAuthorizer(o.authorizationPolicies, log.child({ component: 'authorization' })).start()
-    : undefined;
   const srv = await startApiServer({
     address: o.address,
     store,
@@ -120,15 +113,12 @@ async function serve(o: ServeOptions): Promise<void> {
     metricsRegistry: registry,
     cors,
     resourceMetadata: resourceMetadataOf(o, registryName),
-    authorizer,
-    audit: o.audit ? auditLogger() : undefined,
   });
   log.info({ url: srv.url, auth: auth.enabled }, 'registry API listening');
   process.stdout.write(`listening on ${srv.url}\n`);
   for (const sig of ['SIGTERM', 'SIGINT'] as const)
     process.on(sig, () => {
       loader.stop();
-      authorizer?.stop();
       void srv.close().then(() => process.exit(0));
     });
 }
@@ -234,11 +224,6 @@ program
     '--cors-origins <origins>',
     'origins browsers may read the API from: "*" or scheme://host[:port],… (default: "*" without auth, none with auth)',
   )
-  .option(
-    '--authorization-policies <path>',
-    'Cedar policies deciding which entries each caller may read (reloaded when the file changes; hidden entries are 404)',
-  )
-  .option('--audit', 'write one JSON audit line per request to stdout ("logger":"audit")')
   .addOption(
     new Option('--log-level <level>', 'log level')
       .choices(['fatal', 'error', 'warn', 'info', 'debug'])

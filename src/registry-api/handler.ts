@@ -7,9 +7,6 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SnapshotStore, Snapshot } from './snapshot/snapshot.ts';
 import type { Authenticator } from './access/auth.ts';
-import type { EntryAuthorizer } from './access/authorize-entries.ts';
-import { auditEntries, noteAudit } from './access/audit.ts';
-import { authorizeRequest, noteHidden } from './authorized-view.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { RequestTarget } from '../http/guard.ts';
 import {
@@ -20,13 +17,11 @@ import {
   parseBool,
   parseFormat,
   parseLimit,
-  parseUpdatedSince,
-  v01After,
-  v01Matcher,
   v1Matcher,
 } from './query.ts';
+import { listV01Versions, versionOf, versionsBody } from './versions.ts';
 import { listBody, upstreamView, view } from './views.ts';
-import { sendBody, sendError, sendJson } from './respond.ts';
+import { refuse, sendBody, sendError, sendJson } from './respond.ts';
 import { PUBLISH_501, PUBLISH_ROUTES, allowedOn, canonicalPath, trailingSlashTarget } from './paths.ts';
 import { cachedResponse, rememberResponse, responseKey } from './response-cache.ts';
 import { handleMcp } from './mcp/endpoint.ts';
@@ -34,8 +29,6 @@ import { handleMcp } from './mcp/endpoint.ts';
 export interface HandlerDeps {
   store: SnapshotStore;
   auth?: Authenticator;
-  /** Per-entry Cedar policies (authorize-entries.ts); without it every caller sees every entry. */
-  authorizer?: EntryAuthorizer;
   metrics?: ApiMetrics;
   metricsRegistry?: Registry;
   log?: Logger;
@@ -64,22 +57,19 @@ interface Ctx {
   deps: HandlerDeps;
   /** Set for a route whose answers are cached (response-cache.ts). */
   cacheKey?: string;
-  /** The caller's view of the current snapshot (authorized-view.ts), for routes that need credentials. */
-  view?: Snapshot;
 }
 
 const GET = ['GET', 'HEAD'] as const;
 
 function snapshotOr503(ctx: Ctx): Snapshot | undefined {
-  const s = ctx.view ?? ctx.deps.store.current;
+  const s = ctx.deps.store.current;
   if (!s) sendError(ctx.req, ctx.res, 503, 'Catalog not loaded yet');
   return s;
 }
 
 function ok(ctx: Ctx, body: unknown): void {
   const buf = Buffer.from(JSON.stringify(body), 'utf8');
-  auditEntries(ctx.req, buf, body);
-  const snap = ctx.view ?? ctx.deps.store.current;
+  const snap = ctx.deps.store.current;
   if (snap && ctx.cacheKey !== undefined) rememberResponse(snap, ctx.cacheKey, buf);
   sendBody(ctx.req, ctx.res, 200, buf, { cacheable: true });
 }
@@ -112,13 +102,7 @@ function info(ctx: Ctx): void {
 }
 
 export function listV01Body(snap: Snapshot, q: URLSearchParams): unknown {
-  const limit = parseLimit(q.get('limit'), LIMITS.v01);
-  const cursor = q.get('cursor');
-  const after = cursor ? v01After(snap, cursor) : undefined;
-  const updatedSince = parseUpdatedSince(q.get('updated_since'));
-  parseBool('include_deleted', q.get('include_deleted')); // nothing here is ever deleted
-  const match = v01Matcher({ search: q.get('search'), updatedSince, version: q.get('version') });
-  return listBody(page(snap, after, limit, match), 'upstream');
+  return listV01Versions(snap, q);
 }
 
 function listV01(ctx: Ctx): void {
@@ -126,29 +110,22 @@ function listV01(ctx: Ctx): void {
   if (snap) ok(ctx, listV01Body(snap, ctx.target.query));
 }
 
-/** Upstream clients name servers by their server.json name; ours may also use the catalog key. */
-function byUpstreamName(snap: Snapshot, name: string) {
-  return snap.byName.get(name) ?? snap.byServerName.get(name);
-}
-
 function versionsV01(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
   if (!snap) return;
-  parseBool('include_deleted', ctx.target.query.get('include_deleted'));
-  const e = byUpstreamName(snap, ctx.params[0]!);
-  if (!e) return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
-  ok(ctx, { servers: [upstreamView(e)], metadata: { count: 1 } });
+  const deleted = parseBool('include_deleted', ctx.target.query.get('include_deleted'));
+  const body = versionsBody(snap, ctx.params[0]!, deleted);
+  if (!body) return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
+  ok(ctx, body);
 }
 
 function versionV01(ctx: Ctx): void {
   const snap = snapshotOr503(ctx);
   if (!snap) return;
-  parseBool('include_deleted', ctx.target.query.get('include_deleted'));
-  const e = byUpstreamName(snap, ctx.params[0]!);
-  const version = ctx.params[1]!;
-  if (!e || (version !== 'latest' && version !== e.version))
-    return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
-  ok(ctx, upstreamView(e));
+  const deleted = parseBool('include_deleted', ctx.target.query.get('include_deleted'));
+  const v = versionOf(snap, ctx.params[0]!, ctx.params[1]!, deleted);
+  if (!v) return sendError(ctx.req, ctx.res, 404, NOT_FOUND);
+  ok(ctx, upstreamView(v));
 }
 
 async function mcp(ctx: Ctx): Promise<void> {
@@ -267,23 +244,18 @@ export function createHandler(
         if (!m) continue;
         template = route.template;
         if (!route.methods.includes(method)) return notAllowed(req, res, method, path);
-        noteAudit(req, { route: route.template });
-        const ctx: Ctx = { req, res, target, params: decodeParams(m), deps };
-        if (!route.open) {
-          const v = await authorizeRequest(deps, deps.store.current, req, res);
-          if (!v) return;
-          ctx.view = v.snap;
+        if (!route.open && deps.auth?.enabled) {
+          const r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+          if (!r.ok) return refuse(req, res, r.status ?? 401, r.message);
         }
+        const ctx: Ctx = { req, res, target, params: decodeParams(m), deps };
         if (route.cached) {
           ctx.cacheKey = responseKey(route.template, ctx.params, target.query);
-          const snap = ctx.view;
+          const snap = deps.store.current;
           const hit = snap && ctx.cacheKey !== undefined ? cachedResponse(snap, ctx.cacheKey) : undefined;
-          if (hit) return (auditEntries(req, hit), sendBody(req, res, 200, hit, { cacheable: true }));
+          if (hit) return sendBody(req, res, 200, hit, { cacheable: true });
         }
-        await route.run(ctx);
-        if (res.statusCode === 404 && ctx.params[0] !== undefined)
-          noteHidden(req, deps.store.current, ctx.params[0]);
-        return;
+        return await route.run(ctx);
       }
       const publishOnly = PUBLISH_ROUTES.find(([re]) => re.test(path));
       if (publishOnly) {

@@ -6,7 +6,8 @@
  * between two requests cannot make a client see a server twice or skip one that exists before and
  * after the change (the name itself may be gone; the next page starts after where it would be).
  */
-import { compareNames, toRfc3339, type ApiEntry, type Snapshot } from './snapshot/snapshot.ts';
+import { compareNames, type ApiEntry, type Snapshot } from './snapshot/snapshot.ts';
+import { timeKey } from '../registry/index.ts';
 
 export class BadRequest extends Error {}
 
@@ -57,42 +58,31 @@ export function parseBool(name: string, raw: string | null): boolean {
   throw new BadRequest(`Invalid ${name} parameter: must be true or false`);
 }
 
-export function parseUpdatedSince(raw: string | null): number | undefined {
-  if (raw === null) return undefined;
-  const t = toRfc3339(raw);
-  if (!t) throw new BadRequest('Invalid updated_since parameter: must be an RFC 3339 timestamp');
-  return Date.parse(t);
+/** `updated_since` as nanoseconds since 1970 (compared exactly: registry/time.ts); empty is no filter. */
+export function parseUpdatedSince(raw: string | null): bigint | undefined {
+  if (raw === null || raw === '') return undefined;
+  const t = timeKey(raw);
+  if (t === undefined) throw new BadRequest('Invalid updated_since parameter: must be an RFC 3339 timestamp');
+  return t;
 }
 
 /**
  * A /v0.1 cursor as the official server reads cursors: it never refuses one. Ours (base64url of
- * `v1:<name>`) resumes after that name; anything else is read as the official server's own
- * `serverName:version` (or a bare name), so a cursor carried over from the official registry, or
- * made up, resumes where that name would be instead of failing the whole listing. The canonical form
- * for the response cache's key: no snapshot is needed to compute it.
+ * `v1:<name>:<version>`, or `v1:<name>` from before versions were served) resume after that
+ * version of that server (after the whole server); anything else is read as the official server's
+ * own `serverName:version` (or a bare name), so a cursor carried over from the official registry, or
+ * made up, resumes where it would be instead of failing the whole listing (versions.ts). The
+ * canonical form for the response cache's key: no snapshot is needed to compute it.
  */
 export function v01CursorPosition(cursor: string): { name: string; version?: string } {
+  let text = cursor;
   try {
-    return { name: decodeCursor(cursor) };
+    text = decodeCursor(cursor);
   } catch (e) {
     if (!(e instanceof BadRequest)) throw e;
   }
-  const colon = cursor.indexOf(':');
-  return colon < 0 ? { name: cursor } : { name: cursor.slice(0, colon), version: cursor.slice(colon + 1) };
-}
-
-/** The catalog key to page after (`''`: from the start) for a /v0.1 cursor, over this snapshot. */
-export function v01After(snap: Snapshot, cursor: string): string {
-  const { name, version } = v01CursorPosition(cursor);
-  // Official cursors name servers by server.json name; our order is by catalog key.
-  const e = snap.byName.get(name) ?? snap.byServerName.get(name);
-  if (!e) return name;
-  // The official server resumes after (name, version): a later version of the same server comes next.
-  if (version !== undefined && compareNames(e.version, version) > 0) {
-    const i = indexAfter(snap.entries, e.name) - 2;
-    return i >= 0 ? snap.entries[i]!.name : '';
-  }
-  return e.name;
+  const colon = text.indexOf(':');
+  return colon < 0 ? { name: text } : { name: text.slice(0, colon), version: text.slice(colon + 1) };
 }
 
 /** Index of the first entry whose name sorts strictly after `name`. */
@@ -136,21 +126,4 @@ export function v1Matcher(search: string | null, tags: string[]): (e: ApiEntry) 
   return (e) =>
     (needle === '' || e.nameLower.includes(needle) || e.descriptionLower.includes(needle)) &&
     tags.every((t) => e.tags.includes(t));
-}
-
-/** /v0.1 filters, as the upstream registry defines them: `search` is a case-insensitive substring of the name. */
-export function v01Matcher(opts: {
-  search: string | null;
-  updatedSince: number | undefined;
-  version: string | null;
-}): (e: ApiEntry) => boolean {
-  const needle = opts.search?.toLowerCase() ?? '';
-  // Each server has exactly one (current) version here, so `latest` selects every server; an empty
-  // `version=` is no filter, as on the official server.
-  const version =
-    opts.version === null || opts.version === '' || opts.version === 'latest' ? undefined : opts.version;
-  return (e) =>
-    (needle === '' || e.nameLower.includes(needle)) &&
-    (opts.updatedSince === undefined || e.updatedAtMs > opts.updatedSince) &&
-    (version === undefined || e.version === version);
 }

@@ -6,7 +6,7 @@
  * Keyed by what can change a response and nothing else (issue #26.7): the route, its decoded path
  * parameters, and the query parameters that route reads, each in its canonical form (a default
  * written out or left out is the same key, `search` is case-insensitive, `tag` order and repeats do
- * not matter, `include_deleted` never changes an answer here). A parameter no route reads is not in
+ * not matter; `include_deleted` as the route resolves it). A parameter no route reads is not in
  * the key, so junk parameters cannot fill the cache; before, 2,040 requests with one took the API's
  * RSS from 175 to 468 MB. Bounded by bytes as well as entries (src/registry/bounded-cache.ts).
  * Computing a key validates the parameters it reads: a bad one throws BadRequest (a 400), as the
@@ -23,6 +23,7 @@ import {
   parseUpdatedSince,
   v01CursorPosition,
 } from './query.ts';
+import { listIncludesDeleted } from './versions.ts';
 
 export const RESPONSE_CACHE_BOUNDS = { maxEntries: 2048, maxBytes: 32 * 1024 * 1024 };
 
@@ -35,7 +36,7 @@ const v01CursorOf = (q: URLSearchParams) => {
   return c ? v01CursorPosition(c) : null;
 };
 const searchOf = (q: URLSearchParams) => q.get('search')?.toLowerCase() ?? '';
-const ignoredDeleted = (q: URLSearchParams) => void parseBool('include_deleted', q.get('include_deleted'));
+const deletedOf = (q: URLSearchParams) => parseBool('include_deleted', q.get('include_deleted'));
 
 /** For each cached route template: the canonical form of the query parameters it reads. */
 const QUERY_KEYS: Readonly<Record<string, (q: URLSearchParams) => unknown>> = {
@@ -49,18 +50,19 @@ const QUERY_KEYS: Readonly<Record<string, (q: URLSearchParams) => unknown>> = {
   ],
   '/api/v1/registry/servers/{name}': (q) => parseFormat(q.get('format')),
   '/v0.1/servers': (q) => {
-    ignoredDeleted(q);
     const version = q.get('version');
     return [
       parseLimit(q.get('limit'), LIMITS.v01),
       v01CursorOf(q),
-      parseUpdatedSince(q.get('updated_since')) ?? null,
+      // A bigint has no JSON form; its decimal digits are the same key.
+      parseUpdatedSince(q.get('updated_since'))?.toString() ?? null,
+      listIncludesDeleted(q),
       searchOf(q),
-      version === 'latest' || version === '' ? null : version,
+      version === '' ? null : version,
     ];
   },
-  '/v0.1/servers/{serverName}/versions': (q) => ignoredDeleted(q) ?? null,
-  '/v0.1/servers/{serverName}/versions/{version}': (q) => ignoredDeleted(q) ?? null,
+  '/v0.1/servers/{serverName}/versions': deletedOf,
+  '/v0.1/servers/{serverName}/versions/{version}': deletedOf,
 };
 
 /** The cache key of a request to a cached route; undefined for a route whose answers are not cached. */

@@ -1,18 +1,15 @@
 /** The registry API HTTP server: one node:http server for the API, health and metrics. */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createHandler } from './handler.ts';
 import { prepareFirstPages } from './first-pages.ts';
 import { buildOpenApi } from './openapi/openapi.ts';
-import type { Snapshot, SnapshotStore } from './snapshot/snapshot.ts';
+import type { SnapshotStore } from './snapshot/snapshot.ts';
 import type { Authenticator } from './access/auth.ts';
-import type { EntryAuthorizer } from './access/authorize-entries.ts';
-import { beginAudit, noteAudit } from './access/audit.ts';
-import { pageNeedsView, pageView } from './authorized-view.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { refuse, sendBody, sendError, sendJson } from './respond.ts';
-import { createUiRoutes, isUiPath } from '../ui/server/route.ts';
+import { createUiRoutes } from '../ui/server/route.ts';
 import { guardServer, guarded } from '../http/guard.ts';
 import { applyCors, corsPolicy, type CorsPolicy } from './access/cors.ts';
 import {
@@ -30,10 +27,6 @@ export interface ApiServerOptions {
   metricsRegistry?: Registry;
   /** Cross-origin access (cors.ts); default: `*` when anonymous, none when authenticated. */
   cors?: CorsPolicy;
-  /** Per-entry Cedar policies (SPEC §13); without them every caller reads every entry. */
-  authorizer?: EntryAuthorizer;
-  /** The audit logger (access/audit.ts): one line per request when set. */
-  audit?: Logger;
   /** What `/.well-known/oauth-protected-resource` says (protected-resource.ts); served only with auth. */
   resourceMetadata?: ResourceMetadataOptions;
 }
@@ -54,7 +47,6 @@ export async function startApiServer(
   const handler = createHandler({
     store: opts.store,
     auth: opts.auth,
-    authorizer: opts.authorizer,
     metrics: opts.metrics,
     metricsRegistry: opts.metricsRegistry,
     log: opts.log,
@@ -62,10 +54,8 @@ export async function startApiServer(
   });
   // The catalog page (docs/ui.md) answers `/`, `/servers/…` and `/ui/…` from the same snapshot,
   // response writer and credentials as the API; every other path goes to the API handler.
-  const pageViews = new WeakMap<IncomingMessage, Snapshot>();
   const ui = createUiRoutes({
-    // With policies, the page sees the caller's view only (pageViews), never the whole catalog.
-    snapshot: (req) => (opts.authorizer ? req && pageViews.get(req) : opts.store.current),
+    snapshot: () => opts.store.current,
     authorize: async (req) => {
       if (!opts.auth?.enabled) return undefined;
       const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
@@ -79,7 +69,6 @@ export async function startApiServer(
   const cors = opts.cors ?? corsPolicy(undefined, Boolean(opts.auth?.enabled));
   const listener = guarded(
     async (req, res, target) => {
-      if (opts.audit) beginAudit(opts.audit, req, res, target.path);
       if (applyCors(cors, req, res)) return;
       if (opts.auth?.enabled && opts.resourceMetadata && isResourceMetadataPath(target.path))
         return sendJson(req, res, 200, resourceMetadata(req, opts.resourceMetadata));
@@ -89,11 +78,6 @@ export async function startApiServer(
       if (target.path === '/ui/catalog.json' && opts.auth?.enabled) {
         const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
         if (!r.ok) return refuse(req, res, r.status ?? 401, r.message);
-      }
-      if (isUiPath(target.path)) {
-        noteAudit(req, { route: '/ui' });
-        const view = pageNeedsView(target.path) && (await pageView(opts, opts.store.current, req));
-        if (view) pageViews.set(req, view);
       }
       if (!ui(req, res, target.path)) return handler(req, res, target);
       res.once('finish', () =>

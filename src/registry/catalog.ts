@@ -9,6 +9,7 @@ import {
   type CatalogServer,
   type JsonObject,
   type ServerKind,
+  type ServerVersion,
 } from './model.ts';
 import { upstreamNameOf } from './toolhive-to-upstream.ts';
 import { toolhiveExtension } from './upstream-to-toolhive.ts';
@@ -20,6 +21,7 @@ export interface ServerParts {
   toolhive?: JsonObject;
   upstream?: JsonObject;
   registryMeta?: JsonObject;
+  versions?: ServerVersion[];
 }
 
 const TOOLHIVE_KEY = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
@@ -69,6 +71,7 @@ export function makeCatalogServer(parts: ServerParts): CatalogServer {
   if (th) s.toolhive = th;
   if (up) s.upstream = up;
   if (parts.registryMeta) s.registryMeta = parts.registryMeta;
+  if (parts.versions && parts.versions.length > 0) s.versions = parts.versions;
   return s;
 }
 

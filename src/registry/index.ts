@@ -11,6 +11,7 @@ export type {
   JsonObject,
   UpstreamStatus,
   OfficialFacts,
+  ServerVersion,
 } from './model.ts';
 export {
   DocumentError,
@@ -32,6 +33,7 @@ export {
   writeRegistry,
   unrepresentableIn,
   STORAGE_UPSTREAM_KEY,
+  STORAGE_VERSIONS_KEY,
 } from './write.ts';
 export {
   filterCatalog,
@@ -46,3 +48,6 @@ export { mergeCatalogs } from './merge.ts';
 export { parseGlob, globMatch, GlobError, type GlobResult } from './glob.ts';
 export { makeCatalogServer, catalogOf, type ServerParts } from './catalog.ts';
 export { validateEntry, prepareValidators, type EntryError } from './validate.ts';
+export { boundVersions, type VersionsTrimmed } from './versions.ts';
+export { timeKey, rfc3339 } from './time.ts';
+export { officialFacts } from './status.ts';

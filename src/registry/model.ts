@@ -61,6 +61,17 @@ export interface CatalogServer {
   upstream?: JsonObject;
   /** The `_meta` an upstream registry API gave the server (official status, dates), when read from a page. */
   registryMeta?: JsonObject;
+  /**
+   * The other versions of this server the source registry offers (older ones, deleted ones), as it
+   * gave them: served by `/v0.1` only (SPEC §14 "Mirror fidelity"); absent when there are none.
+   */
+  versions?: ServerVersion[];
+}
+
+/** One version of a server as an upstream registry API gave it: its server.json and `_meta`. */
+export interface ServerVersion {
+  upstream: JsonObject;
+  registryMeta?: JsonObject;
 }
 
 export interface Catalog {

@@ -9,13 +9,15 @@ import {
   type CatalogServer,
   type InvalidEntry,
   type JsonObject,
+  type ServerVersion,
   type SourceFormat,
 } from './model.ts';
 import { serverJsonToToolhive } from './upstream-to-toolhive.ts';
 import { normaliseToolhiveStatus, toolhiveStatusOf } from './status.ts';
 import { validateEntry } from './validate.ts';
-import { registryStatusOf, takePreRead, type PreRead } from './pre-read.ts';
+import { registryStatusOf, takePreRead } from './pre-read.ts';
 import { DocumentCache } from './document-cache.ts';
+import { current, otherVersions, type Kept } from './versions.ts';
 
 export interface ParseResult {
   catalog: Catalog;
@@ -206,7 +208,8 @@ function upstreamItems(doc: unknown, shape: Shape): { items: Item[]; meta: Catal
 function readUpstream(doc: unknown, shape: Shape): ParseResult {
   const { items, meta } = upstreamItems(doc, shape);
   const invalid: InvalidEntry[] = [];
-  const chosen = new Map<string, { item: Item; server: JsonObject; latest: boolean; ahead?: PreRead }>();
+  // Every version of each server (an API page lists them all): one is catalogued, the others kept.
+  const byName = new Map<string, Kept[]>();
   for (const item of items) {
     const named = isObject(item.server) && typeof item.server.name === 'string' && item.server.name !== '';
     const entry = named ? ((item.server as JsonObject).name as string) : item.where;
@@ -227,17 +230,28 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
     }
     const official =
       isObject(item.meta) && isObject(item.meta[OFFICIAL_META]) ? item.meta[OFFICIAL_META] : {};
-    if (official.status === 'deleted') continue; // the registry withdrew it
-    // An API page may list several versions of one server: keep the latest, else the later one.
-    const latest = official.isLatest === true;
-    const previous = chosen.get(entry);
-    if (previous && previous.latest && !latest) continue;
-    chosen.set(entry, { item, server: item.server, latest, ...(ahead && { ahead }) });
+    const kept: Kept = {
+      item,
+      server: item.server,
+      latest: official.isLatest === true,
+      deleted: official.status === 'deleted', // the registry withdrew it: served only on request
+      ...(ahead && { ahead }),
+    };
+    const versions = byName.get(entry);
+    if (versions) versions.push(kept);
+    else byName.set(entry, [kept]);
+  }
+  const chosen = new Map<string, Kept & { versions?: ServerVersion[] }>();
+  for (const [entry, versions] of byName) {
+    const c = current(versions);
+    if (!c) continue; // every version deleted
+    const others = otherVersions(versions, c);
+    chosen.set(entry, others.length > 0 ? { ...c, versions: others } : c);
   }
   const unrepresentable: string[] = [];
   const warnings: string[] = [];
   const servers: CatalogServer[] = [];
-  for (const [upstreamName, { item, server, ahead }] of chosen) {
+  for (const [upstreamName, { item, server, ahead, versions }] of chosen) {
     const name = catalogNameOf(upstreamName);
     const registryMeta = isObject(item.meta) ? item.meta : undefined;
     const officialStatus = registryStatusOf(registryMeta);
@@ -253,6 +267,7 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
           kind: 'upstream-only',
           upstream: server,
           ...(registryMeta && { registryMeta }),
+          ...(versions && { versions }),
         }),
       );
       continue;
@@ -274,6 +289,7 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
         toolhive: entry,
         upstream: server,
         ...(registryMeta && { registryMeta }),
+        ...(versions && { versions }),
       }),
     );
   }

@@ -12,6 +12,7 @@ import {
   type Catalog,
   type CatalogServer,
   type JsonObject,
+  type ServerVersion,
   type SourceFormat,
 } from './model.ts';
 import { jsonEqual } from '../api/conversion/json.ts';
@@ -19,6 +20,12 @@ import { toolhiveToServerJson } from './toolhive-to-upstream.ts';
 
 /** Storage extension key: upstream originals (server.json and registry `_meta`) by catalog name. */
 export const STORAGE_UPSTREAM_KEY = 'upstream_servers';
+/**
+ * Storage extension key: the other versions of each server (`[{server, _meta}]` by catalog name, as
+ * the source registry gave them). Catalogs stored before it existed simply have none; readers that
+ * predate it ignore it.
+ */
+export const STORAGE_VERSIONS_KEY = 'upstream_versions';
 
 /** One entry in ToolHive shape, `name` first; undefined for a server ToolHive cannot express. */
 export function toToolhiveServer(s: CatalogServer): JsonObject | undefined {
@@ -129,6 +136,18 @@ export function* storageChunks(catalog: Catalog): Generator<string> {
     yield `,"${STORAGE_UPSTREAM_KEY}":`;
     yield* objectPieces(upstream, upstreamItem);
   }
+  const versioned = [...catalog.servers]
+    .sort(byName)
+    .filter((s) => s.versions && s.versions.length > 0)
+    .map((s) => [s.name, s.versions ?? []] as const);
+  if (versioned.some(([name]) => name !== '__proto__')) {
+    yield `,"${STORAGE_VERSIONS_KEY}":`;
+    yield* objectPieces(versioned, (vs) =>
+      vs.map((v) =>
+        v.registryMeta ? { server: v.upstream, _meta: v.registryMeta } : { server: v.upstream },
+      ),
+    );
+  }
   yield '}';
 }
 
@@ -214,15 +233,18 @@ export function parseStorage(text: string): Catalog {
   if (!isObject(doc) || !isObject(doc.servers))
     throw new DocumentError('stored catalog: expected a ToolHive registry object');
   const extra = isObject(doc[STORAGE_UPSTREAM_KEY]) ? (doc[STORAGE_UPSTREAM_KEY] as JsonObject) : {};
+  const versionsOf = storedVersions(doc[STORAGE_VERSIONS_KEY]);
   const servers: CatalogServer[] = [];
   const seen = new Set<string>();
   const parts = (name: string, toolhive?: JsonObject, kind?: CatalogServer['kind']) => {
     const item = isObject(extra[name]) ? (extra[name] as JsonObject) : {};
     const upstream =
       item.derived === true && toolhive && kind ? regenerate(name, toolhive, kind) : item.server;
+    const versions = versionsOf(name);
     return {
       ...(isObject(upstream) && { upstream }),
       ...(isObject(item._meta) && { registryMeta: item._meta }),
+      ...(versions && { versions }),
     };
   };
   for (const [mapKey, kind] of [
@@ -243,4 +265,18 @@ export function parseStorage(text: string): Catalog {
   if (typeof doc.version === 'string') meta.version = doc.version;
   if (typeof doc.last_updated === 'string') meta.lastUpdated = doc.last_updated;
   return catalogOf(servers, meta, Array.isArray(doc.groups) ? doc.groups.filter(isObject) : undefined);
+}
+
+/** The stored other versions of each server, by catalog name (none in storage written before them). */
+function storedVersions(raw: unknown): (name: string) => ServerVersion[] | undefined {
+  const all = isObject(raw) ? raw : {};
+  return (name) => {
+    const list = Object.hasOwn(all, name) ? all[name] : undefined;
+    if (!Array.isArray(list)) return undefined;
+    const out: ServerVersion[] = [];
+    for (const v of list)
+      if (isObject(v) && isObject(v.server))
+        out.push(isObject(v._meta) ? { upstream: v.server, registryMeta: v._meta } : { upstream: v.server });
+    return out.length > 0 ? out : undefined;
+  };
 }

@@ -3,8 +3,7 @@ import type { KubeClient } from '../kube/client.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
 import { defaultFormatOf } from '../api/constants.ts';
 import { fetchConfigMap, type ConfigMapLookup } from './configmap.ts';
-import { fetchUrlBody, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
-import { Body } from './fetch-body.ts';
+import { fetchUrl, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
 import { fetchGit, type GitCredentials } from './git.ts';
 import { fetchRegistrySource } from './registry-source.ts';
 import { readSecretKey } from './secrets.ts';
@@ -49,24 +48,16 @@ export async function fetchSource(ctx: FetchContext, source: SourceToFetch): Pro
   }
   if (source.prefetched) return source.prefetched;
   const got = await fetchText(ctx, source);
-  // The registry source hands over its pages already parsed (no second parse of a large catalog); a
-  // url source its bytes, decoded by the pipeline (on a sync worker).
+  // The registry source hands over its pages already parsed (no second parse of a large catalog).
   const fetched: FetchedSource =
     typeof got === 'string'
       ? { name: source.name, text: got, format }
-      : got instanceof Body
-        ? { name: source.name, bytes: got, format }
-        : { name: source.name, parsed: got, format };
-  if (source.remember) {
-    // Kept for a later sync: a worker must get a copy of these bytes, not take them.
-    if (got instanceof Body) got.markShared();
-    else if (typeof got !== 'string') for (const p of got.pages ?? []) p.markShared();
-    source.remember(fetched);
-  }
+      : { name: source.name, parsed: got, format };
+  source.remember?.(fetched);
   return fetched;
 }
 
-async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string | Body | ParsedDocument> {
+async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string | ParsedDocument> {
   const { client, namespace } = ctx;
   switch (source.type) {
     case 'configmap': {
@@ -85,7 +76,7 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
       const timeoutMs = u.timeout
         ? Math.min(durationMs(u.timeout), MAX_TIMER_MS)
         : DEFAULT_URL_OPTIONS.timeoutMs;
-      return fetchUrlBody(
+      return fetchUrl(
         u.href,
         {
           ...DEFAULT_URL_OPTIONS,

@@ -1,11 +1,11 @@
 /**
- * Upstream MCP registry API source: pages through `/v0.1/servers?version=latest&limit=100` following
- * metadata.nextCursor and returns one API page document holding the latest version of each server,
+ * Upstream MCP registry API source: pages through `/v0.1/servers?limit=100&include_deleted=true`
+ * following metadata.nextCursor and returns one API page document holding every version of each server,
  * as objects (a ParsedDocument): the pipeline reads them without a second parse, and the process
  * never holds the whole catalog as one string (docs/performance.md, the 10,000-server sync).
  *
- * Bounded work (SPEC §8): each page is read up to a page size limit and parsed at once; only one entry
- * per server name is kept between pages; the whole sync has a byte, page and time budget, and the byte
+ * Bounded work (SPEC §8): each page is read up to a page size limit and parsed at once; one entry per
+ * server version is kept between pages; the whole sync has a byte, page and time budget, and the byte
  * budget is enforced while streaming, so a hostile registry is refused early instead of being buffered.
  * Transient failures of a page (5xx, 429, network) are retried with backoff (retry.ts).
  */
@@ -16,9 +16,6 @@ import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retr
 import { parsePage, LatestVersions, apiDocument } from './registry-page.ts';
 import { preReadUpstreamItem } from '../registry/pre-read.ts';
 import { SourceError, type ParsedDocument } from './types.ts';
-import type { Body } from './fetch-body.ts';
-
-export { latestPerServer } from './registry-page.ts';
 
 export interface RegistryApiOptions extends HttpGetOptions, Partial<RetryOptions> {
   /** Largest page (HttpGetOptions.maxBytes is the page limit). */
@@ -98,7 +95,7 @@ async function pages(
   const seen = new Set<string>();
   let total = 0;
   /** Starts page `page`; throws at once when the page or time budget forbids it. */
-  const start = (page: number, cursor?: string): Promise<Body> => {
+  const start = (page: number, cursor?: string): Promise<Buffer> => {
     if (page > opts.maxPages)
       throw new SourceError('TooManyPages', `${where}: more than ${opts.maxPages} pages; stopping`);
     if (now() > deadline)
@@ -107,10 +104,10 @@ async function pages(
         `${where}: paging did not finish within ${Math.round(budgetMs / 1000)} s (stopped before page ${page})`,
       );
     const url = new URL(where);
-    // version=latest lets the registry drop superseded versions itself (the official one does);
-    // LatestVersions still reduces for registries that ignore it.
-    url.searchParams.set('version', 'latest');
+    // Every version, deleted ones included, as the official registry asks of a sub-registry that
+    // mirrors it (SPEC §14 "Mirror fidelity"); a registry that ignores the flag gives what it has.
     url.searchParams.set('limit', String(opts.pageLimit));
+    url.searchParams.set('include_deleted', 'true');
     if (cursor) url.searchParams.set('cursor', cursor);
     return fetchPage(url, where, page, opts, {
       retry,
@@ -119,14 +116,11 @@ async function pages(
       pageLimit: Math.min(opts.maxBytes, maxTotal - total),
     });
   };
-  // Kept as received: a sync worker reads them again rather than have the objects cloned for it.
-  const bodies: Body[] = [];
   let next = start(1);
   for (let page = 1; ; page++) {
     const body = await next;
     total += body.length;
-    bodies.push(body);
-    const { items, nextCursor } = parsePage(body.toString(), where, page);
+    const { items, nextCursor } = parsePage(body.toString('utf8'), where, page);
     if (nextCursor) {
       if (seen.has(nextCursor))
         throw new SourceError(
@@ -146,7 +140,7 @@ async function pages(
     for (const item of items) if (latest.add(item)) preReadUpstreamItem(item);
     if (!nextCursor) break;
   }
-  return { ...apiDocument(latest.items(), total), pages: bodies };
+  return apiDocument(latest.items(), total);
 }
 
 /** One page, with the messages a user sees for its failures. */
@@ -162,7 +156,7 @@ async function fetchPage(
     /** This page's byte limit: the page size limit, or what the byte budget has left if less. */
     pageLimit: number;
   },
-): Promise<Body> {
+): Promise<Buffer> {
   try {
     const res = await getWithRetries(
       url.toString(),

@@ -126,35 +126,18 @@ export function parsePage(text: string, where: string, n: number): Page {
   return { items: doc.servers as Json[], ...(next ? { nextCursor: next } : {}) };
 }
 
-export function official(item: Json): Json {
-  const meta = isObject(item._meta) ? item._meta : {};
-  return isObject(meta[OFFICIAL]) ? meta[OFFICIAL] : {};
-}
-
 function serverOf(item: Json): Json {
   return isObject(item.server) ? item.server : {};
 }
 
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-  const pb = b.split(/[.-]/).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return 0;
-}
-
 /**
- * The latest version of each server, fed page by page so only one entry per name is held. Deleted
- * versions are dropped before choosing, as the official registry does when it recomputes `isLatest`
- * after a deletion: the newest version still standing wins. Entries without a usable name are kept as
- * they are, so the pipeline reports them as invalid instead of them vanishing here.
+ * Every version of each server the registry lists (SPEC §14 "Mirror fidelity": older and deleted
+ * versions are served too), fed page by page. A version listed twice (the same name and version, as
+ * a registry may when its data changes between two pages) is held once, at its first place, with its
+ * later content. Which version is catalogued, and how many are kept, is the pipeline's decision
+ * (registry/versions.ts). Entries without a usable name are kept as they are, so the pipeline
+ * reports them as invalid instead of them vanishing here. (The class kept only the latest version
+ * before; its name stays while another change to this file is in flight.)
  *
  * Entries are kept as parsed, not as text: the JSON text the sources hash needs is made when it is
  * hashed. Made here, while paging, ~9 MB of text for 10,000 servers lived through every scavenge
@@ -162,40 +145,24 @@ export function compareVersions(a: string, b: string): number {
  * shares its core (docs/performance.md, the 10,000-server sync).
  */
 export class LatestVersions {
-  private readonly best = new Map<string, Json>();
+  private readonly byVersion = new Map<string, Json>();
   private readonly unnamed: Json[] = [];
 
-  /** Whether the item is kept (for now: a later page may still supersede it). */
+  /** Whether the item is kept (always: a later page may still give the same version again). */
   add(item: Json): boolean {
-    if (official(item).status === 'deleted') return false;
-    const name = serverOf(item).name;
+    const { name, version } = serverOf(item);
     if (typeof name !== 'string' || name === '') {
       this.unnamed.push(item);
       return true;
     }
-    const prev = this.best.get(name);
-    if (prev && !this.newer(item, prev)) return false;
-    this.best.set(name, item);
+    // JSON.stringify of the pair: no name or version can make two pairs one key.
+    this.byVersion.set(JSON.stringify([name, version]), item);
     return true;
   }
 
-  private newer(item: Json, prev: Json): boolean {
-    const a = official(item).isLatest === true;
-    const b = official(prev).isLatest === true;
-    if (a !== b) return a;
-    return compareVersions(String(serverOf(item).version ?? ''), String(serverOf(prev).version ?? '')) > 0;
-  }
-
   items(): Json[] {
-    return [...this.best.values(), ...this.unnamed];
+    return [...this.byVersion.values(), ...this.unnamed];
   }
-}
-
-/** Compatibility helper for callers holding all items at once. */
-export function latestPerServer(items: Json[]): Json[] {
-  const l = new LatestVersions();
-  for (const i of items) l.add(i);
-  return l.items();
 }
 
 /**

@@ -7,7 +7,7 @@
  * FailureOutcome stage; a rule that stops a write (ownership, drift) is an input to storageAction.
  */
 import type { StatusV1beta1 } from '../../api/types.ts';
-import { filteredOutMessage, type PipelineResult } from './pipeline.ts';
+import { filteredOutMessage, versionsTrimmedMessage, type PipelineResult } from './pipeline.ts';
 
 /** What decisions read of a pipeline result: its figures, never its catalog. */
 type PipelineFigures = Omit<PipelineResult, 'catalog'>;
@@ -157,6 +157,7 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
     stored: !f.unchanged,
     sourceNames: f.reg.sourceNames,
     ...(r.filteredOut ? { filteredOut: filteredOutMessage(r.filteredOut) } : {}),
+    ...(r.versionsTrimmed ? { versionsTrimmed: versionsTrimmedMessage(r.versionsTrimmed) } : {}),
   };
   return {
     result: f.unchanged ? 'unchanged' : 'success',

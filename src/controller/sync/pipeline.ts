@@ -15,15 +15,17 @@ import {
   FilterBudgetError,
   filterHash,
   mergeCatalogs,
+  boundVersions,
   parseRegistryDocument,
   parseRegistryValue,
   type Catalog,
   type InvalidEntry,
+  type VersionsTrimmed,
 } from '../../registry/index.ts';
+import { DEFAULT_VERSIONS_PER_SERVER } from '../../api/schema/v1beta1.ts';
 import { discoveredDocument } from '../../registry/discovery/index.ts';
 import type { SpecV1beta1 } from '../../api/types.ts';
 import type { DiscoveredSource, FetchedSource } from '../../sources/types.ts';
-import type { Body } from '../../sources/fetch-body.ts';
 
 export interface PipelineResult {
   /** sourcesHash of what was fetched: the same content gives the same hash (a no-op resync writes nothing). */
@@ -45,6 +47,8 @@ export interface PipelineResult {
   filteredOut?: { by: 'sources' | 'spec'; servers: number };
   /** What was read leniently (a ToolHive `status: "active"`), `source NAME: …`; shown in the Synced Event. */
   warnings?: string[];
+  /** Sources with servers over their maxVersionsPerServer, and what was left out (versionsTrimmedMessage). */
+  versionsTrimmed?: ({ source: string; max: number } & VersionsTrimmed)[];
 }
 
 export class DataError extends Error {
@@ -57,22 +61,14 @@ export class DataError extends Error {
 }
 
 /** A source as the pipeline reads it: text, or a parsed document. */
-type ReadSource = Exclude<FetchedSource, { discovered: DiscoveredSource } | { bytes: Body }>;
+type ReadSource = Exclude<FetchedSource, { discovered: DiscoveredSource }>;
 
 /**
  * A `kubernetes` source's workloads mapped to its document (the JSON text and the workloads skipped,
- * with why), and a url source's bytes decoded: here, on the sync worker with the rest of the
- * pipeline, not on the event loop that holds the informers (up to ~0.9 s per 1,000 workloads with
- * large annotations, docs/controller.md) and answers admission (~70 ms to decode 28 MB).
+ * with why): here, on the sync worker with the rest of the pipeline, not on the event loop that holds
+ * the informers (up to ~0.9 s per 1,000 workloads with large annotations, docs/controller.md).
  */
 function documentOf(f: FetchedSource): ReadSource {
-  if (f.bytes)
-    return {
-      name: f.name,
-      format: f.format,
-      text: f.bytes.toString(),
-      ...(f.skipped && { skipped: f.skipped }),
-    };
   if (!f.discovered) return f;
   const doc = discoveredDocument(f.discovered.workloads);
   return { name: f.name, format: f.format, text: doc.text, skipped: doc.skipped };
@@ -137,6 +133,16 @@ export function specFilterHash(spec: SpecV1beta1): string {
   return filterHash(...spec.sources.map((s) => s.filter), spec.filter);
 }
 
+/** What the status says when a source's servers have more versions than its bound (SPEC §14). */
+export function versionsTrimmedMessage(t: NonNullable<PipelineResult['versionsTrimmed']>): string {
+  return t
+    .map(
+      (x) =>
+        `source ${x.source}: ${x.servers} server${x.servers === 1 ? ' has' : 's have'} more than ${x.max} version${x.max === 1 ? '' : 's'}; ${x.versions} older version${x.versions === 1 ? '' : 's'} left out (maxVersionsPerServer: ${x.max})`,
+    )
+    .join('; ');
+}
+
 /** What the status and the Warning Event say when the filters kept nothing (#21.6). */
 export function filteredOutMessage(f: NonNullable<PipelineResult['filteredOut']>): string {
   const n = `${f.servers} server${f.servers === 1 ? '' : 's'}`;
@@ -175,6 +181,7 @@ export function runPipeline(spec: SpecV1beta1, sources: FetchedSource[]): Pipeli
     catalog: r.catalog,
     ...(r.warnings.length > 0 && { warnings: r.warnings }),
     ...(r.filteredOut && { filteredOut: r.filteredOut }),
+    ...(r.trimmed.length > 0 && { versionsTrimmed: r.trimmed }),
   };
   if (r.invalid.length + r.warnings.length <= MAX_OUTCOME_ENTRIES) {
     // Shared by every later result of the same input: frozen, like the parse cache's results.
@@ -208,6 +215,7 @@ function read(spec: SpecV1beta1, fetched: ReadSource[], keys: TextKey[]) {
   const warnings: string[] = [];
   // One budget for every filter of the sync: servers × patterns is bounded, not only each glob.
   const budget = new FilterBudget();
+  const trimmed: NonNullable<PipelineResult['versionsTrimmed']> = [];
   let unfiltered = 0;
   fetched.forEach((f, i) => {
     const source = spec.sources.find((s) => s.name === f.name);
@@ -230,8 +238,12 @@ function read(spec: SpecV1beta1, fetched: ReadSource[], keys: TextKey[]) {
       invalid.push({ entry: x.workload, field: '', reason: x.reason, source: f.name });
     for (const w of parsed.warnings) warnings.push(`source ${f.name}: ${w}`);
     unfiltered += parsed.catalog.servers.length;
+    // Every version a registry offers is kept, up to the source's bound (SPEC §14 "Mirror fidelity").
+    const max = source?.registry?.maxVersionsPerServer ?? DEFAULT_VERSIONS_PER_SERVER;
+    const versions = boundVersions(parsed.catalog, max);
+    if (versions.trimmed) trimmed.push({ source: f.name, max, ...versions.trimmed });
     parts.push(
-      bounded(f.name, `source ${f.name}`, () => filterCatalog(parsed.catalog, source?.filter, budget)),
+      bounded(f.name, `source ${f.name}`, () => filterCatalog(versions.catalog, source?.filter, budget)),
     );
   });
   const merged = mergeCatalogs(parts);
@@ -240,7 +252,7 @@ function read(spec: SpecV1beta1, fetched: ReadSource[], keys: TextKey[]) {
     catalog.servers.length === 0 && unfiltered > 0
       ? { by: merged.catalog.servers.length === 0 ? 'sources' : 'spec', servers: unfiltered }
       : undefined;
-  return { catalog, invalid, warnings, conflicts: merged.conflicts, filteredOut };
+  return { catalog, invalid, warnings, conflicts: merged.conflicts, filteredOut, trimmed };
 }
 
 /** Runs one filter; its work limit is a data failure of that filter (InvalidData, docs/controller.md). */

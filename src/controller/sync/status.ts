@@ -78,6 +78,8 @@ export interface SuccessOutcome {
   sourceNames: string[];
   /** Why nothing was kept although the sources had servers (filteredOutMessage); Ready all the same. */
   filteredOut?: string;
+  /** Which sources' servers had more versions than maxVersionsPerServer (versionsTrimmedMessage). */
+  versionsTrimmed?: string;
 }
 
 export interface FailureOutcome {
@@ -105,7 +107,8 @@ export function statusAfterSuccess(
     ? `; ${o.invalidCount} invalid entr${o.invalidCount === 1 ? 'y' : 'ies'} skipped`
     : '';
   const emptied = o.filteredOut ? `; ${o.filteredOut}` : '';
-  const message = `${o.serverCount} server${o.serverCount === 1 ? '' : 's'} from ${o.sourceNames.join(', ')}${invalidNote}${emptied}`;
+  const bound = o.versionsTrimmed ? `; ${o.versionsTrimmed}` : '';
+  const message = `${o.serverCount} server${o.serverCount === 1 ? '' : 's'} from ${o.sourceNames.join(', ')}${invalidNote}${emptied}${bound}`;
   return {
     ...prev,
     phase: 'Ready',
@@ -125,11 +128,13 @@ export function statusAfterSuccess(
           status: 'True',
           // An empty result of a filter is valid data, but it is rarely what was meant: say so here.
           reason: o.filteredOut ? 'FilterMatchedNothing' : o.invalidCount ? 'SomeEntriesInvalid' : 'Valid',
-          message: o.filteredOut
-            ? `${o.filteredOut}${o.invalidCount ? `; ${o.invalidCount} invalid entries skipped` : ''}`
-            : o.invalidCount
-              ? `${o.invalidCount} invalid entries skipped`
-              : 'all entries valid',
+          message: `${
+            o.filteredOut
+              ? `${o.filteredOut}${o.invalidCount ? `; ${o.invalidCount} invalid entries skipped` : ''}`
+              : o.invalidCount
+                ? `${o.invalidCount} invalid entries skipped`
+                : 'all entries valid'
+          }${bound}`,
         },
         { type: 'SyncSuccessful', status: 'True', reason: 'Synced', message },
         { ...ctx.api.condition, type: 'APIReady' },

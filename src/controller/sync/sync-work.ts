@@ -61,6 +61,7 @@ export function figuresOf(r: PipelineResult): Omit<PipelineResult, 'catalog'> {
     conflicts: r.conflicts,
     ...(r.filteredOut && { filteredOut: r.filteredOut }),
     ...(r.warnings && { warnings: r.warnings }),
+    ...(r.versionsTrimmed && { versionsTrimmed: r.versionsTrimmed }),
   };
 }
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ApiEntry, Snapshot } from '../snapshot/snapshot.ts';
 import { BadRequest, decodeCursor, page, v1Matcher } from '../query.ts';
 import { listBody, upstreamView } from '../views.ts';
+import { versionOf, versionsBody } from '../versions.ts';
 import { productVersion } from '../../config/version.ts';
 
 /** A page of search results is at most this many servers: an answer's size is bounded like a REST page. */
@@ -91,22 +92,30 @@ export function searchServers(snap: Snapshot, a: SearchArgs): CallToolResult {
   return answer([head, ...p.items.map(line)].join('\n'), body as unknown as Record<string, unknown>);
 }
 
+/** The latest version, or the one asked for (deleted versions are not served here, as by default in /v0.1). */
 export function getServer(snap: Snapshot, a: { name: string; version?: string }): CallToolResult {
   const e = find(snap, a.name);
   const v = a.version;
-  if (!e || (v !== undefined && v !== '' && v !== 'latest' && v !== e.version))
-    return failure(`Server not found: ${a.name}${v ? ` version ${v}` : ''}`);
-  return answer(line(e).slice(2), upstreamView(e));
+  const x = e && versionOf(snap, e.name, v === undefined || v === '' ? 'latest' : v, false);
+  if (!e || !x) return failure(`Server not found: ${a.name}${v ? ` version ${v}` : ''}`);
+  const status = x.status === 'active' ? '' : ` (${x.status})`;
+  return answer(x === e ? line(e).slice(2) : `${a.name} ${x.version}${status}`, upstreamView(x));
 }
 
 export function listVersions(snap: Snapshot, a: { name: string }): CallToolResult {
   const e = find(snap, a.name);
-  if (!e) return failure(`Server not found: ${a.name}`);
-  // One version per server is what the catalog holds (the mirror keeps the latest; SPEC §14 "Mirror fidelity").
-  return answer(`1 version of ${a.name}: ${e.version} (latest)`, {
-    servers: [upstreamView(e)],
-    metadata: { count: 1 },
-  });
+  const body = e && versionsBody(snap, e.name, false);
+  if (!e || !body) return failure(`Server not found: ${a.name}`);
+  // Every version the catalog holds, newest published first (SPEC §14 "Mirror fidelity").
+  const shown = e.versions.filter((x) => x.status !== 'deleted');
+  const names = shown.map(
+    (x) => `${x.version}${x.isLatest ? ' (latest)' : x.status === 'active' ? '' : ` (${x.status})`}`,
+  );
+  const n = shown.length;
+  return answer(
+    `${n} version${n === 1 ? '' : 's'} of ${a.name}: ${names.join(', ')}`,
+    body as unknown as Record<string, unknown>,
+  );
 }
 
 const nameArg = z.string().min(1).max(MAX_TEXT).describe('server name, e.g. io.github.stacklok/fetch');

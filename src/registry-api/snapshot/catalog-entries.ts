@@ -1,6 +1,13 @@
 /** Turns a Catalog into the snapshot's entries: both wire shapes computed once per reload. */
-import { toToolhiveServer, toUpstreamServerResponse, type Catalog } from '../../registry/index.ts';
-import { buildSnapshot, sha256, type EntryInput, type Snapshot } from './snapshot.ts';
+import {
+  OFFICIAL_META,
+  officialFacts,
+  toToolhiveServer,
+  toUpstreamServerResponse,
+  type Catalog,
+  type ServerVersion,
+} from '../../registry/index.ts';
+import { buildSnapshot, sha256, type EntryInput, type Snapshot, type VersionInput } from './snapshot.ts';
 
 export function catalogEntries(catalog: Catalog): EntryInput[] {
   return catalog.servers.map((s) => {
@@ -18,8 +25,19 @@ export function catalogEntries(catalog: Catalog): EntryInput[] {
       // The source registry's official dates win; a ToolHive entry's metadata.last_updated is next.
       updatedAt: s.official.updatedAt ?? s.lastUpdated,
       official: s.official,
+      ...(s.versions && { versions: s.versions.map(versionInput) }),
     };
   });
+}
+
+/** Another version as the source registry gave it: its official facts, and its other `_meta` keys. */
+function versionInput(v: ServerVersion): VersionInput {
+  const { [OFFICIAL_META]: _official, ...others } = v.registryMeta ?? {};
+  return {
+    server: v.upstream,
+    ...(Object.keys(others).length > 0 && { meta: others }),
+    official: officialFacts(v.registryMeta, undefined),
+  };
 }
 
 export interface SnapshotSource {

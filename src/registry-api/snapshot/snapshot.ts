@@ -5,6 +5,24 @@
  * order cursors rely on) is computed here once per reload, not per request.
  */
 import { createHash } from 'node:crypto';
+import { rfc3339, timeKey } from '../../registry/index.ts';
+
+/** Status, status message and dates from the source, served unchanged (absent: active, no dates). */
+export interface OfficialInput {
+  status: 'active' | 'deprecated' | 'deleted';
+  statusMessage?: string;
+  statusChangedAt?: string;
+  publishedAt?: string;
+  updatedAt?: string;
+}
+
+/** Another version of a server, as the source registry gave it (SPEC §14 "Mirror fidelity"). */
+export interface VersionInput {
+  server: Record<string, unknown>;
+  /** `_meta` keys beside `server` other than the official block. */
+  meta?: Record<string, unknown>;
+  official: OfficialInput;
+}
 
 /** One server as the snapshot builder receives it: already converted to both wire shapes. */
 export interface EntryInput {
@@ -19,31 +37,43 @@ export interface EntryInput {
   meta?: Record<string, unknown>;
   /** RFC 3339 time the server itself says it was last updated, when it says so. */
   updatedAt?: string;
-  /** Status, status message and dates from the source, served unchanged (absent: active, no dates). */
-  official?: {
-    status: 'active' | 'deprecated' | 'deleted';
-    statusMessage?: string;
-    statusChangedAt?: string;
-    publishedAt?: string;
-  };
+  official?: Omit<OfficialInput, 'updatedAt'>;
+  /** The server's other versions, when the source offered several. */
+  versions?: readonly VersionInput[];
 }
 
-export interface ApiEntry {
-  readonly name: string;
-  readonly description: string;
-  readonly tags: readonly string[];
-  readonly toolhive: Readonly<Record<string, unknown>>;
+/** One version of a server as served by /v0.1: its server.json and its official facts. */
+export interface ApiVersion {
   readonly server: Readonly<Record<string, unknown>>;
   readonly meta: Readonly<Record<string, unknown>>;
   readonly version: string;
   readonly status: 'active' | 'deprecated' | 'deleted';
   readonly statusMessage?: string;
+  /** The times as the source wrote them (microseconds and offsets kept), or derived as buildSnapshot says. */
   readonly statusChangedAt: string;
   readonly publishedAt: string;
   readonly updatedAt: string;
-  readonly updatedAtMs: number;
+  /** updatedAt as nanoseconds since 1970, compared exactly by `updated_since` (registry/time.ts). */
+  readonly updatedKey: bigint;
+  readonly publishedKey: bigint;
+  readonly isLatest: boolean;
+}
+
+/** A catalogued server: its latest version, what the ToolHive views need, and every version it has. */
+export interface ApiEntry extends ApiVersion {
+  readonly name: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly toolhive: Readonly<Record<string, unknown>>;
   readonly nameLower: string;
   readonly descriptionLower: string;
+  /**
+   * Every version, this one included, newest published first (the official `/versions` order);
+   * deleted ones too (served only on request).
+   */
+  readonly versions: readonly ApiVersion[];
+  /** The same, in the order /v0.1/servers lists them: by version, as the official server sorts text. */
+  readonly byVersion: readonly ApiVersion[];
 }
 
 export interface RegistryInfo {
@@ -81,23 +111,55 @@ export interface SnapshotInput {
   digest: string;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** Normalises a time to RFC 3339 in UTC, or undefined when it is not a usable timestamp. */
+/** A time as received when it is RFC 3339 (kept exactly: SPEC §14), or undefined. */
 export function toRfc3339(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !RFC3339.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  return rfc3339(value);
 }
 
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function apiVersion(
+  server: Record<string, unknown>,
+  meta: Record<string, unknown> | undefined,
+  official: OfficialInput | undefined,
+  fallback: string,
+  isLatest: boolean,
+): ApiVersion {
+  const updatedAt = toRfc3339(official?.updatedAt) ?? fallback;
+  const publishedAt = toRfc3339(official?.publishedAt) ?? updatedAt;
+  const statusMessage = official?.statusMessage;
+  return Object.freeze({
+    server: Object.freeze(server),
+    meta: Object.freeze({ ...(meta ?? {}) }),
+    version: typeof server.version === 'string' ? server.version : '',
+    status: official?.status ?? 'active',
+    ...(statusMessage !== undefined && { statusMessage }),
+    statusChangedAt: toRfc3339(official?.statusChangedAt) ?? publishedAt,
+    publishedAt,
+    updatedAt,
+    updatedKey: timeKey(updatedAt) ?? 0n,
+    publishedKey: timeKey(publishedAt) ?? 0n,
+    isLatest,
+  });
+}
+
+/** Newest published first; equal times in the order given (the official server's `/versions` order). */
+function newestFirst(versions: ApiVersion[]): ApiVersion[] {
+  return versions
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) =>
+      a.v.publishedKey === b.v.publishedKey ? a.i - b.i : a.v.publishedKey > b.v.publishedKey ? -1 : 1,
+    )
+    .map((x) => x.v);
+}
+
 /**
- * Builds a snapshot. Timestamps: a server's own `updatedAt` when it has one, else the catalog's
- * `lastUpdated`, else the load time. `publishedAt` and `statusChangedAt` are the source registry's
- * when it gave them; a ToolHive catalog carries no publication history, so they are `updatedAt`.
+ * Builds a snapshot. Timestamps are served as the source wrote them. A server's own `updatedAt` when
+ * it has one, else the catalog's `lastUpdated`, else the load time. `publishedAt` and
+ * `statusChangedAt` are the source registry's when it gave them; a ToolHive catalog carries no
+ * publication history, so they are `updatedAt`.
  */
 export function buildSnapshot(
   input: SnapshotInput,
@@ -108,30 +170,29 @@ export function buildSnapshot(
   const fallback = toRfc3339(input.lastUpdated) ?? loadedAt;
   const byName = new Map<string, ApiEntry>();
   for (const it of items) {
-    const updatedAt = toRfc3339(it.updatedAt) ?? fallback;
-    const publishedAt = toRfc3339(it.official?.publishedAt) ?? updatedAt;
-    const statusMessage = it.official?.statusMessage;
-    const version = typeof it.server.version === 'string' ? it.server.version : '';
+    const latest = apiVersion(
+      it.server,
+      it.meta,
+      { status: 'active', ...it.official, ...(it.updatedAt !== undefined && { updatedAt: it.updatedAt }) },
+      fallback,
+      true,
+    );
+    const others = (it.versions ?? []).map((v) => apiVersion(v.server, v.meta, v.official, fallback, false));
+    const all = [latest, ...others];
     const description = it.description ?? '';
     // A later duplicate replaces an earlier one, like the merge rule for sources.
     byName.set(
       it.name,
       Object.freeze({
+        ...latest,
         name: it.name,
         description,
         tags: Object.freeze([...it.tags]),
         toolhive: Object.freeze(it.toolhive),
-        server: Object.freeze(it.server),
-        meta: Object.freeze({ ...(it.meta ?? {}) }),
-        version,
-        status: it.official?.status ?? 'active',
-        ...(statusMessage !== undefined && { statusMessage }),
-        statusChangedAt: toRfc3339(it.official?.statusChangedAt) ?? publishedAt,
-        publishedAt,
-        updatedAt,
-        updatedAtMs: Date.parse(updatedAt),
         nameLower: it.name.toLowerCase(),
         descriptionLower: description.toLowerCase(),
+        versions: Object.freeze(newestFirst(all)),
+        byVersion: Object.freeze([...all].sort((a, b) => compareNames(a.version, b.version))),
       }),
     );
   }

@@ -25,8 +25,7 @@ export interface SendOpts {
 }
 
 export interface UiDeps {
-  /** The snapshot this request may see (with per-entry policies, the caller's view of it). */
-  snapshot(req?: IncomingMessage): UiSnapshot | undefined;
+  snapshot(): UiSnapshot | undefined;
   /** undefined when the request may read the catalog, else why not (as the API says it). */
   authorize(req: IncomingMessage): Promise<string | undefined>;
   send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, opts?: SendOpts): void;
@@ -116,7 +115,7 @@ async function serve(deps: UiDeps, req: IncomingMessage, res: ServerResponse, pa
       return deps.sendError(req, res, 401, `Unauthorized: ${denied}`, {
         'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
       });
-    const snap = deps.snapshot(req);
+    const snap = deps.snapshot();
     if (!snap) return deps.sendError(req, res, 503, 'Catalog not loaded yet');
     return deps.send(req, res, 200, summaryBody(snap), { cacheable: true });
   }
@@ -124,7 +123,7 @@ async function serve(deps: UiDeps, req: IncomingMessage, res: ServerResponse, pa
   const file = path.startsWith('/ui/') ? path.slice(4) : 'index.html';
   const asset = file === 'index.html' && path.startsWith('/ui/') ? undefined : assets.get(file);
   if (!asset) return deps.sendError(req, res, 404, 'Not found');
-  const status = file === 'index.html' && serverPageMissing(deps.snapshot(req), path) ? 404 : 200;
+  const status = file === 'index.html' && serverPageMissing(deps.snapshot(), path) ? 404 : 200;
   deps.send(req, res, status, asset.body, {
     cacheable: status === 200,
     contentType: asset.contentType,

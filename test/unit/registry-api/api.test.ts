@@ -77,7 +77,7 @@ test('GET /api/v1/registry/info', async () => {
     serverCount: 88,
     source: 'test',
     version: '1.0.0',
-    lastUpdated: '2025-10-22T00:18:33.000Z',
+    lastUpdated: '2025-10-22T00:18:33Z', // as the catalog says it
   });
 });
 

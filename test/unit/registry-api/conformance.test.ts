@@ -154,9 +154,10 @@ test('the status a server has is the one /v0.1 serves (no hard-coded active)', a
     assert.deepEqual(body._meta['io.modelcontextprotocol.registry/official'], {
       status: 'deprecated',
       statusMessage: 'gone soon',
-      statusChangedAt: '2025-01-01T00:00:00.000Z',
-      publishedAt: '2025-01-01T00:00:00.000Z',
-      updatedAt: '2025-06-01T00:00:00.000Z',
+      // As the source wrote them (SPEC §14: no precision gained or lost).
+      statusChangedAt: '2025-01-01T00:00:00Z',
+      publishedAt: '2025-01-01T00:00:00Z',
+      updatedAt: '2025-06-01T00:00:00Z',
       isLatest: true,
     });
     assert.deepEqual(validateResponse('/v0.1/servers/{serverName}/versions/{version}', 200, body), []);

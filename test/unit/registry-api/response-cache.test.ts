@@ -19,8 +19,14 @@ const same: [template: string, a: string, b: string][] = [
   ['/v0.1/servers', '', 'junk=1'],
   ['/v0.1/servers', '', 'limit=30'],
   ['/v0.1/servers', '', 'limit=030'],
-  ['/v0.1/servers', '', 'include_deleted=true'],
-  ['/v0.1/servers', '', 'version=latest'],
+  ['/v0.1/servers', '', 'include_deleted=false'],
+  ['/v0.1/servers', '', 'version='],
+  // updated_since always includes deleted versions (as on the official server).
+  [
+    '/v0.1/servers',
+    'updated_since=2025-01-01T00:00:00Z',
+    'updated_since=2025-01-01T00:00:00Z&include_deleted=1',
+  ],
   ['/v0.1/servers', 'search=Fetch', 'search=fetch&x=y'],
   ['/v0.1/servers', '', 'format=anything'],
   ['/v0.1/servers', 'updated_since=2025-01-01T00:00:00Z', 'updated_since=2025-01-01T01:00:00%2B01:00'],
@@ -39,6 +45,13 @@ const apart: [template: string, a: string, b: string][] = [
   ['/v0.1/servers', '', 'limit=31'],
   ['/v0.1/servers', '', 'search=x'],
   ['/v0.1/servers', '', 'version=1.0.0'],
+  // Every version is served (SPEC §14): these change the answer now.
+  ['/v0.1/servers', '', 'include_deleted=true'],
+  ['/v0.1/servers', '', 'version=latest'],
+  ['/v0.1/servers/{serverName}/versions', '', 'include_deleted=true'],
+  ['/v0.1/servers/{serverName}/versions/{version}', '', 'include_deleted=true'],
+  // Exact to the nanosecond, not the millisecond.
+  ['/v0.1/servers', 'updated_since=2025-01-01T00:00:00.0898Z', 'updated_since=2025-01-01T00:00:00.089802Z'],
   ['/v0.1/servers', '', `cursor=${Buffer.from('v1:a').toString('base64url')}`],
   ['/v0.1/servers', '', 'updated_since=2025-01-01T00:00:00Z'],
   ['/api/v1/registry/servers', '', 'format=upstream'],

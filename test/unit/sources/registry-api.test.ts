@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
-import { latestPerServer, nestingDepth, parsePage, valueDepth } from '../../../src/sources/registry-page.ts';
+import { LatestVersions, nestingDepth, parsePage, valueDepth } from '../../../src/sources/registry-page.ts';
 import { SourceError, type ParsedDocument } from '../../../src/sources/types.ts';
 import { takePreRead } from '../../../src/registry/pre-read.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
@@ -53,7 +53,7 @@ async function sourceError(p: Promise<unknown>): Promise<SourceError> {
   assert.fail('expected a SourceError');
 }
 
-test('asks for version=latest and limit=100 on every page and follows the cursor', async () => {
+test('asks for every version (limit=100, include_deleted=true) on every page and follows the cursor', async () => {
   const queries: string[] = [];
   handler = (req, res) => {
     const u = new URL(req.url ?? '', web.url);
@@ -64,30 +64,47 @@ test('asks for version=latest and limit=100 on every page and follows the cursor
   };
   const doc = JSON.parse(textOf(await fetchRegistryApi(`${web.url}/`, opts().o))) as { servers: unknown[] };
   assert.deepEqual(queries, [
-    '/v0.1/servers?version=latest&limit=100',
-    '/v0.1/servers?version=latest&limit=100&cursor=n%2F2',
+    '/v0.1/servers?limit=100&include_deleted=true',
+    '/v0.1/servers?limit=100&include_deleted=true&cursor=n%2F2',
   ]);
   assert.equal(doc.servers.length, 2);
 });
 
-test('a registry that ignores version=latest: later pages supersede earlier ones, and the text is exact', async () => {
-  // Each page's entries are reduced (and pre-read) while the next page downloads; an entry a later
-  // page supersedes must be gone from the document, or the sources hash would not match it.
+test('every version of each server is kept in page order, a repeated version once with its later content, and the text is exact', async () => {
+  // Which version is catalogued is the pipeline's decision (registry/versions.ts); the source keeps
+  // them all, deleted ones too (a mirror serves them on request: SPEC §14).
   const pages = [
     page([item('r/a', '1.0.0'), item('r/b', '1.0.0', { isLatest: true })], '2'),
     page([item('r/a', '2.0.0'), item('r/c', '1.0.0'), { server: { version: '9' } }], '3'),
-    page([item('r/a', '1.5.0'), item('r/b', '2.0.0'), item('r/c', '0.1.0', { isLatest: true })]),
+    page([
+      item('r/a', '1.5.0', { status: 'deleted' }),
+      item('r/b', '2.0.0'),
+      item('r/c', '0.1.0', { isLatest: true }),
+      { server: { name: 'r/a', version: '1.0.0', description: 'changed since page 1' } },
+    ]),
   ];
   handler = (req, res) => {
     const cursor = new URL(req.url ?? '', web.url).searchParams.get('cursor');
     res.end(pages[cursor ? Number(cursor) - 1 : 0]);
   };
   const doc = await fetchRegistryApi(web.url, opts().o);
-  const value = doc.value as { servers: { server: { name?: string; version: string } }[] };
+  const value = doc.value as {
+    servers: { server: { name?: string; version: string; description?: string } }[];
+  };
   assert.deepEqual(
     value.servers.map((i) => `${i.server.name ?? '(unnamed)'}@${i.server.version}`),
-    ['r/a@2.0.0', 'r/b@1.0.0', 'r/c@0.1.0', '(unnamed)@9'],
+    [
+      'r/a@1.0.0',
+      'r/b@1.0.0',
+      'r/a@2.0.0',
+      'r/c@1.0.0',
+      'r/a@1.5.0',
+      'r/b@2.0.0',
+      'r/c@0.1.0',
+      '(unnamed)@9',
+    ],
   );
+  assert.equal(value.servers[0]?.server.description, 'changed since page 1');
   // Every walk of the document's pieces gives its exact text.
   assert.equal(textOf(doc), JSON.stringify(doc.value));
   assert.equal(textOf(doc), JSON.stringify(doc.value));
@@ -95,11 +112,11 @@ test('a registry that ignores version=latest: later pages supersede earlier ones
   for (const i of value.servers) assert.ok(takePreRead(i.server), `${i.server.name ?? '(unnamed)'} pre-read`);
 });
 
-test("the document's textBytes are every page's bytes received, superseded entries included", async () => {
+test("the document's textBytes are every page's bytes received, repeated entries included", async () => {
   // What a sync worker's heap is weighed against (controller/pipeline-workers): the pages as they came.
   const pages = [
     page([item('t/a', '1.0.0'), item('t/b', '1.0.0')], '2'),
-    page([item('t/a', '2.0.0', { isLatest: true })]),
+    page([item('t/a', '1.0.0'), item('t/a', '2.0.0', { isLatest: true })]),
   ];
   handler = (req, res) =>
     res.end(new URL(req.url ?? '', web.url).searchParams.get('cursor') ? pages[1] : pages[0]);
@@ -275,19 +292,32 @@ test('a cursor cycle is named with the cursor, bounded in length', async () => {
   );
 });
 
-test('latest version per server: deleted versions drop out first, so an older live version wins', () => {
-  const out = latestPerServer([
+test('LatestVersions keeps every version by name and version; unnamed entries stay for the pipeline to report', () => {
+  const kept = new LatestVersions();
+  for (const i of [
     item('r/rollback', '1.0.0'),
     item('r/rollback', '2.0.0', { status: 'deleted', isLatest: true }),
     item('r/gone', '1.0.0', { status: 'deleted', isLatest: true }),
     item('r/multi', '1.10.0'),
     item('r/multi', '1.9.0'),
     { server: { version: '1.0.0' } },
-  ]);
+    item('r/multi', '1.10.0', { isLatest: true }),
+  ])
+    assert.equal(kept.add(i), true);
   assert.deepEqual(
-    out.map(
-      (i) => `${String((i.server as { name?: string }).name)}@${(i.server as { version: string }).version}`,
-    ),
-    ['r/rollback@1.0.0', 'r/multi@1.10.0', 'undefined@1.0.0'],
+    kept
+      .items()
+      .map(
+        (i) =>
+          `${String((i.server as { name?: string }).name)}@${(i.server as { version: string }).version}${JSON.stringify(i._meta ?? {}).includes('isLatest') ? '*' : ''}`,
+      ),
+    [
+      'r/rollback@1.0.0',
+      'r/rollback@2.0.0*',
+      'r/gone@1.0.0*',
+      'r/multi@1.10.0*',
+      'r/multi@1.9.0',
+      'undefined@1.0.0',
+    ],
   );
 });

@@ -8,11 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchUrl, UrlCache, DEFAULT_URL_OPTIONS } from '../../../src/sources/url.ts';
 import { retryAfterMs } from '../../../src/sources/http-fetch.ts';
-import {
-  fetchRegistryApi,
-  latestPerServer,
-  DEFAULT_REGISTRY_API_OPTIONS,
-} from '../../../src/sources/registry-api.ts';
+import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { fetchGit } from '../../../src/sources/git.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
@@ -132,7 +128,7 @@ const item = (name: string, version: string, official: Record<string, unknown> =
   _meta: { 'io.modelcontextprotocol.registry/official': { status: 'active', isLatest: false, ...official } },
 });
 
-test('registry API: pages through nextCursor, keeps the latest version, drops deleted', async () => {
+test('registry API: pages through nextCursor and keeps every version, deleted ones too', async () => {
   const pages: Record<string, unknown> = {
     '': { servers: [item('a/x', '1.0.0'), item('a/y', '1.0.0')], metadata: { nextCursor: 'p2' } },
     p2: {
@@ -163,7 +159,7 @@ test('registry API: pages through nextCursor, keeps the latest version, drops de
   ]);
   assert.deepEqual(
     doc.servers.map((s) => `${s.server.name}@${s.server.version}`),
-    ['a/x@1.2.0', 'a/y@1.0.0'],
+    ['a/x@1.0.0', 'a/y@1.0.0', 'a/x@1.2.0', 'a/z@2.0.0', 'a/x@1.10.0'],
   );
 });
 
@@ -184,19 +180,6 @@ test('registry API: a cursor cycle and runaway paging are stopped with a clear e
     fetchRegistryApi(web.url, { ...DEFAULT_REGISTRY_API_OPTIONS, timeoutMs: 1000, maxPages: 5 }),
   );
   assert.equal(e2.message, `${web.url}/v0.1/servers: more than 5 pages; stopping`);
-});
-
-test('latestPerServer prefers isLatest, then the highest version (numerically)', () => {
-  const out = latestPerServer([
-    item('n', '1.9.0'),
-    item('n', '1.10.0'),
-    item('m', '2.0.0', { isLatest: true }),
-    item('m', '3.0.0'),
-  ]);
-  assert.deepEqual(
-    out.map((i) => `${(i.server as { name: string }).name}@${(i.server as { version: string }).version}`),
-    ['n@1.10.0', 'm@2.0.0'],
-  );
 });
 
 test('git: branch, tag, commit and path from a real repository; a missing ref says so', async () => {
