@@ -15,6 +15,9 @@ import { KubernetesAuth } from '../registry-api/access/kubernetes-auth.ts';
 import { createApiMetrics } from '../registry-api/metrics.ts';
 import { loadFromConfigMap, loadFromFile, type Loader } from '../registry-api/snapshot/loaders.ts';
 import { startApiServer } from '../registry-api/server.ts';
+import { parseBasePath } from '../registry-api/base-path.ts';
+import { EntryAuthorizer } from '../registry-api/access/authorize-entries.ts';
+import { auditLogger } from '../registry-api/access/audit.ts';
 import { corsPolicy } from '../registry-api/access/cors.ts';
 import { OidcVerifier } from '../registry-api/access/oidc.ts';
 import type { ResourceMetadataOptions } from '../registry-api/access/protected-resource.ts';
@@ -34,6 +37,7 @@ interface ServeOptions {
   jwtIssuer?: string;
   jwtAudience?: string;
   corsOrigins?: string;
+  basePath?: string;
   auth: 'anonymous' | 'kubernetes' | 'oidc' | 'api-keys';
   authCacheSeconds: string;
   oidcIssuer?: string;
@@ -42,6 +46,8 @@ interface ServeOptions {
   oidcGroupsClaim?: string;
   apiKeysReloadSeconds: string;
   destinationPolicy?: string;
+  authorizationPolicies?: string;
+  audit?: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -75,6 +81,12 @@ async function serve(o: ServeOptions): Promise<void> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  let basePath;
+  try {
+    basePath = parseBasePath(o.basePath);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const log = createLogger(o.logLevel, 'registry-api');
   const registry = createMetricsRegistry();
   const metrics = createApiMetrics(registry);
@@ -104,6 +116,9 @@ async function serve(o: ServeOptions): Promise<void> {
     const cm = o.fromConfigmap ?? '';
     loader = loadFromConfigMap(client!, namespace, cm, registryName, store, log, metrics, o.displayName);
   }
+  const authorizer = o.authorizationPolicies
+    ? new EntryAuthorizer(o.authorizationPolicies, log.child({ component: 'authorization' })).start()
+    : undefined;
   const srv = await startApiServer({
     address: o.address,
     store,
@@ -112,13 +127,17 @@ async function serve(o: ServeOptions): Promise<void> {
     metrics,
     metricsRegistry: registry,
     cors,
+    basePath,
     resourceMetadata: resourceMetadataOf(o, registryName),
+    authorizer,
+    audit: o.audit ? auditLogger() : undefined,
   });
   log.info({ url: srv.url, auth: auth.enabled }, 'registry API listening');
   process.stdout.write(`listening on ${srv.url}\n`);
   for (const sig of ['SIGTERM', 'SIGINT'] as const)
     process.on(sig, () => {
       loader.stop();
+      authorizer?.stop();
       void srv.close().then(() => process.exit(0));
     });
 }
@@ -221,9 +240,18 @@ program
   )
   .option('--api-keys-reload-seconds <n>', 're-read --api-keys-file this often (0: never)', '10')
   .option(
+    '--base-path <path>',
+    'serve the API, the catalog page, /mcp and /openapi.json under this path prefix, e.g. /registry (/healthz, /readyz and /metrics also answer at the root)',
+  )
+  .option(
     '--cors-origins <origins>',
     'origins browsers may read the API from: "*" or scheme://host[:port],… (default: "*" without auth, none with auth)',
   )
+  .option(
+    '--authorization-policies <path>',
+    'Cedar policies deciding which entries each caller may read (reloaded when the file changes; hidden entries are 404)',
+  )
+  .option('--audit', 'write one JSON audit line per request to stdout ("logger":"audit")')
   .addOption(
     new Option('--log-level <level>', 'log level')
       .choices(['fatal', 'error', 'warn', 'info', 'debug'])

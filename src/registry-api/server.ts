@@ -1,16 +1,20 @@
 /** The registry API HTTP server: one node:http server for the API, health and metrics. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createHandler } from './handler.ts';
 import { prepareFirstPages } from './first-pages.ts';
 import { buildOpenApi } from './openapi/openapi.ts';
-import type { SnapshotStore } from './snapshot/snapshot.ts';
+import type { Snapshot, SnapshotStore } from './snapshot/snapshot.ts';
 import type { Authenticator } from './access/auth.ts';
+import type { EntryAuthorizer } from './access/authorize-entries.ts';
+import { beginAudit, noteAudit } from './access/audit.ts';
+import { pageNeedsView, pageView } from './authorized-view.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { refuse, sendBody, sendError, sendJson } from './respond.ts';
-import { createUiRoutes } from '../ui/server/route.ts';
+import { createUiRoutes, isUiPath } from '../ui/server/route.ts';
 import { guardServer, guarded } from '../http/guard.ts';
+import { mountAt } from './base-path.ts';
 import { applyCors, corsPolicy, type CorsPolicy } from './access/cors.ts';
 import {
   isResourceMetadataPath,
@@ -27,8 +31,14 @@ export interface ApiServerOptions {
   metricsRegistry?: Registry;
   /** Cross-origin access (cors.ts); default: `*` when anonymous, none when authenticated. */
   cors?: CorsPolicy;
+  /** Per-entry Cedar policies (SPEC §13); without them every caller reads every entry. */
+  authorizer?: EntryAuthorizer;
+  /** The audit logger (access/audit.ts): one line per request when set. */
+  audit?: Logger;
   /** What `/.well-known/oauth-protected-resource` says (protected-resource.ts); served only with auth. */
   resourceMetadata?: ResourceMetadataOptions;
+  /** `--base-path` (base-path.ts): the prefix everything but health and metrics is served under; '' = root. */
+  basePath?: string;
 }
 
 /** `:8080` → all interfaces; `127.0.0.1:0` → loopback on a free port. */
@@ -47,15 +57,19 @@ export async function startApiServer(
   const handler = createHandler({
     store: opts.store,
     auth: opts.auth,
+    authorizer: opts.authorizer,
     metrics: opts.metrics,
     metricsRegistry: opts.metricsRegistry,
     log: opts.log,
-    openapi: Buffer.from(JSON.stringify(buildOpenApi())),
+    openapi: Buffer.from(JSON.stringify(buildOpenApi(undefined, opts.basePath))),
   });
   // The catalog page (docs/ui.md) answers `/`, `/servers/…` and `/ui/…` from the same snapshot,
   // response writer and credentials as the API; every other path goes to the API handler.
+  const pageViews = new WeakMap<IncomingMessage, Snapshot>();
   const ui = createUiRoutes({
-    snapshot: () => opts.store.current,
+    basePath: opts.basePath ?? '',
+    // With policies, the page sees the caller's view only (pageViews), never the whole catalog.
+    snapshot: (req) => (opts.authorizer ? req && pageViews.get(req) : opts.store.current),
     authorize: async (req) => {
       if (!opts.auth?.enabled) return undefined;
       const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
@@ -67,27 +81,38 @@ export async function startApiServer(
   });
   // One guarded entry (src/http/guard.ts): the target is parsed there, and no request can end the process.
   const cors = opts.cors ?? corsPolicy(undefined, Boolean(opts.auth?.enabled));
+  const base = opts.basePath ?? '';
   const listener = guarded(
-    async (req, res, target) => {
-      if (applyCors(cors, req, res)) return;
-      if (opts.auth?.enabled && opts.resourceMetadata && isResourceMetadataPath(target.path))
-        return sendJson(req, res, 200, resourceMetadata(req, opts.resourceMetadata));
-      // The page's data is refused as the API refuses (403 for a known caller without the permission,
-      // 503, the resource_metadata challenge): the page's route (src/ui) only knows a bare 401. The
-      // second check inside it is a cache hit, or a signature check.
-      if (target.path === '/ui/catalog.json' && opts.auth?.enabled) {
-        const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
-        if (!r.ok) return refuse(req, res, r.status ?? 401, r.message);
-      }
-      if (!ui(req, res, target.path)) return handler(req, res, target);
-      res.once('finish', () =>
-        opts.metrics?.requests.inc({
-          route: '/ui',
-          method: req.method ?? 'GET',
-          code: String(res.statusCode),
-        }),
-      );
-    },
+    mountAt(
+      base,
+      async (req, res, target) => {
+        if (opts.audit) beginAudit(opts.audit, req, res, target.path);
+        if (applyCors(cors, req, res)) return;
+        if (opts.auth?.enabled && opts.resourceMetadata && isResourceMetadataPath(target.path))
+          return sendJson(req, res, 200, resourceMetadata(req, opts.resourceMetadata));
+        // The page's data is refused as the API refuses (403 for a known caller without the permission,
+        // 503, the resource_metadata challenge): the page's route (src/ui) only knows a bare 401. The
+        // second check inside it is a cache hit, or a signature check.
+        if (target.path === '/ui/catalog.json' && opts.auth?.enabled) {
+          const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+          if (!r.ok) return refuse(req, res, r.status ?? 401, r.message);
+        }
+        if (isUiPath(target.path)) {
+          noteAudit(req, { route: '/ui' });
+          const view = pageNeedsView(target.path) && (await pageView(opts, opts.store.current, req));
+          if (view) pageViews.set(req, view);
+        }
+        if (!ui(req, res, target.path)) return handler(req, res, target);
+        res.once('finish', () =>
+          opts.metrics?.requests.inc({
+            route: '/ui',
+            method: req.method ?? 'GET',
+            code: String(res.statusCode),
+          }),
+        );
+      },
+      sendError,
+    ),
     {
       reply: (req, res, status, message) => sendError(req, res, status, message),
       onError: (err, req) => opts.log.error({ err, path: req.url }, 'request failed'),

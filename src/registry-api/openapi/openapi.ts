@@ -108,7 +108,8 @@ function withV0Aliases(paths: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
+/** `basePath`: the server's `--base-path` (every path below is served under it). */
+export function buildOpenApi(version = '0.1.0', basePath?: string): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: {
@@ -117,7 +118,7 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
       description:
         'Read-only REST API over one MCPRegistry catalog. `/api/v1/registry` serves ToolHive or upstream shapes; `/v0.1` is compatible with the official MCP registry API (2025-12-01). Errors are `{"error": "..."}`. Responses carry a weak ETag and honour If-None-Match (304) and Accept-Encoding: gzip.',
     },
-    servers: [{ url: '/' }],
+    servers: [{ url: basePath || '/' }],
     tags: [
       { name: 'registry', description: 'ToolHive-style API' },
       { name: 'upstream', description: 'Official MCP registry API, read side' },

@@ -3,6 +3,8 @@
  * or token once and keeps it in sessionStorage only (gone when the tab closes, never in localStorage or
  * a cookie), and sends it as a Bearer token, which the API accepts for both API keys and JWTs.
  */
+import { withBase } from './base.ts';
+
 const KEY = 'thv-registry-api.token';
 
 export const credential = {
@@ -47,7 +49,7 @@ export async function getJson<T>(path: string): Promise<T> {
   if (token) headers.Authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(path, { headers });
+    res = await fetch(withBase(path), { headers });
   } catch {
     // The browser's own text ("Failed to fetch") tells a user nothing they can act on.
     throw new Unreachable(

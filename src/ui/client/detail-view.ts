@@ -9,6 +9,7 @@ import { CopyButton } from './copy-button.ts';
 import { InstallPanels } from './install-view.ts';
 import { Badges } from './list-view.ts';
 import { linkClick } from './router.ts';
+import { withBase } from './base.ts';
 import { TrustSections } from './trust-view.ts';
 
 type Obj = Record<string, unknown>;
@@ -253,7 +254,7 @@ export function DetailView(props: {
     h(
       'p',
       { class: 'back' },
-      h('a', { href: props.backHref, onClick: linkClick(props.backHref) }, '← All servers'),
+      h('a', { href: withBase(props.backHref), onClick: linkClick(props.backHref) }, '← All servers'),
     ),
     h('header', { class: 'detail-head' }, [
       h('h1', { ref: heading, tabIndex: -1 }, props.name),

@@ -22,6 +22,7 @@ import {
 import type { ServerSummary } from '../core/summary.ts';
 import { FACET_LABEL, Filters, FiltersToggle } from './filters.ts';
 import { linkClick, navigate, serverHref } from './router.ts';
+import { withBase } from './base.ts';
 
 /** `/` focuses the search box (as on GitHub and most catalogs), unless the user is typing somewhere. */
 function useSlashToSearch(): void {
@@ -66,7 +67,7 @@ function ServerItem({ s, sort }: { s: ServerSummary; sort: Sort }) {
   const href = serverHref(s.name);
   return h('li', { class: 'server' }, [
     h('div', { class: 'server-head' }, [
-      h('h2', null, h('a', { href, onClick: linkClick(href) }, s.name)),
+      h('h2', null, h('a', { href: withBase(href), onClick: linkClick(href) }, s.name)),
       h(Badges, { tier: s.tier, transport: s.transport, status: s.status }),
     ]),
     s.fullName ? h('p', { class: 'server-fullname' }, h('code', null, s.fullName)) : null,

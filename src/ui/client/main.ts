@@ -12,6 +12,7 @@ import { DetailView } from './detail-view.ts';
 import { ListView } from './list-view.ts';
 import { linkClick, onNavigate, routeOf, type Route } from './router.ts';
 import { TokenView } from './token-view.ts';
+import { withBase } from './base.ts';
 
 type Catalog =
   | { kind: 'loading' }
@@ -26,7 +27,7 @@ function Header(props: { summary?: CatalogSummary; signedIn: boolean; onSignOut:
   return h('header', { class: 'top' }, [
     h('a', { class: 'skip', href: '#main' }, 'Skip to content'),
     h('div', { class: 'top-inner' }, [
-      h('a', { class: 'brand', href: '/', onClick: linkClick('/') }, [
+      h('a', { class: 'brand', href: withBase('/'), onClick: linkClick('/') }, [
         h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '◆'),
         r ? (r.displayName ?? r.name) : 'MCP server catalog',
       ]),
@@ -126,7 +127,7 @@ function App() {
     body,
     h('footer', { class: 'foot muted' }, [
       'Served by thv-registry-api · ',
-      h('a', { href: '/openapi.json' }, 'API (OpenAPI)'),
+      h('a', { href: withBase('/openapi.json') }, 'API (OpenAPI)'),
     ]),
   ]);
 }

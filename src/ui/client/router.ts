@@ -4,12 +4,14 @@
  * server answers both paths with the same page, so every view is a shareable deep link.
  */
 import { parseQuery, type Query } from '../core/query.ts';
+import { withBase, withoutBase } from './base.ts';
 
 export type Route = { kind: 'list'; query: Query } | { kind: 'detail'; name: string };
 
 export function routeOf(loc: { pathname: string; search: string }): Route {
-  if (loc.pathname.startsWith('/servers/')) {
-    const raw = loc.pathname.slice('/servers/'.length);
+  const pathname = withoutBase(loc.pathname);
+  if (pathname.startsWith('/servers/')) {
+    const raw = pathname.slice('/servers/'.length);
     let name = raw;
     try {
       name = decodeURIComponent(raw);
@@ -31,10 +33,12 @@ export function onNavigate(l: () => void): () => void {
   return () => listeners.delete(l);
 }
 
+/** `href` is a path from the app's root; the history gets it under the base path. */
 export function navigate(href: string, opts: { replace?: boolean } = {}): void {
-  if (href === location.pathname + location.search) return;
-  if (opts.replace) history.replaceState(null, '', href);
-  else history.pushState(null, '', href);
+  const url = withBase(href);
+  if (url === location.pathname + location.search) return;
+  if (opts.replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
   listeners.forEach((l) => l());
 }
 

@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { catalogSummary, type SummaryEntry, type SummaryInfo } from '../core/summary.ts';
 import { loadAssets } from './assets.ts';
+import { pageUnder } from './base-page.ts';
 
 export interface UiSnapshot {
   readonly info: SummaryInfo;
@@ -25,7 +26,10 @@ export interface SendOpts {
 }
 
 export interface UiDeps {
-  snapshot(): UiSnapshot | undefined;
+  /** The server's `--base-path` ('' = the root): the page's own URLs carry it (base-page.ts). */
+  basePath?: string;
+  /** The snapshot this request may see (with per-entry policies, the caller's view of it). */
+  snapshot(req?: IncomingMessage): UiSnapshot | undefined;
   /** undefined when the request may read the catalog, else why not (as the API says it). */
   authorize(req: IncomingMessage): Promise<string | undefined>;
   send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, opts?: SendOpts): void;
@@ -115,7 +119,7 @@ async function serve(deps: UiDeps, req: IncomingMessage, res: ServerResponse, pa
       return deps.sendError(req, res, 401, `Unauthorized: ${denied}`, {
         'WWW-Authenticate': 'Bearer realm="thv-registry-api"',
       });
-    const snap = deps.snapshot();
+    const snap = deps.snapshot(req);
     if (!snap) return deps.sendError(req, res, 503, 'Catalog not loaded yet');
     return deps.send(req, res, 200, summaryBody(snap), { cacheable: true });
   }
@@ -123,8 +127,9 @@ async function serve(deps: UiDeps, req: IncomingMessage, res: ServerResponse, pa
   const file = path.startsWith('/ui/') ? path.slice(4) : 'index.html';
   const asset = file === 'index.html' && path.startsWith('/ui/') ? undefined : assets.get(file);
   if (!asset) return deps.sendError(req, res, 404, 'Not found');
-  const status = file === 'index.html' && serverPageMissing(deps.snapshot(), path) ? 404 : 200;
-  deps.send(req, res, status, asset.body, {
+  const status = file === 'index.html' && serverPageMissing(deps.snapshot(req), path) ? 404 : 200;
+  const body = file === 'index.html' ? pageUnder(asset.body, deps.basePath ?? '') : asset.body;
+  deps.send(req, res, status, body, {
     cacheable: status === 200,
     contentType: asset.contentType,
     headers: file === 'index.html' ? PAGE_HEADERS : { 'X-Content-Type-Options': 'nosniff' },
