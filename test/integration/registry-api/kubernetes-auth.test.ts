@@ -4,7 +4,8 @@
  * only), then thv-registry-api running as that ServiceAccount, asked with real tokens from the
  * TokenRequest API (`kubectl create token`): a reader bound to the shipped catalog reader ClusterRole
  * gets 200, an unbound ServiceAccount 403, garbage and an expired token (signed with the cluster's own
- * ServiceAccount key) 401 with `WWW-Authenticate: Bearer`, and a deleted ServiceAccount's token 401.
+ * ServiceAccount key) 401 with `WWW-Authenticate: Bearer` and `resource_metadata` (the RFC 9728 document
+ * is served), and a deleted ServiceAccount's token 401.
  * /mcp and the catalog page take the same path.
  */
 import { test, before, after } from 'node:test';
@@ -185,8 +186,24 @@ test('no token, garbage and an expired token: 401 with WWW-Authenticate: Bearer,
     for (const path of ['/v0.1/servers', '/api/v1/registry/info', '/ui/catalog.json']) {
       const r = await get(path, bearer);
       assert.equal(r.status, 401, `${what} ${path}`);
-      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="thv-registry-api"', `${what} ${path}`);
+      assert.equal(
+        r.headers.get('www-authenticate'),
+        `Bearer realm="thv-registry-api", resource_metadata="${api.url}/.well-known/oauth-protected-resource"`,
+        `${what} ${path}`,
+      );
     }
+});
+
+test('the RFC 9728 document: open, no authorization server (tokens come from the apiserver), the bearer it takes', async () => {
+  const r = await get('/.well-known/oauth-protected-resource');
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), {
+    resource: api.url,
+    bearer_methods_supported: ['header'],
+    resource_name: 'MCP registry cat',
+    resource_description:
+      'A Kubernetes bearer token (a ServiceAccount token from the TokenRequest API, or your kubeconfig credentials); reading needs get on mcpregistries/catalog for this registry.',
+  });
 });
 
 test('a burst of requests with one new token costs the apiserver one review, not one per request', async () => {
