@@ -7,6 +7,9 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SnapshotStore, Snapshot } from './snapshot/snapshot.ts';
 import type { Authenticator } from './access/auth.ts';
+import type { EntryAuthorizer } from './access/authorize-entries.ts';
+import { auditEntries, noteAudit } from './access/audit.ts';
+import { authorizeRequest, noteHidden } from './authorized-view.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { RequestTarget } from '../http/guard.ts';
 import {
@@ -21,7 +24,7 @@ import {
 } from './query.ts';
 import { listV01Versions, versionOf, versionsBody } from './versions.ts';
 import { listBody, upstreamView, view } from './views.ts';
-import { refuse, sendBody, sendError, sendJson } from './respond.ts';
+import { sendBody, sendError, sendJson } from './respond.ts';
 import { PUBLISH_501, PUBLISH_ROUTES, allowedOn, canonicalPath, trailingSlashTarget } from './paths.ts';
 import { cachedResponse, rememberResponse, responseKey } from './response-cache.ts';
 import { handleMcp } from './mcp/endpoint.ts';
@@ -29,6 +32,8 @@ import { handleMcp } from './mcp/endpoint.ts';
 export interface HandlerDeps {
   store: SnapshotStore;
   auth?: Authenticator;
+  /** Per-entry Cedar policies (authorize-entries.ts); without it every caller sees every entry. */
+  authorizer?: EntryAuthorizer;
   metrics?: ApiMetrics;
   metricsRegistry?: Registry;
   log?: Logger;
@@ -57,19 +62,22 @@ interface Ctx {
   deps: HandlerDeps;
   /** Set for a route whose answers are cached (response-cache.ts). */
   cacheKey?: string;
+  /** The caller's view of the current snapshot (authorized-view.ts), for routes that need credentials. */
+  view?: Snapshot;
 }
 
 const GET = ['GET', 'HEAD'] as const;
 
 function snapshotOr503(ctx: Ctx): Snapshot | undefined {
-  const s = ctx.deps.store.current;
+  const s = ctx.view ?? ctx.deps.store.current;
   if (!s) sendError(ctx.req, ctx.res, 503, 'Catalog not loaded yet');
   return s;
 }
 
 function ok(ctx: Ctx, body: unknown): void {
   const buf = Buffer.from(JSON.stringify(body), 'utf8');
-  const snap = ctx.deps.store.current;
+  auditEntries(ctx.req, buf, body);
+  const snap = ctx.view ?? ctx.deps.store.current;
   if (snap && ctx.cacheKey !== undefined) rememberResponse(snap, ctx.cacheKey, buf);
   sendBody(ctx.req, ctx.res, 200, buf, { cacheable: true });
 }
@@ -244,18 +252,23 @@ export function createHandler(
         if (!m) continue;
         template = route.template;
         if (!route.methods.includes(method)) return notAllowed(req, res, method, path);
-        if (!route.open && deps.auth?.enabled) {
-          const r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
-          if (!r.ok) return refuse(req, res, r.status ?? 401, r.message);
-        }
+        noteAudit(req, { route: route.template });
         const ctx: Ctx = { req, res, target, params: decodeParams(m), deps };
+        if (!route.open) {
+          const v = await authorizeRequest(deps, deps.store.current, req, res);
+          if (!v) return;
+          ctx.view = v.snap;
+        }
         if (route.cached) {
           ctx.cacheKey = responseKey(route.template, ctx.params, target.query);
-          const snap = deps.store.current;
+          const snap = ctx.view;
           const hit = snap && ctx.cacheKey !== undefined ? cachedResponse(snap, ctx.cacheKey) : undefined;
-          if (hit) return sendBody(req, res, 200, hit, { cacheable: true });
+          if (hit) return (auditEntries(req, hit), sendBody(req, res, 200, hit, { cacheable: true }));
         }
-        return await route.run(ctx);
+        await route.run(ctx);
+        if (res.statusCode === 404 && ctx.params[0] !== undefined)
+          noteHidden(req, deps.store.current, ctx.params[0]);
+        return;
       }
       const publishOnly = PUBLISH_ROUTES.find(([re]) => re.test(path));
       if (publishOnly) {

@@ -1,0 +1,107 @@
+/**
+ * The audit log (SPEC §13, opt-in with `--audit`): one JSON line per request on stdout, from its own
+ * pino logger (`"logger":"audit"`), with the NIST SP 800-53 AU-3 content: when (`time`), who
+ * (`principal`), from where (`source`), what (`method`, `path`, `route`), the outcome (`status`), what
+ * was returned (`entries`) and what the policies decided (`decision`, `policies`).
+ *
+ * Never a credential: the line is built only from the fields below, the path without its query, and the
+ * principal's kind and name as authentication established them (an API key is `api-key`, a token its
+ * subject); no header, query string or body is ever copied into it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino, type Logger, type DestinationStream } from 'pino';
+import type { Caller } from './authorize-cedar.ts';
+
+export interface AuditRecord {
+  principal?: { kind: string; name: string; groups?: readonly string[]; namespace?: string };
+  /** Why authentication refused, when it did (the message the caller got). */
+  refused?: string;
+  route?: string;
+  entries?: number;
+  decision?: 'all' | 'filtered' | 'none' | 'allow' | 'deny' | 'unavailable';
+  policies?: readonly string[];
+}
+
+const records = new WeakMap<IncomingMessage, AuditRecord>();
+
+export function auditLogger(destination?: DestinationStream): Logger {
+  return pino(
+    { name: 'audit', base: { logger: 'audit' }, timestamp: pino.stdTimeFunctions.isoTime, level: 'info' },
+    destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** Adds to the request's audit record (a no-op when the request is not audited). */
+export function noteAudit(req: IncomingMessage, fields: AuditRecord): void {
+  const r = records.get(req);
+  if (r) Object.assign(r, fields);
+}
+
+export function auditPrincipal(c: Caller): NonNullable<AuditRecord['principal']> {
+  return {
+    kind: c.kind,
+    name: c.name,
+    ...(c.groups.length ? { groups: c.groups.slice(0, 32) } : {}),
+    ...(c.namespace ? { namespace: c.namespace } : {}),
+  };
+}
+
+/** Starts auditing one request: its line is written when the response finishes or the client leaves. */
+export function beginAudit(log: Logger, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const record: AuditRecord = {};
+  records.set(req, record);
+  const started = process.hrtime.bigint();
+  let written = false;
+  const write = (aborted: boolean) => {
+    if (written) return;
+    written = true;
+    const status = res.statusCode;
+    log.info(
+      {
+        principal: record.principal ?? { kind: 'unauthenticated' },
+        ...(record.refused !== undefined && { refused: record.refused }),
+        source: req.socket.remoteAddress,
+        method: req.method,
+        path,
+        ...(record.route !== undefined && { route: record.route }),
+        status,
+        outcome: aborted ? 'aborted' : outcomeOf(status),
+        // A refusal returns nothing, whatever was noted before it.
+        ...(status >= 400 ? { entries: 0 } : record.entries !== undefined && { entries: record.entries }),
+        ...(record.decision !== undefined && { decision: record.decision }),
+        ...(record.policies !== undefined && { policies: record.policies }),
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      },
+      'request',
+    );
+  };
+  res.once('finish', () => write(false));
+  res.once('close', () => write(!res.writableFinished));
+}
+
+function outcomeOf(status: number): string {
+  if (status < 400) return 'success';
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  return status >= 500 ? 'error' : 'refused';
+}
+
+/** Entries in a response body: a list's servers, one for a single server, none for anything else. */
+export function entriesIn(body: unknown): number | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const servers = (body as { servers?: unknown }).servers;
+  if (Array.isArray(servers)) return servers.length;
+  return 'serverCount' in body ? undefined : 1;
+}
+
+const bodyEntries = new WeakMap<Buffer, number | undefined>();
+
+/** Notes a body's entries on the request's audit record, remembered per body for its cached reuse. */
+export function auditEntries(req: IncomingMessage, buf: Buffer, body?: unknown): void {
+  if (body !== undefined) bodyEntries.set(buf, entriesIn(body));
+  if (!records.has(req)) return;
+  // A body built elsewhere (first-pages.ts) is read once, only when a request is audited.
+  if (!bodyEntries.has(buf)) bodyEntries.set(buf, entriesIn(JSON.parse(buf.toString('utf8'))));
+  noteAudit(req, { entries: bodyEntries.get(buf) });
+}
