@@ -114,9 +114,9 @@ test('the hook’s entry, as written, passes a valid repository and fails on an 
   assert.equal(
     r.stderr,
     [
-      'registries/broken.yaml[0] MCPRegistry/broken: spec.source.url: Invalid value: "http://catalog.example.com/registry.json": must use https',
+      'registries/broken.yaml: document 1 (MCPRegistry broken): spec.source.url: Invalid value: "http://catalog.example.com/registry.json": must use https',
       'error: 3 MCPRegistry documents: 2 valid, 1 invalid; 2 other documents skipped (-v lists them)',
-      'Fix the errors above; each names the file, the document (from 0) and the field.',
+      'Fix the errors above; each names the file, the document (from 1) and the field.',
       '',
     ].join('\n'),
   );
@@ -136,7 +136,7 @@ test('the real pre-commit runs the hook from this repository: passes, then block
   assert.match(r.stdout, /MCPRegistry admission \(thv registry validate\)\.+Failed/);
   assert.ok(
     r.stdout.includes(
-      'registries/broken.yaml[0] MCPRegistry/broken: spec.source.url: Invalid value: "http://catalog.example.com/registry.json": must use https',
+      'registries/broken.yaml: document 1 (MCPRegistry broken): spec.source.url: Invalid value: "http://catalog.example.com/registry.json": must use https',
     ),
     r.stdout,
   );
