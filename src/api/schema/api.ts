@@ -4,7 +4,16 @@
  * value before the Deployment apply would (a refused apply surfaces minutes later, as a condition).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DNS_SUBDOMAIN_PATTERN, list, obj, secretKeyRef, str, stringEnum } from './common.ts';
+import {
+  CONFIGMAP_KEY_PATTERN,
+  DNS_SUBDOMAIN_PATTERN,
+  configMapName,
+  list,
+  obj,
+  secretKeyRef,
+  str,
+  stringEnum,
+} from './common.ts';
 import { basePath, httpRoute, ingress, oneExposure } from './api-exposure.ts';
 
 export const API_LIMITS = {
@@ -186,6 +195,39 @@ export const apiSpec = obj(
           ),
         },
         'Who may read the API.',
+      ),
+    ),
+    authorization: Type.Optional(
+      obj(
+        {
+          policiesConfigMapRef: obj(
+            {
+              name: configMapName,
+              key: Type.Optional(
+                str('Key holding the Cedar policies. Defaults to `policies.cedar`.', {
+                  minLength: 1,
+                  maxLength: 253,
+                  pattern: CONFIGMAP_KEY_PATTERN,
+                }),
+              ),
+            },
+            'The ConfigMap (in the registry’s namespace) holding Cedar policies; mounted into the API pods, so edits apply without a restart. Checked when this registry is admitted; a later invalid edit keeps the last valid policies (logged), and with none valid every read is refused.',
+          ),
+        },
+        'Per-entry authorization (SPEC §13): Cedar policies decide which entries each caller may read. Lists, search, counts, the catalog page and `/mcp` show only those; any other entry is a 404 like a missing one. docs/security.md describes the entities.',
+      ),
+    ),
+    audit: Type.Optional(
+      obj(
+        {
+          enabled: Type.Optional(
+            Type.Boolean({
+              description:
+                'One JSON line per request on the API’s stdout (`"logger":"audit"`): time, principal, source address, method, path, status, entries returned, policy decision and policy ids. Never a credential. Defaults to `false`.',
+            }),
+          ),
+        },
+        'The API’s audit log.',
       ),
     ),
   },
