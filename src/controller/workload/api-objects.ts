@@ -11,6 +11,7 @@ import { storageName } from '../../storage/layout.ts';
 import type { CondInput } from '../conditions.ts';
 import { networkPolicySpec, type IngressOptions } from './network-policy.ts';
 import { authArgs, authVolumes } from './api-auth.ts';
+import { authorizationArgs, withAuthorization } from './api-authorization.ts';
 import { exposureObject, unwantedExposure, type ExposureOptions } from './exposure.ts';
 
 export const API_PORT = 8080;
@@ -106,6 +107,7 @@ function apiArgs(reg: MCPRegistryV1beta1, api: ApiSpec, o: WorkloadOptions): str
     ...(reg.spec.displayName ? ['--display-name', reg.spec.displayName] : []),
     ...(origins.length > 0 ? ['--cors-origins', origins.join(',')] : []),
     ...authArgs(api, o.destinationPolicy),
+    ...authorizationArgs(api),
     ...(api.basePath ? ['--base-path', api.basePath] : []),
     '--address',
     `:${API_PORT}`,
@@ -152,7 +154,7 @@ export function desiredApiObjects(reg: MCPRegistryV1beta1, image: string, o: Wor
   const written = o.storage ?? reg.status?.storage?.configMaps ?? [];
   const storage = [...new Set([storageName(name), ...written])].sort();
   const selector = { 'app.kubernetes.io/instance': svc };
-  const auth = authVolumes(api);
+  const auth = withAuthorization(api, authVolumes(api));
   const all: Obj[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(svc), automountServiceAccountToken: true },
     {
