@@ -130,7 +130,12 @@ function readSource(f: ReadSource, key: TextKey) {
 }
 
 export function specFilterHash(spec: SpecV1beta1): string {
-  return filterHash(...spec.sources.map((s) => s.filter), spec.filter);
+  const filters = filterHash(...spec.sources.map((s) => s.filter), spec.filter);
+  // A registry source's version bound shapes what is stored as a filter does, so a new bound is a
+  // new sync; without one the hash is what it always was (no rewrite of every registry on upgrade).
+  const bounds = spec.sources.map((s) => s.registry?.maxVersionsPerServer ?? null);
+  if (bounds.every((b) => b === null)) return filters;
+  return createHash('sha256').update(filters).update(JSON.stringify(bounds)).digest('hex');
 }
 
 /** What the status says when a source's servers have more versions than its bound (SPEC §14). */

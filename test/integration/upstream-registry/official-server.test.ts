@@ -19,6 +19,7 @@ import {
   type UpstreamRegistry,
 } from '../../support/upstream-registry.ts';
 import { readStoredCatalog } from '../../../src/storage/configmaps.ts';
+import { allItems, idOf, startStorageApi } from './mirror.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
 
@@ -29,11 +30,14 @@ const DEPRECATED = `${ANONYMOUS}/deprecated-one`;
 const DELETED = `${ANONYMOUS}/deleted-one`;
 const ROLLBACK = `${ANONYMOUS}/rollback`;
 const LATE = `${ANONYMOUS}/late-arrival`;
+/** Four versions: 1.1.0 deprecated, 1.2.0 deleted, 2.0.0 latest (SPEC §14: every one is served). */
+const VERSIONS = `${ANONYMOUS}/versions`;
 
 let ns: string;
 let upstream: UpstreamRegistry;
 let ctrl: ControllerProcess | undefined;
 let stopCluster: (() => Promise<void>) | undefined;
+let kubeconfig = '';
 
 before(async () => {
   const cluster = await useIsolatedCluster();
@@ -54,6 +58,10 @@ before(async () => {
   await upstream.setStatus(DELETED, '1.0.0', 'deleted', 'withdrawn by its publisher');
   await upstream.publish(serverJson(ROLLBACK, '1.0.0'));
   await upstream.publish(serverJson(ROLLBACK, '2.0.0'));
+  for (const v of ['1.0.0', '1.1.0', '1.2.0', '2.0.0']) await upstream.publish(serverJson(VERSIONS, v));
+  await upstream.setStatus(VERSIONS, '1.1.0', 'deprecated', 'use 2.0.0');
+  await upstream.setStatus(VERSIONS, '1.2.0', 'deleted', 'broken build');
+  kubeconfig = cluster.kubeconfig;
   ctrl = startController({ kubeconfig: cluster.kubeconfig, namespaces: [ns] });
 });
 
@@ -95,12 +103,13 @@ async function trigger(name: string, value: string): Promise<void> {
 const conditions = (r: MCPRegistryV1beta1) =>
   Object.fromEntries((r.status?.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}`]));
 
-test('first sync: every latest version over several pages, deprecated kept with its status, deleted dropped', async () => {
+test('first sync: every latest version over several pages catalogued, deprecated kept with its status, deleted dropped', async () => {
   const expected = [
     ...Array.from({ length: SEEDED }, (_, i) => `${seedName(i)}@1.0.0`),
     `${MULTI}@1.10.0`,
     `${DEPRECATED}@1.0.0`,
     `${ROLLBACK}@2.0.0`,
+    `${VERSIONS}@2.0.0`,
   ].sort();
   // The upstream agrees (so a seeding problem shows here, not as a puzzling count below).
   assert.deepEqual(await upstreamLatest(), expected);
@@ -126,6 +135,95 @@ test('first sync: every latest version over several pages, deprecated kept with 
     servers.some((s) => s.upstreamName === DELETED),
     false,
   );
+});
+
+test('served as the official server serves it: every version, field by field, and updated_since set by set', async () => {
+  const ours = await startStorageApi(kubeconfig, ns, 'official');
+  try {
+    // Every listing the official server gives, item by item and field by field (times to the digit).
+    for (const q of ['', 'version=latest', 'version=1.1.0', 'search=versions'])
+      assert.deepEqual(await allItems(ours.url, q), await allItems(upstream.baseURL, q), `?${q}`);
+    // With deleted versions: the same, but for a server whose every version is deleted (not mirrored).
+    const withDeleted = (await allItems(upstream.baseURL, 'include_deleted=true')).filter(
+      (i) => i.server.name !== DELETED,
+    );
+    assert.deepEqual(await allItems(ours.url, 'include_deleted=true'), withDeleted);
+    assert.ok(withDeleted.some((i) => idOf(i) === `${VERSIONS}@1.2.0`));
+    for (const name of [VERSIONS, MULTI, DEPRECATED, ROLLBACK, seedName(7)]) {
+      const path = `/v0.1/servers/${encodeURIComponent(name)}/versions`;
+      const versions = (
+        await allItems(upstream.baseURL, `include_deleted=true&search=${encodeURIComponent(name)}`)
+      )
+        .filter((i) => i.server.name === name)
+        .map((i) => i.server.version);
+      for (const p of [
+        path,
+        `${path}?include_deleted=true`,
+        `${path}/latest`,
+        ...versions.flatMap((v) => [`${path}/${v}`, `${path}/${v}?include_deleted=true`]),
+      ]) {
+        const [theirs, mine] = await Promise.all(
+          [upstream.baseURL, ours.url].map(async (b) => {
+            const r = await fetch(b + p);
+            return { status: r.status, body: r.status === 200 ? ((await r.json()) as unknown) : null };
+          }),
+        );
+        assert.deepEqual(mine, theirs, p);
+      }
+    }
+    // updated_since at every time a version of these servers was updated, and the same time cut to
+    // milliseconds: strictly later, to the microsecond, deleted versions included.
+    const times = withDeleted
+      .filter((i) => [VERSIONS, MULTI, ROLLBACK, seedName(3)].includes(i.server.name))
+      .map((i) => String(i._meta['io.modelcontextprotocol.registry/official']?.updatedAt));
+    assert.ok(
+      times.some((t) => /\.\d{4,}Z$/.test(t)),
+      `no sub-millisecond time in ${times.join(', ')}`,
+    );
+    for (const t of [
+      ...times,
+      ...times.map((x) => x.replace(/(\.\d{3})\d+Z$/, '$1Z')),
+      '2000-01-01T00:00:00Z',
+    ]) {
+      const q = `updated_since=${encodeURIComponent(t)}`;
+      const theirs = (await allItems(upstream.baseURL, q)).filter((i) => i.server.name !== DELETED).map(idOf);
+      assert.deepEqual((await allItems(ours.url, q)).map(idOf), theirs, q);
+    }
+  } finally {
+    await ours.stop();
+  }
+});
+
+test('maxVersionsPerServer 2: the latest and the newest other version of each server, and the status says what was left out', async () => {
+  await client().create(
+    { ...REGISTRIES, namespace: ns },
+    registry(ns, 'bounded', {
+      sources: [
+        {
+          name: 'official',
+          type: 'registry',
+          registry: { baseURL: upstream.baseURL, maxVersionsPerServer: 2 },
+        },
+      ],
+    }),
+  );
+  const r = await waitPhase(ns, 'bounded', 'Ready', () => true, 180_000);
+  const words =
+    'source official: 2 servers have more than 2 versions; 3 older versions left out (maxVersionsPerServer: 2)';
+  assert.equal(r.status?.message, `${SEEDED + 4} servers from official; ${words}`);
+  assert.equal(conditions(r).DataValid, 'True/Valid');
+  assert.equal(
+    r.status?.conditions?.find((c) => c.type === 'DataValid')?.message,
+    `all entries valid; ${words}`,
+  );
+  const kept = new Map(
+    (await stored('bounded')).map((s) => [s.upstreamName, s.versions?.map((v) => v.upstream.version)]),
+  );
+  // Newest published first: 1.2.0 was published after 1.10.0 (out of order), 1.2.0 (deleted) last of the rest.
+  assert.deepEqual(kept.get(MULTI), ['1.2.0']);
+  assert.deepEqual(kept.get(VERSIONS), ['1.2.0']);
+  assert.deepEqual(kept.get(ROLLBACK), ['1.0.0']);
+  await client().delete({ ...REGISTRIES, namespace: ns, name: 'bounded' });
 });
 
 test('the next sync (manual trigger) picks up a server published since and a deleted latest version', async () => {

@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import {
   clearPipelineOutcomes,
   runPipeline,
+  specFilterHash,
   versionsTrimmedMessage,
 } from '../../../src/controller/sync/pipeline.ts';
+import { filterHash } from '../../../src/registry/index.ts';
 import { statusAfterSuccess, type SuccessOutcome } from '../../../src/controller/sync/status.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
 import { registry } from './fixtures.ts';
@@ -126,4 +128,15 @@ test('maxVersionsPerServer 1: only the catalogued version, every other counted',
     versionsTrimmedMessage(r.versionsTrimmed!),
     'source up: 2 servers have more than 1 version; 5 older versions left out (maxVersionsPerServer: 1)',
   );
+});
+
+test('the bound is part of the filter hash: a new bound syncs anew, no bound hashes as before', () => {
+  const before = filterHash(undefined, undefined);
+  assert.equal(specFilterHash(spec()), before);
+  assert.notEqual(specFilterHash(spec(3)), before);
+  assert.notEqual(specFilterHash(spec(3)), specFilterHash(spec(4)));
+  // So the same sources read under another bound are not taken for the last read's figures.
+  clearPipelineOutcomes();
+  assert.equal(runPipeline(spec(), [fetched]).versionsTrimmed, undefined);
+  assert.equal(runPipeline(spec(2), [fetched]).versionsTrimmed?.[0]?.versions, 3);
 });
