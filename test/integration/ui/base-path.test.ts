@@ -39,6 +39,14 @@ test('the API, OpenAPI document and page answer under the base path; health and 
   for (const p of ['/healthz', '/readyz', '/metrics', `${BASE}/healthz`, `${BASE}/readyz`])
     assert.equal((await get(p)).status, 200, p);
 
+  const mcp = await fetch(`${api.url}${BASE}/mcp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  assert.equal(mcp.status, 200);
+  assert.equal((await fetch(`${api.url}/mcp`, { method: 'POST' })).status, 404);
+
   const outside = await get('/api/v1/registry/info');
   assert.equal(outside.status, 404);
   assert.deepEqual(await outside.json(), {

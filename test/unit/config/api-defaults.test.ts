@@ -18,6 +18,11 @@ test('--registry-api-replicas and --registry-api-resources (and their environmen
   });
   assert.equal(e.registryApiReplicas, 3);
   assert.deepEqual(e.registryApiResources, { requests: { memory: '96Mi' } });
+  assert.equal(
+    parseOperatorConfig(['--registry-api-ingress-class=nginx'], {}).registryApiIngressClass,
+    'nginx',
+  );
+  assert.equal(parseOperatorConfig([], { REGISTRY_API_INGRESS_CLASS: 'gce' }).registryApiIngressClass, 'gce');
   const none = parseOperatorConfig([], {});
   assert.equal(none.registryApiReplicas, 1);
   assert.deepEqual(none.registryApiResources, {
@@ -40,6 +45,10 @@ const REFUSED: [string, string][] = [
   [
     '--registry-api-resources=limits.cpu=1,limits.cpu=2',
     '--registry-api-resources: invalid entry "limits.cpu=2": limits.cpu given twice; use requests.cpu=Q,requests.memory=Q,limits.cpu=Q,limits.memory=Q',
+  ],
+  [
+    '--registry-api-ingress-class=Nginx_Public',
+    `--registry-api-ingress-class: invalid value "Nginx_Public": must be an IngressClass name (lower case letters, digits, '-' and '.')`,
   ],
   [
     '--registry-api-resources=requests.memory=2Gi,limits.memory=1Gi',
