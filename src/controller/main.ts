@@ -30,8 +30,8 @@ import { Discovery } from './discovery/discovery.ts';
 import { GatewayApiWatch } from './gateway-api-watch.ts';
 import { routeStale } from './workload/exposure.ts';
 import { Compliance } from './compliance/compliance.ts';
-import { setRegistryApiAddresses, sourcePolicy } from '../sources/destinations.ts';
-import { registryApiAddresses, type ServiceObject } from './workload/api-addresses.ts';
+import { sourcePolicy } from '../sources/destinations.ts';
+import { apiAddressesListed, watchApiAddresses } from './api-address-watch.ts';
 import { startSyncWorkers, workerSyncWork } from './pipeline-workers/index.ts';
 import { setPreReading } from '../registry/pre-read.ts';
 import {
@@ -104,8 +104,8 @@ export async function runController(
   const registryInformers: Informer<MCPRegistryV1beta1>[] = [];
   const configMapInformers: ConfigMapInformers[] = [];
   const ownedInformers: Informer<DeploymentObject>[] = [];
-  // The registry API Services, so a fetch never reaches one by address instead of by name (SPEC §18).
-  const apiServices: Informer<ServiceObject>[] = [];
+  // The registry APIs' addresses, so a fetch never reaches one by address instead of by name (SPEC §18).
+  const apiAddresses = watchApiAddresses(client, namespaces, log);
   const allRegistries = function* () {
     for (const inf of registryInformers) yield* inf.list();
   };
@@ -144,15 +144,6 @@ export async function runController(
           for (const key of registriesForConfigMap(cm, allRegistries())) manager.enqueue(key);
         },
         log.child({ informer: 'configmaps', namespace: ns }),
-      ),
-    );
-    apiServices.push(
-      new Informer<ServiceObject>(
-        client,
-        { group: '', version: 'v1', plural: 'services', namespace: ns },
-        () => {},
-        log.child({ informer: 'services', namespace: ns }),
-        { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY},app.kubernetes.io/name=thv-registry-api` },
       ),
     );
     if (config.deployRegistryApi)
@@ -243,8 +234,7 @@ export async function runController(
     slots: new HostSlots(t.workers - 1, (keys) => keys.forEach((k) => manager.enqueue(k))),
   });
 
-  setRegistryApiAddresses(registryApiAddresses(() => apiServices.flatMap((inf) => inf.list())));
-  const informers = () => [...registryInformers, ...configMapInformers, ...ownedInformers, ...apiServices];
+  const informers = () => [...registryInformers, ...configMapInformers, ...ownedInformers, ...apiAddresses];
   // Workloads that predate enforcement, counted on each enforcing registry (SPEC §11).
   const compliance = new Compliance({
     client,
@@ -261,7 +251,8 @@ export async function runController(
     discovery.start();
     if (config.deployRegistryApi) gatewayApi.start();
     compliance.start();
-    manager.start();
+    // Fetches judge addresses against every registry API's (SPEC §18): workers start once listed.
+    void apiAddressesListed(apiAddresses, () => !stopped, log).then((ok) => ok && manager.start());
     log.info(
       {
         namespaces: config.watchNamespaces.length ? config.watchNamespaces : 'all',

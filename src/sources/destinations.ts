@@ -22,8 +22,7 @@ import { judgeDestination, type DestinationQuery } from '../admission/source-rul
 import type { NetworkRules } from '../admission/policy/destinations.ts';
 import { DEFAULT_POLICY, type Policy } from '../admission/policy/policy.ts';
 import { SourceError } from './types.ts';
-import { apiByAddress } from './api-address.ts';
-import type { RegistryApiTarget } from '../admission/source-rules/registry-api-host.ts';
+import { apiByAddress, type RegistryApiAt } from './api-address.ts';
 
 export const DESTINATION_REFUSED = 'DestinationRefused';
 
@@ -60,12 +59,13 @@ export function destinationRefusal(
   return apiByAddress(d.url, addresses ?? [], policy.clusterDomain, registryApiAt);
 }
 
-/** The registry whose API Service has this address (the controller knows: it created them), if any. */
-export type RegistryApiAddresses = (address: string) => RegistryApiTarget | undefined;
-let registryApiAt: RegistryApiAddresses = () => undefined;
+let registryApiAt: RegistryApiAt = () => undefined;
 
-/** Set by the controller from its informer on the registry API Services (SPEC §18). */
-export function setRegistryApiAddresses(lookup: RegistryApiAddresses): void {
+/**
+ * Set by the controller from its informers on the registry API Services and their EndpointSlices
+ * (SPEC §18; src/controller/workload/api-addresses.ts).
+ */
+export function setRegistryApiAddresses(lookup: RegistryApiAt): void {
   registryApiAt = lookup;
 }
 

@@ -85,7 +85,12 @@ async function destination(
   const t = judged.target;
   const noRedirects = ['-c', 'http.followRedirects=false', '-c', 'protocol.ext.allow=never'];
   if (!t || t.scheme === 'file') return { args: noRedirects, sshOptions: [] };
-  if (literalIp(t.hostAsWritten)) return { args: noRedirects, sshOptions: [] };
+  if (literalIp(t.hostAsWritten)) {
+    // Nothing to resolve, but the address may still be a registry API's (SPEC §18).
+    const refused = destinationRefusal(query);
+    if (refused) throw refuse(refused);
+    return { args: noRedirects, sshOptions: [] };
+  }
   let addrs: string[];
   try {
     addrs = await resolveAll(t.host);

@@ -283,6 +283,6 @@ test("another namespace's registry API is not reachable by its ClusterIP instead
   assert.equal(condition(r, 'SyncSuccessful')?.reason, 'DestinationRefused');
   assert.equal(
     r.status?.message,
-    `https://${ip}:8080/v0.1/servers: refused by the platform policy: "${ip}" reaches the API of MCPRegistry ${victim}/exposed (${ip}) by its address; name it by its Service (exposed-api.${victim}.svc) or with registryRef, so that its consent is checked; no data stored yet`,
+    `https://${ip}:8080/v0.1/servers: refused by the platform policy: "${ip}" reaches a registry's API by its address; name a registry by its Service (<name>-api.<namespace>.svc) or with registryRef, so that its owners' consent is checked; no data stored yet`,
   );
 });
