@@ -127,8 +127,8 @@ test('HTTPS with its own CA, a bearer token and headers from Secrets: every page
   const r = await waitPhase(ns, 'secure', 'Ready', () => true, 120_000);
   assert.equal(r.status?.sync?.serverCount, 150);
   assert.deepEqual(seen, [
-    '?version=latest&limit=100 Bearer s3cret-token team-a',
-    '?version=latest&limit=100&cursor=p2 Bearer s3cret-token team-a',
+    '?limit=100&include_deleted=true Bearer s3cret-token team-a',
+    '?limit=100&include_deleted=true&cursor=p2 Bearer s3cret-token team-a',
   ]);
 });
 
