@@ -36,7 +36,7 @@ test('an Ingress: class from the spec, else the operator, else none; path from p
     ],
   ];
   for (const [api, ingressClass, want] of cases) {
-    const o = exposureObject(api, meta, svc, { ingressClass }) as Spec;
+    const o = exposureObject(api, meta, svc, { ingressClass }) as unknown as Spec;
     const spec = structuredClone(o.spec) as { rules: { http: { paths: Record<string, unknown>[] } }[] };
     for (const p of spec.rules[0]!.http.paths) {
       assert.deepEqual(p.backend, { service: { name: 'r-api', port: { number: 8080 } } });
@@ -53,7 +53,7 @@ test('an HTTPRoute names Gateways with their group and kind, one PathPrefix rule
     { basePath: '/r', httpRoute: { parentRefs: [{ name: 'g', port: 443 }], annotations: { a: 'b' } } },
     meta,
     svc,
-  ) as Spec & { apiVersion: string; metadata: Record<string, unknown> };
+  ) as unknown as Spec & { apiVersion: string; metadata: Record<string, unknown> };
   assert.equal(o.apiVersion, 'gateway.networking.k8s.io/v1');
   assert.deepEqual(o.metadata, { ...meta, annotations: { a: 'b' } });
   assert.deepEqual(o.spec, {
