@@ -1,6 +1,7 @@
 import type { Benchmark } from '../lib/bench.ts';
 import { aa } from './aa.ts';
 import { api } from './api.ts';
+import { apiAuth } from './api-auth.ts';
 import { apiserver } from './apiserver.ts';
 import { conversion } from './conversion.ts';
 import { discovery } from './discovery.ts';
@@ -16,6 +17,7 @@ export const BENCHMARKS: Benchmark[] = [
   conversion,
   webhook,
   api,
+  apiAuth,
   apiserver,
   sync,
   isolation,

@@ -11,6 +11,11 @@
  * http-fetch.ts) under the destination policy the operator passed (`--destination-policy`, default
  * the built-in one): loopback, link-local and metadata addresses are never reached, and neither is
  * anything the platform's CIDR or host rules refuse.
+ *
+ * A verified token's answer is kept (by a digest of the token, bounded) for at most `cacheMs` and never
+ * past its `exp`, as kubernetes mode keeps its reviews: a client sending the same token with every
+ * request costs one signature check per `cacheMs`, not one per request. A key withdrawn from the JWKS
+ * therefore stops a token it signed within `cacheMs` (default 60 s), an expired token at once.
  */
 import {
   createRemoteJWKSet,
@@ -20,7 +25,9 @@ import {
   type FetchImplementation,
   type JWTPayload,
 } from 'jose';
+import { createHash } from 'node:crypto';
 import { httpGet } from '../../sources/http-fetch.ts';
+import { BoundedCache } from '../../registry/bounded-cache.ts';
 import { ASYMMETRIC_ALGS, jwtFailure, type AuthResult } from './auth.ts';
 
 export interface OidcOptions {
@@ -34,6 +41,10 @@ export interface OidcOptions {
   refetchCooldownMs?: number;
   /** Shortest time between two discovery attempts after one failed (default 10 s). */
   retryMs?: number;
+  /** Longest time a verified token's answer is reused (default 60 s; 0: verify every request). */
+  cacheMs?: number;
+  /** Most answers kept (default 10,000). */
+  maxEntries?: number;
   now?: () => number;
 }
 
@@ -94,12 +105,15 @@ export class OidcVerifier {
   /** One discovery at a time; a failed one is remembered until `retryMs` has passed. */
   private discovering: Promise<string | undefined> | undefined;
   private failure: { message: string; at: number } | undefined;
+  private readonly cache: BoundedCache<string, { result: AuthResult; until: number }>;
 
   constructor(o: OidcOptions) {
     if (!o.issuer || o.audiences.length === 0)
       throw new Error('OIDC needs an issuer and at least one audience');
     this.o = o;
     this.now = o.now ?? Date.now;
+    const maxEntries = o.maxEntries ?? 10_000;
+    this.cache = new BoundedCache({ maxEntries, maxBytes: maxEntries * 1024 });
   }
 
   /** Resolves the JWKS once; undefined when ready, else why not (a 503 for the caller). */
@@ -132,6 +146,9 @@ export class OidcVerifier {
   async check(token: string): Promise<AuthResult> {
     if (token.length > MAX_TOKEN || token.split('.').length !== 3)
       return { ok: false, message: 'invalid token: malformed JWT' };
+    const key = createHash('sha256').update(token).digest('base64');
+    const hit = this.cache.get(key);
+    if (hit && hit.until > this.now()) return hit.result;
     const unavailable = await this.discover();
     if (unavailable !== undefined || !this.jwks)
       return { ok: false, status: 503, message: unavailable ?? 'issuer unavailable' };
@@ -145,11 +162,15 @@ export class OidcVerifier {
         currentDate: new Date(this.now()),
       });
       const groups = groupsOf(payload, this.o.groupsClaim);
-      return {
+      const result: AuthResult = {
         ok: true,
         subject: typeof payload.sub === 'string' ? payload.sub : 'jwt',
         ...(groups ? { groups } : {}),
       };
+      // Refusals are not kept: a refused token costs its sender a signature check each time, as it should.
+      const until = Math.min(this.now() + (this.o.cacheMs ?? 60_000), (payload.exp ?? 0) * 1000);
+      if (until > this.now()) this.cache.set(key, { result, until }, 256 + JSON.stringify(result).length);
+      return result;
     } catch (e) {
       // The JWKS could not be fetched again (a rotated key, the issuer down or refused): not the caller's fault.
       if (e instanceof joseErrors.JWKSTimeout || e instanceof joseErrors.JWKSInvalid || isFetchFailure(e))

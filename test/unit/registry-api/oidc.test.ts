@@ -242,3 +242,28 @@ test('through the API: 401 with the resource_metadata challenge, the RFC 9728 do
     await api.close();
   }
 });
+
+test('a verified token is reused for at most cacheMs and never past its exp; refusals are not kept', async () => {
+  setSourcePolicy(LOOPBACK_ALLOWED);
+  await addKey('k1');
+  let t = Date.now();
+  const v = verifier({ cacheMs: 60_000, clockSkewSec: 0, now: () => t });
+  const long = await token('k1', { exp: Math.floor(t / 1000) + 3600 });
+  const short = await token('k1', { exp: Math.floor(t / 1000) + 30 });
+  assert.equal((await v.check(long)).ok, true);
+  assert.equal((await v.check(short)).ok, true);
+  // The short token's exp ends its answer, cached or not.
+  t += 31_000;
+  assert.deepEqual(await v.check(short), { ok: false, message: 'invalid token: token has expired' });
+  // The issuer withdraws the key, and a token with a kid it never had makes us fetch the JWKS again,
+  // so jose's own copy no longer has k1: within the cache time the long token's answer stands ...
+  await addKey('k9');
+  keys = [];
+  const unknown = { ok: false, message: 'invalid token: no matching key in the issuer JWKS' };
+  assert.deepEqual(await v.check(await token('k9')), unknown);
+  assert.equal((await v.check(long)).ok, true);
+  // ... and after it, the token is checked again, against the JWKS without its key; refusals are not kept.
+  t += 30_000;
+  assert.deepEqual(await v.check(long), unknown);
+  assert.deepEqual(await v.check(long), unknown);
+});
