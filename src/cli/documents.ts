@@ -24,3 +24,8 @@ export function documentLabel(file: string, index: number, object?: DocumentIden
   const name = object.name ?? '<no name>';
   return `${at} (${object.kind ?? '<no kind>'} ${object.namespace ? `${object.namespace}/` : ''}${name})`;
 }
+
+/** A YAML parser error in one line: `… at line 4, column 3` (its excerpt of the file left out). */
+export function yamlProblem(message: string | undefined): string {
+  return (message ?? '').split('\n')[0]!.replace(/:$/, '');
+}

@@ -145,6 +145,10 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
     .option('--exclude-tag <tag>', 'drop servers with this tag (repeatable)', collect)
     .option('--display-name <text>', 'human-readable name')
     .option(
+      '--source-name <name>',
+      'name of the source (default: its type: configmap, url, git, registry or kubernetes)',
+    )
+    .option(
       '--ca-secret <name[:key]>',
       'Secret with the PEM CA certificates of an --url or --registry source with a private CA (key default ca.crt)',
     )

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Document, isScalar, parseAllDocuments } from 'yaml';
 import { isToolhiveRegistry, migrateToolhiveRegistry, type Obj } from '../../api/migration/toolhive.ts';
-import { documentLabel } from '../documents.ts';
+import { documentLabel, yamlProblem } from '../documents.ts';
 import { CliError, UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 import {
@@ -24,6 +24,8 @@ import { applyKnownRenames, reconcileNode } from './yaml.ts';
 export interface MigrateOptions {
   inPlace?: boolean;
   namespace?: string;
+  /** Emit an open registry from a protected one whose auth cannot be carried over. */
+  allowAnonymous?: boolean;
 }
 
 /** Long lines stay on one line, and flow lists keep the compact style people write by hand. */
@@ -65,7 +67,8 @@ export function migrateYamlText(text: string, label: string, opts: MigrateOption
       return;
     }
     if (!isToolhiveRegistry(value)) {
-      if (doc.errors.length) result.errors.push(`${where}: not valid YAML: ${doc.errors[0]?.message}`);
+      if (doc.errors.length)
+        result.errors.push(`${where}: not valid YAML: ${yamlProblem(doc.errors[0]?.message)}`);
       const ns = doc.getIn(['metadata', 'namespace'], true);
       // -n moves the registries' ConfigMaps (and anything else namespaced) with them: a source
       // ConfigMap must be in its registry's namespace.
@@ -82,7 +85,10 @@ export function migrateYamlText(text: string, label: string, opts: MigrateOption
       namespace: meta.namespace ? String(meta.namespace) : undefined,
       name: meta.name !== undefined && meta.name !== null ? String(meta.name) : undefined,
     });
-    const m = migrateToolhiveRegistry(value, { namespace: opts.namespace });
+    const m = migrateToolhiveRegistry(value, {
+      namespace: opts.namespace,
+      allowAnonymous: opts.allowAnonymous,
+    });
     for (const w of m.warnings) result.warnings.push(`${who}: ${w}`);
     if (m.errors.length) {
       for (const e of m.errors) result.errors.push(`${who}: ${e}`);
@@ -199,6 +205,10 @@ export function registerMigrate(registry: Command, io: CliIO, examples: (lines: 
       'Rewrite ToolHive MCPRegistry manifests (toolhive.stacklok.dev) into toolhive.stacklok.io ones (offline); other documents pass through untouched.',
     )
     .option('--in-place', 'rewrite the files instead of printing them (for a GitOps repository)')
+    .option(
+      '--allow-anonymous',
+      'migrate a protected registry whose auth cannot be carried over to spec.api.auth as an open one (otherwise an error)',
+    )
     .addHelpText(
       'after',
       examples([
@@ -208,8 +218,8 @@ export function registerMigrate(registry: Command, io: CliIO, examples: (lines: 
         'set -o pipefail; thv registry migrate -n registries deploy/ | kubectl apply -f -',
       ]),
     )
-    .action(async (paths: string[], opts: { inPlace?: boolean }, cmd: Command) => {
+    .action(async (paths: string[], opts: { inPlace?: boolean; allowAnonymous?: boolean }, cmd: Command) => {
       const { namespace } = cmd.optsWithGlobals<{ namespace?: string }>();
-      await runMigrate(io, paths, { inPlace: opts.inPlace, namespace });
+      await runMigrate(io, paths, { inPlace: opts.inPlace, namespace, allowAnonymous: opts.allowAnonymous });
     });
 }

@@ -28,6 +28,10 @@ export function addValidateCommand(registry: Command, io: CliIO): void {
     )
     .option('-v, --verbose', 'also list valid documents and the skipped documents of other kinds')
     .option(
+      '--strict',
+      'fail (exit 1) on a ToolHive MCPRegistry (toolhive.stacklok.dev) not migrated yet, instead of a warning',
+    )
+    .option(
       '--catalog <name=file>',
       'an MCPRegistry’s catalog (registry JSON), to review ToolHive workloads that reference or must match it (repeatable)',
       (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
@@ -41,8 +45,11 @@ export function addValidateCommand(registry: Command, io: CliIO): void {
         '  $ thv registry validate -f registry.yaml --policy platform/policy.yaml',
         '  $ kustomize build overlays/prod | thv registry validate -',
         '  $ thv registry validate registry.yaml --show-defaults',
+        '  $ thv registry validate --strict manifests/   # in CI, once the repository is migrated',
         '',
-        'Exit codes: 0 all valid, 1 an MCPRegistry is invalid or a file cannot be read, 2 usage error.',
+        'Messages name the document as FILE: document N (KIND NAMESPACE/NAME), counted from 1.',
+        'Exit codes: 0 all valid, 1 an MCPRegistry is invalid, a file cannot be read, or (--strict) a',
+        'ToolHive MCPRegistry is not migrated; 2 usage error.',
         '',
       ].join('\n'),
     )

@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { documentNumber } from '../documents.ts';
+import { documentNumber, yamlProblem } from '../documents.ts';
 import { UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 import {
@@ -78,7 +78,7 @@ export function parseDocuments(file: string, text: string): InputFile {
       return {
         file,
         documents,
-        error: `${documentNumber(index)}: cannot parse YAML: ${problem.message.split('\n')[0]}`,
+        error: `${documentNumber(index)}: cannot parse YAML: ${yamlProblem(problem.message)}`,
       };
     let value: unknown;
     try {

@@ -2,11 +2,11 @@
  * `thv registry validate [-f] FILE|DIR|- ...`: the cluster's admission verdict on MCPRegistry
  * manifests, offline (docs/gitops.md). Every MCPRegistry document goes through validate-admit.ts, the
  * same admission core the webhooks run plus the apiserver's own steps; other kinds are skipped.
- * Exit 0 when every MCPRegistry is valid, 1 when any is invalid or a file cannot be read or parsed,
- * 2 for usage errors (no input, a missing path, a policy file that is not valid).
+ * Exit 0 when every MCPRegistry is valid, 1 when any is invalid or a file cannot be read or parsed
+ * (or, with --strict, a ToolHive MCPRegistry is not migrated yet), 2 for usage errors (no input, a
+ * missing path, a policy file that is not valid).
  */
-import { readFile } from 'node:fs/promises';
-import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../admission/index.ts';
+import { isToolhiveRegistry } from '../../api/migration/toolhive.ts';
 import { CliError, UsageError } from '../errors.ts';
 import type { CliIO } from '../io.ts';
 import { admit, isRegistryKind } from './admit.ts';
@@ -21,7 +21,7 @@ import {
   textDiagnostics,
   type DocumentReport,
 } from './report.ts';
-import { policyText } from './policy-input.ts';
+import { loadPolicy } from './policy-load.ts';
 
 export interface ValidateOptions {
   filename?: string[];
@@ -29,27 +29,10 @@ export interface ValidateOptions {
   output: 'text' | 'json';
   showDefaults?: boolean;
   verbose?: boolean;
+  /** A ToolHive MCPRegistry (toolhive.stacklok.dev) not migrated yet fails the run instead of a warning. */
+  strict?: boolean;
   /** `NAME=FILE`: an MCPRegistry's catalog, for ToolHive workloads in the input (SPEC §11). */
   catalog?: string[];
-}
-
-async function loadPolicy(file: string | undefined): Promise<Policy> {
-  if (!file) return DEFAULT_POLICY;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--policy ${file}: ${(e as Error).message}`, 'Name the platform policy YAML file.');
-  }
-  const policy = policyText(text);
-  try {
-    return parsePolicy(policy.text);
-  } catch (e) {
-    throw new UsageError(
-      `--policy ${file}${policy.from} is not a valid policy: ${(e as Error).message}`,
-      'See docs/policy.md for the fields a policy file may set.',
-    );
-  }
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -83,7 +66,11 @@ export async function runValidate(io: CliIO, args: string[], opts: ValidateOptio
   for (const input of inputs) {
     for (const doc of input.documents) {
       if (doc.value === undefined) continue;
-      const base = { file: doc.file, index: doc.index, ...describe(doc.value) };
+      const base = { file: doc.file, document: doc.index + 1, ...describe(doc.value) };
+      if (isToolhiveRegistry(doc.value)) {
+        documents.push({ ...base, result: 'unmigrated', errors: [], warnings: [] });
+        continue;
+      }
       const workload = isObj(doc.value) && isWorkloadKind(doc.value);
       if (!isObj(doc.value) || (!isRegistryKind(doc.value) && !workload)) {
         documents.push({ ...base, result: 'skipped', errors: [], warnings: [] });
@@ -102,16 +89,20 @@ export async function runValidate(io: CliIO, args: string[], opts: ValidateOptio
   }
   const files = inputs.flatMap((i) => (i.error ? [{ file: i.file, error: i.error }] : []));
   const report = summarise(documents, files);
-  const failed = report.summary.invalid > 0 || report.summary.unreadableFiles > 0;
+  const { invalid, unreadableFiles, unmigrated } = report.summary;
+  const strict = Boolean(opts.strict);
+  const failed = invalid > 0 || unreadableFiles > 0 || (strict && unmigrated > 0);
   if (opts.output === 'json') io.out(jsonReport(report, Boolean(opts.showDefaults)));
   else {
     if (opts.showDefaults) io.out(defaultsYaml(report));
-    io.err(textDiagnostics(report, Boolean(opts.verbose)));
+    io.err(textDiagnostics(report, Boolean(opts.verbose), strict));
     if (!failed) io.err(`${summaryLine(report, Boolean(opts.verbose))}\n`);
   }
   if (failed)
     throw new CliError(
       summaryLine(report, Boolean(opts.verbose)),
-      'Fix the errors above; each names the file, the document (from 0) and the field.',
+      invalid > 0 || unreadableFiles > 0
+        ? 'Fix the errors above; each names the file, the document (from 1) and the field.'
+        : 'Migrate the ToolHive MCPRegistries above with thv registry migrate (docs/migration.md).',
     );
 }

@@ -8,9 +8,6 @@ import { API_VERSION_V1BETA1, KIND, type SourceType } from '../../api/constants.
 import type { MCPRegistryV1beta1, SourceV1beta1, FilterSpec } from '../../api/types.ts';
 import { UsageError } from '../errors.ts';
 
-/** The single source's name: the same one v1alpha1 → v1beta1 conversion gives. */
-export const CLI_SOURCE_NAME = 'default';
-
 export interface AddFlags {
   type?: SourceType;
   configmap?: string;
@@ -32,6 +29,11 @@ export interface AddFlags {
   includeTag?: string[];
   excludeTag?: string[];
   displayName?: string;
+  /**
+   * The source's name; default its type (`configmap`, `url`, ...). Not `default`, the name
+   * conversion gives a v1alpha1 object's source: next to `-n default` it read like the namespace.
+   */
+  sourceName?: string;
   /** NAME[:KEY] of a Secret with PEM CA certificates for --url or --registry. */
   caSecret?: string;
 }
@@ -139,7 +141,7 @@ function discoveryNamespaces(flags: AddFlags, type: SourceType): string[] | unde
 }
 
 function buildSource(flags: AddFlags, type: SourceType): SourceV1beta1 {
-  const source: SourceV1beta1 = { name: CLI_SOURCE_NAME, type };
+  const source: SourceV1beta1 = { name: flags.sourceName ?? type, type };
   if (flags.format) source.format = flags.format;
   switch (type) {
     case 'configmap':
@@ -218,6 +220,7 @@ export function buildRegistry(name: string, namespace: string, flags: AddFlags):
 const FIELD_FLAGS: [string, string][] = [
   ['metadata.name', 'NAME'],
   ['spec.displayName', '--display-name'],
+  [`spec.sources[0].name`, '--source-name'],
   [`spec.sources[0].configMapRef.name`, '--configmap NAME'],
   [`spec.sources[0].configMapRef.key`, '--configmap NAME:KEY'],
   [`spec.sources[0].url.href`, '--url'],

@@ -57,7 +57,7 @@ test('admission webhook denials are printed exactly as the apiserver gave them',
         apiVersion: 'toolhive.stacklok.io/v1beta1',
         kind: 'MCPRegistry',
         metadata: { name: 'plain-http', namespace: ns },
-        spec: { sources: [{ name: 'default', type: 'url', url: { href: 'http://example.com/r.json' } }] },
+        spec: { sources: [{ name: 'url', type: 'url', url: { href: 'http://example.com/r.json' } }] },
       },
     )
     .then(
@@ -119,7 +119,7 @@ test('admission warnings are printed like kubectl prints them, and the registry 
     kind: 'MCPRegistry',
     metadata: { name: 'eager-2', namespace: ns },
     spec: {
-      sources: [{ name: 'default', type: 'url', url: { href: 'https://example.com/r.json' } }],
+      sources: [{ name: 'url', type: 'url', url: { href: 'https://example.com/r.json' } }],
       syncPolicy: { interval: '1m' },
     },
   });

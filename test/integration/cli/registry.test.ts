@@ -38,7 +38,7 @@ test('add creates each source type with its flags, printing kubectl-style confir
     [
       'from-configmap',
       ['--configmap', 'catalog:data.json', '--display-name', 'From a ConfigMap'],
-      { name: 'default', type: 'configmap', configMapRef: { name: 'catalog', key: 'data.json' } },
+      { name: 'configmap', type: 'configmap', configMapRef: { name: 'catalog', key: 'data.json' } },
     ],
     [
       'from-url',
@@ -53,7 +53,7 @@ test('add creates each source type with its flags, printing kubectl-style confir
         '2h',
       ],
       {
-        name: 'default',
+        name: 'url',
         type: 'url',
         format: 'upstream',
         url: { href: 'https://example.com/registry.json' },
@@ -63,7 +63,7 @@ test('add creates each source type with its flags, printing kubectl-style confir
       'from-git',
       ['--git', 'https://github.com/org/catalog.git', '--tag', 'v1.2.0', '--path', 'data/registry.json'],
       {
-        name: 'default',
+        name: 'git',
         type: 'git',
         git: {
           repository: 'https://github.com/org/catalog.git',
@@ -86,7 +86,7 @@ test('add creates each source type with its flags, printing kubectl-style confir
       ],
       // No --format: a registry source defaults to upstream (a toolhive default failed every first sync).
       {
-        name: 'default',
+        name: 'registry',
         type: 'registry',
         format: 'upstream',
         registry: { baseURL: 'https://registry.example.com' },
@@ -112,6 +112,45 @@ test('add creates each source type with its flags, printing kubectl-style confir
     names: { include: ['io.github.*', 'fetch'] },
     tags: { exclude: ['deprecated'] },
   });
+});
+
+test('--source-name names the source; a name admission refuses is its message, pointing at the flag', async () => {
+  // A server dry run: admission's answer, nothing stored (the list test below counts this namespace).
+  const named = await thv([
+    'registry',
+    'add',
+    'named',
+    '-n',
+    ns,
+    '--configmap',
+    'c',
+    '--source-name',
+    'corp',
+    '--dry-run',
+    '-o',
+    'json',
+  ]);
+  assert.equal(named.code, 0, named.stderr);
+  assert.deepEqual(
+    (JSON.parse(named.stdout) as Obj).spec.sources.map((s) => s.name),
+    ['corp'],
+  );
+  const bad = await thv([
+    'registry',
+    'add',
+    'badly-named',
+    '-n',
+    ns,
+    '--configmap',
+    'c',
+    '--source-name',
+    'Corp_1',
+  ]);
+  assert.equal(bad.code, 1);
+  assert.equal(
+    bad.stderr,
+    `Error from server (Invalid): MCPRegistry.toolhive.stacklok.io "badly-named" is invalid: spec.sources[0].name: Invalid value: "Corp_1": spec.sources[0].name in body should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'\nFix the flag and run the command again (spec.sources[0].name is --source-name).\n`,
+  );
 });
 
 test('list in every output form, in the namespace from -n', async () => {
@@ -234,7 +273,7 @@ test('info shows the spec summary and status; -o json gives the object, with --e
   assert.match(r.stdout, new RegExp(`^Namespace: +${ns}$`, 'm'));
   assert.match(
     r.stdout,
-    /^ {2}default +git +toolhive +https:\/\/github\.com\/org\/catalog\.git tag v1\.2\.0, path data\/registry\.json +<none>$/m,
+    /^ {2}git +git +toolhive +https:\/\/github\.com\/org\/catalog\.git tag v1\.2\.0, path data\/registry\.json +<none>$/m,
   );
   assert.match(r.stdout, /^Events: +<none>$/m);
   // -o json is the object alone (as kubectl get -o json); --events wraps it with its events.

@@ -65,7 +65,7 @@ test('info --servers reads the stored catalog: NAME VERSION TYPE TRANSPORT STATU
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Phase: +Ready$/m);
   assert.match(r.stdout, /^Storage: +ConfigMap db-registry-storage, \d+ bytes/m);
-  assert.match(r.stdout, /^ {2}Ready +True +Synced +\d+\S* +17 servers from default$/m);
+  assert.match(r.stdout, /^ {2}Ready +True +Synced +\d+\S* +17 servers from configmap$/m);
   const servers = r.stdout.slice(r.stdout.indexOf('Servers:\n') + 'Servers:\n'.length);
   const table = rows(servers.replace(/^ {2}/gm, ''));
   assert.deepEqual(table[0], ['NAME', 'VERSION', 'TYPE', 'TRANSPORT', 'STATUS', 'TAGS']);

@@ -101,13 +101,13 @@ async function runCli(policy: string, i: number): Promise<void> {
   });
   assert.ok(r.status === 0 || r.status === 1, `thv exited ${r.status}: ${r.stderr}`);
   const report = JSON.parse(r.stdout) as {
-    documents: { index: number; result: string; errors: { text: string }[]; warnings: string[] }[];
+    documents: { document: number; result: string; errors: { text: string }[]; warnings: string[] }[];
   };
   assert.equal(report.documents.length, members.length, 'one report per manifest');
   report.documents.forEach((d, k) => {
     const m = members[k];
     if (!m) return;
-    assert.equal(d.index, k);
+    assert.equal(d.document, k + 1);
     cliOutcomes.set(m.index, {
       valid: d.result === 'valid',
       errors: d.errors.map((e) => e.text),

@@ -84,9 +84,9 @@ test('nothing the cluster admits is refused by kubeconform (every valid manifest
     cwd: ROOT,
     encoding: 'utf8',
   });
-  const admitted = (JSON.parse(cli.stdout) as { documents: { result: string; index: number }[] }).documents
+  const admitted = (JSON.parse(cli.stdout) as { documents: { result: string; document: number }[] }).documents
     .filter((d) => d.result === 'valid')
-    .map((d) => allManifests()[d.index]?.obj);
+    .map((d) => allManifests()[d.document - 1]?.obj);
   assert.ok(admitted.length >= 10, `${admitted.length} admitted manifests in the corpus`);
   const onlyValid = join(dir, 'admitted.yaml');
   writeFileSync(onlyValid, admitted.map((o) => stringify(o)).join('---\n'));

@@ -32,7 +32,7 @@ const OTHER = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: cm}
 `;
-const FAIL_HINT = 'Fix the errors above; each names the file, the document (from 0) and the field.\n';
+const FAIL_HINT = 'Fix the errors above; each names the file, the document (from 1) and the field.\n';
 
 let dir: string;
 before(() => {
@@ -69,10 +69,10 @@ test('a directory is searched recursively for .yaml/.yml/.json, skipping hidden 
   assert.equal(
     r.stderr,
     [
-      `${a}[0] ConfigMap/cm: skipped (not a toolhive.stacklok.io MCPRegistry)`,
-      `${a}[1] MCPRegistry/good: valid`,
-      `${b}[0] MCPRegistry/bad: spec.sources[0].url.href: Invalid value: "http://a.example/r.json#top": must use https`,
-      `${b}[0] MCPRegistry/bad: spec.sources[0].url.href: Invalid value: "http://a.example/r.json#top": must not contain a fragment`,
+      `${a}: document 1 (ConfigMap cm): skipped (not a toolhive.stacklok.io MCPRegistry)`,
+      `${a}: document 2 (MCPRegistry team-a/good): valid`,
+      `${b}: document 1 (MCPRegistry bad): spec.sources[0].url.href: Invalid value: "http://a.example/r.json#top": must use https`,
+      `${b}: document 1 (MCPRegistry bad): spec.sources[0].url.href: Invalid value: "http://a.example/r.json#top": must not contain a fragment`,
       'error: 2 MCPRegistry documents: 1 valid, 1 invalid; 1 other document skipped',
       FAIL_HINT,
     ].join('\n'),
@@ -98,7 +98,7 @@ test('--show-defaults prints the valid objects with defaults filled, as one YAML
     format: 'toolhive',
     syncPolicy: { interval: '1h' },
   });
-  assert.ok(r.stdout.startsWith(`# ${join(dir, 'good.yaml')}[0]\n`));
+  assert.ok(r.stdout.startsWith(`# ${join(dir, 'good.yaml')}: document 1\n`));
 });
 
 test('-o json reports every document for tools, with the causes as the apiserver returns them', async () => {
@@ -110,7 +110,7 @@ test('-o json reports every document for tools, with the causes as the apiserver
   };
   assert.deepEqual(report.documents[0], {
     file: join(dir, 'bad.yaml'),
-    index: 0,
+    document: 1,
     apiVersion: 'toolhive.stacklok.io/v1beta1',
     kind: 'MCPRegistry',
     name: 'bad',
@@ -133,7 +133,7 @@ test('-o json reports every document for tools, with the causes as the apiserver
     warnings: [],
   });
   assert.equal(report.documents[1]?.result, 'valid');
-  assert.deepEqual(report.summary, { valid: 1, invalid: 1, skipped: 0, unreadableFiles: 0 });
+  assert.deepEqual(report.summary, { valid: 1, invalid: 1, skipped: 0, unmigrated: 0, unreadableFiles: 0 });
   assert.equal(r.stderr, `error: 2 MCPRegistry documents: 1 valid, 1 invalid\n${FAIL_HINT}`);
 });
 
@@ -142,7 +142,7 @@ test('--policy judges with the platform policy the webhooks mount', async () => 
   assert.equal(r.code, 1);
   assert.equal(
     r.stderr.split('\n')[0],
-    `${join(dir, 'good.yaml')}[0] MCPRegistry/good: spec.source.url: Forbidden: host "a.example" is not allowed by the platform policy (allowedHosts: *.allowed.example)`,
+    `${join(dir, 'good.yaml')}: document 1 (MCPRegistry team-a/good): spec.source.url: Forbidden: host "a.example" is not allowed by the platform policy (allowedHosts: *.allowed.example)`,
   );
 });
 
@@ -150,10 +150,10 @@ test('a file that is not YAML fails (exit 1) and the others are still judged', a
   const r = await thv([join(dir, 'broken.yaml'), join(dir, 'good.yaml')]);
   assert.equal(r.code, 1);
   const [first, ...rest] = r.stderr.split('\n');
-  assert.match(first ?? '', new RegExp(`^${join(dir, 'broken.yaml')}: document 0: cannot parse YAML: `));
+  assert.match(first ?? '', new RegExp(`^${join(dir, 'broken.yaml')}: document 1: cannot parse YAML: `));
   assert.deepEqual(rest, [
     'error: 1 MCPRegistry document: 1 valid, 0 invalid; 1 file not readable',
-    'Fix the errors above; each names the file, the document (from 0) and the field.',
+    'Fix the errors above; each names the file, the document (from 1) and the field.',
     '',
   ]);
 });
@@ -163,18 +163,18 @@ test('a version the CRD does not serve is refused in kubectl’s words', async (
   assert.equal(r.code, 1);
   assert.equal(
     r.stderr.split('\n')[0],
-    '<stdin>[0] MCPRegistry/good: no matches for kind "MCPRegistry" in version "toolhive.stacklok.io/v1"',
+    '<stdin>: document 1 (MCPRegistry team-a/good): no matches for kind "MCPRegistry" in version "toolhive.stacklok.io/v1"',
   );
 });
 
-test('ToolHive’s own MCPRegistry (toolhive.stacklok.dev) is skipped with a pointer to migrate, even without -v', async () => {
+test('ToolHive’s own MCPRegistry (toolhive.stacklok.dev) is a warning with a pointer to migrate, even without -v', async () => {
   const r = await thv(['-'], GOOD.replace('toolhive.stacklok.io/v1alpha1', 'toolhive.stacklok.dev/v1alpha1'));
   assert.equal(r.code, 0);
   assert.equal(
     r.stderr,
     [
-      "<stdin>[0] MCPRegistry/good: skipped: toolhive.stacklok.dev/v1alpha1 is not toolhive.stacklok.io; ToolHive's toolhive.stacklok.dev manifests are rewritten by thv registry migrate",
-      '0 MCPRegistry documents: 0 valid, 0 invalid; 1 other document skipped (-v lists them)',
+      "<stdin>: document 1 (MCPRegistry team-a/good): Warning: toolhive.stacklok.dev/v1alpha1 is ToolHive's MCPRegistry, not migrated: rewrite it with thv registry migrate - (--strict makes this an error)",
+      '0 MCPRegistry documents: 0 valid, 0 invalid; 1 ToolHive MCPRegistry not migrated',
       '',
     ].join('\n'),
   );
@@ -243,7 +243,7 @@ test('--policy takes the policy file, its ConfigMap manifest (alone or among oth
     assert.equal(r.code, 1, file);
     assert.equal(
       r.stderr.split('\n')[0],
-      `${join(dir, 'good.yaml')}[0] MCPRegistry/good: spec.source.url: Forbidden: host "a.example" is not allowed by the platform policy (allowedHosts: *.allowed.example)`,
+      `${join(dir, 'good.yaml')}: document 1 (MCPRegistry team-a/good): spec.source.url: Forbidden: host "a.example" is not allowed by the platform policy (allowedHosts: *.allowed.example)`,
       file,
     );
   }

@@ -6,21 +6,21 @@ import { UsageError } from '../../../src/cli/errors.ts';
 const meta = { name: 'demo', namespace: 'team-a' };
 const base = { apiVersion: 'toolhive.stacklok.io/v1beta1', kind: 'MCPRegistry', metadata: meta };
 
-test('each source flag builds its v1beta1 source, named like the converted v1alpha1 source', () => {
+test('each source flag builds its v1beta1 source, named after its type (not `default`, which reads like the namespace)', () => {
   const cases: [AddFlags, unknown][] = [
-    [{ configmap: 'catalog' }, { name: 'default', type: 'configmap', configMapRef: { name: 'catalog' } }],
+    [{ configmap: 'catalog' }, { name: 'configmap', type: 'configmap', configMapRef: { name: 'catalog' } }],
     [
       { configmap: 'catalog:data.json', type: 'configmap' },
-      { name: 'default', type: 'configmap', configMapRef: { name: 'catalog', key: 'data.json' } },
+      { name: 'configmap', type: 'configmap', configMapRef: { name: 'catalog', key: 'data.json' } },
     ],
     [
       { url: 'https://example.com/r.json', format: 'upstream' },
-      { name: 'default', type: 'url', format: 'upstream', url: { href: 'https://example.com/r.json' } },
+      { name: 'url', type: 'url', format: 'upstream', url: { href: 'https://example.com/r.json' } },
     ],
     [
       { url: 'https://internal.example/r.json', caSecret: 'internal-ca' },
       {
-        name: 'default',
+        name: 'url',
         type: 'url',
         url: { href: 'https://internal.example/r.json', caBundleRef: { name: 'internal-ca' } },
       },
@@ -28,7 +28,7 @@ test('each source flag builds its v1beta1 source, named like the converted v1alp
     [
       { registry: 'https://registry.internal', caSecret: 'internal-ca:bundle.pem' },
       {
-        name: 'default',
+        name: 'registry',
         type: 'registry',
         registry: {
           baseURL: 'https://registry.internal',
@@ -38,12 +38,12 @@ test('each source flag builds its v1beta1 source, named like the converted v1alp
     ],
     [
       { git: 'https://g.example/r.git' },
-      { name: 'default', type: 'git', git: { repository: 'https://g.example/r.git' } },
+      { name: 'git', type: 'git', git: { repository: 'https://g.example/r.git' } },
     ],
     [
       { git: 'git@g.example:o/r.git', tag: 'v1', path: 'data/registry.json' },
       {
-        name: 'default',
+        name: 'git',
         type: 'git',
         git: { repository: 'git@g.example:o/r.git', ref: { tag: 'v1' }, path: 'data/registry.json' },
       },
@@ -51,14 +51,14 @@ test('each source flag builds its v1beta1 source, named like the converted v1alp
     [
       { git: 'https://g.example/r.git', commit: 'abc1234' },
       {
-        name: 'default',
+        name: 'git',
         type: 'git',
         git: { repository: 'https://g.example/r.git', ref: { commit: 'abc1234' } },
       },
     ],
     [
       { registry: 'https://registry.example.com', type: 'registry' },
-      { name: 'default', type: 'registry', registry: { baseURL: 'https://registry.example.com' } },
+      { name: 'registry', type: 'registry', registry: { baseURL: 'https://registry.example.com' } },
     ],
   ];
   for (const [flags, source] of cases)
@@ -79,11 +79,26 @@ test('display name, interval and the repeatable filters land in the spec; empty 
       ...base,
       spec: {
         displayName: 'Demo',
-        sources: [{ name: 'default', type: 'configmap', configMapRef: { name: 'c' } }],
+        sources: [{ name: 'configmap', type: 'configmap', configMapRef: { name: 'c' } }],
         syncPolicy: { interval: '30m' },
         filter: { names: { include: ['io.github.*', 'fetch'] }, tags: { exclude: ['deprecated'] } },
       },
     },
+  );
+});
+
+test('--source-name names the source; its value is admission’s to judge, and its errors point at the flag', () => {
+  assert.deepEqual(
+    buildRegistry('demo', 'team-a', { configmap: 'c', sourceName: 'corp-catalog' }).spec.sources,
+    [{ name: 'corp-catalog', type: 'configmap', configMapRef: { name: 'c' } }],
+  );
+  assert.equal(
+    buildRegistry('demo', 'team-a', { url: 'https://x', sourceName: 'Bad_Name' }).spec.sources[0]?.name,
+    'Bad_Name',
+  );
+  assert.equal(
+    flagHint('spec.sources[0].name: Invalid value: "Bad_Name": must be a DNS label'),
+    'Fix the flag and run the command again (spec.sources[0].name is --source-name).',
   );
 });
 
@@ -176,10 +191,10 @@ test('flagHint maps the field paths of an admission message back to add flags', 
 
 test('--kubernetes builds a kubernetes source; --namespaces is comma-separated and repeatable', () => {
   const cases: [AddFlags, unknown][] = [
-    [{ kubernetes: true }, { name: 'default', type: 'kubernetes' }],
+    [{ kubernetes: true }, { name: 'kubernetes', type: 'kubernetes' }],
     [
       { kubernetes: true, namespaces: ['team-a,team-b', 'team-c'] },
-      { name: 'default', type: 'kubernetes', kubernetes: { namespaces: ['team-a', 'team-b', 'team-c'] } },
+      { name: 'kubernetes', type: 'kubernetes', kubernetes: { namespaces: ['team-a', 'team-b', 'team-c'] } },
     ],
   ];
   for (const [flags, source] of cases)
