@@ -70,6 +70,9 @@ test('RBAC: an operator allowed only where registries may read never asks elsewh
       verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
     },
     { apiGroups: [''], resources: ['events'], verbs: ['get', 'create', 'update', 'patch'] },
+    // The registry APIs' addresses: workers start once these are listed (SPEC §18).
+    { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch'] },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
   ]);
   await role(`${user}-workloads`, [
     {
