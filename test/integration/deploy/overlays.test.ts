@@ -194,6 +194,9 @@ test('self-signed overlay: applies; restricted pods; RBAC minimal and sufficient
   assert.equal(await toolhive('delete', 'mcpservers'), 'no');
   assert.equal(can('list', 'namespaces'), 'yes');
   assert.equal(can('update', 'namespaces/default'), 'no');
+  // The registry API pods' addresses (docs/security.md): read, never written.
+  assert.equal(can('watch', 'endpointslices.discovery.k8s.io', '-n', 'default'), 'yes');
+  assert.equal(can('create', 'endpointslices.discovery.k8s.io', '-n', 'default'), 'no');
 
   // Sufficient: run the self-signed bootstrap and the controller as the ServiceAccount.
   const dir = mkdtempSync(join(tmpdir(), 'mcpr-sa-'));
