@@ -13,6 +13,8 @@ import { loadPolicyStore } from './policy-store.ts';
 import { createWebhookServer } from './server.ts';
 import { readCertPair, reloadCerts } from './tls.ts';
 import { AccessReviewer, kubeAccessApi } from './access-review.ts';
+import { PolicyConfigMapReviewer, kubePolicyApi } from './policy-configmap-review.ts';
+import { CedarChecker } from './cedar-check.ts';
 
 /** The first call's promise for every call; a failed load is tried again by the next caller. */
 function once<T>(f: () => Promise<T>): () => Promise<T> {
@@ -66,6 +68,7 @@ export async function runWebhooks(
     );
   }
   let draining = false;
+  const cedar = new CedarChecker();
   const workloads = startWorkloads(config.kubeconfig, log.child({ component: 'workloads' }), () => ({
     registries: policy.current().workloads?.registries ?? [],
   }));
@@ -78,6 +81,11 @@ export async function runWebhooks(
     draining: () => draining,
     // The Kubernetes client is loaded on the first spec that names a Secret or another registry's API.
     access: new AccessReviewer({ api: once(() => kubeAccessApi(config.kubeconfig)) }),
+    // Cedar runs on its own thread (cedar-check.ts), started on the first spec that names policies.
+    policies: new PolicyConfigMapReviewer({
+      api: once(() => kubePolicyApi(config.kubeconfig)),
+      checker: cedar,
+    }),
   });
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
   await listen(server, config.webhookPort, config.webhookHost);
@@ -121,6 +129,7 @@ export async function runWebhooks(
       log.info({ drainSeconds: config.drainSeconds }, 'draining webhook server');
       await new Promise((r) => setTimeout(r, config.drainSeconds * 1000));
       certs.close();
+      cedar.close();
       policy.close();
       selfSigned?.stop();
       if ('stop' in workloads) await workloads.stop();

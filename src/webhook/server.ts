@@ -23,6 +23,7 @@ import type { WebhookMetrics } from './metrics.ts';
 import { TLS_OPTIONS } from './tls.ts';
 import { guardServer, guarded, type RequestTarget } from '../http/guard.ts';
 import type { AccessReviewer } from './access-review.ts';
+import type { PolicyConfigMapReviewer } from './policy-configmap-review.ts';
 
 export const PATHS = {
   mutate: '/mutate-toolhive-stacklok-io-mcpregistry',
@@ -45,6 +46,8 @@ export interface WebhookServerOptions {
   };
   /** The cluster questions of a validation (access-review.ts); without it, none are asked. */
   access?: AccessReviewer;
+  /** The Cedar policies a spec names (policy-configmap-review.ts); without it, not checked. */
+  policies?: PolicyConfigMapReviewer;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
@@ -63,6 +66,7 @@ async function handleReview(
   body: unknown,
   policy: Policy,
   access: AccessReviewer | undefined,
+  policies?: PolicyConfigMapReviewer,
 ): Promise<{ out: unknown; verdict: Verdict }> {
   if (path === PATHS.convert) {
     const out = handleConversionReview(body);
@@ -78,6 +82,15 @@ async function handleReview(
         const refused = refuseForAccess(req, r.review, errors);
         return { out: refused.review, verdict: refused.verdict };
       }
+    }
+    if (path === PATHS.validate && policies && r.review.response.allowed && isReviewed(req)) {
+      const p = await policies.review(req.object, req.oldObject, req.userInfo ?? {});
+      if (p.errors.length) {
+        const refused = refuseForAccess(req, r.review, p.errors);
+        return { out: refused.review, verdict: refused.verdict };
+      }
+      if (p.warnings.length)
+        r.review.response.warnings = [...(r.review.response.warnings ?? []), ...p.warnings];
     }
     return { out: r.review, verdict: r.verdict };
   } catch (e) {
@@ -107,7 +120,7 @@ export function createWebhookServer(opts: WebhookServerOptions): Server {
         const r =
           opts.workloads && workloadPaths.has(path)
             ? await opts.workloads.review(path, body).then((x) => ({ out: x.review, verdict: x.verdict }))
-            : await handleReview(path, body, opts.policy(), opts.access);
+            : await handleReview(path, body, opts.policy(), opts.access, opts.policies);
         verdict = r.verdict;
         send(res, 200, r.out, opts.draining());
         if (r.verdict === 'error') opts.log.error({ path, out: r.out }, 'webhook handler failed');
