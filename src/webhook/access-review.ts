@@ -3,7 +3,9 @@
  *   - may the requesting user `get` each credential Secret the spec names? A SubjectAccessReview for
  *     exactly the AdmissionReview's userInfo (user, uid, groups, extra);
  *   - does another namespace's registry whose API a URL names let this namespace read it? A GET of
- *     that MCPRegistry (a missing one is refused in the same words as a refusing one).
+ *     that MCPRegistry (a missing one is refused in the same words as a refusing one);
+ *   - may the requesting user `create` the Ingress or HTTPRoute spec.api asks the operator for?
+ *     (src/admission/exposure-access.ts).
  * Every call has a deadline (a slow apiserver refuses this request with a message saying so; it never
  * holds other requests: each review awaits only its own calls). Answers are cached briefly, in a
  * bounded map, so `kubectl apply` loops and retries do not ask again; identical concurrent questions
@@ -20,12 +22,20 @@ import {
   type UserInfo,
 } from '../admission/source-rules/access.ts';
 import { readerAllowed } from '../admission/source-rules/registry-api-host.ts';
+import {
+  exposureForbidden,
+  exposureQuestion,
+  exposureUnchecked,
+  type ExposureQuestion,
+} from '../admission/exposure-access.ts';
 import { BoundedCache } from '../registry/bounded-cache.ts';
 
 /** The two calls, over whatever client the process has (a KubeClient in the operator). */
 export interface AccessApi {
   /** status.allowed of a SubjectAccessReview for `user` getting Secret namespace/name. */
   canGetSecret(user: UserInfo, namespace: string, name: string, timeoutMs: number): Promise<boolean>;
+  /** status.allowed of a SubjectAccessReview for `user` creating `resource`.`group` in namespace. */
+  canCreate(user: UserInfo, q: Omit<ExposureQuestion, 'field'>, timeoutMs: number): Promise<boolean>;
   /** The MCPRegistry's annotations, or undefined when there is none. */
   registryAnnotations(
     namespace: string,
@@ -70,7 +80,8 @@ export class AccessReviewer {
   async review(obj: unknown, oldObj: unknown, user: UserInfo, clusterDomain: string): Promise<FieldError[]> {
     const q = accessQuestions(obj, oldObj, clusterDomain);
     if (q.errors.length) return q.errors;
-    if (q.secrets.length === 0 && q.registries.length === 0) return [];
+    const exposure = exposureQuestion(obj, oldObj);
+    if (q.secrets.length === 0 && q.registries.length === 0 && !exposure) return [];
     let api: AccessApi;
     try {
       // Loading the client (first question only) counts against the same deadline; it goes on loading
@@ -84,6 +95,7 @@ export class AccessReviewer {
       return [
         ...q.secrets.map((s) => secretUnchecked(s, reason)),
         ...q.registries.map((r) => registryUnchecked(r, reason)),
+        ...(exposure ? [exposureUnchecked(exposure, reason)] : []),
       ];
     }
     const secrets = q.secrets.map(async (s): Promise<FieldError | undefined> => {
@@ -120,7 +132,30 @@ export class AccessReviewer {
         return registryUnchecked(r, why(e, this.o.timeoutMs));
       }
     });
-    return (await Promise.all([...secrets, ...registries])).filter((e): e is FieldError => !!e);
+    const exposed = exposure ? [this.exposure(api, exposure, user)] : [];
+    return (await Promise.all([...secrets, ...registries, ...exposed])).filter((e): e is FieldError => !!e);
+  }
+
+  private async exposure(
+    api: AccessApi,
+    q: ExposureQuestion,
+    user: UserInfo,
+  ): Promise<FieldError | undefined> {
+    const key = JSON.stringify([
+      'create',
+      user.username,
+      user.uid,
+      user.groups,
+      user.extra,
+      q.namespace,
+      q.resource,
+    ]);
+    try {
+      const ok = await this.cached(key, () => api.canCreate(user, q, this.o.timeoutMs));
+      return ok ? undefined : exposureForbidden(q, user.username);
+    } catch (e) {
+      return exposureUnchecked(q, why(e, this.o.timeoutMs));
+    }
   }
 
   /** One call per key per TTL (concurrent askers share it); failures are not kept. */
@@ -158,25 +193,34 @@ export async function kubeAccessApi(kubeconfig: string | undefined): Promise<Acc
   const { KubeClient, resourcePath } = await import('../kube/client.ts');
   const { REGISTRIES } = await import('../kube/mcpregistries.ts');
   const client = KubeClient.load({ kubeconfig, userAgent: 'mcp-registry-operator/webhook' });
+  // One SubjectAccessReview for exactly the AdmissionReview's user.
+  const allowed = async (user: UserInfo, attributes: Record<string, string>, timeoutMs: number) => {
+    const review = {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        user: user.username,
+        uid: user.uid,
+        groups: user.groups,
+        extra: user.extra,
+        resourceAttributes: attributes,
+      },
+    };
+    const r = await client.request<{ status?: { allowed?: boolean } }>(
+      '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      { method: 'POST', body: review, timeoutMs },
+    );
+    return r.body.status?.allowed === true;
+  };
   return {
-    async canGetSecret(user, namespace, name, timeoutMs) {
-      const review = {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SubjectAccessReview',
-        spec: {
-          user: user.username,
-          uid: user.uid,
-          groups: user.groups,
-          extra: user.extra,
-          resourceAttributes: { namespace, verb: 'get', group: '', resource: 'secrets', name },
-        },
-      };
-      const r = await client.request<{ status?: { allowed?: boolean } }>(
-        '/apis/authorization.k8s.io/v1/subjectaccessreviews',
-        { method: 'POST', body: review, timeoutMs },
-      );
-      return r.body.status?.allowed === true;
-    },
+    canGetSecret: (user, namespace, name, timeoutMs) =>
+      allowed(user, { namespace, verb: 'get', group: '', resource: 'secrets', name }, timeoutMs),
+    canCreate: (user, q, timeoutMs) =>
+      allowed(
+        user,
+        { namespace: q.namespace, verb: 'create', group: q.group, resource: q.resource },
+        timeoutMs,
+      ),
     async registryAnnotations(namespace, name, timeoutMs) {
       try {
         const r = await client.request<{ metadata?: { annotations?: Record<string, string> } }>(

@@ -108,6 +108,86 @@ for (const [name, bad, message] of refused)
     assert.equal(r.stderr, `The MCPRegistry "bad-${name}" is invalid: ${message}`);
   });
 
+/** A tenant who may write MCPRegistries in the namespace, and with `ingresses` also create Ingresses. */
+function tenant(user: string, ingresses: boolean): void {
+  kubectlOk(['apply', '-f', '-'], {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: user, namespace: ns },
+        rules: [
+          {
+            apiGroups: ['toolhive.stacklok.io'],
+            resources: ['mcpregistries'],
+            verbs: ['get', 'list', 'create', 'update', 'patch'],
+          },
+          ...(ingresses
+            ? [{ apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['create'] }]
+            : []),
+        ],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: user, namespace: ns },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: user },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+      },
+    ],
+  });
+}
+
+test('only an author who may create an Ingress (HTTPRoute) may have the operator create one', async () => {
+  tenant('alice', false);
+  tenant('bob', true);
+  const withApi = (name: string, api: unknown) => registry(ns, name, { sources: source, api } as never);
+  const as = (user: string, obj: object) =>
+    kubectl(['create', '--dry-run=server', '--as', user, '-f', '-'], obj);
+  // The webhook loads its Kubernetes client on the first question: a refusal saying so is retried.
+  const first = await eventually('a loaded client', () => {
+    const r = as('alice', withApi('tenant-ing', { ingress: { host: 'r.example.com' } }));
+    return /still loading|did not answer/.test(r.stderr) ? undefined : r;
+  });
+  assert.equal(first.code, 1);
+  assert.equal(
+    first.stderr,
+    `The MCPRegistry "tenant-ing" is invalid: spec.api.ingress: Forbidden: user "alice" cannot create ingresses.networking.k8s.io in namespace "${ns}" (missing permission: create ingresses): a registry may ask the operator for an exposure only its author could create`,
+  );
+  const route = as('bob', withApi('tenant-route', { httpRoute: { parentRefs: [{ name: 'gw' }] } }));
+  assert.equal(route.code, 1);
+  assert.equal(
+    route.stderr,
+    `The MCPRegistry "tenant-route" is invalid: spec.api.httpRoute: Forbidden: user "bob" cannot create httproutes.gateway.networking.k8s.io in namespace "${ns}" (missing permission: create httproutes): a registry may ask the operator for an exposure only its author could create`,
+  );
+  assert.equal(as('bob', withApi('tenant-ing', { ingress: { host: 'r.example.com' } })).code, 0);
+  assert.equal(
+    as('alice', withApi('tenant-base', { basePath: '/r' })).code,
+    0,
+    'a base path exposes nothing',
+  );
+  // An exposure someone else asked for is not alice's question when she edits something else.
+  await client().create({ ...REGISTRIES, namespace: ns }, withApi('admin-ing', { ingress: {} }));
+  const label = kubectl(['label', '--as', 'alice', 'mcpregistry', 'admin-ing', '-n', ns, 'team=a']);
+  assert.equal(label.code, 0, label.stderr);
+  const change = kubectl([
+    'patch',
+    '--as',
+    'alice',
+    'mcpregistry',
+    'admin-ing',
+    '-n',
+    ns,
+    '--type=merge',
+    '-p',
+    '{"spec":{"api":{"ingress":{"host":"x.example.com"}}}}',
+  ]);
+  assert.equal(change.code, 1);
+  assert.match(change.stderr, /spec\.api\.ingress: Forbidden: user "alice" cannot create ingresses/);
+});
+
 type Ingress = {
   metadata: {
     labels: Record<string, string>;

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ANNOTATION_V1BETA1_SPEC } from '../../../src/api/constants.ts';
 import { pathsOverlap } from '../../../src/admission/api-exposure.ts';
+import { exposureQuestion } from '../../../src/admission/exposure-access.ts';
 import { alpha, beta, messages, policy, warnings } from './helpers.ts';
 
 const source = { name: 'main', type: 'configmap', configMapRef: { name: 'cm' } };
@@ -223,4 +224,30 @@ test('the platform policy may forbid exposure, ratcheted on an unchanged value',
 
 test('a policy with allowExposure not a boolean is refused', () => {
   assert.throws(() => policy('api:\n  allowExposure: sometimes\n'), /api\.allowExposure/);
+});
+
+test('an exposure a write adds or changes is a question for its author; one left as it was is not', () => {
+  const ns = (api: unknown) => ({ ...withApi(api), metadata: { name: 'r', namespace: 'team' } });
+  const ing = ns({ ingress: { host: 'a.example' } });
+  assert.deepEqual(exposureQuestion(ing, undefined), {
+    field: 'spec.api.ingress',
+    namespace: 'team',
+    group: 'networking.k8s.io',
+    resource: 'ingresses',
+  });
+  assert.equal(exposureQuestion(ing, ing), undefined);
+  assert.equal(exposureQuestion(ns({ basePath: '/r' }), undefined), undefined);
+  assert.equal(exposureQuestion(ns({ ingress: { host: 'b.example' } }), ing)?.resource, 'ingresses');
+  assert.equal(
+    exposureQuestion(ns({ httpRoute: { parentRefs: [{ name: 'g' }] } }), ing)?.resource,
+    'httproutes',
+  );
+  const stashed = alpha(
+    { source: { type: 'configmap', configmap: { name: 'cm', key: 'registry.json' } }, format: 'toolhive' },
+    { annotations: { [ANNOTATION_V1BETA1_SPEC]: JSON.stringify({ api: { ingress: {} } }) } },
+  );
+  assert.equal(
+    exposureQuestion(stashed, undefined)?.field,
+    `metadata.annotations[${ANNOTATION_V1BETA1_SPEC}].api.ingress`,
+  );
 });

@@ -93,6 +93,7 @@ test('answers are reused within their TTL, and at most maxEntries are kept (leas
         return true;
       },
       registryAnnotations: async () => undefined,
+      canCreate: async () => true,
     }),
     maxEntries: 2,
     ttlMs: 1_000,
