@@ -94,6 +94,16 @@ const refused: [string, unknown, string][] = [
     '\n* spec.api.auth.oidc.audiences: Required value\n* <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
   ],
   [
+    'keys-key',
+    { mode: 'api-keys', apiKeysSecretRef: { name: 'keys', key: 'a/b' } },
+    `spec.api.auth.apiKeysSecretRef.key: Invalid value: "a/b": spec.api.auth.apiKeysSecretRef.key in body should match '^[-._a-zA-Z0-9]+$'`,
+  ],
+  [
+    'groups-claim',
+    { ...oidc, oidc: { ...oidc.oidc, groupsClaim: '' } },
+    'spec.api.auth.oidc.groupsClaim: Invalid value: "": spec.api.auth.oidc.groupsClaim in body should be at least 1 chars long',
+  ],
+  [
     'mode',
     { mode: 'basic' },
     '\n* spec.api.auth.mode: Unsupported value: "basic": supported values: "anonymous", "kubernetes", "oidc", "api-keys"\n* <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',

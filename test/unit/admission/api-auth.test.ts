@@ -93,6 +93,18 @@ const CASES: { name: string; auth: unknown; want: string[] }[] = [
       `spec.api.auth.apiKeysSecretRef.name: Invalid value: "Keys!": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
     ],
   },
+  {
+    name: 'a Secret key no Secret can have',
+    auth: { mode: 'api-keys', apiKeysSecretRef: { name: 'keys', key: 'a/b' } },
+    want: [
+      `spec.api.auth.apiKeysSecretRef.key: Invalid value: "a/b": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`,
+    ],
+  },
+  {
+    name: 'an empty groups claim',
+    auth: oidc({ groupsClaim: '' }),
+    want: ['spec.api.auth.oidc.groupsClaim: Invalid value: "": must be at least 1 characters'],
+  },
 ];
 
 for (const c of CASES)
