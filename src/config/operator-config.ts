@@ -46,8 +46,8 @@ export interface OperatorConfig {
   /** Replicas and resources of a registry API whose spec.api leaves them out (api-defaults.ts). */
   registryApiReplicas: number;
   registryApiResources: ApiResources;
-  /** IngressClass of a registry's Ingress whose spec.api.ingress.className is unset; undefined = the cluster's default. */
-  registryApiIngressClass?: string;
+  /** IngressClass of a registry's Ingress whose spec.api.ingress.className is unset; '' = the cluster's default. */
+  registryApiIngressClass: string;
   drainSeconds: number;
   /**
    * Sync worker threads (SPEC §18): undefined = every core but one, at least one; 0 = the sync's CPU
@@ -256,7 +256,7 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
     registryApiResources:
       parseApiResources('registry-api-resources', get('registry-api-resources')) ??
       structuredClone(DEFAULT_API_RESOURCES),
-    ...ingressClass(get('registry-api-ingress-class')),
+    registryApiIngressClass: ingressClass(get('registry-api-ingress-class')),
     drainSeconds: int('drain-seconds', get('drain-seconds'), 5),
     ...optionalInt('sync-workers', 'syncWorkers', get('sync-workers'), 0, 64),
     ...optionalInt('sync-worker-memory', 'syncWorkerMemoryMb', get('sync-worker-memory'), 64, 65536),
@@ -267,11 +267,11 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** --registry-api-ingress-class: an IngressClass name, or unset. */
-function ingressClass(v: string | undefined): { registryApiIngressClass?: string } {
-  if (v === undefined || v === '') return {};
+function ingressClass(v: string | undefined): string {
+  if (v === undefined || v === '') return '';
   if (v.length > 253 || !DNS_SUBDOMAIN.test(v))
     throw new Error(
       `--registry-api-ingress-class: invalid value "${v}": must be an IngressClass name (lower case letters, digits, '-' and '.')`,
     );
-  return { registryApiIngressClass: v };
+  return v;
 }

@@ -20,6 +20,7 @@ type Spec = { spec: Record<string, unknown> };
 test('an Ingress: class from the spec, else the operator, else none; path from path, basePath, /', () => {
   const cases: [ApiSpec, string | undefined, unknown][] = [
     [{ ingress: {} }, undefined, { rules: [{ http: { paths: [{ path: '/' }] } }] }],
+    [{ ingress: {} }, '', { rules: [{ http: { paths: [{ path: '/' }] } }] }],
     [{ ingress: {} }, 'nginx', { ingressClassName: 'nginx', rules: [{ http: { paths: [{ path: '/' }] } }] }],
     [
       { basePath: '/r', ingress: { className: 'own', host: 'h.example' } },
