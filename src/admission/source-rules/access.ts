@@ -64,6 +64,13 @@ function hubSources(obj: unknown): Obj[] {
   return Array.isArray(spec.sources) ? spec.sources.filter(isObj) : [];
 }
 
+/** The `spec.api.auth.oidc.issuer`, if any: the registry API fetches it, like a source's URL. */
+function oidcIssuer(obj: unknown): string | undefined {
+  const api = hubSpec(obj).api;
+  const oidc = isObj(api) && isObj(api.auth) ? api.auth.oidc : undefined;
+  return isObj(oidc) && typeof oidc.issuer === 'string' ? oidc.issuer : undefined;
+}
+
 /** The Secret `spec.api.auth.apiKeysSecretRef` names, if any. */
 function apiKeysSecret(obj: unknown): string | undefined {
   const api = hubSpec(obj).api;
@@ -113,6 +120,18 @@ export function accessQuestions(obj: unknown, oldObj: unknown, clusterDomain: st
     const target = typeof url === 'string' ? foreignRegistryApi(url, namespace, clusterDomain) : undefined;
     if (target) out.registries.push({ field: fieldOf(obj, `${path}.${key}`), reader: namespace, target });
   });
+  // An issuer naming another namespace's registry API would be a way to reach it without consent.
+  const issuer = oidcIssuer(obj);
+  const issuerTarget =
+    issuer !== undefined && issuer !== oidcIssuer(oldObj)
+      ? foreignRegistryApi(issuer, namespace, clusterDomain)
+      : undefined;
+  if (issuerTarget)
+    out.registries.push({
+      field: fieldOf(obj, 'spec.api.auth.oidc.issuer'),
+      reader: namespace,
+      target: issuerTarget,
+    });
   const keys = apiKeysSecret(obj);
   if (keys !== undefined && keys !== apiKeysSecret(oldObj))
     out.secrets.push({

@@ -238,6 +238,19 @@ test("a baseURL or url naming another namespace's registry API needs that regist
   }
 });
 
+test("an OIDC issuer naming another namespace's registry API needs that registry's consent too", () => {
+  const reg = registry('issuer-ghost', { type: 'configmap', configMapRef: { name: 'c' } });
+  reg.spec = {
+    ...reg.spec,
+    api: {
+      auth: { mode: 'oidc', oidc: { issuer: `https://ghost-api.${victim}.svc:8443`, audiences: ['a'] } },
+    },
+  } as typeof reg.spec;
+  const r = as('alice', reg);
+  assert.equal(r.code, 1, r.stdout);
+  assert.equal(r.stderr.trim(), refusal('issuer-ghost', 'spec.api.auth.oidc.issuer', 'ghost'));
+});
+
 test('a conversion stash nested deeper than 32 levels is refused with a message, not a stack overflow', () => {
   const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
   const stash = `{"sources":[{"name":"default","type":"url","url":{"href":"https://example.com/r.json"},"x":${deep}}]}`;

@@ -130,6 +130,20 @@ const cases: {
     secrets: [],
   },
   {
+    name: "an OIDC issuer at another namespace's registry API asks for its consent, like a source URL",
+    obj: {
+      ...beta([]),
+      spec: {
+        sources: [],
+        api: {
+          auth: { mode: 'oidc', oidc: { issuer: 'https://private-api.victim.svc:8080', audiences: ['a'] } },
+        },
+      },
+    },
+    secrets: [],
+    registries: ['spec.api.auth.oidc.issuer=victim/private'],
+  },
+  {
     name: "another namespace's registry API by URL; the reader's own namespace needs no consent",
     obj: beta([
       url({}, 'http://private-api.victim.svc:8080/v0.1/servers'),
