@@ -3,7 +3,7 @@
  * (SPEC §18, src/sources/api-address.ts): the registry API Services this operator created and the
  * EndpointSlices Kubernetes keeps for them (the API pods' addresses), in the watched namespaces, by
  * our labels (the EndpointSlice controller copies a Service's labels onto its slices). The index is
- * rebuilt on the first lookup after a change, so a fetch costs two map reads.
+ * rebuilt on the first lookup after a change, so a fetch costs a few map reads.
  */
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.ts';
