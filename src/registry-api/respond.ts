@@ -173,10 +173,26 @@ export function publicOrigin(req: IncomingMessage): string | undefined {
   return `${https ? 'https' : 'http'}://${host}`;
 }
 
-/** RFC 6750's challenge with RFC 9728's `resource_metadata`: where a client learns how to get a token. */
-export function bearerChallenge(req: IncomingMessage): string {
+/** The `--base-path` each request came in under (server.ts notes it), so a refusal names the right URL. */
+const bases = new WeakMap<IncomingMessage, string>();
+
+export function noteBasePath(req: IncomingMessage, base: string): void {
+  if (base) bases.set(req, base);
+}
+
+/** Where this API is, as the client reached it: origin and base path (the RFC 9728 `resource`). */
+export function resourceOf(req: IncomingMessage): string | undefined {
   const origin = publicOrigin(req);
-  return `Bearer realm="thv-registry-api"${origin ? `, resource_metadata="${origin}${RESOURCE_METADATA_PATH}"` : ''}`;
+  return origin && `${origin}${bases.get(req) ?? ''}`;
+}
+
+/**
+ * RFC 6750's challenge with RFC 9728's `resource_metadata`: where a client learns how to get a token.
+ * Under the base path (served there too), so it is reachable through an Ingress that routes only that.
+ */
+export function bearerChallenge(req: IncomingMessage): string {
+  const resource = resourceOf(req);
+  return `Bearer realm="thv-registry-api"${resource ? `, resource_metadata="${resource}${RESOURCE_METADATA_PATH}"` : ''}`;
 }
 
 /** 401 names the scheme to retry with (RFC 6750); 403 and 503 are answers for a caller already known. */

@@ -11,7 +11,7 @@ import type { EntryAuthorizer } from './access/authorize-entries.ts';
 import { beginAudit, noteAudit } from './access/audit.ts';
 import { pageNeedsView, pageView } from './authorized-view.ts';
 import type { ApiMetrics } from './metrics.ts';
-import { refuse, sendBody, sendError, sendJson } from './respond.ts';
+import { noteBasePath, refuse, sendBody, sendError, sendJson } from './respond.ts';
 import { createUiRoutes, isUiPath } from '../ui/server/route.ts';
 import { guardServer, guarded } from '../http/guard.ts';
 import { mountAt } from './base-path.ts';
@@ -88,6 +88,7 @@ export async function startApiServer(
       async (req, res, target) => {
         if (opts.audit) beginAudit(opts.audit, req, res, target.path);
         if (applyCors(cors, req, res)) return;
+        noteBasePath(req, base);
         if (opts.auth?.enabled && opts.resourceMetadata && isResourceMetadataPath(target.path))
           return sendJson(req, res, 200, resourceMetadata(req, opts.resourceMetadata));
         // The page's data is refused as the API refuses (403 for a known caller without the permission,

@@ -8,7 +8,7 @@
  * members they do not know) tells a person which bearer to send.
  */
 import type { IncomingMessage } from 'node:http';
-import { publicOrigin, RESOURCE_METADATA_PATH } from '../respond.ts';
+import { resourceOf, RESOURCE_METADATA_PATH } from '../respond.ts';
 
 export type AuthMode = 'kubernetes' | 'oidc' | 'api-keys' | 'jwt';
 
@@ -33,9 +33,9 @@ const DESCRIPTION: Record<AuthMode, string> = {
 };
 
 export function resourceMetadata(req: IncomingMessage, o: ResourceMetadataOptions): Record<string, unknown> {
-  const origin = publicOrigin(req);
+  const resource = resourceOf(req);
   return {
-    ...(origin ? { resource: origin } : {}),
+    ...(resource ? { resource } : {}),
     ...((o.mode === 'oidc' || o.mode === 'jwt') && o.issuer ? { authorization_servers: [o.issuer] } : {}),
     bearer_methods_supported: ['header'],
     ...(o.registry ? { resource_name: `MCP registry ${o.registry}` } : {}),

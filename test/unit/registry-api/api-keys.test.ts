@@ -101,3 +101,34 @@ test('the watcher reads the file again by itself and reports only how many keys 
 test('a keys file missing at start is an error, not an API that refuses everyone', () => {
   assert.throws(() => new KeyFile(join(dir, 'absent')), /ENOENT/);
 });
+
+test('under --base-path the challenge and the document name the API where it is, reachable through the prefix', async () => {
+  const file = join(dir, 'based');
+  writeKeys(file, 'k\n');
+  const api = await startApi(
+    catalogOfFixture(),
+    { apiKeysFile: file },
+    undefined,
+    { mode: 'api-keys' },
+    '/registry',
+  );
+  try {
+    const origin = `http://${new URL(api.url).host}`;
+    const none = await fetch(`${api.url}/registry/v0.1/servers`);
+    assert.equal(none.status, 401);
+    assert.equal(
+      none.headers.get('www-authenticate'),
+      `Bearer realm="thv-registry-api", resource_metadata="${origin}/registry/.well-known/oauth-protected-resource"`,
+    );
+    for (const path of [
+      '/registry/.well-known/oauth-protected-resource',
+      '/.well-known/oauth-protected-resource/registry',
+    ]) {
+      const meta = await fetch(`${api.url}${path}`);
+      assert.equal(meta.status, 200, path);
+      assert.equal(((await meta.json()) as { resource: string }).resource, `${origin}/registry`, path);
+    }
+  } finally {
+    await api.close();
+  }
+});

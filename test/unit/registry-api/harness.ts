@@ -28,6 +28,7 @@ export async function startApi(
   auth?: AuthOptions,
   cors?: CorsPolicy,
   resourceMetadata?: ResourceMetadataOptions,
+  basePath?: string,
 ) {
   const store = new SnapshotStore();
   store.set(
@@ -45,6 +46,7 @@ export async function startApi(
     auth: authenticator,
     cors,
     resourceMetadata,
+    ...(basePath ? { basePath } : {}),
   });
   return { ...srv, store, auth: authenticator };
 }
