@@ -31,9 +31,12 @@ export function listIncludesDeleted(q: URLSearchParams): boolean {
   return true;
 }
 
-/** Upstream clients name servers by their server.json name; ours may also use the catalog key. */
+/**
+ * Upstream clients name servers by their server.json name; ours may also use the catalog key. A
+ * server the source deleted whole is found too: each caller shows its deleted versions on request only.
+ */
 export function byUpstreamName(snap: Snapshot, name: string): ApiEntry | undefined {
-  return snap.byName.get(name) ?? snap.byServerName.get(name);
+  return snap.byName.get(name) ?? snap.byServerName.get(name) ?? snap.withdrawn?.get(name);
 }
 
 export function listV01Versions(snap: Snapshot, q: URLSearchParams): ListBody {
@@ -51,11 +54,12 @@ export function listV01Versions(snap: Snapshot, q: URLSearchParams): ListBody {
     (since === undefined || x.updatedKey > since) &&
     (needle === '' || e.nameLower.includes(needle));
   const cursor = q.get('cursor');
-  const at = cursor ? position(snap, cursor) : { index: 0 };
+  const listed = snap.listed ?? snap.entries;
+  const at = cursor ? position(snap, listed, cursor) : { index: 0 };
   const items: ApiVersion[] = [];
   let last: [ApiEntry, ApiVersion] | undefined;
-  for (let i = at.index; i < snap.entries.length; i++) {
-    const e = snap.entries[i]!;
+  for (let i = at.index; i < listed.length; i++) {
+    const e = listed[i]!;
     if (needle !== '' && !e.nameLower.includes(needle)) continue;
     for (const x of e.byVersion) {
       if (i === at.index && at.after !== undefined && compareNames(x.version, at.after) <= 0) continue;
@@ -74,11 +78,15 @@ export function listV01Versions(snap: Snapshot, q: URLSearchParams): ListBody {
  * cursor's own server, the version to resume after. Ours name the catalog key; the official
  * server's (and made-up ones) the server.json name; a name that is no entry resumes where it would be.
  */
-function position(snap: Snapshot, cursor: string): { index: number; after?: string } {
+function position(
+  snap: Snapshot,
+  listed: readonly ApiEntry[],
+  cursor: string,
+): { index: number; after?: string } {
   const { name, version } = v01CursorPosition(cursor);
   const e = byUpstreamName(snap, name);
-  if (!e) return { index: indexAfter(snap.entries, name) };
-  const index = indexAfter(snap.entries, e.name);
+  if (!e) return { index: indexAfter(listed, name) };
+  const index = indexAfter(listed, e.name);
   return version === undefined ? { index } : { index: index - 1, after: version };
 }
 

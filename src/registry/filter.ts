@@ -92,7 +92,12 @@ export function filterCatalog(
   const patterns = (filter.names?.include?.length ?? 0) + (filter.names?.exclude?.length ?? 0);
   const spend =
     budget && patterns > 0 ? (steps: number) => budget.spend(steps, servers, patterns) : undefined;
-  return { ...catalog, servers: catalog.servers.filter((s) => keeps(s, filter, spend)) };
+  const kept: Catalog = { ...catalog, servers: catalog.servers.filter((s) => keeps(s, filter, spend)) };
+  // A server the filter leaves out is not served deleted either.
+  const withdrawn = catalog.withdrawn?.filter((s) => keeps(s, filter, spend));
+  if (withdrawn?.length) kept.withdrawn = withdrawn;
+  else delete kept.withdrawn;
+  return kept;
 }
 
 /** SHA-256 (hex) of the filters in order, canonical JSON (sorted keys); absent filters count as null. */

@@ -1,5 +1,5 @@
 /** Merging the catalogs of several sources: on a duplicate name the later source wins, and it is counted. */
-import { catalogOf } from './catalog.ts';
+import { byName as nameOrder, catalogOf } from './catalog.ts';
 import type { Catalog, CatalogServer, JsonObject } from './model.ts';
 
 export function mergeCatalogs(parts: Catalog[]): { catalog: Catalog; conflicts: number } {
@@ -24,8 +24,11 @@ export function mergeCatalogs(parts: Catalog[]): { catalog: Catalog; conflicts: 
     anyGroups = true;
     for (const g of part.groups) groups.set(typeof g.name === 'string' ? g.name : JSON.stringify(g), g);
   }
-  return {
-    catalog: catalogOf([...byName.values()], meta, anyGroups ? [...groups.values()] : undefined),
-    conflicts,
-  };
+  const catalog = catalogOf([...byName.values()], meta, anyGroups ? [...groups.values()] : undefined);
+  // A server some source still offers is served; one every source withdrew, as the last one says.
+  const withdrawn = new Map<string, CatalogServer>();
+  for (const part of parts)
+    for (const s of part.withdrawn ?? []) if (!byName.has(s.name)) withdrawn.set(s.name, s);
+  if (withdrawn.size > 0) catalog.withdrawn = [...withdrawn.values()].sort(nameOrder);
+  return { catalog, conflicts };
 }

@@ -80,6 +80,13 @@ export interface Catalog {
   meta?: { version?: string; lastUpdated?: string };
   /** ToolHive `groups`, kept as they are for ToolHive output (upstream has no groups). */
   groups?: JsonObject[];
+  /**
+   * Servers whose every version the source registry deleted, sorted by name, each as its latest
+   * (deleted) version with the others in `versions`. Never catalogued: served only by `/v0.1` with
+   * `include_deleted` or `updated_since`, as the official registry serves them (SPEC §14), so a
+   * mirror of a mirror learns of the deletion. Absent when there are none; names differ from `servers`.
+   */
+  withdrawn?: CatalogServer[];
 }
 
 export interface InvalidEntry {

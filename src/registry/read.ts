@@ -1,5 +1,5 @@
 /** Reading registry documents: format detection, entry validation, conversion into the catalog model. */
-import { catalogNameOf, catalogOf, makeCatalogServer } from './catalog.ts';
+import { byName as nameOrder, catalogNameOf, catalogOf, makeCatalogServer } from './catalog.ts';
 import { parseJsonDocument } from './json-document.ts';
 import {
   DocumentError,
@@ -17,7 +17,7 @@ import { normaliseToolhiveStatus, toolhiveStatusOf } from './status.ts';
 import { validateEntry } from './validate.ts';
 import { registryStatusOf, takePreRead } from './pre-read.ts';
 import { DocumentCache } from './document-cache.ts';
-import { current, otherVersions, type Kept } from './versions.ts';
+import { current, withOthers, withdrawnServer, type Kept } from './versions.ts';
 
 export interface ParseResult {
   catalog: Catalog;
@@ -242,11 +242,11 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
     else byName.set(entry, [kept]);
   }
   const chosen = new Map<string, Kept & { versions?: ServerVersion[] }>();
+  const withdrawn: CatalogServer[] = [];
   for (const [entry, versions] of byName) {
     const c = current(versions);
-    if (!c) continue; // every version deleted
-    const others = otherVersions(versions, c);
-    chosen.set(entry, others.length > 0 ? { ...c, versions: others } : c);
+    if (c) chosen.set(entry, withOthers(c, versions));
+    else withdrawn.push(withdrawnServer(catalogNameOf(entry), versions));
   }
   const unrepresentable: string[] = [];
   const warnings: string[] = [];
@@ -293,5 +293,7 @@ function readUpstream(doc: unknown, shape: Shape): ParseResult {
       }),
     );
   }
-  return { catalog: catalogOf(servers, meta), invalid, format: 'upstream', unrepresentable, warnings };
+  const catalog = catalogOf(servers, meta);
+  if (withdrawn.length > 0) catalog.withdrawn = withdrawn.sort(nameOrder);
+  return { catalog, invalid, format: 'upstream', unrepresentable, warnings };
 }

@@ -5,6 +5,7 @@
 import { isObject, type Catalog, type CatalogServer, type JsonObject, type ServerVersion } from './model.ts';
 import type { PreRead } from './pre-read.ts';
 import { officialOf } from './status.ts';
+import { makeCatalogServer } from './catalog.ts';
 import { timeKey } from './time.ts';
 
 export interface Kept {
@@ -27,6 +28,30 @@ export function current(versions: Kept[]): Kept | undefined {
     chosen = v;
   }
   return chosen;
+}
+
+/** The catalogued version with the others beside it (none: as it is). */
+export function withOthers(chosen: Kept, versions: Kept[]): Kept & { versions?: ServerVersion[] } {
+  const others = otherVersions(versions, chosen);
+  return others.length > 0 ? { ...chosen, versions: others } : chosen;
+}
+
+/**
+ * A server whose every version the registry deleted: its latest (the registry keeps one flagged
+ * latest even then) as the server, the others as its versions; served only on request (SPEC §14).
+ */
+export function withdrawnServer(name: string, versions: Kept[]): CatalogServer {
+  let latest = versions[versions.length - 1]!;
+  for (const v of versions) if (v.latest) latest = v;
+  const others = otherVersions(versions, latest);
+  const meta = isObject(latest.item.meta) ? latest.item.meta : undefined;
+  return makeCatalogServer({
+    name,
+    kind: 'upstream-only',
+    upstream: latest.server,
+    ...(meta && { registryMeta: meta }),
+    ...(others.length > 0 && { versions: others }),
+  });
 }
 
 /** Every version but the catalogued one, in document order; a version given twice counts once (the later). */
@@ -59,13 +84,13 @@ export function boundVersions(
   max: number,
 ): { catalog: Catalog; trimmed?: VersionsTrimmed } {
   const keep = Math.max(0, max - 1);
-  if (!catalog.servers.some((s) => (s.versions?.length ?? 0) > keep)) return { catalog };
-  let servers = 0;
-  let versions = 0;
-  const out = catalog.servers.map((s): CatalogServer => {
+  const over = (s: CatalogServer) => (s.versions?.length ?? 0) > keep;
+  if (!catalog.servers.some(over) && !catalog.withdrawn?.some(over)) return { catalog };
+  const trimmed: VersionsTrimmed = { servers: 0, versions: 0 };
+  const bound = (s: CatalogServer): CatalogServer => {
     if (!s.versions || s.versions.length <= keep) return s;
-    servers++;
-    versions += s.versions.length - keep;
+    trimmed.servers++;
+    trimmed.versions += s.versions.length - keep;
     const newest = s.versions
       .map((v, i) => ({ v, i, key: publishedKey(v) }))
       .sort((a, b) => (a.key === b.key ? a.i - b.i : a.key > b.key ? -1 : 1))
@@ -74,6 +99,8 @@ export function boundVersions(
       .map((x) => x.v);
     const { versions: _all, ...rest } = s;
     return newest.length > 0 ? { ...rest, versions: newest } : rest;
-  });
-  return { catalog: { ...catalog, servers: out }, trimmed: { servers, versions } };
+  };
+  const out: Catalog = { ...catalog, servers: catalog.servers.map(bound) };
+  if (catalog.withdrawn) out.withdrawn = catalog.withdrawn.map(bound);
+  return { catalog: out, trimmed };
 }

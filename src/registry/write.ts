@@ -12,20 +12,22 @@ import {
   type Catalog,
   type CatalogServer,
   type JsonObject,
-  type ServerVersion,
   type SourceFormat,
 } from './model.ts';
 import { jsonEqual } from '../api/conversion/json.ts';
 import { toolhiveToServerJson } from './toolhive-to-upstream.ts';
+import {
+  STORAGE_VERSIONS_KEY,
+  storedVersion,
+  storedVersionEntries,
+  storedVersions,
+  withdrawnInStorage,
+} from './storage-versions.ts';
+
+export { STORAGE_VERSIONS_KEY };
 
 /** Storage extension key: upstream originals (server.json and registry `_meta`) by catalog name. */
 export const STORAGE_UPSTREAM_KEY = 'upstream_servers';
-/**
- * Storage extension key: the other versions of each server (`[{server, _meta}]` by catalog name, as
- * the source registry gave them). Catalogs stored before it existed simply have none; readers that
- * predate it ignore it.
- */
-export const STORAGE_VERSIONS_KEY = 'upstream_versions';
 
 /** One entry in ToolHive shape, `name` first; undefined for a server ToolHive cannot express. */
 export function toToolhiveServer(s: CatalogServer): JsonObject | undefined {
@@ -136,17 +138,10 @@ export function* storageChunks(catalog: Catalog): Generator<string> {
     yield `,"${STORAGE_UPSTREAM_KEY}":`;
     yield* objectPieces(upstream, upstreamItem);
   }
-  const versioned = [...catalog.servers]
-    .sort(byName)
-    .filter((s) => s.versions && s.versions.length > 0)
-    .map((s) => [s.name, s.versions ?? []] as const);
+  const versioned = storedVersionEntries(catalog);
   if (versioned.some(([name]) => name !== '__proto__')) {
     yield `,"${STORAGE_VERSIONS_KEY}":`;
-    yield* objectPieces(versioned, (vs) =>
-      vs.map((v) =>
-        v.registryMeta ? { server: v.upstream, _meta: v.registryMeta } : { server: v.upstream },
-      ),
-    );
+    yield* objectPieces(versioned, (vs) => vs.map(storedVersion));
   }
   yield '}';
 }
@@ -261,22 +256,15 @@ export function parseStorage(text: string): Catalog {
   for (const name of Object.keys(extra)) {
     if (!seen.has(name)) servers.push(makeCatalogServer({ name, kind: 'upstream-only', ...parts(name) }));
   }
+  const withdrawn = withdrawnInStorage(versionsOf, (name) => seen.has(name) || Object.hasOwn(extra, name));
   const meta: NonNullable<Catalog['meta']> = {};
   if (typeof doc.version === 'string') meta.version = doc.version;
   if (typeof doc.last_updated === 'string') meta.lastUpdated = doc.last_updated;
-  return catalogOf(servers, meta, Array.isArray(doc.groups) ? doc.groups.filter(isObject) : undefined);
-}
-
-/** The stored other versions of each server, by catalog name (none in storage written before them). */
-function storedVersions(raw: unknown): (name: string) => ServerVersion[] | undefined {
-  const all = isObject(raw) ? raw : {};
-  return (name) => {
-    const list = Object.hasOwn(all, name) ? all[name] : undefined;
-    if (!Array.isArray(list)) return undefined;
-    const out: ServerVersion[] = [];
-    for (const v of list)
-      if (isObject(v) && isObject(v.server))
-        out.push(isObject(v._meta) ? { upstream: v.server, registryMeta: v._meta } : { upstream: v.server });
-    return out.length > 0 ? out : undefined;
-  };
+  const catalog = catalogOf(
+    servers,
+    meta,
+    Array.isArray(doc.groups) ? doc.groups.filter(isObject) : undefined,
+  );
+  if (withdrawn.length > 0) catalog.withdrawn = withdrawn.sort(byName);
+  return catalog;
 }

@@ -5,12 +5,17 @@ import {
   toToolhiveServer,
   toUpstreamServerResponse,
   type Catalog,
+  type CatalogServer,
   type ServerVersion,
 } from '../../registry/index.ts';
 import { buildSnapshot, sha256, type EntryInput, type Snapshot, type VersionInput } from './snapshot.ts';
 
 export function catalogEntries(catalog: Catalog): EntryInput[] {
-  return catalog.servers.map((s) => {
+  return entryInputs(catalog.servers);
+}
+
+function entryInputs(servers: readonly CatalogServer[]): EntryInput[] {
+  return servers.map((s) => {
     const up = toUpstreamServerResponse(s);
     return {
       name: s.name,
@@ -63,5 +68,8 @@ export function snapshotOf(
       digest: sha256(text),
     },
     catalogEntries(catalog),
+    undefined,
+    // Servers the source deleted whole: served by /v0.1 on request only (SPEC §14).
+    entryInputs(catalog.withdrawn ?? []),
   );
 }

@@ -96,6 +96,14 @@ export interface Snapshot {
    * it cost the first single-server request after every reload about 3 ms for 6,000 servers.
    */
   readonly byServerName: ReadonlyMap<unknown, ApiEntry>;
+  /**
+   * Servers whose every version the source deleted (Catalog.withdrawn), by catalog and server.json
+   * name: served by /v0.1 only with include_deleted or updated_since. Absent in a view restricted
+   * by policies (authorized-view.ts), which then shows none of them.
+   */
+  readonly withdrawn?: ReadonlyMap<unknown, ApiEntry>;
+  /** The entries and the withdrawn servers in name order: what /v0.1/servers pages over (absent: entries). */
+  readonly listed?: readonly ApiEntry[];
   /** SHA-256 of the data the snapshot was built from; equal digests mean nothing to reload. */
   readonly digest: string;
   readonly loadedAt: string;
@@ -165,9 +173,44 @@ export function buildSnapshot(
   input: SnapshotInput,
   items: readonly EntryInput[],
   now = new Date(),
+  withdrawnItems: readonly EntryInput[] = [],
 ): Snapshot {
   const loadedAt = now.toISOString();
   const fallback = toRfc3339(input.lastUpdated) ?? loadedAt;
+  const byName = entriesOf(items, fallback);
+  const entries = Object.freeze([...byName.values()].sort((a, b) => compareNames(a.name, b.name)));
+  const info: RegistryInfo = {
+    name: input.registryName,
+    format: input.format,
+    serverCount: entries.length,
+    source: input.source,
+  };
+  if (input.displayName) info.displayName = input.displayName;
+  if (input.version) info.version = input.version;
+  const lastUpdated = toRfc3339(input.lastUpdated);
+  if (lastUpdated) info.lastUpdated = lastUpdated;
+  const byServerName = new Map<unknown, ApiEntry>(entries.map((e) => [e.server.name, e]));
+  const gone = [...entriesOf(withdrawnItems, fallback).values()].filter(
+    (e) => !byName.has(e.name) && !byServerName.has(e.server.name),
+  );
+  return Object.freeze({
+    info: Object.freeze(info),
+    entries,
+    byName,
+    byServerName,
+    ...(gone.length > 0 && {
+      withdrawn: new Map<unknown, ApiEntry>(
+        gone.flatMap((e) => [[e.server.name, e] as const, [e.name, e] as const]),
+      ),
+      listed: Object.freeze([...entries, ...gone].sort((a, b) => compareNames(a.name, b.name))),
+    }),
+    digest: input.digest,
+    loadedAt,
+  });
+}
+
+/** Each server with every version, by name (a later duplicate replaces an earlier one, like the merge rule). */
+function entriesOf(items: readonly EntryInput[], fallback: string): Map<string, ApiEntry> {
   const byName = new Map<string, ApiEntry>();
   for (const it of items) {
     const latest = apiVersion(
@@ -180,7 +223,6 @@ export function buildSnapshot(
     const others = (it.versions ?? []).map((v) => apiVersion(v.server, v.meta, v.official, fallback, false));
     const all = [latest, ...others];
     const description = it.description ?? '';
-    // A later duplicate replaces an earlier one, like the merge rule for sources.
     byName.set(
       it.name,
       Object.freeze({
@@ -196,26 +238,7 @@ export function buildSnapshot(
       }),
     );
   }
-  const entries = Object.freeze([...byName.values()].sort((a, b) => compareNames(a.name, b.name)));
-  const info: RegistryInfo = {
-    name: input.registryName,
-    format: input.format,
-    serverCount: entries.length,
-    source: input.source,
-  };
-  if (input.displayName) info.displayName = input.displayName;
-  if (input.version) info.version = input.version;
-  const lastUpdated = toRfc3339(input.lastUpdated);
-  if (lastUpdated) info.lastUpdated = lastUpdated;
-  const byServerName = new Map<unknown, ApiEntry>(entries.map((e) => [e.server.name, e]));
-  return Object.freeze({
-    info: Object.freeze(info),
-    entries,
-    byName,
-    byServerName,
-    digest: input.digest,
-    loadedAt,
-  });
+  return byName;
 }
 
 export function sha256(data: string | Uint8Array): string {

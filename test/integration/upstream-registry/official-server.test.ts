@@ -143,13 +143,12 @@ test('served as the official server serves it: every version, field by field, an
     // Every listing the official server gives, item by item and field by field (times to the digit).
     for (const q of ['', 'version=latest', 'version=1.1.0', 'search=versions'])
       assert.deepEqual(await allItems(ours.url, q), await allItems(upstream.baseURL, q), `?${q}`);
-    // With deleted versions: the same, but for a server whose every version is deleted (not mirrored).
-    const withDeleted = (await allItems(upstream.baseURL, 'include_deleted=true')).filter(
-      (i) => i.server.name !== DELETED,
-    );
+    // With deleted versions: deleted versions of live servers, and a server deleted whole.
+    const withDeleted = await allItems(upstream.baseURL, 'include_deleted=true');
     assert.deepEqual(await allItems(ours.url, 'include_deleted=true'), withDeleted);
+    assert.ok(withDeleted.some((i) => idOf(i) === `${DELETED}@1.0.0`));
     assert.ok(withDeleted.some((i) => idOf(i) === `${VERSIONS}@1.2.0`));
-    for (const name of [VERSIONS, MULTI, DEPRECATED, ROLLBACK, seedName(7)]) {
+    for (const name of [VERSIONS, MULTI, DEPRECATED, DELETED, ROLLBACK, seedName(7)]) {
       const path = `/v0.1/servers/${encodeURIComponent(name)}/versions`;
       const versions = (
         await allItems(upstream.baseURL, `include_deleted=true&search=${encodeURIComponent(name)}`)
@@ -174,7 +173,7 @@ test('served as the official server serves it: every version, field by field, an
     // updated_since at every time a version of these servers was updated, and the same time cut to
     // milliseconds: strictly later, to the microsecond, deleted versions included.
     const times = withDeleted
-      .filter((i) => [VERSIONS, MULTI, ROLLBACK, seedName(3)].includes(i.server.name))
+      .filter((i) => [VERSIONS, MULTI, ROLLBACK, DELETED, seedName(3)].includes(i.server.name))
       .map((i) => String(i._meta['io.modelcontextprotocol.registry/official']?.updatedAt));
     assert.ok(
       times.some((t) => /\.\d{4,}Z$/.test(t)),
@@ -186,7 +185,7 @@ test('served as the official server serves it: every version, field by field, an
       '2000-01-01T00:00:00Z',
     ]) {
       const q = `updated_since=${encodeURIComponent(t)}`;
-      const theirs = (await allItems(upstream.baseURL, q)).filter((i) => i.server.name !== DELETED).map(idOf);
+      const theirs = (await allItems(upstream.baseURL, q)).map(idOf);
       assert.deepEqual((await allItems(ours.url, q)).map(idOf), theirs, q);
     }
   } finally {

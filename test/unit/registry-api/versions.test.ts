@@ -40,8 +40,10 @@ const PAGE = {
     item('io.ex/a', '1.2.0', 3, { status: 'deprecated', statusMessage: 'use 1.10' }),
     item('io.ex/a', '1.3.0', 4, { status: 'deleted', statusMessage: 'bad build' }),
     item('io.ex/b', '0.1.0', 2, { isLatest: true }),
+    // Every version deleted: served only with include_deleted or updated_since.
+    item('io.ex/c', '1.0.0', 6, { status: 'deleted', isLatest: true }),
   ],
-  metadata: { count: 5 },
+  metadata: { count: 6 },
 };
 
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -70,6 +72,7 @@ test('/v0.1/servers lists every version not deleted, by name and version (text o
     'io.ex/a@1.2.0',
     'io.ex/a@1.3.0',
     'io.ex/b@0.1.0*',
+    'io.ex/c@1.0.0*',
   ]);
   assert.deepEqual(ids((await get('/v0.1/servers?version=latest')).body), [
     'io.ex/a@1.10.0*',
@@ -97,6 +100,7 @@ test('paging crosses versions of one server: name:version cursors, ours and the 
     'io.ex/a@1.2.0',
     'io.ex/a@1.3.0',
     'io.ex/b@0.1.0*',
+    'io.ex/c@1.0.0*',
   ]);
   // The official server's own cursor: resume after that version of that server.
   assert.deepEqual(ids((await get(`/v0.1/servers?cursor=${encodeURIComponent('io.ex/a:1.10.0')}`)).body), [
@@ -116,15 +120,18 @@ test('updated_since: strictly later, to the microsecond, deleted versions includ
     'io.ex/a@1.10.0*',
     'io.ex/a@1.2.0',
     'io.ex/a@1.3.0',
+    'io.ex/c@1.0.0*',
   ]);
-  assert.deepEqual(ids((await since(at(3))).body), ['io.ex/a@1.10.0*', 'io.ex/a@1.3.0']);
+  assert.deepEqual(ids((await since(at(3))).body), ['io.ex/a@1.10.0*', 'io.ex/a@1.3.0', 'io.ex/c@1.0.0*']);
   assert.deepEqual(ids((await since('2025-10-01T11:00:00.089803+01:00')).body), [
     'io.ex/a@1.10.0*',
     'io.ex/a@1.3.0',
+    'io.ex/c@1.0.0*',
   ]);
   assert.deepEqual(ids((await get(`/v0.1/servers?updated_since=${at(3)}&include_deleted=true`)).body), [
     'io.ex/a@1.10.0*',
     'io.ex/a@1.3.0',
+    'io.ex/c@1.0.0*',
   ]);
   const refused = await get(`/v0.1/servers?updated_since=${at(3)}&include_deleted=false`);
   assert.equal(refused.status, 400);
@@ -169,6 +176,20 @@ test('/versions: newest published first, deleted only on request; /versions/{v} 
   assert.equal((latest.body.server as { version: string }).version, '1.10.0');
   // The times exactly as the source wrote them (they were cut to milliseconds before).
   assert.equal((latest.body._meta as Record<string, Record<string, unknown>>)[OFFICIAL]!.publishedAt, at(5));
+});
+
+test('a server whose every version is deleted: /versions and /versions/latest on request only, never in the catalog', async () => {
+  const c = encodeURIComponent('io.ex/c');
+  assert.equal((await get(`/v0.1/servers/${c}/versions`)).status, 404);
+  assert.equal((await get(`/v0.1/servers/${c}/versions/latest`)).status, 404);
+  assert.deepEqual(ids((await get(`/v0.1/servers/${c}/versions?include_deleted=true`)).body), [
+    'io.ex/c@1.0.0*',
+  ]);
+  const latest = await get(`/v0.1/servers/${c}/versions/latest?include_deleted=true`);
+  assert.equal((latest.body._meta as Record<string, Record<string, unknown>>)[OFFICIAL]!.status, 'deleted');
+  assert.equal((await get('/api/v1/registry/info')).body.serverCount, 2);
+  assert.equal((await get(`/api/v1/registry/servers/${c}`)).status, 404);
+  assert.equal(getServer(api.store.current!, { name: 'io.ex/c' }).isError, true);
 });
 
 test('MCP: list_server_versions names every version, get_server serves an old one', () => {

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   boundVersions,
+  filterCatalog,
+  mergeCatalogs,
   parseRegistryDocument,
   parseStorage,
   serializeForStorage,
@@ -66,6 +68,9 @@ test('the catalogued version is the latest still standing; the others are kept i
   });
   const multi = r.catalog.servers.find((s) => s.name === 'r/multi');
   assert.equal(multi?.versions?.[0]?.upstream.description, 'again');
+  // Every version deleted: not catalogued, kept whole for /v0.1's include_deleted (its latest first).
+  assert.deepEqual(versionsOf({ servers: r.catalog.withdrawn ?? [] }), { 'r/gone': ['1.0.0'] });
+  assert.equal(r.catalog.withdrawn?.[0]?.official.status, 'deleted');
   const rollback = r.catalog.servers.find((s) => s.name === 'r/rollback');
   assert.equal((rollback?.versions?.[0]?.registryMeta?.[OFFICIAL] as { status: string }).status, 'deleted');
   assert.equal(r.catalog.servers.find((s) => s.name === 'r/one')?.versions, undefined);
@@ -146,3 +151,32 @@ const TIMES: [string, bigint | undefined][] = [
 ];
 for (const [text, want] of TIMES)
   test(`timeKey(${JSON.stringify(text)}) = ${String(want)}`, () => assert.equal(timeKey(text), want));
+
+test('a withdrawn server is stored under upstream_versions alone and reads back withdrawn, filters and merges apply', () => {
+  const gone = (v: string, latest = false) => item('r/gone', v, { status: 'deleted', isLatest: latest });
+  const r = read([
+    gone('1.0.0'),
+    gone('2.0.0', true),
+    gone('1.5.0'),
+    item('r/kept', '1.0.0', { isLatest: true }),
+  ]);
+  assert.deepEqual(versionsOf({ servers: r.catalog.withdrawn ?? [] }), {
+    'r/gone': ['2.0.0', '1.0.0', '1.5.0'],
+  });
+  const text = serializeForStorage(r.catalog);
+  const stored = JSON.parse(text) as Record<string, Record<string, { server: { version: string } }[]>>;
+  assert.deepEqual(
+    stored.upstream_versions!['r/gone']!.map((v) => v.server.version),
+    ['2.0.0', '1.0.0', '1.5.0'],
+  );
+  assert.equal(Object.hasOwn(stored.upstream_servers!, 'r/gone'), false);
+  assert.deepStrictEqual(parseStorage(text), r.catalog);
+  assert.equal(serializeForStorage(parseStorage(text)), text);
+  // A filter that leaves the name out leaves out its deletion too; a source offering it wins.
+  assert.equal(filterCatalog(r.catalog, { names: { exclude: ['r/gone'] } }).withdrawn, undefined);
+  const offered = read([item('r/gone', '3.0.0', { isLatest: true })]).catalog;
+  assert.equal(mergeCatalogs([offered, r.catalog]).catalog.withdrawn, undefined);
+  assert.equal(mergeCatalogs([r.catalog]).catalog.withdrawn?.[0]?.name, 'r/gone');
+  // The bound applies to a withdrawn server's versions as to any other.
+  assert.deepEqual(boundVersions(r.catalog, 2).trimmed, { servers: 1, versions: 1 });
+});
