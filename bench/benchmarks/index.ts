@@ -2,6 +2,7 @@ import type { Benchmark } from '../lib/bench.ts';
 import { aa } from './aa.ts';
 import { api } from './api.ts';
 import { apiAuth } from './api-auth.ts';
+import { apiAuthz } from './api-authz.ts';
 import { apiserver } from './apiserver.ts';
 import { conversion } from './conversion.ts';
 import { discovery } from './discovery.ts';
@@ -18,6 +19,7 @@ export const BENCHMARKS: Benchmark[] = [
   webhook,
   api,
   apiAuth,
+  apiAuthz,
   apiserver,
   sync,
   isolation,

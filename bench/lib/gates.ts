@@ -204,6 +204,17 @@ export const GATES: Gate[] = [
     on: 'ratio',
   },
   {
+    // Issue #29: a Cedar-filtered list of 10,000 entries vs the same list unfiltered.
+    id: 'api-authz-throughput',
+    bench: 'api-authz',
+    label: 'api-authz: Cedar policies over tags and over names, every scenario, throughput vs unfiltered',
+    scenario: /.*/,
+    metric: 'throughput',
+    op: '>=',
+    target: 0.8,
+    on: 'ratio',
+  },
+  {
     // "≥ 0.95×, incl. the first request after a reload": for a latency that is ≤ 1/0.95 ≈ 1.05×. The
     // worst path kind decides (bench/lib/api-reload.ts: one cold request per path and reload).
     id: 'api-first-request-after-reload',
