@@ -104,7 +104,9 @@ export async function resolveSources(
         'RegistryRefNotReady',
         `source ${s.name}: MCPRegistry ${key} has no data yet (phase ${target.status?.phase ?? 'Pending'}); this registry syncs as soon as it has`,
       );
-    const endpoint = o.endpoints[key] ?? (o.apiDeployed ? serviceEndpoint(ns, ref.name) : undefined);
+    const endpoint =
+      o.endpoints[key] ??
+      (o.apiDeployed ? serviceEndpoint(ns, ref.name, target.spec.api?.basePath) : undefined);
     if (!endpoint)
       throw new SourceError(
         'RegistryRefNoAPI',

@@ -115,12 +115,17 @@ export function refFingerprint(reg: Pick<Registry, 'metadata' | 'spec'>, lookup:
       if (!target) return `ref:${keyOf(t.namespace, t.name)}@absent`;
       const sync = target.status?.sync;
       const allowed = readerAllowed(target, own) ? 'allowed' : 'refused';
-      return `ref:${keyOf(t.namespace, t.name)}@${sync?.hash ?? '-'}/${sync?.filterHash ?? '-'}/${allowed}`;
+      // The base path is where readers find the API: a move must reach them at once.
+      const base = target.spec.api?.basePath ?? '';
+      return `ref:${keyOf(t.namespace, t.name)}@${sync?.hash ?? '-'}/${sync?.filterHash ?? '-'}/${allowed}${base}`;
     })
     .join(',');
 }
 
-/** The in-cluster address of a registry's REST API: its `<name>-api` Service (status.api.endpoint). */
-export function serviceEndpoint(namespace: string, name: string): string {
-  return `http://${apiName(name)}.${namespace}.svc:${API_PORT}`;
+/**
+ * The in-cluster address of a registry's REST API: its `<name>-api` Service (status.api.endpoint),
+ * under its `spec.api.basePath` (the API answers only there).
+ */
+export function serviceEndpoint(namespace: string, name: string, basePath = ''): string {
+  return `http://${apiName(name)}.${namespace}.svc:${API_PORT}${basePath}`;
 }

@@ -200,7 +200,7 @@ export function apiStatusFrom(
   deployment: DeploymentStatusView,
 ): { endpoint: string; readyReplicas: number; condition: CondInput } {
   const name = reg.metadata.name ?? '';
-  const endpoint = `http://${apiName(name)}.${reg.metadata.namespace}.svc:${API_PORT}`;
+  const endpoint = `http://${apiName(name)}.${reg.metadata.namespace}.svc:${API_PORT}${reg.spec.api?.basePath ?? ''}`;
   const ready = deployment.status?.readyReplicas ?? 0;
   // Not where it was asked to be: said before readiness, which the user can see on the Deployment.
   const failed = exposureFailure(reg);

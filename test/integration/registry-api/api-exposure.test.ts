@@ -242,6 +242,15 @@ test('spec.api.ingress: created under the base path, a hand edit reverted by a r
     'ing-api',
   ).spec.template.spec.containers[0]!.args;
   assert.equal(args[args.indexOf('--base-path') + 1], '/registry');
+  // The in-cluster address said in status (and used by registryRef readers) is under the base path too.
+  await eventually(
+    'status.api.endpoint under the base path',
+    async () =>
+      (await getReg(ns, 'ing')).status?.api?.endpoint === `http://ing-api.${ns}.svc:8080/registry`
+        ? true
+        : undefined,
+    60_000,
+  );
 
   kubectlOk([
     'patch',

@@ -68,6 +68,11 @@ test('a readable registry resolves to its Service (or a configured endpoint); ot
     opts(platform(), { endpoints: { 'p/platform': 'http://127.0.0.1:9' } }),
   );
   assert.equal(local[1]?.registry?.baseURL, 'http://127.0.0.1:9');
+  // The API of a registry with a base path answers only under it.
+  const based = platform();
+  based.spec.api = { basePath: '/registry' };
+  const under = await resolveSources(team, opts(based));
+  assert.equal(under[1]?.registry?.baseURL, 'http://platform-api.p.svc:8080/registry');
 });
 
 test('each refusal says what is wrong and what fixes it', async () => {

@@ -104,6 +104,9 @@ test('fingerprint: changes with the data stored and the verdict, not with other 
   assert.equal(fp(platform), stored, 'a failure keeps serving the same data');
   platform.metadata.annotations = {};
   assert.notEqual(fp(platform), stored, 'refused now');
+  const refused = fp(platform);
+  platform.spec.api = { basePath: '/registry' };
+  assert.notEqual(fp(platform), refused, 'the API moved under a base path');
   assert.equal(refFingerprint(reg('t/plain'), lookupOf([])), '');
 });
 
@@ -115,6 +118,7 @@ test('labels and the Service address', () => {
   assert.equal(sourceLabel(reg('t/team', ['platform']).spec.sources[0]!, 't'), 's0 (MCPRegistry t/platform)');
   assert.equal(sourceLabel(reg('t/team').spec.sources[0]!, 't'), 'cm');
   assert.equal(serviceEndpoint('p', 'platform'), 'http://platform-api.p.svc:8080');
+  assert.equal(serviceEndpoint('p', 'platform', '/registry'), 'http://platform-api.p.svc:8080/registry');
 });
 
 test('--registry-ref-endpoints: namespace/name=URL pairs, each entry checked', () => {
