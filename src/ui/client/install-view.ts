@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import type { Detail } from '../core/detail.ts';
 import { installChoices, installPanels } from '../core/install.ts';
 import { CopyButton } from './copy-button.ts';
+import { BASE } from './base.ts';
 
 export function InstallPanels({ d }: { d: Detail }) {
   const choices = installChoices(d);
@@ -15,7 +16,8 @@ export function InstallPanels({ d }: { d: Detail }) {
   const [clientId, setClientId] = useState<string>('vscode');
   const choice = choices.find((c) => c.id === choiceId) ?? choices[0];
   // The registry's own address, for `thv config set-registry`: the page is served at its root.
-  const panels = installPanels(d, choice, window.location.origin);
+  // The registry's address for clients: under its base path, where its API answers.
+  const panels = installPanels(d, choice, window.location.origin + BASE);
   const panel = panels.find((p) => p.id === clientId) ?? panels[0]!;
   return h('div', { class: 'install' }, [
     choices.length > 1

@@ -121,6 +121,13 @@ test('in chromium, every request and link of the page stays under the base path,
   // A deep link to a server opens it directly.
   await page.goto(`${api.url}${BASE}/servers/github-remote`);
   await page.getByRole('heading', { level: 1, name: 'github-remote' }).waitFor();
+  // The ToolHive panel names this registry by its address under the base path.
+  await page.goto(`${api.url}${BASE}/servers/adb-mysql-mcp-server`);
+  await page.getByRole('heading', { level: 1, name: 'adb-mysql-mcp-server' }).waitFor();
+  await page.getByRole('button', { name: 'ToolHive', exact: true }).click();
+  const thv = await page.locator('pre[aria-label="ToolHive configuration"]').textContent();
+  assert.equal(thv?.split('\n')[0], `thv config set-registry ${api.url}${BASE}`);
+
   await page.close();
 
   assert.ok(
