@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './access/auth.ts';
 import { refuse, sendError } from './respond.ts';
+import { boundResponseCache } from './response-cache.ts';
 import { BoundedCache } from '../registry/bounded-cache.ts';
 import type { ApiEntry, Snapshot } from './snapshot/snapshot.ts';
 import { callerOf, type Caller, type EntryFacts } from './access/authorize-cedar.ts';
@@ -31,8 +32,13 @@ export interface PolicyOutcome {
 const facts = new WeakMap<Snapshot, readonly EntryFacts[]>();
 const views = new WeakMap<Snapshot, BoundedCache<string, Snapshot>>();
 const maskKeys = new WeakMap<Visibility, string>();
-/** Distinct views kept per catalog (each holds arrays and maps over its entries). */
-const VIEWS = { maxEntries: 64, maxBytes: 64 * 10_000 };
+/**
+ * Distinct views kept per catalog: each holds arrays and maps over its entries (~1 MB for 10,000) and its
+ * own response cache, bounded to VIEW_RESPONSES, so all views of a catalog together stay under ~80 MB
+ * however many different sets of entries the callers see.
+ */
+const VIEWS = { maxEntries: 16, maxBytes: 16 * 10_000 };
+const VIEW_RESPONSES = { maxEntries: 256, maxBytes: 4 * 1024 * 1024 };
 
 function entryFacts(e: ApiEntry, source: string): EntryFacts {
   const t = e.toolhive;
@@ -73,7 +79,9 @@ export function restrictSnapshot(snap: Snapshot, mask: Uint8Array, key: string):
     digest: `${snap.digest}:${key}`,
     loadedAt: snap.loadedAt,
   };
-  return Object.freeze(view);
+  Object.freeze(view);
+  boundResponseCache(view, VIEW_RESPONSES);
+  return view;
 }
 
 /** The caller's view of `snap` and what the policies did; the snapshot itself when no policy is set. */

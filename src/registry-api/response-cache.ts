@@ -84,6 +84,14 @@ export function responseCache(snap: Snapshot): BoundedCache<string, Buffer> {
   return c;
 }
 
+/**
+ * Gives a snapshot a smaller cache before first use: a caller's filtered view (authorized-view.ts) is
+ * one of up to VIEWS per catalog, so each gets a share, not the whole catalog's bound.
+ */
+export function boundResponseCache(snap: Snapshot, bounds: { maxEntries: number; maxBytes: number }): void {
+  if (!bodies.has(snap)) bodies.set(snap, new BoundedCache(bounds));
+}
+
 export function cachedResponse(snap: Snapshot, key: string): Buffer | undefined {
   return bodies.get(snap)?.get(key);
 }
