@@ -204,6 +204,17 @@ export const GATES: Gate[] = [
     on: 'ratio',
   },
   {
+    // The same target as the server's cost: robust to other load on a shared machine (api-auth.ts).
+    id: 'api-auth-cpu-per-request',
+    bench: 'api-auth',
+    label: 'api-auth: server CPU per request vs anonymous (≤ 1.11× is ≥ 0.9× throughput on one core)',
+    scenario: /.*/,
+    metric: 'server CPU per request',
+    op: '<=',
+    target: 1.11,
+    on: 'ratio',
+  },
+  {
     // Issue #29: a Cedar-filtered list of 10,000 entries vs the same list unfiltered.
     id: 'api-authz-throughput',
     bench: 'api-authz',
