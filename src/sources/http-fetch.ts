@@ -27,6 +27,7 @@ import {
 } from './destinations.ts';
 import { registryApiHost } from '../admission/source-rules/registry-api-host.ts';
 import { SourceError } from './types.ts';
+import { Body, ByteSink } from './fetch-body.ts';
 
 export interface HttpGetOptions {
   timeoutMs: number;
@@ -49,7 +50,8 @@ export interface HttpGetOptions {
 export interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
-  body: Buffer;
+  /** As received (inflated when gzip), never joined or decoded here (fetch-body.ts). */
+  body: Body;
 }
 
 /** Longest any single fetch may take, whatever a spec says (the admission cap of url.timeout). */
@@ -181,7 +183,11 @@ function requestOnce(url: URL, destination: FetchDestination, opts: OnceOptions)
               `${redact(url)}: response of ${declared} bytes exceeds the limit of ${opts.maxBytes} bytes`,
             ),
           );
-        const chunks: Buffer[] = [];
+        // Room for the declared length at once (already within the limit): no joining at the end.
+        const bodied = res.statusCode !== 304 && res.statusCode !== 204;
+        const sink = new ByteSink(
+          bodied && Number.isSafeInteger(declared) && declared > 0 ? declared : undefined,
+        );
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
@@ -192,13 +198,13 @@ function requestOnce(url: URL, destination: FetchDestination, opts: OnceOptions)
                 `${redact(url)}: response exceeds the limit of ${opts.maxBytes} bytes`,
               ),
             );
-          chunks.push(c);
+          sink.push(c);
         });
         res.on('error', (e) => fail(new SourceError('FetchFailed', `${redact(url)}: ${e.message}`)));
         res.on('end', () => {
           if (settled) return;
-          const raw = Buffer.concat(chunks);
-          const done = (body: Buffer) => {
+          const raw = sink.body();
+          const done = (body: Body) => {
             if (settled) return;
             settled = true;
             clearTimeout(timer);
@@ -207,18 +213,20 @@ function requestOnce(url: URL, destination: FetchDestination, opts: OnceOptions)
             resolve({ status: res.statusCode ?? 0, headers, body });
           };
           if (!/^\s*(x-)?gzip\s*$/i.test(res.headers['content-encoding'] ?? '')) return done(raw);
-          inflate(raw, opts.maxBytes).then(done, (e: unknown) =>
-            fail(
-              e instanceof RangeError
-                ? new SourceError(
-                    'ResponseTooLarge',
-                    `${redact(url)}: gzip response inflates beyond the limit of ${opts.maxBytes} bytes`,
-                  )
-                : new SourceError(
-                    'FetchFailed',
-                    `${redact(url)}: invalid gzip response: ${(e as Error).message}`,
-                  ),
-            ),
+          inflate(Buffer.concat(raw.segments), opts.maxBytes).then(
+            (out) => done(Body.of(out)),
+            (e: unknown) =>
+              fail(
+                e instanceof RangeError
+                  ? new SourceError(
+                      'ResponseTooLarge',
+                      `${redact(url)}: gzip response inflates beyond the limit of ${opts.maxBytes} bytes`,
+                    )
+                  : new SourceError(
+                      'FetchFailed',
+                      `${redact(url)}: invalid gzip response: ${(e as Error).message}`,
+                    ),
+              ),
           );
         });
       },

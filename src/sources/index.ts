@@ -3,7 +3,8 @@ import type { KubeClient } from '../kube/client.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
 import { defaultFormatOf } from '../api/constants.ts';
 import { fetchConfigMap, type ConfigMapLookup } from './configmap.ts';
-import { fetchUrl, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
+import { fetchUrlBody, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
+import { Body } from './fetch-body.ts';
 import { fetchGit, type GitCredentials } from './git.ts';
 import { fetchRegistrySource } from './registry-source.ts';
 import { readSecretKey } from './secrets.ts';
@@ -48,16 +49,24 @@ export async function fetchSource(ctx: FetchContext, source: SourceToFetch): Pro
   }
   if (source.prefetched) return source.prefetched;
   const got = await fetchText(ctx, source);
-  // The registry source hands over its pages already parsed (no second parse of a large catalog).
+  // The registry source hands over its pages already parsed (no second parse of a large catalog); a
+  // url source its bytes, decoded by the pipeline (on a sync worker).
   const fetched: FetchedSource =
     typeof got === 'string'
       ? { name: source.name, text: got, format }
-      : { name: source.name, parsed: got, format };
-  source.remember?.(fetched);
+      : got instanceof Body
+        ? { name: source.name, bytes: got, format }
+        : { name: source.name, parsed: got, format };
+  if (source.remember) {
+    // Kept for a later sync: a worker must get a copy of these bytes, not take them.
+    if (got instanceof Body) got.markShared();
+    else if (typeof got !== 'string') for (const p of got.pages ?? []) p.markShared();
+    source.remember(fetched);
+  }
   return fetched;
 }
 
-async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string | ParsedDocument> {
+async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string | Body | ParsedDocument> {
   const { client, namespace } = ctx;
   switch (source.type) {
     case 'configmap': {
@@ -76,7 +85,7 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
       const timeoutMs = u.timeout
         ? Math.min(durationMs(u.timeout), MAX_TIMER_MS)
         : DEFAULT_URL_OPTIONS.timeoutMs;
-      return fetchUrl(
+      return fetchUrlBody(
         u.href,
         {
           ...DEFAULT_URL_OPTIONS,

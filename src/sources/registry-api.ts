@@ -16,6 +16,7 @@ import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retr
 import { parsePage, LatestVersions, apiDocument } from './registry-page.ts';
 import { preReadUpstreamItem } from '../registry/pre-read.ts';
 import { SourceError, type ParsedDocument } from './types.ts';
+import type { Body } from './fetch-body.ts';
 
 export interface RegistryApiOptions extends HttpGetOptions, Partial<RetryOptions> {
   /** Largest page (HttpGetOptions.maxBytes is the page limit). */
@@ -95,7 +96,7 @@ async function pages(
   const seen = new Set<string>();
   let total = 0;
   /** Starts page `page`; throws at once when the page or time budget forbids it. */
-  const start = (page: number, cursor?: string): Promise<Buffer> => {
+  const start = (page: number, cursor?: string): Promise<Body> => {
     if (page > opts.maxPages)
       throw new SourceError('TooManyPages', `${where}: more than ${opts.maxPages} pages; stopping`);
     if (now() > deadline)
@@ -116,11 +117,14 @@ async function pages(
       pageLimit: Math.min(opts.maxBytes, maxTotal - total),
     });
   };
+  // Kept as received: a sync worker reads them again rather than have the objects cloned for it.
+  const bodies: Body[] = [];
   let next = start(1);
   for (let page = 1; ; page++) {
     const body = await next;
     total += body.length;
-    const { items, nextCursor } = parsePage(body.toString('utf8'), where, page);
+    bodies.push(body);
+    const { items, nextCursor } = parsePage(body.toString(), where, page);
     if (nextCursor) {
       if (seen.has(nextCursor))
         throw new SourceError(
@@ -140,7 +144,7 @@ async function pages(
     for (const item of items) if (latest.add(item)) preReadUpstreamItem(item);
     if (!nextCursor) break;
   }
-  return apiDocument(latest.items(), total);
+  return { ...apiDocument(latest.items(), total), pages: bodies };
 }
 
 /** One page, with the messages a user sees for its failures. */
@@ -156,7 +160,7 @@ async function fetchPage(
     /** This page's byte limit: the page size limit, or what the byte budget has left if less. */
     pageLimit: number;
   },
-): Promise<Buffer> {
+): Promise<Body> {
   try {
     const res = await getWithRetries(
       url.toString(),

@@ -3,6 +3,7 @@ import type { SourceFormat } from '../registry/index.ts';
 import { withoutNodeHints } from '../api/node-hints.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
 import type { DiscoveryKind, WorkloadObject } from '../registry/discovery/index.ts';
+import type { Body } from './fetch-body.ts';
 
 /**
  * A document a source has already parsed (the registry API source parses each page as it arrives).
@@ -25,6 +26,12 @@ export interface ParsedDocument {
    * Produced on demand, one piece at a time; nothing holds the whole text.
    */
   chunks(): Iterable<string>;
+  /**
+   * The pages' bytes as received, when the document was read from pages (a registry source): a sync
+   * worker is handed these and reads them again (parse, latest versions) instead of the event loop
+   * cloning the parsed objects for it, which cost one long turn of that loop (SPEC §18).
+   */
+  readonly pages?: readonly Body[];
 }
 
 interface Fetched {
@@ -61,14 +68,16 @@ export type SourceToFetch = SourceV1beta1 & {
 };
 
 /**
- * The fetched text (most sources), the parsed document and a way to hash its text (registry), or the
- * discovered workloads the pipeline turns into text (kubernetes).
+ * The fetched text (configmap and git sources), the fetched bytes, undecoded UTF-8 (url sources: the
+ * pipeline decodes them, on a sync worker, not on the event loop), the parsed document and a way to
+ * hash its text (registry), or the discovered workloads the pipeline turns into text (kubernetes).
  */
 export type FetchedSource = Fetched &
   (
-    | { text: string; parsed?: undefined; discovered?: undefined }
-    | { parsed: ParsedDocument; text?: undefined; discovered?: undefined }
-    | { discovered: DiscoveredSource; text?: undefined; parsed?: undefined }
+    | { text: string; bytes?: undefined; parsed?: undefined; discovered?: undefined }
+    | { bytes: Body; text?: undefined; parsed?: undefined; discovered?: undefined }
+    | { parsed: ParsedDocument; text?: undefined; bytes?: undefined; discovered?: undefined }
+    | { discovered: DiscoveredSource; text?: undefined; bytes?: undefined; parsed?: undefined }
   );
 
 /** A fetch failure the user can act on; `reason` becomes the condition reason. */

@@ -4,6 +4,7 @@
  */
 import { httpGet, MAX_FETCH_MS, retryAfterMs, type HttpGetOptions } from './http-fetch.ts';
 import { SourceError } from './types.ts';
+import type { Body } from './fetch-body.ts';
 import { BoundedCache, type BoundedCacheOptions } from '../registry/bounded-cache.ts';
 
 export interface UrlFetchOptions extends HttpGetOptions {
@@ -24,13 +25,14 @@ export const DEFAULT_URL_OPTIONS: Omit<UrlFetchOptions, 'ca' | 'headers'> = {
 interface CacheEntry {
   etag?: string;
   lastModified?: string;
-  body: string;
+  /** As received; marked shared, so a sync worker gets a copy, never this memory (fetch-body.ts). */
+  body: Body;
 }
 
 /**
  * Last good bodies by URL, for conditional requests. Process-local: a restart refetches once. Tenants
  * choose the URLs, so it is bounded (src/registry/bounded-cache.ts): by count and by the bodies' size
- * in UTF-16 units, least recently used first out; an evicted URL is simply fetched whole next time.
+ * in bytes, least recently used first out; an evicted URL is simply fetched whole next time.
  */
 export class UrlCache {
   private readonly entries: BoundedCache<string, CacheEntry>;
@@ -41,9 +43,9 @@ export class UrlCache {
     return this.entries.get(url);
   }
   set(url: string, e: CacheEntry): void {
-    this.entries.set(url, e, e.body.length);
+    this.entries.set(url, { ...e, body: e.body.markShared() }, e.body.length);
   }
-  /** Bodies held, in UTF-16 units (for tests of the bound). */
+  /** Bodies held, in bytes (for tests of the bound). */
   get size(): number {
     return this.entries.bytes;
   }
@@ -51,7 +53,13 @@ export class UrlCache {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The document as text (decoded on the calling thread: tests and small bodies). */
 export async function fetchUrl(href: string, opts: UrlFetchOptions, cache?: UrlCache): Promise<string> {
+  return (await fetchUrlBody(href, opts, cache)).toString();
+}
+
+/** The document's bytes as received: the controller hands them to a sync worker undecoded. */
+export async function fetchUrlBody(href: string, opts: UrlFetchOptions, cache?: UrlCache): Promise<Body> {
   const sleep = opts.sleep ?? defaultSleep;
   const cached = cache?.get(href);
   const conditional: Record<string, string> = {};
@@ -67,7 +75,7 @@ export async function fetchUrl(href: string, opts: UrlFetchOptions, cache?: UrlC
       const res = await httpGet(href, { ...opts, timeoutMs, headers: { ...opts.headers, ...conditional } });
       if (res.status === 304 && cached) return cached.body;
       if (res.status >= 200 && res.status < 300) {
-        const body = res.body.toString('utf8');
+        const body = res.body;
         const etag = res.headers.etag;
         const lastModified = res.headers['last-modified'];
         if (cache && (etag || lastModified)) cache.set(href, { etag, lastModified, body });

@@ -33,11 +33,14 @@ export const HEAP_PER_TEXT = 5;
 function weight(f: FetchedSource): number {
   if (f.parsed) return f.parsed.textBytes;
   if (f.discovered) return f.discovered.chars;
+  // Undecoded bytes: at most as many characters once decoded, and the same bytes besides.
+  if (f.bytes) return f.bytes.length;
   return f.text.length;
 }
 
 /**
- * Refuses, before the worker sees them, sources its heap cannot hold: source text, a registry source's
+ * Refuses, before the worker sees them, sources its heap cannot hold: source text, a url source's
+ * bytes (one character per byte), a registry source's
  * parsed pages weighed by the bytes of text they were read from (ParsedDocument.textBytes), and a
  * kubernetes source's workloads by their annotations' characters (DiscoveredSource.chars).
  * V8 ends a worker that reaches its limit step by step (many small objects: ERR_WORKER_OUT_OF_MEMORY),
@@ -65,7 +68,12 @@ function fromWireError(w: WireError): Error {
 export function workerSyncWork(pool: SyncWorkerPool): SyncWork {
   return async ({ registry, spec, fetched, stored }) => {
     checkFits(fetched, pool.memoryMb);
-    const res = await pool.run({ registry, spec, sources: fetched.map(toWire), ...(stored && { stored }) });
+    const wired = [];
+    for (const f of fetched) wired.push(await toWire(f));
+    const res = await pool.run(
+      { registry, spec, sources: wired.map((w) => w.source), ...(stored && { stored }) },
+      wired.flatMap((w) => w.transfer),
+    );
     if (!res.ok) throw fromWireError(res.error);
     const { layout, layoutError } = res;
     return {

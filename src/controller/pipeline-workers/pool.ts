@@ -23,6 +23,8 @@ export interface PoolOptions {
 
 interface Job {
   req: WireRequest;
+  /** Memory the post hands over (the sources' byte segments): gone from this thread once posted. */
+  transfer: ArrayBuffer[];
   resolve: (r: WireResult) => void;
   reject: (e: Error) => void;
 }
@@ -55,11 +57,11 @@ export class SyncWorkerPool {
   }
 
   /** Runs one job; rejects with SyncWorkerError when its worker fails or the queue is full. */
-  run(req: WireRequest): Promise<WireResult> {
+  run(req: WireRequest, transfer: ArrayBuffer[] = []): Promise<WireResult> {
     if (this.closed)
       return Promise.reject(new SyncWorkerError('SyncWorkerFailed', 'the sync workers are stopped'));
     return new Promise((resolve, reject) => {
-      const job = { req, resolve, reject };
+      const job = { req, transfer, resolve, reject };
       const idle = this.slots.find((s) => !s.job);
       if (idle) return this.start(idle, job);
       if (this.queue.length >= this.o.maxQueued)
@@ -124,7 +126,7 @@ export class SyncWorkerPool {
   private start(slot: Slot, job: Job): void {
     slot.job = job;
     slot.worker.ref();
-    slot.worker.postMessage(job.req);
+    slot.worker.postMessage(job.req, job.transfer);
   }
 
   private next(slot: Slot): void {

@@ -1,14 +1,17 @@
 /**
- * What crosses between the event loop and a sync worker (structured clone). Sources go as their text
- * (cloned as one copy, never parsed on the event loop) or, for a registry source, as the objects it
- * parsed page by page; results come back as the pipeline's figures and the laid-out storage, whose
- * shards are already base64 text (cloning that text is cheaper than encoding it on the event loop).
+ * What crosses between the event loop and a sync worker (structured clone). Sources go as fetched:
+ * a url source's bytes and a registry source's pages as undecoded segments whose memory is
+ * transferred, not copied (fetch-body.ts; decoded and parsed in the worker), text as one copy, never
+ * parsed on the event loop; results come back as the pipeline's figures and the laid-out storage,
+ * whose shards are already base64 text (cloning that text is cheaper than encoding it on the event loop).
  */
 import type { SpecV1beta1 } from '../../api/types.ts';
 import type { Layout } from '../../storage/layout.ts';
 import type { SourceFormat } from '../../registry/index.ts';
 import type { DiscoveredSource, FetchedSource } from '../../sources/types.ts';
 import { apiDocument } from '../../sources/registry-page.ts';
+import { documentFromPages } from '../../sources/fetch-pages.ts';
+import { Body } from '../../sources/fetch-body.ts';
 import type { PipelineResult } from '../sync/pipeline.ts';
 import type { StoredHashes } from '../sync/sync-work.ts';
 
@@ -16,6 +19,10 @@ export interface WireSource {
   name: string;
   format: SourceFormat | 'auto';
   text?: string;
+  /** A url source's bytes, undecoded. */
+  bytes?: Uint8Array[];
+  /** A registry source's pages, undecoded: read again in the worker (documentFromPages). */
+  pages?: Uint8Array[][];
   /** A parsed document's value; its text pieces are made again in the worker (fromWire). */
   value?: unknown;
   /** A parsed document's ParsedDocument.textBytes. */
@@ -50,12 +57,28 @@ export type WireResult =
     }
   | { ok: false; error: WireError };
 
-export function toWire(f: FetchedSource): WireSource {
+/** A source to post, and the memory the post transfers (its bytes' own segments, or copies of them). */
+export async function toWire(f: FetchedSource): Promise<{ source: WireSource; transfer: ArrayBuffer[] }> {
   const skipped = f.skipped?.length ? { skipped: f.skipped } : {};
-  if (f.discovered) return { name: f.name, format: f.format, discovered: f.discovered, ...skipped };
+  const base = { name: f.name, format: f.format, ...skipped };
+  if (f.discovered) return { source: { ...base, discovered: f.discovered }, transfer: [] };
+  if (f.bytes) {
+    const { segments, transfer } = await f.bytes.forWorker();
+    return { source: { ...base, bytes: segments }, transfer };
+  }
+  if (f.parsed?.pages) {
+    const transfer: ArrayBuffer[] = [];
+    const pages: Uint8Array[][] = [];
+    for (const p of f.parsed.pages) {
+      const w = await p.forWorker();
+      pages.push(w.segments);
+      transfer.push(...w.transfer);
+    }
+    return { source: { ...base, pages, textBytes: f.parsed.textBytes }, transfer };
+  }
   return f.parsed
-    ? { name: f.name, format: f.format, value: f.parsed.value, textBytes: f.parsed.textBytes, ...skipped }
-    : { name: f.name, format: f.format, text: f.text, ...skipped };
+    ? { source: { ...base, value: f.parsed.value, textBytes: f.parsed.textBytes }, transfer: [] }
+    : { source: { ...base, text: f.text }, transfer: [] };
 }
 
 /**
@@ -71,10 +94,19 @@ export function fromWire(w: WireSource): FetchedSource {
       discovered: w.discovered,
       ...(w.skipped && { skipped: w.skipped }),
     };
-  if (w.text !== undefined)
-    return { name: w.name, format: w.format, text: w.text, ...(w.skipped && { skipped: w.skipped }) };
-  const v = w.value;
+  const skipped = w.skipped && { skipped: w.skipped };
+  if (w.text !== undefined) return { name: w.name, format: w.format, text: w.text, ...skipped };
+  if (w.bytes) return { name: w.name, format: w.format, bytes: new Body(w.bytes), ...skipped };
   const textBytes = w.textBytes ?? 0;
+  if (w.pages) {
+    const pages = w.pages.map((p) => new Body(p));
+    return {
+      name: w.name,
+      format: w.format,
+      parsed: documentFromPages(pages, textBytes, `source ${w.name}`),
+    };
+  }
+  const v = w.value;
   const page = v as { servers?: unknown; metadata?: { count?: unknown } } | null;
   const keys = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
   if (

@@ -3,11 +3,12 @@
  * gives (SPEC §18; issue #34 item 1): the same hashes, counts, invalid entries, warnings and
  * "filtered out" figures, the same stored bytes (the ConfigMap layout: plain, gzip or shards), and
  * the same errors (a DataError with its source and message, a catalog over the storage limit).
- * Property over catalogs (ToolHive and upstream, as text, as a registry source's parsed pages and as
- * a kubernetes source's workloads, with invalid entries, skipped workloads and unreadable documents)
- * and filters. Sources a worker's heap cannot hold are refused before any worker reads them. (A test that drove a worker past its heap limit was
- * taken out: V8 sometimes aborts the whole process on a worker's heap exhaustion, nodejs/node#47224,
- * and it crashed the test runner in one clean-clone CI run; see docs/security.md, open in #26/#34.)
+ * Property over catalogs (ToolHive and upstream, as text, as a url source's undecoded bytes cut into
+ * segments anywhere (invalid UTF-8 included, kept by a cache or not), as a registry source's parsed
+ * pages, with and without the pages' bytes, and as a kubernetes source's workloads, with invalid
+ * entries, skipped workloads and unreadable documents) and filters. A body a cache keeps is copied
+ * for the worker, not taken: the in-process path reads the very same body after the worker ran.
+ * Sources a worker's heap cannot hold: pipeline-workers-heap.test.ts.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,8 @@ import { SyncWorkerPool, workerSyncWork } from '../../../src/controller/pipeline
 import { storageChunks } from '../../../src/registry/index.ts';
 import { layoutPieces } from '../../../src/storage/layout.ts';
 import { apiDocument } from '../../../src/sources/registry-page.ts';
+import { Body, ByteSink } from '../../../src/sources/fetch-body.ts';
+import { documentFromPages } from '../../../src/sources/fetch-pages.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
 import {
   ANNOTATIONS,
@@ -176,6 +179,24 @@ function discovered(list: { kind: DiscoveryKind; n: number; shape: string; text:
   return { workloads: byKind, chars };
 }
 
+/** Bytes as a response brings them: chunks cut at the given sizes, a length declared or not. */
+function sunk(bytes: Uint8Array, cuts: number[], shared: boolean): Body {
+  const sink = new ByteSink(cuts.length % 2 ? bytes.length : undefined);
+  let at = 0;
+  for (const n of cuts) {
+    sink.push(bytes.subarray(at, at + n));
+    at = Math.min(bytes.length, at + n);
+  }
+  sink.push(bytes.subarray(at));
+  const body = sink.body();
+  return shared ? body.markShared() : body;
+}
+
+/** The same bytes again (a worker takes a body's own memory); a shared body is the very same one. */
+const bodyAgain = (b: Body) => (b.shared ? b : sunk(Buffer.concat(b.segments), [4096], false));
+
+const cuts = fc.array(fc.integer({ min: 1, max: 3000 }), { maxLength: 6 });
+
 /** One source: its spec entry and what was fetched for it. */
 const source = (name: string): fc.Arbitrary<[SourceV1beta1, FetchedSource]> =>
   fc.oneof(
@@ -227,6 +248,60 @@ const source = (name: string): fc.Arbitrary<[SourceV1beta1, FetchedSource]> =>
           fetched,
         ];
       }),
+    // A url source's bytes, undecoded: multi-byte characters cut between segments, invalid UTF-8.
+    fc
+      .record({
+        names: fc.subarray(NAMES, { maxLength: 20 }),
+        cuts,
+        shared: fc.boolean(),
+        junk: fc.boolean(),
+      })
+      .map(({ names, cuts: at, shared, junk }): [SourceV1beta1, FetchedSource] => {
+        const base = JSON.parse(toolhiveDoc(68)) as { servers: Record<string, Record<string, unknown>> };
+        const servers = Object.fromEntries(
+          names.map((n) => [n, { ...base.servers[n], description: `ü€𝄞 ${n} @@` }]),
+        );
+        const [head, ...rest] = JSON.stringify({ version: '1.0.0', servers }).split('@@');
+        const bad = junk ? Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]) : Buffer.from('ok');
+        const bytes = Buffer.concat([Buffer.from(head ?? ''), ...rest.flatMap((r) => [bad, Buffer.from(r)])]);
+        return [
+          {
+            name,
+            type: 'url',
+            format: 'toolhive',
+            url: { href: 'https://r.example/r.json' },
+          } as SourceV1beta1,
+          { name, format: 'toolhive', bytes: sunk(bytes, at, shared) },
+        ];
+      }),
+    // A registry source's document with its pages' bytes: the worker reads the pages again.
+    fc
+      .record({ items: upstreamItems, perPage: fc.integer({ min: 1, max: 5 }), cuts, shared: fc.boolean() })
+      .map(({ items, perPage, cuts: at, shared }): [SourceV1beta1, FetchedSource] => {
+        const all = items.map(item);
+        const pages: Body[] = [];
+        for (let i = 0; i === 0 || i < all.length; i += perPage) {
+          const servers = all.slice(i, i + perPage);
+          const next = i + perPage < all.length ? { nextCursor: `c${i}` } : {};
+          pages.push(
+            sunk(
+              Buffer.from(JSON.stringify({ servers, metadata: { count: servers.length, ...next } })),
+              at,
+              shared,
+            ),
+          );
+        }
+        const bytes = pages.reduce((n, p) => n + p.length, 0);
+        return [
+          {
+            name,
+            type: 'registry',
+            format: 'upstream',
+            registry: { baseURL: 'https://r.example' },
+          } as SourceV1beta1,
+          { name, format: 'upstream', parsed: { ...documentFromPages(pages, bytes, 'source'), pages } },
+        ];
+      }),
     fc
       .record({ list: workloads, f: filter })
       .map(({ list, f }): [SourceV1beta1, FetchedSource] => [
@@ -255,8 +330,10 @@ test('worker and in-process paths agree: figures, stored bytes and errors (prope
       const fetched = pairs.map(([, x]) => x);
       // Each path gets its own objects: nothing may depend on what the other did to them.
       const again = () =>
-        pairs.map(([, x]) =>
-          x.parsed
+        pairs.map(([, x]): FetchedSource => {
+          if (x.bytes) return { ...x, bytes: bodyAgain(x.bytes) };
+          if (x.parsed?.pages) return { ...x, parsed: { ...x.parsed, pages: x.parsed.pages.map(bodyAgain) } };
+          return x.parsed
             ? {
                 ...x,
                 parsed: apiDocument(
@@ -264,8 +341,8 @@ test('worker and in-process paths agree: figures, stored bytes and errors (prope
                   x.parsed.textBytes,
                 ),
               }
-            : x,
-        );
+            : x;
+        });
       assert.deepEqual(await onWorker(spec, again()), await inProcess(spec, fetched));
     }),
     { numRuns: 120 },
@@ -308,106 +385,6 @@ test('a result equal to what is stored: the same figures, and no storage laid ou
   const { content, ...figures } = w;
   assert.deepEqual(figures, figuresOf(r));
   assert.throws(content, { message: 'the sync worker laid out no storage for a changed result' });
-});
-
-test('source text the worker heap cannot hold is refused before any worker reads it', async () => {
-  const replaced: string[] = [];
-  const tight = new SyncWorkerPool({
-    size: 1,
-    maxQueued: 1,
-    memoryMb: 64,
-    onReplaced: (why) => replaced.push(why),
-  });
-  try {
-    const text = `{"servers":{},"pad":"${'x'.repeat(14 * 1024 * 1024)}"}`;
-    await assert.rejects(
-      workerSyncWork(tight)({
-        registry: 'demo',
-        spec: registry().spec,
-        fetched: [{ name: 'main', format: 'toolhive', text }],
-      }),
-      {
-        name: 'SyncWorkerError',
-        reason: 'SyncOutOfMemory',
-        message:
-          'the sources hold 14.0 MiB of text; a sync worker of 64 MiB (--sync-worker-memory) reads at most 12 MiB',
-      },
-    );
-    assert.deepEqual(replaced, []);
-  } finally {
-    await tight.close();
-  }
-});
-
-test("a registry source's parsed pages the worker heap cannot hold are refused before any worker reads them", async () => {
-  // Weighed as the text they were (textBytes: the bytes received), however few entries were kept: no
-  // worker sees them, so none can run out of heap (V8 sometimes aborts the process, nodejs/node#47224).
-  const replaced: string[] = [];
-  const tight = new SyncWorkerPool({
-    size: 1,
-    maxQueued: 1,
-    memoryMb: 64,
-    onReplaced: (why) => replaced.push(why),
-  });
-  try {
-    const kept = [
-      {
-        server: { name: 'io.example/one', version: '1.0.0', description: 'kept after paging' },
-        _meta: { [OFFICIAL]: { status: 'active', isLatest: true } },
-      },
-    ];
-    await assert.rejects(
-      workerSyncWork(tight)({
-        registry: 'demo',
-        spec: registry().spec,
-        fetched: [
-          { name: 'main', format: 'toolhive', text: toolhiveDoc(3) },
-          { name: 'up', format: 'upstream', parsed: apiDocument(kept, 14 * 1024 * 1024) },
-        ],
-      }),
-      {
-        name: 'SyncWorkerError',
-        reason: 'SyncOutOfMemory',
-        stage: 'data',
-        message:
-          'the sources hold 14.0 MiB of text; a sync worker of 64 MiB (--sync-worker-memory) reads at most 12 MiB',
-      },
-    );
-    assert.deepEqual(replaced, []);
-    // The same pages within the bound reach the worker and sync.
-    const ok = await workerSyncWork(tight)({
-      registry: 'demo',
-      spec: registry().spec,
-      fetched: [{ name: 'up', format: 'upstream', parsed: apiDocument(kept, 12 * 1024 * 1024) }],
-    });
-    assert.equal(ok.serverCount, 1);
-  } finally {
-    await tight.close();
-  }
-});
-
-test("a kubernetes source's workloads the worker heap cannot hold are refused before any worker reads them", async () => {
-  const tight = new SyncWorkerPool({ size: 1, maxQueued: 1, memoryMb: 64 });
-  try {
-    const annotations = { [ANNOTATIONS.toolDefinitions]: 'x'.repeat(14 * 1024 * 1024) };
-    const chars = Object.entries(annotations).reduce((n, [k, v]) => n + k.length + v.length, 0);
-    const workloads = { MCPServer: [{ metadata: { name: 'w', namespace: 'team-a', annotations } }] };
-    await assert.rejects(
-      workerSyncWork(tight)({
-        registry: 'demo',
-        spec: { sources: [{ name: 'running', type: 'kubernetes' }] },
-        fetched: [{ name: 'running', format: 'upstream', discovered: { workloads, chars } }],
-      }),
-      {
-        name: 'SyncWorkerError',
-        reason: 'SyncOutOfMemory',
-        message:
-          'the sources hold 14.0 MiB of text; a sync worker of 64 MiB (--sync-worker-memory) reads at most 12 MiB',
-      },
-    );
-  } finally {
-    await tight.close();
-  }
 });
 
 test('the queue is bounded: a job beyond it is refused with SyncWorkersBusy', async () => {

@@ -41,9 +41,9 @@ test('the skips are part of the hash', () => {
   );
 });
 
-test('the skips cross to a sync worker and back', () => {
+test('the skips cross to a sync worker and back', async () => {
   const f: FetchedSource = { name: 'running', format: 'upstream', text, skipped };
-  assert.deepEqual(fromWire(structuredClone(toWire(f))), f);
+  assert.deepEqual(fromWire(structuredClone((await toWire(f)).source)), f);
 });
 
 test('the Synced Event names a skipped workload and why, without an empty field', () => {

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fetchUrl, UrlCache, DEFAULT_URL_OPTIONS } from '../../../src/sources/url.ts';
+import { Body } from '../../../src/sources/fetch-body.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
 import { loopbackHttp } from '../../support/loopback-http.ts';
 
@@ -42,10 +43,10 @@ test('many URLs: the cache stays within its bounds, and an evicted URL is fetche
 
 test('the default bounds hold a full-size body (64 MiB) but not an unbounded number of URLs', () => {
   const cache = new UrlCache();
-  const big = 'x'.repeat(DEFAULT_URL_OPTIONS.maxBytes);
+  const big = Body.of(Buffer.alloc(DEFAULT_URL_OPTIONS.maxBytes, 'x'));
   cache.set('https://a.example/big', { etag: '"1"', body: big });
   assert.equal(cache.get('https://a.example/big')?.body.length, big.length);
-  for (let i = 0; i < 2000; i++) cache.set(`https://a.example/${i}`, { etag: '"1"', body: '{}' });
+  for (let i = 0; i < 2000; i++) cache.set(`https://a.example/${i}`, { etag: '"1"', body: Body.of('{}') });
   assert.equal(cache.get('https://a.example/0'), undefined);
   assert.ok(cache.get('https://a.example/1999'));
 });
