@@ -135,6 +135,22 @@ test('a ServiceAccount token bound to the catalog reader: 200 on the API, /mcp a
   assert.equal(mcp.status, 200);
 });
 
+test('wrong audience: a genuine token of the reader, minted for another audience, is 401', async () => {
+  // The TokenReview asks for the apiserver's own audiences: a token for another service is not ours to accept.
+  const other = kubectlOk([
+    'create',
+    'token',
+    'reader',
+    '-n',
+    ns,
+    '--audience',
+    'https://vault.example',
+  ]).trim();
+  const r = await get('/v0.1/servers?limit=1', other);
+  assert.equal(r.status, 401);
+  assert.deepEqual(await r.json(), { error: 'Unauthorized: invalid token' });
+});
+
 test('an authenticated ServiceAccount without the permission: 403 naming what it lacks', async () => {
   const r = await get('/v0.1/servers', token('stranger'));
   assert.equal(r.status, 403);
