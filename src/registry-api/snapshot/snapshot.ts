@@ -220,7 +220,11 @@ function entriesOf(items: readonly EntryInput[], fallback: string): Map<string, 
       fallback,
       true,
     );
-    const others = (it.versions ?? []).map((v) => apiVersion(v.server, v.meta, v.official, fallback, false));
+    // A version without dates of its own (a file listing several) is dated as the latest, so it
+    // neither sorts before it nor counts as updated since a time the latest was not.
+    const others = (it.versions ?? []).map((v) =>
+      apiVersion(v.server, v.meta, v.official, latest.updatedAt, false),
+    );
     const all = [latest, ...others];
     const description = it.description ?? '';
     byName.set(

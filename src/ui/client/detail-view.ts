@@ -1,10 +1,10 @@
 /** One server: everything a developer needs to decide on it and to run it, with copyable snippets. */
 import { h, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { buildDetail, safeHref, type Detail, type Known, type Variable } from '../core/detail.ts';
+import { safeHref, type Detail, type Known, type Variable } from '../core/detail.ts';
 import { thvRunCommand } from '../core/snippets.ts';
-import { kubernetesManifest } from '../core/kubernetes.ts';
-import { AuthRequired, NotFound, getJson } from './api.ts';
+import { AuthRequired, NotFound } from './api.ts';
+import { loadDetail } from './detail-load.ts';
 import { CopyButton } from './copy-button.ts';
 import { InstallPanels } from './install-view.ts';
 import { Badges } from './list-view.ts';
@@ -12,7 +12,6 @@ import { linkClick } from './router.ts';
 import { withBase } from './base.ts';
 import { TrustSections } from './trust-view.ts';
 
-type Obj = Record<string, unknown>;
 type State =
   | { kind: 'loading' }
   | { kind: 'ok'; d: Detail; k8s?: string | undefined }
@@ -84,6 +83,8 @@ function DetailBody({ d, k8s }: { d: Detail; k8s?: string | undefined }) {
   if (d.version) facts.push(['Version', d.version]);
   else if (d.imageTag) facts.push(['Image tag', h('code', null, d.imageTag)]);
   if (d.otherVersions.length) facts.push(['Image tags', d.otherVersions.join(', ')]);
+  // A mirrored registry serves older versions too (`/versions/{v}`): name them when there are any.
+  if (d.versions && d.versions.length > 1) facts.push(['Versions', d.versions.join(', ')]);
   if (d.stars !== undefined) facts.push(['Stars', d.stars.toLocaleString('en')]);
   if (d.pulls !== undefined) facts.push(['Pulls', d.pulls.toLocaleString('en')]);
   if (d.lastUpdated)
@@ -199,22 +200,6 @@ function DetailBody({ d, k8s }: { d: Detail; k8s?: string | undefined }) {
   ]);
 }
 
-function kubernetesSnippet(d: Detail, th: Obj, up: Obj, about: Obj | undefined): string | undefined {
-  const registry = typeof about?.name === 'string' ? about.name : undefined;
-  if (!registry) return undefined;
-  const server = up.server;
-  return kubernetesManifest({
-    registry,
-    name: d.name,
-    upstreamName: d.upstreamName,
-    ...(d.version && { version: d.version }),
-    toolhive: th,
-    ...(typeof server === 'object' &&
-      server !== null &&
-      !Array.isArray(server) && { upstream: server as Obj }),
-  });
-}
-
 export function DetailView(props: {
   name: string;
   backHref: string;
@@ -227,14 +212,10 @@ export function DetailView(props: {
   useEffect(() => {
     let live = true;
     setState({ kind: 'loading' });
-    const path = `/api/v1/registry/servers/${encodeURIComponent(props.name)}`;
-    // The registry's name, for the Kubernetes snippet; the page works without it.
-    const info = getJson<Obj>('/api/v1/registry/info').catch(() => undefined);
-    Promise.all([getJson<Obj>(path), getJson<Obj>(`${path}?format=upstream`), info]).then(
-      ([th, up, about]) => {
+    loadDetail(props.name, props.known).then(
+      ({ d, k8s }) => {
         if (!live) return;
-        const d = buildDetail(props.name, th, up, props.known);
-        setState({ kind: 'ok', d, k8s: kubernetesSnippet(d, th, up, about) });
+        setState({ kind: 'ok', d, k8s });
       },
       (e: unknown) => {
         if (!live) return;

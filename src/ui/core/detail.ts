@@ -63,6 +63,8 @@ export interface Detail {
   permissions?: Permissions;
   /** Other versions the catalog names (ToolHive `docker_tags`); the catalog serves one version per server. */
   otherVersions: string[];
+  /** Every version the catalog serves (a mirrored registry keeps them all), newest first, annotated. */
+  versions?: string[];
   stars?: number;
   pulls?: number;
   lastUpdated?: string;
@@ -206,6 +208,25 @@ export function buildDetail(
 }
 
 /** Only web and mail links become clickable; anything else (javascript:, data:, …) stays text. */
+/**
+ * The versions of a `/v0.1/servers/{name}/versions` answer as the page names them, newest published
+ * first (its order): `2.0.0 (latest)`, `1.1.0 (deprecated)`, `1.0.0`.
+ */
+export function versionList(answer: unknown): string[] {
+  const items = isObj(answer) && Array.isArray(answer.servers) ? answer.servers.filter(isObj) : [];
+  return items.map((item) => {
+    const server = isObj(item.server) ? item.server : {};
+    const official = isObj(item._meta) && isObj(item._meta[OFFICIAL_META]) ? item._meta[OFFICIAL_META] : {};
+    const status = str(official.status);
+    const notes = [
+      ...(official.isLatest === true ? ['latest'] : []),
+      ...(status && status !== 'active' ? [status] : []),
+    ];
+    const v = str(server.version) ?? '(no version)';
+    return notes.length > 0 ? `${v} (${notes.join(', ')})` : v;
+  });
+}
+
 export function safeHref(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {

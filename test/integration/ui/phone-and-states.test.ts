@@ -35,7 +35,8 @@ before(async () => {
     (f) => JSON.parse(readFileSync(join(EXAMPLES, `${f}.json`), 'utf8')) as object,
   );
   const file = join(dir, 'upstream.json');
-  writeFileSync(file, JSON.stringify([...docs, github.server]));
+  // An older version of github first: the catalog keeps it beside the latest (SPEC §14).
+  writeFileSync(file, JSON.stringify([...docs, { ...github.server, version: '0.9.0' }, github.server]));
   upstream = await startApi(file, ['--display-name', 'Platform MCP catalog']);
   browser = await launchBrowser();
 });
@@ -275,6 +276,11 @@ test('an upstream catalog: no converted tier, status or load-time date; Official
   assert.equal(await detail.page.locator('.badge-tier').count(), 0);
   await noSideways(detail.page, 'upstream server page');
   await detail.page.close();
+  // Every version the catalog serves is named on the server's page, newest first.
+  const gh2 = await open('/servers/github', DESKTOP, upstream.url);
+  const ghFacts = gh2.page.getByRole('complementary', { name: 'About this server' });
+  await ghFacts.getByText('1.0.0 (latest), 0.9.0', { exact: true }).waitFor();
+  await gh2.page.close();
   // In a ToolHive catalog, Community and Official badges differ.
   const th = await open('/');
   await th.page.locator('.badge-tier-community').first().waitFor();
