@@ -66,3 +66,27 @@ test('a registry without spec.api needs no stash', () => {
   const a = convertObject(plain, A) as { metadata: Record<string, unknown> };
   assert.equal(a.metadata.annotations, undefined);
 });
+
+test('spec.api.auth in every mode round-trips through v1alpha1 unchanged (oidc and api-keys blocks included)', () => {
+  const auths = [
+    { mode: 'anonymous' },
+    { mode: 'kubernetes' },
+    {
+      mode: 'oidc',
+      oidc: {
+        issuer: 'https://sso.example.com/r',
+        audiences: ['a', 'b'],
+        clockSkewSeconds: 0,
+        groupsClaim: 'g',
+      },
+    },
+    { mode: 'api-keys', apiKeysSecretRef: { name: 'keys', key: 'registry' } },
+  ];
+  for (const auth of auths) {
+    const b = { ...beta, spec: { ...beta.spec, api: { auth } } };
+    assert.deepEqual(validateStructure('v1beta1', b), [], auth.mode);
+    const a = convertObject(b, A);
+    assert.deepEqual(validateStructure('v1alpha1', a), [], auth.mode);
+    assert.deepEqual(convertObject(a, B), b, auth.mode);
+  }
+});
