@@ -18,6 +18,7 @@ import { startController, type ControllerProcess } from '../../support/controlle
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { ANNOTATION_V1BETA1_SPEC } from '../../../src/api/constants.ts';
 import { FIXTURE, getReg, putConfigMap, registry } from '../controller/helpers.ts';
+import { migrateYamlText } from '../../../src/cli/migrate/migrate.ts';
 
 const ALPHA_RESOURCE = 'mcpregistries.v1alpha1.toolhive.stacklok.io';
 let ns: string;
@@ -242,4 +243,32 @@ test('each mode reaches the Deployment: flags, the API-key Secret as a volume, a
   assert.deepEqual(flagsOf(podSpec()), ['--auth', 'kubernetes']);
   assert.equal(podSpec().volumes, undefined);
   assert.equal(podSpec().containers[0]!.volumeMounts, undefined);
+});
+
+test('a protected ToolHive registry, migrated, is admitted with its protection and wired as oidc', async () => {
+  const toolhive = `apiVersion: toolhive.stacklok.dev/v1alpha1
+kind: MCPRegistry
+metadata:
+  name: migrated
+  namespace: ${ns}
+spec:
+  registries:
+    - name: main
+      configMapRef: { name: catalog, key: registry.json }
+  authConfig:
+    mode: oauth
+    oauth:
+      providers:
+        - name: keycloak
+          issuerUrl: https://sso.example.com/realms/team
+          audience: registry
+`;
+  const m = migrateYamlText(toolhive, 'toolhive.yaml');
+  assert.deepEqual(m.errors, []);
+  kubectlOk(['apply', '-f', '-'], m.text);
+  const stored = await getReg(ns, 'migrated');
+  assert.deepEqual(stored.spec.api?.auth, {
+    mode: 'oidc',
+    oidc: { issuer: 'https://sso.example.com/realms/team', audiences: ['registry'] },
+  });
 });
