@@ -1,7 +1,8 @@
 /**
  * Checks Cedar policy text off the webhook's event loop (SPEC §13): on one worker thread
  * (cedar-worker.ts), each check with a deadline. A check past its deadline, or a worker whose
- * cedar-wasm failed, ends the thread; the next check starts a new one. Answers are cached by the
+ * cedar-wasm failed, ends the thread (the checks waiting on it are answered `unchecked`, a warning, not a
+ * refusal: another tenant's text may have been the slow one); the next check starts a new one. Answers are cached by the
  * text's digest (bounded), so re-applying an unchanged registry parses nothing.
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +14,8 @@ import { BoundedCache } from '../registry/bounded-cache.ts';
 export const CEDAR_CHECK_TIMEOUT_MS = 2_000;
 
 type Reply = { id: number; error?: string; broken?: boolean };
+
+const answer = (error: string | undefined) => (error === undefined ? {} : { invalid: error });
 
 export class CedarChecker {
   private worker: Worker | undefined;
@@ -28,15 +31,20 @@ export class CedarChecker {
     this.timeoutMs = timeoutMs;
   }
 
-  /** undefined when the policies are valid, else the message (Cedar's own, or the bound's). */
-  async check(text: string): Promise<string | undefined> {
+  /**
+   * `invalid`: Cedar's (or the bound's) message; `unchecked`: why no answer came (a deadline, a failed
+   * thread: possibly another text's doing, so never a refusal); neither: valid.
+   */
+  async check(text: string): Promise<{ invalid?: string; unchecked?: string }> {
     const key = createHash('sha256').update(text).digest('hex');
-    if (this.answers.has(key)) return this.answers.get(key);
+    if (this.answers.has(key)) return answer(this.answers.get(key));
     const r = await this.ask(text);
-    if (r.broken) this.restart();
-    if (r.error !== undefined && r.broken) return r.error;
+    if (r.broken) {
+      this.restart();
+      return { unchecked: r.error ?? 'the policy checker failed' };
+    }
     this.answers.set(key, r.error, 64 + (r.error?.length ?? 0));
-    return r.error;
+    return answer(r.error);
   }
 
   close(): void {
@@ -80,7 +88,7 @@ export class CedarChecker {
         if (this.worker === w) this.restart();
         resolve({
           id,
-          error: `Cedar did not finish checking the policies within ${this.timeoutMs / 1000} s: simplify or split them`,
+          error: `Cedar did not finish checking them within ${this.timeoutMs / 1000} s`,
           broken: true,
         });
       }, this.timeoutMs);

@@ -91,15 +91,17 @@ const checker = new CedarChecker(30_000);
 after(() => checker.close());
 
 test('CedarChecker: Cedar’s message and the bounds, from the worker thread', async () => {
-  assert.equal(await checker.check('permit(principal, action, resource);'), undefined);
+  assert.deepEqual(await checker.check('permit(principal, action, resource);'), {});
   assert.equal(
-    await checker.check('permit(principal, action, resource) when { resource.x == };'),
+    (await checker.check('permit(principal, action, resource) when { resource.x == };')).invalid,
     'unexpected token `}` (line 1, column 58: expected `!`, `(`, `-`, `[`, `{`, `false`, identifier, `if`, number, `?principal`, `?resource`, string literal, or `true`)',
   );
   assert.equal(
-    await checker.check(
-      `permit(principal, action, resource) when { ${'('.repeat(100)}true${')'.repeat(100)} };`,
-    ),
+    (
+      await checker.check(
+        `permit(principal, action, resource) when { ${'('.repeat(100)}true${')'.repeat(100)} };`,
+      )
+    ).invalid,
     'line 1: brackets nested 101 deep; at most 24 levels are accepted',
   );
 });
@@ -116,7 +118,19 @@ test('CedarChecker: a heavy policy text is checked while the event loop keeps tu
   setImmediate(spin);
   const result = await checker.check(text);
   done = true;
-  assert.equal(result, undefined);
+  assert.deepEqual(result, {});
   // Parsing this on the event loop would leave it at one or two turns; on the worker it keeps turning.
   assert.ok(turns > 50, `the event loop turned ${turns} times while Cedar checked`);
+});
+
+test('CedarChecker: past its deadline a check is unchecked (a warning), and the next check works', async () => {
+  const hasty = new CedarChecker(1);
+  try {
+    assert.deepEqual(await hasty.check('permit(principal, action, resource);'), {
+      unchecked: 'Cedar did not finish checking them within 0.001 s',
+    });
+  } finally {
+    hasty.close();
+  }
+  assert.deepEqual(await checker.check('forbid(principal, action, resource);'), {});
 });
