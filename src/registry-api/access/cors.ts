@@ -47,7 +47,7 @@ export function corsPolicy(flag: string | undefined, authenticated: boolean): Co
     if (items.length > 1) throw new Error(`${FLAG}: "*" cannot be combined with other origins`);
     if (authenticated)
       throw new Error(
-        `${FLAG} "*" cannot be used with authentication (--api-keys-file, --jwks-url, --auth kubernetes): list the origins that may send credentials`,
+        `${FLAG} "*" cannot be used with authentication (--auth kubernetes|oidc|api-keys, --api-keys-file, --jwks-url): list the origins that may send credentials`,
       );
     return { kind: 'any' };
   }

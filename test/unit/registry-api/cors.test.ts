@@ -37,7 +37,7 @@ test('corsPolicy: defaults, lists and refusals with the messages users see', () 
     [
       '*',
       true,
-      '--cors-origins "*" cannot be used with authentication (--api-keys-file, --jwks-url, --auth kubernetes): list the origins that may send credentials',
+      '--cors-origins "*" cannot be used with authentication (--auth kubernetes|oidc|api-keys, --api-keys-file, --jwks-url): list the origins that may send credentials',
     ],
     [
       'a.example',
