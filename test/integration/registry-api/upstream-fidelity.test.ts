@@ -188,35 +188,36 @@ test('status, statusMessage and dates travel from the sources through storage to
   };
   const list = await get('/v0.1/servers?limit=100');
   const official = Object.fromEntries(list.servers.map((s) => [s.server.name, s._meta[OFFICIAL]]));
+  // The times exactly as the sources wrote them (SPEC §14; they were cut to milliseconds before).
   assert.deepEqual(official, {
     'com.example/new': {
       status: 'active',
-      statusChangedAt: '2026-03-04T05:00:00.000Z',
-      publishedAt: '2026-03-04T05:00:00.000Z',
-      updatedAt: '2026-03-05T00:00:00.000Z',
+      statusChangedAt: '2026-03-04T05:00:00Z',
+      publishedAt: '2026-03-04T05:00:00Z',
+      updatedAt: '2026-03-05T00:00:00Z',
       isLatest: true,
     },
     'com.example/old': {
       status: 'deprecated',
       statusMessage: 'Use com.example/new instead',
-      statusChangedAt: '2026-03-04T05:06:07.000Z',
-      publishedAt: '2025-01-02T03:04:05.000Z',
-      updatedAt: '2026-03-04T05:06:07.000Z',
+      statusChangedAt: '2026-03-04T05:06:07Z',
+      publishedAt: '2025-01-02T03:04:05Z',
+      updatedAt: '2026-03-04T05:06:07Z',
       isLatest: true,
     },
     // ToolHive data has no publication history: its dates are the entry's metadata.last_updated.
     'io.github.stacklok/th-gone': {
       status: 'deprecated',
-      statusChangedAt: '2025-10-20T02:33:40.000Z',
-      publishedAt: '2025-10-20T02:33:40.000Z',
-      updatedAt: '2025-10-20T02:33:40.000Z',
+      statusChangedAt: '2025-10-20T02:33:40Z',
+      publishedAt: '2025-10-20T02:33:40Z',
+      updatedAt: '2025-10-20T02:33:40Z',
       isLatest: true,
     },
     'io.github.stacklok/th-live': {
       status: 'active',
-      statusChangedAt: '2025-10-20T02:33:40.000Z',
-      publishedAt: '2025-10-20T02:33:40.000Z',
-      updatedAt: '2025-10-20T02:33:40.000Z',
+      statusChangedAt: '2025-10-20T02:33:40Z',
+      publishedAt: '2025-10-20T02:33:40Z',
+      updatedAt: '2025-10-20T02:33:40Z',
       isLatest: true,
     },
   });
