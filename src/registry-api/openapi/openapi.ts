@@ -85,7 +85,7 @@ const versionParam = {
 };
 const includeDeleted = q(
   'include_deleted',
-  'Accepted for compatibility (Go boolean spellings: `true`, `1`, `t`, `TRUE`, …; empty is unset); this registry holds no deleted servers.',
+  'Include versions the source registry deleted (Go boolean spellings: `true`, `1`, `t`, `TRUE`, …; empty is unset). Always on with `updated_since`, where `false` is a 400.',
   { type: 'boolean', default: false },
 );
 
@@ -176,10 +176,14 @@ export function buildOpenApi(version = '0.1.0', basePath?: string): Record<strin
             v01Cursor,
             limit(LIMITS.v01),
             q('search', 'Case-insensitive substring of the server name.', { type: 'string' }),
-            q('updated_since', 'Only servers updated after this RFC 3339 time.', {
-              type: 'string',
-              format: 'date-time',
-            }),
+            q(
+              'updated_since',
+              'Only versions updated strictly after this RFC 3339 time (compared to the nanosecond), deleted ones included.',
+              {
+                type: 'string',
+                format: 'date-time',
+              },
+            ),
             q('version', '`latest` or an exact version.', { type: 'string' }),
             includeDeleted,
           ],
@@ -192,7 +196,7 @@ export function buildOpenApi(version = '0.1.0', basePath?: string): Record<strin
       },
       '/v0.1/servers/{serverName}/versions': {
         get: {
-          summary: 'All versions of a server (this registry keeps the current one)',
+          summary: 'Every version of a server, newest published first',
           ...tags('upstream'),
           parameters: [serverName, includeDeleted],
           responses: {
