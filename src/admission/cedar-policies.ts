@@ -52,10 +52,12 @@ export function cedarMessage(errors: readonly cedar.DetailedError[], text?: stri
     .join('; ');
 }
 
-/** Policies by id, and the entry attributes they read (undefined: the entry as a whole, its name). */
+/** Policies by id, and the entry and caller attributes they read (undefined: the entity as a whole). */
 export interface ParsedPolicies {
   byId: Record<string, string>;
   reads: (keyof EntryFacts)[] | undefined;
+  /** The caller attributes they read (besides its type); undefined: the caller as a whole. */
+  callerReads: PrincipalAttribute[] | undefined;
 }
 
 /** Throws PolicyError with the bound's or Cedar's own message. */
@@ -67,44 +69,73 @@ export function parsePolicies(text: string): ParsedPolicies {
   if (parts.policy_templates.length)
     throw new PolicyError('policy templates are not supported: write static policies');
   const byId: Record<string, string> = {};
-  const reads = new Set<keyof EntryFacts>();
+  const reads = new Set<string>();
+  const callerReads = new Set<string>();
   let whole = false;
+  let wholeCaller = false;
   parts.policies.forEach((p, i) => {
     const json = cedar.policyToJson(p);
     if (json.type === 'failure') throw new PolicyError(cedarMessage(json.errors));
     const id = json.json.annotations?.id ?? `policy${i}`;
     if (id in byId) throw new PolicyError(`two policies have the id "${id}": each @id must be unique`);
     byId[id] = p;
-    whole = readsOfResource(json.json, reads) || whole;
+    whole = readsOf(json.json, 'resource', ENTRY_ATTRIBUTES, reads) || whole;
+    wholeCaller = readsOf(json.json, 'principal', PRINCIPAL_ATTRIBUTES, callerReads) || wholeCaller;
   });
-  return { byId, reads: whole ? undefined : [...reads].sort() };
+  return {
+    byId,
+    reads: whole ? undefined : ([...reads].sort() as (keyof EntryFacts)[]),
+    callerReads: wholeCaller ? undefined : ([...callerReads].sort() as PrincipalAttribute[]),
+  };
 }
 
 type Json = unknown;
-const isResource = (x: Json) =>
-  typeof x === 'object' && x !== null && (x as { Var?: string }).Var === 'resource';
+type Var = 'principal' | 'resource';
+const isVar = (x: Json, v: Var) => typeof x === 'object' && x !== null && (x as { Var?: string }).Var === v;
+
+/** The principal attributes a caller has (authorize-cedar.ts builds them). */
+export const PRINCIPAL_ATTRIBUTES = ['name', 'groups', 'namespace', 'authenticated', 'claims'] as const;
+export type PrincipalAttribute = (typeof PRINCIPAL_ATTRIBUTES)[number];
+
+/** `Group::"g"`, or a set of them, as a policy writes it (JSON form). */
+function isGroups(x: Json): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  const o = x as { Value?: Json; Set?: Json[]; type?: unknown; __entity?: { type?: unknown } };
+  if (o.Set) return o.Set.every(isGroups);
+  if (o.Value !== undefined) return isGroups(o.Value);
+  return (o.__entity?.type ?? o.type) === 'Group';
+}
 
 /**
- * Adds to `reads` the attributes the policy reads of `resource`; true when it uses the resource in any
- * other way (its scope names an entity, `resource == ...`, `resource in ...`, tags): then only the
- * entry's name is a safe class. Iterative: the JSON is as deep as the policy, which the bounds limit.
+ * Adds to `reads` the attributes the policy reads of `v`; true when it uses `v` in any other way (its
+ * scope names an entity, `== ...`, `in` anything but groups, tags): then only the whole entity is a safe
+ * class. `principal in Group::"g"` reads the principal's groups (a principal is never a Group). The type
+ * (`is`) is always part of a principal's class. Iterative: the JSON is as deep as the policy, which the
+ * bounds limit.
  */
-function readsOfResource(policy: cedar.PolicyJson, reads: Set<keyof EntryFacts>): boolean {
-  if (policy.resource.op !== 'All' && policy.resource.op !== 'is') return true;
+function readsOf(policy: cedar.PolicyJson, v: Var, known: readonly string[], reads: Set<string>): boolean {
+  const scope = policy[v] as { op: string; entity?: Json; in?: { entity?: Json } };
+  if (scope.op === 'in' && v === 'principal' && isGroups(scope.entity)) reads.add('groups');
+  else if (scope.op === 'is' && v === 'principal' && scope.in) {
+    if (!isGroups(scope.in.entity)) return true;
+    reads.add('groups');
+  } else if (scope.op !== 'All' && scope.op !== 'is') return true;
   const stack: Json[] = [policy.conditions];
   while (stack.length) {
     const x = stack.pop();
     if (Array.isArray(x)) stack.push(...(x as Json[]));
     else if (typeof x === 'object' && x !== null) {
-      if (isResource(x)) return true;
-      for (const [op, v] of Object.entries(x as Record<string, Json>)) {
-        const access = v as { left?: Json; attr?: unknown };
-        if ((op === '.' || op === 'has') && isResource(access.left)) {
-          const attrs = Array.isArray(access.attr) ? access.attr : [access.attr];
-          const first = attrs[0];
-          if (typeof first !== 'string' || !(ENTRY_ATTRIBUTES as string[]).includes(first)) return true;
-          reads.add(first as keyof EntryFacts);
-        } else stack.push(v);
+      if (isVar(x, v)) return true;
+      for (const [op, val] of Object.entries(x as Record<string, Json>)) {
+        const e = val as { left?: Json; right?: Json; attr?: unknown; in?: Json };
+        if ((op === '.' || op === 'has') && isVar(e.left, v)) {
+          const first = (Array.isArray(e.attr) ? e.attr : [e.attr])[0];
+          if (typeof first !== 'string' || !known.includes(first)) return true;
+          reads.add(first);
+        } else if (v === 'principal' && op === 'in' && isVar(e.left, v) && isGroups(e.right))
+          reads.add('groups');
+        else if (v === 'principal' && op === 'is' && isVar(e.left, v) && e.in === undefined) continue;
+        else stack.push(val);
       }
     }
   }

@@ -14,7 +14,13 @@
  * those bounds let through.
  */
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
-import { PolicyError, cedarMessage, parsePolicies, type EntryFacts } from '../../admission/cedar-policies.ts';
+import {
+  PolicyError,
+  cedarMessage,
+  parsePolicies,
+  type EntryFacts,
+  type PrincipalAttribute,
+} from '../../admission/cedar-policies.ts';
 
 export { PolicyError, cedarMessage, type EntryFacts };
 
@@ -103,22 +109,46 @@ export class CedarPolicies {
   readonly ids: readonly string[];
   /** Attributes the policies read; undefined when they look at the entry as a whole (its id). */
   readonly reads: readonly (keyof EntryFacts)[] | undefined;
+  /** Caller attributes the policies read besides its type; undefined when they look at the caller whole. */
+  readonly callerReads: readonly PrincipalAttribute[] | undefined;
   private static loads = 0;
   private readonly setId: string;
 
-  private constructor(ids: string[], reads: (keyof EntryFacts)[] | undefined, setId: string) {
+  private constructor(
+    ids: string[],
+    reads: (keyof EntryFacts)[] | undefined,
+    callerReads: PrincipalAttribute[] | undefined,
+    setId: string,
+  ) {
     this.ids = ids;
     this.reads = reads;
+    this.callerReads = callerReads;
     this.setId = setId;
   }
 
   /** Throws PolicyError with the bound's or Cedar's own message (src/admission/cedar-policies.ts). */
   static parse(text: string): CedarPolicies {
-    const { byId, reads } = parsePolicies(text);
+    const { byId, reads, callerReads } = parsePolicies(text);
     const setId = `thv-registry-api-${++CedarPolicies.loads}`;
     const pre = cedar.preparsePolicySet(setId, { staticPolicies: byId });
     if (pre.type === 'failure') throw new PolicyError(cedarMessage(pre.errors));
-    return new CedarPolicies(Object.keys(byId), reads, setId);
+    return new CedarPolicies(Object.keys(byId), reads, callerReads, setId);
+  }
+
+  /**
+   * Callers with equal keys get equal decisions on every entry: their type and the attributes the
+   * policies read (a policy over groups decides once per set of groups, not once per user).
+   */
+  callerKey(c: Caller): string {
+    const r = this.callerReads;
+    if (!r) return JSON.stringify(c);
+    const attrs: Record<string, unknown> = {
+      name: c.name,
+      groups: c.groups,
+      namespace: c.namespace,
+      claims: c.claims,
+    };
+    return JSON.stringify([c.kind, ...r.map((a) => attrs[a] ?? null)]);
   }
 
   /** Entries with equal keys get equal decisions for any one caller. */

@@ -119,7 +119,8 @@ export class EntryAuthorizer {
     if (!policies) return Promise.reject(new Error(this.problem));
     let cache = this.byCatalog.get(key);
     if (!cache) this.byCatalog.set(key, (cache = new BoundedCache(CALLERS)));
-    const id = JSON.stringify([this.generation, caller]);
+    // Callers the policies cannot tell apart share one answer (CedarPolicies.callerKey).
+    const id = JSON.stringify([this.generation, policies.callerKey(caller)]);
     let v = cache.get(id);
     if (!v) {
       const list = facts();

@@ -221,3 +221,58 @@ test('decide: callers and entries as policies see them', () => {
   );
   assert.notEqual(p.classKey(entry()), p.classKey(internal));
 });
+
+test('callerReads and callerKey: callers the policies cannot tell apart share one class', () => {
+  const cases: [string, string, readonly string[] | undefined][] = [
+    ['no caller condition', 'permit(principal, action, resource);', []],
+    ['a group in the scope', 'permit(principal in Group::"staff", action, resource);', ['groups']],
+    [
+      'a group in a condition',
+      'permit(principal, action, resource) when { principal in Group::"staff" };',
+      ['groups'],
+    ],
+    [
+      'a set of groups',
+      'permit(principal, action, resource) when { principal in [Group::"a", Group::"b"] };',
+      ['groups'],
+    ],
+    [
+      'a type',
+      'permit(principal is ServiceAccount, action, resource) when { principal.namespace == "a" };',
+      ['namespace'],
+    ],
+    [
+      'a claim',
+      'permit(principal, action, resource) when { principal.claims has level && principal.claims.level > 1 };',
+      ['claims'],
+    ],
+    ['one user by uid', 'permit(principal == User::"alice", action, resource);', undefined],
+    [
+      'one user in a condition',
+      'permit(principal, action, resource) when { principal == User::"alice" };',
+      undefined,
+    ],
+    ['in a user entity', 'permit(principal in User::"alice", action, resource);', undefined],
+    [
+      'an unknown attribute',
+      'permit(principal, action, resource) when { principal.email == "a" };',
+      undefined,
+    ],
+  ];
+  for (const [name, text, reads] of cases)
+    assert.deepEqual(CedarPolicies.parse(text).callerReads, reads, name);
+  const groups = CedarPolicies.parse('permit(principal in Group::"staff", action, resource);');
+  const alice = callerOf({ subject: 'alice', groups: ['staff'] });
+  const bob = callerOf({ subject: 'bob', groups: ['staff'] });
+  assert.equal(groups.callerKey(alice), groups.callerKey(bob));
+  assert.notEqual(groups.callerKey(alice), groups.callerKey(callerOf({ subject: 'carol', groups: [] })));
+  assert.notEqual(
+    groups.callerKey(alice),
+    groups.callerKey(callerOf({ subject: 'system:serviceaccount:a:b', groups: ['staff'] })),
+    'the type always counts',
+  );
+  const byName = CedarPolicies.parse(
+    'permit(principal, action, resource) when { principal.name == "alice" };',
+  );
+  assert.notEqual(byName.callerKey(alice), byName.callerKey(bob));
+});
