@@ -28,7 +28,7 @@ import { federationHooks, REF_SETTLE_MS } from './federation/registry-ref-resolv
 import { createControllerMetrics } from './metrics.ts';
 import { Discovery } from './discovery/discovery.ts';
 import { GatewayApiWatch } from './gateway-api-watch.ts';
-import { routeStale } from './workload/exposure.ts';
+import { exposureStale } from './workload/exposure.ts';
 import { Compliance } from './compliance/compliance.ts';
 import { sourcePolicy } from '../sources/destinations.ts';
 import { apiAddressesListed, watchApiAddresses } from './api-address-watch.ts';
@@ -211,8 +211,9 @@ export async function runController(
             grant: (reg, storage) =>
               grantStorage(client, reg, storage, { guard, operatorNamespace: config.namespace }),
             observe: (reg) => {
-              // Consent changed since the NetworkPolicy was applied: re-apply the workload now.
-              if (networkPolicyStale(reg) || routeStale(reg, gatewayApi.served())) return undefined;
+              // Consent changed since the NetworkPolicy was applied, or the exposure is not applied as
+              // this process knows it: re-apply the workload now.
+              if (networkPolicyStale(reg) || exposureStale(reg, gatewayApi.served())) return undefined;
               const d = cached(
                 ownedInformers,
                 reg.metadata.namespace ?? '',

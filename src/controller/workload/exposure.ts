@@ -124,8 +124,15 @@ export function forgetExposure(reg: Pick<MCPRegistryV1beta1, 'metadata'>): void 
   if (reg.metadata.uid) attempts.delete(reg.metadata.uid);
 }
 
+/** The exposure kind the registry asks for (none while its API is disabled: nothing is applied then). */
 const wanted = (reg: MCPRegistryV1beta1) =>
-  reg.spec.api?.ingress ? 'Ingress' : reg.spec.api?.httpRoute ? 'HTTPRoute' : undefined;
+  reg.spec.api?.enabled === false
+    ? undefined
+    : reg.spec.api?.ingress
+      ? 'Ingress'
+      : reg.spec.api?.httpRoute
+        ? 'HTTPRoute'
+        : undefined;
 
 /** The failure of the last apply of the exposure this registry still asks for, if it failed. */
 export function exposureFailure(reg: MCPRegistryV1beta1): CondInput | undefined {
@@ -134,13 +141,16 @@ export function exposureFailure(reg: MCPRegistryV1beta1): CondInput | undefined 
 }
 
 /**
- * True when the registry wants an HTTPRoute and the Gateway API's presence (`served`, from the CRD
- * watch) changed since its last attempt: it appeared after a GatewayAPIMissing, or went (and the route
- * with it) after a success. Unknown: false; every sync attempts the route anyway.
+ * True when the exposure the registry asks for must be applied before its status can be said: this
+ * process has not applied it yet (a restart: the condition in status may be a former process's), or it
+ * is an HTTPRoute and the Gateway API's presence (`served`, from the CRD watch) changed since: it
+ * appeared after a GatewayAPIMissing, or went (and the route with it) after a success.
  */
-export function routeStale(reg: MCPRegistryV1beta1, served: boolean | undefined): boolean {
-  if (wanted(reg) !== 'HTTPRoute' || served === undefined || !reg.metadata.uid) return false;
+export function exposureStale(reg: MCPRegistryV1beta1, served: boolean | undefined): boolean {
+  const kind = wanted(reg);
+  if (!kind || !reg.metadata.uid) return false;
   const a = attempts.get(reg.metadata.uid);
-  if (a?.kind !== 'HTTPRoute') return false;
+  if (a?.kind !== kind) return true;
+  if (kind !== 'HTTPRoute' || served === undefined) return false;
   return (a.failure?.reason === 'GatewayAPIMissing') === served;
 }

@@ -53,7 +53,10 @@ before(async () => {
   kubectlOk(['delete', 'crd', ROUTE_CRD, '--ignore-not-found', '--wait=true']);
   ns = await createNamespace('api-exposure');
   await putConfigMap(ns, 'catalog', { 'registry.json': FIXTURE });
-  ctrl = startController({
+  ctrl = controller();
+});
+const controller = () =>
+  startController({
     kubeconfig: kubeconfigPath(),
     namespaces: [ns],
     extraArgs: [
@@ -62,7 +65,6 @@ before(async () => {
       '--registry-api-ingress-class=platform-nginx',
     ],
   });
-});
 after(async () => {
   await ctrl?.stop();
   kubectl(['delete', 'crd', ROUTE_CRD, '--ignore-not-found', '--wait=false']);
@@ -265,6 +267,27 @@ test('spec.api.ingress: created under the base path, a hand edit reverted by a r
   trigger('ing', '1');
   await eventually(
     'the hand edit reverted',
+    () =>
+      get<Ingress>('ingress', 'ing-api').spec.rules[0]!.host === 'registry.example.com' ? true : undefined,
+    60_000,
+  );
+
+  // An edit made while no operator runs is reverted by the next one without a sync: a new process
+  // applies the exposure before it says anything about it.
+  await ctrl.stop();
+  kubectlOk([
+    'patch',
+    'ingress',
+    'ing-api',
+    '-n',
+    ns,
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/rules/0/host', value: 'evil.example.com' }]),
+  ]);
+  ctrl = controller();
+  await eventually(
+    'the edit reverted by the new process',
     () =>
       get<Ingress>('ingress', 'ing-api').spec.rules[0]!.host === 'registry.example.com' ? true : undefined,
     60_000,

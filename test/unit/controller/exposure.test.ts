@@ -7,7 +7,7 @@ import {
   exposureObject,
   forgetExposure,
   rememberExposure,
-  routeStale,
+  exposureStale,
   unwantedExposure,
 } from '../../../src/controller/workload/exposure.ts';
 import type { ApiSpec } from '../../../src/api/schema/api.ts';
@@ -74,24 +74,28 @@ test('an HTTPRoute names Gateways with their group and kind, one PathPrefix rule
 const reg = (api: ApiSpec): MCPRegistryV1beta1 =>
   ({ metadata: { name: 'r', namespace: 'ns', uid: 'u1' }, spec: { sources: [], api } }) as never;
 
-test('a route is tried again when the Gateway API appears after GatewayAPIMissing, or goes after a success', () => {
+test('an exposure is applied again when this process has not, and a route when the Gateway API appears or goes', () => {
   const r = reg({ httpRoute: { parentRefs: [{ name: 'g' }] } });
-  assert.equal(routeStale(r, true), false, 'never attempted: the next sync attempts it');
+  assert.equal(exposureStale(r, true), true, 'not applied by this process: its status may be a former one’s');
   const missing = exposureCondition('HTTPRoute', 404, 'the server could not find the requested resource');
   assert.equal(missing.reason, 'GatewayAPIMissing');
   rememberExposure(r, 'HTTPRoute', missing);
   assert.deepEqual(exposureFailure(r), missing);
   assert.deepEqual(
-    [routeStale(r, undefined), routeStale(r, false), routeStale(r, true)],
+    [exposureStale(r, undefined), exposureStale(r, false), exposureStale(r, true)],
     [false, false, true],
   );
   rememberExposure(r, 'HTTPRoute');
   assert.equal(exposureFailure(r), undefined);
-  assert.deepEqual([routeStale(r, true), routeStale(r, false)], [false, true]);
+  assert.deepEqual([exposureStale(r, true), exposureStale(r, false)], [false, true]);
+  // Asked for an Ingress now: this process has applied none.
+  assert.equal(exposureStale(reg({ ingress: {} }), undefined), true);
+  // A disabled API applies no exposure: nothing to wait for.
+  assert.equal(exposureStale(reg({ enabled: false, ingress: {} }), true), false);
   // A failure of an exposure the spec no longer asks for is not reported.
   rememberExposure(r, 'HTTPRoute', missing);
   assert.equal(exposureFailure(reg({ ingress: {} })), undefined);
-  assert.equal(routeStale(reg({}), true), false);
+  assert.equal(exposureStale(reg({}), true), false);
   forgetExposure(r);
   assert.equal(exposureFailure(r), undefined);
   assert.deepEqual(exposureCondition('Ingress', 403, 'forbidden'), {
