@@ -8,6 +8,7 @@ import { DataError } from '../sync/pipeline.ts';
 import { SyncWorkerError, type SyncWork } from '../sync/sync-work.ts';
 import { SyncWorkerPool, type PoolOptions } from './pool.ts';
 import { toWire, type WireError } from './wire.ts';
+import { HEAP_PER_TEXT } from './heap-bound.ts';
 import type { FetchedSource } from '../../sources/types.ts';
 
 export { SyncWorkerPool, type PoolOptions } from './pool.ts';
@@ -23,11 +24,7 @@ export function defaultSyncWorkers(cores = availableParallelism()): number {
 /** The largest heap a sync worker gets unless told (--sync-worker-memory), in MiB. */
 export const DEFAULT_SYNC_WORKER_MEMORY_MB = 384;
 
-/**
- * Heap a sync needs per character of source text, measured: the 27.5 MiB, 20,000-server catalog
- * synced in a 128 MiB heap and the 55 MiB one in 256 MiB, not in 128 (parse, catalog, storage text).
- */
-export const HEAP_PER_TEXT = 5;
+export { HEAP_PER_TEXT } from './heap-bound.ts';
 
 /** What a source weighs in a worker's heap, in characters of text (see checkFits). */
 function weight(f: FetchedSource): number {
@@ -60,6 +57,7 @@ function checkFits(fetched: readonly FetchedSource[], memoryMb: number): void {
 
 function fromWireError(w: WireError): Error {
   if (w.name === 'DataError') return new DataError(w.source ?? '', w.message);
+  if (w.name === 'SyncWorkerError' && w.reason) return new SyncWorkerError(w.reason, w.message);
   const e = new Error(w.message);
   e.name = w.name;
   return e;
@@ -71,7 +69,13 @@ export function workerSyncWork(pool: SyncWorkerPool): SyncWork {
     const wired = [];
     for (const f of fetched) wired.push(await toWire(f));
     const res = await pool.run(
-      { registry, spec, sources: wired.map((w) => w.source), ...(stored && { stored }) },
+      {
+        registry,
+        spec,
+        sources: wired.map((w) => w.source),
+        heapMb: pool.memoryMb,
+        ...(stored && { stored }),
+      },
       wired.flatMap((w) => w.transfer),
     );
     if (!res.ok) throw fromWireError(res.error);

@@ -38,6 +38,8 @@ export interface WireRequest {
   spec: SpecV1beta1;
   sources: WireSource[];
   stored?: StoredHashes;
+  /** The worker's heap limit in MiB: what it reads must fit (heap-bound.ts). */
+  heapMb?: number;
 }
 
 export interface WireError {
@@ -45,6 +47,8 @@ export interface WireError {
   message: string;
   /** DataError's source. */
   source?: string;
+  /** SyncWorkerError's reason. */
+  reason?: 'SyncOutOfMemory' | 'SyncWorkerFailed' | 'SyncWorkersBusy';
 }
 
 export type WireResult =

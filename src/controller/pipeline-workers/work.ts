@@ -1,15 +1,44 @@
 /**
  * One sync's CPU work as a worker runs it: the pipeline (pipeline.ts, the same function the event
  * loop ran before) and, unless the result equals what is stored, the storage text and its gzip laid
- * out in ConfigMaps (storage/layout.ts, what writeStorage did on the event loop before).
+ * out in ConfigMaps (storage/layout.ts, what writeStorage did on the event loop before). First, the
+ * sources are weighed by their shape (heap-bound.ts): what the worker's heap cannot hold is refused
+ * before it is parsed.
  */
 import { storageChunks } from '../../registry/index.ts';
 import { layoutPiecesSync } from '../../storage/layout.ts';
 import { runPipeline } from '../sync/pipeline.ts';
 import { figuresOf, sameAsStored } from '../sync/sync-work.ts';
-import { fromWire, toWireError, type WireRequest, type WireResult } from './wire.ts';
+import { fromWire, toWireError, type WireRequest, type WireResult, type WireSource } from './wire.ts';
+import { addShape, emptyShape, heapEstimate, type Shape } from './heap-bound.ts';
+
+const MiB = 1024 * 1024;
+
+/** The shape of every document a source brings as text or bytes (workloads are weighed before). */
+function shapeOf(sources: WireSource[]): Shape {
+  const s = emptyShape();
+  const joined = (segments: Uint8Array[]) =>
+    segments.length === 1 ? (segments[0] as Uint8Array) : Buffer.concat(segments);
+  for (const w of sources) {
+    if (w.text !== undefined) addShape(s, w.text);
+    if (w.bytes) addShape(s, joined(w.bytes));
+    for (const page of w.pages ?? []) addShape(s, joined(page));
+  }
+  return s;
+}
+
+function tooLarge(req: WireRequest): WireResult | undefined {
+  if (!req.heapMb) return undefined;
+  const s = shapeOf(req.sources);
+  const need = heapEstimate(s);
+  if (need <= req.heapMb * MiB) return undefined;
+  const message = `the sources would take about ${Math.ceil(need / MiB)} MiB of heap to read (${s.entries} entries, ${s.containers} objects and lists in ${(s.chars / MiB).toFixed(1)} MiB of text); a sync worker of ${req.heapMb} MiB (--sync-worker-memory) cannot hold them`;
+  return { ok: false, error: { name: 'SyncWorkerError', reason: 'SyncOutOfMemory', message } };
+}
 
 export async function doSyncWork(req: WireRequest): Promise<WireResult> {
+  const refused = tooLarge(req);
+  if (refused) return refused;
   let r;
   try {
     r = runPipeline(req.spec, req.sources.map(fromWire));

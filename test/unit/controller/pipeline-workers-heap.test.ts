@@ -139,3 +139,55 @@ test("a kubernetes source's workloads the worker heap cannot hold are refused be
     await tight.close();
   }
 });
+
+test('text made to expand is refused by its shape in the worker, before it is parsed: as text, bytes or pages', async () => {
+  // 0.86 MiB of `{}` entries passes the length check (12.8 MiB for 64 MiB) but ran such a worker out
+  // of heap (docs/security.md, "Known gap"): the worker weighs its shape first and refuses it.
+  const replaced: string[] = [];
+  const tight = new SyncWorkerPool({
+    size: 1,
+    maxQueued: 1,
+    memoryMb: 64,
+    onReplaced: (why) => replaced.push(why),
+  });
+  try {
+    const n = 300_000;
+    const text = `{"servers":[${Array(n).fill('{}').join(',')}],"metadata":{"count":${n}}}`;
+    const spec = registry().spec;
+    const refusal = {
+      name: 'SyncWorkerError',
+      reason: 'SyncOutOfMemory',
+      stage: 'data',
+      message:
+        'the sources would take about 167 MiB of heap to read (300001 entries, 300003 objects and lists in 0.9 MiB of text); a sync worker of 64 MiB (--sync-worker-memory) cannot hold them',
+    };
+    for (const fetched of [
+      { name: 'main', format: 'upstream', text },
+      { name: 'main', format: 'upstream', bytes: Body.of(text) },
+      {
+        name: 'main',
+        format: 'upstream',
+        parsed: { ...apiDocument([], text.length), pages: [Body.of(text)] },
+      },
+    ] as const)
+      await assert.rejects(workerSyncWork(tight)({ registry: 'demo', spec, fetched: [fetched] }), refusal);
+    assert.deepEqual(replaced, []);
+    // A catalog of more characters is read.
+    const entries = Object.values(
+      (JSON.parse(toolhiveDoc(68)) as { servers: Record<string, unknown> }).servers,
+    );
+    const servers = Object.fromEntries(
+      Array.from({ length: 1000 }, (_, i) => [`server-${i}`, entries[i % entries.length]]),
+    );
+    const catalog = JSON.stringify({ version: '1.0.0', servers });
+    assert.ok(catalog.length > text.length);
+    const ok = await workerSyncWork(tight)({
+      registry: 'demo',
+      spec,
+      fetched: [{ name: 'main', format: 'toolhive', bytes: Body.of(catalog) }],
+    });
+    assert.equal(ok.serverCount, 1000);
+  } finally {
+    await tight.close();
+  }
+});
