@@ -135,21 +135,43 @@ async function measure(
     let syncs = 0;
     // The longest event-loop stall in each window, from the probe preloaded into the operator.
     const stalls = { idle: [] as number[], syncing: [] as number[] };
+    // The event loop's busy time in each kind of window (less sensitive to a loaded machine than a
+    // tail latency): what a sync leaves on the loop is the syncing windows' excess over idle ones.
+    const busy = { idle: 0, idleWindow: 0, syncing: 0, syncingWindow: 0, gcIdle: 0, gcSyncing: 0 };
     for (let r = 0; r < ctx.settings.reps; r++) {
       await ctl.proc.probe();
       idle.push(await runLoadPinned(load));
-      stalls.idle.push((await ctl.proc.probe()).eldMaxMs);
+      const pi = await ctl.proc.probe();
+      stalls.idle.push(pi.eldMaxMs);
       const driver = keepSyncing(client, opts.name);
       syncing.push(await runLoadPinned(load));
-      stalls.syncing.push((await ctl.proc.probe()).eldMaxMs);
+      const ps = await ctl.proc.probe();
+      stalls.syncing.push(ps.eldMaxMs);
       syncs += await driver.stop();
+      busy.idle += pi.eluActiveMs ?? 0;
+      busy.idleWindow += (pi.eluActiveMs ?? 0) + (pi.eluIdleMs ?? 0);
+      busy.gcIdle += pi.gcMs;
+      busy.syncing += ps.eluActiveMs ?? 0;
+      busy.syncingWindow += (ps.eluActiveMs ?? 0) + (ps.eluIdleMs ?? 0);
+      busy.gcSyncing += ps.gcMs;
     }
+    const perSecond = (ms: number, window: number) => (window > 0 ? (ms / window) * 1000 : 0);
+    const idleRate = busy.idleWindow > 0 ? busy.idle / busy.idleWindow : 0;
     await client.delete({ ...ref, name: opts.name });
     return {
       idle: medianBy(idle, (x) => x.latencyMs.p99),
       syncing: medianBy(syncing, (x) => x.latencyMs.p99),
       syncs,
       stallMs: { idle: median(stalls.idle), syncing: median(stalls.syncing) },
+      busy: {
+        ...busy,
+        msPerSecond: {
+          idle: perSecond(busy.idle, busy.idleWindow),
+          syncing: perSecond(busy.syncing, busy.syncingWindow),
+        },
+        // The syncing windows' busy time beyond what the same load keeps the loop busy idle.
+        msPerSync: syncs > 0 ? (busy.syncing - idleRate * busy.syncingWindow) / syncs : 0,
+      },
     };
   } finally {
     await ctl.proc.stop();
@@ -243,6 +265,24 @@ export const isolation: Benchmark = {
           ours.stallMs.idle,
           'lower',
           'baseline: idle',
+        ),
+        metric(
+          sc,
+          'event-loop busy time per second while syncing',
+          'ms',
+          ours.busy.msPerSecond.syncing,
+          ours.busy.msPerSecond.idle,
+          'lower',
+          'baseline: idle (performance.eventLoopUtilization)',
+        ),
+        metric(
+          sc,
+          'INFO event-loop busy time per sync beyond idle, workers vs --sync-workers=0',
+          'ms',
+          ours.busy.msPerSync,
+          inline.busy.msPerSync,
+          'lower',
+          'what a sync leaves on the event loop, vs all of it on the loop',
         ),
         metric(
           sc,

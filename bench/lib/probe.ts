@@ -1,7 +1,8 @@
 /**
  * Preloaded (`node --import bench/lib/probe.ts …`) into every server process a benchmark starts, ours
  * and the baselines alike, so both sides are observed the same way without touching the product:
- * event-loop delay (perf_hooks.monitorEventLoopDelay) and memory. On SIGUSR2 the process prints one
+ * event-loop delay (perf_hooks.monitorEventLoopDelay), the event loop's busy time
+ * (performance.eventLoopUtilization) and memory. On SIGUSR2 the process prints one
  * `MCPR_PROBE {json}` line to stderr with the figures since the previous SIGUSR2, then starts afresh;
  * bench/lib/procs.ts (`probe()`) sends the signal and reads the line.
  *
@@ -26,10 +27,16 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 
 const delay = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+let elu = performance.eventLoopUtilization();
 
 function report(): void {
   const m = process.memoryUsage();
+  // Time the event loop spent running callbacks since the last report (not waiting for I/O).
+  const busy = performance.eventLoopUtilization(elu);
+  elu = performance.eventLoopUtilization();
   const out = {
+    eluActiveMs: busy.active,
+    eluIdleMs: busy.idle,
     at: performance.now(),
     eldP50Ms: delay(h.percentile(50)),
     eldP99Ms: delay(h.percentile(99)),

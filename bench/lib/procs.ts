@@ -60,6 +60,9 @@ export interface ProbeSample {
   eldP99Ms: number;
   eldMaxMs: number;
   samples: number;
+  /** The event loop's busy and idle time over the interval (performance.eventLoopUtilization), ms. */
+  eluActiveMs?: number;
+  eluIdleMs?: number;
   /** Time spent in GC pauses, their count and the longest, ms. */
   gcMs: number;
   gcCount: number;
