@@ -19,6 +19,11 @@ import { SourceError, type ParsedDocument } from './types.ts';
 import type { Body } from './fetch-body.ts';
 
 export interface RegistryApiOptions extends HttpGetOptions, Partial<RetryOptions> {
+  /**
+   * Ask for the latest version of each server only (`version=latest`), as a source bounded to one
+   * version per server needs: a fraction of the bytes of every version of a large registry.
+   */
+  latestOnly?: boolean;
   /** Largest page (HttpGetOptions.maxBytes is the page limit). */
   maxBytes: number;
   /** Bytes over all pages of one sync. */
@@ -107,8 +112,9 @@ async function pages(
     const url = new URL(where);
     // Every version, deleted ones included, as the official registry asks of a sub-registry that
     // mirrors it (SPEC §14 "Mirror fidelity"); a registry that ignores the flag gives what it has.
+    if (opts.latestOnly) url.searchParams.set('version', 'latest');
     url.searchParams.set('limit', String(opts.pageLimit));
-    url.searchParams.set('include_deleted', 'true');
+    if (!opts.latestOnly) url.searchParams.set('include_deleted', 'true');
     if (cursor) url.searchParams.set('cursor', cursor);
     return fetchPage(url, where, page, opts, {
       retry,

@@ -85,6 +85,9 @@ export async function fetchRegistrySource(
     ...settings,
     // A resolved registryRef's address was chosen by the operator, not named in the spec.
     source: { type: 'registry', ...(r.registryRef ? { operatorEndpoint: true } : {}) },
+    // One version per server kept: the rest need not be fetched (the official registry's every
+    // version can exceed a source's byte budget where its latest versions do not).
+    ...(r.maxVersionsPerServer === 1 && { latestOnly: true }),
     ...(ctx.retryDelayMs !== undefined
       ? { baseRetryDelayMs: ctx.retryDelayMs, maxRetryDelayMs: ctx.retryDelayMs * 8 }
       : {}),

@@ -21,7 +21,7 @@ import {
 import { readStoredCatalog } from '../../../src/storage/configmaps.ts';
 import { allItems, idOf, startStorageApi } from './mirror.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
-import type { MCPRegistryV1beta1 } from '../../../src/api/types.ts';
+import type { MCPRegistryV1beta1, SourceV1beta1 } from '../../../src/api/types.ts';
 
 const SEEDED = 320;
 const seedName = (i: number) => `io.example.seed/server-${String(i).padStart(3, '0')}`;
@@ -223,6 +223,20 @@ test('maxVersionsPerServer 2: the latest and the newest other version of each se
   assert.deepEqual(kept.get(VERSIONS), ['1.2.0']);
   assert.deepEqual(kept.get(ROLLBACK), ['1.0.0']);
   await client().delete({ ...REGISTRIES, namespace: ns, name: 'bounded' });
+  // 1: only the latest versions are asked for (version=latest), so nothing is left out or kept beside.
+  const one: SourceV1beta1 = {
+    name: 'official',
+    type: 'registry',
+    registry: { baseURL: upstream.baseURL, maxVersionsPerServer: 1 },
+  };
+  await client().create({ ...REGISTRIES, namespace: ns }, registry(ns, 'latest-only', { sources: [one] }));
+  const l = await waitPhase(ns, 'latest-only', 'Ready', () => true, 180_000);
+  assert.equal(l.status?.message, `${SEEDED + 4} servers from official`);
+  assert.deepEqual(
+    (await stored('latest-only')).filter((s) => s.versions),
+    [],
+  );
+  await client().delete({ ...REGISTRIES, namespace: ns, name: 'latest-only' });
 });
 
 test('the next sync (manual trigger) picks up a server published since and a deleted latest version', async () => {

@@ -70,6 +70,17 @@ test('asks for every version (limit=100, include_deleted=true) on every page and
   assert.equal(doc.servers.length, 2);
 });
 
+test('latestOnly (maxVersionsPerServer 1) asks for version=latest only, no deleted versions', async () => {
+  const queries: string[] = [];
+  handler = (req, res) => {
+    const u = new URL(req.url ?? '', web.url);
+    queries.push(`${u.pathname}?${u.searchParams.toString()}`);
+    res.end(page([item('a/x', '1.0.0')]));
+  };
+  await fetchRegistryApi(web.url, opts({ latestOnly: true }).o);
+  assert.deepEqual(queries, ['/v0.1/servers?version=latest&limit=100']);
+});
+
 test('every version of each server is kept in page order, a repeated version once with its later content, and the text is exact', async () => {
   // Which version is catalogued is the pipeline's decision (registry/versions.ts); the source keeps
   // them all, deleted ones too (a mirror serves them on request: SPEC §14).
