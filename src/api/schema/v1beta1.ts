@@ -92,7 +92,7 @@ const registrySource = c.obj(
     headersSecretRef: Type.Optional(headersSecretRef()),
     maxVersionsPerServer: Type.Optional(
       Type.Integer({
-        description: `How many versions of each server are kept and served: the latest and the most recently published others, 1 to ${MAX_VERSIONS_PER_SERVER}. Defaults to ${DEFAULT_VERSIONS_PER_SERVER}; when a server has more, the status says how many were left out.`,
+        description: `How many versions of each server are kept and served: the latest and the most recently published others, 1 to ${MAX_VERSIONS_PER_SERVER}. Defaults to ${DEFAULT_VERSIONS_PER_SERVER}; when a server has more, the status says how many were left out. \`1\` asks the registry for its latest versions only (\`version=latest\`): the fewest bytes.`,
         minimum: 1,
         maximum: MAX_VERSIONS_PER_SERVER,
         format: 'int32',
