@@ -6,7 +6,7 @@
  * object, then an invalid-entry record), so 0.86 MiB of it ran a 64 MiB worker out of heap, and V8
  * sometimes aborts the whole process on that instead of ending the worker (nodejs/node#47224;
  * docs/security.md, "Known gap"). Counting what costs heap per item, containers and the entries of
- * the document's lists, bounds those shapes too.
+ * the document's lists and the properties of its objects, bounds those shapes too.
  */
 
 /**
@@ -23,20 +23,26 @@ export const HEAP_PER_CONTAINER = 64;
  * when invalid, its record with the message (measured: ~470 bytes per `{}` entry).
  */
 export const HEAP_PER_ENTRY = 512;
-/** Heap per character besides (strings, numbers, keys), when containers and entries are counted. */
-const HEAP_PER_CHAR = 2;
+/**
+ * Heap per property of an object (its slot, its key, the dictionary an object of many keys becomes):
+ * one object of 1,000,000 short keys (11 MiB) ran a 64 MiB worker out of heap.
+ */
+export const HEAP_PER_PROPERTY = 96;
+/** Heap per character besides (strings, numbers), when containers, entries and properties are counted. */
+const HEAP_PER_CHAR = 1;
 
 export interface Shape {
   chars: number;
   containers: number;
   entries: number;
+  properties: number;
 }
 
-export const emptyShape = (): Shape => ({ chars: 0, containers: 0, entries: 0 });
+export const emptyShape = (): Shape => ({ chars: 0, containers: 0, entries: 0, properties: 0 });
 
 /**
- * Adds what a document's text holds to `into`: its length, its containers and the entries of its
- * depth-2 containers, counted outside strings. Works on UTF-8 bytes and on a string alike: every
+ * Adds what a document's text holds to `into`: its length, its containers, the entries of its
+ * depth-2 containers and the properties of its objects (their colons), counted outside strings. Works on UTF-8 bytes and on a string alike: every
  * character that matters is ASCII, and no byte of a multi-byte UTF-8 sequence is.
  */
 export function addShape(into: Shape, text: string | Uint8Array): Shape {
@@ -61,6 +67,7 @@ export function addShape(into: Shape, text: string | Uint8Array): Shape {
       open = ++depth === 2;
     } else if (c === 0x7d || c === 0x5d) depth--;
     else if (c === 0x2c && depth === 2) open = true;
+    else if (c === 0x3a) into.properties++;
   }
   into.chars += text.length;
   return into;
@@ -68,11 +75,14 @@ export function addShape(into: Shape, text: string | Uint8Array): Shape {
 
 /**
  * The heap reading it takes, in bytes: never less than a catalog's measure (HEAP_PER_TEXT per
- * character), more when it holds more containers or entries than a catalog does.
+ * character), more when it holds more containers, entries or properties than a catalog does.
  */
 export function heapEstimate(s: Shape): number {
   return Math.max(
     s.chars * HEAP_PER_TEXT,
-    s.chars * HEAP_PER_CHAR + s.containers * HEAP_PER_CONTAINER + s.entries * HEAP_PER_ENTRY,
+    s.chars * HEAP_PER_CHAR +
+      s.containers * HEAP_PER_CONTAINER +
+      s.entries * HEAP_PER_ENTRY +
+      s.properties * HEAP_PER_PROPERTY,
   );
 }

@@ -32,7 +32,7 @@ function tooLarge(req: WireRequest): WireResult | undefined {
   const s = shapeOf(req.sources);
   const need = heapEstimate(s);
   if (need <= req.heapMb * MiB) return undefined;
-  const message = `the sources would take about ${Math.ceil(need / MiB)} MiB of heap to read (${s.entries} entries, ${s.containers} objects and lists in ${(s.chars / MiB).toFixed(1)} MiB of text); a sync worker of ${req.heapMb} MiB (--sync-worker-memory) cannot hold them`;
+  const message = `the sources would take about ${Math.ceil(need / MiB)} MiB of heap to read (${s.entries} entries, ${s.containers} objects and lists, ${s.properties} properties in ${(s.chars / MiB).toFixed(1)} MiB of text); a sync worker of ${req.heapMb} MiB (--sync-worker-memory) cannot hold them`;
   return { ok: false, error: { name: 'SyncWorkerError', reason: 'SyncOutOfMemory', message } };
 }
 

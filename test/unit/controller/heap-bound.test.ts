@@ -35,6 +35,17 @@ test('containers and entries, counted outside strings (table)', () => {
   for (const [text, want] of table) assert.deepEqual(shape(text), want, text);
 });
 
+test('properties: one per colon outside strings', () => {
+  assert.equal(addShape(emptyShape(), '{"a":1,"b":{"c":":","d":[{"e":"x:y"}]}}').properties, 5);
+  const many = addShape(
+    emptyShape(),
+    `{"servers":[{${Array.from({ length: 1000 }, (_, i) => `"k${i}":0`).join(',')}}]}`,
+  );
+  assert.equal(many.properties, 1001);
+  // ~108 bytes per property of ~11 characters: well above the length measure.
+  assert.ok(heapEstimate(many) > many.chars * 9);
+});
+
 test('UTF-8 bytes count as the text does (multi-byte characters never look like JSON syntax)', () => {
   const text = '{"servers":[{"d":"ü€𝄞 {["},{"d":"\\u00fc"},["„,“"]]}';
   const bytes = Buffer.from(text);

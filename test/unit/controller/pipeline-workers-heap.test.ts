@@ -159,7 +159,7 @@ test('text made to expand is refused by its shape in the worker, before it is pa
       reason: 'SyncOutOfMemory',
       stage: 'data',
       message:
-        'the sources would take about 167 MiB of heap to read (300001 entries, 300003 objects and lists in 0.9 MiB of text); a sync worker of 64 MiB (--sync-worker-memory) cannot hold them',
+        'the sources would take about 166 MiB of heap to read (300001 entries, 300003 objects and lists, 3 properties in 0.9 MiB of text); a sync worker of 64 MiB (--sync-worker-memory) cannot hold them',
     };
     for (const fetched of [
       { name: 'main', format: 'upstream', text },
