@@ -5,19 +5,19 @@
  * cloned for the worker, which cost one long turn of that loop for a large catalog.
  */
 import type { Body } from './fetch-body.ts';
-import { apiDocument, LatestVersions, parsePage } from './registry-page.ts';
+import { apiDocument, PagedVersions, parsePage } from './registry-page.ts';
 import type { ParsedDocument } from './types.ts';
 
 /**
  * What registry-api.ts returns for these pages: each parsed as it parsed them, fed to the same
- * LatestVersions in the same order, so the document reads and hashes exactly as the source's own.
+ * PagedVersions in the same order, so the document reads and hashes exactly as the source's own.
  * The source refused any page that breaks the contract before handing them over; were one to break
  * it here, the same error is thrown.
  */
 export function documentFromPages(pages: readonly Body[], textBytes: number, where: string): ParsedDocument {
-  const latest = new LatestVersions();
+  const versions = new PagedVersions();
   pages.forEach((body, i) => {
-    for (const item of parsePage(body.toString(), where, i + 1).items) latest.add(item);
+    for (const item of parsePage(body.toString(), where, i + 1).items) versions.add(item);
   });
-  return apiDocument(latest.items(), textBytes);
+  return apiDocument(versions.items(), textBytes);
 }

@@ -13,7 +13,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { HttpGetOptions } from './http-fetch.ts';
 import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
-import { parsePage, LatestVersions, apiDocument } from './registry-page.ts';
+import { parsePage, PagedVersions, apiDocument } from './registry-page.ts';
 import { preReadUpstreamItem } from '../registry/pre-read.ts';
 import { SourceError, type ParsedDocument } from './types.ts';
 import type { Body } from './fetch-body.ts';
@@ -97,7 +97,7 @@ async function pages(
   },
 ): Promise<ParsedDocument> {
   const { retry, agents, maxTotal, now, deadline, budgetMs } = o;
-  const latest = new LatestVersions();
+  const versions = new PagedVersions();
   const seen = new Set<string>();
   let total = 0;
   /** Starts page `page`; throws at once when the page or time budget forbids it. */
@@ -147,10 +147,10 @@ async function pages(
     }
     // Each kept entry is also validated and converted now, while the next page downloads, instead
     // of after the last page (pre-read.ts: the pipeline takes these results for the same objects).
-    for (const item of items) if (latest.add(item)) preReadUpstreamItem(item);
+    for (const item of items) if (versions.add(item)) preReadUpstreamItem(item);
     if (!nextCursor) break;
   }
-  return { ...apiDocument(latest.items(), total), pages: bodies };
+  return { ...apiDocument(versions.items(), total), pages: bodies };
 }
 
 /** One page, with the messages a user sees for its failures. */

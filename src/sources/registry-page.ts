@@ -136,15 +136,14 @@ function serverOf(item: Json): Json {
  * a registry may when its data changes between two pages) is held once, at its first place, with its
  * later content. Which version is catalogued, and how many are kept, is the pipeline's decision
  * (registry/versions.ts). Entries without a usable name are kept as they are, so the pipeline
- * reports them as invalid instead of them vanishing here. (The class kept only the latest version
- * before; its name stays while another change to this file is in flight.)
+ * reports them as invalid instead of them vanishing here.
  *
  * Entries are kept as parsed, not as text: the JSON text the sources hash needs is made when it is
  * hashed. Made here, while paging, ~9 MB of text for 10,000 servers lived through every scavenge
  * until the hash and was promoted, and paging has no idle time to hide it in when the controller
  * shares its core (docs/performance.md, the 10,000-server sync).
  */
-export class LatestVersions {
+export class PagedVersions {
   private readonly byVersion = new Map<string, Json>();
   private readonly unnamed: Json[] = [];
 
@@ -166,7 +165,7 @@ export class LatestVersions {
 }
 
 /**
- * The latest versions as one API page document, `{servers, metadata: {count}}`, without its text:
+ * The versions kept as one API page document, `{servers, metadata: {count}}`, without its text:
  * `chunks()` yields exactly `JSON.stringify(value)` one server at a time (JSON.stringify of an object
  * literal and of an array has no whitespace, so joining the pieces gives the same text), so the
  * sources hash is what it was when this document was one string. `textBytes`: the pages' bytes.

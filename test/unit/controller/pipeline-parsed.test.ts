@@ -12,7 +12,7 @@ import {
   sourcesHash,
   type DataError,
 } from '../../../src/controller/sync/pipeline.ts';
-import { apiDocument, LatestVersions } from '../../../src/sources/registry-page.ts';
+import { apiDocument, PagedVersions } from '../../../src/sources/registry-page.ts';
 import { preReadUpstreamItem } from '../../../src/registry/pre-read.ts';
 import { documents } from '../../../src/registry/read.ts';
 import { serializeForStorage } from '../../../src/registry/index.ts';
@@ -55,7 +55,7 @@ const asParsed = (n: number): FetchedSource => ({
 });
 /** The same, as the registry source hands it over: reduced as paged, each kept item pre-read. */
 function asPaged(n: number): FetchedSource {
-  const latest = new LatestVersions();
+  const latest = new PagedVersions();
   for (const item of items(n)) if (latest.add(item)) preReadUpstreamItem(item);
   return { name: 'up', format: 'upstream', parsed: apiDocument(latest.items(), 0) };
 }

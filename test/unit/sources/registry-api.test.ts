@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
-import { LatestVersions, nestingDepth, parsePage, valueDepth } from '../../../src/sources/registry-page.ts';
+import { PagedVersions, nestingDepth, parsePage, valueDepth } from '../../../src/sources/registry-page.ts';
 import { SourceError, type ParsedDocument } from '../../../src/sources/types.ts';
 import { takePreRead } from '../../../src/registry/pre-read.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
@@ -303,8 +303,8 @@ test('a cursor cycle is named with the cursor, bounded in length', async () => {
   );
 });
 
-test('LatestVersions keeps every version by name and version; unnamed entries stay for the pipeline to report', () => {
-  const kept = new LatestVersions();
+test('PagedVersions keeps every version by name and version; unnamed entries stay for the pipeline to report', () => {
+  const kept = new PagedVersions();
   for (const i of [
     item('r/rollback', '1.0.0'),
     item('r/rollback', '2.0.0', { status: 'deleted', isLatest: true }),
