@@ -54,7 +54,15 @@ export interface AuthOptions {
 
 /** A refusal is a 401 unless it says otherwise (403: known but not allowed; 503: the check failed). */
 export type AuthResult =
-  { ok: true; subject: string; groups?: string[] } | { ok: false; message: string; status?: 401 | 403 | 503 };
+  | {
+      ok: true;
+      subject: string;
+      /** What the authority says the caller belongs to (TokenReview groups, the OIDC groups claim). */
+      groups?: string[];
+      /** An OIDC token's verified claims, for authorization policies (authorize-cedar.ts). */
+      claims?: Record<string, unknown>;
+    }
+  | { ok: false; message: string; status?: 401 | 403 | 503 };
 
 export class Authenticator {
   readonly enabled: boolean;

@@ -13,7 +13,7 @@ import { BoundedCache } from '../../registry/bounded-cache.ts';
 import { GROUP } from '../../api/constants.ts';
 
 export type KubernetesAuthResult =
-  { ok: true; subject: string } | { ok: false; status: 401 | 403 | 503; message: string };
+  { ok: true; subject: string; groups?: string[] } | { ok: false; status: 401 | 403 | 503; message: string };
 
 export interface KubernetesAuthOptions {
   client: Pick<KubeClient, 'create'>;
@@ -138,6 +138,9 @@ export class KubernetesAuth {
         status: 403,
         message: `${username} may not get mcpregistries/catalog "${this.o.registry}" in namespace "${this.o.namespace}"`,
       };
-    return { ok: true, subject: username };
+    // The groups the apiserver vouches for (system:serviceaccounts:<ns>, an OIDC group mapped by the
+    // apiserver, ...): authorization policies may grant by them (docs/authorization.md).
+    const groups = user.groups?.filter((g) => typeof g === 'string');
+    return { ok: true, subject: username, ...(groups?.length ? { groups } : {}) };
   }
 }

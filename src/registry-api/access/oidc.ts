@@ -166,6 +166,7 @@ export class OidcVerifier {
         ok: true,
         subject: typeof payload.sub === 'string' ? payload.sub : 'jwt',
         ...(groups ? { groups } : {}),
+        claims: stableClaims(payload),
       };
       // Refusals are not kept: a refused token costs its sender a signature check each time, as it should.
       const until = Math.min(this.now() + (this.o.cacheMs ?? 60_000), (payload.exp ?? 0) * 1000);
@@ -187,4 +188,14 @@ export class OidcVerifier {
 function isFetchFailure(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   return !(e instanceof joseErrors.JOSEError) || (e as { code?: string }).code === 'ERR_JOSE_GENERIC';
+}
+
+/**
+ * A token's claims for authorization policies, without those that change with every token issued
+ * (iat, exp, nbf, jti): policies decide once per class of callers (authorize-cedar.ts callerKey), and
+ * with these each new token of the same user would be a class of its own, decided anew.
+ */
+function stableClaims(payload: Record<string, unknown>): Record<string, unknown> {
+  const { iat: _iat, exp: _exp, nbf: _nbf, jti: _jti, ...stable } = payload;
+  return stable;
 }

@@ -5,7 +5,9 @@
  * their ServiceAccount's namespace: a reader from the registry's namespace sees every entry, one from
  * another namespace (also granted the catalog by RBAC) sees all but the database servers, which are 404
  * for it exactly like a missing name; a caller without the RBAC grant is still 403 (authentication
- * comes first). The audit lines name each ServiceAccount and never hold a token.
+ * comes first). The groups the TokenReview vouches for reach the policies too: one database server is
+ * granted to the other namespace's ServiceAccounts group. The audit lines name each ServiceAccount and
+ * never hold a token.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +25,8 @@ import { startRegistryApi, type RegistryApiProcess } from '../../support/registr
 let home: string;
 let other: string;
 let api: RegistryApiProcess;
+/** A database server the other namespace's ServiceAccounts may read through their group. */
+let granted: string;
 const tokens: Record<string, string> = {};
 
 before(async () => {
@@ -43,11 +47,9 @@ before(async () => {
       },
     )
   ).body;
-  await writeStorage(
-    client(),
-    { namespace: home, name: 'cat', uid: reg.metadata.uid ?? '' },
-    parseRegistryDocument(FIXTURE, 'toolhive').catalog,
-  );
+  const catalog = parseRegistryDocument(FIXTURE, 'toolhive').catalog;
+  granted = catalog.servers.find((s) => s.tags?.includes('database'))!.name;
+  await writeStorage(client(), { namespace: home, name: 'cat', uid: reg.metadata.uid ?? '' }, catalog);
   for (const [sa, ns, bound] of [
     ['reader', home, true],
     ['reader', other, true],
@@ -70,7 +72,8 @@ before(async () => {
   writeFileSync(
     join(dir, 'policies.cedar'),
     `@id("public") permit(principal, action, resource) unless { resource.tags.contains("database") };
-@id("home") permit(principal is ServiceAccount, action, resource) when { principal.namespace == "${home}" };`,
+@id("home") permit(principal is ServiceAccount, action, resource) when { principal.namespace == "${home}" };
+@id("group") permit(principal in Group::"system:serviceaccounts:${other}", action, resource) when { resource.name == "${granted}" };`,
   );
   api = await startRegistryApi({
     configMap: 'cat-registry-storage',
@@ -103,10 +106,17 @@ test('a policy over the ServiceAccount namespace decides which entries each read
     name: string;
   }[];
   assert.ok(databases.length > 0, 'the fixture has database servers');
-  assert.deepEqual((await json('/api/v1/registry/servers?tag=database', otherReader)).servers, []);
+  const seen = (await json('/api/v1/registry/servers?tag=database', otherReader)).servers as {
+    name: string;
+  }[];
+  assert.deepEqual(
+    seen.map((s) => s.name),
+    [granted],
+    'only the database server granted to its group',
+  );
   const all = (await json('/api/v1/registry/info', homeReader)).serverCount as number;
-  assert.equal((await json('/api/v1/registry/info', otherReader)).serverCount, all - databases.length);
-  const name = databases[0]!.name;
+  assert.equal((await json('/api/v1/registry/info', otherReader)).serverCount, all - databases.length + 1);
+  const name = databases.find((d) => d.name !== granted)!.name;
   const [hidden, missing] = [
     await get(`/api/v1/registry/servers/${name}`, otherReader),
     await get('/api/v1/registry/servers/no-such-server', otherReader),

@@ -237,7 +237,14 @@ test('a burst of requests with one new token costs the apiserver one review, not
   const answers = await Promise.all(Array.from({ length: 20 }, () => auth.check(reader)));
   assert.deepEqual(
     new Set(answers.map((a) => JSON.stringify(a))),
-    new Set([JSON.stringify({ ok: true, subject: `system:serviceaccount:${ns}:reader` })]),
+    new Set([
+      JSON.stringify({
+        ok: true,
+        subject: `system:serviceaccount:${ns}:reader`,
+        // The groups the TokenReview vouched for, for authorization policies.
+        groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'],
+      }),
+    ]),
   );
   assert.deepEqual(sent, ['tokenreviews', 'subjectaccessreviews']);
   // A refused token is shared the same way, and then answered from the cache.

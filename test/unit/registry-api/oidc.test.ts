@@ -83,15 +83,19 @@ test('allowed: a token from the issuer, for one of the audiences; groups from th
   setSourcePolicy(LOOPBACK_ALLOWED);
   await addKey('k1');
   const v = verifier({ groupsClaim: 'groups' });
+  const claims = (aud: string, groups: unknown) => ({ groups, sub: 'alice', iss: issuer, aud });
   assert.deepEqual(await v.check(await token('k1', { groups: ['team-a', 7, 'team-b'] })), {
     ok: true,
     subject: 'alice',
     groups: ['team-a', 'team-b'],
+    // The verified claims for authorization policies, without the ones every new token changes.
+    claims: claims(AUD, ['team-a', 7, 'team-b']),
   });
   assert.deepEqual(await v.check(await token('k1', { aud: 'other-client', groups: 'solo' })), {
     ok: true,
     subject: 'alice',
     groups: ['solo'],
+    claims: claims('other-client', 'solo'),
   });
 });
 
@@ -131,7 +135,11 @@ test('rotated key: a token signed with a new kid fetches the JWKS again; the ret
   await addKey('k2');
   const old = await token('k1');
   keys = keys.filter((k) => k.kid !== 'k1');
-  assert.deepEqual(await v.check(await token('k2')), { ok: true, subject: 'alice' });
+  assert.deepEqual(await v.check(await token('k2')), {
+    ok: true,
+    subject: 'alice',
+    claims: { sub: 'alice', iss: issuer, aud: AUD },
+  });
   assert.equal(jwksFetches, before + 1, 'one refetch for the unknown kid');
   assert.deepEqual(await v.check(old), {
     ok: false,
