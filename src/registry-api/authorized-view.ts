@@ -17,7 +17,7 @@ import { boundResponseCache } from './response-cache.ts';
 import { BoundedCache } from '../registry/bounded-cache.ts';
 import type { ApiEntry, Snapshot } from './snapshot/snapshot.ts';
 import { callerOf, type Caller, type EntryFacts } from './access/authorize-cedar.ts';
-import { auditPrincipal, noteAudit } from './access/audit.ts';
+import { auditPrincipal, noteAudit, noteRefusal } from './access/audit.ts';
 import type { EntryAuthorizer, Visibility } from './access/authorize-entries.ts';
 
 /** What the audit line says about the policies' part in one request. */
@@ -150,7 +150,7 @@ export async function authorizeRequest(
   if (deps.auth?.enabled) {
     r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
     if (!r.ok) {
-      noteAudit(req, { refused: r.message });
+      noteRefusal(req, r);
       return void refuse(req, res, r.status ?? 401, r.message);
     }
   }

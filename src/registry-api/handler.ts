@@ -147,11 +147,20 @@ async function metricsEndpoint(ctx: Ctx): Promise<void> {
   sendBody(ctx.req, ctx.res, 200, Buffer.from(await reg.metrics(), 'utf8'), { contentType: reg.contentType });
 }
 
+/**
+ * Ready when a read can be answered: the catalog is loaded and, with `--authorization-policies`, valid
+ * policies were loaded (otherwise every read is a 503; not ready, the Service stops routing to this Pod
+ * and a rollout with a broken policies ConfigMap stops at its first new Pod).
+ */
 function readyz(ctx: Ctx): void {
-  const { store } = ctx.deps;
-  if (store.current) return sendJson(ctx.req, ctx.res, 200, { status: 'ready' });
-  const why = store.lastError ? `: ${store.lastError}` : '';
-  sendError(ctx.req, ctx.res, 503, `Catalog not loaded yet${why}`);
+  const { store, authorizer } = ctx.deps;
+  if (!store.current) {
+    const why = store.lastError ? `: ${store.lastError}` : '';
+    return sendError(ctx.req, ctx.res, 503, `Catalog not loaded yet${why}`);
+  }
+  const problem = authorizer?.problem;
+  if (problem) return sendError(ctx.req, ctx.res, 503, `Not ready: ${problem}`);
+  sendJson(ctx.req, ctx.res, 200, { status: 'ready' });
 }
 
 /** `[pattern, route]`; capture groups are raw (still percent-encoded) path pieces. */

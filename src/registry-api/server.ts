@@ -8,7 +8,7 @@ import { buildOpenApi } from './openapi/openapi.ts';
 import type { Snapshot, SnapshotStore } from './snapshot/snapshot.ts';
 import type { Authenticator } from './access/auth.ts';
 import type { EntryAuthorizer } from './access/authorize-entries.ts';
-import { beginAudit, noteAudit } from './access/audit.ts';
+import { audited, beginAudit, noteAudit, noteRefusal } from './access/audit.ts';
 import { pageNeedsView, pageView } from './authorized-view.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { noteBasePath, refuse, sendBody, sendError, sendJson } from './respond.ts';
@@ -82,38 +82,42 @@ export async function startApiServer(
   // One guarded entry (src/http/guard.ts): the target is parsed there, and no request can end the process.
   const cors = opts.cors ?? corsPolicy(undefined, Boolean(opts.auth?.enabled));
   const base = opts.basePath ?? '';
+  const mounted = mountAt(
+    base,
+    async (req, res, target) => {
+      if (applyCors(cors, req, res)) return;
+      noteBasePath(req, base);
+      if (opts.auth?.enabled && opts.resourceMetadata && isResourceMetadataPath(target.path))
+        return sendJson(req, res, 200, resourceMetadata(req, opts.resourceMetadata));
+      // The page's data is refused as the API refuses (403 for a known caller without the permission,
+      // 503, the resource_metadata challenge): the page's route (src/ui) only knows a bare 401. The
+      // second check inside it is a cache hit, or a signature check.
+      if (target.path === '/ui/catalog.json' && opts.auth?.enabled) {
+        const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+        if (!r.ok) return (noteRefusal(req, r), refuse(req, res, r.status ?? 401, r.message));
+      }
+      if (isUiPath(target.path)) {
+        noteAudit(req, { route: '/ui' });
+        const view = pageNeedsView(target.path) && (await pageView(opts, opts.store.current, req));
+        if (view) pageViews.set(req, view);
+      }
+      if (!ui(req, res, target.path)) return handler(req, res, target);
+      res.once('finish', () =>
+        opts.metrics?.requests.inc({
+          route: '/ui',
+          method: req.method ?? 'GET',
+          code: String(res.statusCode),
+        }),
+      );
+    },
+    sendError,
+  );
   const listener = guarded(
-    mountAt(
-      base,
-      async (req, res, target) => {
-        if (opts.audit) beginAudit(opts.audit, req, res, target.path);
-        if (applyCors(cors, req, res)) return;
-        noteBasePath(req, base);
-        if (opts.auth?.enabled && opts.resourceMetadata && isResourceMetadataPath(target.path))
-          return sendJson(req, res, 200, resourceMetadata(req, opts.resourceMetadata));
-        // The page's data is refused as the API refuses (403 for a known caller without the permission,
-        // 503, the resource_metadata challenge): the page's route (src/ui) only knows a bare 401. The
-        // second check inside it is a cache hit, or a signature check.
-        if (target.path === '/ui/catalog.json' && opts.auth?.enabled) {
-          const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
-          if (!r.ok) return refuse(req, res, r.status ?? 401, r.message);
-        }
-        if (isUiPath(target.path)) {
-          noteAudit(req, { route: '/ui' });
-          const view = pageNeedsView(target.path) && (await pageView(opts, opts.store.current, req));
-          if (view) pageViews.set(req, view);
-        }
-        if (!ui(req, res, target.path)) return handler(req, res, target);
-        res.once('finish', () =>
-          opts.metrics?.requests.inc({
-            route: '/ui',
-            method: req.method ?? 'GET',
-            code: String(res.statusCode),
-          }),
-        );
-      },
-      sendError,
-    ),
+    (req, res, target) => {
+      // Before the prefix is taken off: the audit line has the path as requested (access/audit.ts).
+      if (opts.audit && audited(target.path, base)) beginAudit(opts.audit, req, res, target.path);
+      return mounted(req, res, target);
+    },
     {
       reply: (req, res, status, message) => sendError(req, res, status, message),
       onError: (err, req) => opts.log.error({ err, path: req.url }, 'request failed'),

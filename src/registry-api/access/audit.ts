@@ -7,10 +7,17 @@
  * Never a credential: the line is built only from the fields below, the path without its query, and the
  * principal's kind and name as authentication established them (an API key is `api-key`, a token its
  * subject); no header, query string or body is ever copied into it.
+ *
+ * Who: a caller authentication refused but knows (a 403 in `kubernetes` mode) is named in `principal`
+ * like an allowed one; only callers it could not identify are `{"kind":"unauthenticated"}`.
+ * Where: `path` is the path as requested, with the `--base-path` prefix. Not audited: the probes and
+ * the scrape (`/healthz`, `/readyz`, `/metrics`, at the root or under the prefix), which the kubelet
+ * and Prometheus call every few seconds and which return no catalog data, as the apiserver's own audit
+ * policies commonly leave out its health endpoints.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import type { Caller } from './authorize-cedar.ts';
+import { callerOf, type Caller } from './authorize-cedar.ts';
 
 export interface AuditRecord {
   principal?: { kind: string; name: string; groups?: readonly string[]; namespace?: string };
@@ -23,6 +30,14 @@ export interface AuditRecord {
 }
 
 const records = new WeakMap<IncomingMessage, AuditRecord>();
+
+const UNAUDITED = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Whether a request for `path` (as requested) is audited: not the probes or the scrape. */
+export function audited(path: string, base: string): boolean {
+  const inner = base && path.startsWith(`${base}/`) ? path.slice(base.length) : path;
+  return !UNAUDITED.has(inner);
+}
 
 export function auditLogger(destination?: DestinationStream): Logger {
   return pino(
@@ -44,6 +59,19 @@ export function auditPrincipal(c: Caller): NonNullable<AuditRecord['principal']>
     ...(c.groups.length ? { groups: c.groups.slice(0, 32) } : {}),
     ...(c.namespace ? { namespace: c.namespace } : {}),
   };
+}
+
+/** Notes an authentication refusal: its message, and the caller when authentication knows them (403). */
+export function noteRefusal(
+  req: IncomingMessage,
+  r: { message: string; subject?: string; groups?: unknown },
+): void {
+  noteAudit(req, {
+    refused: r.message,
+    ...(r.subject !== undefined && {
+      principal: auditPrincipal(callerOf({ subject: r.subject, groups: r.groups })),
+    }),
+  });
 }
 
 /** Starts auditing one request: its line is written when the response finishes or the client leaves. */

@@ -62,7 +62,14 @@ export type AuthResult =
       /** An OIDC token's verified claims, for authorization policies (authorize-cedar.ts). */
       claims?: Record<string, unknown>;
     }
-  | { ok: false; message: string; status?: 401 | 403 | 503 };
+  | {
+      ok: false;
+      message: string;
+      status?: 401 | 403 | 503;
+      /** Who was refused, when authentication knows (a 403): for the audit line only. */
+      subject?: string;
+      groups?: string[];
+    };
 
 export class Authenticator {
   readonly enabled: boolean;

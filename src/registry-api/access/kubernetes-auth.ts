@@ -13,7 +13,8 @@ import { BoundedCache } from '../../registry/bounded-cache.ts';
 import { GROUP } from '../../api/constants.ts';
 
 export type KubernetesAuthResult =
-  { ok: true; subject: string; groups?: string[] } | { ok: false; status: 401 | 403 | 503; message: string };
+  | { ok: true; subject: string; groups?: string[] }
+  | { ok: false; status: 401 | 403 | 503; message: string; subject?: string; groups?: string[] };
 
 export interface KubernetesAuthOptions {
   client: Pick<KubeClient, 'create'>;
@@ -132,15 +133,18 @@ export class KubernetesAuth {
     } catch (e) {
       return { ok: false, status: 503, message: `access review failed: ${(e as Error).message}` };
     }
+    // The groups the apiserver vouches for (system:serviceaccounts:<ns>, an OIDC group mapped by the
+    // apiserver, ...): authorization policies may grant by them (docs/authorization.md).
+    const groups = user.groups?.filter((g) => typeof g === 'string');
     if (!allowed)
       return {
         ok: false,
         status: 403,
         message: `${username} may not get mcpregistries/catalog "${this.o.registry}" in namespace "${this.o.namespace}"`,
+        // Known but refused: the audit line names them (access/audit.ts), the caller sees only the message.
+        subject: username,
+        ...(groups?.length ? { groups } : {}),
       };
-    // The groups the apiserver vouches for (system:serviceaccounts:<ns>, an OIDC group mapped by the
-    // apiserver, ...): authorization policies may grant by them (docs/authorization.md).
-    const groups = user.groups?.filter((g) => typeof g === 'string');
     return { ok: true, subject: username, ...(groups?.length ? { groups } : {}) };
   }
 }
