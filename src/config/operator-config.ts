@@ -28,6 +28,8 @@ export interface OperatorConfig {
   healthAddress: string;
   leaderElect: boolean;
   leaseName: string;
+  /** Shard Leases the registries are split over (1: one leader reconciles every registry). */
+  shards: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Image of the per-registry API Deployment. */
   registryApiImage: string;
@@ -121,6 +123,7 @@ const ENV: Record<string, string> = {
   'health-address': 'HEALTH_ADDRESS',
   'leader-elect': 'LEADER_ELECT',
   'lease-name': 'LEASE_NAME',
+  shards: 'SHARDS',
   'log-level': 'LOG_LEVEL',
   'registry-api-image': 'REGISTRY_API_IMAGE',
   'deploy-registry-api': 'DEPLOY_REGISTRY_API',
@@ -195,6 +198,14 @@ function int(name: string, v: string | undefined, def: number): number {
   return n;
 }
 
+/** --shards: 1-256, and more than one only with leader election (the shards are Leases). */
+function shardCount(v: string | undefined, leaderElect: boolean): number {
+  const n = optionalInt('shards', 'n', v, 1, 256).n ?? 1;
+  if (n > 1 && !leaderElect)
+    throw new Error(`--shards: ${n} shards need --leader-elect=true (each shard is a Lease)`);
+  return n;
+}
+
 /** An optional integer setting in [min, max], as { [key]: n } or nothing when unset. */
 function optionalInt<K extends string>(
   flag: string,
@@ -242,6 +253,7 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
     healthAddress: get('health-address') ?? ':8080',
     leaderElect: bool(get('leader-elect'), true),
     leaseName: get('lease-name') ?? 'mcp-registry-operator-leader',
+    shards: shardCount(get('shards'), bool(get('leader-elect'), true)),
     logLevel: logLevel as OperatorConfig['logLevel'],
     registryApiImage: get('registry-api-image') ?? 'ghcr.io/stacklok/mcp-registry-operator:0.1.0',
     deployRegistryApi: bool(get('deploy-registry-api'), true),

@@ -16,6 +16,7 @@ const FLAGS: [flag: string, value: string, meaning: string][] = [
   ['health-address', '[host]:port', '/healthz, /readyz and /metrics over plain HTTP (default: :8080)'],
   ['leader-elect', 'bool', 'elect one controller through a Lease (default: true)'],
   ['lease-name', 'name', 'name of that Lease (default: mcp-registry-operator-leader)'],
+  ['shards', 'n', 'split registries over n shard Leases, <lease-name minus -leader>-shard-<i> (default: 1)'],
   ['log-level', 'level', 'fatal, error, warn, info, debug, trace or silent (default: info)'],
   ['registry-api-image', 'image', "image of each registry's API Deployment"],
   ['deploy-registry-api', 'bool', 'create the per-registry API workload (default: true)'],

@@ -2,10 +2,9 @@
  * The controller, composed: informers on MCPRegistries, ConfigMaps and (with the API workload) our
  * Deployments feed the manager's work queue; the manager's workers run reconcile(namespace/name).
  * With leader election, only the leader starts informers and workers, and every write is guarded by
- * the lease. Every setting comes from OperatorConfig (src/config/operator-config.ts).
+ * the lease; with --shards > 1 every replica runs them and reconciles its shards' registries only.
+ * Every setting comes from OperatorConfig (src/config/operator-config.ts).
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { KubeClient } from '../kube/client.ts';
@@ -18,7 +17,7 @@ import type { ReadinessCheck } from '../observability/health.ts';
 import { WorkQueue } from './watch/queue.ts';
 import { Informer, type KubeObject } from './watch/informer.ts';
 import { ConfigMapInformers } from './watch/configmap-informers.ts';
-import { LeaderElector } from './leadership/leader-election.ts';
+import { replicaRole } from './leadership/replica-role.ts';
 import { Reconciler } from './sync/reconciler.ts';
 import { HostSlots } from './sync/host-slots.ts';
 import { kubeReconcilerIO } from './sync/reconcile-io.ts';
@@ -80,23 +79,15 @@ export async function runController(
     baseDelayMs: t.queueBaseDelayMs,
     maxDelayMs: t.queueMaxDelayMs,
   });
-  const identity = `${process.env.HOSTNAME || hostname()}_${randomBytes(4).toString('hex')}`;
-  const elector = config.leaderElect
-    ? new LeaderElector(
-        client,
-        config.namespace,
-        config.leaseName,
-        identity,
-        log.child({ component: 'leader-election' }),
-      )
-    : undefined;
-  const guard = elector ? elector.guard : () => {};
+  // One leader, or shard Leases (--shards): which registries this replica reconciles (replica-role.ts).
+  const role = replicaRole({ client, ...config, log });
+  const guard = role.guard;
   const namespaces = config.watchNamespaces.length ? config.watchNamespaces : [undefined];
 
   const manager = new Manager({
     queue,
     // Called only after start(), when reconciler (below) exists.
-    reconcile: (key) => reconciler.reconcile(key),
+    reconcile: (key) => role.reconcileAs(key, () => reconciler.reconcile(key), {}),
     workers: t.workers,
     metrics,
     log,
@@ -240,14 +231,17 @@ export async function runController(
   const compliance = new Compliance({
     client,
     log: log.child({ component: 'compliance' }),
-    guard,
-    // Every cache whole, or an enforcing registry's storage would look missing.
-    registries: () => (informers().every((i) => i.hasSynced()) ? [...allRegistries()] : undefined),
+    guard: role.guardFor,
+    // Every cache whole, or an enforcing registry's storage would look missing. Ours only, with shards.
+    registries: () =>
+      informers().every((i) => i.hasSynced())
+        ? [...allRegistries()].filter((r) => role.owns(r.metadata.namespace ?? ''))
+        : undefined,
     storageMeta: (namespace, name) => cached(configMapInformers, namespace, name),
     intervalMs: t.complianceIntervalMs,
   });
   const start = () => {
-    metrics.isLeader.set(1);
+    if (!role.sharded) metrics.isLeader.set(1);
     for (const inf of informers()) inf.start();
     discovery.start();
     if (config.deployRegistryApi) gatewayApi.start();
@@ -273,26 +267,32 @@ export async function runController(
     await manager.stop();
   };
 
-  if (elector) {
-    elector.run(start, () => {
+  role.run({
+    start,
+    lost: () => {
       void stopWork();
       // Like controller-runtime: a replica that lost the lease exits and starts over as a candidate.
       process.exitCode = 1;
       setTimeout(() => process.exit(1), 100);
-    });
-  } else start();
+    },
+    acquired: (inShard) => {
+      for (const r of allRegistries())
+        if (inShard(r.metadata.namespace ?? '')) manager.enqueue(Informer.key(r));
+    },
+    holding: (yes) => metrics.isLeader.set(yes ? 1 : 0),
+  });
 
   return {
     readiness: () =>
       stopped
         ? { ok: false, detail: 'shutting down' }
         : manager.started
-          ? { ok: true, detail: `reconciling with ${t.workers} workers` }
+          ? { ok: true, detail: `reconciling with ${t.workers} workers${role.detail()}` }
           : { ok: true, detail: 'standing by for the leader lease' },
     stop: async () => {
       stopped = true;
       await stopWork();
-      await elector?.stop();
+      await role.stop();
       await pool?.close();
       client.close();
     },

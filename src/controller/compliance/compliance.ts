@@ -40,7 +40,8 @@ type Installed = { kind: (typeof WORKLOAD_KINDS)[number]; version: string; field
 export interface ComplianceOptions {
   client: KubeClient;
   log: Logger;
-  guard: () => void;
+  /** Throws unless this replica may write for that namespace's registries (its shard's Lease). */
+  guard: (namespace: string) => void;
   /** Every registry the controller's informers hold; undefined until they have synced (no tick then). */
   registries: () => MCPRegistryV1beta1[] | undefined;
   /** A storage ConfigMap's metadata as the controller's cache holds it (undefined: not there). */
@@ -182,7 +183,7 @@ export class Compliance {
           : rest;
         return { ...fresh.status, conditions } as NonNullable<MCPRegistryV1beta1['status']>;
       },
-      this.o.guard,
+      () => this.o.guard(reg.metadata.namespace ?? ''),
     );
     this.o.log.info(
       { namespace: reg.metadata.namespace, name: reg.metadata.name, condition: cond?.reason ?? 'removed' },

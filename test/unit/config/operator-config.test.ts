@@ -118,3 +118,22 @@ test('a label given twice in the registry API ingress selector is refused', () =
     message:
       '--registry-api-ingress-namespace-selector: invalid entry "team=b": use label=value, comma-separated, each label once (namespaces with all of them)',
   }));
+
+test('shards: 1 by default (one leader), n by flag or SHARDS', () => {
+  assert.equal(parseOperatorConfig([], {}).shards, 1);
+  assert.equal(parseOperatorConfig(['--shards=16'], {}).shards, 16);
+  assert.equal(parseOperatorConfig([], { SHARDS: '4' }).shards, 4);
+  assert.equal(parseOperatorConfig(['--shards=1', '--leader-elect=false'], {}).shards, 1);
+});
+
+for (const [argv, message] of [
+  [['--shards=0'], '--shards: invalid value "0": must be an integer 1-256'],
+  [['--shards=257'], '--shards: invalid value "257": must be an integer 1-256'],
+  [['--shards=two'], '--shards: invalid value "two": must be an integer 1-256'],
+  [
+    ['--shards=4', '--leader-elect=false'],
+    '--shards: 4 shards need --leader-elect=true (each shard is a Lease)',
+  ],
+] as const)
+  test(`a bad shard setting is refused: ${argv.join(' ')}`, () =>
+    assert.throws(() => parseOperatorConfig([...argv], {}), { message }));
