@@ -6,6 +6,8 @@
  * API Deployment serves the catalog through its Service; deleting the leader Pod moves the Lease
  * while a client applying specs in a loop sees no failure; ToolHive's workload CRDs installed while it
  * runs, an annotation-only MCPServer is resolved and enforcement refuses an unlisted image (workloads.ts);
+ * a registry with `spec.api.auth.mode: kubernetes` answers a Pod whose projected ServiceAccount token is
+ * bound to the catalog reader ClusterRole with the catalog and a Pod without RBAC with 403 (api-auth.ts);
  * `kubectl delete -k` removes everything;
  * and stopping the node leaves nothing behind on the host.
  */
@@ -31,6 +33,7 @@ import {
   useKubeconfig,
   webhookCalls,
 } from './cluster.ts';
+import { kubernetesAuthFromPods } from './api-auth.ts';
 import { workloadsThroughTheWebhookService } from './workloads.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -203,6 +206,9 @@ test('the sample registry syncs, and its API Deployment serves the catalog throu
   assert.equal(info.name, 'toolhive-all');
   assert.equal(info.serverCount, total);
 });
+
+test('spec.api.auth.mode kubernetes: a Pod with a projected ServiceAccount token bound to the catalog reader reads the catalog through the Service, one without RBAC gets 403', () =>
+  kubernetesAuthFromPods(ROOT, LOCAL_IMAGE));
 
 test('deleting the leader Pod moves leadership, and a client applying specs in a loop sees no failure', async () => {
   const client = KubeClient.load({ kubeconfig: node.kubeconfigPath });
