@@ -31,9 +31,12 @@ export interface StoredInfo {
   compressed: boolean;
   /**
    * The resourceVersion each write returned, by name: the versions whose content is what was
-   * written (the controller's integrity check trusts these without reading the content back).
+   * written (the controller's integrity check trusts these without reading the content back). A
+   * ConfigMap left as it was (writeStorage's `trusted`) has the version it had.
    */
   versions: Record<string, string>;
+  /** The names actually written (created or replaced): the others already held this content. */
+  written?: string[];
 }
 
 type Content = { data?: Record<string, string>; binaryData?: Record<string, string> };
@@ -193,6 +196,14 @@ export async function writeStorage(
   cache?: StorageCache,
   /** Called with every name this write keeps once all are checked, before anything is written. */
   beforeWrite?: (names: string[]) => Promise<void>,
+  /**
+   * Whether this version of a ConfigMap is known to hold what its content-sha256 annotation says
+   * (the controller's integrity check, storage-verified.ts). Such a ConfigMap whose annotation is
+   * already the new content's hash is not written again: a resync that changed a few servers writes
+   * only the shards whose bytes changed. Without it every ConfigMap is written: an annotation alone
+   * proves nothing (anyone who may edit the ConfigMap may leave it in place).
+   */
+  trusted?: (name: string, resourceVersion: string) => boolean,
 ): Promise<StoredInfo> {
   // A Layout was made off the event loop already (the controller's sync workers).
   const layout =
@@ -208,24 +219,32 @@ export async function writeStorage(
   for (const name of names) checked.set(name, { existing: await checkOwned(client, reg, name, cache) });
   await beforeWrite?.(names);
   const versions: Record<string, string> = {};
-  for (const shard of layout.shards)
-    versions[shard.name] = await put(
-      client,
-      reg,
-      shard.name,
-      { binaryData: shard.binaryData },
-      guard,
-      checked.get(shard.name),
-    );
-  const main = storageName(reg.name);
-  versions[main] = await put(client, reg, main, layout.main, guard, checked.get(main));
+  const written: string[] = [];
+  const write = async (name: string, content: Content) => {
+    const existing = checked.get(name)?.existing;
+    const rv = existing?.metadata.resourceVersion;
+    if (
+      existing &&
+      rv &&
+      trusted?.(name, rv) &&
+      existing.metadata.annotations?.[ANNOTATION_CONTENT_SHA256] === contentSha256(content)
+    ) {
+      guard();
+      versions[name] = rv;
+      return;
+    }
+    versions[name] = await put(client, reg, name, content, guard, checked.get(name));
+    written.push(name);
+  };
+  for (const shard of layout.shards) await write(shard.name, { binaryData: shard.binaryData });
+  await write(storageName(reg.name), layout.main);
   const keep = new Set(names);
   // The LIST (a request more) only when the cache or the status names a ConfigMap of this registry
   // that this layout does not keep.
   if (!cache || cache.storageNames().some((n) => !keep.has(n)))
     for (const cm of await ownedStorage(client, reg, true))
       if (!keep.has(cm.metadata.name)) await deleteOwned(client, reg, cm, guard);
-  return { configMaps: names, bytes: layout.bytes, compressed: layout.compressed, versions };
+  return { configMaps: names, bytes: layout.bytes, compressed: layout.compressed, versions, written };
 }
 
 /** Deletes the storage ConfigMaps this registry controls, and nothing else (the finalizer's cleanup). */

@@ -205,12 +205,21 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       const r = ref(reg);
       const granted = new Set([storageName(r.name), ...(reg.status?.storage?.configMaps ?? [])]);
       const grant = o.apiWorkload?.grant;
-      const info = await writeStorage(client, r, content, guard, storageCache(reg), async (names) => {
-        // The API reads the shards the new main ConfigMap names as soon as it changes: the Role must
-        // grant them first (old ones too, until the write is done; the sync narrows it afterwards).
-        if (grant && names.some((n) => !granted.has(n)))
-          await grant(reg, [...new Set([...granted, ...names])]);
-      });
+      const info = await writeStorage(
+        client,
+        r,
+        content,
+        guard,
+        storageCache(reg),
+        async (names) => {
+          // The API reads the shards the new main ConfigMap names as soon as it changes: the Role must
+          // grant them first (old ones too, until the write is done; the sync narrows it afterwards).
+          if (grant && names.some((n) => !granted.has(n)))
+            await grant(reg, [...new Set([...granted, ...names])]);
+        },
+        // Versions this process wrote or compared whole: unchanged shards are not written again.
+        (name, rv) => verified.verified(r.uid, name, rv),
+      );
       // Stale shards this write deleted stay remembered until a check finds them missing: harmless.
       for (const [name, rv] of Object.entries(info.versions)) verified.remember(r.uid, name, rv);
       return info;
