@@ -139,6 +139,18 @@ test('a policy over the ServiceAccount namespace decides which entries each read
       (l) => l.principal.name === `system:serviceaccount:${other}:reader` && l.principal.namespace === other,
     ),
   );
+  // The refused caller is named in its own field (from the real TokenReview), not only in the message.
+  assert.deepEqual(
+    audit.filter((l) => l.status === 403).map((l) => l.principal),
+    [
+      {
+        kind: 'serviceaccount',
+        name: `system:serviceaccount:${other}:stranger`,
+        groups: ['system:serviceaccounts', `system:serviceaccounts:${other}`, 'system:authenticated'],
+        namespace: other,
+      },
+    ],
+  );
   const text = api.output();
   for (const t of Object.values(tokens)) assert.equal(text.includes(t), false, 'a token in the output');
 });
