@@ -5,6 +5,7 @@
  */
 import type { Catalog, CatalogServer } from '../../registry/model.ts';
 import { parseImage, normaliseUrl } from './matching.ts';
+import { packVersions, servedOlderEntries } from './versions.ts';
 
 export interface EntryInput {
   name: string;
@@ -43,6 +44,8 @@ export interface EntryIndex {
   urls: Set<string>;
   /** Repository → the `tag` / `@digest` forms listed for it. */
   images: Map<string, { tags: string[]; digests: string[] }>;
+  /** Catalog key → its other versions, packed (versions.ts); only servers that have some. */
+  versions: Map<string, string>;
 }
 
 const obj = (v: unknown): Record<string, unknown> | undefined =>
@@ -115,18 +118,23 @@ export function indexEntries(catalog: Catalog): EntryIndex {
     byTail: new Map(),
     urls: new Set(),
     images: new Map(),
+    versions: new Map(),
   };
   for (const s of catalog.servers) {
     const e = workloadEntry(s);
+    const packed = s.versions ? packVersions(s, e, workloadEntry) : undefined;
+    if (packed !== undefined) idx.versions.set(e.name, packed);
+    // A version the registry still serves is in it: its image or URL passes enforcement too.
+    const older = packed === undefined ? [] : servedOlderEntries(e, packed);
     idx.entries.set(e.name, e);
     idx.byFullName.set(e.fullName, e.name);
     const tail = e.fullName.slice(e.fullName.lastIndexOf('/') + 1);
     idx.byTail.set(tail, [...(idx.byTail.get(tail) ?? []), e.name]);
-    for (const u of e.urls) {
+    for (const u of [...e.urls, ...older.flatMap((o) => o.urls)]) {
       const n = normaliseUrl(u);
       if (n) idx.urls.add(n);
     }
-    for (const i of e.images) {
+    for (const i of [...e.images, ...older.flatMap((o) => o.images)]) {
       const r = parseImage(i);
       if (!r) continue;
       const slot = idx.images.get(r.repository) ?? { tags: [], digests: [] };

@@ -43,11 +43,23 @@ export const msg = {
     value: server,
     detail: `${q(server)} names several servers in MCPRegistry ${q(registry)}: ${names.join(', ')}; use the full name`,
   }),
-  version: (wanted: string, registry: string, fullName: string, has: string): FieldError => ({
+  version: (
+    wanted: string,
+    registry: string,
+    fullName: string,
+    latest: string,
+    available: string[],
+    total: number,
+    deleted: boolean,
+  ): FieldError => ({
     type: 'Invalid',
     field: annotationPath(ANNOTATION_SERVER_VERSION),
     value: wanted,
-    detail: `MCPRegistry ${q(registry)} has version ${q(has)} of ${q(fullName)} (a registry keeps the latest version of each server); use "latest" or ${q(has)}`,
+    detail:
+      `MCPRegistry ${q(registry)} has no version ${q(wanted)} of ${q(fullName)}` +
+      (deleted ? ' (its source registry deleted it)' : '') +
+      (total > available.length ? `; it has ${total} versions, the closest: ` : '; it has ') +
+      `${available.map((v) => (v === latest ? `${q(v)} (latest)` : q(v))).join(', ')}; use "latest" or one of them`,
   }),
   wrongKind: (server: string, entryKind: string, kind: string): FieldError => ({
     type: 'Invalid',

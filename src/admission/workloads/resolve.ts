@@ -8,6 +8,7 @@ import { closestNames } from './suggest.ts';
 import { lookupEntry, type EntryIndex, type WorkloadEntry } from './entries.ts';
 import { ANNOTATION_RESOLVED, SCHEMA_DEFAULTS, remoteUrlField, type KindInfo } from './kinds.ts';
 import { msg } from './messages.ts';
+import { lookupVersion } from './versions.ts';
 import type { Reference } from './reference.ts';
 
 export interface RegistryState {
@@ -112,9 +113,21 @@ export function resolveWorkload(input: ResolveInput): ResolveResult {
     const names = [...registry.index.entries.keys()];
     return refuse([msg.unknownServer(ref.server, registry.name, closestNames(ref.server, names))]);
   }
-  const entry = found.found;
-  if (ref.version !== 'latest' && ref.version !== entry.version)
-    return refuse([msg.version(ref.version, registry.name, entry.fullName, entry.version)]);
+  // A pinned older version resolves from the versions the registry source kept (versions.ts).
+  const pinned = lookupVersion(found.found, registry.index.versions.get(found.found.name), ref.version);
+  if (!('found' in pinned))
+    return refuse([
+      msg.version(
+        ref.version,
+        registry.name,
+        found.found.fullName,
+        found.found.version,
+        pinned.available,
+        pinned.total,
+        'deleted' in pinned,
+      ),
+    ]);
+  const entry = pinned.found;
   const fits = kind.runs === 'image' ? entry.kind === 'container' : entry.kind === 'remote';
   if (!fits) return refuse([msg.wrongKind(ref.server, entry.kind, kind.kind)]);
 

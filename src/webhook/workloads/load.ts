@@ -38,6 +38,7 @@ export function* indexParts(index: EntryIndex, size = PART_ITEMS): Generator<Ind
   for (const items of split(index.byTail, size)) yield { field: 'byTail', items };
   for (const items of split(index.urls, size)) yield { field: 'urls', items };
   for (const items of split(index.images, size)) yield { field: 'images', items };
+  for (const items of split(index.versions, size)) yield { field: 'versions', items };
 }
 
 /** What the pool gives a loader thread: the review thread's port, and `data` for a test's own loader. */

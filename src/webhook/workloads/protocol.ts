@@ -24,7 +24,8 @@ export type IndexPart =
   | { field: 'byFullName'; items: [string, string][] }
   | { field: 'byTail'; items: [string, string[]][] }
   | { field: 'urls'; items: string[] }
-  | { field: 'images'; items: [string, { tags: string[]; digests: string[] }][] };
+  | { field: 'images'; items: [string, { tags: string[]; digests: string[] }][] }
+  | { field: 'versions'; items: [string, string][] };
 
 /**
  * loader ⇄ review thread, over their own channel: the index in parts, each acknowledged before the

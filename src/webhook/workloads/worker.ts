@@ -25,6 +25,7 @@ const empty = (): EntryIndex => ({
   byTail: new Map(),
   urls: new Set(),
   images: new Map(),
+  versions: new Map(),
 });
 
 function merge(idx: EntryIndex, p: IndexPart): void {
@@ -43,6 +44,9 @@ function merge(idx: EntryIndex, p: IndexPart): void {
       return;
     case 'images':
       for (const [k, v] of p.items) idx.images.set(k, v);
+      return;
+    case 'versions':
+      for (const [k, v] of p.items) idx.versions.set(k, v);
       return;
   }
 }

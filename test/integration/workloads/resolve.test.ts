@@ -136,7 +136,7 @@ for (const generation of TOOLHIVE_GENERATIONS) {
     );
     assert.equal(
       refused('e', annotations('corp', 'fetch', '0.9.0')),
-      `${is('e')}metadata.annotations[toolhive.stacklok.io/server-version]: Invalid value: "0.9.0": MCPRegistry "corp" has version "1.0.0" of "io.github.stacklok/fetch" (a registry keeps the latest version of each server); use "latest" or "1.0.0"`,
+      `${is('e')}metadata.annotations[toolhive.stacklok.io/server-version]: Invalid value: "0.9.0": MCPRegistry "corp" has no version "0.9.0" of "io.github.stacklok/fetch"; it has "1.0.0" (latest); use "latest" or one of them`,
     );
   });
 }

@@ -113,3 +113,65 @@ export function toolhiveIndex(): EntryIndex {
 export function upstreamIndex(): EntryIndex {
   return indexEntries(parseRegistryDocument(JSON.stringify(UPSTREAM_DOC), 'upstream').catalog);
 }
+
+const OFFICIAL = 'io.modelcontextprotocol.registry/official';
+const item = (server: object, status: string, isLatest: boolean, publishedAt: string) => ({
+  server,
+  _meta: { [OFFICIAL]: { status, isLatest, publishedAt, updatedAt: publishedAt } },
+});
+const weather = (version: string, env: object[], name = 'weather') => ({
+  $schema: SCHEMA,
+  name: `io.github.acme/${name}`,
+  description: 'Weather by ACME',
+  version,
+  packages: [
+    {
+      registryType: 'oci',
+      identifier: `ghcr.io/acme/${name}:${version}`,
+      transport: { type: 'streamable-http', url: 'http://localhost:3000/mcp' },
+      environmentVariables: env,
+    },
+  ],
+});
+const search = (version: string, path: string) => ({
+  $schema: SCHEMA,
+  name: 'io.github.acme/search',
+  description: 'Search as a remote',
+  version,
+  remotes: [{ type: 'sse', url: `https://search.acme.example/${path}` }],
+});
+const KEY = { name: 'WEATHER_API_KEY', description: 'key', isRequired: true, isSecret: true };
+
+/**
+ * A registry source's page with every version of each server (as the official registry serves
+ * them): weather 2.1.0 (latest), 2.0.0 (no UNITS), 1.9.0 deprecated, 1.5.0 deleted; search 1.4.0
+ * and 1.3.0 at another URL; `many` in 15 versions (1.0.0 … 1.14.0, the latest 1.14.0).
+ */
+export const VERSIONS_PAGE = {
+  servers: [
+    item(
+      weather('2.1.0', [KEY, { name: 'UNITS', description: 'units', default: 'metric' }]),
+      'active',
+      true,
+      '2026-03-01T00:00:00.123456Z',
+    ),
+    item(weather('2.0.0', [KEY]), 'active', false, '2026-02-01T00:00:00Z'),
+    item(weather('1.9.0', [KEY]), 'deprecated', false, '2026-01-01T00:00:00Z'),
+    item(weather('1.5.0', [KEY]), 'deleted', false, '2025-12-01T00:00:00Z'),
+    item(search('1.4.0', 'v2/sse'), 'active', true, '2026-03-01T00:00:00Z'),
+    item(search('1.3.0', 'v1/sse'), 'active', false, '2026-01-01T00:00:00Z'),
+    ...Array.from({ length: 15 }, (_, i) =>
+      item(
+        weather(`1.${i}.0`, [], 'many'),
+        'active',
+        i === 14,
+        `2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`,
+      ),
+    ),
+  ],
+  metadata: { count: 21 },
+};
+
+export function versionsIndex(): EntryIndex {
+  return indexEntries(parseRegistryDocument(JSON.stringify(VERSIONS_PAGE), 'upstream').catalog);
+}

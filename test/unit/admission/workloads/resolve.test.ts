@@ -216,7 +216,7 @@ const refusals: [string, ResolveInput, string][] = [
     input('MCPServer', new Set(['image']), 'io.github.acme/weather', UP, {
       ref: { registry: 'public', server: 'io.github.acme/weather', version: '2.0.0' },
     }),
-    'metadata.annotations[toolhive.stacklok.io/server-version]: Invalid value: "2.0.0": MCPRegistry "public" has version "2.1.0" of "io.github.acme/weather" (a registry keeps the latest version of each server); use "latest" or "2.1.0"',
+    'metadata.annotations[toolhive.stacklok.io/server-version]: Invalid value: "2.0.0": MCPRegistry "public" has no version "2.0.0" of "io.github.acme/weather"; it has "2.1.0" (latest); use "latest" or one of them',
   ],
   [
     'a remote entry for an MCPServer',

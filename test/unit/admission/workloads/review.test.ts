@@ -156,7 +156,7 @@ test('hostile reference annotations: refused in words, the oversized ones withou
     ],
     [
       { ...ANN, 'toolhive.stacklok.io/server-version': '../' },
-      `${PREFIX}[toolhive.stacklok.io/server-version]: Invalid value: "../": MCPRegistry "corp" has version "1.0.0" of "io.github.stacklok/fetch" (a registry keeps the latest version of each server); use "latest" or "1.0.0"`,
+      `${PREFIX}[toolhive.stacklok.io/server-version]: Invalid value: "../": MCPRegistry "corp" has no version "../" of "io.github.stacklok/fetch"; it has "1.0.0" (latest); use "latest" or one of them`,
     ],
   ];
   for (const [annotations, message] of cases) {
