@@ -16,6 +16,7 @@ import {
   UPSTREAM_DOC,
   workloadNamespace,
 } from './helpers.ts';
+import { VERSIONS_PAGE } from '../../unit/admission/workloads/catalogs.ts';
 
 const OIDC = { oidcConfig: { type: 'kubernetes' } };
 
@@ -140,3 +141,56 @@ for (const generation of TOOLHIVE_GENERATIONS) {
     );
   });
 }
+
+test('2026-08-21: a workload pinned to an older version of a registry source resolves it, enforcement included', async () => {
+  await installToolhiveCrds('2026-08-21');
+  const ns = await workloadNamespace();
+  // Every version of each server, as a registry source stores them (a page of the official API).
+  await registryWith(ns, 'mirror', VERSIONS_PAGE, { enforceServers: true });
+  const api = 'toolhive.stacklok.dev/v1beta1';
+  const s = apply(ns, {
+    apiVersion: api,
+    kind: 'MCPServer',
+    metadata: { name: 'weather', annotations: annotations('mirror', 'io.github.acme/weather', '2.0.0') },
+  });
+  assert.equal(s.code, 0, s.stderr);
+  const weather = getSpec(ns, 'mcpservers', 'weather');
+  assert.equal(weather.spec.image, 'ghcr.io/acme/weather:2.0.0');
+  assert.equal(weather.spec.env, undefined, '2.0.0 has no UNITS default (2.1.0 has)');
+  assert.equal(weather.metadata.annotations['toolhive.stacklok.io/resolved'], 'io.github.acme/weather@2.0.0');
+
+  const e = apply(ns, {
+    apiVersion: api,
+    kind: 'MCPServerEntry',
+    metadata: { name: 'search', annotations: annotations('mirror', 'search', '1.3.0') },
+    spec: { groupRef: { name: 'default' } },
+  });
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(
+    getSpec(ns, 'mcpserverentries', 'search').spec.remoteUrl,
+    'https://search.acme.example/v1/sse',
+  );
+
+  const deleted = apply(ns, {
+    apiVersion: api,
+    kind: 'MCPServer',
+    metadata: { name: 'old', annotations: annotations('mirror', 'io.github.acme/weather', '1.5.0') },
+  });
+  assert.notEqual(deleted.code, 0);
+  assert.equal(
+    deleted.stderr.trim(),
+    'The MCPServer "old" is invalid: metadata.annotations[toolhive.stacklok.io/server-version]: Invalid value: "1.5.0": MCPRegistry "mirror" has no version "1.5.0" of "io.github.acme/weather" (its source registry deleted it); it has "1.9.0", "2.1.0" (latest), "2.0.0"; use "latest" or one of them',
+  );
+  // The deleted version's image, set by hand, is in none of the versions the registry serves.
+  const byHand = apply(ns, {
+    apiVersion: api,
+    kind: 'MCPServer',
+    metadata: { name: 'by-hand' },
+    spec: { image: 'ghcr.io/acme/weather:1.5.0' },
+  });
+  assert.notEqual(byHand.code, 0);
+  assert.match(
+    byHand.stderr,
+    /image "ghcr\.io\/acme\/weather:1\.5\.0" is in none of the registries enforced in this namespace \(checked: mirror\)/,
+  );
+});
