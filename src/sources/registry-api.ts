@@ -24,6 +24,11 @@ export interface RegistryApiOptions extends HttpGetOptions, Partial<RetryOptions
    * version per server needs: a fraction of the bytes of every version of a large registry.
    */
   latestOnly?: boolean;
+  /**
+   * Only what changed after this time (`updated_since`, strictly later), for an incremental resync
+   * (registry/incremental.ts): the source's own latest `updatedAt`, as it wrote it.
+   */
+  updatedSince?: string;
   /** Largest page (HttpGetOptions.maxBytes is the page limit). */
   maxBytes: number;
   /** Bytes over all pages of one sync. */
@@ -115,6 +120,7 @@ async function pages(
     if (opts.latestOnly) url.searchParams.set('version', 'latest');
     url.searchParams.set('limit', String(opts.pageLimit));
     if (!opts.latestOnly) url.searchParams.set('include_deleted', 'true');
+    if (opts.updatedSince !== undefined) url.searchParams.set('updated_since', opts.updatedSince);
     if (cursor) url.searchParams.set('cursor', cursor);
     return fetchPage(url, where, page, opts, {
       retry,

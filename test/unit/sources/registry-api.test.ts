@@ -81,6 +81,23 @@ test('latestOnly (maxVersionsPerServer 1) asks for version=latest only, no delet
   assert.deepEqual(queries, ['/v0.1/servers?version=latest&limit=100']);
 });
 
+test('updatedSince asks for the changes only (updated_since, the time exactly as given) on every page', async () => {
+  const queries: string[] = [];
+  handler = (req, res) => {
+    const u = new URL(req.url ?? '', web.url);
+    queries.push(`${u.pathname}?${u.searchParams.toString()}`);
+    res.end(u.searchParams.get('cursor') ? page([]) : page([item('a/x', '1.0.0')], 'n'));
+  };
+  await fetchRegistryApi(web.url, opts({ updatedSince: '2026-03-04T05:00:00.089802+01:00' }).o);
+  await fetchRegistryApi(web.url, opts({ updatedSince: '2026-03-04T05:00:00Z', latestOnly: true }).o);
+  assert.deepEqual(queries, [
+    '/v0.1/servers?limit=100&include_deleted=true&updated_since=2026-03-04T05%3A00%3A00.089802%2B01%3A00',
+    '/v0.1/servers?limit=100&include_deleted=true&updated_since=2026-03-04T05%3A00%3A00.089802%2B01%3A00&cursor=n',
+    '/v0.1/servers?version=latest&limit=100&updated_since=2026-03-04T05%3A00%3A00Z',
+    '/v0.1/servers?version=latest&limit=100&updated_since=2026-03-04T05%3A00%3A00Z&cursor=n',
+  ]);
+});
+
 test('every version of each server is kept in page order, a repeated version once with its later content, and the text is exact', async () => {
   // Which version is catalogued is the pipeline's decision (registry/versions.ts); the source keeps
   // them all, deleted ones too (a mirror serves them on request: SPEC §14).
