@@ -9,7 +9,6 @@ import {
   BadRequest,
   LIMITS,
   encodeCursor,
-  indexAfter,
   parseBool,
   parseLimit,
   parseUpdatedSince,
@@ -47,47 +46,86 @@ export function listV01Versions(snap: Snapshot, q: URLSearchParams): ListBody {
   const v = q.get('version');
   const latestOnly = v === 'latest';
   const exact = v === null || v === '' || latestOnly ? undefined : v;
-  const match = (e: ApiEntry, x: ApiVersion) =>
+  const match = (x: ApiVersion) =>
     (deleted || x.status !== 'deleted') &&
     (!latestOnly || x.isLatest) &&
     (exact === undefined || x.version === exact) &&
-    (since === undefined || x.updatedKey > since) &&
-    (needle === '' || e.nameLower.includes(needle));
+    (since === undefined || x.updatedKey > since);
   const cursor = q.get('cursor');
-  const listed = snap.listed ?? snap.entries;
-  const at = cursor ? position(snap, listed, cursor) : { index: 0 };
+  const order = v01Order(snap);
+  const at = cursor ? position(snap, order, cursor) : { index: 0 };
   const items: ApiVersion[] = [];
-  let last: [ApiEntry, ApiVersion] | undefined;
-  for (let i = at.index; i < listed.length; i++) {
-    const e = listed[i]!;
-    if (needle !== '' && !e.nameLower.includes(needle)) continue;
+  for (let i = at.index; i < order.length; i++) {
+    const { e, lower } = order[i]!;
+    if (needle !== '' && !lower.includes(needle)) continue;
     for (const x of e.byVersion) {
       if (i === at.index && at.after !== undefined && compareNames(x.version, at.after) <= 0) continue;
-      if (!match(e, x)) continue;
-      if (items.length === limit && last)
-        return versionListBody(items, encodeCursor(`${last[0].name}:${last[1].version}`));
+      if (!match(x)) continue;
       items.push(x);
-      last = [e, x];
+      // A full page names where to resume, even when nothing follows: the official server does
+      // (its next page is then empty), and a client paging both sees the same pages.
+      if (items.length === limit)
+        return versionListBody(items, encodeCursor(`${order[i]!.name}:${x.version}`));
     }
   }
   return versionListBody(items);
 }
 
+/** An entry with its server.json name, the key the official server lists and searches by. */
+interface Listed {
+  e: ApiEntry;
+  name: string;
+  lower: string;
+}
+
+const orders = new WeakMap<Snapshot, readonly Listed[]>();
+
+/**
+ * The official server's order (`ORDER BY server_name, version`): by the server.json name, which is
+ * not the catalog key's order when a key is a short `io.github.stacklok/` name. Once per snapshot.
+ */
+function v01Order(snap: Snapshot): readonly Listed[] {
+  let order = orders.get(snap);
+  if (!order) {
+    order = (snap.listed ?? snap.entries)
+      .map((e) => {
+        const name = typeof e.server.name === 'string' ? e.server.name : e.name;
+        return { e, name, lower: name.toLowerCase() };
+      })
+      .sort((a, b) => compareNames(a.name, b.name) || compareNames(a.e.name, b.e.name));
+    orders.set(snap, order);
+  }
+  return order;
+}
+
+/** Index of the first listed entry whose server name sorts strictly after `name`. */
+function indexAfterName(order: readonly Listed[], name: string): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareNames(order[mid]!.name, name) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Where a /v0.1 cursor resumes: the index of the first entry to read and, when that entry is the
- * cursor's own server, the version to resume after. Ours name the catalog key; the official
- * server's (and made-up ones) the server.json name; a name that is no entry resumes where it would be.
+ * cursor's own server, the version to resume after. Ours and the official server's name the
+ * server.json name (ours before the official order, the catalog key: still found); a name that is
+ * no entry resumes where it would be.
  */
 function position(
   snap: Snapshot,
-  listed: readonly ApiEntry[],
+  order: readonly Listed[],
   cursor: string,
 ): { index: number; after?: string } {
   const { name, version } = v01CursorPosition(cursor);
   const e = byUpstreamName(snap, name);
-  if (!e) return { index: indexAfter(listed, name) };
-  const index = indexAfter(listed, e.name);
-  return version === undefined ? { index } : { index: index - 1, after: version };
+  const server = e && typeof e.server.name === 'string' ? e.server.name : (e?.name ?? name);
+  const index = indexAfterName(order, server);
+  return e && version !== undefined ? { index: index - 1, after: version } : { index };
 }
 
 /** `/versions`: every version, newest published first; undefined (a 404) when none is to be shown. */
