@@ -132,6 +132,9 @@ spec:
             {{- if ne $op.leaseName "mcp-registry-operator-leader" }}
             - --lease-name={{ $op.leaseName }}
             {{- end }}
+            {{- if ne (int $op.shards) 1 }}
+            - --shards={{ $op.shards }}
+            {{- end }}
             {{- if ne $op.logLevel "info" }}
             - --log-level={{ $op.logLevel }}
             {{- end }}
