@@ -184,6 +184,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
           '--enable-aggregator-routing=true',
           `--kubelet-client-certificate=${join(pki, 'admin.crt')}`,
           `--kubelet-client-key=${join(pki, 'admin.key')}`,
+          // No DNS knows the node's name: logs, exec and attach (ToolHive's proxy runner attaches to
+          // its MCP server's stdio) dial the kubelet at the node's address instead.
+          '--kubelet-preferred-address-types=InternalIP',
         ]
       : ['--disable-admission-plugins=ServiceAccount']),
     `--service-account-issuer=${server}/`,

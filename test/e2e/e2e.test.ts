@@ -8,6 +8,8 @@
  * runs, an annotation-only MCPServer is resolved and enforcement refuses an unlisted image (workloads.ts);
  * a registry with `spec.api.auth.mode: kubernetes` answers a Pod whose projected ServiceAccount token is
  * bound to the catalog reader ClusterRole with the catalog and a Pod without RBAC with 403 (api-auth.ts);
+ * ToolHive's own operator turns an annotation-only MCPServer into Pods whose tools an MCP client lists
+ * through the Service (toolhive-operator.ts);
  * `kubectl delete -k` removes everything;
  * and stopping the node leaves nothing behind on the host.
  */
@@ -35,6 +37,7 @@ import {
 } from './cluster.ts';
 import { kubernetesAuthFromPods } from './api-auth.ts';
 import { workloadsThroughTheWebhookService } from './workloads.ts';
+import { toolhiveOperatorRunsTheServer } from './toolhive-operator.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LOCAL_IMAGE = 'localhost/mcp-registry-operator:dev';
@@ -271,6 +274,9 @@ test('deleting the leader Pod moves leadership, and a client applying specs in a
 
 test('ToolHive workloads (SPEC §11): an annotation-only MCPServer is resolved, an unlisted image refused under enforcement', () =>
   workloadsThroughTheWebhookService(ROOT));
+
+test('ToolHive’s own operator runs an annotation-only MCPServer, and an MCP client lists its tools through the Service', () =>
+  toolhiveOperatorRunsTheServer(node));
 
 test('kubectl delete -k removes everything', async () => {
   kOk(['delete', `mcpregistries.${GROUP}`, '--all', '-n', SAMPLES, '--wait=true', '--timeout=180s']);

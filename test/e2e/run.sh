@@ -10,6 +10,10 @@ bash scripts/prereqs.sh
 echo "== build control-plane binaries"; export MCPR_K8S_BIN_DIR; MCPR_K8S_BIN_DIR=$(bash test/k8s/build.sh)
 echo "== build node binaries"; export MCPR_NODE_BIN_DIR; MCPR_NODE_BIN_DIR=$(bash test/node/build.sh)
 echo "== build the image"; export MCPR_IMAGE; MCPR_IMAGE=$(bash scripts/image.sh)
+# ToolHive's own operator and proxy runner (test/e2e/toolhive-operator.ts); its images are built by the
+# test from these binaries (test/toolhive-operator/images.sh).
+echo "== build ToolHive's operator"; export MCPR_TOOLHIVE_OPERATOR_BIN_DIR
+MCPR_TOOLHIVE_OPERATOR_BIN_DIR=$(bash test/toolhive-operator/build.sh)
 # test/e2e/release.test.ts installs from a release pushed to a real OCI registry (scripts/test.sh
 # has made the release already when it runs this script).
 echo "== build helm and the OCI registry"; export MCPR_HELM_BIN MCPR_OCI_REGISTRY_BIN
