@@ -112,20 +112,42 @@ function compare(a: Entry, b: Entry): number {
   return va === vb ? 0 : va < vb ? -1 : 1;
 }
 
+/** The official block of an entry, or undefined. */
+function officialBlock(e: Entry): JsonObject | undefined {
+  const meta = isObject(e._meta) ? e._meta : undefined;
+  const o = meta?.[OFFICIAL_META];
+  return isObject(o) ? o : undefined;
+}
+
+/**
+ * A held entry as a whole read now lists it when another version of its server became the latest:
+ * the official registry moves `isLatest` without changing the former latest's `updatedAt`, so no
+ * updated_since read lists that entry again (found against the official server, v1.8.1).
+ */
+function noLongerLatest(e: Entry): Entry {
+  const o = officialBlock(e) as JsonObject;
+  return { ...e, _meta: { ...(e._meta as JsonObject), [OFFICIAL_META]: { ...o, isLatest: false } } };
+}
+
 /**
  * The entries of the last read with the changed ones applied: an entry of the same server (and
- * version, unless `byName`: a source read for its latest versions holds one per server) takes the
- * place of the old one; a new one goes where the registry lists it. That place is known only for a
- * registry that lists in name and version order, so the held entries must be in that order;
+ * version, unless `latestOnly`: a source read for its latest versions holds one per server) takes
+ * the place of the old one; a new one goes where the registry lists it. That place is known only for
+ * a registry that lists in name and version order, so the held entries must be in that order;
  * otherwise, or for an entry without a name (which no later read can match), the answer is `whole`:
  * read the source whole instead. Entries repeated in `delta` count once, the later.
+ *
+ * A changed entry flagged latest takes the flag from the server's other versions (one latest per
+ * server). Read for latest versions only, a whole read lists no deleted ones but an updated_since
+ * read does (how a mirror learns of a deletion): such an entry takes its server out.
  */
 export function applyChanges(
   held: readonly Entry[],
   delta: readonly Entry[],
-  byName = false,
+  latestOnly = false,
 ): { entries: Entry[] } | { whole: string } {
-  const keyOf = (e: Entry) => (byName ? (nameOf(e) as string) : JSON.stringify([nameOf(e), versionOf(e)]));
+  const keyOf = (e: Entry) =>
+    latestOnly ? (nameOf(e) as string) : JSON.stringify([nameOf(e), versionOf(e)]);
   for (let i = 0; i < held.length; i++) {
     const e = held[i] as Entry;
     if (nameOf(e) === undefined) return { whole: 'the last read holds an entry without a name' };
@@ -137,15 +159,24 @@ export function applyChanges(
     if (nameOf(e) === undefined) return { whole: 'the registry listed a changed entry without a name' };
     changed.set(keyOf(e), e);
   }
+  const newLatest = new Set<string>();
+  for (const e of changed.values())
+    if (officialBlock(e)?.isLatest === true) newLatest.add(nameOf(e) as string);
+  const gone = (e: Entry) => latestOnly && officialBlock(e)?.status === 'deleted';
   const heldKeys = held.map(keyOf);
   const known = new Set(heldKeys);
-  const added = [...changed].filter(([k]) => !known.has(k)).map(([, e]) => e);
+  const added = [...changed].filter(([k, e]) => !known.has(k) && !gone(e)).map(([, e]) => e);
   added.sort(compare);
   const out: Entry[] = [];
   let next = 0;
   held.forEach((h, i) => {
     while (next < added.length && compare(added[next] as Entry, h) < 0) out.push(added[next++] as Entry);
-    out.push(changed.get(heldKeys[i] as string) ?? h);
+    const c = changed.get(heldKeys[i] as string);
+    if (c) {
+      if (!gone(c)) out.push(c);
+    } else if (newLatest.has(nameOf(h) as string) && officialBlock(h)?.isLatest === true)
+      out.push(noLongerLatest(h));
+    else out.push(h);
   });
   while (next < added.length) out.push(added[next++] as Entry);
   return { entries: out };

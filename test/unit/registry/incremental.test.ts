@@ -117,31 +117,31 @@ test('when the place of a new entry cannot be known, the answer is a whole read,
   });
 });
 
-/** A registry as the official one keeps it: rows by (name, version), each with its update time. */
-type Row = { name: string; version: string; status: string; rev: number; at: number };
+/**
+ * A registry as the official one keeps it: rows by (name, version), each with its update time; a
+ * new version becomes the latest without the former latest's time changing; a latest-only listing
+ * leaves out a server whose latest version is deleted, but updated_since lists deleted versions.
+ */
+type Row = { name: string; version: string; status: string; rev: number; at: number; latest: boolean };
 const stamp = (at: number) => new Date(Date.UTC(2026, 0, 1) + at).toISOString().replace('Z', '123Z');
-const listing = (rows: Map<string, Row>, latestOnly = false): Entry[] => {
-  const all = [...rows.values()].sort((a, b) =>
-    a.name !== b.name
-      ? a.name < b.name
-        ? -1
-        : 1
-      : a.version < b.version
-        ? -1
-        : a.version > b.version
-          ? 1
-          : 0,
-  );
-  const shown = latestOnly ? all.filter((r, i) => all[i + 1]?.name !== r.name) : all;
-  return shown.map((r) => ({
-    server: { name: r.name, version: r.version, description: `rev ${r.rev}` },
-    _meta: { [OFFICIAL]: { status: r.status, updatedAt: stamp(r.at) } },
-  }));
-};
+const order = (a: Row, b: Row) =>
+  a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.version < b.version ? -1 : a.version > b.version ? 1 : 0;
+const listing = (rows: Map<string, Row>, latestOnly: boolean, since?: number): Entry[] =>
+  [...rows.values()]
+    .filter(
+      (r) =>
+        (!latestOnly || r.latest) &&
+        (since === undefined ? !latestOnly || r.status !== 'deleted' : r.at > since),
+    )
+    .sort(order)
+    .map((r) => ({
+      server: { name: r.name, version: r.version, description: `rev ${r.rev}` },
+      _meta: { [OFFICIAL]: { status: r.status, updatedAt: stamp(r.at), isLatest: r.latest } },
+    }));
 
 test('property: the last read with the changes since its latest updatedAt equals a whole read', () => {
   const op = fc.record({
-    kind: fc.constantFrom('publish', 'deprecate', 'delete', 'edit'),
+    kind: fc.constantFrom('publish', 'deprecate', 'delete', 'activate', 'edit'),
     name: fc.constantFrom('io.x/a', 'io.x/b', 'io.x/c-d', 'io.x/cd', 'io.y/z'),
     version: fc.constantFrom('1.0.0', '1.0.1', '1.0.10', '1.0.9', '2.0.0'),
   });
@@ -153,30 +153,41 @@ test('property: the last read with the changes since its latest updatedAt equals
         const rows = new Map<string, Row>();
         let clock = 0;
         let held = listing(rows, latestOnly);
-        let since = latestUpdate(held).latest;
+        let since: number | undefined;
         for (const ops of syncs) {
           for (const o of ops) {
             const key = `${o.name}@${o.version}`;
             const row = rows.get(key);
             clock++;
-            if (o.kind === 'publish' && !row)
-              rows.set(key, { name: o.name, version: o.version, status: 'active', rev: 0, at: clock });
-            else if (row)
+            if (o.kind === 'publish' && !row) {
+              for (const r of rows.values()) if (r.name === o.name) r.latest = false;
+              rows.set(key, {
+                name: o.name,
+                version: o.version,
+                status: 'active',
+                rev: 0,
+                at: clock,
+                latest: true,
+              });
+            } else if (row && o.kind !== 'publish')
               rows.set(key, {
                 ...row,
-                status: o.kind === 'deprecate' ? 'deprecated' : o.kind === 'delete' ? 'deleted' : row.status,
+                status: o.kind === 'edit' ? row.status : o.kind === 'activate' ? 'active' : `${o.kind}d`,
                 rev: row.rev + 1,
                 at: clock,
               });
           }
           const whole = listing(rows, latestOnly);
-          const delta = since === undefined ? whole : whole.filter((e) => updatedAtOf(e)! > since!);
-          if (since !== undefined) assert.deepEqual(judgeDelta(delta, since), { honoured: true });
-          const r = since === undefined ? { entries: whole } : applyChanges(held, delta, latestOnly);
-          assert.ok('entries' in r);
-          assert.deepEqual(r.entries, whole);
-          held = r.entries;
-          since = latestUpdate(delta, since).latest;
+          if (since === undefined) held = whole;
+          else {
+            const delta = listing(rows, latestOnly, since);
+            assert.deepEqual(judgeDelta(delta, stamp(since)), { honoured: true });
+            const r = applyChanges(held, delta, latestOnly);
+            assert.ok('entries' in r);
+            assert.deepEqual(r.entries, whole);
+            held = r.entries;
+          }
+          since = clock;
         }
       },
     ),
