@@ -30,6 +30,11 @@ const DEPRECATED = `${ANONYMOUS}/deprecated-one`;
 const DELETED = `${ANONYMOUS}/deleted-one`;
 const ROLLBACK = `${ANONYMOUS}/rollback`;
 const LATE = `${ANONYMOUS}/late-arrival`;
+/**
+ * In ToolHive's namespace: its catalog key is the short name (`aaa-first`, first among the keys),
+ * its server.json name sorts between the seeds and the anonymous ones, where the official server lists it.
+ */
+const STACKLOK = 'io.github.stacklok/aaa-first';
 /** Four versions: 1.1.0 deprecated, 1.2.0 deleted, 2.0.0 latest (SPEC §14: every one is served). */
 const VERSIONS = `${ANONYMOUS}/versions`;
 
@@ -50,6 +55,8 @@ before(async () => {
       serverJson(MULTI, '1.0.0'),
       serverJson(MULTI, '1.10.0'),
       serverJson(MULTI, '1.2.0'),
+      serverJson(STACKLOK, '1.0.0'),
+      serverJson(STACKLOK, '1.1.0'),
     ],
   });
   await upstream.publish(serverJson(DEPRECATED, '1.0.0'));
@@ -89,6 +96,25 @@ async function upstreamLatest(): Promise<string[]> {
   }
 }
 
+/** Every page of a listing at this limit: its items (name@version) and whether it names a next cursor. */
+async function pages(base: string, query: string, limit: number): Promise<[string[], boolean][]> {
+  const out: [string[], boolean][] = [];
+  let cursor = '';
+  for (let i = 0; i < 400; i++) {
+    const r = await fetch(
+      `${base}/v0.1/servers?limit=${limit}${query ? `&${query}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    const body = (await r.json()) as {
+      servers: { server: { name: string; version: string } }[];
+      metadata: { nextCursor?: string };
+    };
+    out.push([body.servers.map((x) => `${x.server.name}@${x.server.version}`), !!body.metadata.nextCursor]);
+    if (!body.metadata.nextCursor) return out;
+    cursor = body.metadata.nextCursor;
+  }
+  throw new Error(`${base} ${query}: more than 400 pages`);
+}
+
 async function stored(name: string) {
   const s = await readStoredCatalog(client(), ns, name);
   return s?.catalog.servers ?? [];
@@ -107,6 +133,7 @@ test('first sync: every latest version over several pages catalogued, deprecated
   const expected = [
     ...Array.from({ length: SEEDED }, (_, i) => `${seedName(i)}@1.0.0`),
     `${MULTI}@1.10.0`,
+    `${STACKLOK}@1.1.0`,
     `${DEPRECATED}@1.0.0`,
     `${ROLLBACK}@2.0.0`,
     `${VERSIONS}@2.0.0`,
@@ -143,6 +170,23 @@ test('served as the official server serves it: every version, field by field, an
     // Every listing the official server gives, item by item and field by field (times to the digit).
     for (const q of ['', 'version=latest', 'version=1.1.0', 'search=versions'])
       assert.deepEqual(await allItems(ours.url, q), await allItems(upstream.baseURL, q), `?${q}`);
+    // Page by page, in order, with the cursors' presence: a full last page names a cursor to an
+    // empty page (search=versions: 3 items, so limit 3 and 1 end on a full page).
+    for (const [q, limit] of [
+      ['', 100],
+      ['search=versions', 3],
+      ['search=versions', 1],
+      ['search=stacklok', 1],
+      ['include_deleted=true', 7],
+    ] as const)
+      assert.deepEqual(
+        await pages(ours.url, q, limit),
+        await pages(upstream.baseURL, q, limit),
+        `?${q} ${limit}`,
+      );
+    // The short-keyed server is where the official server lists it, not where its key would sort.
+    const order = (await allItems(ours.url, 'version=latest')).map(idOf);
+    assert.equal(order.indexOf(`${STACKLOK}@1.1.0`), SEEDED + 1);
     // With deleted versions: deleted versions of live servers, and a server deleted whole.
     const withDeleted = await allItems(upstream.baseURL, 'include_deleted=true');
     assert.deepEqual(await allItems(ours.url, 'include_deleted=true'), withDeleted);
@@ -209,7 +253,7 @@ test('maxVersionsPerServer 2: the latest and the newest other version of each se
   const r = await waitPhase(ns, 'bounded', 'Ready', () => true, 180_000);
   const words =
     'source official: 2 servers have more than 2 versions; 3 older versions left out (maxVersionsPerServer: 2)';
-  assert.equal(r.status?.message, `${SEEDED + 4} servers from official; ${words}`);
+  assert.equal(r.status?.message, `${SEEDED + 5} servers from official; ${words}`);
   assert.equal(conditions(r).DataValid, 'True/Valid');
   assert.equal(
     r.status?.conditions?.find((c) => c.type === 'DataValid')?.message,
@@ -231,7 +275,7 @@ test('maxVersionsPerServer 2: the latest and the newest other version of each se
   };
   await client().create({ ...REGISTRIES, namespace: ns }, registry(ns, 'latest-only', { sources: [one] }));
   const l = await waitPhase(ns, 'latest-only', 'Ready', () => true, 180_000);
-  assert.equal(l.status?.message, `${SEEDED + 4} servers from official`);
+  assert.equal(l.status?.message, `${SEEDED + 5} servers from official`);
   assert.deepEqual(
     (await stored('latest-only')).filter((s) => s.versions),
     [],
