@@ -7,7 +7,9 @@ import { apiserver } from './apiserver.ts';
 import { conversion } from './conversion.ts';
 import { discovery } from './discovery.ts';
 import { isolation } from './isolation.ts';
+import { mirror } from './mirror.ts';
 import { reconcile } from './reconcile.ts';
+import { shards } from './shards.ts';
 import { sync } from './sync.ts';
 import { webhook } from './webhook.ts';
 import { ui } from './ui.ts';
@@ -22,8 +24,10 @@ export const BENCHMARKS: Benchmark[] = [
   apiAuthz,
   apiserver,
   sync,
+  mirror,
   isolation,
   reconcile,
+  shards,
   discovery,
   ui,
 ];

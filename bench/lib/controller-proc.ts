@@ -33,6 +33,8 @@ export interface ControllerOptions {
   env?: NodeJS.ProcessEnv;
   /** A platform policy file (`--policy`), e.g. one allowing loopback sources. */
   policyFile?: string;
+  /** Appended flags; a flag given again wins (e.g. --leader-elect=true --shards=4). */
+  args?: string[];
 }
 
 /** Starts the operator and returns at once (to time its start-up); startController waits for /readyz. */
@@ -56,6 +58,7 @@ export async function spawnController(opts: ControllerOptions): Promise<Controll
       `--health-address=127.0.0.1:${healthPort}`,
       '--log-level=warn',
       ...(opts.policyFile ? [`--policy=${opts.policyFile}`] : []),
+      ...(opts.args ?? []),
     ],
     { env: { ...deployedOperatorEnv(), ...opts.env } },
   );
