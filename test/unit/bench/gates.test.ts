@@ -197,7 +197,7 @@ test('every gate of the issue is there, ratio gates and the absolute figures apa
     assert.equal(GATES.find((g) => g.id === id)?.on, 'ratio', id);
   assert.deepEqual(
     GATES.filter((g) => g.on === 'ours').map((g) => g.id),
-    ['apiserver-plugin-ms', 'conversion-500-p99-ms'],
+    ['apiserver-plugin-ms', 'conversion-500-p99-ms', 'shards-takeover-s'],
   );
 });
 
