@@ -58,6 +58,8 @@ export interface Layout {
   shards: { name: string; binaryData: Record<string, string> }[];
   bytes: number;
   compressed: boolean;
+  /** Each ConfigMap's content-sha256 by name, when the layout was made off the event loop. */
+  contentSha256?: Record<string, string>;
 }
 
 export function layoutCatalog(registry: string, text: string, limit = LIMIT_BYTES): Layout {

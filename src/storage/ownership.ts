@@ -45,11 +45,26 @@ export class NameConflictError extends Error {
   }
 }
 
+/**
+ * Content hashes computed where the content was laid out (a sync worker: hashing ~1 MiB per
+ * ConfigMap is not work for the event loop that answers admission), by the record they hash. Only
+ * records made for a write are entered, never one read from the apiserver, and they are not changed
+ * after: a record the integrity check reads is always hashed.
+ */
+const computed = new WeakMap<Record<string, string>, string>();
+
+export function knownContentSha256(record: Record<string, string>, sha256: string): void {
+  computed.set(record, sha256);
+}
+
 /** SHA-256 of a ConfigMap's content (data and binaryData, keys sorted): what the annotation records. */
 export function contentSha256(cm: {
   data?: Record<string, string>;
   binaryData?: Record<string, string>;
 }): string {
+  const only = cm.data && !cm.binaryData ? cm.data : !cm.data ? cm.binaryData : undefined;
+  const known = only && computed.get(only);
+  if (known) return known;
   const sorted = (o: Record<string, string> | undefined) =>
     Object.keys(o ?? {})
       .sort()

@@ -9,6 +9,8 @@ import { SyncWorkerError, type SyncWork } from '../sync/sync-work.ts';
 import { SyncWorkerPool, type PoolOptions } from './pool.ts';
 import { toWire, type WireError } from './wire.ts';
 import { HEAP_PER_TEXT } from './heap-bound.ts';
+import { storageName } from '../../storage/layout.ts';
+import { knownContentSha256 } from '../../storage/ownership.ts';
 import type { FetchedSource } from '../../sources/types.ts';
 
 export { SyncWorkerPool, type PoolOptions } from './pool.ts';
@@ -85,6 +87,13 @@ export function workerSyncWork(pool: SyncWorkerPool): SyncWork {
       content: () => {
         if (layoutError) throw fromWireError(layoutError);
         if (!layout) throw new Error('the sync worker laid out no storage for a changed result');
+        // The worker hashed each ConfigMap's content: writeStorage uses those, not hashing again here.
+        const sums = layout.contentSha256 ?? {};
+        const main = layout.main.data ?? layout.main.binaryData;
+        const mainSum = sums[storageName(registry)];
+        if (main && mainSum) knownContentSha256(main, mainSum);
+        for (const s of layout.shards)
+          if (sums[s.name]) knownContentSha256(s.binaryData, sums[s.name] as string);
         return layout;
       },
     };

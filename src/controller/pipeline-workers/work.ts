@@ -6,7 +6,8 @@
  * before it is parsed.
  */
 import { storageChunks } from '../../registry/index.ts';
-import { layoutPiecesSync } from '../../storage/layout.ts';
+import { layoutPiecesSync, storageName, type Layout } from '../../storage/layout.ts';
+import { contentSha256 } from '../../storage/ownership.ts';
 import { runPipeline } from '../sync/pipeline.ts';
 import { figuresOf, sameAsStored } from '../sync/sync-work.ts';
 import { fromWire, toWireError, type WireRequest, type WireResult, type WireSource } from './wire.ts';
@@ -36,6 +37,13 @@ function tooLarge(req: WireRequest): WireResult | undefined {
   return { ok: false, error: { name: 'SyncWorkerError', reason: 'SyncOutOfMemory', message } };
 }
 
+/** Each ConfigMap's content-sha256, computed here rather than on the event loop that writes them. */
+function hashed(registry: string, layout: Layout): Layout {
+  const sums: Record<string, string> = { [storageName(registry)]: contentSha256(layout.main) };
+  for (const s of layout.shards) sums[s.name] = contentSha256({ binaryData: s.binaryData });
+  return { ...layout, contentSha256: sums };
+}
+
 export async function doSyncWork(req: WireRequest): Promise<WireResult> {
   const refused = tooLarge(req);
   if (refused) return refused;
@@ -49,7 +57,11 @@ export async function doSyncWork(req: WireRequest): Promise<WireResult> {
   if (sameAsStored(figures, req.stored)) return { ok: true, figures };
   try {
     // Gzipped on this thread (nice 19), not on libuv's thread pool beside the event loop.
-    return { ok: true, figures, layout: layoutPiecesSync(req.registry, storageChunks(r.catalog)) };
+    return {
+      ok: true,
+      figures,
+      layout: hashed(req.registry, layoutPiecesSync(req.registry, storageChunks(r.catalog))),
+    };
   } catch (e) {
     return { ok: true, figures, layoutError: toWireError(e) };
   }

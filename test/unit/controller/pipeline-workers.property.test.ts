@@ -18,7 +18,8 @@ import { runPipeline } from '../../../src/controller/sync/pipeline.ts';
 import { figuresOf } from '../../../src/controller/sync/sync-work.ts';
 import { SyncWorkerPool, workerSyncWork } from '../../../src/controller/pipeline-workers/index.ts';
 import { storageChunks } from '../../../src/registry/index.ts';
-import { layoutPieces } from '../../../src/storage/layout.ts';
+import { layoutPieces, storageName, type Layout } from '../../../src/storage/layout.ts';
+import { contentSha256 } from '../../../src/storage/ownership.ts';
 import { apiDocument } from '../../../src/sources/registry-page.ts';
 import { Body, ByteSink } from '../../../src/sources/fetch-body.ts';
 import { documentFromPages } from '../../../src/sources/fetch-pages.ts';
@@ -72,8 +73,15 @@ async function onWorker(spec: SpecV1beta1, fetched: FetchedSource[]): Promise<Ou
   }
   let layout: unknown;
   try {
-    layout = r.content();
+    const { contentSha256: sums, ...laid } = r.content() as Layout;
+    // The worker hashed each ConfigMap's content; what it says is the hash of that content.
+    assert.deepEqual(sums, {
+      [storageName('demo')]: contentSha256(laid.main),
+      ...Object.fromEntries(laid.shards.map((x) => [x.name, contentSha256({ binaryData: x.binaryData })])),
+    });
+    layout = laid;
   } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
     layout = asError(e);
   }
   const { content: _content, ...figures } = r;

@@ -5,6 +5,7 @@ import {
   ANNOTATION_CONTENT_SHA256,
   contentSha256,
   controlledBy,
+  knownContentSha256,
   NameConflictError,
   storageDrift,
   storageMetaDrift,
@@ -79,4 +80,15 @@ test('from metadata alone: missing, foreign and unannotated objects drift with t
   assert.notEqual(storageDrift('r-registry-storage', whole({ 'registry.json': '{}' }, sum), 'u1'), undefined);
   // Emptied by hand: no content at all is not the recorded content either.
   assert.notEqual(storageDrift('r-registry-storage', whole({}, sum), 'u1'), undefined);
+});
+
+test('a hash computed where the content was laid out is used for that record only; any other is hashed', () => {
+  const record = { 'registry.json.gz': 'H4sIAAAA' };
+  const real = contentSha256({ binaryData: record });
+  knownContentSha256(record, 'f'.repeat(64));
+  assert.equal(contentSha256({ binaryData: record }), 'f'.repeat(64));
+  // The same bytes in another record (a ConfigMap read back from the apiserver) are hashed.
+  assert.equal(contentSha256({ binaryData: { ...record } }), real);
+  // A content with both maps is always hashed whole.
+  assert.notEqual(contentSha256({ data: {}, binaryData: record }), 'f'.repeat(64));
 });
