@@ -1,0 +1,147 @@
+/**
+ * Incremental mirror resync (SPEC §16, issue #34 item 2), in process: a registry of N servers × 3
+ * versions in the official registry's order, 1% of its servers changed, read again as the changes
+ * since the source's latest updatedAt applied to the last read (src/registry/incremental.ts) vs read
+ * whole; each side then runs the same pipeline and storage layout. Reported: wall time (ours: the
+ * incremental resync; baseline: the whole one) and how many storage ConfigMaps each would write (a
+ * shard is written only when its bytes changed, src/storage/configmaps.ts).
+ *
+ * What this measures is the read, the merge, the pipeline and the layout; the controller does not
+ * yet keep the last read between syncs (see docs/performance.md), so it is not a controller run.
+ */
+import type { Benchmark } from '../lib/bench.ts';
+import { metric } from '../lib/report.ts';
+import { upstreamEntries } from '../lib/catalog.ts';
+import { applyChanges, type Entry } from '../../src/registry/incremental.ts';
+import { parsePage, apiDocument } from '../../src/sources/registry-page.ts';
+import { clearPipelineOutcomes, runPipeline } from '../../src/controller/sync/pipeline.ts';
+import { layoutPiecesSync, type Layout } from '../../src/storage/layout.ts';
+import { storageChunks } from '../../src/registry/index.ts';
+import type { SpecV1beta1 } from '../../src/api/types.ts';
+
+const OFFICIAL = 'io.modelcontextprotocol.registry/official';
+const PAGE = 100;
+
+type Official = { updatedAt: string; isLatest: boolean; status: string; publishedAt: string };
+const official = (e: Entry) => (e._meta as Record<string, Official>)[OFFICIAL] as Official;
+const server = (e: Entry) => e.server as { name: string; version: string; description: string };
+
+/** N servers × 3 versions (2.0.0 the latest), in name and version order, each dated. */
+function registry(n: number): Entry[] {
+  const out: Entry[] = [];
+  upstreamEntries(n).forEach((e, i) => {
+    ['1.0.0', '1.1.0', '2.0.0'].forEach((version, v) => {
+      const copy = structuredClone(e) as unknown as Entry;
+      server(copy).version = version;
+      Object.assign(official(copy), {
+        updatedAt: new Date(Date.UTC(2026, 0, 1) + (i * 3 + v) * 1000).toISOString(),
+        isLatest: version === '2.0.0',
+      });
+      out.push(copy);
+    });
+  });
+  const key = (e: Entry) => [server(e).name, server(e).version] as const;
+  return out.sort((a, b) => {
+    const [[na, va], [nb, vb]] = [key(a), key(b)];
+    return na !== nb ? (na < nb ? -1 : 1) : va < vb ? -1 : va > vb ? 1 : 0;
+  });
+}
+
+/** The entries as the registry pages them (text), and read back as the source reads pages. */
+function pages(entries: Entry[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < entries.length; i += PAGE)
+    out.push(JSON.stringify({ servers: entries.slice(i, i + PAGE), metadata: {} }));
+  return out.length ? out : ['{"servers":[],"metadata":{}}'];
+}
+function read(texts: string[]): { entries: Entry[]; bytes: number } {
+  const entries: Entry[] = [];
+  let bytes = 0;
+  texts.forEach((t, i) => {
+    bytes += t.length;
+    for (const item of parsePage(t, 'bench', i + 1).items) entries.push(item);
+  });
+  return { entries, bytes };
+}
+
+const spec = {
+  sources: [{ name: 'up', type: 'registry', registry: { baseURL: 'https://r' } }],
+} as SpecV1beta1;
+function store(entries: Entry[], bytes: number): Layout {
+  clearPipelineOutcomes();
+  const r = runPipeline(spec, [{ name: 'up', format: 'upstream', parsed: apiDocument(entries, bytes) }]);
+  return layoutPiecesSync('mirror', storageChunks(r.catalog));
+}
+/** ConfigMaps a write of `next` over `prev` changes (the index, and every shard whose bytes differ). */
+function writes(prev: Layout, next: Layout): number {
+  const old = new Map(prev.shards.map((s) => [s.name, s.binaryData.chunk]));
+  return 1 + next.shards.filter((s) => old.get(s.name) !== s.binaryData.chunk).length;
+}
+
+export const mirror: Benchmark = {
+  name: 'mirror',
+  subject: 'incremental resync (updated_since changes applied to the last read), 1% of servers changed',
+  baseline: 'the same resync read whole',
+  async run(ctx) {
+    const n = ctx.settings.quick ? 1000 : 5000;
+    const base = registry(n);
+    const held = read(pages(base));
+    const first = store(held.entries, held.bytes);
+    // 1% of servers get a new description on their latest version, dated after everything else.
+    const now = [...base];
+    const changed: Entry[] = [];
+    for (let i = 0, k = 0; i < now.length; i += 300, k++) {
+      const e = structuredClone(now[i + 2] ?? now[i]) as Entry;
+      server(e).description = `changed ${k}`;
+      official(e).updatedAt = new Date(Date.UTC(2027, 0, 1) + k * 1000).toISOString();
+      now[now.indexOf(now[i + 2] ?? (now[i] as Entry))] = e;
+      changed.push(e);
+    }
+    const deltaPages = pages(changed);
+    const wholePages = pages(now);
+    const timings = { incremental: [] as number[], whole: [] as number[] };
+    let incrementalWrites = 0;
+    let wholeWrites = 0;
+    for (let rep = 0; rep < ctx.settings.reps + 1; rep++) {
+      // Interleaved, one of each per repetition; the first is a warm-up.
+      let t = performance.now();
+      const delta = read(deltaPages);
+      const applied = applyChanges(held.entries, delta.entries);
+      if (!('entries' in applied))
+        throw new Error(`bench registry cannot be read incrementally: ${applied.whole}`);
+      const a = store(applied.entries, held.bytes + delta.bytes);
+      const incMs = performance.now() - t;
+      t = performance.now();
+      const whole = read(wholePages);
+      const b = store(whole.entries, whole.bytes);
+      const wholeMs = performance.now() - t;
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        throw new Error('incremental and whole resyncs store different text');
+      if (rep === 0) continue;
+      timings.incremental.push(incMs);
+      timings.whole.push(wholeMs);
+      incrementalWrites = writes(first, a);
+      wholeWrites = 1 + b.shards.length;
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
+    const scenario = `${n} servers × 3 versions, ${changed.length} changed`;
+    ctx.log(
+      `${scenario}: incremental ${median(timings.incremental).toFixed(0)} ms, whole ${median(timings.whole).toFixed(0)} ms`,
+    );
+    return {
+      metrics: [
+        metric(scenario, 'resync wall', 'ms', median(timings.incremental), median(timings.whole), 'lower'),
+        metric(
+          scenario,
+          'ConfigMaps written',
+          'count',
+          incrementalWrites,
+          wholeWrites,
+          'lower',
+          'baseline: every ConfigMap of the layout, as before a shard was written only when its bytes changed',
+        ),
+      ],
+      details: { timings, changed: changed.length, entries: base.length, bytes: held.bytes },
+    };
+  },
+};
