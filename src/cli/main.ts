@@ -20,9 +20,28 @@ function asKubectlPlugin(program: Command): void {
   program.commands.find((c) => c.name() === 'registry')?.name('mcpregistry');
 }
 
+/** The verb the arguments name (its subcommand names, in order), or the program itself. */
+function verbOf(program: Command, args: readonly string[]): Command {
+  let cmd = program;
+  for (const a of args) {
+    if (a === '--') break;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (sub) cmd = sub;
+  }
+  return cmd;
+}
+
 export async function run(args: string[], io: CliIO, plugin = false): Promise<number> {
-  const program = buildProgram(io, plugin ? 'kubectl-mcpregistry' : 'thv');
-  if (plugin) asKubectlPlugin(program);
+  const binary = plugin ? 'kubectl-mcpregistry' : 'thv';
+  const build = (versionOption: boolean) => {
+    const p = buildProgram(io, binary, { versionOption });
+    if (plugin) asKubectlPlugin(p);
+    return p;
+  };
+  let program = build(true);
+  // `thv registry manifest … --version 1.2.0` pins a version: the verb's own option, not the root's.
+  if (verbOf(program, args).options.some((opt) => opt.long === '--version' && opt.required))
+    program = build(false);
   configure(program, io);
   try {
     await program.parseAsync(args, { from: 'user' });

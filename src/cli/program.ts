@@ -46,14 +46,19 @@ function waitOptions(cmd: Command, what: string): Command {
 }
 
 /** `binary` is the name --version reports: `thv`, or `kubectl-mcpregistry` for the kubectl plugin (main.ts). */
-export function buildProgram(io: CliIO, binary = 'thv'): Command {
+export function buildProgram(io: CliIO, binary = 'thv', o: { versionOption?: boolean } = {}): Command {
   // The Kubernetes client is loaded only by commands that talk to a cluster: --help, convert and
   // completion start in a fraction of the time.
   const connect = async (cmd: Command): Promise<Cluster> =>
     (await import('./cluster.ts')).Cluster.connect(cmd.optsWithGlobals<GlobalOptions>());
-  const program = new Command('thv')
-    .description('Manage MCPRegistry resources (toolhive.stacklok.io) in a Kubernetes cluster.')
-    .version(`${binary} ${productVersion()}`, '--version', 'print the version')
+  const program = new Command('thv').description(
+    'Manage MCPRegistry resources (toolhive.stacklok.io) in a Kubernetes cluster.',
+  );
+  // Left out when the verb run has a --version of its own (manifest's): commander reads a root
+  // option anywhere on the line, so the root's would print the version instead.
+  if (o.versionOption !== false)
+    program.version(`${binary} ${productVersion()}`, '--version', 'print the version');
+  program
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'namespace (default: the context’s namespace, else "default")')
@@ -203,7 +208,7 @@ export function buildProgram(io: CliIO, binary = 'thv'): Command {
     .alias('describe')
     .argument('<name>', 'the MCPRegistry to show')
     .description('Show a registry: spec, status, conditions, recent events, storage and API endpoint.')
-    .option('--servers', 'also list the stored servers: NAME TYPE TRANSPORT TAGS')
+    .option('--servers', 'also list the stored servers: NAME VERSION (OLDER) TYPE TRANSPORT STATUS TAGS')
     .addOption(
       new Option(
         '-o, --output <format>',

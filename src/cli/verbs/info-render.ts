@@ -27,6 +27,20 @@ export interface ServerRow {
   /** Upstream status: `active`, `deprecated` or `deleted` (what /v0.1 serves). */
   status: string;
   tags: string[];
+  /**
+   * The other versions a `registry` source keeps, newest published first, a deprecated or deleted
+   * one saying so (`1.9.0 (deprecated)`); absent when there are none (other sources: always).
+   */
+  olderVersions?: string[];
+}
+
+/** How many older versions the table names before `+N more` (-o json lists them all). */
+export const OLDER_SHOWN = 3;
+
+function older(v: readonly string[] | undefined): string {
+  if (!v || v.length === 0) return NONE;
+  const more = v.length - OLDER_SHOWN;
+  return v.slice(0, OLDER_SHOWN).join(', ') + (more > 0 ? `, +${more} more` : '');
 }
 
 export const MAX_EVENTS = 10;
@@ -102,9 +116,30 @@ export function recentEvents(events: readonly EventLike[]): EventLike[] {
 
 export function renderServers(servers: readonly ServerRow[]): string {
   if (servers.length === 0) return 'No servers stored.\n';
+  // The OLDER column only where a registry source kept other versions: other tables stay as they were.
+  if (!servers.some((s) => s.olderVersions?.length))
+    return table(
+      ['NAME', 'VERSION', 'TYPE', 'TRANSPORT', 'STATUS', 'TAGS'],
+      servers.map((s) => [
+        s.name,
+        s.version,
+        s.kind,
+        s.transport ?? NONE,
+        s.status,
+        s.tags.join(',') || NONE,
+      ]),
+    );
   return table(
-    ['NAME', 'VERSION', 'TYPE', 'TRANSPORT', 'STATUS', 'TAGS'],
-    servers.map((s) => [s.name, s.version, s.kind, s.transport ?? NONE, s.status, s.tags.join(',') || NONE]),
+    ['NAME', 'VERSION', 'OLDER', 'TYPE', 'TRANSPORT', 'STATUS', 'TAGS'],
+    servers.map((s) => [
+      s.name,
+      s.version,
+      older(s.olderVersions),
+      s.kind,
+      s.transport ?? NONE,
+      s.status,
+      s.tags.join(',') || NONE,
+    ]),
   );
 }
 

@@ -1,6 +1,9 @@
 /** `thv registry info`: the object, its recent Events and, with --servers, the stored catalog. */
 import type { MCPRegistryV1beta1 } from '../../api/types.ts';
 import { readStoredCatalog } from '../../storage/configmaps.ts';
+import type { ServerVersion } from '../../registry/model.ts';
+import { officialOf } from '../../registry/status.ts';
+import { timeKey } from '../../registry/time.ts';
 import type { Cluster } from '../cluster.ts';
 import { CliError } from '../errors.ts';
 import { structured, type StructuredFormat } from '../format.ts';
@@ -29,7 +32,21 @@ async function storedServers(cluster: Cluster, ns: string, name: string): Promis
     ...(s.transport ? { transport: s.transport } : {}),
     status: s.official.status,
     tags: s.tags,
+    ...(s.versions?.length && { olderVersions: olderVersions(s.versions) }),
   }));
+}
+
+/** The versions a registry source kept beside the catalogued one, newest published first. */
+export function olderVersions(versions: readonly ServerVersion[]): string[] {
+  const published = (v: ServerVersion) => timeKey(officialOf(v.registryMeta).publishedAt) ?? -1n;
+  return versions
+    .map((v, i) => ({ v, i, k: published(v) }))
+    .sort((a, b) => (a.k === b.k ? a.i - b.i : a.k > b.k ? -1 : 1))
+    .map(({ v }) => {
+      const status = officialOf(v.registryMeta).status;
+      const version = typeof v.upstream.version === 'string' ? v.upstream.version : '?';
+      return status === 'deprecated' || status === 'deleted' ? `${version} (${status})` : version;
+    });
 }
 
 export async function runInfo(cluster: Cluster, io: CliIO, name: string, o: InfoOptions): Promise<void> {

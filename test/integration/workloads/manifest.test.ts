@@ -9,6 +9,7 @@ import { kubectl } from '../../support/cluster.ts';
 import { installToolhiveCrds, TOOLHIVE_GENERATIONS } from '../../support/toolhive-crds.ts';
 import { thv } from '../cli/thv.ts';
 import { getSpec, registryWith, TOOLHIVE_DOC, UPSTREAM_DOC, workloadNamespace } from './helpers.ts';
+import { VERSIONS_PAGE } from '../../unit/admission/workloads/catalogs.ts';
 
 const CASES = [
   { kind: 'MCPServer', plural: 'mcpservers', registry: 'corp', server: 'fetch', name: 'fetch' },
@@ -86,4 +87,30 @@ test('thv registry manifest: what it says when the reference is wrong', async ()
     wrong.stderr,
     'error: "atlassian" is a remote server, which a MCPServer cannot run: reference it from an MCPRemoteProxy or MCPServerEntry\n',
   );
+});
+
+test('thv registry manifest --version: an older version a registry source keeps, applied as is; one it lacks refused', async () => {
+  await installToolhiveCrds('2026-08-21');
+  const ns = await workloadNamespace();
+  await registryWith(ns, 'mirror', VERSIONS_PAGE);
+  const run = (...a: string[]) => thv(['registry', 'manifest', 'mirror', ...a, '-n', ns]);
+  const r = await run('io.github.acme/weather', '--version', '2.0.0');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = parse(r.stdout) as {
+    metadata: { name: string; annotations: Record<string, string> };
+    spec: Record<string, unknown>;
+  };
+  assert.equal(doc.metadata.annotations['toolhive.stacklok.io/server-version'], '2.0.0');
+  assert.equal(doc.spec.image, 'ghcr.io/acme/weather:2.0.0');
+  assert.equal(doc.spec.env, undefined, '2.0.0 has no UNITS default (2.1.0 has)');
+  const applied = kubectl(['apply', '-f', '-'], r.stdout);
+  assert.equal(applied.code, 0, applied.stderr);
+  const got = getSpec(ns, 'mcpservers', doc.metadata.name);
+  assert.equal(got.metadata.annotations['toolhive.stacklok.io/resolved'], 'io.github.acme/weather@2.0.0');
+  assert.deepEqual(await run('io.github.acme/weather', '--version', '2.0.1'), {
+    code: 1,
+    stdout: '',
+    stderr:
+      'error: MCPRegistry "mirror" has no version "2.0.1" of "io.github.acme/weather"; it has "2.0.0", "2.1.0" (latest), "1.9.0"; use "latest" or one of them\n',
+  });
 });

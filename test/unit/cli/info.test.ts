@@ -1,3 +1,4 @@
+import { olderVersions } from '../../../src/cli/verbs/info.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -236,4 +237,54 @@ test('attempts since the last success: a line only while syncs fail (0 after a s
     const found = out.split('\n').find((l) => /Attempts/.test(l));
     assert.equal(found, line, String(attempts));
   }
+});
+
+test('servers a registry source kept other versions of: an OLDER column, three named then +N more', () => {
+  assert.equal(
+    renderServers([
+      {
+        name: 'io.github.acme/many',
+        version: '1.14.0',
+        kind: 'container',
+        transport: 'stdio',
+        status: 'active',
+        tags: [],
+        olderVersions: ['1.13.0', '1.12.0 (deprecated)', '1.11.0', '1.10.0', '1.9.0 (deleted)'],
+      },
+      { name: 'fetch', version: '1.0.0', kind: 'container', status: 'active', tags: [] },
+      {
+        name: 'io.github.acme/search',
+        version: '1.4.0',
+        kind: 'remote',
+        status: 'active',
+        tags: [],
+        olderVersions: ['1.3.0'],
+      },
+    ]),
+    [
+      'NAME                    VERSION   OLDER                                          TYPE        TRANSPORT   STATUS   TAGS',
+      'io.github.acme/many     1.14.0    1.13.0, 1.12.0 (deprecated), 1.11.0, +2 more   container   stdio       active   <none>',
+      'fetch                   1.0.0     <none>                                         container   <none>      active   <none>',
+      'io.github.acme/search   1.4.0     1.3.0                                          remote      <none>      active   <none>',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('olderVersions: newest published first (ties in stored order), deprecated and deleted say so', () => {
+  const OFFICIAL = 'io.modelcontextprotocol.registry/official';
+  const v = (version: string, publishedAt: string | undefined, status = 'active') => ({
+    upstream: { name: 'io.ex/a', version },
+    registryMeta: { [OFFICIAL]: { status, ...(publishedAt && { publishedAt }) } },
+  });
+  assert.deepEqual(
+    olderVersions([
+      v('1.0.0', '2026-01-01T00:00:00Z'),
+      v('1.2.0', '2026-03-01T00:00:00.000001Z', 'deleted'),
+      v('1.10.0', '2026-03-01T00:00:00Z', 'deprecated'),
+      v('0.9.0', undefined),
+      v('1.1.0', '2026-01-01T00:00:00Z'),
+    ]),
+    ['1.2.0 (deleted)', '1.10.0 (deprecated)', '1.0.0', '1.1.0', '0.9.0'],
+  );
 });
