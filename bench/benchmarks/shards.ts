@@ -3,10 +3,10 @@
  * registries (ConfigMap source, API disabled) spread over 16 namespaces.
  * 1. Idle RSS per replica with every registry Ready, vs the same replicas before any registry existed
  *    (the details give the KiB per idle registry above the empty operator).
- * 2. One replica SIGKILLed (its Leases are not released): a manual sync of every registry of its
- *    shards, asked right after the kill, applied by the survivor; baseline: the same manual sync of the
- *    survivor's own registries, asked before the kill. The difference is the takeover (one lease
- *    duration, 15 s, plus a retry period).
+ * 2. One replica SIGKILLed (its Leases are not released): time until the survivor holds every shard
+ *    Lease, and until it has reconciled every registry of the dead replica's shards once more (its
+ *    controller_runtime_reconcile_total grew by their number). The baseline is the configured lease
+ *    duration (15 s), not a measurement: the issue's target is "≤ lease duration + 10 s".
  * apiserver, etcd and both replicas share core 0; the objects are created by the benchmark process.
  */
 import { join } from 'node:path';
@@ -19,11 +19,13 @@ import { makeCertDir } from '../lib/certs.ts';
 import { createNamespace, installCrd, startBenchCluster } from '../lib/cluster.ts';
 import { controllerUnavailable, startController, type ControllerProc } from '../lib/controller-proc.ts';
 import { SERVER_CORE, rssOf, waitUntil } from '../lib/procs.ts';
+import { metricSum, scrapeHttp } from '../lib/scrape.ts';
 import { metric, NotAvailable } from '../lib/report.ts';
 
 const SHARDS = 4;
 const NAMESPACES = Array.from({ length: 16 }, (_, i) => `bench-shard-${i}`);
 const LEASE_NS = 'bench-leases';
+const LEASE_S = 15;
 const ref = (namespace: string) => ({ group: GROUP, version: 'v1beta1', plural: PLURAL, namespace });
 type Reg = {
   metadata: { name: string; namespace: string };
@@ -68,29 +70,16 @@ async function holders(client: KubeClient): Promise<string[]> {
   );
 }
 
-/** Asks a manual sync of every registry in `namespaces` and returns ms until all have applied it. */
-async function manualSync(client: KubeClient, namespaces: string[], value: string): Promise<number> {
-  const t0 = performance.now();
-  const regs = (await all(client)).filter((r) => namespaces.includes(r.metadata.namespace));
-  for (const r of regs)
-    await client.patch({ ...ref(r.metadata.namespace), name: r.metadata.name }, 'merge', {
-      metadata: { annotations: { 'toolhive.stacklok.io/sync-trigger': value } },
-    });
-  await waitUntil(
-    `${regs.length} registries synced (${value})`,
-    async () =>
-      (await all(client))
-        .filter((r) => namespaces.includes(r.metadata.namespace))
-        .every((r) => r.status?.sync?.lastManualSyncTrigger === value),
-    300_000,
+const reconciles = async (p: ControllerProc) =>
+  metricSum(
+    await scrapeHttp(`http://127.0.0.1:${p.healthPort}/metrics`),
+    'controller_runtime_reconcile_total',
   );
-  return performance.now() - t0;
-}
 
 export const shards: Benchmark = {
   name: 'shards',
   subject: `two operator replicas with --shards=${SHARDS}`,
-  baseline: 'the same replicas before any registry (RSS); a manual sync without a takeover (kill)',
+  baseline: 'the same replicas before any registry (RSS); the configured lease duration (takeover)',
   async run(ctx) {
     const why = controllerUnavailable();
     if (why) throw new NotAvailable(why);
@@ -148,10 +137,24 @@ export const shards: Benchmark = {
       const perRegistryKiB = fullRss.map((f, i) => (f - emptyRss[i]!) / 1024 / n);
       const h = await holders(client);
       const nsOf = (host: string) => NAMESPACES.filter((ns) => h[shardOf(ns, SHARDS)] === host);
-      const survivorMs = await manualSync(client, nsOf('replica-a'), 'before-kill');
       const victimNs = nsOf('replica-b');
+      const victimRegs = (await all(client)).filter((r) => victimNs.includes(r.metadata.namespace)).length;
+      const survivor = procs[0]!;
+      const before = await reconciles(survivor);
       await procs[1]!.proc.stop('SIGKILL');
-      const takeoverMs = await manualSync(client, victimNs, 'after-kill');
+      const killedAt = performance.now();
+      await waitUntil(
+        'the survivor holds every shard',
+        async () => (await holders(client)).every((x) => x === 'replica-a'),
+        120_000,
+      );
+      const leaseMs = performance.now() - killedAt;
+      await waitUntil(
+        `the survivor reconciled ${victimRegs} more registries`,
+        async () => (await reconciles(survivor)) - before >= victimRegs,
+        600_000,
+      );
+      const reconciledMs = performance.now() - killedAt;
       const mib = (b: number) => b / 2 ** 20;
       const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const sc = `${n} MCPRegistries on 2 replicas, ${SHARDS} shards`;
@@ -168,12 +171,21 @@ export const shards: Benchmark = {
           ),
           metric(
             sc,
-            'replica killed: its registries synced again',
+            'replica killed: every shard held by the survivor',
             's',
-            takeoverMs / 1000,
-            survivorMs / 1000,
+            leaseMs / 1000,
+            LEASE_S,
             'lower',
-            'baseline: the same manual sync on the live replica; target ≤ lease duration (15 s) + 10 s',
+            'baseline: the configured lease duration, not measured',
+          ),
+          metric(
+            sc,
+            'replica killed: its registries reconciled again',
+            's',
+            reconciledMs / 1000,
+            LEASE_S,
+            'lower',
+            `baseline: the configured lease duration; target ≤ ${LEASE_S} s + 10 s; ${victimRegs} registries`,
           ),
         ],
         details: {
@@ -182,9 +194,9 @@ export const shards: Benchmark = {
           emptyRss,
           fullRss,
           perRegistryKiB,
-          survivorMs,
-          takeoverMs,
-          victimNamespaces: victimNs.length,
+          leaseMs,
+          reconciledMs,
+          victimRegistries: victimRegs,
         },
       };
     } finally {

@@ -242,9 +242,9 @@ export const GATES: Gate[] = [
     // 10 s", with the 15 s lease: absolute, so information only.
     id: 'shards-takeover-s',
     bench: 'shards',
-    label: 'shards: replica killed, its registries synced again by the other, s',
+    label: 'shards: replica killed, its registries reconciled again by the other, s',
     scenario: / MCPRegistries on 2 replicas, 4 shards$/,
-    metric: 'replica killed: its registries synced again',
+    metric: 'replica killed: its registries reconciled again',
     op: '<=',
     target: 25,
     on: 'ours',
