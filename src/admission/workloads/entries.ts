@@ -5,7 +5,7 @@
  */
 import type { Catalog, CatalogServer } from '../../registry/model.ts';
 import { parseImage, normaliseUrl } from './matching.ts';
-import { packVersions, servedOlderEntries } from './versions.ts';
+import { isDeleted, packVersions } from './versions.ts';
 
 export interface EntryInput {
   name: string;
@@ -111,7 +111,29 @@ export function workloadEntry(s: CatalogServer): WorkloadEntry {
   };
 }
 
-export function indexEntries(catalog: Catalog): EntryIndex {
+/**
+ * What a registry's other versions add to its index: their images and URLs (enforcement) always,
+ * read straight from their server.json (no conversion); with `resolve` also the versions themselves,
+ * packed, for a workload pinned to one (the webhook, the CLI). The compliance count enforces only.
+ */
+export interface IndexOptions {
+  versions?: 'resolve' | 'enforce';
+}
+
+/** Images and URLs of the versions a registry still serves besides the catalogued one. */
+function servedOlder(s: CatalogServer): { images: string[]; urls: string[] } {
+  const images: string[] = [];
+  const urls: string[] = [];
+  for (const v of s.versions ?? []) {
+    if (isDeleted(v)) continue;
+    const pieces = { upstream: v.upstream } as CatalogServer;
+    images.push(...upstreamImages(pieces));
+    urls.push(...upstreamUrls(pieces));
+  }
+  return { images, urls };
+}
+
+export function indexEntries(catalog: Catalog, o: IndexOptions = {}): EntryIndex {
   const idx: EntryIndex = {
     entries: new Map(),
     byFullName: new Map(),
@@ -122,19 +144,21 @@ export function indexEntries(catalog: Catalog): EntryIndex {
   };
   for (const s of catalog.servers) {
     const e = workloadEntry(s);
-    const packed = s.versions ? packVersions(s, e, workloadEntry) : undefined;
-    if (packed !== undefined) idx.versions.set(e.name, packed);
+    if (s.versions && o.versions !== 'enforce') {
+      const packed = packVersions(s, e, workloadEntry);
+      if (packed !== undefined) idx.versions.set(e.name, packed);
+    }
     // A version the registry still serves is in it: its image or URL passes enforcement too.
-    const older = packed === undefined ? [] : servedOlderEntries(e, packed);
+    const older = s.versions ? servedOlder(s) : { images: [], urls: [] };
     idx.entries.set(e.name, e);
     idx.byFullName.set(e.fullName, e.name);
     const tail = e.fullName.slice(e.fullName.lastIndexOf('/') + 1);
     idx.byTail.set(tail, [...(idx.byTail.get(tail) ?? []), e.name]);
-    for (const u of [...e.urls, ...older.flatMap((o) => o.urls)]) {
+    for (const u of [...e.urls, ...older.urls]) {
       const n = normaliseUrl(u);
       if (n) idx.urls.add(n);
     }
-    for (const i of [...e.images, ...older.flatMap((o) => o.images)]) {
+    for (const i of [...e.images, ...older.images]) {
       const r = parseImage(i);
       if (!r) continue;
       const slot = idx.images.get(r.repository) ?? { tags: [], digests: [] };

@@ -2,7 +2,13 @@
 export * from './kinds.ts';
 export { closestNames } from './suggest.ts';
 export { parseImage, imageMatches, normaliseUrl, type ImageRef } from './matching.ts';
-export { indexEntries, lookupEntry, type EntryIndex, type WorkloadEntry } from './entries.ts';
+export {
+  indexEntries,
+  lookupEntry,
+  type EntryIndex,
+  type IndexOptions,
+  type WorkloadEntry,
+} from './entries.ts';
 export { resolveWorkload, type RegistryState, type ResolveInput, type ResolveResult } from './resolve.ts';
 export { enforceWorkload, type CheckedRegistry, type EnforceInput } from './enforce.ts';
 export {

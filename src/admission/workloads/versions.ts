@@ -24,6 +24,11 @@ type ToEntry = (s: CatalogServer) => WorkloadEntry;
 /** How many versions a refusal names. */
 export const LISTED_VERSIONS = 10;
 
+/** Whether the source registry deleted this version (kept, served on request, never resolved). */
+export function isDeleted(v: ServerVersion): boolean {
+  return registryStatusOf(v.registryMeta) === 'deleted';
+}
+
 /** The entry a version of this server stands for, converted as the catalogued version was. */
 function versionEntry(s: CatalogServer, v: ServerVersion, toEntry: ToEntry): WorkloadEntry {
   const status = registryStatusOf(v.registryMeta);
@@ -53,7 +58,7 @@ export function packVersions(s: CatalogServer, latest: WorkloadEntry, toEntry: T
       if (JSON.stringify(value) !== JSON.stringify(base[k])) (delta as Record<string, unknown>)[k] = value;
     // Optional fields the older version lacks are absent from it, not inherited from the latest.
     for (const k of Object.keys(latest)) if (!(k in e)) (delta as Record<string, unknown>)[k] = null;
-    packed.push([e.version, registryStatusOf(v.registryMeta) === 'deleted' ? 1 : 0, delta]);
+    packed.push([e.version, isDeleted(v) ? 1 : 0, delta]);
   }
   return packed.length > 0 ? JSON.stringify(packed) : undefined;
 }
@@ -78,11 +83,6 @@ function unpack(latest: WorkloadEntry, delta: Partial<WorkloadEntry>): WorkloadE
 /** Every version of the server as packed: parsed on demand, never kept. */
 function unpacked(text: string | undefined): Packed[] {
   return text === undefined ? [] : (JSON.parse(text) as Packed[]);
-}
-
-/** The entries of the versions the registry still serves besides the catalogued one (for enforcement). */
-export function servedOlderEntries(latest: WorkloadEntry, text: string): WorkloadEntry[] {
-  return unpacked(text).flatMap(([, deleted, delta]) => (deleted ? [] : [unpack(latest, delta)]));
 }
 
 /** The versions a workload can name, the catalogued one first and the others newest first. */

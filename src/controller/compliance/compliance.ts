@@ -86,7 +86,8 @@ export class Compliance {
     if (held?.rv === rv) return held.index;
     const stored = await readStoredCatalog(this.o.client, namespace, name);
     if (!stored) return undefined;
-    const index = indexEntries(stored.catalog);
+    // Counting enforces only: older versions' images and URLs, not the versions packed to resolve.
+    const index = indexEntries(stored.catalog, { versions: 'enforce' });
     this.indexes.set(key, { rv, index });
     return index;
   }

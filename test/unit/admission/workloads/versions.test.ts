@@ -10,6 +10,7 @@ import { applyPatch } from 'rfc6902';
 import { formatFieldErrors } from '../../../../src/api/field-error.ts';
 import {
   enforceWorkload,
+  indexEntries,
   kindInfo,
   resolveWorkload,
   workloadManifest,
@@ -17,7 +18,8 @@ import {
 } from '../../../../src/admission/workloads/index.ts';
 import { closestVersions } from '../../../../src/admission/workloads/versions.ts';
 import { servedSchemas } from './fields.ts';
-import { versionsIndex } from './catalogs.ts';
+import { VERSIONS_PAGE, versionsIndex } from './catalogs.ts';
+import { parseRegistryDocument } from '../../../../src/registry/index.ts';
 
 const REG = { name: 'public', phase: 'Ready', index: versionsIndex() };
 
@@ -166,4 +168,13 @@ test('packed: one string per server with versions, a version costs the fields th
   // 14 older versions differing in version and image tag: well under 200 bytes each.
   assert.ok(many.length < 14 * 200, String(many.length));
   assert.equal(REG.index.entries.size, 3);
+});
+
+test("versions 'enforce' (the compliance count): older versions' images and URLs, nothing packed", () => {
+  const idx = indexEntries(parseRegistryDocument(JSON.stringify(VERSIONS_PAGE), 'upstream').catalog, {
+    versions: 'enforce',
+  });
+  assert.equal(idx.versions.size, 0);
+  assert.deepEqual(idx.images, REG.index.images);
+  assert.deepEqual(idx.urls, REG.index.urls);
 });
