@@ -39,7 +39,13 @@ const TOOLS = [
   'trigger-long-running-operation',
 ];
 
+/** Progress on stderr, as the node logs its own: where a slow run spent its time. */
+let t0 = 0;
+const log = (m: string) =>
+  process.stderr.write(`[toolhive-operator] +${((Date.now() - t0) / 1000).toFixed(1)} s: ${m}\n`);
+
 export async function toolhiveOperatorRunsTheServer(node: RealNode): Promise<void> {
+  t0 = Date.now();
   const images = toolhiveImages(toolhiveOperatorBinDir());
   for (const ref of Object.values(images)) node.importImage(ref);
   const mod = toolhiveModuleDir();
@@ -48,6 +54,7 @@ export async function toolhiveOperatorRunsTheServer(node: RealNode): Promise<voi
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => `crd/${f.replace(/^toolhive\.stacklok\.dev_(.*)\.yaml$/, `$1.${THV}`)}`);
   const rendered = renderChart(join(mod.dir, 'deploy/charts/operator'), images);
+  log('images built and imported');
   try {
     await runningServer(images.mcpServer, crdDir, crds, rendered);
   } finally {
@@ -58,6 +65,7 @@ export async function toolhiveOperatorRunsTheServer(node: RealNode): Promise<voi
     k(['delete', '-f', '-', '--ignore-not-found', '--wait=true', '--timeout=120s'], rendered);
     k(['delete', 'namespace', THV_NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
     k(['delete', ...crds, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+    log('cleaned up');
   }
 }
 
@@ -107,6 +115,7 @@ async function runningServer(image: string, crdDir: string, crds: string[], rend
   kOk(['create', 'namespace', THV_NS]);
   kOk(['apply', '-n', THV_NS, '-f', '-'], rendered);
   kOk(['rollout', 'status', '-n', THV_NS, 'deployment/toolhive-operator', '--timeout=300s']);
+  log('ToolHive operator rolled out');
 
   kOk(['create', 'namespace', NS]);
   kOk(['create', 'configmap', 'catalog', '-n', NS, '--from-literal', `registry.json=${registryJson(image)}`]);
@@ -165,6 +174,7 @@ async function runningServer(image: string, crdDir: string, crds: string[], rend
   ).catch((e: unknown) => {
     throw new Error(`${(e as Error).message}\n${diagnostics()}`);
   });
+  log('MCPServer Ready');
   const pods = json<{ items: { metadata: { name: string }; spec: { containers: { image: string }[] } }[] }>([
     'get',
     'pods',
@@ -207,6 +217,7 @@ async function runningServer(image: string, crdDir: string, crds: string[], rend
     throw new Error(`${(e as Error).message}; last error: ${last}\n${diagnostics()}`);
   });
   assert.deepEqual(names, TOOLS);
+  log('tools listed; cleaning up');
 }
 
 function diagnostics(): string {
