@@ -17,9 +17,17 @@ import { memberLeaseName, shardLeaseName, shardOf } from './shard-of.ts';
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' } as const;
 
 interface LeaseObject {
-  metadata: { name: string; namespace?: string; resourceVersion?: string };
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+  };
   spec?: LeaseSpec;
 }
+
+/** The shard count a shard Lease was written with: replicas of another count must not run alongside. */
+export const SHARDS_ANNOTATION = 'toolhive.stacklok.io/shards';
 
 export interface ShardElectorOptions {
   client: KubeClient;
@@ -45,6 +53,7 @@ export class ShardElector {
   private readonly states = new Map<string, ElectorState>();
   private readonly held = new Set<number>();
   private member: string | undefined;
+  private blocked = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
 
@@ -98,17 +107,31 @@ export class ShardElector {
       if (!mayWrite(this.state(this.shardName(i)), now, this.t)) this.lose(i, 'lapsed');
     const { items } = await this.o.client.list<LeaseObject>({ ...LEASES, namespace: this.o.namespace });
     const byName = new Map(items.map((l) => [l.metadata.name, l]));
-    const see = (name: string): Seen => {
-      const lease = byName.get(name);
+    const see = (name: string, lease = byName.get(name)): Seen => {
       const st = observe(this.state(name), lease?.spec, now);
       this.states.set(name, st);
       if ((lease?.spec?.holderIdentity ?? '') === this.o.identity) return 'mine';
       return decide(this.o.identity, st, lease?.spec, now, this.t).kind === 'wait' ? 'other' : 'free';
     };
     const all = Array.from({ length: this.o.shards }, (_, i) => i);
+    // Another layout: the single leader's Lease, or a shard Lease of another count (any index).
+    const foreign = items.filter(
+      (l) =>
+        l.metadata.name === `${this.o.prefix}-leader` ||
+        (l.metadata.name.startsWith(`${this.o.prefix}-shard-`) &&
+          l.metadata.annotations?.[SHARDS_ANNOTATION] !== String(this.o.shards)),
+    );
+    const blocking = foreign.filter((l) => see(l.metadata.name, l) === 'other').map((l) => l.metadata.name);
+    if (blocking.length && !this.blocked)
+      this.o.log.warn(
+        { leases: blocking },
+        'another shard layout holds Leases: taking no shard until they lapse',
+      );
+    this.blocked = blocking.length > 0;
     const plan = planShards({
       shards: all.map((i) => see(this.shardName(i))),
       members: all.map((j) => see(memberLeaseName(this.o.prefix, j))),
+      blocked: this.blocked,
     });
     for (const i of this.held)
       if (!plan.renew.includes(i)) this.lose(i, plan.release.includes(i) ? 'above fair share' : 'taken');
@@ -135,19 +158,17 @@ export class ShardElector {
     const action = decide(this.o.identity, this.state(name), lease?.spec, now, this.t);
     if (action.kind === 'wait') return 'conflict';
     const ref = { ...LEASES, namespace: this.o.namespace };
+    const metadata = {
+      name,
+      namespace: this.o.namespace,
+      annotations: { ...lease?.metadata.annotations, [SHARDS_ANNOTATION]: String(this.o.shards) },
+    };
     try {
-      if (action.kind === 'create')
-        await this.o.client.create(ref, {
-          metadata: { name, namespace: this.o.namespace },
-          spec: action.spec,
-        });
+      if (action.kind === 'create') await this.o.client.create(ref, { metadata, spec: action.spec });
       else
         await this.o.client.replace(
           { ...ref, name },
-          {
-            metadata: { name, namespace: this.o.namespace, resourceVersion: lease?.metadata.resourceVersion },
-            spec: action.spec,
-          },
+          { metadata: { ...metadata, resourceVersion: lease?.metadata.resourceVersion }, spec: action.spec },
         );
       this.states.set(name, { ...this.state(name), lastRenewAt: now });
       return 'ok';

@@ -9,6 +9,10 @@
  * ceil(shards / live replicas); it never holds more, gives back its highest-numbered excess
  * (so a newcomer can take them), and takes free shards lowest-numbered first up to its share, which
  * picks up a dead replica's shards once its member and shard Leases lapse.
+ *
+ * Blocked (another layout is live: the single leader's Lease, or a shard Lease written with another
+ * shard count, as during a rolling change of --shards) it takes nothing, so replicas hashing
+ * namespaces differently never write at once; it keeps what it holds, so one layout always runs.
  */
 
 export type Seen = 'mine' | 'other' | 'free';
@@ -18,6 +22,8 @@ export interface ShardView {
   shards: Seen[];
   /** The member slots, by slot index (as many as shards). */
   members: Seen[];
+  /** A live Lease of another layout exists (see above). */
+  blocked?: boolean;
 }
 
 export interface ShardPlan {
@@ -44,7 +50,9 @@ export function planShards(view: ShardView): ShardPlan {
   const ours = indexes(view.shards, 'mine');
   const renew = ours.slice(0, fairShare);
   const release = ours.slice(fairShare);
-  const acquire = indexes(view.shards, 'free').slice(0, Math.max(0, fairShare - renew.length));
+  const acquire = view.blocked
+    ? []
+    : indexes(view.shards, 'free').slice(0, Math.max(0, fairShare - renew.length));
   return {
     renew,
     acquire,

@@ -4,7 +4,9 @@
  * SIGSTOPped replica's shard is taken over (its registry syncs again on another replica), and the
  * resumed replica writes nothing for the shard it lost, then rejoins and gets a fair share back.
  * "At a time" is checked in each process's own log order: every reconcile line of a namespace lies
- * between that replica's 'shard acquired' and 'shard lost' for the namespace's shard.
+ * between that replica's 'shard acquired' and 'shard lost' for the namespace's shard. A replica of
+ * another layout (beside the single leader, or with another shard count) takes no shard until the old
+ * layout's Leases are gone.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -165,4 +167,76 @@ test('three replicas split three shards; a stopped one is taken over and, resume
   await trigger('rejoined');
   for (const [host, p] of procs) assertFenced(host, p);
   for (const p of procs.values()) assert.equal(p.child.exitCode, null, 'no replica exits over a lost shard');
+});
+
+test('a replica of another layout takes no shard while the old one is live: 1 → 2 → 3 shards', async () => {
+  const empty = `ctrl-shard-none-${randomBytes(4).toString('hex')}`;
+  await client().create(NAMESPACES, { metadata: { name: empty } });
+  const start = (host: string, shards: number) => {
+    const p = startController({
+      kubeconfig: kubeconfigPath(),
+      namespaces: [empty],
+      leaderElect: true,
+      leaseNamespace: leaseNs,
+      leaseName: 'mcpr-mixed-leader',
+      extraArgs: [`--shards=${shards}`],
+      env: { HOSTNAME: host },
+    });
+    procs.set(host, p);
+    return p;
+  };
+  const held = async (name: string) => {
+    const l = await client()
+      .get<{ spec?: { holderIdentity?: string } }>({ ...LEASES, namespace: leaseNs, name })
+      .catch(() => undefined);
+    return (l?.spec?.holderIdentity ?? '').split('_')[0] ?? '';
+  };
+  const blocked = (p: ControllerProcess) => () =>
+    lines(p).some((l) => l.msg === 'another shard layout holds Leases: taking no shard until they lapse')
+      ? true
+      : undefined;
+  // A round's Lease writes are logged before the next round starts: a second renewal of the
+  // replica's member slot means everything its first rounds took is in its log and its Leases.
+  const nextRound = async (host: string) => {
+    const renewed = async () => {
+      const { items } = await client().list<{
+        metadata: { name: string };
+        spec?: { holderIdentity?: string; renewTime?: string };
+      }>({ ...LEASES, namespace: leaseNs });
+      return items.find(
+        (l) =>
+          l.metadata.name.startsWith('mcpr-mixed-member-') && l.spec?.holderIdentity?.startsWith(`${host}_`),
+      )?.spec?.renewTime;
+    };
+    const first = await eventually(`${host} holds a member slot`, renewed);
+    await eventually(`${host} renews it again`, async () => ((await renewed()) !== first ? true : undefined));
+  };
+  const holdsNone = async (host: string, count: number) => {
+    assert.ok(!lines(procs.get(host)!).some((l) => l.msg === 'shard acquired'), `${host} took no shard`);
+    for (let i = 0; i < count; i++) assert.notEqual(await held(`mcpr-mixed-shard-${i}`), host);
+  };
+  const old = start('ctrl-one', 1);
+  await eventually('the single leader', async () =>
+    (await held('mcpr-mixed-leader')) === 'ctrl-one' ? true : undefined,
+  );
+  const two = start('ctrl-two', 2);
+  await eventually('the sharded replica sees the leader', blocked(two));
+  await nextRound('ctrl-two');
+  await holdsNone('ctrl-two', 2);
+  await old.stop(); // releases its Lease
+  await eventually('the two shards taken once the leader is gone', async () =>
+    (await held('mcpr-mixed-shard-0')) === 'ctrl-two' && (await held('mcpr-mixed-shard-1')) === 'ctrl-two'
+      ? true
+      : undefined,
+  );
+  const three = start('ctrl-three', 3);
+  await eventually('a replica with another count sees the live shards', blocked(three));
+  await nextRound('ctrl-three');
+  await holdsNone('ctrl-three', 3);
+  await two.stop();
+  await eventually('three shards taken by the new count', async () =>
+    (await Promise.all([0, 1, 2].map((i) => held(`mcpr-mixed-shard-${i}`)))).every((h) => h === 'ctrl-three')
+      ? true
+      : undefined,
+  );
 });

@@ -93,6 +93,35 @@ for (const [why, shards, members, want] of cases)
     assert.deepEqual(rest, want);
   });
 
+for (const [why, shards, members, want] of [
+  [
+    'another layout is live, nothing held: take nothing, keep a member slot',
+    '....',
+    '....',
+    { renew: [], acquire: [], release: [], member: 0, fairShare: 4 },
+  ],
+  [
+    'another layout is live, some held: keep them, take no more',
+    'm...',
+    'm...',
+    { renew: [0], acquire: [], release: [], member: 0, fairShare: 4 },
+  ],
+  [
+    'another layout is live, above the share: still give back the excess',
+    'mmmm',
+    'mo..',
+    { renew: [0, 1], acquire: [], release: [2, 3], member: 0, fairShare: 2 },
+  ],
+] as const)
+  test(`shard plan, blocked: ${why} (${shards} / ${members})`, () => {
+    const { releaseMembers: _r, ...rest } = planShards({
+      shards: seen(shards),
+      members: seen(members),
+      blocked: true,
+    });
+    assert.deepEqual(rest, want);
+  });
+
 test('member slots held twice: all but the first given back', () => {
   assert.deepEqual(planShards({ shards: seen('mm'), members: seen('mm') }).releaseMembers, [1]);
   assert.deepEqual(planShards({ shards: seen('mm'), members: seen('m.') }).releaseMembers, []);
