@@ -17,6 +17,7 @@ import { SourceError } from '../../sources/types.ts';
 import {
   statusAfterFailure,
   statusAfterSuccess,
+  sourcesPhrase,
   type CondInput,
   type FailureOutcome,
   type StatusContext,
@@ -121,7 +122,7 @@ export function syncedEventMessage(r: PipelineFigures, sourceNames: string[]): s
   const lenient = w.length
     ? ` (${w.length} read leniently: ${w.slice(0, 3).join('; ')}${w.length > 3 ? '; …' : ''})`
     : '';
-  return `synced ${r.serverCount} servers from ${sourceNames.join(', ')}${invalid}${lenient}`;
+  return `synced ${r.serverCount} servers from ${sourcesPhrase(sourceNames)}${invalid}${lenient}`;
 }
 
 export function decideOutcome(f: SyncFacts): SyncPlan {

@@ -98,6 +98,14 @@ export interface StatusContext {
   api?: { endpoint?: string; readyReplicas: number; condition: CondInput };
 }
 
+/**
+ * "source a" / "sources a, b": the word says a source is meant, so a source named like a namespace
+ * (a v1alpha1 object's single source is named "default" by conversion) does not read like one.
+ */
+export function sourcesPhrase(names: readonly string[]): string {
+  return `${names.length === 1 ? 'source' : 'sources'} ${names.join(', ')}`;
+}
+
 export function statusAfterSuccess(
   prev: StatusV1beta1 | undefined,
   o: SuccessOutcome,
@@ -108,7 +116,7 @@ export function statusAfterSuccess(
     : '';
   const emptied = o.filteredOut ? `; ${o.filteredOut}` : '';
   const bound = o.versionsTrimmed ? `; ${o.versionsTrimmed}` : '';
-  const message = `${o.serverCount} server${o.serverCount === 1 ? '' : 's'} from ${o.sourceNames.join(', ')}${invalidNote}${emptied}${bound}`;
+  const message = `${o.serverCount} server${o.serverCount === 1 ? '' : 's'} from ${sourcesPhrase(o.sourceNames)}${invalidNote}${emptied}${bound}`;
   return {
     ...prev,
     phase: 'Ready',

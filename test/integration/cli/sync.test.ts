@@ -65,7 +65,7 @@ test('info --servers reads the stored catalog: NAME VERSION TYPE TRANSPORT STATU
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Phase: +Ready$/m);
   assert.match(r.stdout, /^Storage: +ConfigMap db-registry-storage, \d+ bytes/m);
-  assert.match(r.stdout, /^ {2}Ready +True +Synced +\d+\S* +17 servers from configmap$/m);
+  assert.match(r.stdout, /^ {2}Ready +True +Synced +\d+\S* +17 servers from source configmap$/m);
   // After a successful sync the status counts 0 attempts since: info says nothing about them.
   assert.doesNotMatch(r.stdout, /Attempts/);
   const servers = r.stdout.slice(r.stdout.indexOf('Servers:\n') + 'Servers:\n'.length);

@@ -112,7 +112,7 @@ test('a filter that matches nothing: Ready with 0 servers, DataValid and a Warni
   const why = `the filter matched nothing: spec.filter kept none of the ${total} servers the sources provide`;
   const r = await waitPhase(ns, 'nothing', 'Ready');
   assert.equal(r.status?.sync?.serverCount, 0);
-  assert.equal(r.status?.message, `0 servers from main; ${why}`);
+  assert.equal(r.status?.message, `0 servers from source main; ${why}`);
   const dataValid = r.status?.conditions?.find((c) => c.type === 'DataValid');
   assert.deepEqual(
     [dataValid?.status, dataValid?.reason, dataValid?.message],
@@ -122,5 +122,5 @@ test('a filter that matches nothing: Ready with 0 servers, DataValid and a Warni
     (await eventsOf('nothing')).find((e) => e.reason === 'FilterMatchedNothing'),
   );
   assert.equal(ev.type, 'Warning');
-  assert.equal(ev.message, `synced 0 servers from main: ${why}`);
+  assert.equal(ev.message, `synced 0 servers from source main: ${why}`);
 });

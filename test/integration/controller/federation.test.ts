@@ -114,7 +114,7 @@ test('a team registry reads the platform registry through its real API, filters 
   assert.deepEqual(await storedNames(teamNs, 'team'), expected);
   // The dependency, in status: which registry the source reads.
   const from = `platform (MCPRegistry ${platformNs}/platform)`;
-  assert.equal(team.status?.message, `${expected.length} servers from ${from}`);
+  assert.equal(team.status?.message, `${expected.length} servers from source ${from}`);
   assert.equal(condition(team, 'SourceAvailable')?.message, `fetched ${from}`);
   assert.equal(team.status?.sync?.invalidServerCount, 0);
 
@@ -181,7 +181,7 @@ test('a namespace the platform does not list is refused with the exact status, a
   const ok = await waitPhase(otherNs, 'outsider', 'Ready');
   assert.equal(
     ok.status?.message,
-    `${ok.status?.sync?.serverCount} servers from default (MCPRegistry ${platformNs}/platform)`,
+    `${ok.status?.sync?.serverCount} servers from source default (MCPRegistry ${platformNs}/platform)`,
   );
   assert.ok((ok.status?.sync?.serverCount ?? 0) > 0);
 });

@@ -161,7 +161,7 @@ test('a hand-edited storage ConfigMap is rewritten though the source is unchange
   );
   assert.equal(
     events.trim(),
-    `Warning storage ConfigMap kept-registry-storage was changed outside the controller (its content no longer matches the toolhive.stacklok.io/content-sha256 annotation); rewrote it: synced ${ready.status?.sync?.serverCount} servers from main`,
+    `Warning storage ConfigMap kept-registry-storage was changed outside the controller (its content no longer matches the toolhive.stacklok.io/content-sha256 annotation); rewrote it: synced ${ready.status?.sync?.serverCount} servers from source main`,
   );
   const after = await getReg(ns, 'kept');
   assert.equal(after.status?.phase, 'Ready');

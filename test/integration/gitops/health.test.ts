@@ -54,15 +54,15 @@ const phases: { name: string; obj: unknown; kstatus: string; argo: [string, stri
     name: 'ready',
     obj: reg({
       phase: 'Ready',
-      message: '3 servers from a',
+      message: '3 servers from source a',
       observedGeneration: 1,
       conditions: [
-        cond('SyncSuccessful', 'True', 'Synced', '3 servers from a'),
-        cond('Ready', 'True', 'Synced', '3 servers from a'),
+        cond('SyncSuccessful', 'True', 'Synced', '3 servers from source a'),
+        cond('Ready', 'True', 'Synced', '3 servers from source a'),
       ],
     }),
     kstatus: 'Current',
-    argo: ['Healthy', '3 servers from a'],
+    argo: ['Healthy', '3 servers from source a'],
   },
   {
     name: 'failed',
@@ -83,9 +83,9 @@ const phases: { name: string; obj: unknown; kstatus: string; argo: [string, stri
     obj: reg(
       {
         phase: 'Ready',
-        message: '3 servers from a',
+        message: '3 servers from source a',
         observedGeneration: 1,
-        conditions: [cond('Ready', 'True', 'Synced', '3 servers from a')],
+        conditions: [cond('Ready', 'True', 'Synced', '3 servers from source a')],
       },
       2,
     ),
@@ -167,7 +167,7 @@ test('the controller’s own status functions, phase after phase, read as the co
     [
       { status: 'Progressing', message: 'first sync in progress' },
       { status: 'Degraded', message: 'ConfigMap team-a/c not found; no data stored yet' },
-      { status: 'Healthy', message: '3 servers from a' },
+      { status: 'Healthy', message: '3 servers from source a' },
       { status: 'Degraded', message: `ConfigMap team-a/c not found; serving the last good data from ${T}` },
     ],
   );

@@ -177,7 +177,7 @@ test('status, statusMessage and dates travel from the sources through storage to
   });
   assert.equal(
     events.message,
-    'synced 4 servers from up, th (1 read leniently: source th: th-live: status "active" read as "Active" (ToolHive writes Active or Deprecated))',
+    'synced 4 servers from sources up, th (1 read leniently: source th: th-live: status "active" read as "Active" (ToolHive writes Active or Deprecated))',
   );
   const url = await serve('fid-registry-storage');
   await eventually('the API to load the catalog', async () => (await fetch(`${url}/readyz`)).ok || undefined);

@@ -253,7 +253,7 @@ test('maxVersionsPerServer 2: the latest and the newest other version of each se
   const r = await waitPhase(ns, 'bounded', 'Ready', () => true, 180_000);
   const words =
     'source official: 2 servers have more than 2 versions; 3 older versions left out (maxVersionsPerServer: 2)';
-  assert.equal(r.status?.message, `${SEEDED + 5} servers from official; ${words}`);
+  assert.equal(r.status?.message, `${SEEDED + 5} servers from source official; ${words}`);
   assert.equal(conditions(r).DataValid, 'True/Valid');
   assert.equal(
     r.status?.conditions?.find((c) => c.type === 'DataValid')?.message,
@@ -275,7 +275,7 @@ test('maxVersionsPerServer 2: the latest and the newest other version of each se
   };
   await client().create({ ...REGISTRIES, namespace: ns }, registry(ns, 'latest-only', { sources: [one] }));
   const l = await waitPhase(ns, 'latest-only', 'Ready', () => true, 180_000);
-  assert.equal(l.status?.message, `${SEEDED + 5} servers from official`);
+  assert.equal(l.status?.message, `${SEEDED + 5} servers from source official`);
   assert.deepEqual(
     (await stored('latest-only')).filter((s) => s.versions),
     [],

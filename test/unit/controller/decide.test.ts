@@ -165,10 +165,10 @@ test('the Synced event names the sources and at most three invalid entries', () 
     reason: 'missing',
     source: 'a',
   }));
-  assert.equal(syncedEventMessage(result, ['a', 'b']), 'synced 2 servers from a, b');
+  assert.equal(syncedEventMessage(result, ['a', 'b']), 'synced 2 servers from sources a, b');
   assert.equal(
     syncedEventMessage({ ...result, invalid }, ['a']),
-    'synced 2 servers from a (4 invalid entries skipped: s1: image: missing; s2: image: missing; s3: image: missing; …)',
+    'synced 2 servers from source a (4 invalid entries skipped: s1: image: missing; s2: image: missing; s3: image: missing; …)',
   );
 });
 
@@ -227,6 +227,6 @@ test('the Synced event says what was read leniently (a ToolHive status in anothe
   const warnings = ['source th: x: status "active" read as "Active" (ToolHive writes Active or Deprecated)'];
   assert.equal(
     syncedEventMessage({ ...result, warnings }, ['th']),
-    'synced 2 servers from th (1 read leniently: source th: x: status "active" read as "Active" (ToolHive writes Active or Deprecated))',
+    'synced 2 servers from source th (1 read leniently: source th: x: status "active" read as "Active" (ToolHive writes Active or Deprecated))',
   );
 });

@@ -68,11 +68,11 @@ test('Ready with DataValid=True FilterMatchedNothing and a Warning FilterMatched
   assert.deepEqual(plan.event, {
     type: 'Warning',
     reason: 'FilterMatchedNothing',
-    message: `synced 0 servers from a: ${why}`,
+    message: `synced 0 servers from source a: ${why}`,
   });
   const status = plan.status?.(undefined);
   assert.equal(status?.phase, 'Ready');
-  assert.equal(status?.message, `0 servers from a; ${why}`);
+  assert.equal(status?.message, `0 servers from source a; ${why}`);
   const dataValid = status?.conditions?.find((c) => c.type === 'DataValid');
   assert.deepEqual(
     [dataValid?.status, dataValid?.reason, dataValid?.message],

@@ -93,7 +93,7 @@ test('hand-edited storage is rewritten although the source is unchanged, with a 
     type: 'Warning',
     reason: 'StorageRepaired',
     message:
-      'storage ConfigMap demo-registry-storage was changed outside the controller; rewrote it: synced 3 servers from main',
+      'storage ConfigMap demo-registry-storage was changed outside the controller; rewrote it: synced 3 servers from source main',
   });
 });
 

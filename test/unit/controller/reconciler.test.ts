@@ -22,7 +22,9 @@ test('first sync: finalizer, storage written, Ready in one status write, Synced 
   assert.equal(w.reg?.status?.phase, 'Ready');
   assert.equal(w.reg?.status?.sync?.serverCount, 3);
   assert.ok(w.storage.has('demo'));
-  assert.deepEqual(w.events, [{ type: 'Normal', reason: 'Synced', message: 'synced 3 servers from main' }]);
+  assert.deepEqual(w.events, [
+    { type: 'Normal', reason: 'Synced', message: 'synced 3 servers from source main' },
+  ]);
   assert.deepEqual(res, { requeueAfterMs: 3_600_000 });
 });
 

@@ -74,7 +74,7 @@ const successCases: [string, SuccessOutcome, StatusV1beta1 | undefined, (s: Stat
     undefined,
     (s) => {
       assert.equal(s.phase, 'Ready');
-      assert.equal(s.message, '3 servers from main');
+      assert.equal(s.message, '3 servers from source main');
       for (const t of ['SourceAvailable', 'DataValid', 'SyncSuccessful', 'APIReady', 'Ready'])
         assert.equal(cond(s, t)?.status, 'True', t);
       assert.equal(s.sync?.lastSyncTime, T1);
@@ -88,7 +88,7 @@ const successCases: [string, SuccessOutcome, StatusV1beta1 | undefined, (s: Stat
     { ...ok, serverCount: 1, invalidCount: 2 },
     undefined,
     (s) => {
-      assert.equal(s.message, '1 server from main; 2 invalid entries skipped');
+      assert.equal(s.message, '1 server from source main; 2 invalid entries skipped');
       assert.equal(cond(s, 'DataValid')?.reason, 'SomeEntriesInvalid');
     },
   ],

@@ -114,9 +114,9 @@ test('maxVersionsPerServer 3: the latest and the two most recently published oth
       condition: { type: 'APIReady', status: 'True', reason: 'Ready', message: 'ok' },
     },
   });
-  assert.equal(s.message, `3 servers from up; ${words}`);
+  assert.equal(s.message, `3 servers from source up; ${words}`);
   const cond = (t: string) => s.conditions?.find((c) => c.type === t);
-  assert.equal(cond('Ready')?.message, `3 servers from up; ${words}`);
+  assert.equal(cond('Ready')?.message, `3 servers from source up; ${words}`);
   assert.equal(cond('DataValid')?.message, `all entries valid; ${words}`);
   assert.equal(cond('DataValid')?.reason, 'Valid');
 });

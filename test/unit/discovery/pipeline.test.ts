@@ -50,7 +50,7 @@ test('the Synced Event names a skipped workload and why, without an empty field'
   const r = runPipeline(spec, [{ name: 'running', format: 'upstream', text, skipped }]);
   assert.equal(
     syncedEventMessage(r, ['running']),
-    'synced 1 servers from running (1 invalid entries skipped: MCPServer team-a/broken: exported but … is missing)',
+    'synced 1 servers from source running (1 invalid entries skipped: MCPServer team-a/broken: exported but … is missing)',
   );
 });
 
