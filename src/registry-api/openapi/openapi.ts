@@ -178,10 +178,12 @@ export function buildOpenApi(version = '0.1.0', basePath?: string): Record<strin
             q('search', 'Case-insensitive substring of the server name.', { type: 'string' }),
             q(
               'updated_since',
-              'Only versions updated strictly after this RFC 3339 time (compared to the nanosecond), deleted ones included.',
+              'Only versions updated strictly after this RFC 3339 time (compared to the nanosecond), deleted ones included; empty is no filter, as with the official server.',
               {
-                type: 'string',
-                format: 'date-time',
+                anyOf: [
+                  { type: 'string', format: 'date-time' },
+                  { type: 'string', maxLength: 0 },
+                ],
               },
             ),
             q('version', '`latest` or an exact version.', { type: 'string' }),

@@ -63,9 +63,10 @@ test('a controller-only operator serves /healthz, /readyz and /metrics on its he
       'the controller-only operator to be ready',
       async () => {
         const r = await fetch(`${base}/readyz`).catch(() => undefined);
-        return r?.status === 200
-          ? ((await r.json()) as { ready: boolean; checks: Record<string, string> })
-          : undefined;
+        if (r?.status !== 200) return undefined;
+        // Ready while it stands by for the leader lease too (a standby replica serves); wait until it leads.
+        const body = (await r.json()) as { ready: boolean; checks: Record<string, string> };
+        return body.checks.controller?.startsWith('reconciling') ? body : undefined;
       },
       60_000,
     );

@@ -128,7 +128,10 @@ test('without a policies file every read is refused, naming it (fail closed)', a
     body.error,
     'authorization policies not loaded: absent.cedar does not exist (is the ConfigMap there, with that key?)',
   );
-  const line = api.lines.find((l) => l.logger === 'audit' && l.status === 503);
+  // The audit line is written after the answer: read once it has arrived on the process's stdout.
+  const line = await until('the audit line', async () =>
+    api.lines.find((l) => l.logger === 'audit' && l.status === 503),
+  );
   assert.equal(line?.decision, 'unavailable');
   assert.equal(line?.outcome, 'error');
 });
