@@ -38,6 +38,39 @@ export function kubectlOk(args: string[], input?: string | object): string {
 }
 
 /** The Events of a namespace that match a field selector, printed with a kubectl jsonpath template. */
+/** An RBAC rule, as a Role lists it. */
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+/**
+ * A Role named after `user` in `namespace` with exactly `rules`, bound to that user (for requests made
+ * with `--as`): the tenants of the hostile-tenant tests.
+ */
+export function grantUser(namespace: string, user: string, rules: PolicyRule[]): void {
+  kubectlOk(['apply', '-f', '-'], {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: user, namespace },
+        rules,
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: user, namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: user },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+      },
+    ],
+  });
+}
+
 export function eventsText(namespace: string, fieldSelector: string, jsonpath: string): string {
   return kubectlOk([
     'get',

@@ -7,33 +7,15 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNamespace, kubectl, kubectlOk } from '../../support/cluster.ts';
+import { createNamespace, kubectl, kubectlOk, grantUser } from '../../support/cluster.ts';
 
 let ns: string;
 
 function tenant(user: string, configMaps: boolean): void {
-  kubectlOk(['apply', '-f', '-'], {
-    apiVersion: 'v1',
-    kind: 'List',
-    items: [
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: user, namespace: ns },
-        rules: [
-          { apiGroups: ['toolhive.stacklok.io'], resources: ['mcpregistries'], verbs: ['get', 'create'] },
-          ...(configMaps ? [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] : []),
-        ],
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: user, namespace: ns },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: user },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
-      },
-    ],
-  });
+  grantUser(ns, user, [
+    { apiGroups: ['toolhive.stacklok.io'], resources: ['mcpregistries'], verbs: ['get', 'create'] },
+    ...(configMaps ? [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] : []),
+  ]);
 }
 
 const configMap = (name: string, data: Record<string, string>) =>

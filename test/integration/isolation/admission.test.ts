@@ -12,7 +12,7 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNamespace, kubectl, kubectlOk } from '../../support/cluster.ts';
+import { createNamespace, kubectl, kubectlOk, grantUser } from '../../support/cluster.ts';
 
 const BETA = 'toolhive.stacklok.io/v1beta1';
 const READERS = 'toolhive.stacklok.io/allowed-reader-namespaces';
@@ -21,33 +21,15 @@ let victim: string;
 
 /** A Role for a tenant: MCPRegistries and ConfigMaps in their namespace, Secrets only with `secrets`. */
 function tenant(user: string, secrets: boolean): void {
-  kubectlOk(['apply', '-f', '-'], {
-    apiVersion: 'v1',
-    kind: 'List',
-    items: [
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: user, namespace: ns },
-        rules: [
-          {
-            apiGroups: ['toolhive.stacklok.io'],
-            resources: ['mcpregistries'],
-            verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
-          },
-          { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'create', 'update'] },
-          ...(secrets ? [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] : []),
-        ],
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: user, namespace: ns },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: user },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
-      },
-    ],
-  });
+  grantUser(ns, user, [
+    {
+      apiGroups: ['toolhive.stacklok.io'],
+      resources: ['mcpregistries'],
+      verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
+    },
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'create', 'update'] },
+    ...(secrets ? [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] : []),
+  ]);
 }
 
 before(async () => {

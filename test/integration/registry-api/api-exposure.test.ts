@@ -18,6 +18,7 @@ import {
   kubeconfigPath,
   kubectl,
   kubectlOk,
+  grantUser,
 } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
@@ -112,34 +113,14 @@ for (const [name, bad, message] of refused)
 
 /** A tenant who may write MCPRegistries in the namespace, and with `ingresses` also create Ingresses. */
 function tenant(user: string, ingresses: boolean): void {
-  kubectlOk(['apply', '-f', '-'], {
-    apiVersion: 'v1',
-    kind: 'List',
-    items: [
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: user, namespace: ns },
-        rules: [
-          {
-            apiGroups: ['toolhive.stacklok.io'],
-            resources: ['mcpregistries'],
-            verbs: ['get', 'list', 'create', 'update', 'patch'],
-          },
-          ...(ingresses
-            ? [{ apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['create'] }]
-            : []),
-        ],
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: user, namespace: ns },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: user },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
-      },
-    ],
-  });
+  grantUser(ns, user, [
+    {
+      apiGroups: ['toolhive.stacklok.io'],
+      resources: ['mcpregistries'],
+      verbs: ['get', 'list', 'create', 'update', 'patch'],
+    },
+    ...(ingresses ? [{ apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['create'] }] : []),
+  ]);
 }
 
 test('only an author who may create an Ingress (HTTPRoute) may have the operator create one', async () => {
