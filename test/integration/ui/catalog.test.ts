@@ -324,6 +324,10 @@ test('keyboard only: Tab reaches every control of the list, Space filters, Enter
   await page.getByRole('link', { name: first, exact: true }).focus();
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 1, name: first }).waitFor();
+  // The page moves focus to the heading once it has rendered it: wait for that turn, then check it.
+  await page
+    .waitForFunction("document.activeElement && document.activeElement.tagName === 'H1'")
+    .catch(() => {});
   assert.equal(await page.evaluate('document.activeElement.tagName'), 'H1');
   await page.close();
 });
