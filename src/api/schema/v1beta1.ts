@@ -66,6 +66,9 @@ const gitSource = c.obj(
 /** The bound on versions kept per server (SPEC §14), and its default: generous, as a mirror should be. */
 export const MAX_VERSIONS_PER_SERVER = 10_000;
 export const DEFAULT_VERSIONS_PER_SERVER = 100;
+/** Every how many syncs a registry source is read whole (SPEC §16), and the bound on it. */
+export const DEFAULT_FULL_SYNC_EVERY = 10;
+export const MAX_FULL_SYNC_EVERY = 1000;
 
 const registrySource = c.obj(
   {
@@ -95,6 +98,14 @@ const registrySource = c.obj(
         description: `How many versions of each server are kept and served: the latest and the most recently published others, 1 to ${MAX_VERSIONS_PER_SERVER}. Defaults to ${DEFAULT_VERSIONS_PER_SERVER}; when a server has more, the status says how many were left out. \`1\` asks the registry for its latest versions only (\`version=latest\`): the fewest bytes.`,
         minimum: 1,
         maximum: MAX_VERSIONS_PER_SERVER,
+        format: 'int32',
+      }),
+    ),
+    fullSyncEvery: Type.Optional(
+      Type.Integer({
+        description: `Every how many syncs the registry is read whole, 1 to ${MAX_FULL_SYNC_EVERY}; the syncs between read only what changed since the registry's own latest \`updatedAt\` (\`updated_since\`). Defaults to ${DEFAULT_FULL_SYNC_EVERY}. \`1\` reads it whole every time. A whole read also follows an operator restart or a move to another replica, and replaces every read of a registry that does not honour \`updated_since\` (the SourceAvailable condition then says so).`,
+        minimum: 1,
+        maximum: MAX_FULL_SYNC_EVERY,
         format: 'int32',
       }),
     ),
