@@ -12,7 +12,28 @@ import { createLogger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { HealthServer } from '../observability/health.ts';
 import { runWebhooks } from '../webhook/main.ts';
-import { watchDestinationPolicy } from '../sources/policy-file.ts';
+import { startControllerThread } from './controller-host.ts';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+/**
+ * --controller-thread=false: the controller on the main thread, beside the webhooks (debugging).
+ * Loaded only then: the controller pulls in the Kubernetes client library (~80 MiB of RSS in module
+ * sources and code) that a webhook-only replica never uses (docs/performance.md).
+ */
+async function controllerOnThisThread(config: OperatorConfig, log: Logger, metrics: Registry) {
+  const [{ runController }, { watchDestinationPolicy }] = await Promise.all([
+    import('../controller/main.ts'),
+    import('../sources/policy-file.ts'),
+  ]);
+  // The controller's fetches obey the policy file's destination rules (SPEC §8).
+  const stopPolicy = watchDestinationPolicy(config.policyFile, log.child({ component: 'destinations' }));
+  const controller = await runController(config, log, metrics);
+  return {
+    readiness: controller.readiness,
+    stop: () => Promise.all([controller.stop(), stopPolicy()]).then(() => undefined),
+  };
+}
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -35,15 +56,6 @@ const log = createLogger(config.logLevel);
 const metrics = createMetricsRegistry();
 const health = new HealthServer(metrics, (err, path) => log.error({ err, path }, 'health request failed'));
 const stops: (() => Promise<void>)[] = [];
-// The controller's fetches obey the policy file's destination rules (SPEC §8), with or without webhooks.
-if (config.enableController) {
-  try {
-    stops.push(watchDestinationPolicy(config.policyFile, log.child({ component: 'destinations' })));
-  } catch (e) {
-    log.fatal({ err: e }, 'failed to start');
-    process.exit(1);
-  }
-}
 let starting = true;
 health.addCheck('startup', () =>
   starting ? { ok: false, detail: 'starting' } : { ok: true, detail: 'started' },
@@ -55,11 +67,11 @@ try {
   if (config.enableWebhooks)
     stops.push(await runWebhooks(config, log.child({ component: 'webhook' }), metrics, health));
   if (config.enableController) {
-    // Loaded only when enabled: the controller pulls in the Kubernetes client library (~80 MiB of RSS
-    // in module sources and code) that a webhook-only replica never uses (docs/performance.md).
-    const { runController } = await import('../controller/main.ts');
-    const controller = await runController(config, log.child({ component: 'controller' }), metrics);
+    const controller = config.controllerThread
+      ? await startControllerThread(config, log.child({ component: 'controller' }))
+      : await controllerOnThisThread(config, log.child({ component: 'controller' }), metrics);
     health.addCheck('controller', controller.readiness);
+    if ('metrics' in controller) health.addMetrics(controller.metrics);
     stops.push(controller.stop);
   }
   starting = false;

@@ -58,6 +58,11 @@ export interface OperatorConfig {
   syncWorkers?: number;
   /** Each sync worker's heap limit in MiB; undefined = the default (pipeline-workers/). */
   syncWorkerMemoryMb?: number;
+  /**
+   * The controller on its own thread (SPEC §18), so its fetches, ConfigMap writes and garbage never
+   * share the event loop (and heap) that answers admission; false = on the main thread (debugging).
+   */
+  controllerThread: boolean;
   /** Controller tuning, environment only (MCPR_*): for tests and unusual clusters. */
   tuning: ControllerTuning;
 }
@@ -137,6 +142,7 @@ const ENV: Record<string, string> = {
   'drain-seconds': 'DRAIN_SECONDS',
   'sync-workers': 'SYNC_WORKERS',
   'sync-worker-memory': 'SYNC_WORKER_MEMORY_MB',
+  'controller-thread': 'CONTROLLER_THREAD',
 };
 
 export const CONFIG_ENV_VARS = ENV;
@@ -272,6 +278,7 @@ export function parseOperatorConfig(argv: string[], env: Record<string, string |
     drainSeconds: int('drain-seconds', get('drain-seconds'), 5),
     ...optionalInt('sync-workers', 'syncWorkers', get('sync-workers'), 0, 64),
     ...optionalInt('sync-worker-memory', 'syncWorkerMemoryMb', get('sync-worker-memory'), 64, 65536),
+    controllerThread: bool(get('controller-thread'), true),
     tuning: parseTuning(env),
   };
 }

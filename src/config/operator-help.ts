@@ -56,6 +56,11 @@ const FLAGS: [flag: string, value: string, meaning: string][] = [
     'MiB',
     'heap limit of each sync worker; a sync over it fails, the worker is replaced (default: 384)',
   ],
+  [
+    'controller-thread',
+    'bool',
+    "run the controller on its own thread, apart from the webhooks' event loop (default: true)",
+  ],
 ];
 
 export function operatorHelp(): string {

@@ -20,6 +20,8 @@ export function parseAddress(address: string): { host: string | undefined; port:
 
 export class HealthServer {
   private readonly checks = new Map<string, ReadinessCheck>();
+  /** Metrics kept elsewhere (another thread's registry), appended to this registry's. */
+  private readonly moreMetrics: (() => Promise<string>)[] = [];
   private readonly server: Server;
 
   /** `onError` hears what a check or the metrics registry threw (the client gets a 500 without it). */
@@ -37,7 +39,8 @@ export class HealthServer {
             .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
             .end(JSON.stringify(body) + '\n');
         } else if (path === '/metrics') {
-          const text = await metrics.metrics();
+          const parts = await Promise.all([metrics.metrics(), ...this.moreMetrics.map((m) => m())]);
+          const text = parts.filter(Boolean).join('\n');
           res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
         } else {
           res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -54,6 +57,11 @@ export class HealthServer {
 
   addCheck(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
+  }
+
+  /** Metrics text (Prometheus format) of another registry, e.g. the controller thread's. */
+  addMetrics(source: () => Promise<string>): void {
+    this.moreMetrics.push(source);
   }
 
   /** Listens on `[host]:port`; returns the bound port (useful with port 0). */

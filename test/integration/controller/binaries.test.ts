@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
 import { freePort } from '../../../src/local/control-plane.ts';
+import { CONTROLLER_NICE, SYNC_WORKER_NICE, niceOf } from '../../../src/observability/thread-priority.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const VERSION = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string })
@@ -78,8 +79,16 @@ test('a controller-only operator serves /healthz, /readyz and /metrics on its he
     assert.equal(health.status, 200);
     assert.equal(await health.text(), 'ok\n');
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    assert.match(metrics, /^# HELP controller_runtime_reconcile_total /m);
-    assert.match(metrics, /^# HELP process_cpu_seconds_total /m);
+    // The controller's metrics come from its thread, the process's from the main thread: each once.
+    for (const name of ['controller_runtime_reconcile_total', 'process_cpu_seconds_total'])
+      assert.equal(metrics.match(new RegExp(`^# HELP ${name} `, 'gm'))?.length, 1, name);
+    // The main thread (webhooks, health) keeps nice 0; the controller thread runs at 10, its sync
+    // worker at 19 (SPEC §18): /proc lists each thread's own value.
+    const pid = ctrl.child.pid ?? 0;
+    const nices = readdirSync(`/proc/${pid}/task`).map((tid) => niceOf(pid, Number(tid)));
+    assert.equal(niceOf(pid, pid), 0);
+    assert.ok(nices.includes(CONTROLLER_NICE), `thread nice values: ${nices.join(' ')}`);
+    assert.ok(nices.includes(SYNC_WORKER_NICE), `thread nice values: ${nices.join(' ')}`);
     assert.equal((await fetch(`${base}/nope`)).status, 404);
   } finally {
     await ctrl.stop();
