@@ -1,6 +1,5 @@
 /** Fetches one v1beta1 source, reading its Secrets; every failure is a SourceError with a reason. */
 import type { KubeClient } from '../kube/client.ts';
-import type { SourceV1beta1 } from '../api/types.ts';
 import { defaultFormatOf } from '../api/constants.ts';
 import { fetchConfigMap, type ConfigMapLookup } from './configmap.ts';
 import { fetchUrlBody, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
@@ -66,7 +65,7 @@ export async function fetchSource(ctx: FetchContext, source: SourceToFetch): Pro
   return fetched;
 }
 
-async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<string | Body | ParsedDocument> {
+async function fetchText(ctx: FetchContext, source: SourceToFetch): Promise<string | Body | ParsedDocument> {
   const { client, namespace } = ctx;
   switch (source.type) {
     case 'configmap': {
@@ -119,7 +118,13 @@ async function fetchText(ctx: FetchContext, source: SourceV1beta1): Promise<stri
       const r = source.registry;
       if (!r) throw new SourceError('InvalidSpec', `source ${source.name}: registry is not set`);
       return fetchRegistrySource(
-        { client, namespace, source: source.name, retryDelayMs: ctx.retryDelayMs },
+        {
+          client,
+          namespace,
+          source: source.name,
+          retryDelayMs: ctx.retryDelayMs,
+          ...(source.updatedSince !== undefined && { updatedSince: source.updatedSince }),
+        },
         r,
       );
     }

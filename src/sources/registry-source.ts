@@ -25,6 +25,8 @@ export interface RegistrySourceContext {
   source?: string;
   /** Test hook: shorter retry delays (the Retry-After bound is kept). */
   retryDelayMs?: number;
+  /** Only what changed after this time (registry-api.ts `updatedSince`): an incremental resync. */
+  updatedSince?: string;
 }
 
 /** PEM text with at least one certificate, each of which parses. */
@@ -88,6 +90,7 @@ export async function fetchRegistrySource(
     // One version per server kept: the rest need not be fetched (the official registry's every
     // version can exceed a source's byte budget where its latest versions do not).
     ...(r.maxVersionsPerServer === 1 && { latestOnly: true }),
+    ...(ctx.updatedSince !== undefined && { updatedSince: ctx.updatedSince }),
     ...(ctx.retryDelayMs !== undefined
       ? { baseRetryDelayMs: ctx.retryDelayMs, maxRetryDelayMs: ctx.retryDelayMs * 8 }
       : {}),

@@ -32,6 +32,15 @@ export interface ParsedDocument {
    * cloning the parsed objects for it, which cost one long turn of that loop (SPEC §18).
    */
   readonly pages?: readonly Body[];
+  /**
+   * An incremental resync of a registry source (controller/sync/mirrors.ts): `pages` are its last
+   * whole read, and these the pages of each `updated_since` read since, oldest first. The document
+   * is the whole read with each set of changes applied (registry/mirror-read.ts replayChanges),
+   * rebuilt where it is read (fetch-pages.ts documentFromMirror): a sync worker, as for `pages`.
+   */
+  readonly deltas?: readonly (readonly Body[])[];
+  /** The read asked for latest versions only (how changes apply: one entry per server). */
+  readonly latestOnly?: boolean;
 }
 
 interface Fetched {
@@ -43,6 +52,18 @@ interface Fetched {
    * required annotation): counted and reported with the invalid entries, and part of the hash.
    */
   skipped?: readonly { workload: string; reason: string }[];
+  /**
+   * How a registry source was read (controller/sync/mirrors.ts): only its changes, or whole; and
+   * when it is read whole every time because it cannot be read incrementally, why (`detected`: this
+   * read found it out).
+   */
+  mirror?: MirrorNote;
+}
+
+export interface MirrorNote {
+  incremental: boolean;
+  fallback?: string;
+  detected?: boolean;
 }
 
 /**
@@ -65,6 +86,8 @@ export type SourceToFetch = SourceV1beta1 & {
   discovered?: DiscoveredSource;
   prefetched?: FetchedSource;
   remember?: (fetched: FetchedSource) => void;
+  /** A registry source read for its changes after this time only (`updated_since`, the source's own). */
+  updatedSince?: string;
 };
 
 /**

@@ -10,7 +10,7 @@ import type { Layout } from '../../storage/layout.ts';
 import type { SourceFormat } from '../../registry/index.ts';
 import type { DiscoveredSource, FetchedSource } from '../../sources/types.ts';
 import { apiDocument } from '../../sources/registry-page.ts';
-import { documentFromPages } from '../../sources/fetch-pages.ts';
+import { documentFromMirror, documentFromPages } from '../../sources/fetch-pages.ts';
 import { Body } from '../../sources/fetch-body.ts';
 import type { PipelineResult } from '../sync/pipeline.ts';
 import type { StoredHashes } from '../sync/sync-work.ts';
@@ -23,6 +23,9 @@ export interface WireSource {
   bytes?: Uint8Array[];
   /** A registry source's pages, undecoded: read again in the worker (documentFromPages). */
   pages?: Uint8Array[][];
+  /** An incremental resync's changes, each read's pages (ParsedDocument.deltas): applied in the worker. */
+  deltas?: Uint8Array[][][];
+  latestOnly?: boolean;
   /** A parsed document's value; its text pieces are made again in the worker (fromWire). */
   value?: unknown;
   /** A parsed document's ParsedDocument.textBytes. */
@@ -72,13 +75,28 @@ export async function toWire(f: FetchedSource): Promise<{ source: WireSource; tr
   }
   if (f.parsed?.pages) {
     const transfer: ArrayBuffer[] = [];
-    const pages: Uint8Array[][] = [];
-    for (const p of f.parsed.pages) {
-      const w = await p.forWorker();
-      pages.push(w.segments);
-      transfer.push(...w.transfer);
-    }
-    return { source: { ...base, pages, textBytes: f.parsed.textBytes }, transfer };
+    const post = async (bodies: readonly Body[]) => {
+      const out: Uint8Array[][] = [];
+      for (const p of bodies) {
+        const w = await p.forWorker();
+        out.push(w.segments);
+        transfer.push(...w.transfer);
+      }
+      return out;
+    };
+    const pages = await post(f.parsed.pages);
+    const { deltas: held, latestOnly } = f.parsed;
+    const deltas: Uint8Array[][][] = [];
+    for (const d of held ?? []) deltas.push(await post(d));
+    return {
+      source: {
+        ...base,
+        pages,
+        textBytes: f.parsed.textBytes,
+        ...(held && { deltas, latestOnly: !!latestOnly }),
+      },
+      transfer,
+    };
   }
   return f.parsed
     ? { source: { ...base, value: f.parsed.value, textBytes: f.parsed.textBytes }, transfer: [] }
@@ -104,10 +122,17 @@ export function fromWire(w: WireSource): FetchedSource {
   const textBytes = w.textBytes ?? 0;
   if (w.pages) {
     const pages = w.pages.map((p) => new Body(p));
+    const where = `source ${w.name}`;
     return {
       name: w.name,
       format: w.format,
-      parsed: documentFromPages(pages, textBytes, `source ${w.name}`),
+      parsed: w.deltas
+        ? documentFromMirror(
+            pages,
+            w.deltas.map((d) => d.map((p) => new Body(p))),
+            { latestOnly: !!w.latestOnly, textBytes, where },
+          )
+        : documentFromPages(pages, textBytes, where),
     };
   }
   const v = w.value;

@@ -23,6 +23,7 @@ import {
   type StatusContext,
 } from './status.ts';
 import type { SyncReason } from './sync-decision.ts';
+import { FALLBACK_REASON, sourceAvailable } from './mirror-status.ts';
 
 export interface StoredState {
   configMaps: string[];
@@ -108,6 +109,8 @@ export interface SyncFacts {
   api: ApiView;
   /** Why storage no longer held what was written, when this sync rewrote it (storage integrity). */
   drift?: string;
+  /** Registry sources read whole at every sync, and why (mirror-status.ts wholeReadsNote). */
+  wholeReads?: string;
 }
 
 export function syncedEventMessage(r: PipelineFigures, sourceNames: string[]): string {
@@ -143,9 +146,16 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
   }
   const r = f.result;
   // An unchanged result found by a periodic or source check changes nothing worth a status write.
+  // Unless SourceAvailable would now say otherwise about reading a registry source whole.
+  const said = f.reg.status?.conditions?.find((c) => c.type === 'SourceAvailable');
+  const wholeReadsSaid =
+    (said?.reason === FALLBACK_REASON) === (f.wholeReads !== undefined) &&
+    (f.wholeReads === undefined ||
+      said?.message === sourceAvailable(f.reg.sourceNames, f.wholeReads).message);
   const noop =
     f.unchanged &&
     !trigger &&
+    wholeReadsSaid &&
     (f.reason === 'SourceChanged' || f.reason === 'IntervalElapsed' || f.reason === 'StorageMissing');
   const outcome = {
     kind: 'success' as const,
@@ -159,6 +169,7 @@ export function decideOutcome(f: SyncFacts): SyncPlan {
     sourceNames: f.reg.sourceNames,
     ...(r.filteredOut ? { filteredOut: filteredOutMessage(r.filteredOut) } : {}),
     ...(r.versionsTrimmed ? { versionsTrimmed: versionsTrimmedMessage(r.versionsTrimmed) } : {}),
+    ...(f.wholeReads !== undefined && { wholeReads: f.wholeReads }),
   };
   return {
     result: f.unchanged ? 'unchanged' : 'success',

@@ -22,6 +22,8 @@ import { OwnWrites } from '../watch/own-writes.ts';
 import { fetchSource, type FetchedSource, type UrlCache } from '../../sources/index.ts';
 import { recordEvent } from '../events.ts';
 import type { ApiView } from './decide.ts';
+import { Mirrors } from './mirrors.ts';
+import { fallbackEvents } from './mirror-status.ts';
 
 export interface ApiWorkloadHooks {
   /** Applies the workload; its Role grants `storage` (default: the ConfigMaps status records). */
@@ -49,7 +51,10 @@ export interface ReconcilerIO {
   secretVersions(namespace: string, names: string[]): Promise<string>;
   /** Why the registry's stored ConfigMaps differ from what was written (storage integrity), or undefined. */
   storageDrift(reg: MCPRegistryV1beta1): Promise<string | undefined>;
-  /** Fetches every source in order; throws SourceError for a source's failure. */
+  /**
+   * Fetches every source in order (a registry source for its changes only when it can: mirrors.ts);
+   * throws SourceError for a source's failure.
+   */
   fetchSources(reg: MCPRegistryV1beta1): Promise<FetchedSource[]>;
   /** Fingerprint of the registries its registryRef sources read (registry-refs.ts); '' without any. */
   registryRefVersions?(reg: MCPRegistryV1beta1): string;
@@ -115,6 +120,7 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
     };
   };
   const own = new OwnWrites();
+  const mirrors = new Mirrors();
   const verified = new VerifiedStorage();
   /**
    * The integrity check of one storage ConfigMap (storage-verified.ts): from metadata when the
@@ -145,6 +151,7 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       if (cached && own.usable(cached)) return structuredClone(cached);
       const got = await getRegistry(client, namespace, name);
       if (!got) own.forget(namespace, name);
+      if (!got) mirrors.forget(`${namespace}/${name}`);
       return got;
     },
     setFinalizers(reg, finalizers) {
@@ -198,7 +205,14 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
       };
       const fetched: FetchedSource[] = [];
       const sources = o.resolveSources ? await o.resolveSources(reg) : reg.spec.sources;
-      for (const s of sources) fetched.push(await fetchSource(ctx, s));
+      const { namespace, name, uid } = ref(reg);
+      for (const s of sources)
+        fetched.push(await mirrors.read(`${namespace}/${name}`, uid, s, (x) => fetchSource(ctx, x)));
+      // A registry source found not to honour updated_since: said once, when found (mirror-status.ts).
+      for (const e of fallbackEvents(fetched)) {
+        guard();
+        await recordEvent(client, ref(reg), e.type, e.reason, e.message).catch(() => undefined);
+      }
       return fetched;
     },
     async writeStorage(reg, content) {
@@ -227,6 +241,7 @@ export function kubeReconcilerIO(o: KubeIOOptions): ReconcilerIO {
     async deleteStorage(reg) {
       await deleteStorage(client, ref(reg), guard);
       verified.forgetRegistry(ref(reg).uid);
+      mirrors.forget(`${ref(reg).namespace}/${ref(reg).name}`);
     },
     recordEvent: (reg, type, reason, message) => {
       guard();

@@ -18,7 +18,7 @@ import { gatherSync, type Checked, type Gathered } from './gather.ts';
 import { HostSlots } from './host-slots.ts';
 import { sourceHosts } from './source-refs.ts';
 import { decideUnusableName, unusableName } from './unusable-name.ts';
-import { inProcessSyncWork, syncRequest, type SyncWork, type SyncWorkResult } from './sync-work.ts';
+import { fetchAndWork, type SyncWork, type SyncWorkResult } from './sync-work.ts';
 import { setConditions } from './status.ts';
 import { SYNCING_AFTER_MS, syncingLater, writeSyncing } from './syncing.ts';
 import {
@@ -193,7 +193,7 @@ export class Reconciler {
     const ms = this.deps.syncingAfterMs ?? SYNCING_AFTER_MS;
     if (first && ms <= 0) reg = (await writeSyncing(io, reg, now)) ?? reg;
     const syncing = first && ms > 0 ? syncingLater(io, reg, { ms, now, log }) : undefined;
-    let [failure, result, unchanged]: [FailureOutcome?, SyncWorkResult?, boolean?] = [];
+    let [failure, result, unchanged, wholeReads]: [FailureOutcome?, SyncWorkResult?, boolean?, string?] = [];
     const prev = reg.status?.storage;
     let storage: StoredState = {
       configMaps: prev?.configMaps ?? [],
@@ -203,7 +203,7 @@ export class Reconciler {
     let api = NOT_DEPLOYED;
     try {
       try {
-        result = await (this.deps.work ?? inProcessSyncWork)(syncRequest(reg, await io.fetchSources(reg), s));
+        ({ result, wholeReads } = await fetchAndWork(io, reg, s, this.deps.work));
         for (const { reason, ...w } of skippedWorkloads(reg, result.invalid))
           log.warn(w, `exported workload skipped: ${reason}`);
       } catch (e) {
@@ -261,6 +261,7 @@ export class Reconciler {
       storage,
       api,
       drift: s.drift,
+      ...(wholeReads !== undefined && { wholeReads }),
     });
     const series = { namespace: reg.metadata.namespace ?? '', name: reg.metadata.name ?? '' };
     if (plan.result !== 'failure' && result) this.deps.metrics.servers.set(series, result.serverCount);

@@ -5,6 +5,7 @@
 import { CONDITION_TYPES } from '../../api/constants.ts';
 import type { Condition, StatusV1beta1 } from '../../api/types.ts';
 import type { CondInput } from '../conditions.ts';
+import { sourceAvailable } from './mirror-status.ts';
 export type { CondInput, ConditionStatus } from '../conditions.ts';
 
 export function setConditions(
@@ -80,6 +81,8 @@ export interface SuccessOutcome {
   filteredOut?: string;
   /** Which sources' servers had more versions than maxVersionsPerServer (versionsTrimmedMessage). */
   versionsTrimmed?: string;
+  /** Which registry sources are read whole at every sync, and why (mirror-status.ts wholeReadsNote). */
+  wholeReads?: string;
 }
 
 export interface FailureOutcome {
@@ -125,12 +128,7 @@ export function statusAfterSuccess(
     conditions: setConditions(
       without(prev?.conditions ?? [], ABNORMAL),
       [
-        {
-          type: 'SourceAvailable',
-          status: 'True',
-          reason: 'Fetched',
-          message: `fetched ${o.sourceNames.join(', ')}`,
-        },
+        sourceAvailable(o.sourceNames, o.wholeReads),
         {
           type: 'DataValid',
           status: 'True',

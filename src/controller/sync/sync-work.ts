@@ -10,6 +10,8 @@ import type { Catalog } from '../../registry/index.ts';
 import type { Layout } from '../../storage/layout.ts';
 import type { FetchedSource } from '../../sources/types.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
+import type { ReconcilerIO } from './reconcile-io.ts';
+import { wholeReadsNote } from './mirror-status.ts';
 
 /** What is stored now, when it is whole and Ready: a result with the same hashes stores nothing. */
 export interface StoredHashes {
@@ -88,6 +90,22 @@ export function syncRequest(
 /** Whether a result equal to what is stored needs no storage text (isUnchanged's hashes). */
 export function sameAsStored(r: { hash: string; filterHash: string }, stored?: StoredHashes): boolean {
   return !!stored && stored.hash === r.hash && stored.filterHash === r.filterHash;
+}
+
+/**
+ * Fetches the registry's sources and runs the sync's CPU work on them. `wholeReads`: the registry
+ * sources read whole at every sync and why (mirror-status.ts), for the status.
+ */
+export async function fetchAndWork(
+  io: Pick<ReconcilerIO, 'fetchSources'>,
+  reg: MCPRegistryV1beta1,
+  storage: { storagePresent: boolean; drift?: string },
+  work: SyncWork = inProcessSyncWork,
+): Promise<{ result: SyncWorkResult; wholeReads?: string }> {
+  const fetched = await io.fetchSources(reg);
+  const wholeReads = wholeReadsNote(fetched);
+  const result = await work(syncRequest(reg, fetched, storage));
+  return { result, ...(wholeReads !== undefined && { wholeReads }) };
 }
 
 /** The sync's CPU work on the calling thread (tests, and `--sync-workers=0`). */

@@ -1,0 +1,103 @@
+/**
+ * Incremental resyncs of `registry` sources (SPEC §16), the I/O around registry/mirror-read.ts: per
+ * registry and source, the last whole read's pages and those of each `updated_since` read since,
+ * held as bytes in this process. A read asks for what changed after the source's own latest
+ * `updatedAt`, judges the answer and hands on the whole read with the changes applied (rebuilt
+ * where the pipeline runs); every `fullSyncEvery`-th read, the first after a spec change, and the
+ * first in this process (a restart, a registry that moved here from another replica) is whole.
+ * A source that cannot be read incrementally is read whole from then on, said by the FetchedSource's
+ * `mirror` note (the status's SourceAvailable condition and one Warning Event).
+ *
+ * Nothing is derived from storage: what is stored is the merged, filtered and converted catalog,
+ * not the source's list (docs/controller.md "Incremental mirrors").
+ */
+import { DEFAULT_FULL_SYNC_EVERY } from '../../api/schema/v1beta1.ts';
+import { nextRead, type Entry } from '../../registry/incremental.ts';
+import { afterDelta, afterWholeRead, readFingerprint, type HeldRead } from '../../registry/mirror-read.ts';
+import type { Body } from '../../sources/fetch-body.ts';
+import { mirrorDocument } from '../../sources/fetch-pages.ts';
+import type { FetchedSource, MirrorNote, SourceToFetch } from '../../sources/types.ts';
+
+type Fetch = (s: SourceToFetch) => Promise<FetchedSource>;
+
+const entriesOf = (f: FetchedSource): Entry[] => {
+  const v = f.parsed?.value as { servers?: Entry[] } | undefined;
+  return v?.servers ?? [];
+};
+
+/** Held pages are read again at every later sync: a sync worker gets a copy, never these buffers. */
+const keep = (pages: readonly Body[]) => {
+  for (const p of pages) p.markShared();
+};
+
+export class Mirrors {
+  private readonly held = new Map<string, HeldRead<Body>>();
+
+  /**
+   * Reads source `s` of the registry `key` (namespace/name; `uid` tells a registry recreated under
+   * the same name from the one whose pages are held): only its changes when it can, else whole.
+   */
+  async read(key: string, uid: string, s: SourceToFetch, fetch: Fetch): Promise<FetchedSource> {
+    const r = s.registry;
+    if (s.type !== 'registry' || !r || s.prefetched) return fetch(s);
+    // What discovery's memo remembers is what this returns, not the changes read on the way.
+    const { remember, ...source } = s;
+    const at = `${key}/${s.name}`;
+    const fingerprint = `${uid} ${readFingerprint(r)}`;
+    const latestOnly = r.maxVersionsPerServer === 1;
+    const fullSyncEvery = r.fullSyncEvery ?? DEFAULT_FULL_SYNC_EVERY;
+    const was = this.held.get(at);
+    const held = was?.fingerprint === fingerprint ? was : undefined;
+    const { since } = nextRead(held?.state, fullSyncEvery);
+    let fallback = held?.state.ignored;
+    let detected = false;
+    let out: FetchedSource | undefined;
+    if (since !== undefined && held) {
+      const got = await fetch({ ...source, updatedSince: since });
+      const pages = got.parsed?.pages ?? [];
+      const next = afterDelta(held, since, entriesOf(got), { pages, latestOnly });
+      if ('held' in next) {
+        keep(pages);
+        this.held.set(at, next.held);
+        const { pages: whole, deltas, textBytes } = next.held;
+        out = {
+          name: got.name,
+          format: got.format,
+          parsed: mirrorDocument(whole, deltas, { latestOnly, textBytes, where: `source ${s.name}` }),
+          mirror: { incremental: true },
+        };
+      } else [fallback, detected] = [next.fallback, true];
+    }
+    if (!out) {
+      const got = await fetch(source);
+      const pages = got.parsed?.pages ?? [];
+      const next = afterWholeRead(entriesOf(got), {
+        fingerprint,
+        pages,
+        textBytes: got.parsed?.textBytes ?? 0,
+        fullSyncEvery,
+        latestOnly,
+        ...(fallback !== undefined && { ignored: fallback }),
+      });
+      if (next.state.ignored !== undefined && fallback === undefined)
+        [fallback, detected] = [next.state.ignored, true];
+      keep(next.pages);
+      this.held.set(at, next);
+      const note: MirrorNote = {
+        incremental: false,
+        ...(fallback !== undefined && { fallback, ...(detected && { detected }) }),
+      };
+      out = { ...got, mirror: note };
+    }
+    if (remember) {
+      keep(out.parsed?.pages ?? []);
+      remember(out);
+    }
+    return out;
+  }
+
+  /** Drops what is held for a registry (deleted, or no longer this replica's to sync). */
+  forget(key: string): void {
+    for (const at of this.held.keys()) if (at.startsWith(`${key}/`)) this.held.delete(at);
+  }
+}
