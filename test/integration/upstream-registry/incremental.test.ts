@@ -11,12 +11,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  ANONYMOUS,
-  serverJson,
-  startUpstreamRegistry,
-  type UpstreamRegistry,
-} from '../../support/upstream-registry.ts';
+import { serverJson, startUpstreamRegistry, type UpstreamRegistry } from '../../support/upstream-registry.ts';
+import { change, random, type Published } from './changes.ts';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { applyChanges, judgeDelta, latestUpdate, type Entry } from '../../../src/registry/incremental.ts';
 import { runPipeline } from '../../../src/controller/sync/pipeline.ts';
@@ -29,7 +25,6 @@ import { allowLoopbackSources } from '../../support/destinations.ts';
 allowLoopbackSources();
 
 const SEED = Number(process.env.MCPR_INCREMENTAL_SEED ?? 34_2);
-const name = (i: number) => `${ANONYMOUS}/inc-${String(i).padStart(2, '0')}`;
 
 let upstream: UpstreamRegistry;
 
@@ -41,18 +36,6 @@ before(async () => {
 after(async () => {
   await upstream?.stop();
 });
-
-/** mulberry32: the same sequence of changes for the same seed (named in every failure). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function read(latestOnly: boolean, updatedSince?: string): Promise<Entry[]> {
   const doc = await fetchRegistryApi(upstream.baseURL, {
@@ -87,39 +70,7 @@ const brief = (e: Entry) => {
   return `${s.name}@${s.version} ${String(o?.status)}${o?.isLatest ? ' latest' : ''}`;
 };
 
-/** Published versions by server, and each version's status, as this test changed them. */
-const published = new Map<string, Map<string, string>>();
-
-async function change(next: () => number): Promise<string> {
-  const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)] as T;
-  const servers = [...published.keys()];
-  const kind =
-    servers.length === 0 ? 'publish' : pick(['publish', 'version', 'deprecate', 'delete', 'activate']);
-  if (kind === 'publish') {
-    const n = name(Math.floor(next() * 100));
-    if (published.has(n)) return 'nothing';
-    await upstream.publish(serverJson(n, '1.0.0'));
-    published.set(n, new Map([['1.0.0', 'active']]));
-    return `publish ${n}@1.0.0`;
-  }
-  const s = pick(servers);
-  const versions = published.get(s) as Map<string, string>;
-  if (kind === 'version') {
-    // 1.0.10 after 1.0.9: the registry's version order is not the order of publication.
-    const v = `1.0.${[...versions.keys()].length === 9 ? 10 : versions.size + 1}`;
-    if (versions.has(v)) return 'nothing';
-    await upstream.publish(serverJson(s, v));
-    versions.set(v, 'active');
-    return `publish ${s}@${v}`;
-  }
-  const v = pick([...versions.keys()]);
-  const status = kind === 'activate' ? 'active' : `${kind}d`;
-  // The registry refuses a status change that changes nothing.
-  if (versions.get(v) === status) return 'nothing';
-  await upstream.setStatus(s, v, status, status === 'active' ? undefined : `${kind} by the test`);
-  versions.set(v, status);
-  return `${status} ${s}@${v}`;
-}
+const published: Published = new Map();
 
 for (const latestOnly of [false, true]) {
   test(`incremental and whole reads store the same after random changes (${latestOnly ? 'latest only' : 'every version'})`, async () => {
@@ -129,7 +80,8 @@ for (const latestOnly of [false, true]) {
     assert.ok(since, 'the official registry dates every entry');
     for (let round = 1; round <= 6; round++) {
       const done: string[] = [];
-      for (let i = 0, n = 1 + Math.floor(next() * 5); i < n; i++) done.push(await change(next));
+      for (let i = 0, n = 1 + Math.floor(next() * 5); i < n; i++)
+        done.push(await change(upstream, published, next));
       const what = `seed ${SEED}, round ${round}: ${done.join('; ')}`;
       const delta = await read(latestOnly, since);
       assert.deepEqual(judgeDelta(delta, since as string), { honoured: true }, what);
