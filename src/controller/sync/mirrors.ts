@@ -6,7 +6,8 @@
  * where the pipeline runs); every `fullSyncEvery`-th read, the first after a spec change, and the
  * first in this process (a restart, a registry that moved here from another replica) is whole.
  * A source that cannot be read incrementally is read whole from then on, said by the FetchedSource's
- * `mirror` note (the status's SourceAvailable condition and one Warning Event).
+ * `mirror` note: the status's SourceAvailable condition, and one Warning Event when an answer to
+ * updated_since showed it (it ignores the parameter).
  *
  * Nothing is derived from storage: what is stored is the merged, filtered and converted catalog,
  * not the source's list (docs/controller.md "Incremental mirrors").
@@ -79,8 +80,9 @@ export class Mirrors {
         latestOnly,
         ...(fallback !== undefined && { ignored: fallback }),
       });
-      if (next.state.ignored !== undefined && fallback === undefined)
-        [fallback, detected] = [next.state.ignored, true];
+      // Found in a whole read (undated entries, another order): said by the status only; nothing
+      // went wrong, and such a registry would otherwise warn at its first sync.
+      fallback ??= next.state.ignored;
       keep(next.pages);
       this.held.set(at, next);
       const note: MirrorNote = {
