@@ -103,7 +103,7 @@ const registrySource = c.obj(
     ),
     fullSyncEvery: Type.Optional(
       Type.Integer({
-        description: `Every how many syncs the registry is read whole, 1 to ${MAX_FULL_SYNC_EVERY}; the syncs between read only what changed since the registry's own latest \`updatedAt\` (\`updated_since\`). Defaults to ${DEFAULT_FULL_SYNC_EVERY}. \`1\` reads it whole every time. A whole read also follows an operator restart or a move to another replica, and replaces every read of a registry that does not honour \`updated_since\` (the SourceAvailable condition then says so).`,
+        description: `Every how many syncs the registry is read whole, 1 to ${MAX_FULL_SYNC_EVERY}; the syncs between read only what changed since the registry's own latest \`updatedAt\` (\`updated_since\`). Defaults to ${DEFAULT_FULL_SYNC_EVERY}. \`1\` reads it whole every time. A whole read also follows an operator restart or a move to another replica, and replaces every read of a registry that does not honour \`updated_since\` (the SourceAvailable condition then says so). A \`registryRef\` source is read whole every time (another MCPRegistry's catalog can lose servers outright).`,
         minimum: 1,
         maximum: MAX_FULL_SYNC_EVERY,
         format: 'int32',

@@ -46,7 +46,9 @@ export class Mirrors {
     const at = `${key}/${s.name}`;
     const fingerprint = `${uid} ${readFingerprint(r)}`;
     const latestOnly = r.maxVersionsPerServer === 1;
-    const fullSyncEvery = r.fullSyncEvery ?? DEFAULT_FULL_SYNC_EVERY;
+    // Another MCPRegistry's catalog loses servers outright when its source does (a ConfigMap edit),
+    // which no updated_since read can see: read it whole, it is in the cluster and syncs on change.
+    const fullSyncEvery = r.registryRef ? 1 : (r.fullSyncEvery ?? DEFAULT_FULL_SYNC_EVERY);
     const was = this.held.get(at);
     const held = was?.fingerprint === fingerprint ? was : undefined;
     const { since } = nextRead(held?.state, fullSyncEvery);
