@@ -56,7 +56,12 @@ const CONTROLLER_ROOMS = {
 const CLI_ROOMS = { validate: [], migrate: [], verbs: [], storage: [], workloads: [] };
 const REGISTRY_API_ROOMS = { access: [], snapshot: [], openapi: [], mcp: ['snapshot'] };
 // The core admission folder has rooms too; they keep the core rule (no I/O) as their base.
-const ADMISSION_ROOMS = { policy: [], 'source-rules': ['policy'], workloads: [] };
+const ADMISSION_ROOMS = {
+  policy: [],
+  'source-rules': ['policy'],
+  workloads: [],
+  api: ['policy', 'source-rules'],
+};
 const CORE_MESSAGE = 'core (api, admission, registry, storage format) imports only core';
 // The patterns are anchored at the adapter's folder (`../` once per level below it), so a room
 // named like a top-level folder (cli/storage vs src/storage) never forbids the layer below.

@@ -19,8 +19,8 @@ import { checkUrl, type Finding } from './source-rules/url.ts';
 import { sourceTypeRefusal } from './source-rules/destination-policy.ts';
 import { checkKubernetesSource } from './source-rules/kubernetes-source.ts';
 import { OPTIONAL_SUB_OBJECT } from '../api/schema/kubernetes.ts';
-import { checkApiSpec } from './api-spec.ts';
-import { checkApiAuth } from './api-auth.ts';
+import { checkApiSpec } from './api/api-spec.ts';
+import { checkApiAuth } from './api/api-auth.ts';
 
 export interface ValidationResult {
   errors: FieldError[];

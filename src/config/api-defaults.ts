@@ -4,7 +4,7 @@
  * `--registry-api-resources requests.cpu=100m,requests.memory=128Mi,limits.memory=512Mi` (the whole
  * resources block: keys left out are not set).
  */
-import { quantityValue } from '../admission/api-spec.ts';
+import { quantityValue } from '../api/quantity.ts';
 
 export interface ApiResources {
   requests?: { cpu?: string; memory?: string };

@@ -5,7 +5,7 @@
  *   - does another namespace's registry whose API a URL names let this namespace read it? A GET of
  *     that MCPRegistry (a missing one is refused in the same words as a refusing one);
  *   - may the requesting user `create` the Ingress or HTTPRoute spec.api asks the operator for?
- *     (src/admission/exposure-access.ts).
+ *     (src/admission/api/exposure-access.ts).
  * Every call has a deadline (a slow apiserver refuses this request with a message saying so; it never
  * holds other requests: each review awaits only its own calls). Answers are cached briefly, in a
  * bounded map, so `kubectl apply` loops and retries do not ask again; identical concurrent questions
@@ -27,7 +27,7 @@ import {
   exposureQuestion,
   exposureUnchecked,
   type ExposureQuestion,
-} from '../admission/exposure-access.ts';
+} from '../admission/api/exposure-access.ts';
 import { BoundedCache } from '../registry/bounded-cache.ts';
 
 /** The two calls, over whatever client the process has (a KubeClient in the operator). */

@@ -4,7 +4,7 @@
  * webhook's event loop. One message in ({ id, text }), one out ({ id, error? }).
  */
 import { parentPort } from 'node:worker_threads';
-import { PolicyError, parsePolicies } from '../admission/cedar-policies.ts';
+import { PolicyError, parsePolicies } from '../admission/api/cedar-policies.ts';
 
 parentPort?.on('message', (m: { id: number; text: string }) => {
   try {

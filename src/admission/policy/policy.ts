@@ -3,7 +3,7 @@
  * it imposes. Built-in defaults apply without a file; a YAML file (docs/policy.md) overrides them.
  * Pure: parsePolicy(text) either returns a complete Policy or throws PolicyError listing every problem.
  */
-import { quantityValue } from '../api-spec.ts';
+import { quantityValue } from '../../api/quantity.ts';
 import { parse as parseYaml } from 'yaml';
 import { SOURCE_TYPES, type SourceType } from '../../api/constants.ts';
 import { formatFieldError, type FieldError } from '../../api/field-error.ts';

@@ -10,7 +10,7 @@
  *
  * cedar-wasm traps on deep input (a parse 200 parentheses deep, an evaluation 1,000 `+` deep: a stack
  * overflow in WebAssembly, after which every later call fails), so text is bounded before Cedar sees it
- * (src/admission/cedar-bounds.ts, applied by cedar-policies.ts) and what Cedar evaluates is only what
+ * (src/admission/api/cedar-bounds.ts, applied by cedar-policies.ts) and what Cedar evaluates is only what
  * those bounds let through.
  */
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
@@ -20,7 +20,7 @@ import {
   parsePolicies,
   type EntryFacts,
   type PrincipalAttribute,
-} from '../../admission/cedar-policies.ts';
+} from '../../admission/api/cedar-policies.ts';
 
 export { PolicyError, cedarMessage, type EntryFacts };
 
@@ -126,7 +126,7 @@ export class CedarPolicies {
     this.setId = setId;
   }
 
-  /** Throws PolicyError with the bound's or Cedar's own message (src/admission/cedar-policies.ts). */
+  /** Throws PolicyError with the bound's or Cedar's own message (src/admission/api/cedar-policies.ts). */
   static parse(text: string): CedarPolicies {
     const { byId, reads, callerReads } = parsePolicies(text);
     const setId = `thv-registry-api-${++CedarPolicies.loads}`;

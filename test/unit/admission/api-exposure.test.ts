@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ANNOTATION_V1BETA1_SPEC } from '../../../src/api/constants.ts';
-import { pathsOverlap } from '../../../src/admission/api-exposure.ts';
-import { exposureQuestion } from '../../../src/admission/exposure-access.ts';
+import { pathsOverlap } from '../../../src/admission/api/api-exposure.ts';
+import { exposureQuestion } from '../../../src/admission/api/exposure-access.ts';
 import { alpha, beta, messages, policy, warnings } from './helpers.ts';
 
 const source = { name: 'main', type: 'configmap', configMapRef: { name: 'cm' } };

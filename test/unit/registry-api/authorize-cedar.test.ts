@@ -13,7 +13,7 @@ import {
   principalEntity,
   type EntryFacts,
 } from '../../../src/registry-api/access/authorize-cedar.ts';
-import { POLICY_BOUNDS, policyTextProblems } from '../../../src/admission/cedar-bounds.ts';
+import { POLICY_BOUNDS, policyTextProblems } from '../../../src/admission/api/cedar-bounds.ts';
 
 const entry = (over: Partial<EntryFacts> = {}): EntryFacts => ({
   name: 'fetch',

@@ -6,10 +6,10 @@
  * Whether the author may read the API-key Secret is a question for the cluster
  * (source-rules/access.ts). Pure.
  */
-import type { Policy } from './policy/policy.ts';
-import type { Finding } from './finding.ts';
-import { isObj, type Obj } from './shape.ts';
-import { checkUrlAs } from './source-rules/url.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { Finding } from '../finding.ts';
+import { isObj, type Obj } from '../shape.ts';
+import { checkUrlAs } from '../source-rules/url.ts';
 
 /** Which block each mode needs (the others are refused). */
 const BLOCKS = { oidc: 'oidc', 'api-keys': 'apiKeysSecretRef' } as const;

@@ -6,11 +6,11 @@
  * shared ingress controller or Gateway themselves cannot do it through an MCPRegistry either. Asked only
  * when a write adds or changes the exposure, as for Secrets. Pure.
  */
-import { API_VERSION_V1ALPHA1, API_VERSION_V1BETA1 } from '../api/constants.ts';
-import { convertObject } from '../api/conversion/index.ts';
-import type { FieldError } from '../api/field-error.ts';
-import { isObj } from './shape.ts';
-import { userPath } from './stash.ts';
+import { API_VERSION_V1ALPHA1, API_VERSION_V1BETA1 } from '../../api/constants.ts';
+import { convertObject } from '../../api/conversion/index.ts';
+import type { FieldError } from '../../api/field-error.ts';
+import { isObj } from '../shape.ts';
+import { userPath } from '../stash.ts';
 
 export interface ExposureQuestion {
   /** The field asking for it, as the user wrote the object. */

@@ -3,11 +3,12 @@
  * controller applies the Deployment or Service, minutes later and as a condition, are refused here with
  * the apiserver's own wording. Pure.
  */
-import type { FieldError } from '../api/field-error.ts';
-import { isObj, type Obj } from './shape.ts';
-import type { Finding } from './finding.ts';
-import { isQualifiedName, labelValueProblems } from '../api/labels.ts';
+import type { FieldError } from '../../api/field-error.ts';
+import { isObj, type Obj } from '../shape.ts';
+import type { Finding } from '../finding.ts';
+import { isQualifiedName, labelValueProblems } from '../../api/labels.ts';
 import { checkApiExposure } from './api-exposure.ts';
+import { quantityValue } from '../../api/quantity.ts';
 
 /** The platform policy's caps (policy.ts `api`), as this file needs them. */
 export interface ApiCaps {
@@ -17,38 +18,8 @@ export interface ApiCaps {
   allowExposure?: boolean;
 }
 
-/** apimachinery's resource.Quantity grammar (suffixes: binary Ki..Ei, decimal n..E, or an exponent). */
-const QUANTITY = /^[+-]?(\d+\.?\d*|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 const QUANTITY_DETAIL =
   "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-const SCALE: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** The quantity's value as a number (enough to compare a request with a limit), or undefined. */
-export function quantityValue(text: string): number | undefined {
-  const m = QUANTITY.exec(text);
-  if (!m) return undefined;
-  const suffix = m[2] ?? '';
-  const n = Number(text.slice(0, text.length - suffix.length));
-  if (/^[eE]/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
-  return n * (SCALE[suffix] ?? 1);
-}
 
 const KEY_DETAIL =
   "must be a qualified name: an optional DNS subdomain prefix and '/', then a name of at most 63 alphanumeric characters, '-', '_' or '.', starting and ending with an alphanumeric character";

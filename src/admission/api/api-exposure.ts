@@ -4,10 +4,10 @@
  * HTTPRoute (minutes later, as a condition) are refused here in its words; a route path that could never
  * reach the API under its base path is refused; the platform policy may forbid exposure. Pure.
  */
-import type { FieldError } from '../api/field-error.ts';
-import { isObj, type Obj } from './shape.ts';
-import type { Finding } from './finding.ts';
-import { isQualifiedName } from '../api/labels.ts';
+import type { FieldError } from '../../api/field-error.ts';
+import { isObj, type Obj } from '../shape.ts';
+import type { Finding } from '../finding.ts';
+import { isQualifiedName } from '../../api/labels.ts';
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
