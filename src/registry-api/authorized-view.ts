@@ -17,7 +17,7 @@ import { boundResponseCache } from './response-cache.ts';
 import { BoundedCache } from '../registry/bounded-cache.ts';
 import type { ApiEntry, Snapshot } from './snapshot/snapshot.ts';
 import { callerOf, type Caller, type EntryFacts } from './access/authorize-cedar.ts';
-import { auditPrincipal, noteAudit, noteRefusal } from './access/audit.ts';
+import { auditPrincipal, auditing, noteAudit, noteRefusal } from './access/audit.ts';
 import type { EntryAuthorizer, Visibility } from './access/authorize-entries.ts';
 
 /** What the audit line says about the policies' part in one request. */
@@ -118,8 +118,11 @@ export async function requestView(
   auth: { subject: string; groups?: unknown; claims?: unknown } | undefined,
   req: IncomingMessage,
 ): Promise<{ snap?: Snapshot; problem?: string }> {
+  // Who the caller is matters only to the policies and the audit line: without either, nothing is built.
+  const audited = auditing(req);
+  if (!authorizer && !audited) return { snap: current };
   const caller = callerOf(auth);
-  noteAudit(req, { principal: auditPrincipal(caller) });
+  if (audited) noteAudit(req, { principal: auditPrincipal(caller) });
   if (!authorizer || !current) return { snap: current };
   const problem = authorizer.problem;
   if (problem) {
@@ -148,7 +151,7 @@ export async function authorizeRequest(
 ): Promise<{ snap?: Snapshot } | undefined> {
   let r;
   if (deps.auth?.enabled) {
-    r = await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+    r = await deps.auth.checkRequest(req);
     if (!r.ok) {
       noteRefusal(req, r);
       return void refuse(req, res, r.status ?? 401, r.message);
@@ -170,9 +173,7 @@ export async function pageView(
   req: IncomingMessage,
 ): Promise<Snapshot | undefined> {
   if (!deps.authorizer) return undefined;
-  const r = deps.auth?.enabled
-    ? await deps.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string })
-    : undefined;
+  const r = deps.auth?.enabled ? await deps.auth.checkRequest(req) : undefined;
   const v = await requestView(deps.authorizer, current, r?.ok ? r : undefined, req);
   if (v.snap) noteAudit(req, { entries: v.snap.entries.length });
   return v.snap;

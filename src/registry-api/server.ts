@@ -72,7 +72,7 @@ export async function startApiServer(
     snapshot: (req) => (opts.authorizer ? req && pageViews.get(req) : opts.store.current),
     authorize: async (req) => {
       if (!opts.auth?.enabled) return undefined;
-      const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+      const r = await opts.auth.checkRequest(req);
       return r.ok ? undefined : r.message;
     },
     send: sendBody,
@@ -93,7 +93,7 @@ export async function startApiServer(
       // 503, the resource_metadata challenge): the page's route (src/ui) only knows a bare 401. The
       // second check inside it is a cache hit, or a signature check.
       if (target.path === '/ui/catalog.json' && opts.auth?.enabled) {
-        const r = await opts.auth.check(req.headers as { authorization?: string; 'x-api-key'?: string });
+        const r = await opts.auth.checkRequest(req);
         if (!r.ok) return (noteRefusal(req, r), refuse(req, res, r.status ?? 401, r.message));
       }
       if (isUiPath(target.path)) {

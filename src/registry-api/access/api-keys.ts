@@ -32,6 +32,7 @@ export interface KeyFileEvents {
 export class KeyFile {
   private digests: Buffer[] = [];
   private text: string | undefined;
+  private changes = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly path: string;
   private readonly events: KeyFileEvents;
@@ -43,6 +44,11 @@ export class KeyFile {
     this.accept(readFileSync(path, 'utf8'));
   }
 
+  /** Counts the changes of the keys (a different file text), so an answer given under older keys is known. */
+  get generation(): number {
+    return this.changes;
+  }
+
   get count(): number {
     return this.digests.length;
   }
@@ -52,6 +58,7 @@ export class KeyFile {
     if (text === this.text) return;
     this.text = text;
     this.digests = parseKeys(text).map(digest);
+    this.changes++;
     this.events.onReload?.(this.digests.length);
   }
 

@@ -46,6 +46,11 @@ export function auditLogger(destination?: DestinationStream): Logger {
   );
 }
 
+/** Whether this request is audited (its record is open): what only the audit line needs is built only then. */
+export function auditing(req: IncomingMessage): boolean {
+  return records.has(req);
+}
+
 /** Adds to the request's audit record (a no-op when the request is not audited). */
 export function noteAudit(req: IncomingMessage, fields: AuditRecord): void {
   const r = records.get(req);

@@ -11,8 +11,10 @@
  *    registry's catalog (`kubernetes`, kubernetes-auth.ts): the only mode that answers 403, for a
  *    known caller without it.
  */
+import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { KeyFile } from './api-keys.ts';
+import { ConnectionCredentials } from './connection-credentials.ts';
 
 export { parseKeys } from './api-keys.ts';
 
@@ -41,6 +43,11 @@ export interface JwtOptions {
 /** What `kubernetes` and `oidc` modes need of their checkers (an interface, so tests of this file need no cluster). */
 export interface TokenChecker {
   check(token: string): Promise<AuthResult>;
+  /**
+   * Whether an accepted answer this checker gave may be given again for the same token without asking
+   * (its cache would answer the same now); absent or false: ask again. connection-credentials.ts.
+   */
+  reusable?(result: AuthResult): boolean;
 }
 
 export interface AuthOptions {
@@ -71,6 +78,12 @@ export type AuthResult =
       groups?: string[];
     };
 
+/** Every accepted API key's answer: one object, so an answer is known to be a key's by identity. */
+const API_KEY: AuthResult = Object.freeze({ ok: true, subject: 'api-key' });
+const ANONYMOUS: AuthResult = Object.freeze({ ok: true, subject: 'anonymous' });
+
+type Headers = { authorization?: string; 'x-api-key'?: string | string[] };
+
 export class Authenticator {
   readonly enabled: boolean;
   /** Whether a refusal may be a 403 (a known caller without the permission): `kubernetes` only. */
@@ -78,6 +91,9 @@ export class Authenticator {
   private readonly keys: KeyFile | undefined;
   private readonly opts: AuthOptions;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  private connections = new ConnectionCredentials();
+  /** Changes whenever the keys file does: every remembered answer was given under the old keys. */
+  private keysSeen: number | undefined;
 
   constructor(opts: AuthOptions) {
     this.opts = opts;
@@ -108,17 +124,50 @@ export class Authenticator {
     return this.keys?.matches(candidate) ?? false;
   }
 
-  async check(headers: { authorization?: string; 'x-api-key'?: string | string[] }): Promise<AuthResult> {
-    if (!this.enabled) return { ok: true, subject: 'anonymous' };
+  /**
+   * check() for a request, answered from its connection's last credential when the same headers come
+   * again and the answer still holds (connection-credentials.ts); the same answer check() gives.
+   */
+  async checkRequest(req: IncomingMessage): Promise<AuthResult> {
+    if (!this.enabled) return ANONYMOUS;
+    const headers = req.headers as Headers;
+    const { authorization, 'x-api-key': apiKey } = headers;
+    const generation = this.keys?.generation;
+    if (generation !== this.keysSeen) {
+      // A key added or revoked: nothing remembered before may be given again.
+      this.connections = new ConnectionCredentials();
+      this.keysSeen = generation;
+    }
+    // The keys may change while a review is under way: its answer goes to the memory of the keys it began with.
+    const memory = this.connections;
+    const hit = memory.recall(req.socket, authorization, apiKey, this.holds);
+    if (hit) return hit;
+    const r = await this.check(headers);
+    if (r.ok && this.holds(r)) memory.remember(req.socket, authorization, apiKey, r);
+    return r;
+  }
+
+  /**
+   * Whether an accepted answer may be given again: a key's until the keys change, a token's while its
+   * checker would answer the same (not a `--jwks-url` token's, verified every time, nor a kubernetes
+   * answer beside `--jwks-url`, which check() only reaches after the JWT failed).
+   */
+  private readonly holds = (r: AuthResult): boolean =>
+    r === API_KEY ||
+    (this.opts.oidc?.reusable?.(r) ?? false) ||
+    (!this.jwks && (this.opts.kubernetes?.reusable?.(r) ?? false));
+
+  async check(headers: Headers): Promise<AuthResult> {
+    if (!this.enabled) return ANONYMOUS;
     const apiKey = headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey !== '') {
-      if (this.opts.apiKeysFile && this.keyMatches(apiKey)) return { ok: true, subject: 'api-key' };
+      if (this.opts.apiKeysFile && this.keyMatches(apiKey)) return API_KEY;
       return { ok: false, message: 'invalid API key' };
     }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
     if (!m) return { ok: false, message: 'authentication required' };
     const token = m[1]!;
-    if (this.opts.apiKeysFile && this.keyMatches(token)) return { ok: true, subject: 'api-key' };
+    if (this.opts.apiKeysFile && this.keyMatches(token)) return API_KEY;
     if (this.opts.oidc) return this.opts.oidc.check(token);
     if (this.opts.kubernetes && !this.jwks) return this.opts.kubernetes.check(token);
     if (!this.jwks || !this.opts.jwt || token.split('.').length !== 3)

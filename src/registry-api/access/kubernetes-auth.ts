@@ -55,6 +55,8 @@ export class KubernetesAuth {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly o: KubernetesAuthOptions;
+  /** Until when each cached answer holds (by the answer object: auth.ts asks `reusable` about one it got). */
+  private readonly holdsUntil = new WeakMap<object, number>();
   /** Reviews under way, by the same digest as the cache (bounded by the server's open connections). */
   private readonly pending = new Map<string, Promise<KubernetesAuthResult>>();
 
@@ -85,9 +87,18 @@ export class KubernetesAuth {
     if (result.ok || result.status !== 503) {
       const until = Math.min(now + this.ttlMs, tokenExpiry(token) ?? Infinity);
       const bytes = 256 + (result.ok ? result.subject.length : result.message.length);
-      if (until > now) this.cache.set(key, { result, until }, bytes);
+      if (until > now) {
+        this.cache.set(key, { result, until }, bytes);
+        this.holdsUntil.set(result, until);
+      }
     }
     return result;
+  }
+
+  /** Whether `result` is a cached answer of this checker still within its time (auth.ts TokenChecker). */
+  reusable(result: object): boolean {
+    const until = this.holdsUntil.get(result);
+    return until !== undefined && until > this.now();
   }
 
   private async review(token: string): Promise<KubernetesAuthResult> {

@@ -106,6 +106,8 @@ export class OidcVerifier {
   private discovering: Promise<string | undefined> | undefined;
   private failure: { message: string; at: number } | undefined;
   private readonly cache: BoundedCache<string, { result: AuthResult; until: number }>;
+  /** Until when each cached answer holds, by the answer object (auth.ts asks `reusable`). */
+  private readonly holdsUntil = new WeakMap<object, number>();
 
   constructor(o: OidcOptions) {
     if (!o.issuer || o.audiences.length === 0)
@@ -143,6 +145,12 @@ export class OidcVerifier {
     return this.discovering;
   }
 
+  /** Whether `result` is a cached answer of this verifier still within its time (auth.ts TokenChecker). */
+  reusable(result: object): boolean {
+    const until = this.holdsUntil.get(result);
+    return until !== undefined && until > this.now();
+  }
+
   async check(token: string): Promise<AuthResult> {
     if (token.length > MAX_TOKEN || token.split('.').length !== 3)
       return { ok: false, message: 'invalid token: malformed JWT' };
@@ -170,7 +178,10 @@ export class OidcVerifier {
       };
       // Refusals are not kept: a refused token costs its sender a signature check each time, as it should.
       const until = Math.min(this.now() + (this.o.cacheMs ?? 60_000), (payload.exp ?? 0) * 1000);
-      if (until > this.now()) this.cache.set(key, { result, until }, 256 + JSON.stringify(result).length);
+      if (until > this.now()) {
+        this.cache.set(key, { result, until }, 256 + JSON.stringify(result).length);
+        this.holdsUntil.set(result, until);
+      }
       return result;
     } catch (e) {
       // The JWKS could not be fetched again (a rotated key, the issuer down or refused): not the caller's fault.
