@@ -116,7 +116,7 @@ for (const b of selected) {
   if (result.status === 'not-available')
     for (const r of (result.reason ?? '').split('; ')) summary.push(`not available: ${b.name}: ${r}`, '');
 }
-// The issue #15 targets as PASS/FAIL over this run's ratios; gates never change the exit code, which
+// The gates (issue #34 targets, bench/lib/gate-list.ts) over this run's ratios; they never change the exit code, which
 // says only whether every benchmark could run.
 summary.push(
   `Load average at the end of the run: ${loadavg()

@@ -174,31 +174,126 @@ test('the table has one row per gate and states the band', () => {
   assert.match(pass, /\| throughput \| ≥ 0\.9× \| 0\.95× \| PASS \|/);
 });
 
-test('every gate of the issue is there, ratio gates and the absolute figures apart', () => {
+test('every gate of the issues is there at its target, gated ratios, gated absolutes and information apart', () => {
   const ids = GATES.map((g) => g.id);
   assert.equal(new Set(ids).size, ids.length);
-  for (const id of [
-    'webhook-throughput-validate',
-    'webhook-throughput-mutate',
-    'webhook-open-p99-validate',
-    'webhook-open-p99-mutate',
-    'webhook-rss',
-    'apiserver-keepalive-p50',
-    'apiserver-newconn-p50',
-    'conversion-500-p50',
-    'conversion-500-p99',
-    'sync-peak-rss',
-    'sync-wall',
-    'reconcile-time',
-    'reconcile-rss',
-    'api-throughput',
-    'api-first-request-after-reload',
-  ])
-    assert.equal(GATES.find((g) => g.id === id)?.on, 'ratio', id);
+  const gated = (g: Gate) => !(g.info ?? g.on === 'ours');
+  const table: [string, '<=' | '>=', number][] = [
+    ['webhook-throughput-validate', '>=', 0.95],
+    ['webhook-throughput-mutate', '>=', 0.95],
+    ['webhook-open-p99-validate', '<=', 1.2],
+    ['webhook-open-p99-mutate', '<=', 1.2],
+    ['webhook-rss', '<=', 1.3],
+    ['apiserver-bare-keepalive-p50', '<=', 1.05],
+    ['apiserver-bare-newconn-p50', '<=', 1.05],
+    ['conversion-500-p50', '<=', 1.15],
+    ['conversion-500-p99', '<=', 1.1],
+    ['sync-peak-rss', '<=', 1.3],
+    ['sync-wall', '<=', 1.3],
+    ['mirror-full-peak-rss', '<=', 1.5],
+    ['mirror-full-wall', '<=', 1.5],
+    ['mirror-incremental-wall', '<=', 0.1],
+    ['isolation-admission-p99', '<=', 1.5],
+    ['reconcile-time', '<=', 1.3],
+    ['reconcile-rss', '<=', 1.5],
+    ['api-throughput', '>=', 0.95],
+    ['api-auth-throughput', '>=', 0.9],
+    ['api-auth-cpu-per-request', '<=', 1.11],
+    ['api-authz-throughput', '>=', 0.8],
+    ['api-first-request-after-reload', '<=', 1.05],
+  ];
+  for (const [id, op, target] of table) {
+    const g = GATES.find((x) => x.id === id);
+    assert.deepEqual([g?.on, g && gated(g), g?.op, g?.target], ['ratio', true, op, target], id);
+  }
   assert.deepEqual(
-    GATES.filter((g) => g.on === 'ours').map((g) => g.id),
-    ['apiserver-plugin-ms', 'conversion-500-p99-ms', 'shards-takeover-s'],
+    GATES.filter((g) => g.on === 'ours' && gated(g)).map((g) => [g.id, g.target]),
+    [['shards-idle-kib-per-registry', 20]],
   );
+  assert.deepEqual(
+    GATES.filter((g) => !gated(g)).map((g) => g.id),
+    [
+      'apiserver-vap-keepalive-p50',
+      'apiserver-vap-newconn-p50',
+      'apiserver-plugin-ms',
+      'conversion-500-p99-ms',
+      'shards-takeover-s',
+    ],
+  );
+});
+
+test('a ratio kept as information is INFO; an absolute figure marked gated is PASS/FAIL', () => {
+  const vap = GATES.find((g) => g.id === 'apiserver-vap-keepalive-p50')!;
+  const bare = GATES.find((g) => g.id === 'apiserver-bare-keepalive-p50')!;
+  const apiserver = (vapRatio: number, bareRatio: number) =>
+    result('apiserver', [
+      metric('webhooks vs VAP, closed, keep-alive, c=10', 'p50', 'ms', vapRatio * 10, 10, 'lower'),
+      metric(
+        'webhooks vs bare webhooks (the floor), closed, keep-alive, c=10',
+        'p50',
+        'ms',
+        bareRatio * 10,
+        10,
+        'lower',
+      ),
+      metric('webhooks vs no admission, closed, keep-alive, c=10', 'p50', 'ms', 99, 10, 'lower'),
+    ]);
+  const rows = (v: number, b: number) =>
+    evaluateGates([apiserver(v, b)], [vap, bare]).map((r) => [r.status, r.value, r.note]);
+  assert.deepEqual(rows(1.1, 1.05), [
+    ['INFO', 1.1, 'met'],
+    ['PASS', 1.05, undefined],
+  ]);
+  assert.deepEqual(rows(1.6, 1.06), [
+    ['INFO', 1.6, 'not met; information, not gated'],
+    ['FAIL', 1.06, undefined],
+  ]);
+  const kib = GATES.find((g) => g.id === 'shards-idle-kib-per-registry')!;
+  const shards = (ours: number, n = 10000) =>
+    evaluateGates(
+      [
+        result('shards', [
+          metric(
+            `${n} MCPRegistries on 2 replicas, 4 shards`,
+            'idle RSS per registry above the empty operator',
+            'KiB',
+            ours,
+            NaN,
+            'lower',
+          ),
+        ]),
+      ],
+      [kib],
+    )[0];
+  assert.deepEqual([shards(19.9)?.status, shards(19.9)?.target], ['PASS', '≤ 20 (absolute)']);
+  assert.equal(shards(20.1, 200)?.status, 'FAIL');
+  assert.equal(shards(NaN)?.status, 'MISSING');
+});
+
+test('the sync gates and the mirror gates read their own scenario of the sync benchmark', () => {
+  const ids = ['sync-wall', 'mirror-full-wall', 'mirror-incremental-wall'];
+  const gates = GATES.filter((g) => ids.includes(g.id));
+  const rows = evaluateGates(
+    [
+      result('sync', [
+        metric('10000 servers, 100 pages', 'full sync wall time', 's', 12, 10, 'lower'),
+        metric('20000 servers × 3 versions, 600 pages', 'full sync wall time', 's', 28, 20, 'lower'),
+      ]),
+      result('mirror', [
+        metric('20000 servers × 3 versions, 67 changed', 'resync wall', 'ms', 30, 400, 'lower'),
+      ]),
+    ],
+    gates,
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.status, r.rows.map((x) => x.scenario)]),
+    [
+      ['sync-wall', 'PASS', ['10000 servers, 100 pages']],
+      ['mirror-full-wall', 'PASS', ['20000 servers × 3 versions, 600 pages']],
+      ['mirror-incremental-wall', 'PASS', ['20000 servers × 3 versions, 67 changed']],
+    ],
+  );
+  assert.equal(rows[1]?.value, 1.4);
 });
 
 test('the first request after a reload: every path kind is read, the worst p50 ratio decides, throughput rows are not', () => {
