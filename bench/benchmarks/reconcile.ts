@@ -1,21 +1,27 @@
 /**
  * B7: 1,000 MCPRegistries (ConfigMap source, the real ToolHive catalog fixture) created at once; time
- * until every one is Ready, with our controller vs a trivial reconciler that only writes Ready status,
- * fed by a list+watch and a de-duplicating queue of its own. apiserver, etcd and the reconciler share
- * core 0; the objects are created by the benchmark process itself (not pinned).
+ * until every one is Ready, with our controller vs a trivial reconciler that writes the same storage
+ * ConfigMap and the same status (issue #34; issue #15's baseline wrote the status only), fed by a
+ * list+watch and a de-duplicating queue of its own. "The same" is captured, not imitated: our
+ * controller first reconciles one registry of that spec in a namespace of its own, and the storage
+ * ConfigMaps and status it wrote are the trivial reconciler's template (bench/servers/
+ * trivial-reconciler.ts). apiserver, etcd and the reconciler share core 0; the objects are created by
+ * the benchmark process itself (not pinned).
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GROUP, PLURAL } from '../../src/api/constants.ts';
+import { GROUP, LABEL_REGISTRY, PLURAL } from '../../src/api/constants.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { Benchmark, BenchContext } from '../lib/bench.ts';
 import { toolhiveCatalog } from '../lib/catalog.ts';
 import { makeCertDir } from '../lib/certs.ts';
 import { createNamespace, installCrd, startBenchCluster } from '../lib/cluster.ts';
-import { controllerUnavailable, startController } from '../lib/controller-proc.ts';
+import { controllerUnavailable, startController, type ControllerOptions } from '../lib/controller-proc.ts';
 import { SERVER_CORE, nodeBin, peakRssOf, pinPid, spawnPinned, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable } from '../lib/report.ts';
 import { freePort } from '../../src/local/control-plane.ts';
 import { baselineReconcilerRestart, baselineWebhookStartMs, restartOperator } from '../lib/restart.ts';
+import type { Template } from '../servers/trivial-reconciler.ts';
 
 const WORKERS = 4;
 
@@ -23,39 +29,82 @@ function count(quick: boolean): number {
   return quick ? 200 : 1000;
 }
 
+const regRef = (namespace: string) => ({ group: GROUP, version: 'v1beta1', plural: PLURAL, namespace });
+const registry = (ns: string, i: number) => ({
+  apiVersion: `${GROUP}/v1beta1`,
+  kind: 'MCPRegistry',
+  metadata: { name: `reg-${String(i).padStart(4, '0')}`, namespace: ns },
+  spec: {
+    sources: [
+      {
+        name: 'catalog',
+        type: 'configmap',
+        format: 'toolhive',
+        configMapRef: { name: 'catalog', key: 'registry.json' },
+      },
+    ],
+  },
+});
+
 async function createAll(client: KubeClient, ns: string, n: number): Promise<void> {
-  const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: ns };
   let next = 0;
   const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      await client.create(ref, {
-        apiVersion: `${GROUP}/v1beta1`,
-        kind: 'MCPRegistry',
-        metadata: { name: `reg-${String(i).padStart(4, '0')}`, namespace: ns },
-        spec: {
-          sources: [
-            {
-              name: 'catalog',
-              type: 'configmap',
-              format: 'toolhive',
-              configMapRef: { name: 'catalog', key: 'registry.json' },
-            },
-          ],
-        },
-      });
-    }
+    while (next < n) await client.create(regRef(ns), registry(ns, next++));
   };
   await Promise.all(Array.from({ length: 16 }, worker));
 }
 
+type StoredCm = {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+};
+
+/**
+ * What our controller writes for one registry of the benchmark's spec: it reconciles `reg-0000` in a
+ * namespace of its own (bench-probe), and its storage ConfigMaps and status become the template.
+ */
+async function captureTemplate(
+  ctx: BenchContext,
+  client: KubeClient,
+  opts: ControllerOptions,
+): Promise<Template> {
+  const ns = opts.namespaces[0] as string;
+  const ctl = await startController(opts);
+  try {
+    const reg = registry(ns, 0);
+    const name = reg.metadata.name;
+    await client.create(regRef(ns), reg);
+    type Reg = { status?: Record<string, unknown> & { phase?: string } };
+    let status: Reg['status'];
+    await waitUntil(`${ns}/${name} Ready`, async () => {
+      status = (await client.get<Reg>({ ...regRef(ns), name })).status;
+      return status?.phase === 'Ready';
+    });
+    const cms = await client.list<StoredCm>(
+      { group: '', version: 'v1', plural: 'configmaps', namespace: ns },
+      { labelSelector: `${LABEL_REGISTRY}=${name}` },
+    );
+    if (cms.items.length === 0) throw new Error(`${ns}/${name}: Ready with no storage ConfigMap`);
+    ctx.log(`template: ${cms.items.length} storage ConfigMap(s) and the status of ${ns}/${name}`);
+    return {
+      registry: name,
+      configMaps: cms.items.map((cm) => ({
+        name: cm.metadata.name,
+        labels: cm.metadata.labels,
+        annotations: cm.metadata.annotations,
+        data: cm.data,
+        binaryData: cm.binaryData,
+      })),
+      status: status ?? {},
+    };
+  } finally {
+    await ctl.proc.stop();
+  }
+}
+
 async function readyCount(client: KubeClient, ns: string): Promise<number> {
-  const list = await client.list<{ status?: { phase?: string } }>({
-    group: GROUP,
-    version: 'v1beta1',
-    plural: PLURAL,
-    namespace: ns,
-  });
+  const list = await client.list<{ status?: { phase?: string } }>(regRef(ns));
   return list.items.filter((o) => o.status?.phase === 'Ready').length;
 }
 
@@ -131,7 +180,7 @@ async function sourceConfigMap(client: KubeClient, ns: string): Promise<void> {
 export const reconcile: Benchmark = {
   name: 'reconcile',
   subject: 'the controller: N MCPRegistries created at once until all Ready',
-  baseline: `a trivial reconciler that only writes Ready status (list+watch, de-duplicating queue, ${WORKERS} workers)`,
+  baseline: `a trivial reconciler writing the same storage ConfigMap and status as ours, nothing else (list+watch, de-duplicating queue, ${WORKERS} workers)`,
   async run(ctx) {
     const why = controllerUnavailable();
     if (why) throw new NotAvailable(why);
@@ -140,16 +189,30 @@ export const reconcile: Benchmark = {
     try {
       const { client } = cluster;
       await installCrd(client, { kind: 'none' });
-      for (const ns of ['bench-base', 'bench-ours']) {
+      for (const ns of ['bench-probe', 'bench-base', 'bench-ours']) {
         await createNamespace(client, ns);
         await sourceConfigMap(client, ns);
       }
+      const certDir = join(ctx.workDir, 'certs');
+      const certs = await makeCertDir(certDir);
+      const ctlOpts = {
+        kubeconfig: cluster.cp.kubeconfigPath,
+        certDir,
+        namespaces: ['bench-ours'],
+        core: SERVER_CORE,
+      };
+      const templateFile = join(ctx.workDir, 'trivial-reconciler-template.json');
+      writeFileSync(
+        templateFile,
+        JSON.stringify(await captureTemplate(ctx, client, { ...ctlOpts, namespaces: ['bench-probe'] })),
+      );
       const base = spawnPinned(SERVER_CORE, [
         nodeBin,
         'bench/servers/trivial-reconciler.ts',
         cluster.cp.kubeconfigPath,
         'bench-base',
         String(WORKERS),
+        templateFile,
       ]);
       let baseMs: number;
       let baseRss: number;
@@ -167,14 +230,6 @@ export const reconcile: Benchmark = {
       } finally {
         await base.stop();
       }
-      const certDir = join(ctx.workDir, 'certs');
-      const certs = await makeCertDir(certDir);
-      const ctlOpts = {
-        kubeconfig: cluster.cp.kubeconfigPath,
-        certDir,
-        namespaces: ['bench-ours'],
-        core: SERVER_CORE,
-      };
       const ctl = await startController(ctlOpts);
       let oursMs: number;
       let oursRss: number;
@@ -195,7 +250,7 @@ export const reconcile: Benchmark = {
       ctx.log(`restarting the operator over ${n} Ready registries`);
       const restart = await restartOperator(ctlOpts, certs.caPem, n);
       const baseStart = await baselineWebhookStartMs(certDir, certs.caPem, await freePort());
-      const baseIdle = await baselineReconcilerRestart(cluster.cp.kubeconfigPath, 'bench-ours');
+      const baseIdle = await baselineReconcilerRestart(cluster.cp.kubeconfigPath, 'bench-ours', templateFile);
       const sc = `${n} MCPRegistries created at once (one run)`;
       const rs = `operator restart with ${n} Ready MCPRegistries`;
       const mib = (b: number) => b / 2 ** 20;

@@ -129,6 +129,8 @@ export async function baselineWebhookStartMs(certDir: string, caPem: string, por
 export async function baselineReconcilerRestart(
   kubeconfig: string,
   namespace: string,
+  /** The reconciler's template (trivial-reconciler.ts): what it would write, held as it runs. */
+  template: string,
 ): Promise<{ listedMs: number; idleRssBytes: number; idleProbe: ProbeSample }> {
   const t0 = performance.now();
   const p = spawnPinned(SERVER_CORE, [
@@ -137,6 +139,7 @@ export async function baselineReconcilerRestart(
     kubeconfig,
     namespace,
     '4',
+    template,
   ]);
   try {
     const listedMs = await elapsedUntil(
