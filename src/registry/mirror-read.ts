@@ -100,6 +100,16 @@ export function afterDelta<P>(
 }
 
 /**
+ * Whether a failed `updated_since` read says the registry does not take the parameter (it refuses
+ * the request as malformed: 400 or 422), as opposed to a failure a whole read would meet as well
+ * (unreachable, 5xx, 401/403, a budget). `why` is the fallback's reason; undefined: fail the sync.
+ */
+export function refusedUpdatedSince(e: { reason: string; message: string }): string | undefined {
+  const m = /answered HTTP (400|422)$/.exec(e.message);
+  return e.reason === 'HTTPError' && m ? `the registry refuses updated_since (HTTP ${m[1]})` : undefined;
+}
+
+/**
  * The whole read with each set of changes applied in turn: what a whole read lists now. Throws when
  * they cannot be applied, which afterWholeRead and afterDelta ruled out before holding them.
  */

@@ -14,10 +14,16 @@
  */
 import { DEFAULT_FULL_SYNC_EVERY } from '../../api/schema/v1beta1.ts';
 import { nextRead, type Entry } from '../../registry/incremental.ts';
-import { afterDelta, afterWholeRead, readFingerprint, type HeldRead } from '../../registry/mirror-read.ts';
+import {
+  afterDelta,
+  afterWholeRead,
+  readFingerprint,
+  refusedUpdatedSince,
+  type HeldRead,
+} from '../../registry/mirror-read.ts';
 import type { Body } from '../../sources/fetch-body.ts';
 import { mirrorDocument } from '../../sources/fetch-pages.ts';
-import type { FetchedSource, MirrorNote, SourceToFetch } from '../../sources/types.ts';
+import { SourceError, type FetchedSource, type MirrorNote, type SourceToFetch } from '../../sources/types.ts';
 
 type Fetch = (s: SourceToFetch) => Promise<FetchedSource>;
 
@@ -30,6 +36,29 @@ const entriesOf = (f: FetchedSource): Entry[] => {
 const keep = (pages: readonly Body[]) => {
   for (const p of pages) p.markShared();
 };
+
+/** An updated_since read: the held read with its pages added, or why the source must be read whole. */
+async function changes(
+  held: HeldRead<Body>,
+  since: string,
+  s: SourceToFetch,
+  fetch: Fetch,
+  latestOnly: boolean,
+): Promise<{ held: HeldRead<Body>; got: FetchedSource } | { fallback: string }> {
+  let got: FetchedSource;
+  try {
+    got = await fetch(s);
+  } catch (e) {
+    const why = e instanceof SourceError ? refusedUpdatedSince(e) : undefined;
+    if (why === undefined) throw e;
+    return { fallback: why };
+  }
+  const pages = got.parsed?.pages ?? [];
+  const next = afterDelta(held, since, entriesOf(got), { pages, latestOnly });
+  if (!('held' in next)) return next;
+  keep(pages);
+  return { held: next.held, got };
+}
 
 export class Mirrors {
   private readonly held = new Map<string, HeldRead<Body>>();
@@ -56,20 +85,18 @@ export class Mirrors {
     let detected = false;
     let out: FetchedSource | undefined;
     if (since !== undefined && held) {
-      const got = await fetch({ ...source, updatedSince: since });
-      const pages = got.parsed?.pages ?? [];
-      const next = afterDelta(held, since, entriesOf(got), { pages, latestOnly });
-      if ('held' in next) {
-        keep(pages);
-        this.held.set(at, next.held);
-        const { pages: whole, deltas, textBytes } = next.held;
+      const read = await changes(held, since, { ...source, updatedSince: since }, fetch, latestOnly);
+      if ('fallback' in read) [fallback, detected] = [read.fallback, true];
+      else {
+        this.held.set(at, read.held);
+        const { pages: whole, deltas, textBytes } = read.held;
         out = {
-          name: got.name,
-          format: got.format,
+          name: read.got.name,
+          format: read.got.format,
           parsed: mirrorDocument(whole, deltas, { latestOnly, textBytes, where: `source ${s.name}` }),
           mirror: { incremental: true },
         };
-      } else [fallback, detected] = [next.fallback, true];
+      }
     }
     if (!out) {
       const got = await fetch(source);

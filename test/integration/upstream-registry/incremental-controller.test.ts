@@ -41,7 +41,8 @@ const asked = new Map<string, URLSearchParams[]>();
 
 /**
  * /pass/<tag>/v0.1/... goes to the official server as asked; /ignore/<tag>/v0.1/... without
- * updated_since, as a registry that does not know the parameter answers.
+ * updated_since, as a registry that does not know the parameter answers; /reject/<tag>/v0.1/...
+ * refuses a request with it (400), as a strict one does.
  */
 function startRelay(target: string): Promise<Server> {
   const server = createServer((req, res) => {
@@ -52,6 +53,7 @@ function startRelay(target: string): Promise<Server> {
     if (rest === 'v0.1/servers')
       asked.set(tag ?? '', [...(asked.get(tag ?? '') ?? []), new URLSearchParams(q)]);
     if (mode === 'ignore') q.delete('updated_since');
+    if (mode === 'reject' && q.has('updated_since')) return void res.writeHead(400).end('unknown parameter');
     fetch(`${target}/${rest}${q.size ? `?${q}` : ''}`)
       .then(async (r) => {
         res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
@@ -151,25 +153,31 @@ test('incremental and whole syncs store the same after random changes (every ver
   }
 });
 
-test('a registry that ignores updated_since: the fallback in status and an Event, every later read whole', async () => {
+test('a registry that ignores or refuses updated_since: the fallback in status and an Event, every later read whole', async () => {
   await create('ignoring', 'ignore/ignoring', { fullSyncEvery: 1000 });
+  await create('rejecting', 'reject/rejecting', { fullSyncEvery: 1000 });
   await waitPhase(ns, 'ignoring', 'Ready', () => true, 120_000);
+  await waitPhase(ns, 'rejecting', 'Ready', () => true, 120_000);
   // What the incremental read will be answered with: everything, each at or before the latest time.
   const items = await allItems(upstream.baseURL, 'include_deleted=true');
   const times = items.map((i) => String(i._meta[OFFICIAL]?.updatedAt));
   // Compared exactly (to the nanosecond), as the controller does, and named as the registry wrote it.
   const latest = times.reduce((a, b) => ((timeKey(b) as bigint) > (timeKey(a) as bigint) ? b : a));
   const why = `the registry ignores updated_since: asked for entries updated after ${latest}, it listed ${items.length} updated at or before it`;
-  const [r] = await syncAll(['ignoring'], 'detect');
-  const cond = sourceAvailable(r as MCPRegistryV1beta1);
-  assert.deepEqual(
-    { status: cond?.status, reason: cond?.reason, message: cond?.message },
-    {
-      status: 'True',
-      reason: 'WholeSyncFallback',
-      message: `fetched up; source up is read whole at every sync: ${why}`,
-    },
-  );
+  const said = (r?: MCPRegistryV1beta1) => {
+    const c = r && sourceAvailable(r);
+    return { phase: r?.status?.phase, status: c?.status, reason: c?.reason, message: c?.message };
+  };
+  const fallback = (reason: string) => ({
+    phase: 'Ready',
+    status: 'True',
+    reason: 'WholeSyncFallback',
+    message: `fetched up; source up is read whole at every sync: ${reason}`,
+  });
+  const [r, refused] = await syncAll(['ignoring', 'rejecting'], 'detect');
+  assert.deepEqual(said(r), fallback(why));
+  // The strict registry's 400 is not a failed sync: the same sync read it whole.
+  assert.deepEqual(said(refused), fallback('the registry refuses updated_since (HTTP 400)'));
   const event = await eventually(
     'the IncrementalSyncFallback Event',
     async () => {
@@ -186,9 +194,12 @@ test('a registry that ignores updated_since: the fallback in status and an Event
     { type: 'Warning', message: `source up is read whole at every sync: ${why}` },
   );
   // From then on every read is whole: no updated_since asked again, the status still says why.
-  const asks = sinceAsked('ignoring');
-  const [again] = await syncAll(['ignoring'], 'after');
-  assert.equal(sinceAsked('ignoring'), asks);
-  assert.equal(sourceAvailable(again as MCPRegistryV1beta1)?.reason, 'WholeSyncFallback');
-  assert.equal((await getReg(ns, 'ignoring')).status?.phase, 'Ready');
+  const asks = [sinceAsked('ignoring'), sinceAsked('rejecting')];
+  const again = await syncAll(['ignoring', 'rejecting'], 'after');
+  assert.deepEqual([sinceAsked('ignoring'), sinceAsked('rejecting')], asks);
+  assert.deepEqual(again.map(said), [
+    fallback(why),
+    fallback('the registry refuses updated_since (HTTP 400)'),
+  ]);
+  assert.equal((await getReg(ns, 'rejecting')).status?.sync?.attempts ?? 0, 0);
 });

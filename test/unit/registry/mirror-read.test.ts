@@ -11,6 +11,7 @@ import {
   afterDelta,
   afterWholeRead,
   readFingerprint,
+  refusedUpdatedSince,
   replayChanges,
   undatedReason,
   type HeldRead,
@@ -206,4 +207,52 @@ test('the fingerprint: where a read points and whether it asks for every version
     ],
   ];
   for (const [what, a, b, same] of cases) assert.equal(readFingerprint(a) === readFingerprint(b), same, what);
+});
+
+test('a failed updated_since read: the registry refuses the parameter, or a failure to report', () => {
+  const W = 'https://r.example/v0.1/servers';
+  const cases: [string, { reason: string; message: string }, string | undefined][] = [
+    [
+      '400',
+      { reason: 'HTTPError', message: `${W} answered HTTP 400` },
+      'the registry refuses updated_since (HTTP 400)',
+    ],
+    [
+      '422',
+      { reason: 'HTTPError', message: `${W} answered HTTP 422` },
+      'the registry refuses updated_since (HTTP 422)',
+    ],
+    [
+      '500: a whole read would fail too',
+      { reason: 'HTTPError', message: `${W} answered HTTP 500` },
+      undefined,
+    ],
+    [
+      '401',
+      {
+        reason: 'HTTPError',
+        message: `${W} answered HTTP 401; check the credentials in authSecretRef or headersSecretRef`,
+      },
+      undefined,
+    ],
+    [
+      '404',
+      {
+        reason: 'NotFound',
+        message: `${W} answered HTTP 404; baseURL must be the registry's root, without /v0.1`,
+      },
+      undefined,
+    ],
+    [
+      'a timeout',
+      { reason: 'FetchTimeout', message: `${W}: paging did not finish within 600 s (stopped before page 2)` },
+      undefined,
+    ],
+    [
+      'a bad page',
+      { reason: 'InvalidResponse', message: `${W} page 1: servers must be a list, answered HTTP 400` },
+      undefined,
+    ],
+  ];
+  for (const [what, e, want] of cases) assert.equal(refusedUpdatedSince(e), want, what);
 });
