@@ -82,6 +82,11 @@ export class Informer<T extends KubeObject> {
     return this.synced;
   }
 
+  /** What this informer lists, for logs: `nodes`, `services in ns`. */
+  get resource(): string {
+    return this.ref.namespace ? `${this.ref.plural} in ${this.ref.namespace}` : this.ref.plural;
+  }
+
   /** Why the last list or watch failed (HTTP status when the apiserver answered); cleared by a list. */
   lastError(): { status?: number; message: string } | undefined {
     return this.lastFailure;

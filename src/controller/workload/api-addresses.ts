@@ -8,8 +8,10 @@
  *     the Service (they carry its labels, its name and an owner reference to it), so a pod IP, a
  *     `<ip>.<ns>.pod` name or a headless-style name that resolves to one is known too;
  *   - its external and load-balancer IPs, on the Service's own ports (such IPs may be shared);
- *   - its node ports on a private address (a node's: nodes are not watched, and a node port
- *     answers on every node address).
+ *   - its node ports on every address of every Node (a node port answers on all of a node's
+ *     addresses: an ExternalIP or a public InternalIP as much as a private one), whatever the
+ *     address's range; and on any private address too, for the paths to a node port that are not
+ *     a Node's listed address (a hostNetwork pod's view of its node, a proxy in front of the nodes).
  * Only a Service controlled by an MCPRegistry counts, and only a slice that names and is owned by such
  * a Service: a look-alike label on a user's object proves nothing. Pure: built from informer lists.
  */
@@ -40,6 +42,12 @@ export interface ServiceObject {
     ports?: { port?: number; nodePort?: number }[];
   };
   status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
+}
+
+/** What the index reads of a Node: its addresses (InternalIP, ExternalIP; names are skipped). */
+export interface NodeObject {
+  metadata: Meta;
+  status?: { addresses?: { type?: string; address?: string }[] };
 }
 
 export interface EndpointSliceObject {
@@ -98,6 +106,7 @@ function registryOf(svc: ServiceObject): RegistryApiTarget | undefined {
 export function apiAddressIndex(
   services: Iterable<ServiceObject>,
   slices: Iterable<EndpointSliceObject>,
+  nodes: Iterable<NodeObject> = [],
 ): ApiAt {
   const anyPort = new Map<string, RegistryApiTarget>();
   const onPort = new Map<string, RegistryApiTarget>();
@@ -130,13 +139,16 @@ export function apiAddressIndex(
     if (!t || !owned) continue;
     for (const e of slice.endpoints ?? []) for (const a of e.addresses ?? []) put(anyPort, a, t);
   }
+  const nodeAddresses = new Set<string>();
+  for (const node of nodes)
+    for (const a of node.status?.addresses ?? []) {
+      const key = a.address ? addressKey(a.address) : undefined;
+      if (key) nodeAddresses.add(key);
+    }
   return (address, port) => {
     const key = addressKey(address);
     if (!key) return undefined;
-    return (
-      anyPort.get(key) ??
-      onPort.get(`${key}|${port}`) ??
-      (isPrivate(address) ? nodePorts.get(port) : undefined)
-    );
+    const onNode = nodeAddresses.has(key) || isPrivate(address);
+    return anyPort.get(key) ?? onPort.get(`${key}|${port}`) ?? (onNode ? nodePorts.get(port) : undefined);
   };
 }

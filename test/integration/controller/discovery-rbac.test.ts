@@ -88,6 +88,8 @@ test('RBAC: an operator allowed only where registries may read never asks elsewh
       verbs: ['get', 'list', 'watch'],
     },
     { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
+    // Every Node's addresses (a registry API's node port): workers start once they are listed too.
+    { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
   ]);
   await bind(own, 'controller', `${user}-controller`);
   await bind(own, 'workloads', `${user}-workloads`);

@@ -197,6 +197,9 @@ test('self-signed overlay: applies; restricted pods; RBAC minimal and sufficient
   // The registry API pods' addresses (docs/security.md): read, never written.
   assert.equal(can('watch', 'endpointslices.discovery.k8s.io', '-n', 'default'), 'yes');
   assert.equal(can('create', 'endpointslices.discovery.k8s.io', '-n', 'default'), 'no');
+  // Every Node's addresses (a registry API's node port answers on each): read, never written.
+  assert.equal(can('watch', 'nodes'), 'yes');
+  assert.equal(can('update', 'nodes'), 'no');
 
   // Sufficient: run the self-signed bootstrap and the controller as the ServiceAccount.
   const dir = mkdtempSync(join(tmpdir(), 'mcpr-sa-'));

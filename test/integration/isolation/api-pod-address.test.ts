@@ -11,6 +11,13 @@
  * without sending anything (ENETUNREACH), so even a regression sends no traffic off this machine. A
  * literal IP in a spec is refused the same way (test/unit/sources/api-address-fetch.test.ts); here the
  * shared stack's admission, with the built-in policy, would refuse a multicast address first.
+ *
+ * A registry API Service of type NodePort answers on every Node's addresses, whatever their range: an
+ * admin-made Node (no kubelet needed) lists an ExternalIP outside every private range, and the victim's
+ * second registry API is a NodePort Service as the operator applies it (the apiserver picks the port).
+ * That address is multicast too, for the same reason as the pod's: the refusal comes before any connect
+ * (the exact DestinationRefused message, not a timeout), and even a regression sends nothing. The
+ * index is tested on documentation-range public addresses in test/unit/sources/api-address.test.ts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +32,7 @@ import type { MCPRegistryV1beta1, SourceV1beta1 } from '../../../src/api/types.t
 import { getReg, registry } from '../controller/helpers.ts';
 
 const POD = '239.1.2.3';
+const NODE_IP = '239.1.2.5';
 const REFUSAL = `reaches a registry's API by its address; name a registry by its Service (<name>-api.<namespace>.svc) or with registryRef, so that its owners' consent is checked`;
 let ns: string;
 let victim: string;
@@ -32,6 +40,9 @@ let ctrl: ControllerProcess;
 let dns: DnsServer;
 let web: Server;
 let port: number;
+let nodePort: number;
+let node: string;
+const NODES = { group: '', version: 'v1', plural: 'nodes' };
 const origin = () => `http://origin.${ns}.svc:${port}`;
 
 const create = (namespace: string, name: string, sources: SourceV1beta1[]) =>
@@ -87,12 +98,15 @@ before(async () => {
   dns = await startDns((name) =>
     name === 'api.hostile.test' || name === podName()
       ? [POD]
-      : name === `origin.${ns}.svc`
-        ? ['127.0.0.1']
-        : [],
+      : name === 'node.hostile.test'
+        ? [NODE_IP]
+        : name === `origin.${ns}.svc`
+          ? ['127.0.0.1']
+          : [],
   );
   web = createServer((req, res) => {
     if (req.url === '/hop') res.writeHead(302, { location: `http://${POD}:8080/v0.1/servers` });
+    if (req.url === '/node-hop') res.writeHead(302, { location: `http://${NODE_IP}:${nodePort}/` });
     res.end();
   });
   await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
@@ -104,15 +118,47 @@ before(async () => {
   ).body as MCPRegistryV1beta1;
   await reconcileApiWorkload(client(), priv, { image: 'example.invalid/thv:test', enabled: true });
   await endpointSlice(victim, 'private-api', POD);
+  // A NodePort registry API, and a Node whose ExternalIP is in no private range.
+  const np = (
+    await client().create(
+      { ...REGISTRIES, namespace: victim },
+      registry(victim, 'nodeport', {
+        sources: [{ name: 'c', type: 'configmap', configMapRef: { name: 'c' } }],
+        api: { service: { type: 'NodePort' } },
+      }),
+    )
+  ).body as MCPRegistryV1beta1;
+  await reconcileApiWorkload(client(), np, { image: 'example.invalid/thv:test', enabled: true });
+  const svc = await client().get<{ spec: { type: string; ports: { nodePort?: number }[] } }>({
+    group: '',
+    version: 'v1',
+    plural: 'services',
+    namespace: victim,
+    name: 'nodeport-api',
+  });
+  assert.equal(svc.spec.type, 'NodePort');
+  nodePort = svc.spec.ports[0]?.nodePort ?? 0;
+  assert.ok(nodePort > 0, 'the apiserver allocated a node port');
+  node = `${victim}-node`;
+  await client().create(NODES, {
+    metadata: { name: node },
+    status: {
+      addresses: [
+        { type: 'ExternalIP', address: NODE_IP },
+        { type: 'Hostname', address: node },
+      ],
+    },
+  });
   ctrl = startController({
     kubeconfig: kubeconfigPath(),
     namespaces: [ns, victim],
-    policy: LOOPBACK_POLICY_YAML.replace('"::1/128"', `"::1/128", "${POD}/32"`),
+    policy: LOOPBACK_POLICY_YAML.replace('"::1/128"', `"::1/128", "${POD}/32", "${NODE_IP}/32"`),
     env: { MCPR_TEST_DNS_SERVER: dns.address },
   });
 });
 after(async () => {
   await ctrl?.stop();
+  if (node) await client().delete({ ...NODES, name: node });
   dns?.close();
   web?.closeAllConnections();
   web?.close();
@@ -172,6 +218,21 @@ const cases: { name: string; source: () => SourceV1beta1; message: () => string 
     message: () =>
       `git: https://api.hostile.test:8080/r.git: refused by the platform policy: "api.hostile.test" (${POD}) ${REFUSAL}`,
   },
+  {
+    name: 'node-port',
+    source: () => ({
+      name: 'main',
+      type: 'url',
+      url: { href: `https://node.hostile.test:${nodePort}/registry.json`, timeout: '2s' },
+    }),
+    message: () =>
+      `https://node.hostile.test:${nodePort}/registry.json: refused by the platform policy: "node.hostile.test" (${NODE_IP}) ${REFUSAL}`,
+  },
+  {
+    name: 'node-port-redirect',
+    source: () => ({ name: 'main', type: 'url', url: { href: `${origin()}/node-hop`, timeout: '2s' } }),
+    message: () => `http://${NODE_IP}:${nodePort}/: refused by the platform policy: "${NODE_IP}" ${REFUSAL}`,
+  },
 ];
 
 for (const c of cases)
@@ -181,3 +242,26 @@ for (const c of cases)
     assert.equal(reason(r), 'DestinationRefused');
     assert.equal(r.status?.message, `${c.message()}; no data stored yet`);
   });
+
+test('a node address on a port that is no node port of a registry API is not refused as one', async () => {
+  await create(ns, 'node-other-port', [
+    {
+      name: 'main',
+      type: 'url',
+      url: { href: 'https://node.hostile.test:8080/registry.json', timeout: '2s' },
+    },
+  ]);
+  const r = await eventually(
+    `${ns}/node-other-port failed`,
+    async () => {
+      const reg = await getReg(ns, 'node-other-port');
+      return reason(reg) ? reg : undefined;
+    },
+    60_000,
+  );
+  assert.equal(reason(r), 'FetchFailed');
+  assert.equal(
+    r.status?.message,
+    'https://node.hostile.test:8080/registry.json: no connection (refused, unreachable or timed out); no data stored yet',
+  );
+});

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {
   apiAddressIndex,
   type EndpointSliceObject,
+  type NodeObject,
   type ServiceObject,
 } from '../../../src/controller/workload/api-addresses.ts';
 import { apiByAddress } from '../../../src/sources/api-address.ts';
@@ -67,7 +68,23 @@ const slices: EndpointSliceObject[] = [
   slice('victim', 'private-api', ['10.244.6.7'], 'other-svc'),
   slice('evil', 'private-api', ['10.244.6.8']),
 ];
-const at = apiAddressIndex(services, slices);
+// Nodes: a node port answers on each of their addresses, public ones included (a hostname is no address).
+const nodes: NodeObject[] = [
+  {
+    metadata: { name: 'node-a' },
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: '10.1.2.3' },
+        { type: 'ExternalIP', address: '203.0.113.50' },
+        { type: 'ExternalIP', address: '2001:db8::50' },
+        { type: 'Hostname', address: 'node-a' },
+      ],
+    },
+  },
+  { metadata: { name: 'node-b' }, status: { addresses: [{ type: 'InternalIP', address: '198.51.100.20' }] } },
+  { metadata: { name: 'node-c' } },
+];
+const at = apiAddressIndex(services, slices, nodes);
 const PRIVATE = { namespace: 'victim', name: 'private' };
 const OPEN = { namespace: 'victim', name: 'open' };
 
@@ -92,6 +109,17 @@ const index: [string, number, { namespace: string; name: string } | undefined][]
   ['8.8.8.8', 31234, undefined],
   ['127.0.0.1', 31234, undefined],
   ['10.0.0.5', 31235, undefined],
+  // A node's public ExternalIP and public InternalIP on the node port, in any notation; on another
+  // port, or an address no node has on that port, nothing of ours.
+  ['203.0.113.50', 31234, OPEN],
+  ['::ffff:203.0.113.50', 31234, OPEN],
+  ['2001:db8::50', 31234, OPEN],
+  ['198.51.100.20', 31234, OPEN],
+  ['203.0.113.50', 8080, undefined],
+  ['198.51.100.20', 31235, undefined],
+  ['203.0.113.51', 31234, undefined],
+  ['2001:db8::51', 31234, undefined],
+  ['node-a', 31234, undefined],
   ['10.96.0.66', 8080, undefined],
   ['10.244.6.6', 8080, undefined],
   ['10.244.6.7', 8080, undefined],
@@ -138,6 +166,16 @@ const urls: { url: string; addresses?: string[]; expected: string | undefined }[
     addresses: ['198.51.100.7'],
     expected: REFUSED('lb.victim.example', '198.51.100.7'),
   },
+  // A node port on a node's public address, literal or by a name; the same address on another port.
+  { url: 'http://203.0.113.50:31234/', expected: REFUSED('203.0.113.50') },
+  { url: 'http://[2001:db8::50]:31234/', expected: REFUSED('[2001:db8::50]') },
+  {
+    url: 'https://nodes.attacker.example:31234/',
+    addresses: ['198.51.100.20'],
+    expected: REFUSED('nodes.attacker.example', '198.51.100.20'),
+  },
+  { url: 'http://203.0.113.50:8080/', expected: undefined },
+  { url: 'http://203.0.113.51:31234/', expected: undefined },
   // git, in both forms.
   { url: 'https://10.244.1.7:8080/r.git', expected: REFUSED('10.244.1.7') },
   { url: 'git@10.244.1.7:r.git', expected: REFUSED('10.244.1.7') },
@@ -159,13 +197,19 @@ for (const row of urls)
   test(`apiByAddress(${row.url}${row.addresses ? ` → ${row.addresses.join(', ')}` : ''})`, () =>
     assert.equal(apiByAddress(row.url, row.addresses ?? [], 'cluster.local', at), row.expected));
 
+const listing = (
+  resource: string,
+  hasSynced: () => boolean,
+  lastError: () => { status?: number; message: string } | undefined = () => undefined,
+) => ({ resource, hasSynced, lastError });
+
 test('workers wait until every address informer has listed; a stop ends the wait', async () => {
   const { apiAddressesListed } = await import('../../../src/controller/api-address-watch.ts');
   const { default: pino } = await import('pino');
   const log = pino({ level: 'silent' });
   let listed = false;
   const waiting = apiAddressesListed(
-    [{ hasSynced: () => true }, { hasSynced: () => listed }],
+    [listing('services', () => true), listing('nodes', () => listed)],
     () => true,
     log,
   );
@@ -176,7 +220,47 @@ test('workers wait until every address informer has listed; a stop ends the wait
   listed = true;
   assert.equal(await waiting, true);
   let active = true;
-  const stopped = apiAddressesListed([{ hasSynced: () => false }], () => active, log);
+  const stopped = apiAddressesListed([listing('nodes', () => false)], () => active, log);
   active = false;
   assert.equal(await stopped, false);
+});
+
+test('an informer the operator may not list is logged at once, naming it and the answer; workers wait', async () => {
+  const { apiAddressesListed } = await import('../../../src/controller/api-address-watch.ts');
+  const { default: pino } = await import('pino');
+  const lines: { level: number; msg: string; resource?: string; status?: number }[] = [];
+  const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+  const forbidden = {
+    status: 403,
+    message:
+      'nodes is forbidden: User "system:serviceaccount:ops:op" cannot list resource "nodes" in API group "" at the cluster scope',
+  };
+  let active = true;
+  const waiting = apiAddressesListed(
+    [
+      listing('services in t1', () => true),
+      listing(
+        'nodes',
+        () => false,
+        () => forbidden,
+      ),
+    ],
+    () => active,
+    log,
+  );
+  await new Promise((r) => setTimeout(r, 350));
+  active = false;
+  assert.equal(await waiting, false, 'the workers never started');
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.resource, l.status, l.msg]),
+    [
+      [
+        50,
+        'nodes',
+        403,
+        `syncs wait: the operator may not list nodes (403: ${forbidden.message}), and a registry API's addresses must be known before any fetch (SPEC §18); grant it list/watch on services, discovery.k8s.io endpointslices and nodes (the shipped ClusterRole does)`,
+      ],
+    ],
+    'one error, not one per poll',
+  );
 });
