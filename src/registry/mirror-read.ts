@@ -12,7 +12,14 @@
  * status reports. Nothing here survives the process: after a restart or a move to another replica
  * the first read is whole (docs/controller.md "Incremental mirrors").
  */
-import { applyChanges, judgeDelta, latestUpdate, type Entry, type MirrorState } from './incremental.ts';
+import {
+  applyChanges,
+  judgeDelta,
+  latestUpdate,
+  nextRead,
+  type Entry,
+  type MirrorState,
+} from './incremental.ts';
 
 /** One source's last read, `P` a page's bytes as the I/O layer holds them. */
 export interface HeldRead<P> {
@@ -25,6 +32,17 @@ export interface HeldRead<P> {
   deltas: readonly (readonly P[])[];
   /** The bytes of text the last whole read received: the weight of the document handed on. */
   textBytes: number;
+  /** The bytes of the changes' pages held (`deltas`). */
+  deltaBytes: number;
+}
+
+/**
+ * The next read, as incremental.ts's nextRead, but whole once the changes held weigh as much as the
+ * whole read they apply to: what is held stays within twice a whole read, whatever fullSyncEvery.
+ */
+export function nextHeldRead<P>(held: HeldRead<P> | undefined, fullSyncEvery: number): { since?: string } {
+  if (held && held.deltaBytes >= held.textBytes && held.deltas.length > 0) return {};
+  return nextRead(held?.state, fullSyncEvery);
 }
 
 /**
@@ -70,6 +88,7 @@ export function afterWholeRead<P>(
     pages: keep ? o.pages : [],
     deltas: [],
     textBytes: o.textBytes,
+    deltaBytes: 0,
   };
 }
 
@@ -81,7 +100,7 @@ export function afterDelta<P>(
   held: HeldRead<P>,
   since: string,
   delta: readonly Entry[],
-  o: { pages: readonly P[]; latestOnly: boolean },
+  o: { pages: readonly P[]; bytes: number; latestOnly: boolean },
 ): { held: HeldRead<P> } | { fallback: string } {
   const verdict = judgeDelta(delta, since);
   if (!verdict.honoured) return { fallback: verdict.reason };
@@ -95,6 +114,7 @@ export function afterDelta<P>(
       ...held,
       state: { ...held.state, latest, incrementals: held.state.incrementals + 1 },
       deltas: [...held.deltas, o.pages],
+      deltaBytes: held.deltaBytes + o.bytes,
     },
   };
 }

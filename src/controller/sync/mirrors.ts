@@ -7,16 +7,17 @@
  * first in this process (a restart, a registry that moved here from another replica) is whole.
  * A source that cannot be read incrementally is read whole from then on, said by the FetchedSource's
  * `mirror` note: the status's SourceAvailable condition, and one Warning Event when an answer to
- * updated_since showed it (it ignores the parameter).
+ * updated_since showed it (it ignores or refuses the parameter).
  *
  * Nothing is derived from storage: what is stored is the merged, filtered and converted catalog,
  * not the source's list (docs/controller.md "Incremental mirrors").
  */
 import { DEFAULT_FULL_SYNC_EVERY } from '../../api/schema/v1beta1.ts';
-import { nextRead, type Entry } from '../../registry/incremental.ts';
+import type { Entry } from '../../registry/incremental.ts';
 import {
   afterDelta,
   afterWholeRead,
+  nextHeldRead,
   readFingerprint,
   refusedUpdatedSince,
   type HeldRead,
@@ -54,7 +55,8 @@ async function changes(
     return { fallback: why };
   }
   const pages = got.parsed?.pages ?? [];
-  const next = afterDelta(held, since, entriesOf(got), { pages, latestOnly });
+  const bytes = got.parsed?.textBytes ?? 0;
+  const next = afterDelta(held, since, entriesOf(got), { pages, bytes, latestOnly });
   if (!('held' in next)) return next;
   keep(pages);
   return { held: next.held, got };
@@ -80,7 +82,7 @@ export class Mirrors {
     const fullSyncEvery = r.registryRef ? 1 : (r.fullSyncEvery ?? DEFAULT_FULL_SYNC_EVERY);
     const was = this.held.get(at);
     const held = was?.fingerprint === fingerprint ? was : undefined;
-    const { since } = nextRead(held?.state, fullSyncEvery);
+    const { since } = nextHeldRead(held, fullSyncEvery);
     let fallback = held?.state.ignored;
     let detected = false;
     let out: FetchedSource | undefined;
@@ -127,7 +129,7 @@ export class Mirrors {
     return out;
   }
 
-  /** Drops what is held for a registry (deleted, or no longer this replica's to sync). */
+  /** Drops what is held for a registry (deleted). */
   forget(key: string): void {
     for (const at of this.held.keys()) if (at.startsWith(`${key}/`)) this.held.delete(at);
   }

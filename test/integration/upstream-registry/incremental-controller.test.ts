@@ -70,8 +70,10 @@ before(async () => {
   const cluster = await useIsolatedCluster();
   stopCluster = cluster.stop;
   ns = await createNamespace('mirror-incremental');
+  // Enough servers that five rounds of changes weigh less than a whole read (mirror-read.ts
+  // nextHeldRead reads whole once they weigh as much), so every round reads incrementally.
   upstream = await startUpstreamRegistry({
-    seed: Array.from({ length: 24 }, (_, i) => serverJson(`io.example.inc/seed-${i}`, '1.0.0')),
+    seed: Array.from({ length: 48 }, (_, i) => serverJson(`io.example.inc/seed-${i}`, '1.0.0')),
   });
   relay = await startRelay(upstream.baseURL);
   relayURL = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;

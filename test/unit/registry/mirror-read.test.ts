@@ -10,6 +10,7 @@ import type { Entry } from '../../../src/registry/incremental.ts';
 import {
   afterDelta,
   afterWholeRead,
+  nextHeldRead,
   readFingerprint,
   refusedUpdatedSince,
   replayChanges,
@@ -32,7 +33,7 @@ const T1 = '2026-12-01T00:00:00Z';
 const T2 = '2026-12-02T00:00:00.000000001Z';
 const T3 = '2026-12-03T00:00:00Z';
 const PAGES = ['p1', 'p2'];
-const base = { fingerprint: 'fp', textBytes: 42, deltas: [] };
+const base = { fingerprint: 'fp', textBytes: 42, deltas: [], deltaBytes: 0 };
 
 test('after a whole read: what is held, by fullSyncEvery and the entries', () => {
   const dated = [entry('a', '1', T1), entry('b', '1', T2)];
@@ -120,17 +121,22 @@ test('after an updated_since read: its pages held after the others, or the fallb
     state: { latest: T2, incrementals: 2 },
     pages: PAGES,
     deltas: [['d1']],
+    deltaBytes: 5,
   };
   const cases: [string, Entry[], ReturnType<typeof afterDelta<string>>][] = [
     [
       'nothing changed',
       [],
-      { held: { ...held, state: { latest: T2, incrementals: 3 }, deltas: [['d1'], ['d2']] } },
+      {
+        held: { ...held, state: { latest: T2, incrementals: 3 }, deltas: [['d1'], ['d2']], deltaBytes: 12 },
+      },
     ],
     [
       'changes: the latest time moves',
       [entry('a', '2', T3), entry('c', '1', T3)],
-      { held: { ...held, state: { latest: T3, incrementals: 3 }, deltas: [['d1'], ['d2']] } },
+      {
+        held: { ...held, state: { latest: T3, incrementals: 3 }, deltas: [['d1'], ['d2']], deltaBytes: 12 },
+      },
     ],
     [
       'everything listed again: the registry ignores updated_since',
@@ -151,7 +157,7 @@ test('after an updated_since read: its pages held after the others, or the fallb
     ],
   ];
   for (const [what, delta, want] of cases)
-    assert.deepEqual(afterDelta(held, T2, delta, { pages: ['d2'], latestOnly: false }), want, what);
+    assert.deepEqual(afterDelta(held, T2, delta, { pages: ['d2'], bytes: 7, latestOnly: false }), want, what);
 });
 
 test('changes replayed onto the whole read, in turn', () => {
@@ -255,4 +261,28 @@ test('a failed updated_since read: the registry refuses the parameter, or a fail
     ],
   ];
   for (const [what, e, want] of cases) assert.equal(refusedUpdatedSince(e), want, what);
+});
+
+test('the next read: whole once the changes held weigh as much as the whole read, else as nextRead says', () => {
+  const held = (deltaBytes: number, deltas: string[][], incrementals = 1): HeldRead<string> => ({
+    ...base,
+    state: { latest: T2, incrementals },
+    pages: PAGES,
+    deltas,
+    deltaBytes,
+  });
+  const cases: [string, HeldRead<string> | undefined, number, { since?: string }][] = [
+    ['nothing held', undefined, 10, {}],
+    ['changes lighter than the whole read', held(41, [['d']]), 10, { since: T2 }],
+    ['changes as heavy as the whole read', held(42, [['d']]), 10, {}],
+    ['changes heavier', held(100, [['d'], ['e']]), 1000, {}],
+    [
+      'no changes held yet (an empty whole read weighs 0)',
+      { ...held(0, []), textBytes: 0 },
+      10,
+      { since: T2 },
+    ],
+    ['light changes, but the fullSyncEvery-th sync', held(1, [['d']], 9), 10, {}],
+  ];
+  for (const [what, h, every, want] of cases) assert.deepEqual(nextHeldRead(h, every), want, what);
 });
