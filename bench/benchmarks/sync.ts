@@ -4,7 +4,11 @@
  * pages, parses them, serializes the catalog once and gzips it. Also: the controller's peak RSS (one sync
  * per fresh controller process, like the baseline), the
  * stored layout (ConfigMaps, largest size), and the ConfigMap writes of a no-op resync (should be 0).
- * Fake upstream on core 1; controller, apiserver and etcd (or the baseline) on core 0.
+ * Then the same for a mirror of the official registry's size (issue #34: 20,000 servers × 3 versions,
+ * dated, updated_since answered; 1,000 × 3 with --quick) against the same kind of baseline, and its
+ * incremental resync through the same controller process after 1% of the servers changed
+ * (bench/lib/resync.ts): wall time vs the full sync's, and ConfigMap writes vs the ConfigMaps whose
+ * content changed. Fake upstream on core 1; controller, apiserver and etcd (or the baseline) on core 0.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +20,7 @@ import { controllerUnavailable, startController } from '../lib/controller-proc.t
 import { CLIENT_CORE, SERVER_CORE, nodeBin, peakRssOf, spawnPinned, waitUntil } from '../lib/procs.ts';
 import { metric, NotAvailable } from '../lib/report.ts';
 import { median } from '../lib/stats.ts';
+import { incrementalResync, type Resync } from '../lib/resync.ts';
 import { pollUntil } from '../../src/local/poll.ts';
 
 interface Reg {
@@ -93,7 +98,7 @@ async function storedAndNoop(
  * 100 ms (50 on average) plus a GET to our figure alone. The watch starts from the resourceVersion of
  * a list made before the create, so no status write can be missed; `watching` settles once it is.
  */
-function readyAt(client: Client, ref: Ref, name: string, n: number) {
+function readyAt(client: Client, ref: Ref, name: string, servers: (count: number) => boolean) {
   const abort = new AbortController();
   let listed: (rv: string) => void = () => {};
   const rv = new Promise<string>((r) => (listed = r));
@@ -120,7 +125,7 @@ function readyAt(client: Client, ref: Ref, name: string, n: number) {
               from = e.object.metadata?.resourceVersion ?? from;
               const st = e.object.status;
               if (st?.phase === 'Failed') done(() => reject(new Error(`sync failed: ${st.message}`)));
-              else if (st?.phase === 'Ready' && st.sync?.serverCount === n) {
+              else if (st?.phase === 'Ready' && servers(st.sync?.serverCount ?? -1)) {
                 const t = performance.now();
                 done(() => resolve(t));
               }
@@ -162,32 +167,224 @@ async function runBaseline(ctx: BenchContext, url: string, caFile: string) {
   return runs;
 }
 
+interface Scenario {
+  /** Servers in the upstream; a mirror has 3 versions of each. */
+  n: number;
+  mirror: boolean;
+}
+
+/** One scenario: its own upstream, the baseline, then one sync per fresh controller process. */
+async function measure(
+  ctx: BenchContext,
+  cluster: Awaited<ReturnType<typeof startBenchCluster>>,
+  dirs: { certDir: string; caFile: string; policyFile: string },
+  { n, mirror }: Scenario,
+) {
+  const { certDir, caFile, policyFile } = dirs;
+  const upstream = spawnPinned(CLIENT_CORE, [
+    nodeBin,
+    'bench/servers/upstream.ts',
+    `--cert-dir=${certDir}`,
+    `--count=${n}`,
+    ...(mirror ? ['--mirror'] : []),
+  ]);
+  try {
+    await waitUntil('fake upstream', async () => upstream.output().includes('listening'));
+    const port = /listening (\d+)/.exec(upstream.output())?.[1];
+    const url = `https://127.0.0.1:${port}`;
+    const entries = mirror ? n * 3 : n;
+    const baseRuns = await runBaseline(ctx, url, caFile);
+    if (baseRuns.some((r) => r.servers !== entries))
+      throw new Error('the baseline did not read every server');
+    const { client } = cluster;
+    const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: 'bench-sync' };
+    const prefix = mirror ? 'mirror' : 'upstream';
+    const registry = (name: string) => ({
+      apiVersion: `${GROUP}/v1beta1`,
+      kind: 'MCPRegistry',
+      metadata: { name, namespace: 'bench-sync' },
+      spec: {
+        sources: [{ name: 'upstream', type: 'registry', format: 'upstream', registry: { baseURL: url } }],
+      },
+    });
+    // The apiserver's first write of a new resource type builds what it needs for it (~2 s here),
+    // once per CRD install; a dry-run create pays that before any repetition is timed, as the
+    // baseline's first run (untimed) warms the upstream.
+    await client.create(ref, registry('warm-up'), { dryRun: 'All' });
+    const oursMs: number[] = [];
+    const oursEld: number[] = [];
+    const oursRss: number[] = [];
+    let layout: { configMaps: number; largest: number; total: number } | undefined;
+    let noopWrites = NaN;
+    let resync: Resync | undefined;
+    // One sync per fresh controller process, as the baseline does one sync per fresh process: the
+    // peak RSS of a process that synced three 10,000-server registries measured how lazily V8
+    // collects the garbage of three syncs, not what one sync holds. Each registry is deleted (its
+    // finalizer cleans its storage) before the next controller starts, so each starts alike.
+    for (let i = 0; i < ctx.settings.reps; i++) {
+      const last = i === ctx.settings.reps - 1;
+      const name = `${prefix}-${i}`;
+      const ctl = await startController({
+        kubeconfig: cluster.cp.kubeconfigPath,
+        certDir,
+        namespaces: ['bench-sync'],
+        core: SERVER_CORE,
+        env: { NODE_EXTRA_CA_CERTS: caFile },
+        policyFile,
+      });
+      try {
+        await ctl.proc.probe();
+        // A mirror's count may be of servers or of their versions; either says the read was whole.
+        const ready = readyAt(client, ref, name, (c) => c === n || c === entries);
+        await ready.watching;
+        const t0 = performance.now();
+        await client.create(ref, registry(name));
+        oursMs.push((await ready.at) - t0);
+        oursEld.push((await ctl.proc.probe()).eldP99Ms);
+        oursRss.push(peakRssOf(ctl.proc.child.pid ?? 0));
+        if (last) {
+          ({ layout, noopWrites } = await storedAndNoop(client, ref, name));
+          // The same process: it holds the whole read, so this sync reads updated_since.
+          if (mirror) resync = await incrementalResync(client, ref, name, { url, caFile });
+        }
+        await client.delete({ ...ref, name });
+        await waitUntil(
+          `${name} deleted`,
+          async () => (await client.find({ ...ref, name })) === undefined,
+          120_000,
+        );
+      } finally {
+        await ctl.proc.stop();
+      }
+    }
+    return { n, entries, baseRuns, oursMs, oursEld, oursRss, layout, noopWrites, resync };
+  } finally {
+    await upstream.stop();
+  }
+}
+
+function metricsOf(m: Awaited<ReturnType<typeof measure>>, mirror: boolean) {
+  const { n, entries, baseRuns, oursMs, oursEld, oursRss, layout, noopWrites, resync } = m;
+  const baseMs = median(baseRuns.map((r) => r.ms));
+  const baseRss = median(baseRuns.map((r) => r.peakRssBytes));
+  const pages = Math.ceil(entries / 100);
+  const sc = mirror ? `${n} servers × 3 versions, ${pages} pages` : `${n} servers, ${pages} pages`;
+  const out = [
+    metric(
+      sc,
+      'full sync wall time',
+      's',
+      median(oursMs) / 1000,
+      baseMs / 1000,
+      'lower',
+      'ours: create → Ready',
+    ),
+    metric(
+      sc,
+      'peak RSS',
+      'MiB',
+      median(oursRss) / 2 ** 20,
+      baseRss / 2 ** 20,
+      'lower',
+      'ours: whole controller process',
+    ),
+    metric(
+      sc,
+      'ConfigMap changes on a no-op resync (watch events)',
+      '',
+      noopWrites,
+      0,
+      'lower',
+      'baseline = the ideal, 0',
+    ),
+    metric(
+      sc,
+      'stored bytes (decoded)',
+      'KiB',
+      (layout?.total ?? NaN) / 1024,
+      (baseRuns[0]?.gzipBytes ?? NaN) / 1024,
+      'lower',
+      'baseline = one gzip of the catalog',
+    ),
+    metric(
+      sc,
+      'largest ConfigMap',
+      'KiB',
+      (layout?.largest ?? NaN) / 1024,
+      1024,
+      'lower',
+      'baseline = the 1 MiB limit',
+    ),
+    metric(
+      sc,
+      'event-loop delay p99 during the sync',
+      'ms',
+      median(oursEld),
+      median(baseRuns.map((r) => r.eldP99Ms ?? NaN)),
+      'lower',
+      'ours: whole controller process',
+    ),
+  ];
+  if (resync)
+    out.push(
+      metric(
+        sc,
+        'incremental resync wall, 1% of servers changed',
+        's',
+        resync.ms / 1000,
+        median(oursMs) / 1000,
+        'lower',
+        `baseline: our full sync above; trigger → status recorded; ${resync.changedServers} servers changed`,
+      ),
+      metric(
+        sc,
+        'incremental resync: requests to the registry',
+        'count',
+        resync.upstreamRequests,
+        pages,
+        'lower',
+        'baseline: the pages of a whole read',
+      ),
+      metric(
+        sc,
+        'incremental resync: ConfigMap writes',
+        'count',
+        resync.writes,
+        resync.changedConfigMaps,
+        'lower',
+        `baseline: the storage ConfigMaps whose content changed (of ${resync.configMaps}); apiserver write requests`,
+      ),
+      metric(
+        sc,
+        'incremental resync: ConfigMap writes beyond the changed ones',
+        'count',
+        Math.max(0, resync.writes - resync.changedConfigMaps),
+        0,
+        'lower',
+        'baseline = the ideal, 0',
+      ),
+    );
+  return out;
+}
+
 export const sync: Benchmark = {
   name: 'sync',
-  subject: 'the controller syncing a 10,000-server upstream registry API into ConfigMaps',
+  subject:
+    'the controller syncing a 10,000-server upstream registry API, and a 20,000 × 3-version mirror, into ConfigMaps',
   baseline: 'fetch + parse + serialize + gzip of the same pages, nothing else',
   async run(ctx) {
     const why = controllerUnavailable();
     if (why) throw new NotAvailable(why);
-    const n = ctx.settings.quick ? 2000 : 10_000;
+    const scenarios: Scenario[] = [
+      { n: ctx.settings.quick ? 2000 : 10_000, mirror: false },
+      { n: ctx.settings.quick ? 1000 : 20_000, mirror: true },
+    ];
     const certDir = join(ctx.workDir, 'certs');
     mkdirSync(certDir, { recursive: true });
     await makeCertDir(certDir);
     const caFile = join(certDir, 'ca.crt');
-    const upstream = spawnPinned(CLIENT_CORE, [
-      nodeBin,
-      'bench/servers/upstream.ts',
-      `--cert-dir=${certDir}`,
-      `--count=${n}`,
-    ]);
     const cluster = await startBenchCluster(join(ctx.workDir, 'cp'), (m) => ctx.log(m));
     try {
-      await waitUntil('fake upstream', async () => upstream.output().includes('listening'));
-      const port = /listening (\d+)/.exec(upstream.output())?.[1];
-      const url = `https://127.0.0.1:${port}`;
-      const baseRuns = await runBaseline(ctx, url, caFile);
-      if (baseRuns.some((r) => r.servers !== n)) throw new Error('the baseline did not read every server');
-
       const { client } = cluster;
       await installCrd(client, { kind: 'none' });
       await createNamespace(client, 'bench-sync');
@@ -195,129 +392,20 @@ export const sync: Benchmark = {
       const policyFile = join(ctx.workDir, 'policy.yaml');
       writeFileSync(policyFile, 'allowedCIDRs: [127.0.0.0/8, "::1/128"]\n');
       const ref = { group: GROUP, version: 'v1beta1', plural: PLURAL, namespace: 'bench-sync' };
-      const registry = (name: string) => ({
-        apiVersion: `${GROUP}/v1beta1`,
-        kind: 'MCPRegistry',
-        metadata: { name, namespace: 'bench-sync' },
-        spec: {
-          sources: [{ name: 'upstream', type: 'registry', format: 'upstream', registry: { baseURL: url } }],
-        },
-      });
       // The new CRD's storage answers 429 "(re)initializing" for a moment: a controller started in
       // that moment backs off before its first list, which the first repetition then measured (up to
       // ~2 s before the create was even seen). Start it only once the resource can be listed.
       await pollUntil('the MCPRegistry resource to be served', () => client.list(ref), 60_000);
-      // The apiserver's first write of a new resource type builds what it needs for it (~2 s here),
-      // once per CRD install; a dry-run create pays that before any repetition is timed, as the
-      // baseline's first run (untimed) warms the upstream.
-      await client.create(ref, registry('warm-up'), { dryRun: 'All' });
-      const oursMs: number[] = [];
-      const oursEld: number[] = [];
-      const oursRss: number[] = [];
-      let layout: { configMaps: number; largest: number; total: number } | undefined;
-      let noopWrites = NaN;
-      // One sync per fresh controller process, as the baseline does one sync per fresh process: the
-      // peak RSS of a process that synced three 10,000-server registries measured how lazily V8
-      // collects the garbage of three syncs, not what one sync holds. The previous registry is deleted
-      // (its finalizer cleans its storage) before the next controller starts, so each starts alike.
-      for (let i = 0; i < ctx.settings.reps; i++) {
-        const last = i === ctx.settings.reps - 1;
-        const name = `upstream-${i}`;
-        const ctl = await startController({
-          kubeconfig: cluster.cp.kubeconfigPath,
-          certDir,
-          namespaces: ['bench-sync'],
-          core: SERVER_CORE,
-          env: { NODE_EXTRA_CA_CERTS: caFile },
-          policyFile,
-        });
-        try {
-          await ctl.proc.probe();
-          const ready = readyAt(client, ref, name, n);
-          await ready.watching;
-          const t0 = performance.now();
-          await client.create(ref, registry(name));
-          oursMs.push((await ready.at) - t0);
-          oursEld.push((await ctl.proc.probe()).eldP99Ms);
-          oursRss.push(peakRssOf(ctl.proc.child.pid ?? 0));
-          if (last) ({ layout, noopWrites } = await storedAndNoop(client, ref, name));
-          else {
-            await client.delete({ ...ref, name });
-            await waitUntil(
-              `${name} deleted`,
-              async () => (await client.find({ ...ref, name })) === undefined,
-              120_000,
-            );
-          }
-        } finally {
-          await ctl.proc.stop();
-        }
+      const metrics = [];
+      const details: Record<string, unknown> = {};
+      for (const sc of scenarios) {
+        ctx.log(`${sc.n} servers${sc.mirror ? ' × 3 versions (mirror)' : ''}`);
+        const m = await measure(ctx, cluster, { certDir, caFile, policyFile }, sc);
+        metrics.push(...metricsOf(m, sc.mirror));
+        details[sc.mirror ? 'mirror' : 'servers'] = m;
       }
-      const ctlRss = median(oursRss);
-      const baseMs = median(baseRuns.map((r) => r.ms));
-      const baseRss = median(baseRuns.map((r) => r.peakRssBytes));
-      const sc = `${n} servers, ${Math.ceil(n / 100)} pages`;
-      return {
-        metrics: [
-          metric(
-            sc,
-            'full sync wall time',
-            's',
-            median(oursMs) / 1000,
-            baseMs / 1000,
-            'lower',
-            'ours: create → Ready',
-          ),
-          metric(
-            sc,
-            'peak RSS',
-            'MiB',
-            ctlRss / 2 ** 20,
-            baseRss / 2 ** 20,
-            'lower',
-            'ours: whole controller process',
-          ),
-          metric(
-            sc,
-            'ConfigMap changes on a no-op resync (watch events)',
-            '',
-            noopWrites,
-            0,
-            'lower',
-            'baseline = the ideal, 0',
-          ),
-          metric(
-            sc,
-            'stored bytes (decoded)',
-            'KiB',
-            (layout?.total ?? NaN) / 1024,
-            (baseRuns[0]?.gzipBytes ?? NaN) / 1024,
-            'lower',
-            'baseline = one gzip of the catalog',
-          ),
-          metric(
-            sc,
-            'largest ConfigMap',
-            'KiB',
-            (layout?.largest ?? NaN) / 1024,
-            1024,
-            'lower',
-            'baseline = the 1 MiB limit',
-          ),
-          metric(
-            sc,
-            'event-loop delay p99 during the sync',
-            'ms',
-            median(oursEld),
-            median(baseRuns.map((r) => r.eldP99Ms ?? NaN)),
-            'lower',
-            'ours: whole controller process',
-          ),
-        ],
-        details: { n, oursMs, baseRuns, layout, noopWrites },
-      };
+      return { metrics, details };
     } finally {
-      await upstream.stop();
       await cluster.stop();
     }
   },

@@ -51,6 +51,55 @@ export function upstreamEntries(n: number): UpstreamEntry[] {
   return out;
 }
 
+const OFFICIAL = 'io.modelcontextprotocol.registry/official';
+type Official = { updatedAt: string; isLatest: boolean };
+const official = (e: UpstreamEntry) => e._meta[OFFICIAL] as Official;
+const serverOf = (e: UpstreamEntry) => e.server as { name: string; version: string; description: string };
+
+/**
+ * A mirror of N servers × 3 versions (2.0.0 the latest), each dated, in the official registry's
+ * order (name, then version): what an incremental (`updated_since`) read judges.
+ */
+export function versionedEntries(n: number): UpstreamEntry[] {
+  const out: UpstreamEntry[] = [];
+  upstreamEntries(n).forEach((e, i) => {
+    ['1.0.0', '1.1.0', '2.0.0'].forEach((version, v) => {
+      const copy = structuredClone(e);
+      serverOf(copy).version = version;
+      Object.assign(official(copy), {
+        updatedAt: new Date(Date.UTC(2026, 0, 1) + (i * 3 + v) * 1000).toISOString(),
+        isLatest: version === '2.0.0',
+      });
+      out.push(copy);
+    });
+  });
+  const key = (e: UpstreamEntry) => [serverOf(e).name, serverOf(e).version] as const;
+  return out.sort((a, b) => {
+    const [[na, va], [nb, vb]] = [key(a), key(b)];
+    return na !== nb ? (na < nb ? -1 : 1) : va < vb ? -1 : va > vb ? 1 : 0;
+  });
+}
+
+/**
+ * 1% of a versioned mirror's servers changed in place (`round` tells the changes of successive
+ * calls apart): the latest version of every 100th server gets a new description, dated after
+ * everything before. Returns the changed entries, in the mirror's order.
+ */
+export function changeOnePercent<E extends object>(entries: E[], round = 0): E[] {
+  const changed: E[] = [];
+  for (let i = 0, k = 0; i < entries.length; i += 300, k++) {
+    const at = entries[i + 2] ? i + 2 : i;
+    const e = structuredClone(entries[at] as E);
+    serverOf(e as unknown as UpstreamEntry).description = `changed ${round}.${k}`;
+    official(e as unknown as UpstreamEntry).updatedAt = new Date(
+      Date.UTC(2027, 0, 1) + (round * 1e6 + k) * 1000,
+    ).toISOString();
+    entries[at] = e;
+    changed.push(e);
+  }
+  return changed;
+}
+
 /** A ToolHive registry.json with N servers (the fixture's servers and remote servers, renamed). */
 export function toolhiveCatalog(n: number): Record<string, unknown> {
   const src = fixture('toolhive-registry/registry-2025-10-22.json') as {
