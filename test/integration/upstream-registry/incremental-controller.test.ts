@@ -7,6 +7,8 @@
  * after random publish / new version / deprecate / delete / reactivate rounds their storage is the
  * same text. A relay path that drops updated_since stands for a registry that ignores it: the
  * registry ends in the fallback, said by SourceAvailable and a Warning Event, and reads whole since.
+ * After an operator restart (nothing held: the same as a registry moving to another replica) the
+ * first read is whole and the next incremental again.
  * The registry is on loopback over http, which the shared stack's policy refuses, so this file runs
  * its own webhook-less control plane (as official-server.test.ts does).
  */
@@ -18,7 +20,12 @@ import { useIsolatedCluster } from '../controller/isolated.ts';
 import { getReg, registry, waitPhase } from '../controller/helpers.ts';
 import { client, createNamespace, eventually } from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
-import { serverJson, startUpstreamRegistry, type UpstreamRegistry } from '../../support/upstream-registry.ts';
+import {
+  ANONYMOUS,
+  serverJson,
+  startUpstreamRegistry,
+  type UpstreamRegistry,
+} from '../../support/upstream-registry.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
 import { CONFIGMAPS, type ConfigMapObject } from '../../../src/kube/configmaps.ts';
 import { storageName } from '../../../src/storage/layout.ts';
@@ -36,6 +43,7 @@ let relay: Server;
 let relayURL = '';
 let ctrl: ControllerProcess | undefined;
 let stopCluster: (() => Promise<void>) | undefined;
+let kubeconfig = '';
 /** The query of every list request the relay passed on, by the path's tag. */
 const asked = new Map<string, URLSearchParams[]>();
 
@@ -77,7 +85,8 @@ before(async () => {
   });
   relay = await startRelay(upstream.baseURL);
   relayURL = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
-  ctrl = startController({ kubeconfig: cluster.kubeconfig, namespaces: [ns] });
+  kubeconfig = cluster.kubeconfig;
+  ctrl = startController({ kubeconfig, namespaces: [ns] });
 });
 
 after(async () => {
@@ -204,4 +213,20 @@ test('a registry that ignores or refuses updated_since: the fallback in status a
     fallback('the registry refuses updated_since (HTTP 400)'),
   ]);
   assert.equal((await getReg(ns, 'rejecting')).status?.sync?.attempts ?? 0, 0);
+});
+
+test('after an operator restart the first sync reads whole (nothing held), the next incrementally; storage the same', async () => {
+  const names = ['inc-all', 'whole-all'];
+  await ctrl?.stop();
+  ctrl = startController({ kubeconfig, namespaces: [ns] });
+  const before = sinceAsked('inc-all');
+  // A change while the operator was away: the whole read after the restart has it.
+  await upstream.publish(serverJson(`${ANONYMOUS}/while-away`, '1.0.0'));
+  await syncAll(names, 'restarted');
+  assert.equal(sinceAsked('inc-all'), before, 'the first sync of a new process reads whole');
+  assert.equal(await storedContent('inc-all'), await storedContent('whole-all'));
+  await upstream.publish(serverJson(`${ANONYMOUS}/after-restart`, '1.0.0'));
+  await syncAll(names, 'restarted-2');
+  assert.equal(sinceAsked('inc-all'), before + 1, 'then incrementally again');
+  assert.equal(await storedContent('inc-all'), await storedContent('whole-all'));
 });
