@@ -1,7 +1,9 @@
 /**
  * Synthetic catalogs built from the real fixture entries (renamed so every name is unique): an upstream
- * API catalog of N `{server, _meta}` entries for the sync benchmark's fake registry, and a ToolHive
- * `registry.json` of N servers for the API benchmark.
+ * API catalog of N `{server, _meta}` entries for the sync benchmark's fake registry, the same as a
+ * mirror of N servers × 3 dated versions with 1% of it changed at a time (the sync benchmark's mirror
+ * and the in-process mirror benchmark), and a ToolHive `registry.json` of N servers for the API
+ * benchmark.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
