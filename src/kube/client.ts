@@ -1,12 +1,13 @@
 /**
  * The one wrapper over the Kubernetes API. Kubeconfig loading and credentials come from
- * @kubernetes/client-node; requests go over node:https so every caller sees the status code,
+ * src/kube/credentials.ts (not @kubernetes/client-node, which costs ~80 MiB per isolate that
+ * imports it); requests go over node:https so every caller sees the status code,
  * the apiserver's Status body, and its Warning headers (the CLI prints admission warnings
  * exactly as the apiserver sent them).
  */
 import { request as httpsRequest, Agent, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { KubeConfig } from '@kubernetes/client-node';
+import { Credentials } from './credentials.ts';
 
 import {
   isStatus,
@@ -49,7 +50,7 @@ export interface KubeClientOptions {
 }
 
 export class KubeClient {
-  readonly kc: KubeConfig;
+  readonly credentials: Credentials;
   readonly server: URL;
   private readonly agent: Agent;
   // Watches hold a connection for minutes: 64 of them (3 informers per watched namespace, discovery's
@@ -57,30 +58,22 @@ export class KubeClient {
   private readonly watchAgent: Agent;
   private readonly opts: KubeClientOptions;
 
-  private constructor(kc: KubeConfig, opts: KubeClientOptions) {
-    this.kc = kc;
+  private constructor(credentials: Credentials, opts: KubeClientOptions) {
+    this.credentials = credentials;
     this.opts = opts;
-    const cluster = kc.getCurrentCluster();
-    if (!cluster)
-      throw new Error('the kubeconfig has no current cluster; set a context with --context or KUBECONFIG');
-    this.server = new URL(cluster.server);
+    this.server = new URL(credentials.selection.cluster.server);
     this.agent = new Agent({ keepAlive: true, maxSockets: 64 });
     this.watchAgent = new Agent({ keepAlive: false });
   }
 
   /** Loads --kubeconfig, then $KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
   static load(opts: KubeClientOptions = {}): KubeClient {
-    const kc = new KubeConfig();
-    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else kc.loadFromDefault();
-    if (opts.context) kc.setCurrentContext(opts.context);
-    return new KubeClient(kc, opts);
+    return new KubeClient(Credentials.load({ kubeconfig: opts.kubeconfig, context: opts.context }), opts);
   }
 
   /** The namespace of the current context, or `default`. */
   get defaultNamespace(): string {
-    const ctx = this.kc.getContextObject(this.kc.getCurrentContext());
-    return ctx?.namespace || 'default';
+    return this.credentials.selection.namespace;
   }
 
   private async options(
@@ -99,8 +92,9 @@ export class KubeClient {
         ...extraHeaders,
       },
     };
-    await this.kc.applyToHTTPSOptions(opts);
-    if (this.server.protocol === 'https:') opts.agent = this.agentFor(opts);
+    await this.credentials.apply(opts);
+    // A proxy-url cluster comes with the proxy's agent from @kubernetes/client-node.
+    if (this.server.protocol === 'https:' && !opts.agent) opts.agent = this.agentFor(opts);
     const headers = opts.headers as Record<string, string | string[]>;
     if (this.opts.impersonateUser) headers['Impersonate-User'] = this.opts.impersonateUser;
     if (this.opts.impersonateGroups?.length) headers['Impersonate-Group'] = this.opts.impersonateGroups;
@@ -108,7 +102,7 @@ export class KubeClient {
   }
 
   private agentFor(opts: RequestOptions, agent: Agent = this.agent): Agent {
-    // applyToHTTPSOptions puts the TLS material on the options; keep one agent for it.
+    // The credentials put the TLS material on the options; keep one agent for it.
     Object.assign(agent.options, {
       ca: opts.ca,
       cert: opts.cert,
@@ -249,7 +243,7 @@ export class KubeClient {
       accept ? { Accept: accept } : {},
     );
     const https = this.server.protocol === 'https:';
-    if (https) opts.agent = this.agentFor(opts, this.watchAgent);
+    if (https && opts.agent === this.agent) opts.agent = this.agentFor(opts, this.watchAgent);
     const send = https ? httpsRequest : httpRequest;
     return new Promise<void>((resolve, reject) => {
       const req = send({ ...opts, signal }, (res) => {
