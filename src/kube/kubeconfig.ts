@@ -146,6 +146,10 @@ function parseUser(name: string, body: Obj, file: string): UserEntry {
   const plugin = isObj(body.exec) ? 'exec' : isObj(body['auth-provider']) ? 'auth-provider' : undefined;
   const raw: Obj = { ...body };
   for (const key of ['client-certificate', 'client-key', 'tokenFile']) if (path(key)) raw[key] = path(key);
+  // client-go resolves an exec command with a slash against the kubeconfig's directory too.
+  const command = isObj(body.exec) ? body.exec.command : undefined;
+  if (typeof command === 'string' && command.includes('/'))
+    raw.exec = { ...(body.exec as Obj), command: resolveIn(file, command) };
   return {
     name,
     source: file,

@@ -59,6 +59,16 @@ test('exec, auth-provider and proxy-url are delegated to @kubernetes/client-node
   }
 });
 
+test('an exec command with a slash resolves against the kubeconfig directory; a bare name is looked up on PATH', () => {
+  const text = (command: string) =>
+    `clusters: [{name: c, cluster: {server: "https://h"}}]\nusers: [{name: u, user: {exec: {command: ${command}}}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
+  const command = (c: string) =>
+    (selectContext(parseKubeconfig(text(c), F)).user.raw.exec as { command: string }).command;
+  assert.equal(command('./bin/login'), '/home/u/.kube/bin/login');
+  assert.equal(command('/usr/bin/login'), '/usr/bin/login');
+  assert.equal(command('gke-gcloud-auth-plugin'), 'gke-gcloud-auth-plugin');
+});
+
 test('an empty file is an empty kubeconfig', () => {
   assert.deepEqual(parseKubeconfig('', F), { clusters: [], users: [], contexts: [] });
 });
