@@ -3,16 +3,17 @@
  * resolutions a hook records: with a client-certificate kubeconfig @kubernetes/client-node is
  * never loaded; with an exec plugin (a node script printing an ExecCredential with a real
  * ServiceAccount token from the TokenRequest API) it is loaded lazily and the request goes through
- * as that ServiceAccount.
+ * as that ServiceAccount. Also a tokenFile and tls-server-name, against the same apiserver.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { KubeClient } from '../../../src/kube/client.ts';
 import { createNamespace, kubeconfigPath, kubectlOk } from '../../support/cluster.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kube-kubeconfig-'));
@@ -57,52 +58,83 @@ test('a client-certificate kubeconfig: the request works and @kubernetes/client-
   assert.deepEqual(r.clientNode, []);
 });
 
-test('an exec plugin: @kubernetes/client-node is loaded on demand and the request runs as the plugin’s identity', async () => {
-  const ns = await createNamespace('kubeconfig-exec');
+// One ServiceAccount, its token from the TokenRequest API, and the test cluster's server and CA.
+const ns = await createNamespace('kubeconfig');
+after(() => kubectlOk(['delete', 'namespace', ns, '--wait=false']));
+kubectlOk(['create', 'serviceaccount', 'plugin-user', '-n', ns]);
+const token = kubectlOk(['create', 'token', 'plugin-user', '-n', ns, '--duration=10m']).trim();
+const SA = `system:serviceaccount:${ns}:plugin-user`;
+type NamedCluster = { name: string; cluster: Record<string, unknown> };
+const adminCluster = (parseYaml(readFileSync(kubeconfigPath(), 'utf8')) as { clusters: NamedCluster[] })
+  .clusters[0]!;
+
+/** A kubeconfig with the test cluster (plus `cluster` fields) and the given user. */
+function kubeconfigWith(name: string, user: Record<string, unknown>, cluster: Record<string, unknown> = {}) {
+  const file = join(dir, name, 'config');
+  mkdirSync(join(dir, name), { recursive: true });
+  const c = { name: adminCluster.name, cluster: { ...adminCluster.cluster, ...cluster } };
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [c],
+      users: [{ name: 'u', user }],
+      contexts: [{ name: 'x', context: { cluster: c.name, user: 'u' } }],
+      'current-context': 'x',
+    }),
+  );
+  return file;
+}
+
+async function whoamiInProcess(kubeconfig: string): Promise<string> {
+  const c = KubeClient.load({ kubeconfig });
   try {
-    kubectlOk(['create', 'serviceaccount', 'plugin-user', '-n', ns]);
-    const token = kubectlOk(['create', 'token', 'plugin-user', '-n', ns, '--duration=10m']).trim();
-    const plugin = join(dir, 'plugin.mjs');
-    writeFileSync(
-      plugin,
-      `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.env.PLUGIN_TOKEN } }));\n`,
+    const r = await c.create<{ status: { userInfo: { username: string } } }>(
+      { group: 'authentication.k8s.io', version: 'v1', plural: 'selfsubjectreviews' },
+      { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
     );
-    // The test cluster's server and CA, with the exec user instead of the admin certificate.
-    const admin = parseYaml(readFileSync(kubeconfigPath(), 'utf8')) as { clusters: unknown[] };
-    const kc = join(dir, 'exec-kubeconfig');
-    writeFileSync(
-      kc,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: admin.clusters,
-        users: [
-          {
-            name: 'plugin',
-            user: {
-              exec: {
-                apiVersion: 'client.authentication.k8s.io/v1',
-                command: process.execPath,
-                args: [plugin],
-                env: [{ name: 'PLUGIN_TOKEN', value: token }],
-                interactiveMode: 'Never',
-              },
-            },
-          },
-        ],
-        contexts: [
-          {
-            name: 'exec',
-            context: { cluster: (admin.clusters[0] as { name: string }).name, user: 'plugin' },
-          },
-        ],
-        'current-context': 'exec',
-      }),
-    );
-    const r = await run(kc);
-    assert.equal(r.user, `system:serviceaccount:${ns}:plugin-user`);
-    assert.ok(r.clientNode.length > 0, '@kubernetes/client-node was loaded for the exec plugin');
+    return r.body.status.userInfo.username;
   } finally {
-    kubectlOk(['delete', 'namespace', ns, '--wait=false']);
+    c.close();
   }
+}
+
+test('an exec plugin: @kubernetes/client-node is loaded on demand and the request runs as the plugin’s identity', async () => {
+  const plugin = join(dir, 'plugin.mjs');
+  writeFileSync(
+    plugin,
+    `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.env.PLUGIN_TOKEN } }));\n`,
+  );
+  const kc = kubeconfigWith('exec', {
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      command: process.execPath,
+      args: [plugin],
+      env: [{ name: 'PLUGIN_TOKEN', value: token }],
+      interactiveMode: 'Never',
+    },
+  });
+  const r = await run(kc);
+  assert.equal(r.user, SA);
+  assert.ok(r.clientNode.length > 0, '@kubernetes/client-node was loaded for the exec plugin');
+});
+
+test('a tokenFile relative to the kubeconfig authenticates as its ServiceAccount', async () => {
+  const kc = kubeconfigWith('token-file', { tokenFile: 'sa-token' });
+  writeFileSync(join(dir, 'token-file', 'sa-token'), token);
+  assert.equal(await whoamiInProcess(kc), SA);
+});
+
+test('tls-server-name: the certificate is checked against it, not the server address', async () => {
+  assert.equal(
+    await whoamiInProcess(kubeconfigWith('sni-ok', { token }, { 'tls-server-name': 'kubernetes.default' })),
+    SA,
+  );
+  await assert.rejects(
+    whoamiInProcess(kubeconfigWith('sni-bad', { token }, { 'tls-server-name': 'elsewhere.example' })),
+    {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    },
+  );
 });
