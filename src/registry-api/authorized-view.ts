@@ -151,7 +151,7 @@ export async function authorizeRequest(
 ): Promise<{ snap?: Snapshot } | undefined> {
   let r;
   if (deps.auth?.enabled) {
-    r = await deps.auth.checkRequest(req);
+    r = deps.auth.remembered(req) ?? (await deps.auth.checkRequest(req));
     if (!r.ok) {
       noteRefusal(req, r);
       return void refuse(req, res, r.status ?? 401, r.message);

@@ -125,25 +125,31 @@ export class Authenticator {
   }
 
   /**
-   * check() for a request, answered from its connection's last credential when the same headers come
-   * again and the answer still holds (connection-credentials.ts); the same answer check() gives.
+   * The answer this request's connection got for exactly these headers, while it still holds
+   * (connection-credentials.ts), without asking anyone: synchronous, so the common keep-alive request
+   * costs no promise. Undefined: call checkRequest().
    */
-  async checkRequest(req: IncomingMessage): Promise<AuthResult> {
+  remembered(req: IncomingMessage): AuthResult | undefined {
     if (!this.enabled) return ANONYMOUS;
-    const headers = req.headers as Headers;
-    const { authorization, 'x-api-key': apiKey } = headers;
     const generation = this.keys?.generation;
     if (generation !== this.keysSeen) {
       // A key added or revoked: nothing remembered before may be given again.
       this.connections = new ConnectionCredentials();
       this.keysSeen = generation;
     }
+    const { authorization, 'x-api-key': apiKey } = req.headers as Headers;
+    return this.connections.recall(req.socket, authorization, apiKey, this.holds);
+  }
+
+  /** check() for a request: the remembered answer when there is one, else check() (then remembered). */
+  async checkRequest(req: IncomingMessage): Promise<AuthResult> {
+    const hit = this.remembered(req);
+    if (hit) return hit;
     // The keys may change while a review is under way: its answer goes to the memory of the keys it began with.
     const memory = this.connections;
-    const hit = memory.recall(req.socket, authorization, apiKey, this.holds);
-    if (hit) return hit;
+    const headers = req.headers as Headers;
     const r = await this.check(headers);
-    if (r.ok && this.holds(r)) memory.remember(req.socket, authorization, apiKey, r);
+    if (r.ok && this.holds(r)) memory.remember(req.socket, headers.authorization, headers['x-api-key'], r);
     return r;
   }
 
