@@ -144,6 +144,9 @@ spec:
             {{- if ne (int $op.drainSeconds) 5 }}
             - --drain-seconds={{ $op.drainSeconds }}
             {{- end }}
+            {{- if not $op.controllerThread }}
+            - --controller-thread=false
+            {{- end }}
             {{- if $ctx.Values.policy }}
             - --policy=/etc/mcp-registry/policy/policy.yaml
             {{- end }}

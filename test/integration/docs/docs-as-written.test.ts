@@ -109,10 +109,11 @@ function runDocument(file: string): Ran[] {
     for (const [re, setup] of BEFORE) if (re.test(first)) lines.push(setup);
     const server = /thv-registry-api\.ts serve/.test(first);
     if (server) {
-      // A server runs until Ctrl-C: start it as written, in the background, and wait for it to listen.
+      // A server runs until Ctrl-C: start it as written, in the background, and wait until it is ready
+      // (its catalog loaded), as a reader would before the next command; listening comes first.
       lines.push(`{ ${c.command} & } >"${out}/${i}.out" 2>&1; echo $! >"${out}/server.pid"; echo 0 >"${out}/${i}.code"`);
       const port = /--address \S*:(\d+)/.exec(c.command)?.[1] ?? '8080';
-      lines.push(`for t in $(seq 300); do curl -sf localhost:${port}/healthz >/dev/null && break; sleep 0.2; done`);
+      lines.push(`for t in $(seq 300); do curl -sf localhost:${port}/readyz >/dev/null && break; sleep 0.2; done`);
       return;
     }
     lines.push(`{ ${c.command}\n} >"${out}/${i}.out" 2>&1; echo $? >"${out}/${i}.code"`);

@@ -1,5 +1,5 @@
 /** An in-process webhook server on loopback with a generated CA and a Secret-style cert directory. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, type RequestOptions } from 'node:https';
@@ -32,6 +32,18 @@ export async function servingPair(
   return { 'tls.crt': c.certPem, 'tls.key': c.keyPem };
 }
 
+function nowhereKubeconfig(port: number): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters: [{name: nowhere, cluster: {server: "http://127.0.0.1:' + port + '"}}]',
+    'users: [{name: nobody, user: {}}]',
+    'contexts: [{name: nowhere, context: {cluster: nowhere, user: nobody}}]',
+    'current-context: nowhere',
+    '',
+  ].join('\n');
+}
+
 export async function startHarness(extra: string[] = []): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'mcpr-webhook-'));
   const certDir = join(dir, 'certs');
@@ -39,8 +51,13 @@ export async function startHarness(extra: string[] = []): Promise<Harness> {
   writeAtomically(certDir, await servingPair(ca));
   const port = await freePort();
   const healthPort = await freePort();
+  // An apiserver address where nothing listens: the workload webhook starts and finds no CRD, and
+  // the harness never reaches a cluster the machine's own ~/.kube/config may name.
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, nowhereKubeconfig(await freePort()));
   const config = parseOperatorConfig(
     [
+      `--kubeconfig=${kubeconfig}`,
       `--cert-dir=${certDir}`,
       '--webhook-host=127.0.0.1',
       `--webhook-port=${port}`,
