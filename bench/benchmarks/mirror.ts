@@ -18,10 +18,10 @@
 import type { Benchmark } from '../lib/bench.ts';
 import { metric } from '../lib/report.ts';
 import { changeOnePercent, versionedEntries } from '../lib/catalog.ts';
-import { judgeDelta, latestUpdate, type Entry } from '../../src/registry/incremental.ts';
+import { judgeDelta, latestUpdate, type Entry } from '../../src/registry/mirror/incremental.ts';
 import { parsePage, apiDocument } from '../../src/sources/registry-page.ts';
-import { Body } from '../../src/sources/fetch-body.ts';
-import { documentFromMirror } from '../../src/sources/fetch-pages.ts';
+import { Body } from '../../src/sources/fetch/fetch-body.ts';
+import { documentFromMirror } from '../../src/sources/fetch/fetch-pages.ts';
 import { clearPipelineOutcomes, runPipeline } from '../../src/controller/sync/pipeline.ts';
 import { layoutPiecesSync, type Layout } from '../../src/storage/layout.ts';
 import { storageChunks } from '../../src/registry/index.ts';

@@ -5,7 +5,7 @@
 import { LIMITS, V1ALPHA1, type ApiVersionName } from '../api/constants.ts';
 import { formatFieldError, type FieldError } from '../api/field-error.ts';
 import { validateStructure, versionOf } from '../api/validator.ts';
-import { globSyntaxError } from '../registry/glob.ts';
+import { globSyntaxError } from '../registry/filter/glob.ts';
 import { parseGoDuration } from '../api/duration.ts';
 import { defaultSpec } from './defaults.ts';
 import { checkGitPath, checkRepository } from './source-rules/git.ts';

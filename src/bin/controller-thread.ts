@@ -9,7 +9,7 @@ import { Registry } from 'prom-client';
 import type { OperatorConfig } from '../config/operator-config.ts';
 import { createLogger } from '../observability/logger.ts';
 import { CONTROLLER_NICE, lowerThreadPriority } from '../observability/thread-priority.ts';
-import { watchDestinationPolicy } from '../sources/policy-file.ts';
+import { watchDestinationPolicy } from '../sources/destinations/policy-file.ts';
 import { runController } from '../controller/main.ts';
 import type { ToController, FromController } from './controller-messages.ts';
 

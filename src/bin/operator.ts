@@ -24,7 +24,7 @@ import type { Registry } from 'prom-client';
 async function controllerOnThisThread(config: OperatorConfig, log: Logger, metrics: Registry) {
   const [{ runController }, { watchDestinationPolicy }] = await Promise.all([
     import('../controller/main.ts'),
-    import('../sources/policy-file.ts'),
+    import('../sources/destinations/policy-file.ts'),
   ]);
   // The controller's fetches obey the policy file's destination rules (SPEC §8).
   const stopPolicy = watchDestinationPolicy(config.policyFile, log.child({ component: 'destinations' }));

@@ -22,7 +22,7 @@ import { corsPolicy } from '../registry-api/access/cors.ts';
 import { OidcVerifier } from '../registry-api/access/oidc.ts';
 import type { ResourceMetadataOptions } from '../registry-api/access/protected-resource.ts';
 import { parsePolicy } from '../admission/policy/policy.ts';
-import { setSourcePolicy } from '../sources/destinations.ts';
+import { setSourcePolicy } from '../sources/destinations/destinations.ts';
 
 interface ServeOptions {
   fromFile?: string;

@@ -1,6 +1,6 @@
 /**
  * The informers behind the fetch-time rule that a registry's API is read only by its Service name
- * (SPEC §18, src/sources/api-address.ts): the registry API Services this operator created and the
+ * (SPEC §18, src/sources/destinations/api-address.ts): the registry API Services this operator created and the
  * EndpointSlices Kubernetes keeps for them (the API pods' addresses), in the watched namespaces, by
  * our labels (the EndpointSlice controller copies a Service's labels onto its slices); and every Node,
  * cluster-wide whatever namespaces are watched (a node port answers on each node's addresses, public
@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.ts';
 import { LABEL_MANAGED_BY, MANAGED_BY } from '../api/constants.ts';
-import { setRegistryApiAddresses } from '../sources/destinations.ts';
+import { setRegistryApiAddresses } from '../sources/destinations/destinations.ts';
 import { Informer } from './watch/informer.ts';
 import {
   apiAddressIndex,

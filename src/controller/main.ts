@@ -29,7 +29,7 @@ import { Discovery } from './discovery/discovery.ts';
 import { GatewayApiWatch } from './gateway-api-watch.ts';
 import { exposureStale } from './workload/exposure.ts';
 import { Compliance } from './compliance/compliance.ts';
-import { sourcePolicy } from '../sources/destinations.ts';
+import { sourcePolicy } from '../sources/destinations/destinations.ts';
 import { apiAddressesListed, watchApiAddresses } from './api-address-watch.ts';
 import { startSyncWorkers, workerSyncWork } from './pipeline-workers/index.ts';
 import { setPreReading } from '../registry/pre-read.ts';

@@ -11,8 +11,8 @@ import {
   type ServerKind,
   type ServerVersion,
 } from './model.ts';
-import { upstreamNameOf } from './toolhive-to-upstream.ts';
-import { toolhiveExtension } from './upstream-to-toolhive.ts';
+import { upstreamNameOf } from './convert/toolhive-to-upstream.ts';
+import { toolhiveExtension } from './convert/upstream-to-toolhive.ts';
 import { officialFacts, officialOf } from './status.ts';
 
 export interface ServerParts {

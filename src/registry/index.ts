@@ -43,9 +43,9 @@ export {
   FilterBudgetError,
   MAX_FILTER_WORK,
   TEST_COST,
-} from './filter.ts';
+} from './filter/filter.ts';
 export { mergeCatalogs } from './merge.ts';
-export { parseGlob, globMatch, GlobError, type GlobResult } from './glob.ts';
+export { parseGlob, globMatch, GlobError, type GlobResult } from './filter/glob.ts';
 export { makeCatalogServer, catalogOf, type ServerParts } from './catalog.ts';
 export { validateEntry, prepareValidators, type EntryError } from './validate.ts';
 export { boundVersions, type VersionsTrimmed } from './versions.ts';

@@ -8,7 +8,7 @@
  */
 import { isObject, type JsonObject, type UpstreamStatus } from './model.ts';
 import { officialOf, upstreamStatusOf } from './status.ts';
-import { serverJsonToToolhive, type ToolhiveConversion } from './upstream-to-toolhive.ts';
+import { serverJsonToToolhive, type ToolhiveConversion } from './convert/upstream-to-toolhive.ts';
 import { validateEntry, type EntryError } from './validate.ts';
 
 export interface PreRead {

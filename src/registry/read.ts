@@ -12,7 +12,7 @@ import {
   type ServerVersion,
   type SourceFormat,
 } from './model.ts';
-import { serverJsonToToolhive } from './upstream-to-toolhive.ts';
+import { serverJsonToToolhive } from './convert/upstream-to-toolhive.ts';
 import { normaliseToolhiveStatus, toolhiveStatusOf } from './status.ts';
 import { validateEntry } from './validate.ts';
 import { registryStatusOf, takePreRead } from './pre-read.ts';

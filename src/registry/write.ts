@@ -15,7 +15,7 @@ import {
   type SourceFormat,
 } from './model.ts';
 import { jsonEqual } from '../api/conversion/json.ts';
-import { toolhiveToServerJson } from './toolhive-to-upstream.ts';
+import { toolhiveToServerJson } from './convert/toolhive-to-upstream.ts';
 import {
   STORAGE_VERSIONS_KEY,
   storedVersion,

@@ -10,7 +10,12 @@ import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { DEFAULT_GIT_PATH } from '../api/constants.ts';
 import { judgeDestination } from '../admission/source-rules/destination-policy.ts';
 import { literalIp } from '../admission/policy/destinations.ts';
-import { DESTINATION_REFUSED, destinationRefusal, resolveAll, sourcePolicy } from './destinations.ts';
+import {
+  DESTINATION_REFUSED,
+  destinationRefusal,
+  resolveAll,
+  sourcePolicy,
+} from './destinations/destinations.ts';
 import { SourceError } from './types.ts';
 
 /** The largest registry document read from a checkout: the same ceiling as a URL source's body. */

@@ -3,14 +3,14 @@ import type { KubeClient } from '../kube/client.ts';
 import { defaultFormatOf } from '../api/constants.ts';
 import { fetchConfigMap, type ConfigMapLookup } from './configmap.ts';
 import { fetchUrlBody, DEFAULT_URL_OPTIONS, type UrlCache } from './url.ts';
-import { Body } from './fetch-body.ts';
+import { Body } from './fetch/fetch-body.ts';
 import { fetchGit, type GitCredentials } from './git.ts';
 import { fetchRegistrySource } from './registry-source.ts';
 import { readSecretKey } from './secrets.ts';
 import { readCredentialSecret, readHeadersSecret, refuseCredentialsOverHttp } from './credentials.ts';
 import { durationMs, MAX_TIMER_MS } from '../api/duration.ts';
 import { SourceError, type FetchedSource, type ParsedDocument, type SourceToFetch } from './types.ts';
-import { policyRefusal } from './policy-check.ts';
+import { policyRefusal } from './destinations/policy-check.ts';
 
 export {
   SourceError,

@@ -11,12 +11,12 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { HttpGetOptions } from './http-fetch.ts';
-import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
+import type { HttpGetOptions } from './fetch/http-fetch.ts';
+import { getWithRetries, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './fetch/retry.ts';
 import { parsePage, PagedVersions, apiDocument } from './registry-page.ts';
 import { preReadUpstreamItem } from '../registry/pre-read.ts';
 import { SourceError, type ParsedDocument } from './types.ts';
-import type { Body } from './fetch-body.ts';
+import type { Body } from './fetch/fetch-body.ts';
 
 export interface RegistryApiOptions extends HttpGetOptions, Partial<RetryOptions> {
   /**

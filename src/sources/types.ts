@@ -3,7 +3,7 @@ import type { SourceFormat } from '../registry/index.ts';
 import { withoutNodeHints } from '../api/node-hints.ts';
 import type { SourceV1beta1 } from '../api/types.ts';
 import type { DiscoveryKind, WorkloadObject } from '../registry/discovery/index.ts';
-import type { Body } from './fetch-body.ts';
+import type { Body } from './fetch/fetch-body.ts';
 
 /**
  * A document a source has already parsed (the registry API source parses each page as it arrives).

@@ -2,9 +2,9 @@
  * URL source: GET with retries on 5xx and 429 (honouring Retry-After), ETag / Last-Modified
  * revalidation against the last good body, optional CA bundle and headers from Secrets.
  */
-import { httpGet, MAX_FETCH_MS, retryAfterMs, type HttpGetOptions } from './http-fetch.ts';
+import { httpGet, MAX_FETCH_MS, retryAfterMs, type HttpGetOptions } from './fetch/http-fetch.ts';
 import { SourceError } from './types.ts';
-import type { Body } from './fetch-body.ts';
+import type { Body } from './fetch/fetch-body.ts';
 import { BoundedCache, type BoundedCacheOptions } from '../registry/bounded-cache.ts';
 
 export interface UrlFetchOptions extends HttpGetOptions {

@@ -5,7 +5,7 @@
  * http and file:// repositories too.
  */
 import { parsePolicy } from '../../src/admission/policy/policy.ts';
-import { setSourcePolicy } from '../../src/sources/destinations.ts';
+import { setSourcePolicy } from '../../src/sources/destinations/destinations.ts';
 
 export const LOOPBACK_POLICY_YAML =
   'allowedCIDRs: [127.0.0.0/8, "::1/128"]\nallowHTTP: true\nallowFileGit: true\n';

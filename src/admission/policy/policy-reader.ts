@@ -3,7 +3,7 @@
  * stopping at the first (a platform team fixes a rejected file in one go).
  */
 import type { FieldError } from '../../api/field-error.ts';
-import { parseGlob } from '../../registry/glob.ts';
+import { parseGlob } from '../../registry/filter/glob.ts';
 import { parseCidr, type Cidr } from './destinations.ts';
 import { parseGoDuration } from '../../api/duration.ts';
 

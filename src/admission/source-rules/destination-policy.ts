@@ -7,7 +7,7 @@
  * under an older policy. Pure.
  */
 import type { Policy } from '../policy/policy.ts';
-import { parseGlob } from '../../registry/glob.ts';
+import { parseGlob } from '../../registry/filter/glob.ts';
 import { judge, literalIp, parseIp, refusal } from '../policy/destinations.ts';
 import { parseRemoteUrl, type RemoteUrl } from './remote-url.ts';
 

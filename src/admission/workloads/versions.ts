@@ -9,7 +9,7 @@
 import { makeCatalogServer } from '../../registry/catalog.ts';
 import type { CatalogServer, ServerVersion } from '../../registry/model.ts';
 import { registryStatusOf } from '../../registry/pre-read.ts';
-import { serverJsonToToolhive } from '../../registry/upstream-to-toolhive.ts';
+import { serverJsonToToolhive } from '../../registry/convert/upstream-to-toolhive.ts';
 import { officialOf } from '../../registry/status.ts';
 import { timeKey } from '../../registry/time.ts';
 import { editDistance } from './suggest.ts';

@@ -15,7 +15,7 @@
 import { ANNOTATION_ALLOWED_READERS } from '../../api/constants.ts';
 import type { MCPRegistryV1beta1, SourceV1beta1 } from '../../api/types.ts';
 import { SourceError } from '../../sources/types.ts';
-import { sourcePolicy } from '../../sources/destinations.ts';
+import { sourcePolicy } from '../../sources/destinations/destinations.ts';
 import {
   foreignRegistryApi,
   foreignRegistryRefusal,

@@ -10,8 +10,8 @@ import type { Layout } from '../../storage/layout.ts';
 import type { SourceFormat } from '../../registry/index.ts';
 import type { DiscoveredSource, FetchedSource } from '../../sources/types.ts';
 import { apiDocument } from '../../sources/registry-page.ts';
-import { documentFromMirror, documentFromPages } from '../../sources/fetch-pages.ts';
-import { Body } from '../../sources/fetch-body.ts';
+import { documentFromMirror, documentFromPages } from '../../sources/fetch/fetch-pages.ts';
+import { Body } from '../../sources/fetch/fetch-body.ts';
 import type { PipelineResult } from '../sync/pipeline.ts';
 import type { StoredHashes } from '../sync/sync-work.ts';
 

@@ -13,7 +13,7 @@
  * not the source's list (docs/controller.md "Incremental mirrors").
  */
 import { DEFAULT_FULL_SYNC_EVERY } from '../../api/schema/v1beta1.ts';
-import type { Entry } from '../../registry/incremental.ts';
+import type { Entry } from '../../registry/mirror/incremental.ts';
 import {
   afterDelta,
   afterWholeRead,
@@ -21,9 +21,9 @@ import {
   readFingerprint,
   refusedUpdatedSince,
   type HeldRead,
-} from '../../registry/mirror-read.ts';
-import type { Body } from '../../sources/fetch-body.ts';
-import { mirrorDocument } from '../../sources/fetch-pages.ts';
+} from '../../registry/mirror/mirror-read.ts';
+import type { Body } from '../../sources/fetch/fetch-body.ts';
+import { mirrorDocument } from '../../sources/fetch/fetch-pages.ts';
 import { SourceError, type FetchedSource, type MirrorNote, type SourceToFetch } from '../../sources/types.ts';
 
 type Fetch = (s: SourceToFetch) => Promise<FetchedSource>;

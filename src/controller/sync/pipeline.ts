@@ -26,7 +26,7 @@ import { DEFAULT_VERSIONS_PER_SERVER } from '../../api/schema/v1beta1.ts';
 import { discoveredDocument } from '../../registry/discovery/index.ts';
 import type { SpecV1beta1 } from '../../api/types.ts';
 import type { DiscoveredSource, FetchedSource } from '../../sources/types.ts';
-import type { Body } from '../../sources/fetch-body.ts';
+import type { Body } from '../../sources/fetch/fetch-body.ts';
 
 export interface PipelineResult {
   /** sourcesHash of what was fetched: the same content gives the same hash (a no-op resync writes nothing). */

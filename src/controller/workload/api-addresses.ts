@@ -1,7 +1,7 @@
 /**
  * Every address at which a registry API this operator deployed can be reached other than by its
  * Service name (SPEC §18), for the fetch-time rule that a registry's API is read only by that name
- * (src/sources/api-address.ts): consent is judged on the name, and the operator's namespace is let in
+ * (src/sources/destinations/api-address.ts): consent is judged on the name, and the operator's namespace is let in
  * by every API's NetworkPolicy, so an address would carry a tenant's read past it. They are:
  *   - the Service's ClusterIPs, any port;
  *   - its endpoints' addresses (the API pods), any port: from the EndpointSlices Kubernetes keeps for

@@ -12,7 +12,7 @@ import type { CondInput } from '../conditions.ts';
 import { forgetApplied, rememberApplied } from './network-policy.ts';
 import { forgetRegistry, knownAbsent, markAbsent, markApplying } from './known-absent.ts';
 import { reconcileReviewBinding } from './review-binding.ts';
-import { sourcePolicy } from '../../sources/destinations.ts';
+import { sourcePolicy } from '../../sources/destinations/destinations.ts';
 import { destinationPolicyJson } from './api-auth.ts';
 import {
   EXPOSURE_KINDS,

@@ -26,7 +26,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { createHash } from 'node:crypto';
-import { httpGet } from '../../sources/http-fetch.ts';
+import { httpGet } from '../../sources/fetch/http-fetch.ts';
 import { BoundedCache } from '../../registry/bounded-cache.ts';
 import { ASYMMETRIC_ALGS, jwtFailure, type AuthResult } from './auth.ts';
 

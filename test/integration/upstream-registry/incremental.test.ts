@@ -14,7 +14,12 @@ import type { AddressInfo } from 'node:net';
 import { serverJson, startUpstreamRegistry, type UpstreamRegistry } from '../../support/upstream-registry.ts';
 import { change, random, type Published } from './changes.ts';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
-import { applyChanges, judgeDelta, latestUpdate, type Entry } from '../../../src/registry/incremental.ts';
+import {
+  applyChanges,
+  judgeDelta,
+  latestUpdate,
+  type Entry,
+} from '../../../src/registry/mirror/incremental.ts';
 import { runPipeline } from '../../../src/controller/sync/pipeline.ts';
 import { apiDocument } from '../../../src/sources/registry-page.ts';
 import { serializeForStorage } from '../../../src/registry/index.ts';

@@ -7,7 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { changeOnePercent, versionedEntries } from '../../../bench/lib/catalog.ts';
-import { applyChanges, judgeDelta, latestUpdate, type Entry } from '../../../src/registry/incremental.ts';
+import {
+  applyChanges,
+  judgeDelta,
+  latestUpdate,
+  type Entry,
+} from '../../../src/registry/mirror/incremental.ts';
 
 const entries = (n: number) => versionedEntries(n) as unknown as Entry[];
 const nameVersion = (e: Entry) => {

@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Body } from '../../../src/sources/fetch-body.ts';
-import { documentFromPages, mirrorDocument } from '../../../src/sources/fetch-pages.ts';
+import { Body } from '../../../src/sources/fetch/fetch-body.ts';
+import { documentFromPages, mirrorDocument } from '../../../src/sources/fetch/fetch-pages.ts';
 import { fromWire, toWire } from '../../../src/controller/pipeline-workers/wire.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
 

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SyncWorkerPool, workerSyncWork } from '../../../src/controller/pipeline-workers/index.ts';
 import { apiDocument } from '../../../src/sources/registry-page.ts';
-import { Body } from '../../../src/sources/fetch-body.ts';
+import { Body } from '../../../src/sources/fetch/fetch-body.ts';
 import { ANNOTATIONS } from '../../../src/registry/discovery/index.ts';
 import { registry, toolhiveDoc } from './fixtures.ts';
 

@@ -21,8 +21,8 @@ import { storageChunks } from '../../../src/registry/index.ts';
 import { layoutPieces, storageName, type Layout } from '../../../src/storage/layout.ts';
 import { contentSha256 } from '../../../src/storage/ownership.ts';
 import { apiDocument } from '../../../src/sources/registry-page.ts';
-import { Body, ByteSink } from '../../../src/sources/fetch-body.ts';
-import { documentFromPages } from '../../../src/sources/fetch-pages.ts';
+import { Body, ByteSink } from '../../../src/sources/fetch/fetch-body.ts';
+import { documentFromPages } from '../../../src/sources/fetch/fetch-pages.ts';
 import type { FetchedSource } from '../../../src/sources/types.ts';
 import {
   ANNOTATIONS,

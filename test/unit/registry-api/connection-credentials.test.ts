@@ -22,7 +22,7 @@ import { SnapshotStore } from '../../../src/registry-api/snapshot/snapshot.ts';
 import { snapshotOf } from '../../../src/registry-api/snapshot/catalog-entries.ts';
 import { startApiServer } from '../../../src/registry-api/server.ts';
 import { parsePolicy } from '../../../src/admission/policy/policy.ts';
-import { setSourcePolicy, sourcePolicy } from '../../../src/sources/destinations.ts';
+import { setSourcePolicy, sourcePolicy } from '../../../src/sources/destinations/destinations.ts';
 import { catalogOfFixture } from './harness.ts';
 
 const ALICE = Object.freeze({ ok: true as const, subject: 'alice' });

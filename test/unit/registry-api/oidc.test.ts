@@ -11,7 +11,7 @@ import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { catalogOfFixture, startApi } from './harness.ts';
 import { OidcVerifier } from '../../../src/registry-api/access/oidc.ts';
 import { parsePolicy } from '../../../src/admission/policy/policy.ts';
-import { setSourcePolicy, sourcePolicy } from '../../../src/sources/destinations.ts';
+import { setSourcePolicy, sourcePolicy } from '../../../src/sources/destinations/destinations.ts';
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 const AUD = 'mcp-registry';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toolhiveToServerJson, upstreamNameOf } from '../../../src/registry/toolhive-to-upstream.ts';
+import { toolhiveToServerJson, upstreamNameOf } from '../../../src/registry/convert/toolhive-to-upstream.ts';
 import { catalogNameOf } from '../../../src/registry/catalog.ts';
-import { serverJsonToToolhive } from '../../../src/registry/upstream-to-toolhive.ts';
+import { serverJsonToToolhive } from '../../../src/registry/convert/upstream-to-toolhive.ts';
 import { validateEntry } from '../../../src/registry/index.ts';
 import { fixture } from './fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GlobCompiler, globSyntaxError, parseGlob } from '../../../src/registry/glob.ts';
+import { GlobCompiler, globSyntaxError, parseGlob } from '../../../src/registry/filter/glob.ts';
 
 test('a GlobCompiler compiles a pattern once and stays within its bound', () => {
   const c = new GlobCompiler(3);

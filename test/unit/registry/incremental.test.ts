@@ -1,5 +1,5 @@
 /**
- * Incremental resync (src/registry/incremental.ts): the next read, the verdict on an answer to
+ * Incremental resync (src/registry/mirror/incremental.ts): the next read, the verdict on an answer to
  * updated_since with the exact reasons the status shows, and — as a property over random change
  * sequences — the last read with the changes applied equals a whole read of the same registry.
  */
@@ -13,7 +13,7 @@ import {
   nextRead,
   updatedAtOf,
   type Entry,
-} from '../../../src/registry/incremental.ts';
+} from '../../../src/registry/mirror/incremental.ts';
 
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
 const entry = (

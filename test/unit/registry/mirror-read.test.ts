@@ -1,12 +1,12 @@
 /**
- * What the controller holds of a registry source between syncs (src/registry/mirror-read.ts): after
+ * What the controller holds of a registry source between syncs (src/registry/mirror/mirror-read.ts): after
  * a whole read, after an updated_since read (held, or the fallback to whole reads with the reason
  * the status shows), the changes replayed onto the whole read, and which spec changes make the held
  * pages another source's.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Entry } from '../../../src/registry/incremental.ts';
+import type { Entry } from '../../../src/registry/mirror/incremental.ts';
 import {
   afterDelta,
   afterWholeRead,
@@ -16,7 +16,7 @@ import {
   replayChanges,
   undatedReason,
   type HeldRead,
-} from '../../../src/registry/mirror-read.ts';
+} from '../../../src/registry/mirror/mirror-read.ts';
 
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
 const entry = (

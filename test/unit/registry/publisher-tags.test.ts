@@ -1,7 +1,7 @@
 /** Tags from every publisher namespace, as ToolHive's registry server filters on them. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { publisherTags, serverJsonToToolhive } from '../../../src/registry/upstream-to-toolhive.ts';
+import { publisherTags, serverJsonToToolhive } from '../../../src/registry/convert/upstream-to-toolhive.ts';
 
 const server = (meta: object) => ({
   name: 'io.github.example/filesystem',

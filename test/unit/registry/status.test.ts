@@ -13,8 +13,8 @@ import {
   validateEntry,
   writeRegistry,
 } from '../../../src/registry/index.ts';
-import { toolhiveToServerJson } from '../../../src/registry/toolhive-to-upstream.ts';
-import { serverJsonToToolhive } from '../../../src/registry/upstream-to-toolhive.ts';
+import { toolhiveToServerJson } from '../../../src/registry/convert/toolhive-to-upstream.ts';
+import { serverJsonToToolhive } from '../../../src/registry/convert/upstream-to-toolhive.ts';
 import { fixture } from './fixtures.ts';
 
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';

@@ -17,7 +17,7 @@ import {
   type JsonObject,
 } from '../../../src/registry/index.ts';
 import { jsonEqual } from '../../../src/api/conversion/json.ts';
-import { toolhiveToServerJson } from '../../../src/registry/toolhive-to-upstream.ts';
+import { toolhiveToServerJson } from '../../../src/registry/convert/toolhive-to-upstream.ts';
 import { fixtureText } from './fixtures.ts';
 
 /** The stored document built as one object and serialized whole (what storage held before pieces). */

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePolicy } from '../../../src/admission/policy/policy.ts';
-import { setRegistryApiAddresses, setSourcePolicy } from '../../../src/sources/destinations.ts';
+import { setRegistryApiAddresses, setSourcePolicy } from '../../../src/sources/destinations/destinations.ts';
 import { fetchGit } from '../../../src/sources/git.ts';
 import { DEFAULT_URL_OPTIONS, fetchUrl } from '../../../src/sources/url.ts';
 import { LOOPBACK_POLICY_YAML } from '../../support/destinations.ts';

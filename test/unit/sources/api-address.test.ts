@@ -1,7 +1,7 @@
 /**
  * Where the registry APIs the operator deployed are reachable by address (the index built from their
  * Services and EndpointSlices, src/controller/workload/api-addresses.ts), and the refusal of a URL that
- * reaches one by address instead of by its Service name (src/sources/api-address.ts): pure decisions,
+ * reaches one by address instead of by its Service name (src/sources/destinations/api-address.ts): pure decisions,
  * as tables.
  */
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import {
   type NodeObject,
   type ServiceObject,
 } from '../../../src/controller/workload/api-addresses.ts';
-import { apiByAddress } from '../../../src/sources/api-address.ts';
+import { apiByAddress } from '../../../src/sources/destinations/api-address.ts';
 
 const service = (
   namespace: string,

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { parsePolicy } from '../../../src/admission/policy/policy.ts';
-import { httpGet } from '../../../src/sources/http-fetch.ts';
-import { setSourcePolicy } from '../../../src/sources/destinations.ts';
+import { httpGet } from '../../../src/sources/fetch/http-fetch.ts';
+import { setSourcePolicy } from '../../../src/sources/destinations/destinations.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 
 // Plain http to these loopback servers is allowed: what is judged here is the address.

@@ -1,5 +1,5 @@
 /**
- * Fetched bodies kept as received (src/sources/fetch-body.ts, SPEC §18): the segments read exactly
+ * Fetched bodies kept as received (src/sources/fetch/fetch-body.ts, SPEC §18): the segments read exactly
  * as the joined bytes decoded by Buffer#toString (a character split between segments, invalid UTF-8,
  * a BOM), a body handed to a worker either gives its own memory up (a later read says so instead of
  * seeing nothing) or, when something else keeps it, is copied; and a registry source's document is
@@ -8,8 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Body, ByteSink } from '../../../src/sources/fetch-body.ts';
-import { documentFromPages } from '../../../src/sources/fetch-pages.ts';
+import { Body, ByteSink } from '../../../src/sources/fetch/fetch-body.ts';
+import { documentFromPages } from '../../../src/sources/fetch/fetch-pages.ts';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { fetchUrlBody, DEFAULT_URL_OPTIONS } from '../../../src/sources/url.ts';
 import type { ParsedDocument } from '../../../src/sources/types.ts';

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePolicy } from '../../../src/admission/policy/policy.ts';
-import { setDestinationRules, setSourcePolicy } from '../../../src/sources/destinations.ts';
+import { setDestinationRules, setSourcePolicy } from '../../../src/sources/destinations/destinations.ts';
 import { fetchGit } from '../../../src/sources/git.ts';
 import { SourceError } from '../../../src/sources/types.ts';
 

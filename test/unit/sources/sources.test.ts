@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchUrl, UrlCache, DEFAULT_URL_OPTIONS } from '../../../src/sources/url.ts';
-import { retryAfterMs } from '../../../src/sources/http-fetch.ts';
+import { retryAfterMs } from '../../../src/sources/fetch/http-fetch.ts';
 import { fetchRegistryApi, DEFAULT_REGISTRY_API_OPTIONS } from '../../../src/sources/registry-api.ts';
 import { fetchGit } from '../../../src/sources/git.ts';
 import { SourceError } from '../../../src/sources/types.ts';

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fetchUrl, UrlCache, DEFAULT_URL_OPTIONS } from '../../../src/sources/url.ts';
-import { Body } from '../../../src/sources/fetch-body.ts';
+import { Body } from '../../../src/sources/fetch/fetch-body.ts';
 import { allowLoopbackSources } from '../../support/destinations.ts';
 import { loopbackHttp } from '../../support/loopback-http.ts';
 

@@ -6,10 +6,10 @@
  * before anything is read. The refusal is a SourceError: the registry keeps its last good data and
  * its status says which rule refuses the source.
  */
-import type { SourceV1beta1 } from '../api/types.ts';
-import { sourceTypeRefusal } from '../admission/source-rules/destination-policy.ts';
+import type { SourceV1beta1 } from '../../api/types.ts';
+import { sourceTypeRefusal } from '../../admission/source-rules/destination-policy.ts';
 import { sourcePolicy } from './destinations.ts';
-import { SourceError } from './types.ts';
+import { SourceError } from '../types.ts';
 
 export const POLICY_FORBIDS = 'ForbiddenByPolicy';
 

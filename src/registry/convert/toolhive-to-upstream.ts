@@ -11,7 +11,7 @@ import {
   isObject,
   str,
   type JsonObject,
-} from './model.ts';
+} from '../model.ts';
 
 /** Fields mapped to server.json fields proper; everything else of the entry travels in the extension. */
 const MAPPED = {

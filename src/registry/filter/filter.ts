@@ -8,9 +8,9 @@
  * is the natural way to say "ToolHive's servers"; matching only catalog names matched none of them.
  */
 import { createHash } from 'node:crypto';
-import type { FilterSpec } from '../api/types.ts';
+import type { FilterSpec } from '../../api/types.ts';
 import { GlobError, parseGlob } from './glob.ts';
-import type { Catalog, CatalogServer } from './model.ts';
+import type { Catalog, CatalogServer } from '../model.ts';
 
 /**
  * The most filter work one sync may do (SPEC §18 "work per sync is bounded"), in units of one glob

@@ -10,8 +10,8 @@
  * versions deleted, which an incremental read sees): the periodic whole read (`fullSyncEvery`)
  * catches that.
  */
-import { isObject, OFFICIAL_META, type JsonObject } from './model.ts';
-import { timeKey } from './time.ts';
+import { isObject, OFFICIAL_META, type JsonObject } from '../model.ts';
+import { timeKey } from '../time.ts';
 
 /** One API list entry, `{server, _meta}`. */
 export type Entry = JsonObject;

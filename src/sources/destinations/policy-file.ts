@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { DEFAULT_POLICY, parsePolicy } from '../admission/policy/policy.ts';
+import { DEFAULT_POLICY, parsePolicy } from '../../admission/policy/policy.ts';
 import { setSourcePolicy } from './destinations.ts';
 
 export function watchDestinationPolicy(

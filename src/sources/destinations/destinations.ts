@@ -8,7 +8,7 @@
  *
  * The controller has no policy store of its own, so the process keeps the current policy here: the
  * built-in one until `setSourcePolicy` is called by whoever loads the policy file
- * (src/sources/policy-file.ts, started by the operator).
+ * (src/sources/destinations/policy-file.ts, started by the operator).
  */
 import {
   lookup as dnsLookup,
@@ -18,10 +18,10 @@ import {
 } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
-import { judgeDestination, type DestinationQuery } from '../admission/source-rules/destination-policy.ts';
-import type { NetworkRules } from '../admission/policy/destinations.ts';
-import { DEFAULT_POLICY, type Policy } from '../admission/policy/policy.ts';
-import { SourceError } from './types.ts';
+import { judgeDestination, type DestinationQuery } from '../../admission/source-rules/destination-policy.ts';
+import type { NetworkRules } from '../../admission/policy/destinations.ts';
+import { DEFAULT_POLICY, type Policy } from '../../admission/policy/policy.ts';
+import { SourceError } from '../types.ts';
 import { apiByAddress, type RegistryApiAt } from './api-address.ts';
 
 export const DESTINATION_REFUSED = 'DestinationRefused';

@@ -24,9 +24,9 @@ import {
   DESTINATION_REFUSED,
   sourcePolicy,
   type FetchDestination,
-} from './destinations.ts';
-import { registryApiHost } from '../admission/source-rules/registry-api-host.ts';
-import { SourceError } from './types.ts';
+} from '../destinations/destinations.ts';
+import { registryApiHost } from '../../admission/source-rules/registry-api-host.ts';
+import { SourceError } from '../types.ts';
 import { Body, ByteSink } from './fetch-body.ts';
 
 export interface HttpGetOptions {

@@ -5,10 +5,10 @@
  * cloned for the worker, which cost one long turn of that loop for a large catalog.
  */
 import type { Body } from './fetch-body.ts';
-import { apiDocument, PagedVersions, parsePage } from './registry-page.ts';
-import type { ParsedDocument } from './types.ts';
-import { replayChanges } from '../registry/mirror-read.ts';
-import type { Entry } from '../registry/incremental.ts';
+import { apiDocument, PagedVersions, parsePage } from '../registry-page.ts';
+import type { ParsedDocument } from '../types.ts';
+import { replayChanges } from '../../registry/mirror/mirror-read.ts';
+import type { Entry } from '../../registry/mirror/incremental.ts';
 
 /**
  * What registry-api.ts returns for these pages: each parsed as it parsed them, fed to the same

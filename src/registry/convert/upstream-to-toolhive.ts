@@ -3,7 +3,7 @@
  * ServerJSONToRemoteServerMetadata): a server with remotes becomes a remote server from the first
  * remote; otherwise it needs exactly one OCI package. The `io.github.stacklok` extension fills in the rest.
  */
-import { PUBLISHER_PROVIDED, TOOLHIVE_NAMESPACE, isObject, str, type JsonObject } from './model.ts';
+import { PUBLISHER_PROVIDED, TOOLHIVE_NAMESPACE, isObject, str, type JsonObject } from '../model.ts';
 
 export type ToolhiveConversion =
   | { kind: 'container' | 'remote'; entry: JsonObject; lossy?: string }

@@ -4,7 +4,7 @@
  * Any other answer is returned to the caller; every failure is a SourceError.
  */
 import { httpGet, retryAfterMs, type HttpGetOptions, type HttpResult } from './http-fetch.ts';
-import { SourceError } from './types.ts';
+import { SourceError } from '../types.ts';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */

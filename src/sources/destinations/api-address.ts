@@ -10,8 +10,8 @@
  * where. Pure.
  */
 import { isIP } from 'node:net';
-import { registryApiHost, type RegistryApiTarget } from '../admission/source-rules/registry-api-host.ts';
-import { parseRemoteUrl } from '../admission/source-rules/remote-url.ts';
+import { registryApiHost, type RegistryApiTarget } from '../../admission/source-rules/registry-api-host.ts';
+import { parseRemoteUrl } from '../../admission/source-rules/remote-url.ts';
 
 /** The registry whose API is served at this address and port (the controller knows: it deployed them). */
 export type RegistryApiAt = (address: string, port: number) => RegistryApiTarget | undefined;
