@@ -7,9 +7,8 @@
  * with the same uncached token share one review: a client opening many connections at once (a page's
  * parallel fetches, an agent's burst) costs the apiserver one TokenReview, not one per request.
  */
-import { createHash } from 'node:crypto';
 import type { KubeClient } from '../../kube/client.ts';
-import { BoundedCache } from '../../registry/bounded-cache.ts';
+import { TokenAnswers } from './token-answers.ts';
 import { GROUP } from '../../api/constants.ts';
 
 export type KubernetesAuthResult =
@@ -51,12 +50,10 @@ export function tokenExpiry(token: string): number | undefined {
 }
 
 export class KubernetesAuth {
-  private readonly cache: BoundedCache<string, { result: KubernetesAuthResult; until: number }>;
+  private readonly answers: TokenAnswers<KubernetesAuthResult>;
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly o: KubernetesAuthOptions;
-  /** Until when each cached answer holds (by the answer object: auth.ts asks `reusable` about one it got). */
-  private readonly holdsUntil = new WeakMap<object, number>();
   /** Reviews under way, by the same digest as the cache (bounded by the server's open connections). */
   private readonly pending = new Map<string, Promise<KubernetesAuthResult>>();
 
@@ -64,17 +61,16 @@ export class KubernetesAuth {
     this.o = o;
     this.ttlMs = o.ttlMs ?? 60_000;
     this.now = o.now ?? Date.now;
-    const maxEntries = o.maxEntries ?? 10_000;
-    this.cache = new BoundedCache({ maxEntries, maxBytes: maxEntries * 1024 });
+    this.answers = new TokenAnswers(this.now, o.maxEntries);
   }
 
   async check(token: string): Promise<KubernetesAuthResult> {
     if (token.length > MAX_TOKEN) return { ok: false, status: 401, message: 'invalid token' };
     // Keyed by a digest: the cache never holds a token.
-    const key = createHash('sha256').update(token).digest('base64');
+    const key = TokenAnswers.keyOf(token);
     const now = this.now();
-    const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.result;
+    const hit = this.answers.get(key);
+    if (hit) return hit;
     const running = this.pending.get(key);
     if (running) return running;
     const review = this.reviewAndRemember(token, key, now).finally(() => this.pending.delete(key));
@@ -87,18 +83,14 @@ export class KubernetesAuth {
     if (result.ok || result.status !== 503) {
       const until = Math.min(now + this.ttlMs, tokenExpiry(token) ?? Infinity);
       const bytes = 256 + (result.ok ? result.subject.length : result.message.length);
-      if (until > now) {
-        this.cache.set(key, { result, until }, bytes);
-        this.holdsUntil.set(result, until);
-      }
+      this.answers.keep(key, result, until, bytes);
     }
     return result;
   }
 
   /** Whether `result` is a cached answer of this checker still within its time (auth.ts TokenChecker). */
   reusable(result: object): boolean {
-    const until = this.holdsUntil.get(result);
-    return until !== undefined && until > this.now();
+    return this.answers.reusable(result);
   }
 
   private async review(token: string): Promise<KubernetesAuthResult> {

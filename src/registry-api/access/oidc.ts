@@ -25,9 +25,8 @@ import {
   type FetchImplementation,
   type JWTPayload,
 } from 'jose';
-import { createHash } from 'node:crypto';
 import { httpGet } from '../../sources/fetch/http-fetch.ts';
-import { BoundedCache } from '../../registry/bounded-cache.ts';
+import { TokenAnswers } from './token-answers.ts';
 import { ASYMMETRIC_ALGS, jwtFailure, type AuthResult } from './auth.ts';
 
 export interface OidcOptions {
@@ -105,17 +104,14 @@ export class OidcVerifier {
   /** One discovery at a time; a failed one is remembered until `retryMs` has passed. */
   private discovering: Promise<string | undefined> | undefined;
   private failure: { message: string; at: number } | undefined;
-  private readonly cache: BoundedCache<string, { result: AuthResult; until: number }>;
-  /** Until when each cached answer holds, by the answer object (auth.ts asks `reusable`). */
-  private readonly holdsUntil = new WeakMap<object, number>();
+  private readonly answers: TokenAnswers<AuthResult>;
 
   constructor(o: OidcOptions) {
     if (!o.issuer || o.audiences.length === 0)
       throw new Error('OIDC needs an issuer and at least one audience');
     this.o = o;
     this.now = o.now ?? Date.now;
-    const maxEntries = o.maxEntries ?? 10_000;
-    this.cache = new BoundedCache({ maxEntries, maxBytes: maxEntries * 1024 });
+    this.answers = new TokenAnswers(this.now, o.maxEntries);
   }
 
   /** Resolves the JWKS once; undefined when ready, else why not (a 503 for the caller). */
@@ -147,16 +143,15 @@ export class OidcVerifier {
 
   /** Whether `result` is a cached answer of this verifier still within its time (auth.ts TokenChecker). */
   reusable(result: object): boolean {
-    const until = this.holdsUntil.get(result);
-    return until !== undefined && until > this.now();
+    return this.answers.reusable(result);
   }
 
   async check(token: string): Promise<AuthResult> {
     if (token.length > MAX_TOKEN || token.split('.').length !== 3)
       return { ok: false, message: 'invalid token: malformed JWT' };
-    const key = createHash('sha256').update(token).digest('base64');
-    const hit = this.cache.get(key);
-    if (hit && hit.until > this.now()) return hit.result;
+    const key = TokenAnswers.keyOf(token);
+    const hit = this.answers.get(key);
+    if (hit) return hit;
     const unavailable = await this.discover();
     if (unavailable !== undefined || !this.jwks)
       return { ok: false, status: 503, message: unavailable ?? 'issuer unavailable' };
@@ -178,10 +173,7 @@ export class OidcVerifier {
       };
       // Refusals are not kept: a refused token costs its sender a signature check each time, as it should.
       const until = Math.min(this.now() + (this.o.cacheMs ?? 60_000), (payload.exp ?? 0) * 1000);
-      if (until > this.now()) {
-        this.cache.set(key, { result, until }, 256 + JSON.stringify(result).length);
-        this.holdsUntil.set(result, until);
-      }
+      this.answers.keep(key, result, until, 256 + JSON.stringify(result).length);
       return result;
     } catch (e) {
       // The JWKS could not be fetched again (a rotated key, the issuer down or refused): not the caller's fault.
