@@ -4,7 +4,7 @@
  * answers admission keeps nice 0 while the controller thread and the sync workers yield to it.
  * Raising one's own nice value needs no privilege. Threads a thread starts inherit its value.
  */
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /** The controller thread: informers, fetches, ConfigMap writes (src/bin/controller-thread.ts). */
@@ -17,19 +17,6 @@ export function threadId(): number | undefined {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     return Number.isInteger(tid) && tid > 0 ? tid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A thread's nice value as the kernel reports it (/proc/<pid>/task/<tid>/stat, field 19). */
-export function niceOf(pid: number, tid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const nice = Number(fields[16]);
-    return Number.isInteger(nice) ? nice : undefined;
   } catch {
     return undefined;
   }

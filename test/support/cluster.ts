@@ -46,6 +46,33 @@ export interface PolicyRule {
 }
 
 /**
+ * What the controller needs in a namespace to sync ConfigMap registries (the operator's Role, less
+ * its API workload): registries and their status/finalizers, ConfigMaps, Events, and the registry
+ * APIs' addresses its workers wait for (SPEC §18). Tests that withhold one more permission add to it.
+ */
+export const CONFIGMAP_REGISTRY_RULES: PolicyRule[] = [
+  {
+    apiGroups: ['toolhive.stacklok.io'],
+    resources: ['mcpregistries'],
+    verbs: ['get', 'list', 'watch', 'update', 'patch'],
+  },
+  {
+    apiGroups: ['toolhive.stacklok.io'],
+    resources: ['mcpregistries/status'],
+    verbs: ['get', 'update', 'patch'],
+  },
+  { apiGroups: ['toolhive.stacklok.io'], resources: ['mcpregistries/finalizers'], verbs: ['update'] },
+  {
+    apiGroups: [''],
+    resources: ['configmaps'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+  },
+  { apiGroups: [''], resources: ['events'], verbs: ['get', 'create', 'update', 'patch'] },
+  { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch'] },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+];
+
+/**
  * A Role named after `user` in `namespace` with exactly `rules`, bound to that user (for requests made
  * with `--as`): the tenants of the hostile-tenant tests.
  */

@@ -6,11 +6,11 @@
  * shared ingress controller or Gateway themselves cannot do it through an MCPRegistry either. Asked only
  * when a write adds or changes the exposure, as for Secrets. Pure.
  */
-import { API_VERSION_V1ALPHA1, API_VERSION_V1BETA1 } from '../../api/constants.ts';
-import { convertObject } from '../../api/conversion/index.ts';
+import { API_VERSION_V1ALPHA1 } from '../../api/constants.ts';
 import type { FieldError } from '../../api/field-error.ts';
 import { isObj } from '../shape.ts';
 import { userPath } from '../stash.ts';
+import { hubSpec } from '../hub-spec.ts';
 
 export interface ExposureQuestion {
   /** The field asking for it, as the user wrote the object. */
@@ -26,16 +26,8 @@ const KINDS = [
 ] as const;
 
 function hubApi(obj: unknown): Record<string, unknown> {
-  if (!isObj(obj)) return {};
-  let hub: unknown = obj;
-  if (obj.apiVersion === API_VERSION_V1ALPHA1) {
-    try {
-      hub = convertObject(obj, API_VERSION_V1BETA1);
-    } catch {
-      return {}; // not convertible: validation refuses it with the reason
-    }
-  }
-  return isObj(hub) && isObj(hub.spec) && isObj(hub.spec.api) ? hub.spec.api : {};
+  const api = hubSpec(obj).api;
+  return isObj(api) ? api : {};
 }
 
 /** The question a write raises, if it adds or changes an ingress or httpRoute. */

@@ -8,12 +8,12 @@
  * webhook asks the questions (src/webhook/access-review.ts) and turns the answers into field errors
  * with the words below. `caBundleRef` names public certificates: no question.
  */
-import { API_VERSION_V1ALPHA1, API_VERSION_V1BETA1 } from '../../api/constants.ts';
-import { convertObject } from '../../api/conversion/index.ts';
+import { API_VERSION_V1ALPHA1 } from '../../api/constants.ts';
 import type { FieldError } from '../../api/field-error.ts';
 import { foreignRegistryApi, foreignRegistryRefusal, type RegistryApiTarget } from './registry-api-host.ts';
 import { isObj, type Obj } from '../shape.ts';
 import { userPath } from '../stash.ts';
+import { hubSpec } from '../hub-spec.ts';
 
 export interface SecretQuestion {
   /** The field naming the Secret, as the user wrote the object. */
@@ -44,19 +44,6 @@ export interface UserInfo {
   uid?: string;
   groups?: string[];
   extra?: Record<string, string[]>;
-}
-
-function hubSpec(obj: unknown): Obj {
-  if (!isObj(obj)) return {};
-  let hub: unknown = obj;
-  if (obj.apiVersion === API_VERSION_V1ALPHA1) {
-    try {
-      hub = convertObject(obj, API_VERSION_V1BETA1);
-    } catch {
-      return {}; // not convertible: validation refuses it with the reason
-    }
-  }
-  return isObj(hub) && isObj(hub.spec) ? hub.spec : {};
 }
 
 function hubSources(obj: unknown): Obj[] {

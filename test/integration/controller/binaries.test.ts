@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import { createNamespace, eventually, kubeconfigPath } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
 import { freePort } from '../../../src/local/control-plane.ts';
-import { CONTROLLER_NICE, SYNC_WORKER_NICE, niceOf } from '../../../src/observability/thread-priority.ts';
+import { CONTROLLER_NICE, SYNC_WORKER_NICE } from '../../../src/observability/thread-priority.ts';
+import { niceOf } from '../../support/threads.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const VERSION = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string })

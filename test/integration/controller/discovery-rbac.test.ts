@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { client, createNamespace, kubectl } from '../../support/cluster.ts';
+import { client, createNamespace, kubectl, CONFIGMAP_REGISTRY_RULES } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
 import { LOOPBACK_POLICY_YAML } from '../../support/destinations.ts';
 import { installToolhiveCrds } from '../../support/toolhive-crds.ts';
@@ -52,28 +52,7 @@ test('RBAC: an operator allowed only where registries may read never asks elsewh
       },
     );
   // What the controller needs in its own namespace, and the discovery rules of manifests/base.
-  await role(`${user}-controller`, [
-    {
-      apiGroups: ['toolhive.stacklok.io'],
-      resources: ['mcpregistries'],
-      verbs: ['get', 'list', 'watch', 'update', 'patch'],
-    },
-    {
-      apiGroups: ['toolhive.stacklok.io'],
-      resources: ['mcpregistries/status'],
-      verbs: ['get', 'update', 'patch'],
-    },
-    { apiGroups: ['toolhive.stacklok.io'], resources: ['mcpregistries/finalizers'], verbs: ['update'] },
-    {
-      apiGroups: [''],
-      resources: ['configmaps'],
-      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-    },
-    { apiGroups: [''], resources: ['events'], verbs: ['get', 'create', 'update', 'patch'] },
-    // The registry APIs' addresses: workers start once these are listed (SPEC §18).
-    { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch'] },
-    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
-  ]);
+  await role(`${user}-controller`, CONFIGMAP_REGISTRY_RULES);
   await role(`${user}-workloads`, [
     {
       apiGroups: ['toolhive.stacklok.dev'],

@@ -10,7 +10,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { client, createNamespace, eventually, grantUser } from '../../support/cluster.ts';
+import {
+  client,
+  createNamespace,
+  eventually,
+  grantUser,
+  CONFIGMAP_REGISTRY_RULES,
+} from '../../support/cluster.ts';
 import { startController, type ControllerProcess } from '../../support/controller.ts';
 import { kubeconfigFor, type ControlPlane } from '../../../src/local/control-plane.ts';
 import { REGISTRIES } from '../../../src/kube/mcpregistries.ts';
@@ -42,27 +48,7 @@ before(async () => {
   user = `operator-${ns}`;
   await putConfigMap(ns, 'catalog', { 'registry.json': FIXTURE });
   // Everything the controller needs for a ConfigMap registry in its namespace, but nodes.
-  grantUser(ns, user, [
-    {
-      apiGroups: ['toolhive.stacklok.io'],
-      resources: ['mcpregistries'],
-      verbs: ['get', 'list', 'watch', 'update', 'patch'],
-    },
-    {
-      apiGroups: ['toolhive.stacklok.io'],
-      resources: ['mcpregistries/status'],
-      verbs: ['get', 'update', 'patch'],
-    },
-    { apiGroups: ['toolhive.stacklok.io'], resources: ['mcpregistries/finalizers'], verbs: ['update'] },
-    {
-      apiGroups: [''],
-      resources: ['configmaps'],
-      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-    },
-    { apiGroups: [''], resources: ['events'], verbs: ['get', 'create', 'update', 'patch'] },
-    { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch'] },
-    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
-  ]);
+  grantUser(ns, user, CONFIGMAP_REGISTRY_RULES);
   await grantCluster(`${user}-cluster`, [
     {
       apiGroups: ['apiextensions.k8s.io'],

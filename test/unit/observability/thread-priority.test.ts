@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { niceOf, threadId } from '../../../src/observability/thread-priority.ts';
+import { threadId } from '../../../src/observability/thread-priority.ts';
+import { niceOf } from '../../support/threads.ts';
 
 const MODULE = new URL('../../../src/observability/thread-priority.ts', import.meta.url).href;
 
